@@ -1,0 +1,83 @@
+# Vivenda's commands. `make run` and `make test` set up everything they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export UV_PYTHON_DOWNLOADS := never
+export PYTHONDONTWRITEBYTECODE := 1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+MANAGE := $(PY) manage.py
+REQUIREMENTS ?= requirements/local.txt
+PYTEST_ARGS ?=
+
+.PHONY: help venv run dev migrate test check lint format typecheck schema errors requirements clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed-%: requirements/%.txt
+	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
+	@test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check "$$(grep '^uv==' requirements/local.txt)"
+	$(UV) pip sync --quiet --python $(PY) $<
+	@rm -f $(VENV)/.installed-*; touch $@
+
+venv: $(VENV)/.installed-local ## Create .venv with the pinned development requirements
+
+run: venv ## Set up and serve on HOST:PORT with gunicorn (local settings: SQLite, local storage)
+	@mkdir -p var
+	@$(MANAGE) migrate --noinput -v 0
+	@$(MANAGE) collectstatic --noinput -v 0
+	@$(MANAGE) ensure_local_admin
+	DJANGO_SETTINGS_MODULE=config.settings.local $(VENV)/bin/gunicorn -c config/gunicorn.py --bind $(HOST):$(PORT) --workers $(WORKERS) config.wsgi
+
+dev: venv ## Autoreloading development server on HOST:PORT
+	@mkdir -p var
+	@$(MANAGE) migrate --noinput -v 0
+	@$(MANAGE) ensure_local_admin
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: venv ## Run the whole suite against a throwaway PostgreSQL (and Redis), with coverage
+	@scripts/ensure-system-packages
+	PYTHON=$(PY) scripts/with-services --redis -- \
+		$(VENV)/bin/pytest --create-db --cov --cov-report=term --cov-report=xml $(PYTEST_ARGS)
+
+check: venv lint typecheck ## Lint, types, migrations, error catalog, OpenAPI drift, deploy check
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) generate_errors --check
+	@$(MAKE) --no-print-directory schema-check
+	@scripts/deploy-check $(PY)
+
+lint: venv ## ruff lint (bandit rules included) and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv ## Apply ruff's formatting and safe fixes
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: venv ## mypy --strict over apps/ and config/
+	$(VENV)/bin/mypy apps config
+
+SCHEMA := docs/api/openapi.yaml
+schema: venv ## Regenerate the committed OpenAPI schema
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) spectacular --validate --fail-on-warn --file $(SCHEMA)
+
+.PHONY: schema-check
+schema-check:
+	@tmp=$$(mktemp) && trap 'rm -f $$tmp' EXIT && \
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) spectacular --validate --fail-on-warn --file $$tmp && \
+	{ diff -u $(SCHEMA) $$tmp >/dev/null || { diff -u $(SCHEMA) $$tmp | head -40; echo "OpenAPI schema is stale: run 'make schema'"; exit 1; }; } && \
+	echo "OpenAPI schema: valid, no warnings, committed copy up to date."
+
+errors: venv ## Regenerate exception classes and docs/errors.md from the catalog
+	$(MANAGE) generate_errors
+
+requirements: venv ## Re-pin requirements/*.txt from requirements/*.in
+	cd requirements && for f in base production local; do ../$(UV) pip compile --quiet --python ../$(PY) $$f.in -o $$f.txt; done
+
+clean: ## Remove the venv and local state (the local database included)
+	rm -rf $(VENV) var staticfiles .coverage coverage.xml

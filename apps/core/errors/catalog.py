@@ -1,0 +1,128 @@
+"""Reads catalog.toml and renders the generated module and docs/errors.md from it."""
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+CATALOG_PATH = Path(__file__).with_name("catalog.toml")
+GENERATED_MODULE_PATH = Path(__file__).with_name("generated.py")
+LANGUAGES = ("en", "pt-BR")
+
+
+@dataclass(frozen=True)
+class Entry:
+    code: str
+    app: str
+    status: int | None
+    messages: dict[str, str]
+
+    @property
+    def class_name(self) -> str:
+        return "".join(part.capitalize() for part in self.code.split("_"))
+
+
+def load_catalog(path: Path = CATALOG_PATH) -> tuple[list[Entry], list[Entry]]:
+    """Return (errors, field_errors), validated: every entry has every language."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    errors = [_entry(code, raw, needs_status=True) for code, raw in data.get("errors", {}).items()]
+    fields = [_entry(code, raw, needs_status=False) for code, raw in data.get("field_errors", {}).items()]
+    return errors, fields
+
+
+def _entry(code: str, raw: dict[str, object], *, needs_status: bool) -> Entry:
+    if not code.isupper() or not code.replace("_", "").isalnum():
+        raise ValueError(f"{code}: codes are UPPER_SNAKE_CASE")
+    missing = [lang for lang in LANGUAGES if not isinstance(raw.get(lang), str) or not raw[lang]]
+    if missing:
+        raise ValueError(f"{code}: missing message for {', '.join(missing)}")
+    status = raw.get("status")
+    if needs_status and not (isinstance(status, int) and 400 <= status <= 599):
+        raise ValueError(f"{code}: status must be an HTTP error status")
+    return Entry(
+        code=code,
+        app=str(raw.get("app", "core")),
+        status=status if isinstance(status, int) else None,
+        messages={lang: str(raw[lang]) for lang in LANGUAGES},
+    )
+
+
+def render_module(errors: list[Entry], fields: list[Entry]) -> str:
+    lines = [
+        '"""Exception classes and field messages of the error catalog.',
+        "",
+        "Generated from catalog.toml by `python manage.py generate_errors`. Do not edit.",
+        '"""',
+        "",
+        "from apps.core.errors.base import ApiError, FieldMessage, catalog_message",
+        "",
+        "__all__ = [",
+        *[f'    "{name}",' for name in sorted([e.class_name for e in errors] + [f.code for f in fields])],
+        "]",
+    ]
+    for entry in errors:
+        lines += [
+            "",
+            "",
+            f"class {entry.class_name}(ApiError):",
+            f"    code = {entry.code!r}",
+            f"    status_code = {entry.status}",
+            "    default_message = catalog_message(",
+            f"        en={entry.messages['en']!r},",
+            f"        pt_br={entry.messages['pt-BR']!r},",
+            "    )",
+        ]
+    lines.append("")
+    for entry in fields:
+        lines += [
+            "",
+            f"{entry.code} = FieldMessage(",
+            f"    code={entry.code.lower()!r},",
+            "    message=catalog_message(",
+            f"        en={entry.messages['en']!r},",
+            f"        pt_br={entry.messages['pt-BR']!r},",
+            "    ),",
+            ")",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(errors: list[Entry], fields: list[Entry]) -> str:
+    out = [
+        "# Error catalog",
+        "",
+        "Generated from `apps/core/errors/catalog.toml` by `python manage.py generate_errors`; do not edit.",
+        "",
+        "Every error answers with one envelope, whatever its cause:",
+        "",
+        "```json",
+        '{"error": {"code": "REAL_ESTATE_NOT_FOUND", "message": "Real estate not found.",'
+        ' "request_id": "6f1c..."}}',
+        "```",
+        "",
+        "`fields` is present only on `VALIDATION_ERROR`: it maps each invalid field (nested objects"
+        ' nest) to a list of `{"code", "message"}`. Messages follow `Accept-Language` (`en` by'
+        " default, `pt-BR`); codes never change.",
+        "",
+        "## Error codes",
+        "",
+        "| code | HTTP | area | message (en) | mensagem (pt-BR) |",
+        "|---|---|---|---|---|",
+    ]
+    out += [
+        f"| `{e.code}` | {e.status} | {e.app} | {e.messages['en']} | {e.messages['pt-BR']} |"
+        for e in sorted(errors, key=lambda e: (e.app != "core", e.app, e.status or 0, e.code))
+    ]
+    out += [
+        "",
+        "## Field codes",
+        "",
+        "Besides Django's and DRF's own field codes (`required`, `invalid`, `max_length`, ...):",
+        "",
+        "| code | area | message (en) | mensagem (pt-BR) |",
+        "|---|---|---|---|",
+    ]
+    out += [
+        f"| `{f.code.lower()}` | {f.app} | {f.messages['en']} | {f.messages['pt-BR']} |"
+        for f in sorted(fields, key=lambda f: (f.app, f.code))
+    ]
+    return "\n".join(out) + "\n"

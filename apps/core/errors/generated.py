@@ -1,0 +1,474 @@
+"""Exception classes and field messages of the error catalog.
+
+Generated from catalog.toml by `python manage.py generate_errors`. Do not edit.
+"""
+
+from apps.core.errors.base import ApiError, FieldMessage, catalog_message
+
+__all__ = [
+    "AuthenticationFailed",
+    "CEP_INVALID",
+    "CPF_INVALID",
+    "CannotChangeOwnAccount",
+    "CpfAlreadyRegistered",
+    "EmailAlreadyRegistered",
+    "FIELD_NOT_ALLOWED",
+    "IdempotencyKeyInvalid",
+    "IdempotencyKeyReused",
+    "IdempotencyRequestInProgress",
+    "InternalError",
+    "InvalidCredentials",
+    "MalformedRequest",
+    "MediaLinkInvalid",
+    "MethodNotAllowed",
+    "NAME_LENGTH",
+    "NotAcceptable",
+    "NotAuthenticated",
+    "NotFound",
+    "PayloadTooLarge",
+    "PermissionDenied",
+    "PhotoFileRequired",
+    "PhotoInvalidImage",
+    "PhotoLimitReached",
+    "PhotoNotFound",
+    "PhotoTooLarge",
+    "PhotoTooManyPixels",
+    "PhotoUnsupportedType",
+    "PreconditionFailed",
+    "REJECTION_REASON_REQUIRED",
+    "RealEstateCannotApprove",
+    "RealEstateCannotArchive",
+    "RealEstateCannotReject",
+    "RealEstateCannotSubmit",
+    "RealEstateNeedsPhoto",
+    "RealEstateNotEditable",
+    "RealEstateNotFound",
+    "ServiceUnavailable",
+    "SignUpDisabled",
+    "StorageUnavailable",
+    "Throttled",
+    "TokenInvalid",
+    "UF_INVALID",
+    "UnsupportedMediaType",
+    "UserNotFound",
+    "ValidationError",
+    "WrongCurrentPassword",
+]
+
+
+class ValidationError(ApiError):
+    code = 'VALIDATION_ERROR'
+    status_code = 400
+    default_message = catalog_message(
+        en='The request has invalid fields.',
+        pt_br='A requisição tem campos inválidos.',
+    )
+
+
+class MalformedRequest(ApiError):
+    code = 'MALFORMED_REQUEST'
+    status_code = 400
+    default_message = catalog_message(
+        en='The request body could not be parsed.',
+        pt_br='Não foi possível interpretar o corpo da requisição.',
+    )
+
+
+class NotAuthenticated(ApiError):
+    code = 'NOT_AUTHENTICATED'
+    status_code = 401
+    default_message = catalog_message(
+        en='Authentication credentials were not provided.',
+        pt_br='As credenciais de autenticação não foram fornecidas.',
+    )
+
+
+class AuthenticationFailed(ApiError):
+    code = 'AUTHENTICATION_FAILED'
+    status_code = 401
+    default_message = catalog_message(
+        en='Authentication failed.',
+        pt_br='Falha na autenticação.',
+    )
+
+
+class PermissionDenied(ApiError):
+    code = 'PERMISSION_DENIED'
+    status_code = 403
+    default_message = catalog_message(
+        en='You do not have permission to perform this action.',
+        pt_br='Você não tem permissão para executar esta ação.',
+    )
+
+
+class NotFound(ApiError):
+    code = 'NOT_FOUND'
+    status_code = 404
+    default_message = catalog_message(
+        en='The requested resource was not found.',
+        pt_br='O recurso solicitado não foi encontrado.',
+    )
+
+
+class MethodNotAllowed(ApiError):
+    code = 'METHOD_NOT_ALLOWED'
+    status_code = 405
+    default_message = catalog_message(
+        en='This method is not allowed on this resource.',
+        pt_br='Este método não é permitido neste recurso.',
+    )
+
+
+class NotAcceptable(ApiError):
+    code = 'NOT_ACCEPTABLE'
+    status_code = 406
+    default_message = catalog_message(
+        en='The requested response format is not available.',
+        pt_br='O formato de resposta solicitado não está disponível.',
+    )
+
+
+class PreconditionFailed(ApiError):
+    code = 'PRECONDITION_FAILED'
+    status_code = 412
+    default_message = catalog_message(
+        en='The resource has changed since you last read it; reload it and try again.',
+        pt_br='O recurso mudou desde a última leitura; recarregue-o e tente novamente.',
+    )
+
+
+class PayloadTooLarge(ApiError):
+    code = 'PAYLOAD_TOO_LARGE'
+    status_code = 413
+    default_message = catalog_message(
+        en='The request body is too large.',
+        pt_br='O corpo da requisição é grande demais.',
+    )
+
+
+class UnsupportedMediaType(ApiError):
+    code = 'UNSUPPORTED_MEDIA_TYPE'
+    status_code = 415
+    default_message = catalog_message(
+        en='This content type is not supported.',
+        pt_br='Este tipo de conteúdo não é suportado.',
+    )
+
+
+class IdempotencyKeyInvalid(ApiError):
+    code = 'IDEMPOTENCY_KEY_INVALID'
+    status_code = 400
+    default_message = catalog_message(
+        en='The Idempotency-Key header must be 1 to 255 visible ASCII characters.',
+        pt_br='O cabeçalho Idempotency-Key deve ter de 1 a 255 caracteres ASCII visíveis.',
+    )
+
+
+class IdempotencyKeyReused(ApiError):
+    code = 'IDEMPOTENCY_KEY_REUSED'
+    status_code = 409
+    default_message = catalog_message(
+        en='This Idempotency-Key was already used with a different request.',
+        pt_br='Esta Idempotency-Key já foi usada com uma requisição diferente.',
+    )
+
+
+class IdempotencyRequestInProgress(ApiError):
+    code = 'IDEMPOTENCY_REQUEST_IN_PROGRESS'
+    status_code = 409
+    default_message = catalog_message(
+        en='A request with this Idempotency-Key is still being processed.',
+        pt_br='Uma requisição com esta Idempotency-Key ainda está sendo processada.',
+    )
+
+
+class Throttled(ApiError):
+    code = 'THROTTLED'
+    status_code = 429
+    default_message = catalog_message(
+        en='Too many requests; try again later.',
+        pt_br='Muitas requisições; tente novamente mais tarde.',
+    )
+
+
+class InternalError(ApiError):
+    code = 'INTERNAL_ERROR'
+    status_code = 500
+    default_message = catalog_message(
+        en='An unexpected error occurred.',
+        pt_br='Ocorreu um erro inesperado.',
+    )
+
+
+class ServiceUnavailable(ApiError):
+    code = 'SERVICE_UNAVAILABLE'
+    status_code = 503
+    default_message = catalog_message(
+        en='The service is temporarily unavailable; try again shortly.',
+        pt_br='O serviço está temporariamente indisponível; tente novamente em instantes.',
+    )
+
+
+class InvalidCredentials(ApiError):
+    code = 'INVALID_CREDENTIALS'
+    status_code = 401
+    default_message = catalog_message(
+        en='CPF or password is incorrect.',
+        pt_br='CPF ou senha incorretos.',
+    )
+
+
+class TokenInvalid(ApiError):
+    code = 'TOKEN_INVALID'
+    status_code = 401
+    default_message = catalog_message(
+        en='The token is invalid, expired or revoked.',
+        pt_br='O token é inválido, expirou ou foi revogado.',
+    )
+
+
+class SignUpDisabled(ApiError):
+    code = 'SIGN_UP_DISABLED'
+    status_code = 403
+    default_message = catalog_message(
+        en='Sign-up is disabled.',
+        pt_br='O cadastro está desativado.',
+    )
+
+
+class UserNotFound(ApiError):
+    code = 'USER_NOT_FOUND'
+    status_code = 404
+    default_message = catalog_message(
+        en='User not found.',
+        pt_br='Usuário não encontrado.',
+    )
+
+
+class CpfAlreadyRegistered(ApiError):
+    code = 'CPF_ALREADY_REGISTERED'
+    status_code = 409
+    default_message = catalog_message(
+        en='A user with this CPF already exists.',
+        pt_br='Já existe um usuário com este CPF.',
+    )
+
+
+class EmailAlreadyRegistered(ApiError):
+    code = 'EMAIL_ALREADY_REGISTERED'
+    status_code = 409
+    default_message = catalog_message(
+        en='A user with this email already exists.',
+        pt_br='Já existe um usuário com este e-mail.',
+    )
+
+
+class WrongCurrentPassword(ApiError):
+    code = 'WRONG_CURRENT_PASSWORD'
+    status_code = 400
+    default_message = catalog_message(
+        en='The current password is incorrect.',
+        pt_br='A senha atual está incorreta.',
+    )
+
+
+class CannotChangeOwnAccount(ApiError):
+    code = 'CANNOT_CHANGE_OWN_ACCOUNT'
+    status_code = 409
+    default_message = catalog_message(
+        en='Administrators cannot change their own role or deactivate themselves here.',
+        pt_br='Administradores não podem alterar o próprio papel nem se desativar por aqui.',
+    )
+
+
+class RealEstateNotFound(ApiError):
+    code = 'REAL_ESTATE_NOT_FOUND'
+    status_code = 404
+    default_message = catalog_message(
+        en='Real estate not found.',
+        pt_br='Imóvel não encontrado.',
+    )
+
+
+class RealEstateNotEditable(ApiError):
+    code = 'REAL_ESTATE_NOT_EDITABLE'
+    status_code = 409
+    default_message = catalog_message(
+        en='This real estate can only be changed while it is a draft or rejected.',
+        pt_br='Este imóvel só pode ser alterado enquanto estiver em rascunho ou rejeitado.',
+    )
+
+
+class RealEstateCannotSubmit(ApiError):
+    code = 'REAL_ESTATE_CANNOT_SUBMIT'
+    status_code = 409
+    default_message = catalog_message(
+        en='Only a draft real estate can be submitted.',
+        pt_br='Somente um imóvel em rascunho pode ser enviado.',
+    )
+
+
+class RealEstateNeedsPhoto(ApiError):
+    code = 'REAL_ESTATE_NEEDS_PHOTO'
+    status_code = 409
+    default_message = catalog_message(
+        en='A real estate needs at least one photo before it is submitted.',
+        pt_br='O imóvel precisa de pelo menos uma foto antes de ser enviado.',
+    )
+
+
+class RealEstateCannotApprove(ApiError):
+    code = 'REAL_ESTATE_CANNOT_APPROVE'
+    status_code = 409
+    default_message = catalog_message(
+        en='Only a submitted real estate can be approved.',
+        pt_br='Somente um imóvel enviado pode ser aprovado.',
+    )
+
+
+class RealEstateCannotReject(ApiError):
+    code = 'REAL_ESTATE_CANNOT_REJECT'
+    status_code = 409
+    default_message = catalog_message(
+        en='Only a submitted real estate can be rejected.',
+        pt_br='Somente um imóvel enviado pode ser rejeitado.',
+    )
+
+
+class RealEstateCannotArchive(ApiError):
+    code = 'REAL_ESTATE_CANNOT_ARCHIVE'
+    status_code = 409
+    default_message = catalog_message(
+        en='Only an approved real estate can be archived.',
+        pt_br='Somente um imóvel aprovado pode ser arquivado.',
+    )
+
+
+class PhotoNotFound(ApiError):
+    code = 'PHOTO_NOT_FOUND'
+    status_code = 404
+    default_message = catalog_message(
+        en='Photo not found.',
+        pt_br='Foto não encontrada.',
+    )
+
+
+class PhotoFileRequired(ApiError):
+    code = 'PHOTO_FILE_REQUIRED'
+    status_code = 400
+    default_message = catalog_message(
+        en="Send the photo as a multipart field named 'file'.",
+        pt_br="Envie a foto em um campo multipart chamado 'file'.",
+    )
+
+
+class PhotoTooLarge(ApiError):
+    code = 'PHOTO_TOO_LARGE'
+    status_code = 413
+    default_message = catalog_message(
+        en='The photo is larger than the allowed size.',
+        pt_br='A foto é maior que o tamanho permitido.',
+    )
+
+
+class PhotoUnsupportedType(ApiError):
+    code = 'PHOTO_UNSUPPORTED_TYPE'
+    status_code = 415
+    default_message = catalog_message(
+        en='Only JPEG, PNG and WebP photos are accepted.',
+        pt_br='Somente fotos JPEG, PNG e WebP são aceitas.',
+    )
+
+
+class PhotoInvalidImage(ApiError):
+    code = 'PHOTO_INVALID_IMAGE'
+    status_code = 400
+    default_message = catalog_message(
+        en='The file is not a readable image.',
+        pt_br='O arquivo não é uma imagem legível.',
+    )
+
+
+class PhotoTooManyPixels(ApiError):
+    code = 'PHOTO_TOO_MANY_PIXELS'
+    status_code = 400
+    default_message = catalog_message(
+        en='The image has more pixels than allowed.',
+        pt_br='A imagem tem mais pixels do que o permitido.',
+    )
+
+
+class PhotoLimitReached(ApiError):
+    code = 'PHOTO_LIMIT_REACHED'
+    status_code = 409
+    default_message = catalog_message(
+        en='This real estate already has the maximum number of photos.',
+        pt_br='Este imóvel já tem o número máximo de fotos.',
+    )
+
+
+class MediaLinkInvalid(ApiError):
+    code = 'MEDIA_LINK_INVALID'
+    status_code = 403
+    default_message = catalog_message(
+        en='This media link is invalid or has expired.',
+        pt_br='Este link de mídia é inválido ou expirou.',
+    )
+
+
+class StorageUnavailable(ApiError):
+    code = 'STORAGE_UNAVAILABLE'
+    status_code = 503
+    default_message = catalog_message(
+        en='File storage is temporarily unavailable; try again shortly.',
+        pt_br='O armazenamento de arquivos está temporariamente indisponível; tente novamente em instantes.',
+    )
+
+
+CPF_INVALID = FieldMessage(
+    code='cpf_invalid',
+    message=catalog_message(
+        en='Enter a valid CPF (11 digits with valid check digits).',
+        pt_br='Informe um CPF válido (11 dígitos com dígitos verificadores válidos).',
+    ),
+)
+
+NAME_LENGTH = FieldMessage(
+    code='name_length',
+    message=catalog_message(
+        en='The name must have between 4 and 150 characters.',
+        pt_br='O nome deve ter entre 4 e 150 caracteres.',
+    ),
+)
+
+FIELD_NOT_ALLOWED = FieldMessage(
+    code='field_not_allowed',
+    message=catalog_message(
+        en='This field cannot be set here.',
+        pt_br='Este campo não pode ser definido aqui.',
+    ),
+)
+
+CEP_INVALID = FieldMessage(
+    code='cep_invalid',
+    message=catalog_message(
+        en='Enter a valid CEP (8 digits).',
+        pt_br='Informe um CEP válido (8 dígitos).',
+    ),
+)
+
+UF_INVALID = FieldMessage(
+    code='uf_invalid',
+    message=catalog_message(
+        en='Enter one of the 27 Brazilian state codes (UF).',
+        pt_br='Informe uma das 27 siglas de estado (UF).',
+    ),
+)
+
+REJECTION_REASON_REQUIRED = FieldMessage(
+    code='rejection_reason_required',
+    message=catalog_message(
+        en='A rejection needs a reason.',
+        pt_br='Uma rejeição precisa de um motivo.',
+    ),
+)

@@ -1,0 +1,5 @@
+"""Routes of the users and authentication API (mounted under /api/v1/ by config/api.py)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -1,0 +1,84 @@
+"""The user: a CPF as login, a role, and nothing else the product does not need."""
+
+import uuid
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Length, Lower
+from django.utils import timezone
+
+from apps.users.cpf import normalize_cpf
+from apps.users.querysets import UserManager
+from apps.users.validators import NAME_MAX_LENGTH, validate_cpf, validate_name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    MANAGER = "manager", "Manager"
+    COLLECTOR = "collector", "Collector"
+
+
+class CpfField(models.CharField):  # type: ignore[type-arg]
+    """Stores 11 digits; accepts formatted input (`529.982.247-25`) wherever it is cleaned."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 11)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return normalize_cpf(value) if isinstance(value, str) else value
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return super().formfield(**{"max_length": 14, **kwargs})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    cpf = CpfField("CPF", unique=True, validators=[validate_cpf])
+    name = models.CharField(max_length=NAME_MAX_LENGTH, validators=[validate_name])
+    email = models.EmailField(null=True, blank=True)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.COLLECTOR, db_index=True)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "cpf"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(cpf__regex=r"^[0-9]{11}$"), name="users_cpf_11_digits"),
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="users_role_valid"),
+            models.CheckConstraint(
+                condition=models.lookups.GreaterThanOrEqual(Length("name"), 4), name="users_name_min_length"
+            ),
+            models.UniqueConstraint(Lower("email"), name="users_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    # Admin access and superuser status derive from the role, so no flag can drift from it;
+    # defining `is_superuser` here replaces PermissionsMixin's column.
+    @property
+    def is_superuser(self) -> bool:  # type: ignore[override]
+        return self.role == Role.ADMIN
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.ADMIN, Role.MANAGER)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_manager_or_admin(self) -> bool:
+        return self.role in (Role.ADMIN, Role.MANAGER)

@@ -1,0 +1,70 @@
+"""Reads of users: the vocabulary the services and views query with."""
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.base_user import BaseUserManager
+from django.db import models
+
+from apps.users.cpf import normalize_cpf
+
+if TYPE_CHECKING:
+    from apps.users.models import User
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def active(self) -> "UserQuerySet":
+        return self.filter(is_active=True)
+
+    def with_role(self, role: str) -> "UserQuerySet":
+        return self.filter(role=role)
+
+    def search(self, term: str) -> "UserQuerySet":
+        """Name contains `term`, or CPF starts with its digits (formatted input allowed)."""
+        term = term.strip()
+        if not term:
+            return self
+        query = models.Q(name__icontains=term)
+        digits = "".join(ch for ch in term if ch.isdigit())
+        if digits and len(digits) == len(term.replace(".", "").replace("-", "")):
+            query |= models.Q(cpf__startswith=digits)
+        return self.filter(query)
+
+
+class UserManager(BaseUserManager["User"]):
+    """Django's user-manager contract (`createsuperuser`, the admin, auth backends)."""
+
+    use_in_migrations = True
+
+    def get_queryset(self) -> UserQuerySet:
+        return UserQuerySet(self.model, using=self._db)
+
+    def active(self) -> UserQuerySet:
+        return self.get_queryset().active()
+
+    def search(self, term: str) -> UserQuerySet:
+        return self.get_queryset().search(term)
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        return self.get(cpf=normalize_cpf(username or ""))
+
+    def create_user(self, cpf: str, name: str, password: str | None = None, **extra_fields: object) -> "User":
+        user = self.model(cpf=normalize_cpf(cpf), name=name.strip(), **extra_fields)
+        if user.email:
+            user.email = self.normalize_email(user.email)
+        else:
+            user.email = None
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(
+        self, cpf: str, name: str, password: str | None = None, **extra_fields: object
+    ) -> "User":
+        from apps.users.models import Role
+
+        # Django's command passes is_staff/is_superuser; both derive from the role here.
+        extra_fields.pop("is_staff", None)
+        extra_fields.pop("is_superuser", None)
+        extra_fields["role"] = Role.ADMIN
+        return self.create_user(cpf, name, password, **extra_fields)

@@ -1,0 +1,16 @@
+"""Version 1 of the REST API: every app's routes, the OpenAPI schema and its docs."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.core.views import api_not_found
+
+urlpatterns = [
+    path("", include("apps.users.api.urls")),
+    path("", include("apps.real_estates.api.urls")),
+    path("", include("apps.media.api.urls")),
+    path("schema", SpectacularAPIView.as_view(), name="schema"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # Last: any other /api/v1/ path is a 404 in the envelope, even with DEBUG on.
+    re_path(r"^.*$", api_not_found),
+]

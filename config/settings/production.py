@@ -1,0 +1,32 @@
+"""Production: refuses to start without its secrets and passes `check --deploy`."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import DATABASES, SIMPLE_JWT, env
+
+SECRET_KEY = env("DJANGO_SECRET_KEY")
+JWT_SIGNING_KEY = env("JWT_SIGNING_KEY")
+SIMPLE_JWT["SIGNING_KEY"] = JWT_SIGNING_KEY
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+if not env("DATABASE_URL", default=""):
+    raise ImproperlyConfigured("Set the DATABASE_URL environment variable.")
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("Set the DJANGO_ALLOWED_HOSTS environment variable.")
+if JWT_SIGNING_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("JWT_SIGNING_KEY must differ from DJANGO_SECRET_KEY.")
+
+DEBUG = False
+LOCAL_ADMIN_BOOTSTRAP = False
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# TLS ends at the reverse proxy, which says so in X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])

@@ -1,0 +1,73 @@
+"""Fixtures shared by every test: API clients per role, tokens, media storage in a temp dir."""
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from apps.users.models import Role, User
+from tests.users.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media_and_cache(settings: object, tmp_path: Path) -> Iterator[None]:
+    """Each test gets its own media directory and an empty cache (throttles included)."""
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        **settings.STORAGES,  # type: ignore[attr-defined]
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media", "base_url": "/media/"},
+        },
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+def bearer_client(user: User) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    return client
+
+
+@pytest.fixture
+def client_for() -> Callable[[User], APIClient]:
+    return bearer_client
+
+
+@pytest.fixture
+def admin_user(db: None) -> User:
+    return UserFactory(role=Role.ADMIN)
+
+
+@pytest.fixture
+def manager(db: None) -> User:
+    return UserFactory(role=Role.MANAGER)
+
+
+@pytest.fixture
+def collector(db: None) -> User:
+    return UserFactory(role=Role.COLLECTOR)
+
+
+@pytest.fixture
+def admin_client(admin_user: User) -> APIClient:
+    return bearer_client(admin_user)
+
+
+@pytest.fixture
+def manager_client(manager: User) -> APIClient:
+    return bearer_client(manager)
+
+
+@pytest.fixture
+def collector_client(collector: User) -> APIClient:
+    return bearer_client(collector)

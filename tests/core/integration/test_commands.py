@@ -1,0 +1,95 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_generated_error_files_are_up_to_date(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("generate_errors", check=True)
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_generate_errors_check_fails_when_a_file_is_stale(tmp_path: Path, settings: object) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "errors.md").write_text("stale")
+    settings.BASE_DIR = tmp_path  # type: ignore[attr-defined]
+    with pytest.raises(CommandError, match=r"docs/errors\.md"):
+        call_command("generate_errors", check=True)
+
+
+def _production_env(**overrides: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "JWT_", "DATABASE_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY="a" * 50 + "-production-secret",
+        JWT_SIGNING_KEY="b" * 50 + "-production-jwt-key",
+        DATABASE_URL="postgres://u@127.0.0.1:1/none",
+        DJANGO_ALLOWED_HOSTS="vivenda.example.com",
+    )
+    env.update(overrides)
+    return env
+
+
+def test_production_settings_pass_the_deploy_check() -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "DATABASE_URL", "DJANGO_ALLOWED_HOSTS"]
+)
+def test_production_settings_refuse_to_start_without_a_secret(missing: str) -> None:
+    env = _production_env()
+    del env[missing]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert missing in result.stderr
+
+
+@pytest.mark.django_db
+def test_createsuperuser_noinput_reads_cpf_and_name_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from apps.users.models import Role, User
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_CPF", "529.982.247-25")
+    monkeypatch.setenv("DJANGO_SUPERUSER_NAME", "Operator Admin")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-operator-password")
+    call_command("createsuperuser", interactive=False, verbosity=0)
+    user = User.objects.get(cpf="52998224725")
+    assert user.role == Role.ADMIN
+    assert user.check_password("a-long-operator-password")
+
+
+@pytest.mark.django_db
+def test_ensure_local_admin_creates_one_admin_once(
+    settings: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from apps.users.models import Role, User
+
+    settings.LOCAL_ADMIN_BOOTSTRAP = True  # type: ignore[attr-defined]
+    call_command("ensure_local_admin")
+    call_command("ensure_local_admin")
+    assert User.objects.filter(role=Role.ADMIN).count() == 1
+    assert capsys.readouterr().out.count("password:") == 1
+
+
+def test_ensure_local_admin_refuses_outside_local_settings() -> None:
+    with pytest.raises(CommandError):
+        call_command("ensure_local_admin")
