@@ -263,7 +263,11 @@ def token_refresh(*, refresh: str) -> TokenPair:
     """
     token = decode_refresh(refresh, check_blacklist=False)  # checked below, under the lock
     outstanding = (
-        OutstandingToken.objects.select_for_update().filter(jti=token[api_settings.JTI_CLAIM]).first()
+        # order_by: the model's default ordering joins the user table, which FOR UPDATE cannot lock.
+        OutstandingToken.objects.select_for_update()
+        .filter(jti=token[api_settings.JTI_CLAIM])
+        .order_by("pk")
+        .first()
     )
     if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
         raise errors.TokenInvalid()
@@ -292,7 +296,11 @@ def user_sign_out(*, user: User, refresh: str) -> None:
     if str(token_user_id(token)) != str(user.pk):
         raise errors.TokenInvalid()
     outstanding = (
-        OutstandingToken.objects.select_for_update().filter(jti=token[api_settings.JTI_CLAIM]).first()
+        # order_by: the model's default ordering joins the user table, which FOR UPDATE cannot lock.
+        OutstandingToken.objects.select_for_update()
+        .filter(jti=token[api_settings.JTI_CLAIM])
+        .order_by("pk")
+        .first()
     )
     if outstanding is None:
         raise errors.TokenInvalid()
