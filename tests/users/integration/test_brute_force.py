@@ -47,7 +47,9 @@ def sign_in(client: APIClient, cpf: str, password: str = "wrong-password", ip: s
     return client.post("/api/v1/sign-in", {"cpf": cpf, "password": password}, REMOTE_ADDR=ip)
 
 
-def test_an_unknown_cpf_costs_one_hash_like_a_wrong_password(api_client: APIClient, hash_calls: list[str]) -> None:
+def test_an_unknown_cpf_costs_one_hash_like_a_wrong_password(
+    api_client: APIClient, hash_calls: list[str]
+) -> None:
     user = UserFactory()
     hash_calls.clear()  # the factory hashed the user's password
 
@@ -62,7 +64,9 @@ def test_an_unknown_cpf_costs_one_hash_like_a_wrong_password(api_client: APIClie
     assert error_of(wrong_password)["message"] == error_of(unknown_cpf)["message"]
 
 
-def test_sign_in_is_throttled_per_cpf_across_ips_and_spellings(api_client: APIClient, rates: dict[str, str]) -> None:
+def test_sign_in_is_throttled_per_cpf_across_ips_and_spellings(
+    api_client: APIClient, rates: dict[str, str]
+) -> None:
     rates["sign_in_cpf"] = "3/5min"
     user = UserFactory()
     spellings = [user.cpf, format_cpf(user.cpf), f" {user.cpf} "]
@@ -110,11 +114,17 @@ def test_sign_up_is_throttled_per_ip(api_client: APIClient, rates: dict[str, str
 
 def test_default_rates_match_the_spec(settings: Any) -> None:
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    assert (rates["sign_in_cpf"], rates["sign_in_ip"], rates["sign_up_ip"]) == ("10/5min", "120/min", "30/min")
+    assert (rates["sign_in_cpf"], rates["sign_in_ip"], rates["sign_up_ip"]) == (
+        "10/5min",
+        "120/min",
+        "30/min",
+    )
 
 
 @pytest.mark.redis
-def test_throttles_count_on_the_shared_redis_cache(api_client: APIClient, rates: dict[str, str], settings: Any) -> None:
+def test_throttles_count_on_the_shared_redis_cache(
+    api_client: APIClient, rates: dict[str, str], settings: Any
+) -> None:
     import os
 
     redis_url = os.environ.get("REDIS_URL")

@@ -57,11 +57,15 @@ def test_a_token_signed_with_another_key_is_refused(api_client: APIClient) -> No
 
     user = UserFactory()
     pair = sign_in(api_client, user)
-    forged = jwt.encode(_payload(pair["token"]), "guessed-secret-key-of-at-least-32-bytes!", algorithm="HS256")
+    forged = jwt.encode(
+        _payload(pair["token"]), "guessed-secret-key-of-at-least-32-bytes!", algorithm="HS256"
+    )
     assert_token_refused(bearer(forged).get("/api/v1/users/me"))
 
 
-def test_a_token_signed_with_the_django_secret_key_is_refused(api_client: APIClient, settings: object) -> None:
+def test_a_token_signed_with_the_django_secret_key_is_refused(
+    api_client: APIClient, settings: object
+) -> None:
     import jwt
 
     pair = sign_in(api_client, UserFactory())
@@ -158,7 +162,9 @@ def test_a_bad_password_change_is_a_validation_error(body: dict[str, str], field
 # --- deactivation and deletion ------------------------------------------------------------------
 
 
-def test_deactivating_a_user_revokes_every_token_at_once(api_client: APIClient, admin_client: APIClient) -> None:
+def test_deactivating_a_user_revokes_every_token_at_once(
+    api_client: APIClient, admin_client: APIClient
+) -> None:
     user = UserFactory()
     pair = sign_in(api_client, user)
     response = admin_client.patch(f"/api/v1/users/{user.pk}", {"is_active": False})
