@@ -43,7 +43,10 @@ def rates(settings: Any) -> dict[str, str]:
     rates.update(original)
 
 
-def sign_in(client: APIClient, cpf: str, password: str = "wrong-password", ip: str = "10.0.0.1") -> Any:
+WRONG_PASSWORD = "wrong-password"
+
+
+def sign_in(client: APIClient, cpf: str, password: str = WRONG_PASSWORD, ip: str = "10.0.0.1") -> Any:
     return client.post("/api/v1/sign-in", {"cpf": cpf, "password": password}, REMOTE_ADDR=ip)
 
 
