@@ -14,7 +14,9 @@ def test_the_schema_is_an_openapi_3_document() -> None:
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.")
-    assert "bearerAuth" in schema.get("components", {}).get("securitySchemes", {}) or schema["paths"] == {}
+    schemes = schema["components"]["securitySchemes"].values()
+    assert {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"} in schemes
+    assert "/api/v1/sign-in" in schema["paths"]
 
 
 def test_the_swagger_ui_loads_only_local_assets() -> None:
