@@ -143,3 +143,15 @@ def test_throttles_count_on_the_shared_redis_cache(
     assert sign_in(api_client, user.cpf).status_code == 401
     assert sign_in(api_client, user.cpf).status_code == 429
     cache.clear()
+
+
+@pytest.mark.parametrize("cpf", [52998224725, 52998224725.0, True])
+def test_a_cpf_sent_as_a_json_number_is_refused_and_still_counted(
+    api_client: APIClient, rates: dict[str, str], cpf: object
+) -> None:
+    rates["sign_in_cpf"] = "1/5min"
+    response = api_client.post("/api/v1/sign-in", {"cpf": cpf, "password": "x"}, format="json")
+    assert response.status_code == 400
+    assert error_of(response)["fields"]["cpf"][0]["code"] == "invalid"
+    again = api_client.post("/api/v1/sign-in", {"cpf": cpf, "password": "x"}, format="json")
+    assert again.status_code == 429
