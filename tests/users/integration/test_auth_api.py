@@ -129,11 +129,12 @@ def test_sign_up_creates_a_collector(api_client: APIClient) -> None:
     sign_in(api_client, user, GOOD_PASSWORD)
 
 
-def test_sign_up_refuses_a_role_field_and_creates_nothing(api_client: APIClient) -> None:
-    response = api_client.post("/api/v1/sign-up", sign_up_body(role="admin"))
-    assert response.status_code == 400
-    assert error_of(response)["fields"]["role"][0]["code"] == "field_not_allowed"
-    assert not User.objects.exists()
+@pytest.mark.parametrize("role", ["admin", "manager", "collector"])
+def test_sign_up_creates_a_collector_whatever_role_is_sent(api_client: APIClient, role: str) -> None:
+    response = api_client.post("/api/v1/sign-up", sign_up_body(role=role))
+    assert response.status_code == 201
+    assert response.json()["role"] == "collector"
+    assert User.objects.get().role == Role.COLLECTOR
 
 
 @pytest.mark.parametrize("field", ["is_active", "id", "date_joined", "is_superuser", "is_staff"])
