@@ -108,7 +108,10 @@ class SignUpInputSerializer(StrictInputSerializer):
     # Accepted and dropped: sign-up creates a collector whatever role is sent (clients that
     # send their whole form keep working; no role can be gained this way).
     role = serializers.CharField(
-        required=False, write_only=True, max_length=32, help_text="Ignored: sign-up always creates a collector."
+        required=False,
+        write_only=True,
+        max_length=32,
+        help_text="Ignored: sign-up always creates a collector.",
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
