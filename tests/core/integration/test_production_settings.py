@@ -15,7 +15,7 @@ PRINT_SETTINGS = (
 
 
 def _settings(**env: str) -> dict[str, object]:
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 - our own manage.py
         [sys.executable, "manage.py", "shell", "-c", PRINT_SETTINGS],
         cwd=ROOT,
         env=_production_env(**env),
