@@ -71,7 +71,7 @@ docker-check: venv ## Validate docker/*.compose.yml (Compose Specification schem
 scale-test: venv ## Two gunicorn app processes behind nginx on one PostgreSQL and Redis: tests/scale
 	@scripts/ensure-system-packages
 	PYTHON=$(PY) scripts/with-services --redis -- scripts/scale-harness -- \
-		$(VENV)/bin/pytest -p no:randomly -q -o addopts="" --no-cov tests/scale $(PYTEST_ARGS)
+		$(VENV)/bin/pytest -p no:randomly -q tests/scale $(PYTEST_ARGS)
 
 SCHEMA := docs/api/openapi.yaml
 schema: venv ## Regenerate the committed OpenAPI schema
