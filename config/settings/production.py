@@ -38,7 +38,9 @@ if _db["ENGINE"] == "django.db.backends.postgresql" and env.bool("DATABASE_POOL"
     _db["OPTIONS"]["pool"] = {
         "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
         "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
-        "timeout": env.int("DATABASE_POOL_TIMEOUT", default=5),
+        # Seconds a request waits for a pooled connection before a 503. A sync gunicorn worker
+        # serves one request at a time, so it waits only when PostgreSQL is unreachable.
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=0.5),
     }
     _db["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django must not
 

@@ -15,8 +15,15 @@ import requests
 HERE = Path(__file__).parent
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "stops_services: stops shared servers; runs after the other scale tests"
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if os.environ.get("SCALE_URL"):
+        items.sort(key=lambda item: item.get_closest_marker("stops_services") is not None)
         return
     scale = [item for item in items if HERE in Path(item.path).parents]
     if scale:
@@ -63,8 +70,11 @@ def apps() -> Iterator[list[Http]]:
 @pytest.fixture
 def shared_db(django_db_blocker: Any) -> Iterator[None]:
     """Direct access to the database the servers share (there is no test database here)."""
+    from django.db import connections
+
     with django_db_blocker.unblock():
         yield
+        connections.close_all()  # the fault tests restart PostgreSQL under it
 
 
 @pytest.fixture

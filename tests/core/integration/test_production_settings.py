@@ -29,7 +29,7 @@ def _settings(**env: str) -> dict[str, object]:
 
 def test_production_pools_database_connections_and_checks_their_health() -> None:
     loaded = _settings(CORS_ALLOWED_ORIGINS="https://app.vivenda.example", REDIS_URL="redis://cache:6379/0")
-    assert loaded["pool"] == {"min_size": 2, "max_size": 10, "timeout": 5}
+    assert loaded["pool"] == {"min_size": 2, "max_size": 10, "timeout": 0.5}
     assert loaded["max_age"] == 0
     assert loaded["health"] is True
     assert loaded["cors_all"] is False
