@@ -5,6 +5,7 @@ These stop and start the shared servers, so they run after the other scale tests
 
 import os
 import shlex
+import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -94,21 +95,21 @@ def _stop_restarted_redis() -> Iterator[None]:
         process.wait(timeout=10)
 
 
+def _redis_cli(*args: str) -> int:
+    cli = shutil.which("redis-cli") or "redis-cli"
+    command = [cli, "-p", os.environ["REDIS_PORT"], *args]
+    return subprocess.run(command, check=False, capture_output=True).returncode  # noqa: S603
+
+
 @pytest.fixture
 def redis_stopped(tmp_path: Any) -> Iterator[None]:
-    port = os.environ["REDIS_PORT"]
-    subprocess.run(["redis-cli", "-p", port, "shutdown", "nosave"], check=False, capture_output=True)  # noqa: S607
+    _redis_cli("shutdown", "nosave")
     yield
-    process = subprocess.Popen(  # noqa: S603
-        ["redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],  # noqa: S607
-        stdout=subprocess.DEVNULL,
-    )
-    _restarted_redis.append(process)
+    server = shutil.which("redis-server") or "redis-server"
+    args = ["--port", os.environ["REDIS_PORT"], "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)]
+    _restarted_redis.append(subprocess.Popen([server, *args], stdout=subprocess.DEVNULL))  # noqa: S603
     for _ in range(100):
-        if (
-            subprocess.run(["redis-cli", "-p", port, "ping"], check=False, capture_output=True).returncode
-            == 0
-        ):  # noqa: S607
+        if _redis_cli("ping") == 0:
             break
         time.sleep(0.05)
 
