@@ -123,6 +123,9 @@ def connect_signals() -> None:
     celery_signals.worker_ready.connect(_serve_worker_metrics, weak=False, dispatch_uid="vivenda-worker-http")
 
 
+_worker_metrics_servers: list[Any] = []
+
+
 def _serve_worker_metrics(**kwargs: Any) -> None:
     """A worker has no HTTP endpoint of its own: serve its metrics on CELERY_WORKER_METRICS_PORT."""
     port = settings.CELERY_WORKER_METRICS_PORT
@@ -136,4 +139,4 @@ def _serve_worker_metrics(**kwargs: Any) -> None:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-    start_http_server(port, registry=registry)
+    _worker_metrics_servers.append(start_http_server(port, registry=registry))
