@@ -14,7 +14,7 @@ MANAGE := $(PY) manage.py
 REQUIREMENTS ?= requirements/local.txt
 PYTEST_ARGS ?=
 
-.PHONY: help venv run dev migrate test check lint format typecheck schema errors requirements clean docker-check scale-test
+.PHONY: help venv run dev migrate test check lint format typecheck schema errors requirements clean docker-check scale-test worker beat
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -62,6 +62,13 @@ format: venv ## Apply ruff's formatting and safe fixes
 
 typecheck: venv ## mypy --strict over apps/ and config/
 	$(VENV)/bin/mypy apps config
+
+worker: venv ## A Celery worker for local settings (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/1)
+	DJANGO_SETTINGS_MODULE=config.settings.local $(VENV)/bin/celery -A config worker --loglevel INFO
+
+beat: venv ## Celery beat with the schedule in config/celery.py (local settings, needs CELERY_BROKER_URL)
+	@mkdir -p var
+	DJANGO_SETTINGS_MODULE=config.settings.local $(VENV)/bin/celery -A config beat --loglevel INFO
 
 docker-check: venv ## Validate docker/*.compose.yml (Compose Specification schema) and lint the Dockerfile
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker/dev.compose.yml docker/prod.compose.yml

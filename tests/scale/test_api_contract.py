@@ -1,12 +1,15 @@
 """Scale-out proofs on the product API itself (SPEC sections 1 and 2), across both processes.
 
-They use the public contract only: sign-in, the profile, real estates with an Idempotency-Key
-and the stats endpoint. The harness sets the per-CPF sign-in rate to 4 per 5 minutes.
+They use the public contract only: sign-in, the profile, real estates with an Idempotency-Key,
+the stats endpoint and photo uploads. The harness sets the per-CPF sign-in rate to 4 per 5 minutes.
 """
 
+import io
 import uuid
 from collections.abc import Callable
 from typing import Any
+
+from PIL import Image
 
 from apps.users.models import Role
 from tests.scale.conftest import Http
@@ -106,3 +109,28 @@ def test_cached_stats_are_invalidated_for_both_processes_after_a_write_on_one(
     created = first.post("/api/v1/real-estates", json=_real_estate(), headers=collector_auth)
     assert created.status_code == 201, created.text
     assert [drafts(second), drafts(first)] == [before[0] + 1, before[0] + 1]
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 120, 200)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_the_same_bytes_uploaded_through_both_processes_end_in_one_photo(
+    apps: list[Http], make_user: Callable[..., Any]
+) -> None:
+    collector = make_user(role=Role.COLLECTOR)
+    first, second = apps
+    auth = _bearer(_sign_in(first, collector.cpf).json()["token"])
+    real_estate = first.post("/api/v1/real-estates", json=_real_estate(), headers=auth).json()
+    photos = f"/api/v1/real-estates/{real_estate['id']}/photos"
+    image = _png()
+
+    created = first.post(photos, files={"file": ("a.png", image, "image/png")}, headers=auth)
+    again = second.post(photos, files={"file": ("b.png", image, "image/png")}, headers=auth)
+
+    assert created.status_code == 201, created.text
+    assert again.status_code == 200, again.text
+    assert again.json()["id"] == created.json()["id"]
+    assert again.json()["sha256"] == created.json()["sha256"]
