@@ -24,3 +24,25 @@ def hang_once(path: str) -> int:
 @shared_task(name="tests.echo")
 def echo(value: str) -> str:
     return value
+
+
+@shared_task(name="tests.flaky")
+def flaky(path: str, failures: int) -> int:
+    """Fails with a transient database error `failures` times, then answers its attempt count."""
+    from django.db import OperationalError
+
+    marker = Path(path)
+    with marker.open("a") as out:
+        out.write("attempt\n")
+    attempts = marker.read_text().count("attempt")
+    if attempts <= failures:
+        raise OperationalError("the database went away (test)")
+    return attempts
+
+
+@shared_task(name="tests.broken")
+def broken(path: str) -> None:
+    """Fails with a programming error: never retried."""
+    with Path(path).open("a") as out:
+        out.write("attempt\n")
+    raise ValueError("a bug, not a transient failure")

@@ -146,3 +146,19 @@ def test_a_task_whose_worker_process_dies_runs_again(worker: Celery, tmp_path: P
     assert result.get(timeout=60) == 2
     assert marker.read_text().count("start") == 2
     assert marker.read_text().count("done") == 1
+
+
+def test_a_transient_failure_is_retried_with_backoff_until_it_succeeds(
+    worker: Celery, tmp_path: Path
+) -> None:
+    marker = tmp_path / "attempts.txt"
+    result = worker.send_task("tests.flaky", args=[str(marker), 2])
+    assert result.get(timeout=60) == 3
+
+
+def test_a_programming_error_is_not_retried(worker: Celery, tmp_path: Path) -> None:
+    marker = tmp_path / "attempts.txt"
+    result = worker.send_task("tests.broken", args=[str(marker)])
+    with pytest.raises(ValueError, match="a bug"):
+        result.get(timeout=60)
+    assert marker.read_text().count("attempt") == 1
