@@ -310,6 +310,13 @@ LOGGING: dict[str, Any] = {
     },
 }
 
+# --- users ---------------------------------------------------------------------
+
+# SQLite (the local default) has no row locks: IMMEDIATE transactions serialise writers, so a
+# refresh token stays single-use there too (PostgreSQL uses SELECT ... FOR UPDATE).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
+
 # --- ops -------------------------------------------------------------------------
 
 if REDIS_URL:

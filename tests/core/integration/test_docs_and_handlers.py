@@ -1,0 +1,58 @@
+import json
+import re
+
+import pytest
+from django.test import Client, RequestFactory
+
+from apps.core import views
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_schema_is_an_openapi_3_document() -> None:
+    response = Client().get("/api/v1/schema", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    schemes = schema["components"]["securitySchemes"].values()
+    assert {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"} in schemes
+    assert "/api/v1/sign-in" in schema["paths"]
+
+
+def test_the_swagger_ui_loads_only_local_assets() -> None:
+    response = Client().get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert assets
+    assert all(asset.startswith("/static/") for asset in assets), assets
+    assert "cdn." not in html
+
+
+@pytest.mark.parametrize(
+    ("handler", "status", "code"),
+    [
+        (lambda r: views.bad_request(r, Exception()), 400, "MALFORMED_REQUEST"),
+        (lambda r: views.permission_denied(r, Exception()), 403, "PERMISSION_DENIED"),
+        (lambda r: views.page_not_found(r, Exception()), 404, "NOT_FOUND"),
+        (views.server_error, 500, "INTERNAL_ERROR"),
+    ],
+)
+def test_django_level_errors_on_api_paths_use_the_envelope(handler: object, status: int, code: str) -> None:
+    response = handler(RequestFactory().get("/api/v1/anything"))  # type: ignore[operator]
+    assert response.status_code == status
+    assert json.loads(response.content)["error"]["code"] == code
+
+
+@pytest.mark.parametrize(
+    ("handler", "status"),
+    [
+        (lambda r: views.bad_request(r, Exception()), 400),
+        (lambda r: views.permission_denied(r, Exception()), 403),
+        (views.server_error, 500),
+    ],
+)
+def test_django_level_errors_elsewhere_keep_html_pages(handler: object, status: int) -> None:
+    response = handler(RequestFactory().get("/admin/anything"))  # type: ignore[operator]
+    assert response.status_code == status
+    assert not response["Content-Type"].startswith("application/json")

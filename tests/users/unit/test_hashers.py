@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, make_password
+from django.test import override_settings
+
+from apps.users.hashers import Argon2idHasher
+from config.settings import base
+
+
+def test_argon2id_is_the_first_hasher_outside_tests() -> None:
+    assert base.PASSWORD_HASHERS[0] == "apps.users.hashers.Argon2idHasher"
+    assert settings.PASSWORD_HASHERS != base.PASSWORD_HASHERS  # tests run a fast hasher
+
+
+def test_it_hashes_with_owasp_parameters() -> None:
+    encoded = Argon2idHasher().encode("a password", Argon2idHasher().salt())
+    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+@override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS)
+def test_a_hash_at_djangos_default_cost_verifies_and_is_upgraded() -> None:
+    old = Argon2PasswordHasher().encode("a password", Argon2PasswordHasher().salt())
+    upgraded: list[str] = []
+    assert check_password("a password", old, setter=upgraded.append)
+    assert upgraded
+    assert make_password("a password").startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert not check_password("wrong", old)
