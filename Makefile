@@ -14,7 +14,7 @@ MANAGE := $(PY) manage.py
 REQUIREMENTS ?= requirements/local.txt
 PYTEST_ARGS ?=
 
-.PHONY: help venv run dev migrate test check lint format typecheck schema errors requirements clean
+.PHONY: help venv run dev migrate test check lint format typecheck schema errors requirements clean docker-check scale-test worker beat
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -50,6 +50,7 @@ check: venv lint typecheck ## Lint, types, migrations, error catalog, OpenAPI dr
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) generate_errors --check
 	@$(MAKE) --no-print-directory schema-check
 	@scripts/deploy-check $(PY)
+	@$(MAKE) --no-print-directory docker-check
 
 lint: venv ## ruff lint (bandit rules included) and format check
 	$(VENV)/bin/ruff check .
@@ -61,6 +62,23 @@ format: venv ## Apply ruff's formatting and safe fixes
 
 typecheck: venv ## mypy --strict over apps/ and config/
 	$(VENV)/bin/mypy apps config
+
+worker: venv ## A Celery worker for local settings (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/1)
+	DJANGO_SETTINGS_MODULE=config.settings.local $(VENV)/bin/celery -A config worker --loglevel INFO
+
+beat: venv ## Celery beat with the schedule in config/celery.py (local settings, needs CELERY_BROKER_URL)
+	@mkdir -p var
+	DJANGO_SETTINGS_MODULE=config.settings.local $(VENV)/bin/celery -A config beat --loglevel INFO
+
+docker-check: venv ## Validate docker/*.compose.yml (Compose Specification schema) and lint the Dockerfile
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker/dev.compose.yml docker/prod.compose.yml
+	$(VENV)/bin/hadolint docker/Dockerfile
+	sh -n docker/entrypoint.sh
+
+scale-test: venv ## Two gunicorn app processes behind nginx on one PostgreSQL and Redis: tests/scale
+	@scripts/ensure-system-packages
+	PYTHON=$(PY) scripts/with-services --redis -- scripts/scale-harness -- \
+		$(VENV)/bin/pytest -p no:randomly -q tests/scale $(PYTEST_ARGS)
 
 SCHEMA := docs/api/openapi.yaml
 schema: venv ## Regenerate the committed OpenAPI schema

@@ -316,3 +316,18 @@ LOGGING: dict[str, Any] = {
 # refresh token stays single-use there too (PostgreSQL uses SELECT ... FOR UPDATE).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
+
+# --- ops -------------------------------------------------------------------------
+
+if REDIS_URL:
+    # Same Redis, but an outage degrades throttling and caching instead of failing requests.
+    CACHES["default"]["BACKEND"] = "apps.core.cache.DegradingRedisCache"
+    CACHES["default"]["OPTIONS"]["DEGRADED_RETRY_SECONDS"] = env.float(
+        "CACHE_DEGRADED_RETRY_SECONDS", default=5
+    )
+
+# Where a Celery worker serves its own Prometheus metrics (task outcomes); 0 turns it off.
+CELERY_WORKER_METRICS_PORT = env.int("CELERY_WORKER_METRICS_PORT", default=0)
+CELERY_BEAT_SCHEDULE_FILENAME = env(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
+)

@@ -30,3 +30,20 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+# A psycopg connection pool per process by default; DATABASE_POOL=false falls back to
+# persistent connections (CONN_MAX_AGE), e.g. behind PgBouncer in transaction mode.
+_db = DATABASES["default"]
+if _db["ENGINE"] == "django.db.backends.postgresql" and env.bool("DATABASE_POOL", default=True):
+    _db["OPTIONS"]["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+        # Seconds a request waits for a pooled connection before a 503. A sync gunicorn worker
+        # serves one request at a time, so it waits only when PostgreSQL is unreachable.
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=0.5),
+    }
+    _db["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django must not
+
+# Cross-origin browsers only from the allow-list (CORS_ALLOWED_ORIGINS, comma-separated).
+CORS_ALLOW_ALL_ORIGINS = False
+CORS_ALLOW_CREDENTIALS = False

@@ -1,0 +1,145 @@
+"""The Redis cache degrades when Redis is down, and readiness still tells the truth."""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from rest_framework.test import APIClient
+
+from apps.core.cache import CACHE_DEGRADED, DegradingRedisCache
+from tests.core.redis_server import RedisServer
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+def _cache_settings(url: str, retry_seconds: float = 0) -> dict[str, Any]:
+    return {
+        "default": {
+            "BACKEND": "apps.core.cache.DegradingRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "vivenda-test",
+            "OPTIONS": {
+                "socket_connect_timeout": 1,
+                "socket_timeout": 1,
+                "DEGRADED_RETRY_SECONDS": retry_seconds,
+            },
+        }
+    }
+
+
+@pytest.fixture
+def redis_cache(redis_server: RedisServer) -> DegradingRedisCache:
+    return DegradingRedisCache(redis_server.url, _cache_settings(redis_server.url)["default"])
+
+
+def test_it_behaves_as_the_redis_cache_while_redis_is_up(redis_cache: DegradingRedisCache) -> None:
+    redis_cache.set("greeting", {"pt-BR": "olá"}, 30)
+    assert redis_cache.get("greeting") == {"pt-BR": "olá"}
+    assert redis_cache.add("lock", "1", 30) is True
+    assert redis_cache.add("lock", "1", 30) is False
+    redis_cache.set("hits", 1, 30)
+    assert redis_cache.incr("hits", 2) == 3
+    assert redis_cache.get_many(["greeting", "missing"]) == {"greeting": {"pt-BR": "olá"}}
+    assert redis_cache.has_key("lock") is True
+    assert redis_cache.delete("lock") is True
+
+
+def test_it_answers_without_redis_when_redis_is_down(
+    redis_server: RedisServer, redis_cache: DegradingRedisCache
+) -> None:
+    redis_cache.set("greeting", "olá", 30)
+    redis_server.stop()
+    before = CACHE_DEGRADED.labels("get")._value.get()
+
+    assert redis_cache.get("greeting") is None
+    assert redis_cache.get("greeting", "fallback") == "fallback"
+    assert redis_cache.add("lock", "1", 30) is True  # a lock degrades to "go ahead"
+    assert redis_cache.incr("hits", 5) == 5  # a counter degrades to a fresh one
+    assert redis_cache.get_many(["greeting"]) == {}
+    assert redis_cache.set_many({"a": 1, "b": 2}) == ["a", "b"]
+    assert redis_cache.has_key("greeting") is False
+    assert redis_cache.touch("greeting") is False
+    assert redis_cache.delete("greeting") is False
+    redis_cache.set("greeting", "olá", 30)
+    redis_cache.delete_many(["a", "b"])
+    redis_cache.clear()
+    assert CACHE_DEGRADED.labels("get")._value.get() == before + 2
+
+
+def test_strict_view_raises_when_redis_is_down(
+    redis_server: RedisServer, redis_cache: DegradingRedisCache
+) -> None:
+    redis_server.stop()
+    with pytest.raises(RedisConnectionError):
+        redis_cache.strict.get("anything")
+
+
+def test_it_uses_redis_again_once_redis_is_back(
+    redis_server: RedisServer, redis_cache: DegradingRedisCache
+) -> None:
+    redis_server.stop()
+    assert redis_cache.add("lock", "1", 30) is True
+    redis_server.start()
+    assert redis_cache.add("lock", "1", 30) is True
+    assert redis_cache.add("lock", "1", 30) is False
+
+
+def test_it_skips_redis_for_the_retry_window_after_a_failure(redis_server: RedisServer) -> None:
+    params = _cache_settings(redis_server.url, retry_seconds=3600)["default"]
+    cache_with_window = DegradingRedisCache(redis_server.url, params)
+    redis_server.stop()
+    assert cache_with_window.get("key") is None
+    redis_server.start()
+    # Redis is back, but this process waits for the window before trying it again.
+    cache_with_window.strict.set("key", "value", 30)
+    assert cache_with_window.get("key") is None
+    assert cache_with_window.strict.get("key") == "value"
+
+
+@pytest.fixture
+def api_on_stopped_redis(redis_server: RedisServer, settings: Any) -> Iterator[None]:
+    settings.CACHES = _cache_settings(redis_server.url)
+    settings.ROOT_URLCONF = "tests.core.ops_urls"
+    redis_server.stop()
+    yield
+    redis_server.start()  # so the autouse fixture's cache.clear() has a server to talk to
+
+
+@pytest.mark.django_db
+def test_api_keeps_serving_and_throttles_allow_when_redis_is_down(
+    api_on_stopped_redis: None, api_client: APIClient
+) -> None:
+    for _ in range(4):  # twice the throttle's rate: with no shared state to count in, allow
+        assert api_client.get("/api/v1/throttled").status_code == 200
+    response = api_client.post("/api/v1/throttled", {}, HTTP_IDEMPOTENCY_KEY="k1")
+    assert response.status_code == 201
+    assert response.json() == {"first": True}
+
+
+@pytest.mark.django_db
+def test_ready_reports_the_cache_when_redis_is_down(
+    api_on_stopped_redis: None, api_client: APIClient
+) -> None:
+    response = api_client.get("/health/ready")
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["cache"]
+
+
+@pytest.mark.django_db
+def test_throttle_counts_on_redis_while_it_is_up(
+    redis_server: RedisServer, settings: Any, api_client: APIClient
+) -> None:
+    settings.CACHES = _cache_settings(redis_server.url)
+    settings.ROOT_URLCONF = "tests.core.ops_urls"
+    cache.clear()
+    statuses = [api_client.get("/api/v1/throttled").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]

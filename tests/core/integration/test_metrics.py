@@ -1,0 +1,84 @@
+"""/metrics: served to the allow-listed network or with the bearer token, and what it counts."""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from apps.core.metrics import TASK_OUTCOMES, UPLOAD_BYTES
+from apps.core.tasks import flush_expired_tokens
+
+TOKEN = "metrics-token-0123456789abcdef"
+
+
+@pytest.fixture
+def outside_network(settings: Any) -> None:
+    settings.METRICS_ALLOWED_CIDRS = ["10.20.0.0/16"]
+    settings.METRICS_TOKEN = TOKEN
+
+
+def _scrape(client: Client, remote_addr: str, **headers: str) -> Any:
+    return client.get("/metrics", REMOTE_ADDR=remote_addr, headers=headers)
+
+
+@pytest.mark.django_db
+def test_metrics_are_refused_to_an_outside_address_without_a_token(
+    outside_network: None, client: Client
+) -> None:
+    response = _scrape(client, "203.0.113.9")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "PERMISSION_DENIED"
+
+
+@pytest.mark.django_db
+def test_metrics_are_refused_with_a_wrong_token(outside_network: None, client: Client) -> None:
+    response = _scrape(client, "203.0.113.9", Authorization="Bearer not-the-token")
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_metrics_are_served_with_the_bearer_token(outside_network: None, client: Client) -> None:
+    response = _scrape(client, "203.0.113.9", Authorization=f"Bearer {TOKEN}")
+    assert response.status_code == 200
+    assert b"django_http_requests_latency_seconds_by_view_method" in response.content
+
+
+@pytest.mark.django_db
+def test_metrics_are_served_to_an_allow_listed_network(outside_network: None, client: Client) -> None:
+    assert _scrape(client, "10.20.3.4").status_code == 200
+
+
+@pytest.mark.django_db
+def test_metrics_are_refused_when_no_token_is_configured_and_the_address_is_unknown(
+    settings: Any, client: Client
+) -> None:
+    settings.METRICS_TOKEN = ""
+    settings.METRICS_ALLOWED_CIDRS = ["10.20.0.0/16"]
+    assert _scrape(client, "203.0.113.9", Authorization="Bearer ").status_code == 403
+    assert _scrape(client, "not-an-address").status_code == 403
+
+
+@pytest.mark.django_db
+def test_metrics_count_requests_by_view_and_status_and_database_statements(client: Client) -> None:
+    client.get("/health/ready")
+    body = _scrape(client, "127.0.0.1").content.decode()
+    assert (
+        'django_http_responses_total_by_status_view_method_total{method="GET",status="200",view="health-ready"}'
+        in body
+    )
+    assert 'django_db_execute_total{alias="default",vendor="postgresql"}' in body
+    assert "vivenda_upload_bytes_total" in body
+
+
+@pytest.mark.django_db
+def test_task_outcomes_are_counted() -> None:
+    before = TASK_OUTCOMES.labels("apps.core.tasks.flush_expired_tokens", "success")._value.get()
+    flush_expired_tokens.delay()  # in-process: no broker in the test settings
+    after = TASK_OUTCOMES.labels("apps.core.tasks.flush_expired_tokens", "success")._value.get()
+    assert after == before + 1
+
+
+def test_upload_bytes_is_a_counter_the_media_app_can_increase() -> None:
+    before = UPLOAD_BYTES._value.get()
+    UPLOAD_BYTES.inc(2048)
+    assert UPLOAD_BYTES._value.get() == before + 2048

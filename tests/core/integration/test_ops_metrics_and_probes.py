@@ -1,0 +1,84 @@
+"""Task outcome signals, the worker's metrics endpoint, gunicorn's hook and the broker probe."""
+
+import os
+import urllib.request
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from celery import signals
+from rest_framework.test import APIClient
+
+from apps.core import metrics
+from apps.core.metrics import TASK_OUTCOMES
+from apps.core.tasks import flush_expired_tokens
+from config import gunicorn
+from tests.core.redis_server import free_port
+
+TASK = "apps.core.tasks.flush_expired_tokens"
+
+
+def _count(outcome: str, task: str = TASK) -> float:
+    value: float = TASK_OUTCOMES.labels(task, outcome)._value.get()
+    return value
+
+
+@pytest.mark.parametrize(
+    ("signal", "outcome"),
+    [(signals.task_failure, "failure"), (signals.task_retry, "retry"), (signals.task_revoked, "revoked")],
+)
+def test_each_task_outcome_is_counted(signal: Any, outcome: str) -> None:
+    before = _count(outcome)
+    signal.send(sender=flush_expired_tokens)
+    assert _count(outcome) == before + 1
+
+
+def test_a_rejected_message_is_counted_by_its_task_name() -> None:
+    before = _count("rejected")
+    signals.task_rejected.send(sender=None, message=SimpleNamespace(headers={"task": TASK}))
+    assert _count("rejected") == before + 1
+
+
+def test_a_worker_serves_its_metrics_on_the_configured_port(settings: Any) -> None:
+    settings.CELERY_WORKER_METRICS_PORT = free_port()
+    signals.worker_ready.send(sender=None)
+    server, thread = metrics._worker_metrics_servers.pop()
+    try:
+        url = f"http://127.0.0.1:{settings.CELERY_WORKER_METRICS_PORT}/metrics"
+        with urllib.request.urlopen(url, timeout=5) as response:
+            assert b"vivenda_celery_tasks_total" in response.read()
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+def test_a_worker_serves_no_metrics_when_no_port_is_configured(settings: Any) -> None:
+    settings.CELERY_WORKER_METRICS_PORT = 0
+    signals.worker_ready.send(sender=None)
+    assert metrics._worker_metrics_servers == []
+
+
+def test_gunicorn_drops_a_dead_workers_metrics_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    (tmp_path / "gauge_livesum_4242.db").write_bytes(b"")
+    gunicorn.child_exit(None, SimpleNamespace(pid=4242))
+    assert not (tmp_path / "gauge_livesum_4242.db").exists()
+
+
+@pytest.mark.django_db
+def test_ready_checks_the_broker_when_one_is_configured(settings: Any, api_client: APIClient) -> None:
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        pytest.fail("needs the Redis that `make test` starts (REDIS_URL)")
+    settings.CELERY_BROKER_URL = redis_url.rsplit("/", 1)[0] + "/1"
+    body = api_client.get("/health/ready").json()
+    assert body["checks"]["broker"]["ok"] is True
+
+
+@pytest.mark.django_db
+def test_ready_names_the_broker_when_it_is_unreachable(settings: Any, api_client: APIClient) -> None:
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/1"
+    response = api_client.get("/health/ready")
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["broker"]

@@ -1,0 +1,129 @@
+"""Faults under the two-process deployment: PostgreSQL or Redis stopped, then back.
+
+These stop and start the shared servers, so they run after the other scale tests.
+"""
+
+import os
+import shlex
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from tests.scale.conftest import Http
+
+pytestmark = pytest.mark.stops_services
+
+
+def _as_postgres(*command: str) -> None:
+    runner = shlex.split(os.environ.get("PG_RUN_AS", ""))
+    subprocess.run([*runner, *command], check=True, capture_output=True)  # noqa: S603
+
+
+def _pg_ctl(*args: str) -> None:
+    _as_postgres(os.path.join(os.environ["PG_BINDIR"], "pg_ctl"), "-D", os.environ["PG_DATA_DIR"], *args)
+
+
+def _start_postgres() -> None:
+    options = (
+        f"-p {os.environ['PG_PORT']} -k {os.environ['PG_SOCKET_DIR']} -c listen_addresses=127.0.0.1 "
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    )
+    _pg_ctl(
+        "-l", os.path.join(os.environ["PG_DATA_DIR"], "restart.log"), "-w", "-t", "30", "start", "-o", options
+    )
+
+
+@pytest.fixture
+def token(make_user: Callable[..., Any]) -> str:
+    return str(RefreshToken.for_user(make_user()).access_token)
+
+
+@pytest.fixture
+def postgres_stopped() -> Iterator[None]:
+    _pg_ctl("-m", "fast", "-w", "stop")
+    try:
+        yield
+    finally:
+        pg_ready = os.path.join(os.environ["PG_DATA_DIR"], "postmaster.pid")
+        if not os.path.exists(pg_ready):
+            _start_postgres()
+
+
+def _timed(call: Callable[[], Any]) -> tuple[Any, float]:
+    started = time.perf_counter()
+    result = call()
+    return result, time.perf_counter() - started
+
+
+def test_with_postgresql_stopped_the_api_answers_503_fast_and_recovers_without_restart(
+    token: str, apps: list[Http], balancer: Http, postgres_stopped: None
+) -> None:
+    auth = {"Authorization": f"Bearer {token}"}
+    for client in [*apps, balancer, balancer]:
+        response, seconds = _timed(lambda c=client: c.get("/api/v1/_scale/whoami", headers=auth))
+        assert response.status_code == 503, response.text
+        assert response.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
+        assert response.headers["Retry-After"]
+        assert seconds < 1.0, f"503 took {seconds:.2f}s"
+    assert balancer.get("/health/ready").json()["failing"] == ["database"]
+
+    _start_postgres()
+
+    deadline = time.monotonic() + 15  # each process's pool reconnects on its own
+    statuses: list[int] = []
+    while time.monotonic() < deadline:
+        statuses = [client.get("/api/v1/_scale/whoami", headers=auth).status_code for client in apps]
+        if statuses == [200, 200]:
+            break
+        time.sleep(0.2)
+    assert statuses == [200, 200]
+
+
+_restarted_redis: list[subprocess.Popen[bytes]] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_restarted_redis() -> Iterator[None]:
+    yield
+    for process in _restarted_redis:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _redis_cli(*args: str) -> int:
+    cli = shutil.which("redis-cli") or "redis-cli"
+    command = [cli, "-p", os.environ["REDIS_PORT"], *args]
+    return subprocess.run(command, check=False, capture_output=True).returncode  # noqa: S603
+
+
+@pytest.fixture
+def redis_stopped(tmp_path: Any) -> Iterator[None]:
+    _redis_cli("shutdown", "nosave")
+    yield
+    server = shutil.which("redis-server") or "redis-server"
+    args = ["--port", os.environ["REDIS_PORT"], "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)]
+    _restarted_redis.append(subprocess.Popen([server, *args], stdout=subprocess.DEVNULL))  # noqa: S603
+    for _ in range(100):
+        if _redis_cli("ping") == 0:
+            break
+        time.sleep(0.05)
+
+
+def test_with_redis_stopped_the_api_still_serves_and_readiness_says_so(
+    token: str, apps: list[Http], balancer: Http, redis_stopped: None
+) -> None:
+    auth = {"Authorization": f"Bearer {token}"}
+    for client in [*apps, balancer]:
+        response, seconds = _timed(lambda c=client: c.get("/api/v1/_scale/whoami", headers=auth))
+        assert response.status_code == 200, response.text
+        assert seconds < 1.0
+    for _ in range(5):  # beyond the probe's 3/min: without shared state, throttles allow
+        assert balancer.get("/api/v1/_scale/process").status_code == 200
+    ready = balancer.get("/health/ready")
+    assert ready.status_code == 503
+    assert ready.json()["failing"] == ["cache"]

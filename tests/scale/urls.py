@@ -1,0 +1,48 @@
+"""Test-only routes the scale-out tests use to see which process answered and what it shares."""
+
+import os
+from typing import Any
+
+from django.core.cache import cache
+from django.urls import include, path
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+
+class WhoAmI(APIView):
+    """Authenticated: which app process served the request, and for whom."""
+
+    def get(self, request: Request) -> Response:
+        return Response({"app": os.environ.get("SCALE_APP_NAME", "?"), "user_id": request.user.pk})
+
+
+class Process(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "scale_probe"
+
+    def get(self, request: Request) -> Response:
+        return Response({"app": os.environ.get("SCALE_APP_NAME", "?")})
+
+
+class CacheEntry(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request, key: str) -> Response:
+        return Response({"app": os.environ.get("SCALE_APP_NAME", "?"), "value": cache.get(f"scale:{key}")})
+
+    def put(self, request: Request, key: str) -> Response:
+        value: Any = request.data.get("value")
+        cache.set(f"scale:{key}", value, 60)
+        return Response({"app": os.environ.get("SCALE_APP_NAME", "?"), "value": value})
+
+
+probes = [
+    path("whoami", WhoAmI.as_view()),
+    path("process", Process.as_view()),
+    path("cache/<slug:key>", CacheEntry.as_view()),
+]
+urlpatterns = [path("api/v1/_scale/", include(probes)), path("", include("config.urls"))]
