@@ -1,0 +1,44 @@
+"""Reads of the media app: photos in a real estate's order, blobs with their reference counts."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+
+if TYPE_CHECKING:
+    from apps.media.models import Photo
+
+
+class BlobQuerySet(models.QuerySet["Blob"]):
+    def with_reference_count(self) -> "BlobQuerySet":
+        return self.annotate(reference_count=Count("photos"))
+
+    def referenced(self) -> "BlobQuerySet":
+        return self.filter(Exists(self._photos()))
+
+    def orphaned(self) -> "BlobQuerySet":
+        return self.exclude(Exists(self._photos()))
+
+    def created_before(self, moment: datetime) -> "BlobQuerySet":
+        return self.filter(created_at__lt=moment)
+
+    def with_thumbnail_key(self, key: str) -> "BlobQuerySet":
+        return self.filter(Q(thumbnail_256_key=key) | Q(thumbnail_1024_key=key))
+
+    def missing_thumbnails(self) -> "BlobQuerySet":
+        return self.filter(Q(thumbnail_256_key="") | Q(thumbnail_1024_key=""))
+
+    @staticmethod
+    def _photos() -> "models.QuerySet[Photo]":
+        from apps.media.models import Photo
+
+        return Photo.objects.filter(blob=OuterRef("pk"))
+
+
+class PhotoQuerySet(models.QuerySet["Photo"]):
+    def with_serializer_data(self) -> "PhotoQuerySet":
+        return self.select_related("blob", "uploaded_by")
+
+    def of_real_estate(self, real_estate_id: object) -> "PhotoQuerySet":
+        return self.filter(real_estate_id=real_estate_id).order_by("position")
