@@ -2,12 +2,13 @@
 
 from datetime import datetime
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 
 if TYPE_CHECKING:
-    from apps.media.models import Photo
+    from apps.media.models import Blob, Photo  # noqa: F401  (string annotations)
 
 
 class BlobQuerySet(models.QuerySet["Blob"]):
@@ -31,7 +32,7 @@ class BlobQuerySet(models.QuerySet["Blob"]):
 
     @staticmethod
     def _photos() -> "models.QuerySet[Photo]":
-        from apps.media.models import Photo
+        from apps.media.models import Blob, Photo  # noqa: F401  (string annotations)
 
         return Photo.objects.filter(blob=OuterRef("pk"))
 
@@ -40,5 +41,5 @@ class PhotoQuerySet(models.QuerySet["Photo"]):
     def with_serializer_data(self) -> "PhotoQuerySet":
         return self.select_related("blob", "uploaded_by")
 
-    def of_real_estate(self, real_estate_id: object) -> "PhotoQuerySet":
+    def of_real_estate(self, real_estate_id: UUID) -> "PhotoQuerySet":
         return self.filter(real_estate_id=real_estate_id).order_by("position")

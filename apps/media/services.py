@@ -7,8 +7,9 @@ which `media_gc` removes after the grace period; never a row pointing at a missi
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import IO, Final
+from uuid import UUID
 
 import structlog
 from django.conf import settings
@@ -80,7 +81,7 @@ def photo_upload(*, real_estate: RealEstate, actor: User, file: IO[bytes], capti
 
 @transaction.atomic
 def _link_photo(
-    *, real_estate_id: object, actor: User, normalised: images.NormalisedImage, key: str, caption: str
+    *, real_estate_id: UUID, actor: User, normalised: images.NormalisedImage, key: str, caption: str
 ) -> UploadResult:
     real_estate = _lock_real_estate(real_estate_id)
     _ensure_can_change_photos(real_estate=real_estate, actor=actor)
@@ -156,7 +157,7 @@ def photo_delete(*, photo: Photo, actor: User) -> None:
     _set_photo_count(real_estate_id=real_estate.pk, count=len(ordered))
 
 
-def _renumber(*, real_estate_id: object, ordered: list[Photo]) -> None:
+def _renumber(*, real_estate_id: UUID, ordered: list[Photo]) -> None:
     """Give `ordered` the positions 0..n-1.
 
     (real_estate, position) is unique and checked row by row, so every photo first moves out of
@@ -169,14 +170,14 @@ def _renumber(*, real_estate_id: object, ordered: list[Photo]) -> None:
         Photo.objects.filter(pk=p.pk).update(position=index)
 
 
-def _set_photo_count(*, real_estate_id: object, count: int) -> None:
+def _set_photo_count(*, real_estate_id: UUID, count: int) -> None:
     # Photos are part of the real estate's representation: its version (ETag) moves with them.
     RealEstate.objects.filter(pk=real_estate_id).update(
         photo_count=count, version=F("version") + 1, updated_at=timezone.now()
     )
 
 
-def _lock_real_estate(real_estate_id: object) -> RealEstate:
+def _lock_real_estate(real_estate_id: UUID) -> RealEstate:
     try:
         return RealEstate.objects.select_for_update().get(pk=real_estate_id)
     except RealEstate.DoesNotExist as exc:
@@ -207,7 +208,7 @@ def _size_of(file: IO[bytes]) -> int:
 def _enqueue_thumbnails(blob_id: int) -> None:
     from apps.media.tasks import generate_thumbnails
 
-    generate_thumbnails.delay_on_commit(blob_id)
+    generate_thumbnails.delay_on_commit(blob_id)  # type: ignore[attr-defined]  # celery-types lags
 
 
 def blob_generate_thumbnails(*, blob_id: int, force: bool = False) -> Blob | None:
@@ -216,7 +217,7 @@ def blob_generate_thumbnails(*, blob_id: int, force: bool = False) -> Blob | Non
     Renditions are content-addressed too: written first (no transaction), then linked under the
     key locks, after checking they are still there.
     """
-    blob = Blob.objects.filter(pk=blob_id).first()
+    blob: Blob | None = Blob.objects.filter(pk=blob_id).first()
     if blob is None:
         return None
     if blob.thumbnail_state == ThumbnailState.READY and not force:
@@ -281,15 +282,13 @@ def media_gc(*, grace: timedelta | None = None, dry_run: bool = False) -> GcRepo
     return report
 
 
-def _collect_blob(*, blob_id: int, cutoff: object, dry_run: bool, report: GcReport) -> None:
+def _collect_blob(*, blob_id: int, cutoff: datetime, dry_run: bool, report: GcReport) -> None:
     with transaction.atomic():
         blob = Blob.objects.filter(pk=blob_id).first()
         if blob is None:
             return
         lock_keys(blob.key, blob.thumbnail_256_key, blob.thumbnail_1024_key)
-        blob = (
-            Blob.objects.select_for_update().orphaned().created_before(cutoff).filter(pk=blob_id).first()  # type: ignore[arg-type]
-        )
+        blob = Blob.objects.select_for_update().orphaned().created_before(cutoff).filter(pk=blob_id).first()
         if blob is None:
             return  # referenced again (or gone) since the scan
         report.blobs.append(blob.sha256)
@@ -305,7 +304,7 @@ def _collect_blob(*, blob_id: int, cutoff: object, dry_run: bool, report: GcRepo
         blob.delete()
 
 
-def _collect_object(*, key: str, size: int, cutoff: object, dry_run: bool, report: GcReport) -> None:
+def _collect_object(*, key: str, size: int, cutoff: datetime, dry_run: bool, report: GcReport) -> None:
     if not _is_canonical(key):
         return
     with transaction.atomic():
@@ -317,7 +316,7 @@ def _collect_object(*, key: str, size: int, cutoff: object, dry_run: bool, repor
                 report.objects.append(key)
                 report.freed_bytes += size
             return
-        if not storage.object_exists(key) or storage.modified_at(key) >= cutoff:  # type: ignore[operator]
+        if not storage.object_exists(key) or storage.modified_at(key) >= cutoff:
             return  # rewritten by an upload since the listing: it is about to be linked
         storage.delete_object(key)
         report.objects.append(key)

@@ -123,7 +123,8 @@ def iter_objects() -> Iterator[StoredObject]:
         return
     bucket: Any = storage.bucket  # type: ignore[attr-defined]
     for prefix in PREFIXES:
-        for summary in _guarded(lambda prefix=prefix: list(bucket.objects.filter(Prefix=prefix))):
+        summaries: list[Any] = _guarded(lambda: list(bucket.objects.filter(Prefix=prefix)))  # noqa: B023
+        for summary in summaries:
             yield StoredObject(key=summary.key, size=summary.size, modified_at=summary.last_modified)
 
 

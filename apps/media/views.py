@@ -4,7 +4,8 @@ The token is the capability: no session or bearer token is needed, which is what
 `<img src>` load it. It names one key and expires after MEDIA_URL_EXPIRY_SECONDS.
 """
 
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, JsonResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_safe
 
 from apps.core import errors
@@ -13,7 +14,7 @@ from apps.media import storage
 
 
 @require_safe
-def media_file(request: HttpRequest, token: str) -> HttpResponse:
+def media_file(request: HttpRequest, token: str) -> HttpResponseBase:
     try:
         key = storage.key_from_token(token)
         if not storage.object_exists(key):

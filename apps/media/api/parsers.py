@@ -55,7 +55,10 @@ class PhotoUploadParser(MultiPartParser):
         handlers = [LimitedTemporaryFileUploadHandler(request._request, max_bytes=limit)]
         try:
             parser = DjangoMultiPartParser(
-                meta, stream, handlers, context.get("encoding", settings.DEFAULT_CHARSET)
+                meta,
+                stream,  # type: ignore[arg-type]
+                handlers,
+                context.get("encoding", settings.DEFAULT_CHARSET),
             )
             data, files = parser.parse()
         except MultiPartParserError as exc:

@@ -1,5 +1,6 @@
 """Shapes of the photos API: the photo as clients see it, and what they may send."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -9,12 +10,12 @@ from apps.media import storage
 from apps.media.models import CAPTION_MAX_LENGTH, MAX_PHOTOS_PER_REAL_ESTATE, Blob, Photo
 
 
-def absolute_url(context: dict[str, Any], url: str) -> str:
+def absolute_url(context: Mapping[str, Any], url: str) -> str:
     request = context.get("request")
     return request.build_absolute_uri(url) if request is not None and url.startswith("/") else url
 
 
-def thumbnail_url(context: dict[str, Any], key: str | None) -> str | None:
+def thumbnail_url(context: Mapping[str, Any], key: str | None) -> str | None:
     return absolute_url(context, storage.object_url(key)) if key else None
 
 
@@ -59,7 +60,7 @@ class PhotoSerializer(serializers.ModelSerializer[Photo]):
         return thumbnail_urls(self.context, photo.blob)
 
 
-def thumbnail_urls(context: dict[str, Any], blob: Blob) -> dict[str, str | None]:
+def thumbnail_urls(context: Mapping[str, Any], blob: Blob) -> dict[str, str | None]:
     return {str(size): thumbnail_url(context, key) for size, key in blob.thumbnail_keys.items()}
 
 

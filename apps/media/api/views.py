@@ -29,9 +29,7 @@ def visible_real_estates(user: User) -> "QuerySet[RealEstate]":
     return queryset.filter(collected_by=user) if user.role == Role.COLLECTOR else queryset
 
 
-class _PhotoViewMixin:
-    request: Request
-
+class _PhotoView(APIView):
     def get_real_estate(self, real_estate_id: UUID) -> RealEstate:
         real_estate = visible_real_estates(self.actor).filter(pk=real_estate_id).first()
         if real_estate is None:
@@ -54,7 +52,7 @@ class _PhotoViewMixin:
         return user
 
 
-class PhotoListView(_PhotoViewMixin, APIView):
+class PhotoListView(_PhotoView):
     parser_classes = [PhotoUploadParser]
 
     @extend_schema(
@@ -115,7 +113,7 @@ class PhotoListView(_PhotoViewMixin, APIView):
         )
 
 
-class PhotoDetailView(_PhotoViewMixin, APIView):
+class PhotoDetailView(_PhotoView):
     parser_classes = [JSONParser]
 
     @extend_schema(
