@@ -31,7 +31,9 @@ def positions(real_estate: RealEstate) -> list[str]:
     return [str(pk) for pk in Photo.objects.of_real_estate(real_estate.pk).values_list("pk", flat=True)]
 
 
-def test_photos_are_listed_by_position(collector_client: APIClient, draft: RealEstate, three: list[str]) -> None:
+def test_photos_are_listed_by_position(
+    collector_client: APIClient, draft: RealEstate, three: list[str]
+) -> None:
     response = collector_client.get(photos_url(draft))
 
     assert response.status_code == 200
@@ -50,7 +52,9 @@ def test_moving_a_photo_keeps_positions_dense(
     assert list(Photo.objects.of_real_estate(draft.pk).values_list("position", flat=True)) == [0, 1, 2]
 
 
-def test_a_position_past_the_end_means_last(collector_client: APIClient, draft: RealEstate, three: list[str]) -> None:
+def test_a_position_past_the_end_means_last(
+    collector_client: APIClient, draft: RealEstate, three: list[str]
+) -> None:
     response = collector_client.patch(photos_url(draft, three[0]), {"position": 29})
 
     assert response.json()["position"] == 2
@@ -92,7 +96,9 @@ def test_deleting_a_shared_blobs_photo_keeps_the_other_working(
     assert storage.object_exists(Blob.objects.get().key)
 
 
-def test_another_collectors_photos_are_not_found(client_for: Any, draft: RealEstate, three: list[str]) -> None:
+def test_another_collectors_photos_are_not_found(
+    client_for: Any, draft: RealEstate, three: list[str]
+) -> None:
     from tests.users.factories import UserFactory
 
     stranger = client_for(UserFactory())

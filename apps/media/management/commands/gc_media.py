@@ -10,7 +10,9 @@ from apps.media.services import media_gc
 
 
 class Command(BaseCommand):
-    help = "Remove blobs no photo references and stored objects without a blob row, older than the grace period."
+    help = (
+        "Remove blobs no photo references and stored objects without a blob row, older than the grace period."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="Only list what would be removed.")
@@ -19,7 +21,7 @@ class Command(BaseCommand):
             type=float,
             default=None,
             metavar="HOURS",
-            help=f"Keep anything younger than this (default MEDIA_GC_GRACE_HOURS={settings.MEDIA_GC_GRACE_HOURS}).",
+            help=f"Keep anything younger (default MEDIA_GC_GRACE_HOURS={settings.MEDIA_GC_GRACE_HOURS}).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -18,7 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="Regenerate even the ready ones.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        blobs = Blob.objects.all() if options["all"] else Blob.objects.exclude(thumbnail_state=ThumbnailState.READY)
+        blobs = (
+            Blob.objects.all()
+            if options["all"]
+            else Blob.objects.exclude(thumbnail_state=ThumbnailState.READY)
+        )
         ids = list(blobs.order_by("pk").values_list("pk", flat=True))
         failed = 0
         for blob_id in tqdm(ids, desc="thumbnails", unit="blob", file=sys.stderr, disable=not ids):
