@@ -21,12 +21,13 @@ from apps.core import errors
 from apps.media import images, storage
 from apps.media.locks import lock_key, lock_keys
 from apps.media.models import MAX_PHOTOS_PER_REAL_ESTATE, Blob, Photo, ThumbnailState
-from apps.real_estates.models import RealEstate, Status
+from apps.real_estates import list_cache
+from apps.real_estates.models import RealEstate
+from apps.real_estates.services import EDITABLE_STATUSES, real_estate_photo_count_changed
 from apps.users.models import Role, User
 
 logger = structlog.get_logger(__name__)
 
-EDITABLE_STATUSES: Final = frozenset({Status.DRAFT, Status.REJECTED})
 _REORDER_OFFSET: Final = 1000
 _UPLOAD_ATTEMPTS: Final = 3
 
@@ -102,7 +103,7 @@ def _link_photo(
     photo = Photo.objects.create(
         real_estate_id=real_estate.pk, blob=blob, caption=caption, position=count, uploaded_by=actor
     )
-    _set_photo_count(real_estate_id=real_estate.pk, count=count + 1)
+    _photos_changed(real_estate=real_estate, delta=1)
     if blob.thumbnail_state != ThumbnailState.READY:
         _enqueue_thumbnails(blob.pk)
     return UploadResult(photo=photo, created=True)
@@ -141,6 +142,7 @@ def photo_update(
         ordered = [p for p in ordered if p.pk != photo.pk]
         ordered.insert(max(0, min(position, len(ordered))), photo)
         _renumber(real_estate_id=real_estate.pk, ordered=ordered)
+    _photos_changed(real_estate=real_estate, delta=0)
     return Photo.objects.with_serializer_data().get(pk=photo.pk)
 
 
@@ -154,7 +156,7 @@ def photo_delete(*, photo: Photo, actor: User) -> None:
         raise errors.PhotoNotFound()
     ordered = list(Photo.objects.filter(real_estate_id=real_estate.pk).order_by("position"))
     _renumber(real_estate_id=real_estate.pk, ordered=ordered)
-    _set_photo_count(real_estate_id=real_estate.pk, count=len(ordered))
+    _photos_changed(real_estate=real_estate, delta=-1)
 
 
 def _renumber(*, real_estate_id: UUID, ordered: list[Photo]) -> None:
@@ -170,11 +172,11 @@ def _renumber(*, real_estate_id: UUID, ordered: list[Photo]) -> None:
         Photo.objects.filter(pk=p.pk).update(position=index)
 
 
-def _set_photo_count(*, real_estate_id: UUID, count: int) -> None:
-    # Photos are part of the real estate's representation: its version (ETag) moves with them.
-    RealEstate.objects.filter(pk=real_estate_id).update(
-        photo_count=count, version=F("version") + 1, updated_at=timezone.now()
-    )
+def _photos_changed(*, real_estate: RealEstate, delta: int) -> None:
+    # Photos are part of the real estate's representation: its count, version (ETag) and the
+    # cached list counts move with them.
+    real_estate_photo_count_changed(real_estate=real_estate, delta=delta)
+    transaction.on_commit(list_cache.bump_generation)
 
 
 def _lock_real_estate(real_estate_id: UUID) -> RealEstate:

@@ -41,13 +41,30 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
         return self.filter(collected_by=user)
 
     def with_listing_data(self) -> "RealEstateQuerySet":
-        """One query for a page of list items: the collector joined, only the listed columns."""
-        return self.select_related("collected_by").only(*LISTING_COLUMNS)
+        """One query for a page of list items: the collector joined, only the listed columns,
+        the cover (first photo's 256 px thumbnail key) as a subquery."""
+        from apps.media.querysets import cover_key_subquery
+
+        return (
+            self.select_related("collected_by")
+            .only(*LISTING_COLUMNS)
+            .annotate(cover_key=cover_key_subquery())
+        )
 
     def with_detail_data(self) -> "RealEstateQuerySet":
-        return self.select_related("collected_by", "reviewed_by").defer(
-            "search_text",
-            *(f"{rel}__{field}" for rel in ("collected_by", "reviewed_by") for field in _USER_HEAVY_FIELDS),
+        from apps.media.querysets import photos_prefetch
+
+        return (
+            self.select_related("collected_by", "reviewed_by")
+            .defer(
+                "search_text",
+                *(
+                    f"{rel}__{field}"
+                    for rel in ("collected_by", "reviewed_by")
+                    for field in _USER_HEAVY_FIELDS
+                ),
+            )
+            .prefetch_related(photos_prefetch())
         )
 
     def with_photos(self) -> "RealEstateQuerySet":

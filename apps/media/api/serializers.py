@@ -1,6 +1,5 @@
 """Shapes of the photos API: the photo as clients see it, and what they may send."""
 
-from collections.abc import Mapping
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -10,13 +9,9 @@ from apps.media import storage
 from apps.media.models import CAPTION_MAX_LENGTH, MAX_PHOTOS_PER_REAL_ESTATE, Blob, Photo
 
 
-def absolute_url(context: Mapping[str, Any], url: str) -> str:
-    request = context.get("request")
-    return request.build_absolute_uri(url) if request is not None and url.startswith("/") else url
-
-
-def thumbnail_url(context: Mapping[str, Any], key: str | None) -> str | None:
-    return absolute_url(context, storage.object_url(key)) if key else None
+def media_url(key: str | None) -> str | None:
+    """Presigned S3 URL, or a site-relative signed link (`/media/…`) on local storage."""
+    return storage.object_url(key) if key else None
 
 
 class UploaderSerializer(serializers.Serializer[Any]):
@@ -35,7 +30,9 @@ class ThumbnailsSerializer(serializers.Serializer[Any]):
 
 
 class PhotoSerializer(serializers.ModelSerializer[Photo]):
-    url = serializers.SerializerMethodField(help_text="Expiring URL of the stored (normalised) image.")
+    url = serializers.SerializerMethodField(
+        help_text="Expiring URL of the stored (normalised) image: presigned on S3, `/media/…` locally."
+    )
     width = serializers.IntegerField(source="blob.width", read_only=True)
     height = serializers.IntegerField(source="blob.height", read_only=True)
     content_type = serializers.CharField(source="blob.content_type", read_only=True)
@@ -53,15 +50,15 @@ class PhotoSerializer(serializers.ModelSerializer[Photo]):
         read_only_fields = fields
 
     def get_url(self, photo: Photo) -> str:
-        return absolute_url(self.context, storage.object_url(photo.blob.key))
+        return storage.object_url(photo.blob.key)
 
     @extend_schema_field(ThumbnailsSerializer)
     def get_thumbnails(self, photo: Photo) -> dict[str, str | None]:
-        return thumbnail_urls(self.context, photo.blob)
+        return thumbnail_urls(photo.blob)
 
 
-def thumbnail_urls(context: Mapping[str, Any], blob: Blob) -> dict[str, str | None]:
-    return {str(size): thumbnail_url(context, key) for size, key in blob.thumbnail_keys.items()}
+def thumbnail_urls(blob: Blob) -> dict[str, str | None]:
+    return {str(size): media_url(key) for size, key in blob.thumbnail_keys.items()}
 
 
 class PhotoUploadSerializer(serializers.Serializer[Any]):

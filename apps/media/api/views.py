@@ -2,7 +2,6 @@
 
 from uuid import UUID
 
-from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.parsers import JSONParser
@@ -17,21 +16,15 @@ from apps.media.api.parsers import PhotoUploadParser
 from apps.media.api.serializers import PhotoSerializer, PhotoUpdateSerializer, PhotoUploadSerializer
 from apps.media.models import Photo
 from apps.real_estates.models import RealEstate
-from apps.users.models import Role, User
+from apps.users.models import User
 
 _COMMON_ERRORS = (errors.NotAuthenticated, errors.RealEstateNotFound)
 _WRITE_ERRORS = (*_COMMON_ERRORS, errors.RealEstateNotEditable, errors.ValidationError)
 
 
-def visible_real_estates(user: User) -> "QuerySet[RealEstate]":
-    """A collector sees only what it collected; managers and admins see everything."""
-    queryset = RealEstate.objects.all()
-    return queryset.filter(collected_by=user) if user.role == Role.COLLECTOR else queryset
-
-
 class _PhotoView(APIView):
     def get_real_estate(self, real_estate_id: UUID) -> RealEstate:
-        real_estate = visible_real_estates(self.actor).filter(pk=real_estate_id).first()
+        real_estate = RealEstate.objects.visible_to(self.actor).filter(pk=real_estate_id).first()
         if real_estate is None:
             raise errors.RealEstateNotFound()
         return real_estate

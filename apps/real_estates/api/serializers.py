@@ -16,6 +16,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
 from apps.core import errors
+from apps.media.api.serializers import PhotoSerializer, media_url
 from apps.real_estates.models import (
     AREA_MAX_DIGITS,
     PRICE_MAX_DIGITS,
@@ -52,12 +53,12 @@ def person(user: User | None) -> dict[str, str] | None:
 
 def photos_of(real_estate: RealEstate) -> list[Any]:
     """Rendered photos of a detail; the media app prefetches them as `prefetched_photos`."""
-    return list(getattr(real_estate, "prefetched_photos", []))
+    return list(PhotoSerializer(getattr(real_estate, "prefetched_photos", []), many=True).data)
 
 
 def cover_of(real_estate: RealEstate) -> str | None:
-    """Thumbnail URL of a list item; the media app annotates it as `cover_url`."""
-    return getattr(real_estate, "cover_url", None)
+    """Thumbnail URL of a list item; the media app annotates its key as `cover_key`."""
+    return media_url(getattr(real_estate, "cover_key", None))
 
 
 # --- output -------------------------------------------------------------------------------
@@ -135,7 +136,7 @@ class RealEstateDetailSerializer(serializers.Serializer[RealEstate]):
     reviewed_at = serializers.DateTimeField(allow_null=True)
     rejection_reason = serializers.CharField(help_text="Reason of the last rejection; empty otherwise.")
     photo_count = serializers.IntegerField()
-    photos = serializers.ListField(child=serializers.DictField())
+    photos = PhotoSerializer(many=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     version = serializers.IntegerField(help_text="Bumped by every change; the ETag carries it.")

@@ -165,7 +165,7 @@ def test_a_local_signed_link_serves_the_file_then_expires(
     upload: Any, collector_client: APIClient, api_client: APIClient, settings: Any
 ) -> None:
     with time_machine.travel(timezone.now(), tick=False) as clock:
-        url = upload(samples.image_bytes("WEBP")).json()["url"].removeprefix("http://testserver")
+        url = upload(samples.image_bytes("WEBP")).json()["url"]
         response = api_client.get(url)  # no credentials: the signature is the capability
 
         assert response.status_code == 200
@@ -182,7 +182,7 @@ def test_a_local_signed_link_serves_the_file_then_expires(
 
 
 def test_a_tampered_local_link_is_refused(upload: Any, api_client: APIClient) -> None:
-    url = upload(samples.image_bytes()).json()["url"].removeprefix("http://testserver")
+    url = upload(samples.image_bytes()).json()["url"]
 
     response = api_client.get(url[:-3] + ("aaa" if not url.endswith("aaa") else "bbb"))
 
