@@ -65,8 +65,8 @@ def photo_upload(*, real_estate: RealEstate, actor: User, file: IO[bytes], capti
         and not photos.filter(blob__sha256=normalised.sha256).exists()
     ):
         raise errors.PhotoLimitReached()
-    for _attempt in range(_UPLOAD_ATTEMPTS):
-        if not Blob.objects.filter(sha256=normalised.sha256).exists():
+    for attempt in range(_UPLOAD_ATTEMPTS):
+        if attempt or not Blob.objects.filter(sha256=normalised.sha256).exists():
             storage.put_object(key, normalised.data)  # outside any transaction, on purpose
         try:
             result = _link_photo(
@@ -87,12 +87,13 @@ def _link_photo(
     real_estate = _lock_real_estate(real_estate_id)
     _ensure_can_change_photos(real_estate=real_estate, actor=actor)
     lock_key(key)  # the collector deletes objects under the same lock
+    # A HEAD under our locks, not the write: proves the collector did not take the object between
+    # our write (or our "the blob row exists" check) and this lock. Also repairs a blob whose
+    # object went missing some other way: the retry writes it again.
+    if not storage.object_exists(key):
+        raise _ObjectVanished()
     blob = Blob.objects.filter(sha256=normalised.sha256).first()
     if blob is None:
-        # A HEAD under our locks, not the write: proves the collector did not take the object
-        # between our write and this lock. A blob row, once visible under the lock, is proof enough.
-        if not storage.object_exists(key):
-            raise _ObjectVanished()
         blob = _create_blob(normalised=normalised, key=key)
     existing = Photo.objects.filter(real_estate_id=real_estate.pk, blob=blob).with_serializer_data().first()
     if existing is not None:

@@ -176,3 +176,15 @@ def test_two_parallel_identical_uploads_make_one_blob_and_no_error(collector: Us
     assert sorted(result.created for result in results) == [False, True, True]
     assert [k for k in stored_keys() if k.startswith("blobs/")] == [Blob.objects.get().key]
     assert {RealEstate.objects.get(pk=re.pk).photo_count for re in (first, second)} == {1}
+
+
+def test_an_upload_repairs_a_blob_whose_object_went_missing(backend: str, upload: Any) -> None:
+    upload(samples.image_bytes())
+    blob = Blob.objects.get()
+    Photo.objects.all().delete()
+    storage.delete_object(blob.key)
+
+    response = upload(samples.image_bytes())
+
+    assert response.status_code == 201
+    assert storage.object_exists(blob.key)
