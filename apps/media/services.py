@@ -75,6 +75,10 @@ def photo_upload(*, real_estate: RealEstate, actor: User, file: IO[bytes], capti
         except _ObjectVanished:
             continue
         if result.created:
+            # In-process thumbnails ran at commit: show them in this very response.
+            result.photo.blob.refresh_from_db(
+                fields=["thumbnail_256_key", "thumbnail_1024_key", "thumbnail_state"]
+            )
             logger.info("photo_uploaded", photo_id=str(result.photo.pk), sha256=normalised.sha256, size=size)
         return result
     raise errors.StorageUnavailable()  # pragma: no cover - needs gc to win three races in a row
@@ -302,6 +306,7 @@ def _collect_blob(*, blob_id: int, cutoff: datetime, dry_run: bool, report: GcRe
         # object and writes it again. Renditions shared with another blob stay.
         for key in (blob.thumbnail_256_key, blob.thumbnail_1024_key):
             if key and not Blob.objects.with_thumbnail_key(key).exclude(pk=blob.pk).exists():
+                report.freed_bytes += storage.object_size(key)
                 storage.delete_object(key)
         storage.delete_object(blob.key)
         blob.delete()

@@ -99,6 +99,12 @@ def delete_object(key: str) -> None:
     _guarded(lambda: storage.delete(key))
 
 
+def object_size(key: str) -> int:
+    """Size in bytes, 0 when the object is already gone."""
+    storage = media_storage()
+    return _guarded(lambda: storage.size(key) if storage.exists(key) else 0)
+
+
 def read_object(key: str) -> bytes:
     storage = media_storage()
 
