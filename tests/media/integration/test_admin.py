@@ -50,3 +50,14 @@ def test_a_blob_page_is_read_only(staff: Client, upload: Any) -> None:
     assert page.status_code == 200
     assert blob.sha256 in page.content.decode()
     assert staff.post(reverse("admin:media_blob_delete", args=[blob.pk])).status_code == 403
+
+
+def test_the_real_estate_page_shows_its_photos_with_previews(
+    staff: Client, upload: Any, draft: RealEstate
+) -> None:
+    upload(samples.image_bytes(size=(600, 400)), caption="Fachada da casa")
+
+    page = staff.get(reverse("admin:real_estates_realestate_change", args=[draft.pk])).content.decode()
+
+    assert "Fachada da casa" in page
+    assert '<img src="/media/' in page
