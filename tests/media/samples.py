@@ -41,9 +41,9 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def png_bomb_header(*, width: int = 30000, height: int = 30000) -> bytes:
-    """A tiny PNG whose header claims a huge canvas (a decompression bomb's calling card)."""
+    """A 74-byte PNG whose header claims a huge canvas (a decompression bomb's calling card)."""
     ihdr = _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-    idat = _png_chunk(b"IDAT", zlib.compress(b"\x00" * 16))
+    idat = _png_chunk(b"IDAT", zlib.compress(b"\x00" * 16 + bytes(range(1, 7))))
     return PNG_SIGNATURE + ihdr + idat + _png_chunk(b"IEND", b"")
 
 

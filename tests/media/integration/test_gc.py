@@ -1,5 +1,6 @@
 """The garbage collector: what it removes, what it keeps, and uploads racing it."""
 
+import io
 import threading
 from datetime import timedelta
 from io import StringIO
@@ -7,9 +8,10 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from apps.media import images, services, storage
+from apps.media.locks import lock_key
 from apps.media.models import Blob, Photo
 from apps.real_estates.models import RealEstate
 from apps.users.models import User
@@ -24,7 +26,7 @@ NO_GRACE = timedelta(0)
 
 def orphan_object(data: bytes) -> str:
     """What a request that failed after its storage write leaves behind."""
-    normalised = images.normalise(__import__("io").BytesIO(data), max_pixels=10**8)
+    normalised = images.normalise(io.BytesIO(data), max_pixels=10**8)
     key = storage.blob_key(normalised.sha256, normalised.extension)
     storage.put_object(key, normalised.data)
     return key
@@ -154,9 +156,7 @@ def test_two_parallel_identical_uploads_make_one_blob_and_no_error(collector: Us
         try:
             barrier.wait(timeout=10)
             results.append(
-                services.photo_upload(
-                    real_estate=real_estate, actor=collector, file=__import__("io").BytesIO(data)
-                )
+                services.photo_upload(real_estate=real_estate, actor=collector, file=io.BytesIO(data))
             )
         except BaseException as exc:  # noqa: BLE001 - reported below
             failures.append(exc)
@@ -188,3 +188,63 @@ def test_an_upload_repairs_a_blob_whose_object_went_missing(backend: str, upload
 
     assert response.status_code == 201
     assert storage.object_exists(blob.key)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_waits_for_the_collectors_key_lock_and_then_rewrites_the_object(collector: User) -> None:
+    """Real threads, real PostgreSQL advisory locks: the collector holds the key lock and deletes
+    the object; the upload, blocked on that lock, finds the object gone and writes it again."""
+    real_estate = RealEstateFactory(collected_by=collector)
+    data = samples.image_bytes("PNG", size=(50, 40))
+    key = orphan_object(data)
+    collector_has_lock, collector_may_finish = threading.Event(), threading.Event()
+    results: list[Any] = []
+    failures: list[BaseException] = []
+
+    def collector_thread() -> None:
+        try:
+            with transaction.atomic():
+                lock_key(key)
+                collector_has_lock.set()
+                assert collector_may_finish.wait(timeout=30)
+                storage.delete_object(key)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    def upload_thread() -> None:
+        try:
+            results.append(
+                services.photo_upload(real_estate=real_estate, actor=collector, file=io.BytesIO(data))
+            )
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    gc = threading.Thread(target=collector_thread)
+    gc.start()
+    assert collector_has_lock.wait(timeout=30)
+    uploader = threading.Thread(target=upload_thread)
+    uploader.start()
+    _wait_for_a_blocked_advisory_lock()
+    collector_may_finish.set()
+    gc.join(timeout=30)
+    uploader.join(timeout=30)
+
+    assert failures == []
+    assert results[0].created
+    assert Blob.objects.get().key == key
+    assert storage.object_exists(key)
+
+
+def _wait_for_a_blocked_advisory_lock() -> None:
+    """Until some session waits on an advisory lock (the upload, stuck behind the collector)."""
+    for _ in range(600):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            if cursor.fetchone()[0]:
+                return
+        threading.Event().wait(0.05)
+    raise AssertionError("the upload never waited on the key lock")

@@ -104,3 +104,19 @@ def test_deleting_a_real_estate_leaves_its_blobs_to_the_collector(
 
     assert collector_client.delete(detail_url(draft)).status_code == 204
     assert Blob.objects.orphaned().count() == 1
+
+
+def test_the_detail_costs_the_same_queries_with_one_or_many_photos(
+    upload: Any, collector_client: APIClient, draft: RealEstate
+) -> None:
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert collector_client.get(detail_url(draft)).status_code == 200
+        return len(queries)
+
+    upload(samples.image_bytes())
+    one = count_queries()
+    for index in range(3):
+        upload(samples.image_bytes("PNG", size=(10 + index, 10)))
+
+    assert count_queries() == one

@@ -98,6 +98,8 @@ def test_editing_a_draft_in_the_admin_goes_through_the_service(
             "title": "Casa em Niterói",
             "transitions-TOTAL_FORMS": "0",
             "transitions-INITIAL_FORMS": "0",
+            "photos-TOTAL_FORMS": "0",  # the media app's read-only photo inline
+            "photos-INITIAL_FORMS": "0",
         }
     )
     response = client.post(url, data)

@@ -51,5 +51,6 @@ def test_the_detail_costs_a_fixed_number_of_queries(manager_client: APIClient) -
     real_estate = RealEstateFactory(
         status=Status.APPROVED, photo_count=1, reviewed_by=UserFactory(), reviewed_at="2026-01-01T00:00Z"
     )
-    # The user (authentication) and the real estate with its collector and reviewer.
-    assert queries_of(manager_client, f"{URL}/{real_estate.pk}") == 2
+    # The user (authentication), the real estate with its collector and reviewer, and its photos
+    # with their blobs and uploaders (one prefetch, however many photos).
+    assert queries_of(manager_client, f"{URL}/{real_estate.pk}") == 3
