@@ -138,7 +138,10 @@ def photo_update(
     """Change a caption and/or move a photo; positions stay dense (0..n-1)."""
     real_estate = _lock_real_estate(photo.real_estate_id)
     _ensure_can_change_photos(real_estate=real_estate, actor=actor)
-    photo = Photo.objects.select_for_update().get(pk=photo.pk)
+    locked = Photo.objects.select_for_update().filter(pk=photo.pk, real_estate_id=real_estate.pk).first()
+    if locked is None:
+        raise errors.PhotoNotFound()  # deleted since the view read it
+    photo = locked
     if caption is not None and caption != photo.caption:
         photo.caption = caption
         photo.save(update_fields=["caption"])

@@ -224,3 +224,26 @@ def test_an_s3_presigned_url_works_then_expires(settings: Any, s3_endpoint: str,
         old_url = storage.object_url(Blob.objects.get().key)
     assert f"X-Amz-Date={signed_at.strftime('%Y%m%dT%H%M')}" in unquote(old_url)
     assert "X-Amz-Algorithm=AWS4-HMAC-SHA256" in old_url
+
+
+def test_a_photo_deleted_meanwhile_cannot_be_edited(
+    collector: User, draft: RealEstate, three: list[str]
+) -> None:
+    from apps.core import errors
+    from apps.media.services import photo_update
+
+    photo = Photo.objects.get(pk=three[0])
+    Photo.objects.filter(pk=photo.pk).delete()
+
+    with pytest.raises(errors.PhotoNotFound):
+        photo_update(photo=photo, actor=collector, caption="x")
+
+
+def test_a_caption_alone_can_be_changed_and_is_trimmed(
+    collector_client: APIClient, draft: RealEstate, three: list[str]
+) -> None:
+    response = collector_client.patch(photos_url(draft, three[1]), {"caption": "  Cozinha  "})
+
+    assert response.status_code == 200
+    assert response.json()["caption"] == "Cozinha"
+    assert positions(draft) == three
