@@ -248,3 +248,27 @@ def _wait_for_a_blocked_advisory_lock() -> None:
                 return
         threading.Event().wait(0.05)
     raise AssertionError("the upload never waited on the key lock")
+
+
+def test_a_request_failing_after_its_write_leaves_only_an_orphan_object_for_the_collector(
+    backend: str, upload: Any, draft: RealEstate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apps.real_estates.models import Status
+
+    put_object = storage.put_object
+
+    def write_then_lose_the_race(key: str, data: bytes) -> None:
+        put_object(key, data)
+        RealEstate.objects.filter(pk=draft.pk).update(status=Status.SUBMITTED)  # submitted meanwhile
+
+    monkeypatch.setattr(storage, "put_object", write_then_lose_the_race)
+
+    response = upload(samples.image_bytes())
+
+    assert response.status_code == 409
+    assert not Blob.objects.exists()
+    assert not Photo.objects.exists()
+    orphans = stored_keys()
+    assert len(orphans) == 1
+    assert services.media_gc(grace=NO_GRACE).objects == orphans
+    assert stored_keys() == []

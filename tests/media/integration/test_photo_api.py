@@ -247,3 +247,20 @@ def test_a_caption_alone_can_be_changed_and_is_trimmed(
     assert response.status_code == 200
     assert response.json()["caption"] == "Cozinha"
     assert positions(draft) == three
+
+
+def test_s3_objects_are_private_and_typed(settings: Any, s3_endpoint: str, upload: Any) -> None:
+    import boto3
+
+    from tests.media.conftest import S3_CREDENTIALS, S3_REGION, use_s3
+
+    bucket = use_s3(settings, s3_endpoint)
+    upload(samples.image_bytes("PNG", size=(1200, 800)))
+    blob = Blob.objects.get()
+    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name=S3_REGION, **S3_CREDENTIALS)
+
+    for key, content_type in [(blob.key, "image/png"), (blob.thumbnail_256_key, "image/webp")]:
+        assert client.head_object(Bucket=bucket, Key=key)["ContentType"] == content_type
+        grants = client.get_object_acl(Bucket=bucket, Key=key)["Grants"]
+        assert not [g for g in grants if "AllUsers" in g["Grantee"].get("URI", "")]
+    assert requests.get(f"{s3_endpoint}/{bucket}/{blob.key}", timeout=10).status_code == 403
