@@ -17,9 +17,12 @@ from apps.media import storage
 def media_file(request: HttpRequest, token: str) -> HttpResponseBase:
     try:
         key = storage.key_from_token(token)
-        if not storage.object_exists(key):
-            raise errors.NotFound()
-        handle = storage.media_storage().open(key, "rb")
+        try:
+            handle = storage.media_storage().open(key, "rb")
+        except FileNotFoundError:
+            raise errors.NotFound() from None  # collected since the link was made
+        except OSError as exc:
+            raise errors.StorageUnavailable() from exc
     except errors.ApiError as error:
         return JsonResponse(envelope(error), status=error.status_code)
     response = FileResponse(handle, content_type=storage.content_type_for(key))

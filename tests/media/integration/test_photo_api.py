@@ -264,3 +264,13 @@ def test_s3_objects_are_private_and_typed(settings: Any, s3_endpoint: str, uploa
         grants = client.get_object_acl(Bucket=bucket, Key=key)["Grants"]
         assert not [g for g in grants if "AllUsers" in g["Grantee"].get("URI", "")]
     assert requests.get(f"{s3_endpoint}/{bucket}/{blob.key}", timeout=10).status_code == 403
+
+
+def test_a_link_to_a_collected_object_is_not_found(upload: Any, api_client: APIClient) -> None:
+    url = upload(samples.image_bytes()).json()["url"]
+    storage.delete_object(Blob.objects.get().key)
+
+    response = api_client.get(url)
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "NOT_FOUND"
