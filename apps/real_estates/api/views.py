@@ -9,7 +9,8 @@ import uuid
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, QuerySet
+from django.db.models import Avg, Count, FloatField, QuerySet
+from django.db.models.functions import Cast
 from django.http import StreamingHttpResponse
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -352,7 +353,8 @@ class RealEstateViewSet(
         query = StatsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         group_by: str = query.validated_data["group_by"]
-        per_m2 = ExpressionWrapper(F("price") / F("area_m2"), output_field=DecimalField())
+        # In floating point: SQLite would otherwise divide integer-valued decimals as integers.
+        per_m2 = Cast("price", FloatField()) / Cast("area_m2", FloatField())
         groups = (
             self.filter_queryset(self.get_queryset())
             .order_by()
