@@ -398,7 +398,7 @@ class RealEstateViewSet(
     )
     def export(self, request: Request) -> StreamingHttpResponse:
         # Filters are validated here, before the first byte is sent.
-        queryset: RealEstateQuerySet = self.filter_queryset(self.get_queryset())  # type: ignore[assignment]
+        queryset: RealEstateQuerySet = self.filter_queryset(self.get_queryset())
         response = StreamingHttpResponse(csv_lines(queryset), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="real-estates.csv"'
         return response
