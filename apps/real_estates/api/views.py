@@ -9,7 +9,8 @@ import uuid
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, QuerySet
+from django.db.models import Avg, Count, FloatField, QuerySet
+from django.db.models.functions import Cast
 from django.http import StreamingHttpResponse
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -58,6 +59,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     "within 24 h returns the first response instead of creating a duplicate.",
 )
 ETAG_HEADER = {"ETag": OpenApiResponse(description="`ETag` of the detail")}
+FILTER_PARAMETERS = frozenset(RealEstateFilterSet.base_filters)
 _TRANSITION_ERRORS = (
     errors.PermissionDenied,
     errors.RealEstateNotFound,
@@ -177,6 +179,12 @@ class RealEstateViewSet(
         if self.action == "stats":
             return queryset
         return queryset.with_detail_data()
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        # Validating the 17-field filter form costs ~1 ms; with no filter parameter it changes nothing.
+        if self.request.query_params.keys() & FILTER_PARAMETERS:
+            return super().filter_queryset(queryset)
+        return queryset
 
     def get_serializer_class(self) -> Any:
         return RealEstateListItemSerializer if self.action == "list" else RealEstateDetailSerializer
@@ -352,7 +360,8 @@ class RealEstateViewSet(
         query = StatsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         group_by: str = query.validated_data["group_by"]
-        per_m2 = ExpressionWrapper(F("price") / F("area_m2"), output_field=DecimalField())
+        # In floating point: SQLite would otherwise divide integer-valued decimals as integers.
+        per_m2 = Cast("price", FloatField()) / Cast("area_m2", FloatField())
         groups = (
             self.filter_queryset(self.get_queryset())
             .order_by()
@@ -389,7 +398,7 @@ class RealEstateViewSet(
     )
     def export(self, request: Request) -> StreamingHttpResponse:
         # Filters are validated here, before the first byte is sent.
-        queryset: RealEstateQuerySet = self.filter_queryset(self.get_queryset())  # type: ignore[assignment]
+        queryset: RealEstateQuerySet = self.filter_queryset(self.get_queryset())
         response = StreamingHttpResponse(csv_lines(queryset), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="real-estates.csv"'
         return response
