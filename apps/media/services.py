@@ -22,7 +22,7 @@ from apps.media import images, storage
 from apps.media.locks import lock_key, lock_keys
 from apps.media.models import MAX_PHOTOS_PER_REAL_ESTATE, Blob, Photo, ThumbnailState
 from apps.real_estates import list_cache
-from apps.real_estates.models import RealEstate
+from apps.real_estates.models import RealEstate, RealEstateTransition, Status
 from apps.real_estates.services import EDITABLE_STATUSES, real_estate_photo_count_changed
 from apps.users.models import Role, User
 
@@ -108,7 +108,7 @@ def _link_photo(
     photo = Photo.objects.create(
         real_estate_id=real_estate.pk, blob=blob, caption=caption, position=count, uploaded_by=actor
     )
-    _photos_changed(real_estate=real_estate, delta=1)
+    _photos_changed(real_estate=real_estate, actor=actor, delta=1)
     if blob.thumbnail_state != ThumbnailState.READY:
         _enqueue_thumbnails(blob.pk)
     return UploadResult(photo=photo, created=True)
@@ -150,7 +150,7 @@ def photo_update(
         ordered = [p for p in ordered if p.pk != photo.pk]
         ordered.insert(max(0, min(position, len(ordered))), photo)
         _renumber(real_estate_id=real_estate.pk, ordered=ordered)
-    _photos_changed(real_estate=real_estate, delta=0)
+    _photos_changed(real_estate=real_estate, actor=actor, delta=0)
     return Photo.objects.with_serializer_data().get(pk=photo.pk)
 
 
@@ -164,7 +164,7 @@ def photo_delete(*, photo: Photo, actor: User) -> None:
         raise errors.PhotoNotFound()
     ordered = list(Photo.objects.filter(real_estate_id=real_estate.pk).order_by("position"))
     _renumber(real_estate_id=real_estate.pk, ordered=ordered)
-    _photos_changed(real_estate=real_estate, delta=-1)
+    _photos_changed(real_estate=real_estate, actor=actor, delta=-1)
 
 
 def _renumber(*, real_estate_id: UUID, ordered: list[Photo]) -> None:
@@ -180,11 +180,17 @@ def _renumber(*, real_estate_id: UUID, ordered: list[Photo]) -> None:
         Photo.objects.filter(pk=p.pk).update(position=index)
 
 
-def _photos_changed(*, real_estate: RealEstate, delta: int) -> None:
+def _photos_changed(*, real_estate: RealEstate, actor: User, delta: int) -> None:
     # Photos are part of the real estate's representation: its count, version (ETag) and the
     # cached list counts move with them.
     real_estate_photo_count_changed(real_estate=real_estate, delta=delta)
     transaction.on_commit(list_cache.bump_generation)
+    # SPEC §2: "rejected → draft when its collector edits it"; changing its photos is editing it.
+    if real_estate.status == Status.REJECTED and real_estate.collected_by_id == actor.pk:
+        RealEstate.objects.filter(pk=real_estate.pk).update(status=Status.DRAFT)
+        RealEstateTransition.objects.create(
+            real_estate=real_estate, from_status=Status.REJECTED, to_status=Status.DRAFT, actor=actor
+        )
 
 
 def _lock_real_estate(real_estate_id: UUID) -> RealEstate:

@@ -274,3 +274,22 @@ def test_a_link_to_a_collected_object_is_not_found(upload: Any, api_client: APIC
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "NOT_FOUND"
+
+
+def test_a_collector_changing_photos_of_a_rejected_real_estate_reopens_it_as_a_draft(
+    upload: Any, collector: User
+) -> None:
+    real_estate = RealEstateFactory(
+        collected_by=collector,
+        status=Status.REJECTED,
+        rejection_reason="Fotos escuras",
+        reviewed_at=timezone.now(),
+    )
+
+    assert upload(samples.image_bytes(), real_estate=real_estate).status_code == 201
+
+    real_estate.refresh_from_db()
+    assert real_estate.status == Status.DRAFT
+    assert list(real_estate.transitions.values_list("from_status", "to_status")) == [
+        (Status.REJECTED, Status.DRAFT)
+    ]
