@@ -132,7 +132,7 @@ def test_a_manager_sees_photos_but_a_collector_cannot_edit_once_submitted(
     assert collector_client.delete(photos_url(draft, three[0])).status_code == 409
 
 
-def test_thumbnails_are_generated_once(upload: Any, draft: RealEstate) -> None:
+def test_thumbnails_are_generated_once(backend: str, upload: Any, draft: RealEstate) -> None:
     upload(samples.image_bytes(size=(2000, 1000)))
     blob = Blob.objects.get()
     assert blob.thumbnail_state == ThumbnailState.READY
