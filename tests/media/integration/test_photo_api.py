@@ -293,3 +293,15 @@ def test_a_collector_changing_photos_of_a_rejected_real_estate_reopens_it_as_a_d
     assert list(real_estate.transitions.values_list("from_status", "to_status")) == [
         (Status.REJECTED, Status.DRAFT)
     ]
+
+
+def test_a_manager_may_remove_a_photo_of_a_submitted_real_estate(manager_client: APIClient) -> None:
+    from tests.media.factories import PhotoFactory
+
+    photo = PhotoFactory()
+    RealEstate.objects.filter(pk=photo.real_estate_id).update(status=Status.SUBMITTED)
+
+    response = manager_client.delete(photos_url(photo.real_estate, photo.pk))
+
+    assert response.status_code == 204
+    assert RealEstate.objects.get(pk=photo.real_estate_id).photo_count == 0
