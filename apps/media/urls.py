@@ -1,5 +1,9 @@
 """Non-API routes of the media app: signed links to locally stored files."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from apps.media import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("media/<str:token>", views.media_file, name="media-file"),
+]

@@ -331,3 +331,18 @@ CELERY_WORKER_METRICS_PORT = env.int("CELERY_WORKER_METRICS_PORT", default=0)
 CELERY_BEAT_SCHEDULE_FILENAME = env(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
 )
+
+# --- real_estates ---------------------------------------------------------------
+
+# Seconds a list `count` stays cached; writes through the services invalidate it at once,
+# so this only bounds staleness after writes made outside them. 0 disables the cache.
+REAL_ESTATES_COUNT_CACHE_SECONDS = env.int("REAL_ESTATES_COUNT_CACHE_SECONDS", default=300)
+# How long a replayable response of an `Idempotency-Key` create is kept.
+IDEMPOTENCY_TTL_SECONDS = env.int("IDEMPOTENCY_TTL_SECONDS", default=24 * 3600)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "RealEstateStatusEnum": "apps.real_estates.models.Status",
+        "RealEstateKindEnum": "apps.real_estates.models.Kind",
+        "RealEstatePurposeEnum": "apps.real_estates.models.Purpose",
+    }
+)

@@ -1,5 +1,16 @@
 """Routes of the media API (mounted under /api/v1/ by config/api.py)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from apps.media.api import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(
+        "real-estates/<uuid:real_estate_id>/photos", views.PhotoListView.as_view(), name="real-estate-photos"
+    ),
+    path(
+        "real-estates/<uuid:real_estate_id>/photos/<uuid:photo_id>",
+        views.PhotoDetailView.as_view(),
+        name="real-estate-photo",
+    ),
+]

@@ -1,0 +1,118 @@
+"""Staff screens for media: blobs with reference counts, sizes, previews and an orphan filter;
+a read-only photo inline for the real-estate admin.
+
+The admin only reads and deletes through the same rules as the API: photos are added through
+the upload endpoint (never an admin form), and blobs are removed by `gc_media`, not by hand.
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
+
+from apps.media import storage
+from apps.media.models import Blob, Photo
+
+
+def preview(key: str, *, size: int = 96) -> str:
+    if not key:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="" style="max-width:{}px;max-height:{}px" loading="lazy">',
+        storage.object_url(key),
+        size,
+        size,
+    )
+
+
+class OrphanFilter(admin.SimpleListFilter):
+    title = "references"
+    parameter_name = "orphan"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Orphaned (no photo)"), ("no", "Referenced")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "yes":
+            return queryset.filter(reference_count=0)
+        if self.value() == "no":
+            return queryset.filter(reference_count__gt=0)
+        return queryset
+
+
+@admin.register(Blob)
+class BlobAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("thumbnail", "short_hash", "content_type", "dimensions", "human_size", "references",
+                    "thumbnail_state", "created_at")  # fmt: skip
+    list_filter = (OrphanFilter, "content_type", "thumbnail_state")
+    search_fields = ("sha256",)
+    ordering = ("-created_at",)
+    fields = ("sha256", "key", "content_type", "width", "height", "size", "thumbnail_state",
+              "thumbnail_256_key", "thumbnail_1024_key", "created_at", "large_preview")  # fmt: skip
+    readonly_fields = fields
+    list_per_page = 50
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Blob]:
+        return Blob.objects.with_reference_count()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Blob | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Blob | None = None) -> bool:
+        return False  # gc_media removes blobs, under the locks that keep racing uploads safe
+
+    @admin.display(description="preview")
+    def thumbnail(self, blob: Blob) -> str:
+        return preview(blob.thumbnail_256_key, size=64)
+
+    @admin.display(description="preview")
+    def large_preview(self, blob: Blob) -> str:
+        return preview(blob.thumbnail_1024_key or blob.key, size=512)
+
+    @admin.display(description="SHA-256", ordering="sha256")
+    def short_hash(self, blob: Blob) -> str:
+        return blob.sha256[:16] + "…"
+
+    @admin.display(description="size", ordering="size")
+    def human_size(self, blob: Blob) -> str:
+        return filesizeformat(blob.size)
+
+    @admin.display(description="pixels")
+    def dimensions(self, blob: Blob) -> str:
+        return f"{blob.width} x {blob.height}"
+
+    @admin.display(description="photos", ordering="reference_count")
+    def references(self, blob: Blob) -> int:
+        return int(getattr(blob, "reference_count", 0))
+
+
+class PhotoInline(admin.TabularInline):  # type: ignore[type-arg]
+    """For the real-estate admin: its photos in order, with previews. Uploads go through the API."""
+
+    model = Photo
+    fields = ("thumbnail", "position", "caption", "dimensions", "uploaded_by", "created_at")
+    readonly_fields = fields
+    ordering = ("position",)
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Photo]:
+        return super().get_queryset(request).select_related("blob", "uploaded_by")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="preview")
+    def thumbnail(self, photo: Photo) -> str:
+        return preview(photo.blob.thumbnail_256_key or photo.blob.key)
+
+    @admin.display(description="pixels")
+    def dimensions(self, photo: Photo) -> str:
+        return f"{photo.blob.width} x {photo.blob.height}"

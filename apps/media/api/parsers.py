@@ -1,0 +1,66 @@
+"""The upload parser: multipart streamed to a temporary file, cut off at the byte limit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import IO, Any, Final
+
+from django.conf import settings
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
+from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
+from django.http.multipartparser import MultiPartParserError
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import DataAndFiles, MultiPartParser
+
+from apps.core import errors
+
+# Room for the multipart boundaries, part headers and the caption field around the file.
+MULTIPART_OVERHEAD_BYTES: Final = 64 * 1024
+
+
+class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
+    """Streams to disk and gives up as soon as the file passes the limit (no Content-Length needed)."""
+
+    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        self.received += len(raw_data)
+        if self.received > self.max_bytes:
+            self.file.close()  # the temporary file is deleted on close
+            raise errors.PhotoTooLarge()
+        return super().receive_data_chunk(raw_data, start)
+
+
+class PhotoUploadParser(MultiPartParser):
+    def parse(
+        self,
+        stream: IO[Any] | None,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> DataAndFiles[Any, Any]:
+        context = parser_context or {}
+        request = context["request"]
+        meta = request.META.copy()
+        limit = settings.MEDIA_UPLOAD_MAX_BYTES
+        try:
+            declared = int(meta.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > limit + MULTIPART_OVERHEAD_BYTES:
+            raise errors.PhotoTooLarge()  # refused before reading the body
+        meta["CONTENT_TYPE"] = media_type
+        handlers = [LimitedTemporaryFileUploadHandler(request._request, max_bytes=limit)]
+        try:
+            parser = DjangoMultiPartParser(
+                meta,
+                stream,  # type: ignore[arg-type]
+                handlers,
+                context.get("encoding", settings.DEFAULT_CHARSET),
+            )
+            data, files = parser.parse()
+        except MultiPartParserError as exc:
+            raise ParseError(f"Multipart form parse error - {exc}") from exc
+        return DataAndFiles(data, files)

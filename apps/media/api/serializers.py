@@ -1,0 +1,82 @@
+"""Shapes of the photos API: the photo as clients see it, and what they may send."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.media import storage
+from apps.media.models import CAPTION_MAX_LENGTH, MAX_PHOTOS_PER_REAL_ESTATE, Blob, Photo
+
+
+def media_url(key: str | None) -> str | None:
+    """Presigned S3 URL, or a site-relative signed link (`/media/…`) on local storage."""
+    return storage.object_url(key) if key else None
+
+
+class UploaderSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class ThumbnailsSerializer(serializers.Serializer[Any]):
+    """Schema only. Keys are pixel sizes (not identifiers, hence get_fields); null until ready."""
+
+    def get_fields(self) -> dict[str, Any]:
+        return {
+            "256": serializers.URLField(allow_null=True, help_text="Longest side 256 px, WebP."),
+            "1024": serializers.URLField(allow_null=True, help_text="Longest side 1024 px, WebP."),
+        }
+
+
+class PhotoSerializer(serializers.ModelSerializer[Photo]):
+    url = serializers.SerializerMethodField(
+        help_text="Expiring URL of the stored (normalised) image: presigned on S3, `/media/…` locally."
+    )
+    width = serializers.IntegerField(source="blob.width", read_only=True)
+    height = serializers.IntegerField(source="blob.height", read_only=True)
+    content_type = serializers.CharField(source="blob.content_type", read_only=True)
+    size = serializers.IntegerField(source="blob.size", read_only=True, help_text="Bytes.")
+    sha256 = serializers.CharField(source="blob.sha256", read_only=True)
+    thumbnails = serializers.SerializerMethodField()
+    uploaded_by = UploaderSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Photo
+        fields = [
+            "id", "url", "caption", "position", "width", "height", "content_type", "size", "sha256",
+            "thumbnails", "uploaded_by", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_url(self, photo: Photo) -> str:
+        return storage.object_url(photo.blob.key)
+
+    @extend_schema_field(ThumbnailsSerializer)
+    def get_thumbnails(self, photo: Photo) -> dict[str, str | None]:
+        return thumbnail_urls(photo.blob)
+
+
+def thumbnail_urls(blob: Blob) -> dict[str, str | None]:
+    return {str(size): media_url(key) for size, key in blob.thumbnail_keys.items()}
+
+
+class PhotoUploadSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(
+        required=False, allow_empty_file=True, help_text="JPEG, PNG or WebP; the type is read from the bytes."
+    )
+    caption = serializers.CharField(
+        max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, default="", trim_whitespace=True
+    )
+
+
+class PhotoUpdateSerializer(serializers.Serializer[Any]):
+    caption = serializers.CharField(
+        max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=True
+    )
+    position = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_PHOTOS_PER_REAL_ESTATE - 1,
+        help_text="New 0-based place; the others shift so positions stay 0..n-1. Past the end means last.",
+    )

@@ -1,0 +1,41 @@
+"""`manage.py gc_media [--dry-run] [--grace HOURS]`: remove unreferenced blobs and orphan objects."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from apps.media.services import media_gc
+
+
+class Command(BaseCommand):
+    help = (
+        "Remove blobs no photo references and stored objects without a blob row, older than the grace period."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--dry-run", action="store_true", help="Only list what would be removed.")
+        parser.add_argument(
+            "--grace",
+            type=float,
+            default=None,
+            metavar="HOURS",
+            help=f"Keep anything younger (default MEDIA_GC_GRACE_HOURS={settings.MEDIA_GC_GRACE_HOURS}).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        grace = None if options["grace"] is None else timedelta(hours=options["grace"])
+        if grace is not None and grace < timedelta(0):
+            self.stderr.write("--grace must not be negative")
+            raise SystemExit(2)
+        report = media_gc(grace=grace, dry_run=options["dry_run"])
+        verb = "Would remove" if options["dry_run"] else "Removed"
+        for sha256 in report.blobs:
+            self.stdout.write(f"{verb} blob {sha256}")
+        for key in report.objects:
+            self.stdout.write(f"{verb} orphan object {key}")
+        self.stdout.write(
+            f"{verb} {len(report.blobs)} blob(s) and {len(report.objects)} orphan object(s), "
+            f"{report.freed_bytes} bytes."
+        )

@@ -1,0 +1,33 @@
+"""`manage.py rebuild_thumbnails [--all]`: derive missing (or all) renditions, with a progress bar."""
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from tqdm import tqdm
+
+from apps.core import errors
+from apps.media.models import Blob, ThumbnailState
+from apps.media.services import blob_generate_thumbnails
+
+
+class Command(BaseCommand):
+    help = "Generate the thumbnails of blobs that miss them (or of every blob with --all)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--all", action="store_true", help="Regenerate even the ready ones.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        blobs = (
+            Blob.objects.all()
+            if options["all"]
+            else Blob.objects.exclude(thumbnail_state=ThumbnailState.READY)
+        )
+        ids = list(blobs.order_by("pk").values_list("pk", flat=True))
+        failed = 0
+        for blob_id in tqdm(ids, desc="thumbnails", unit="blob", file=sys.stderr, disable=not ids):
+            try:
+                blob_generate_thumbnails(blob_id=blob_id, force=options["all"])
+            except (errors.StorageUnavailable, OSError, ValueError):
+                failed += 1
+        self.stdout.write(f"Thumbnails: {len(ids) - failed} blob(s) done, {failed} failed.")

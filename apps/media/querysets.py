@@ -1,0 +1,67 @@
+"""Reads of the media app: photos in a real estate's order, blobs with their reference counts."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+
+if TYPE_CHECKING:
+    from apps.media.models import Blob, Photo  # noqa: F401  (string annotations)
+
+
+class BlobQuerySet(models.QuerySet["Blob"]):
+    def with_reference_count(self) -> "BlobQuerySet":
+        return self.annotate(reference_count=Count("photos"))
+
+    def referenced(self) -> "BlobQuerySet":
+        return self.filter(Exists(self._photos()))
+
+    def orphaned(self) -> "BlobQuerySet":
+        return self.exclude(Exists(self._photos()))
+
+    def created_before(self, moment: datetime) -> "BlobQuerySet":
+        return self.filter(created_at__lt=moment)
+
+    def with_thumbnail_key(self, key: str) -> "BlobQuerySet":
+        return self.filter(Q(thumbnail_256_key=key) | Q(thumbnail_1024_key=key))
+
+    def missing_thumbnails(self) -> "BlobQuerySet":
+        return self.filter(Q(thumbnail_256_key="") | Q(thumbnail_1024_key=""))
+
+    @staticmethod
+    def _photos() -> "models.QuerySet[Photo]":
+        from apps.media.models import Blob, Photo  # noqa: F401  (string annotations)
+
+        return Photo.objects.filter(blob=OuterRef("pk"))
+
+
+class PhotoQuerySet(models.QuerySet["Photo"]):
+    def with_serializer_data(self) -> "PhotoQuerySet":
+        return self.select_related("blob", "uploaded_by")
+
+    def of_real_estate(self, real_estate_id: UUID) -> "PhotoQuerySet":
+        return self.filter(real_estate_id=real_estate_id).order_by("position")
+
+
+def cover_key_subquery() -> "Subquery":
+    """For a real-estate queryset: the first photo's 256 px thumbnail key ("" until it is ready).
+
+    One correlated subquery in the page's SQL, served by the (real_estate, position) unique index.
+    """
+    from apps.media.models import Photo
+
+    first = Photo.objects.filter(real_estate=OuterRef("pk")).order_by("position")
+    return Subquery(first.values("blob__thumbnail_256_key")[:1])
+
+
+def photos_prefetch() -> "Prefetch[Any]":
+    """For a real-estate queryset: its photos in order, with blob and uploader, as `prefetched_photos`."""
+    from apps.media.models import Photo
+
+    return Prefetch(
+        "photos",
+        queryset=Photo.objects.with_serializer_data().order_by("position"),
+        to_attr="prefetched_photos",
+    )

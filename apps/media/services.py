@@ -1,0 +1,345 @@
+"""Write services of the media app: upload, edit, reorder and delete photos; thumbnails; gc.
+
+Ordering rule (docs/adr/0030-content-addressed-media.md): slow storage I/O never runs while a row
+lock is held. An upload normalises and writes the object first, with no transaction open, then
+links it in one short transaction. A failure after the write leaves at most an orphan object,
+which `media_gc` removes after the grace period; never a row pointing at a missing object.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import IO, Final
+from uuid import UUID
+
+import structlog
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from apps.core import errors
+from apps.media import images, storage
+from apps.media.locks import lock_key, lock_keys
+from apps.media.models import MAX_PHOTOS_PER_REAL_ESTATE, Blob, Photo, ThumbnailState
+from apps.real_estates import list_cache
+from apps.real_estates.models import RealEstate, RealEstateTransition, Status
+from apps.real_estates.services import EDITABLE_STATUSES, real_estate_photo_count_changed
+from apps.users.models import Role, User
+
+logger = structlog.get_logger(__name__)
+
+_REORDER_OFFSET: Final = 1000
+_UPLOAD_ATTEMPTS: Final = 3
+
+
+@dataclass(frozen=True, slots=True)
+class UploadResult:
+    photo: Photo
+    created: bool
+
+
+class _ObjectVanished(Exception):
+    """The object under a key was collected between our write and our link: write it again."""
+
+
+# --- Photos ------------------------------------------------------------------------------
+
+
+def photo_upload(*, real_estate: RealEstate, actor: User, file: IO[bytes], caption: str = "") -> UploadResult:
+    """Add an image to a real estate: a new photo (created) or the one already holding these bytes.
+
+    Deliberately not wrapped in one transaction: decoding and the storage write happen before
+    any lock is taken (see the module docstring); `_link_photo` is the short transaction.
+    """
+    _ensure_can_change_photos(real_estate=real_estate, actor=actor)  # fail fast, re-checked under lock
+    size = _size_of(file)
+    if size > settings.MEDIA_UPLOAD_MAX_BYTES:
+        raise errors.PhotoTooLarge()
+    normalised = images.normalise(file, max_pixels=settings.MEDIA_MAX_PIXELS)
+    key = storage.blob_key(normalised.sha256, normalised.extension)
+    # Cheap, lock-free pre-check so a full real estate writes nothing; re-checked under the lock
+    # (a request losing that race leaves an orphan object for the collector, never a row).
+    photos = Photo.objects.filter(real_estate_id=real_estate.pk)
+    if (
+        photos.count() >= MAX_PHOTOS_PER_REAL_ESTATE
+        and not photos.filter(blob__sha256=normalised.sha256).exists()
+    ):
+        raise errors.PhotoLimitReached()
+    for attempt in range(_UPLOAD_ATTEMPTS):
+        if attempt or not Blob.objects.filter(sha256=normalised.sha256).exists():
+            storage.put_object(key, normalised.data)  # outside any transaction, on purpose
+        try:
+            result = _link_photo(
+                real_estate_id=real_estate.pk, actor=actor, normalised=normalised, key=key, caption=caption
+            )
+        except _ObjectVanished:
+            continue
+        if result.created:
+            # In-process thumbnails ran at commit: show them in this very response.
+            result.photo.blob.refresh_from_db(
+                fields=["thumbnail_256_key", "thumbnail_1024_key", "thumbnail_state"]
+            )
+            logger.info("photo_uploaded", photo_id=str(result.photo.pk), sha256=normalised.sha256, size=size)
+        return result
+    raise errors.StorageUnavailable()  # pragma: no cover - needs gc to win three races in a row
+
+
+@transaction.atomic
+def _link_photo(
+    *, real_estate_id: UUID, actor: User, normalised: images.NormalisedImage, key: str, caption: str
+) -> UploadResult:
+    real_estate = _lock_real_estate(real_estate_id)
+    _ensure_can_change_photos(real_estate=real_estate, actor=actor)
+    lock_key(key)  # the collector deletes objects under the same lock
+    # A HEAD under our locks, not the write: proves the collector did not take the object between
+    # our write (or our "the blob row exists" check) and this lock. Also repairs a blob whose
+    # object went missing some other way: the retry writes it again.
+    if not storage.object_exists(key):
+        raise _ObjectVanished()
+    blob = Blob.objects.filter(sha256=normalised.sha256).first()
+    if blob is None:
+        blob = _create_blob(normalised=normalised, key=key)
+    existing = Photo.objects.filter(real_estate_id=real_estate.pk, blob=blob).with_serializer_data().first()
+    if existing is not None:
+        return UploadResult(photo=existing, created=False)
+    count = Photo.objects.filter(real_estate_id=real_estate.pk).count()
+    if count >= MAX_PHOTOS_PER_REAL_ESTATE:
+        raise errors.PhotoLimitReached()
+    photo = Photo.objects.create(
+        real_estate_id=real_estate.pk, blob=blob, caption=caption, position=count, uploaded_by=actor
+    )
+    _photos_changed(real_estate=real_estate, actor=actor, delta=1)
+    if blob.thumbnail_state != ThumbnailState.READY:
+        _enqueue_thumbnails(blob.pk)
+    return UploadResult(photo=photo, created=True)
+
+
+def _create_blob(*, normalised: images.NormalisedImage, key: str) -> Blob:
+    # The key lock serialises inserts of one hash on PostgreSQL; the unique constraint is the
+    # arbiter everywhere else (a savepoint keeps the outer transaction usable).
+    try:
+        with transaction.atomic():
+            return Blob.objects.create(
+                sha256=normalised.sha256,
+                key=key,
+                size=len(normalised.data),
+                content_type=normalised.content_type,
+                width=normalised.width,
+                height=normalised.height,
+            )
+    except IntegrityError:
+        return Blob.objects.get(sha256=normalised.sha256)
+
+
+@transaction.atomic
+def photo_update(
+    *, photo: Photo, actor: User, caption: str | None = None, position: int | None = None
+) -> Photo:
+    """Change a caption and/or move a photo; positions stay dense (0..n-1)."""
+    real_estate = _lock_real_estate(photo.real_estate_id)
+    _ensure_can_change_photos(real_estate=real_estate, actor=actor)
+    locked = Photo.objects.select_for_update().filter(pk=photo.pk, real_estate_id=real_estate.pk).first()
+    if locked is None:
+        raise errors.PhotoNotFound()  # deleted since the view read it
+    photo = locked
+    if caption is not None and caption != photo.caption:
+        photo.caption = caption
+        photo.save(update_fields=["caption"])
+    if position is not None:
+        ordered = list(Photo.objects.filter(real_estate_id=real_estate.pk).order_by("position"))
+        ordered = [p for p in ordered if p.pk != photo.pk]
+        ordered.insert(max(0, min(position, len(ordered))), photo)
+        _renumber(real_estate_id=real_estate.pk, ordered=ordered)
+    _photos_changed(real_estate=real_estate, actor=actor, delta=0)
+    return Photo.objects.with_serializer_data().get(pk=photo.pk)
+
+
+@transaction.atomic
+def photo_delete(*, photo: Photo, actor: User) -> None:
+    """Remove a photo. Its blob stays (other photos may share it); the collector removes orphans."""
+    real_estate = _lock_real_estate(photo.real_estate_id)
+    _ensure_can_change_photos(real_estate=real_estate, actor=actor)
+    deleted, _ = Photo.objects.filter(pk=photo.pk).delete()
+    if not deleted:
+        raise errors.PhotoNotFound()
+    ordered = list(Photo.objects.filter(real_estate_id=real_estate.pk).order_by("position"))
+    _renumber(real_estate_id=real_estate.pk, ordered=ordered)
+    _photos_changed(real_estate=real_estate, actor=actor, delta=-1)
+
+
+def _renumber(*, real_estate_id: UUID, ordered: list[Photo]) -> None:
+    """Give `ordered` the positions 0..n-1.
+
+    (real_estate, position) is unique and checked row by row, so every photo first moves out of
+    the way by an offset, then to its final place. At most 30 rows, under the real-estate lock.
+    """
+    if all(p.position == index for index, p in enumerate(ordered)):
+        return
+    Photo.objects.filter(real_estate_id=real_estate_id).update(position=F("position") + _REORDER_OFFSET)
+    for index, p in enumerate(ordered):
+        Photo.objects.filter(pk=p.pk).update(position=index)
+
+
+def _photos_changed(*, real_estate: RealEstate, actor: User, delta: int) -> None:
+    # Photos are part of the real estate's representation: its count, version (ETag) and the
+    # cached list counts move with them.
+    real_estate_photo_count_changed(real_estate=real_estate, delta=delta)
+    transaction.on_commit(list_cache.bump_generation)
+    # SPEC §2: "rejected → draft when its collector edits it"; changing its photos is editing it.
+    if real_estate.status == Status.REJECTED and real_estate.collected_by_id == actor.pk:
+        RealEstate.objects.filter(pk=real_estate.pk).update(status=Status.DRAFT)
+        RealEstateTransition.objects.create(
+            real_estate=real_estate, from_status=Status.REJECTED, to_status=Status.DRAFT, actor=actor
+        )
+
+
+def _lock_real_estate(real_estate_id: UUID) -> RealEstate:
+    try:
+        return RealEstate.objects.select_for_update().get(pk=real_estate_id)
+    except RealEstate.DoesNotExist as exc:
+        raise errors.RealEstateNotFound() from exc
+
+
+def _ensure_can_change_photos(*, real_estate: RealEstate, actor: User) -> None:
+    if actor.role == Role.COLLECTOR:
+        if real_estate.collected_by_id != actor.pk:
+            raise errors.RealEstateNotFound()
+        if real_estate.status not in EDITABLE_STATUSES:
+            raise errors.RealEstateNotEditable()
+
+
+def _size_of(file: IO[bytes]) -> int:
+    size = getattr(file, "size", None)
+    if isinstance(size, int):
+        return size
+    file.seek(0, 2)
+    end = file.tell()
+    file.seek(0)
+    return end
+
+
+# --- Thumbnails ---------------------------------------------------------------------------
+
+
+def _enqueue_thumbnails(blob_id: int) -> None:
+    from apps.media.tasks import generate_thumbnails
+
+    generate_thumbnails.delay_on_commit(blob_id)  # type: ignore[attr-defined]  # celery-types lags
+
+
+def blob_generate_thumbnails(*, blob_id: int, force: bool = False) -> Blob | None:
+    """Derive the 256 px and 1024 px WebP renditions of a blob. Idempotent.
+
+    Renditions are content-addressed too: written first (no transaction), then linked under the
+    key locks, after checking they are still there.
+    """
+    blob: Blob | None = Blob.objects.filter(pk=blob_id).first()
+    if blob is None:
+        return None
+    if blob.thumbnail_state == ThumbnailState.READY and not force:
+        return blob
+    try:
+        original = storage.read_object(blob.key)
+        renditions = {size: images.thumbnail(original, size=size) for size in images.THUMBNAIL_SIZES}
+    except (errors.StorageUnavailable, OSError, ValueError):
+        logger.exception("thumbnail_failed", blob_id=blob_id)
+        Blob.objects.filter(pk=blob_id).update(thumbnail_state=ThumbnailState.FAILED)
+        raise
+    keys = {size: storage.thumbnail_key(images.sha256_hex(data)) for size, data in renditions.items()}
+    for size, data in renditions.items():
+        storage.put_object(keys[size], data)
+    with transaction.atomic():
+        lock_keys(blob.key, *keys.values())
+        blob = Blob.objects.select_for_update().filter(pk=blob_id).first()
+        if blob is None:
+            return None  # collected meanwhile; the renditions are orphans the gc will take
+        if not all(storage.object_exists(key) for key in keys.values()):
+            raise errors.StorageUnavailable()  # collected in between: the task's retry rewrites them
+        blob.thumbnail_256_key = keys[256]
+        blob.thumbnail_1024_key = keys[1024]
+        blob.thumbnail_state = ThumbnailState.READY
+        blob.save(update_fields=["thumbnail_256_key", "thumbnail_1024_key", "thumbnail_state"])
+    return blob
+
+
+# --- Garbage collection -------------------------------------------------------------------
+
+
+@dataclass
+class GcReport:
+    blobs: list[str] = field(default_factory=list)
+    objects: list[str] = field(default_factory=list)
+    freed_bytes: int = 0
+
+
+def media_gc(*, grace: timedelta | None = None, dry_run: bool = False) -> GcReport:
+    """Remove blobs no photo references and stored objects no blob row knows, older than `grace`.
+
+    Safe against uploads running at the same time: every deletion happens under the key lock that
+    uploads take to link an object, after re-checking (under it) that nothing references the key
+    and that the object is older than the grace period. Young objects are never touched, so a
+    request that wrote its object and has not inserted its row yet keeps it.
+    """
+    grace = timedelta(hours=settings.MEDIA_GC_GRACE_HOURS) if grace is None else grace
+    cutoff = timezone.now() - grace
+    report = GcReport()
+    for blob_id in Blob.objects.orphaned().created_before(cutoff).values_list("pk", flat=True):
+        _collect_blob(blob_id=blob_id, cutoff=cutoff, dry_run=dry_run, report=report)
+    for stored in storage.iter_objects():
+        if stored.modified_at < cutoff:
+            _collect_object(key=stored.key, size=stored.size, cutoff=cutoff, dry_run=dry_run, report=report)
+    logger.info(
+        "media_gc",
+        blobs=len(report.blobs),
+        objects=len(report.objects),
+        freed_bytes=report.freed_bytes,
+        dry_run=dry_run,
+    )
+    return report
+
+
+def _collect_blob(*, blob_id: int, cutoff: datetime, dry_run: bool, report: GcReport) -> None:
+    with transaction.atomic():
+        blob = Blob.objects.filter(pk=blob_id).first()
+        if blob is None:
+            return
+        lock_keys(blob.key, blob.thumbnail_256_key, blob.thumbnail_1024_key)
+        blob = Blob.objects.select_for_update().orphaned().created_before(cutoff).filter(pk=blob_id).first()
+        if blob is None:
+            return  # referenced again (or gone) since the scan
+        report.blobs.append(blob.sha256)
+        report.freed_bytes += blob.size
+        if dry_run:
+            return
+        # Under the locks, so an upload of the same bytes waits, then finds neither row nor
+        # object and writes it again. Renditions shared with another blob stay.
+        for key in (blob.thumbnail_256_key, blob.thumbnail_1024_key):
+            if key and not Blob.objects.with_thumbnail_key(key).exclude(pk=blob.pk).exists():
+                report.freed_bytes += storage.object_size(key)
+                storage.delete_object(key)
+        storage.delete_object(blob.key)
+        blob.delete()
+
+
+def _collect_object(*, key: str, size: int, cutoff: datetime, dry_run: bool, report: GcReport) -> None:
+    if not _is_canonical(key):
+        return
+    with transaction.atomic():
+        lock_key(key)
+        if Blob.objects.filter(key=key).exists() or Blob.objects.with_thumbnail_key(key).exists():
+            return
+        if dry_run:
+            if key not in report.objects:
+                report.objects.append(key)
+                report.freed_bytes += size
+            return
+        if not storage.object_exists(key) or storage.modified_at(key) >= cutoff:
+            return  # rewritten by an upload since the listing: it is about to be linked
+        storage.delete_object(key)
+        report.objects.append(key)
+        report.freed_bytes += size
+
+
+def _is_canonical(key: str) -> bool:
+    # Also catches leftovers like local storage's `<hash>_AbC123.jpg` duplicates.
+    return key.startswith(storage.PREFIXES)

@@ -1,0 +1,171 @@
+"""Where blobs live: canonical keys, writes, listings and expiring URLs, on local disk or S3.
+
+Everything goes through Django's default storage (settings.STORAGES["default"]), so the local
+filesystem and S3 (django-storages + boto3, any S3-compatible endpoint) share one code path.
+Storage failures become `StorageUnavailable` (503) here, once.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+from botocore.exceptions import BotoCoreError, ClientError
+from django.conf import settings
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.urls import reverse
+
+from apps.core import errors
+from apps.media.images import CONTENT_TYPE_BY_EXTENSION
+
+BLOB_PREFIX: Final = "blobs/sha256/"
+THUMBNAIL_PREFIX: Final = "thumbs/sha256/"
+PREFIXES: Final = (BLOB_PREFIX, THUMBNAIL_PREFIX)
+LINK_SALT: Final = "apps.media.link"
+
+_STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredObject:
+    key: str
+    size: int
+    modified_at: datetime
+
+
+def blob_key(sha256: str, extension: str) -> str:
+    """`blobs/sha256/ab/cd/abcd….jpg`: two fan-out levels keep directories and prefixes small."""
+    return f"{BLOB_PREFIX}{sha256[:2]}/{sha256[2:4]}/{sha256}.{extension}"
+
+
+def thumbnail_key(sha256: str) -> str:
+    return f"{THUMBNAIL_PREFIX}{sha256[:2]}/{sha256[2:4]}/{sha256}.webp"
+
+
+def content_type_for(key: str) -> str:
+    return CONTENT_TYPE_BY_EXTENSION.get(key.rsplit(".", 1)[-1], "application/octet-stream")
+
+
+def media_storage() -> Storage:
+    return storages["default"]
+
+
+def is_local(storage: Storage | None = None) -> bool:
+    return isinstance(storage or media_storage(), FileSystemStorage)
+
+
+def _guarded[T](operation: Callable[[], T]) -> T:
+    try:
+        return operation()
+    except _STORAGE_ERRORS as exc:
+        raise errors.StorageUnavailable() from exc
+
+
+def put_object(key: str, data: bytes) -> None:
+    """Store `data` at `key` unless an object of the same size is already there.
+
+    Keys are content addresses, so an existing object of the right size holds these bytes; one
+    of another size is a leftover of an interrupted write and is replaced.
+    """
+    storage = media_storage()
+
+    def write() -> None:
+        if storage.exists(key):
+            if storage.size(key) == len(data):
+                return
+            storage.delete(key)
+        content = ContentFile(data)
+        content.content_type = content_type_for(key)  # type: ignore[attr-defined]  # read by S3Storage
+        saved = storage.save(key, content)
+        if saved != key:
+            # Local storage never overwrites: a parallel upload of the same bytes won the race and
+            # the canonical object already holds them. Drop our copy under its alternative name.
+            storage.delete(saved)
+
+    _guarded(write)
+
+
+def object_exists(key: str) -> bool:
+    storage = media_storage()
+    return _guarded(lambda: storage.exists(key))
+
+
+def delete_object(key: str) -> None:
+    storage = media_storage()
+    _guarded(lambda: storage.delete(key))
+
+
+def object_size(key: str) -> int:
+    """Size in bytes, 0 when the object is already gone."""
+    storage = media_storage()
+    return _guarded(lambda: storage.size(key) if storage.exists(key) else 0)
+
+
+def read_object(key: str) -> bytes:
+    storage = media_storage()
+
+    def read() -> bytes:
+        with storage.open(key, "rb") as handle:
+            data: bytes = handle.read()
+        return data
+
+    return _guarded(read)
+
+
+def modified_at(key: str) -> datetime:
+    storage = media_storage()
+    return _guarded(lambda: storage.get_modified_time(key))
+
+
+def iter_objects() -> Iterator[StoredObject]:
+    """Every object under the blob and thumbnail prefixes, with its size and modification time."""
+    storage = media_storage()
+    if isinstance(storage, FileSystemStorage):
+        yield from _iter_local(Path(storage.location))
+        return
+    bucket: Any = storage.bucket  # type: ignore[attr-defined]
+    for prefix in PREFIXES:
+        summaries: list[Any] = _guarded(lambda: list(bucket.objects.filter(Prefix=prefix)))  # noqa: B023
+        for summary in summaries:
+            yield StoredObject(key=summary.key, size=summary.size, modified_at=summary.last_modified)
+
+
+def _iter_local(root: Path) -> Iterator[StoredObject]:
+    for prefix in PREFIXES:
+        base = root / prefix
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                yield StoredObject(
+                    key=path.relative_to(root).as_posix(),
+                    size=stat.st_size,
+                    modified_at=datetime.fromtimestamp(stat.st_mtime, tz=UTC),
+                )
+
+
+def object_url(key: str) -> str:
+    """An expiring URL: presigned by S3, or signed by us and served by `apps.media.views`."""
+    storage = media_storage()
+    if isinstance(storage, FileSystemStorage):
+        token = signing.TimestampSigner(salt=LINK_SALT).sign_object(key)
+        return reverse("media-file", kwargs={"token": token})
+    return _guarded(lambda: storage.url(key))
+
+
+def key_from_token(token: str) -> str:
+    """The key a local link points at; raises MediaLinkInvalid when tampered with or expired."""
+    try:
+        key = signing.TimestampSigner(salt=LINK_SALT).unsign_object(
+            token, max_age=settings.MEDIA_URL_EXPIRY_SECONDS
+        )
+    except signing.BadSignature as exc:  # SignatureExpired included
+        raise errors.MediaLinkInvalid() from exc
+    if not isinstance(key, str) or not key.startswith(PREFIXES) or ".." in key:
+        raise errors.MediaLinkInvalid()
+    return key

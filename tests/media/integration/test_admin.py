@@ -1,0 +1,63 @@
+"""The media admin screens render, count references and filter orphans."""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.media.models import Blob
+from apps.real_estates.models import RealEstate
+from apps.users.models import User
+from tests.media import samples
+from tests.media.conftest import photos_url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(admin_user: User) -> Client:
+    client = Client()
+    client.force_login(admin_user)
+    return client
+
+
+def test_the_blob_list_shows_references_and_filters_orphans(
+    staff: Client, upload: Any, collector_client: Any, draft: RealEstate
+) -> None:
+    kept = upload(samples.image_bytes()).json()
+    dropped = upload(samples.image_bytes("PNG")).json()
+    collector_client.delete(photos_url(draft, dropped["id"]))
+    url = reverse("admin:media_blob_changelist")
+
+    everything = staff.get(url)
+    orphans = staff.get(url, {"orphan": "yes"}).content.decode()
+    referenced = staff.get(url, {"orphan": "no"}).content.decode()
+
+    assert everything.status_code == 200
+    assert "<img" in everything.content.decode()
+    assert dropped["sha256"][:16] in orphans
+    assert kept["sha256"][:16] not in orphans
+    assert kept["sha256"][:16] in referenced
+
+
+def test_a_blob_page_is_read_only(staff: Client, upload: Any) -> None:
+    upload(samples.image_bytes())
+    blob = Blob.objects.get()
+
+    page = staff.get(reverse("admin:media_blob_change", args=[blob.pk]))
+
+    assert page.status_code == 200
+    assert blob.sha256 in page.content.decode()
+    assert staff.post(reverse("admin:media_blob_delete", args=[blob.pk])).status_code == 403
+
+
+def test_the_real_estate_page_shows_its_photos_with_previews(
+    staff: Client, upload: Any, draft: RealEstate
+) -> None:
+    upload(samples.image_bytes(size=(600, 400)), caption="Fachada da casa")
+
+    page = staff.get(reverse("admin:real_estates_realestate_change", args=[draft.pk])).content.decode()
+
+    assert "Fachada da casa" in page
+    assert '<img src="/media/' in page

@@ -1,0 +1,100 @@
+"""rebuild_thumbnails, the gc task, and what clients see when storage fails."""
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.files.storage import storages
+from django.core.management import call_command
+
+from apps.media import storage, tasks
+from apps.media.models import Blob, Photo, ThumbnailState
+from apps.real_estates.models import RealEstate
+from tests.media import samples
+from tests.media.conftest import photos_url, post_photo, stored_keys
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rebuild_thumbnails_fills_in_the_missing_ones(collector_client: Any, draft: RealEstate) -> None:
+    post_photo(collector_client, draft, samples.image_bytes(size=(1200, 900)))  # on-commit task never ran
+    assert Blob.objects.get().thumbnail_state == ThumbnailState.PENDING
+    out = StringIO()
+
+    call_command("rebuild_thumbnails", stdout=out)
+
+    blob = Blob.objects.get()
+    assert blob.thumbnail_state == ThumbnailState.READY
+    assert storage.object_exists(blob.thumbnail_256_key)
+    assert storage.object_exists(blob.thumbnail_1024_key)
+    assert "1 blob(s) done, 0 failed" in out.getvalue()
+    call_command("rebuild_thumbnails", stdout=out)
+    assert "0 blob(s) done" in out.getvalue()
+
+
+def test_a_thumbnail_failure_marks_the_blob_and_never_reaches_the_client(
+    collector_client: Any, draft: RealEstate
+) -> None:
+    post_photo(collector_client, draft, samples.image_bytes())
+    blob = Blob.objects.get()
+    storage.delete_object(blob.key)  # the original vanished from under us
+
+    assert tasks.generate_thumbnails(blob.pk) is False
+
+    assert Blob.objects.get().thumbnail_state == ThumbnailState.FAILED
+    out = StringIO()
+    call_command("rebuild_thumbnails", stdout=out)
+    assert "0 blob(s) done, 1 failed" in out.getvalue()
+
+
+def test_the_thumbnail_task_ignores_a_collected_blob() -> None:
+    assert tasks.generate_thumbnails(123456) is False
+
+
+def test_the_scheduled_gc_task_reports_its_work(
+    upload: Any, collector_client: Any, draft: RealEstate
+) -> None:
+    photo_id = upload(samples.image_bytes()).json()["id"]
+    collector_client.delete(photos_url(draft, photo_id))
+
+    assert tasks.gc_media(grace_hours=24)["blobs"] == 0
+    result = tasks.gc_media.delay(grace_hours=0).get()
+
+    assert result["blobs"] == 1
+    assert result["freed_bytes"] > 0
+
+
+def test_a_negative_grace_is_refused() -> None:
+    err = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("gc_media", "--grace", "-1", stderr=err)
+
+
+def test_an_unreachable_bucket_is_a_503_and_leaves_no_rows(
+    settings: Any, s3_endpoint: str, collector_client: Any, draft: RealEstate
+) -> None:
+    from tests.media.conftest import use_s3
+
+    use_s3(settings, s3_endpoint)
+    settings.STORAGES["default"]["OPTIONS"]["bucket_name"] = "no-such-bucket-here"
+    storages._storages = {}
+
+    response = post_photo(collector_client, draft, samples.image_bytes())
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "STORAGE_UNAVAILABLE"
+    assert not Photo.objects.exists()
+    assert not Blob.objects.exists()
+
+
+def test_local_leftovers_of_interrupted_writes_are_replaced(upload: Any) -> None:
+    from apps.media import images
+
+    normalised = images.normalise(__import__("io").BytesIO(samples.image_bytes()), max_pixels=10**8)
+    key = storage.blob_key(normalised.sha256, normalised.extension)
+    storage.put_object(key, normalised.data[:10])  # a truncated object at the canonical key
+
+    assert upload(samples.image_bytes()).status_code == 201
+
+    assert storage.read_object(key) == normalised.data
+    assert stored_keys()[0] == key

@@ -1,0 +1,307 @@
+"""Reading, editing, reordering and deleting photos through the API; signed links."""
+
+from datetime import timedelta
+from typing import Any
+from urllib.parse import unquote
+
+import pytest
+import requests
+import time_machine
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from apps.media import storage
+from apps.media.models import Blob, Photo, ThumbnailState
+from apps.media.services import blob_generate_thumbnails
+from apps.real_estates.models import RealEstate, Status
+from apps.users.models import User
+from tests.media import samples
+from tests.media.conftest import photos_url
+from tests.real_estates.factories import RealEstateFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def three(upload: Any) -> list[str]:
+    return [upload(samples.image_bytes("PNG", size=(10 + i, 10))).json()["id"] for i in range(3)]
+
+
+def positions(real_estate: RealEstate) -> list[str]:
+    return [str(pk) for pk in Photo.objects.of_real_estate(real_estate.pk).values_list("pk", flat=True)]
+
+
+def test_photos_are_listed_by_position(
+    collector_client: APIClient, draft: RealEstate, three: list[str]
+) -> None:
+    response = collector_client.get(photos_url(draft))
+
+    assert response.status_code == 200
+    assert [p["id"] for p in response.json()] == three
+    assert [p["position"] for p in response.json()] == [0, 1, 2]
+
+
+def test_moving_a_photo_keeps_positions_dense(
+    collector_client: APIClient, draft: RealEstate, three: list[str]
+) -> None:
+    response = collector_client.patch(photos_url(draft, three[2]), {"position": 0, "caption": "Sala"})
+
+    assert response.status_code == 200
+    assert (response.json()["position"], response.json()["caption"]) == (0, "Sala")
+    assert positions(draft) == [three[2], three[0], three[1]]
+    assert list(Photo.objects.of_real_estate(draft.pk).values_list("position", flat=True)) == [0, 1, 2]
+
+
+def test_a_position_past_the_end_means_last(
+    collector_client: APIClient, draft: RealEstate, three: list[str]
+) -> None:
+    response = collector_client.patch(photos_url(draft, three[0]), {"position": 29})
+
+    assert response.json()["position"] == 2
+    assert positions(draft) == [three[1], three[2], three[0]]
+
+
+def test_a_negative_position_is_a_validation_error(
+    collector_client: APIClient, draft: RealEstate, three: list[str]
+) -> None:
+    response = collector_client.patch(photos_url(draft, three[0]), {"position": -1})
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "VALIDATION_ERROR"
+
+
+def test_deleting_a_photo_closes_the_gap_and_updates_the_count(
+    collector_client: APIClient, draft: RealEstate, three: list[str]
+) -> None:
+    response = collector_client.delete(photos_url(draft, three[0]))
+
+    assert response.status_code == 204
+    assert positions(draft) == three[1:]
+    draft.refresh_from_db()
+    assert draft.photo_count == 2
+    assert Blob.objects.count() == 3  # blobs stay until the collector runs
+
+
+def test_deleting_a_shared_blobs_photo_keeps_the_other_working(
+    backend: str, upload: Any, collector: User, collector_client: APIClient, draft: RealEstate
+) -> None:
+    other = RealEstateFactory(collected_by=collector)
+    first = upload(samples.image_bytes()).json()
+    second = upload(samples.image_bytes(), real_estate=other).json()
+
+    assert collector_client.delete(photos_url(draft, first["id"])).status_code == 204
+
+    survivor = collector_client.get(photos_url(other, second["id"])).json()
+    assert survivor["sha256"] == first["sha256"]
+    assert storage.object_exists(Blob.objects.get().key)
+
+
+def test_another_collectors_photos_are_not_found(
+    client_for: Any, draft: RealEstate, three: list[str]
+) -> None:
+    from tests.users.factories import UserFactory
+
+    stranger = client_for(UserFactory())
+
+    assert stranger.get(photos_url(draft)).status_code == 404
+    assert stranger.get(photos_url(draft, three[0])).json()["error"]["code"] == "REAL_ESTATE_NOT_FOUND"
+    assert stranger.delete(photos_url(draft, three[0])).status_code == 404
+    assert Photo.objects.count() == 3
+
+
+def test_a_photo_of_another_real_estate_is_not_found(
+    collector_client: APIClient, collector: User, three: list[str]
+) -> None:
+    other = RealEstateFactory(collected_by=collector)
+
+    response = collector_client.get(photos_url(other, three[0]))
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "PHOTO_NOT_FOUND"
+
+
+def test_a_manager_sees_photos_but_a_collector_cannot_edit_once_submitted(
+    manager_client: APIClient, collector_client: APIClient, draft: RealEstate, three: list[str]
+) -> None:
+    RealEstate.objects.filter(pk=draft.pk).update(status=Status.SUBMITTED)
+
+    assert len(manager_client.get(photos_url(draft)).json()) == 3
+    response = collector_client.patch(photos_url(draft, three[0]), {"caption": "x"})
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "REAL_ESTATE_NOT_EDITABLE"
+    assert collector_client.delete(photos_url(draft, three[0])).status_code == 409
+
+
+def test_thumbnails_are_generated_once(backend: str, upload: Any, draft: RealEstate) -> None:
+    upload(samples.image_bytes(size=(2000, 1000)))
+    blob = Blob.objects.get()
+    assert blob.thumbnail_state == ThumbnailState.READY
+    keys = (blob.thumbnail_256_key, blob.thumbnail_1024_key)
+    modified = [storage.modified_at(key) for key in keys]
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=5), tick=False):
+        blob_generate_thumbnails(blob_id=blob.pk)
+
+    blob.refresh_from_db()
+    assert (blob.thumbnail_256_key, blob.thumbnail_1024_key) == keys
+    assert [storage.modified_at(key) for key in keys] == modified
+    from io import BytesIO
+
+    from PIL import Image
+
+    assert Image.open(BytesIO(storage.read_object(keys[0]))).size == (256, 128)
+    assert Image.open(BytesIO(storage.read_object(keys[1]))).size == (1024, 512)
+
+
+def test_thumbnails_are_null_until_ready(collector_client: APIClient, draft: RealEstate) -> None:
+    from tests.media.conftest import post_photo
+
+    body = post_photo(collector_client, draft, samples.image_bytes()).json()  # on-commit tasks not run
+
+    assert body["thumbnails"] == {"256": None, "1024": None}
+
+
+def test_a_local_signed_link_serves_the_file_then_expires(
+    upload: Any, collector_client: APIClient, api_client: APIClient, settings: Any
+) -> None:
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        url = upload(samples.image_bytes("WEBP")).json()["url"]
+        response = api_client.get(url)  # no credentials: the signature is the capability
+
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/webp"
+        assert response["Content-Disposition"].startswith("inline;")
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert b"".join(response.streaming_content) == storage.read_object(Blob.objects.get().key)
+
+        clock.shift(settings.MEDIA_URL_EXPIRY_SECONDS + 1)
+        expired = api_client.get(url)
+
+    assert expired.status_code == 403
+    assert expired.json()["error"]["code"] == "MEDIA_LINK_INVALID"
+
+
+def test_a_tampered_local_link_is_refused(upload: Any, api_client: APIClient) -> None:
+    url = upload(samples.image_bytes()).json()["url"]
+
+    response = api_client.get(url[:-3] + ("aaa" if not url.endswith("aaa") else "bbb"))
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "MEDIA_LINK_INVALID"
+
+
+def test_a_signed_link_cannot_reach_outside_the_media_prefixes(api_client: APIClient) -> None:
+    from django.core import signing
+    from django.urls import reverse
+
+    token = signing.TimestampSigner(salt=storage.LINK_SALT).sign_object("../config/settings/base.py")
+
+    assert api_client.get(reverse("media-file", kwargs={"token": token})).status_code == 403
+
+
+def test_an_s3_presigned_url_works_then_expires(settings: Any, s3_endpoint: str, upload: Any) -> None:
+    from tests.media.conftest import use_s3
+
+    settings.MEDIA_URL_EXPIRY_SECONDS = 60
+    use_s3(settings, s3_endpoint)
+    settings.STORAGES["default"]["OPTIONS"]["querystring_expire"] = 60
+    from django.core.files.storage import storages
+
+    storages._storages = {}
+    url = upload(samples.image_bytes()).json()["url"]
+    assert "X-Amz-Signature=" in url
+    assert "X-Amz-Expires=60" in url
+
+    fresh = requests.get(url, timeout=10)
+    assert fresh.status_code == 200
+    assert fresh.headers["Content-Type"] == "image/jpeg"
+    assert fresh.content == storage.read_object(Blob.objects.get().key)
+
+    # moto's server does not enforce presigned expiry (real S3 does); what we own is that the URL is
+    # SigV4, signed at the current time with the configured lifetime.
+    signed_at = timezone.now() - timedelta(hours=2)
+    with time_machine.travel(signed_at, tick=False):
+        old_url = storage.object_url(Blob.objects.get().key)
+    assert f"X-Amz-Date={signed_at.strftime('%Y%m%dT%H%M')}" in unquote(old_url)
+    assert "X-Amz-Algorithm=AWS4-HMAC-SHA256" in old_url
+
+
+def test_a_photo_deleted_meanwhile_cannot_be_edited(
+    collector: User, draft: RealEstate, three: list[str]
+) -> None:
+    from apps.core import errors
+    from apps.media.services import photo_update
+
+    photo = Photo.objects.get(pk=three[0])
+    Photo.objects.filter(pk=photo.pk).delete()
+
+    with pytest.raises(errors.PhotoNotFound):
+        photo_update(photo=photo, actor=collector, caption="x")
+
+
+def test_a_caption_alone_can_be_changed_and_is_trimmed(
+    collector_client: APIClient, draft: RealEstate, three: list[str]
+) -> None:
+    response = collector_client.patch(photos_url(draft, three[1]), {"caption": "  Cozinha  "})
+
+    assert response.status_code == 200
+    assert response.json()["caption"] == "Cozinha"
+    assert positions(draft) == three
+
+
+def test_s3_objects_are_private_and_typed(settings: Any, s3_endpoint: str, upload: Any) -> None:
+    import boto3
+
+    from tests.media.conftest import S3_CREDENTIALS, S3_REGION, use_s3
+
+    bucket = use_s3(settings, s3_endpoint)
+    upload(samples.image_bytes("PNG", size=(1200, 800)))
+    blob = Blob.objects.get()
+    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name=S3_REGION, **S3_CREDENTIALS)
+
+    for key, content_type in [(blob.key, "image/png"), (blob.thumbnail_256_key, "image/webp")]:
+        assert client.head_object(Bucket=bucket, Key=key)["ContentType"] == content_type
+        grants = client.get_object_acl(Bucket=bucket, Key=key)["Grants"]
+        assert not [g for g in grants if "AllUsers" in g["Grantee"].get("URI", "")]
+    assert requests.get(f"{s3_endpoint}/{bucket}/{blob.key}", timeout=10).status_code == 403
+
+
+def test_a_link_to_a_collected_object_is_not_found(upload: Any, api_client: APIClient) -> None:
+    url = upload(samples.image_bytes()).json()["url"]
+    storage.delete_object(Blob.objects.get().key)
+
+    response = api_client.get(url)
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "NOT_FOUND"
+
+
+def test_a_collector_changing_photos_of_a_rejected_real_estate_reopens_it_as_a_draft(
+    upload: Any, collector: User
+) -> None:
+    real_estate = RealEstateFactory(
+        collected_by=collector,
+        status=Status.REJECTED,
+        rejection_reason="Fotos escuras",
+        reviewed_at=timezone.now(),
+    )
+
+    assert upload(samples.image_bytes(), real_estate=real_estate).status_code == 201
+
+    real_estate.refresh_from_db()
+    assert real_estate.status == Status.DRAFT
+    assert list(real_estate.transitions.values_list("from_status", "to_status")) == [
+        (Status.REJECTED, Status.DRAFT)
+    ]
+
+
+def test_a_manager_may_remove_a_photo_of_a_submitted_real_estate(manager_client: APIClient) -> None:
+    from tests.media.factories import PhotoFactory
+
+    photo = PhotoFactory()
+    RealEstate.objects.filter(pk=photo.real_estate_id).update(status=Status.SUBMITTED)
+
+    response = manager_client.delete(photos_url(photo.real_estate, photo.pk))
+
+    assert response.status_code == 204
+    assert RealEstate.objects.get(pk=photo.real_estate_id).photo_count == 0

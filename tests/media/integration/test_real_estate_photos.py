@@ -1,0 +1,122 @@
+"""Photos as the real-estates API shows them: list covers, detail photos, the submit rule."""
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from apps.media.models import Blob
+from apps.real_estates.models import RealEstate, Status
+from apps.users.models import User
+from tests.media import samples
+from tests.media.conftest import photos_url
+from tests.real_estates.factories import RealEstateFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("real-estate-list")
+
+
+def detail_url(real_estate: RealEstate) -> str:
+    return reverse("real-estate-detail", kwargs={"pk": real_estate.pk})
+
+
+def test_the_list_shows_the_first_photos_thumbnail_as_cover(
+    upload: Any, collector_client: APIClient, draft: RealEstate
+) -> None:
+    first = upload(samples.image_bytes(size=(600, 400))).json()
+    upload(samples.image_bytes("PNG", size=(500, 400)))
+    bare = RealEstateFactory(collected_by=draft.collected_by)
+
+    items = {item["id"]: item for item in collector_client.get(LIST_URL).json()["results"]}
+
+    cover = items[str(draft.pk)]["cover"]
+    assert cover is not None
+    assert items[str(draft.pk)]["photo_count"] == 2
+    assert collector_client.get(cover).status_code == 200
+    assert cover.split("/")[-1] != first["url"].split("/")[-1]  # the thumbnail, not the original
+    assert items[str(bare.pk)]["cover"] is None
+
+
+def test_covers_cost_no_query_per_row(upload: Any, collector_client: APIClient, collector: User) -> None:
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert collector_client.get(LIST_URL).status_code == 200
+        return len(queries)
+
+    upload(samples.image_bytes())
+    few = count_queries()
+    for index in range(4):
+        real_estate = RealEstateFactory(collected_by=collector)
+        upload(samples.image_bytes("PNG", size=(10 + index, 10)), real_estate=real_estate)
+
+    assert count_queries() == few
+
+
+def test_the_detail_lists_photos_in_order(
+    upload: Any, collector_client: APIClient, draft: RealEstate
+) -> None:
+    ids = [upload(samples.image_bytes("PNG", size=(20 + i, 20))).json()["id"] for i in range(2)]
+    collector_client.patch(photos_url(draft, ids[1]), {"position": 0})
+
+    body = collector_client.get(detail_url(draft)).json()
+
+    assert [photo["id"] for photo in body["photos"]] == [ids[1], ids[0]]
+    assert body["photos"][0]["thumbnails"]["256"] is not None
+    assert body["photo_count"] == 2
+
+
+def test_a_real_estate_with_a_real_photo_can_be_submitted(
+    upload: Any, collector_client: APIClient, draft: RealEstate
+) -> None:
+    submit = reverse("real-estate-submit", kwargs={"pk": draft.pk})
+    assert collector_client.post(submit).json()["error"]["code"] == "REAL_ESTATE_NEEDS_PHOTO"
+
+    upload(samples.image_bytes())
+
+    assert collector_client.post(submit).status_code == 200
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
+
+
+def test_deleting_the_last_photo_brings_the_submit_rule_back(
+    upload: Any, collector_client: APIClient, draft: RealEstate
+) -> None:
+    photo_id = upload(samples.image_bytes()).json()["id"]
+    version = RealEstate.objects.get(pk=draft.pk).version
+
+    collector_client.delete(photos_url(draft, photo_id))
+
+    draft.refresh_from_db()
+    assert draft.photo_count == 0
+    assert draft.version > version  # the ETag moves with the photos
+    submit = reverse("real-estate-submit", kwargs={"pk": draft.pk})
+    assert collector_client.post(submit).json()["error"]["code"] == "REAL_ESTATE_NEEDS_PHOTO"
+
+
+def test_deleting_a_real_estate_leaves_its_blobs_to_the_collector(
+    upload: Any, collector_client: APIClient, draft: RealEstate
+) -> None:
+    upload(samples.image_bytes())
+
+    assert collector_client.delete(detail_url(draft)).status_code == 204
+    assert Blob.objects.orphaned().count() == 1
+
+
+def test_the_detail_costs_the_same_queries_with_one_or_many_photos(
+    upload: Any, collector_client: APIClient, draft: RealEstate
+) -> None:
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert collector_client.get(detail_url(draft)).status_code == 200
+        return len(queries)
+
+    upload(samples.image_bytes())
+    one = count_queries()
+    for index in range(3):
+        upload(samples.image_bytes("PNG", size=(10 + index, 10)))
+
+    assert count_queries() == one

@@ -1,0 +1,97 @@
+"""Test files generated in code: real images, hostile files and everything in between."""
+
+import io
+import struct
+import zlib
+
+from PIL import Image
+
+GPS_IFD = 0x8825
+ORIENTATION = 0x0112
+
+
+def image_bytes(fmt: str = "JPEG", *, size: tuple[int, int] = (64, 48), color: str = "#3a7") -> bytes:
+    image = Image.new("RGB", size, color)
+    out = io.BytesIO()
+    image.save(out, format=fmt)
+    return out.getvalue()
+
+
+def jpeg_with_gps_and_orientation(*, size: tuple[int, int] = (80, 40), orientation: int = 6) -> bytes:
+    """A phone-like JPEG: GPS coordinates in EXIF and a 'rotate 90°' orientation tag."""
+    image = Image.new("RGB", size, "#c33")
+    exif = Image.Exif()
+    exif[ORIENTATION] = orientation
+    exif[0x010F] = "PhoneMaker"  # Make
+    gps = exif.get_ifd(GPS_IFD)
+    gps[1] = "S"
+    gps[2] = (23.0, 33.0, 1.0)
+    gps[3] = "W"
+    gps[4] = (46.0, 38.0, 2.0)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_bomb_header(*, width: int = 30000, height: int = 30000) -> bytes:
+    """A 74-byte PNG whose header claims a huge canvas (a decompression bomb's calling card)."""
+    ihdr = _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+    idat = _png_chunk(b"IDAT", zlib.compress(b"\x00" * 16 + bytes(range(1, 7))))
+    return PNG_SIGNATURE + ihdr + idat + _png_chunk(b"IEND", b"")
+
+
+def png_signature_then_html() -> bytes:
+    """Starts like a PNG, is an HTML page."""
+    return PNG_SIGNATURE + b"<html><body><script>alert(document.cookie)</script></body></html>"
+
+
+def png_with_html_text_chunk() -> bytes:
+    """A decodable PNG whose first text chunk is an HTML page a browser would sniff."""
+    png = image_bytes("PNG", size=(8, 8))
+    text = _png_chunk(b"tEXt", b"Comment\x00<html><script>alert(1)</script></html>")
+    ihdr_end = len(PNG_SIGNATURE) + 25
+    return png[:ihdr_end] + text + png[ihdr_end:]
+
+
+def png_with_html_appended() -> bytes:
+    """A valid PNG with an HTML payload after IEND, beyond the sniffed prefix."""
+    return noisy_png(size=(40, 40)) + b"<html><script>alert(1)</script></html>"
+
+
+SVG_WITH_SCRIPT = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    b"<script>alert(1)</script><rect width='10' height='10'/></svg>"
+)
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+TEXT = b"just some notes, definitely not a photo\n"
+
+
+def truncated_jpeg() -> bytes:
+    data = image_bytes("JPEG", size=(400, 300))
+    return data[: len(data) // 2]
+
+
+def noisy_png(*, size: tuple[int, int]) -> bytes:
+    """A PNG that does not compress well, to reach a given byte size."""
+    image = Image.frombytes("RGB", size, _pseudo_random(size[0] * size[1] * 3))
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=0)
+    return out.getvalue()
+
+
+def _pseudo_random(length: int) -> bytes:
+    import hashlib
+
+    blocks = []
+    seed = b"vivenda"
+    while sum(len(b) for b in blocks) < length:
+        seed = hashlib.sha512(seed).digest()
+        blocks.append(seed)
+    return b"".join(blocks)[:length]

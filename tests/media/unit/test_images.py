@@ -1,0 +1,147 @@
+"""The image pipeline on its own: no database, no storage."""
+
+import io
+
+import pytest
+from PIL import Image, ImageCms
+
+from apps.core import errors
+from apps.media import images
+from tests.media import samples
+
+MAX_PIXELS = 50_000_000
+
+
+def normalise(data: bytes, *, max_pixels: int = MAX_PIXELS) -> images.NormalisedImage:
+    return images.normalise(io.BytesIO(data), max_pixels=max_pixels)
+
+
+def reopen(result: images.NormalisedImage) -> Image.Image:
+    return Image.open(io.BytesIO(result.data))
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_normalising_is_deterministic(fmt: str) -> None:
+    data = samples.image_bytes(fmt, size=(120, 90))
+
+    first, second = normalise(data), normalise(data)
+
+    assert first.data == second.data
+    assert first.sha256 == second.sha256 == images.sha256_hex(first.data)
+    assert first.format == fmt
+    assert (first.width, first.height) == (120, 90)
+
+
+def test_orientation_is_applied_and_every_tag_dropped() -> None:
+    result = normalise(samples.jpeg_with_gps_and_orientation(size=(80, 40), orientation=6))
+
+    image = reopen(result)
+    assert image.size == (40, 80)
+    assert not image.getexif()
+    assert "exif" not in image.info
+    assert "icc_profile" not in image.info
+
+
+def test_an_icc_profile_is_converted_to_srgb_and_dropped() -> None:
+    out = io.BytesIO()
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()
+    Image.new("RGB", (16, 16), "#808080").save(out, format="JPEG", icc_profile=profile)
+
+    image = reopen(normalise(out.getvalue()))
+
+    assert "icc_profile" not in image.info
+
+
+@pytest.mark.parametrize(
+    ("mode", "fmt", "expected"),
+    [
+        ("CMYK", "JPEG", "RGB"),
+        ("L", "PNG", "L"),
+        ("LA", "PNG", "RGBA"),
+        ("P", "PNG", "RGB"),
+        ("RGBA", "WEBP", "RGBA"),
+    ],
+)
+def test_pixel_modes_are_normalised(mode: str, fmt: str, expected: str) -> None:
+    out = io.BytesIO()
+    Image.new(mode, (10, 10)).save(out, format=fmt)
+
+    assert reopen(normalise(out.getvalue())).mode == expected
+
+
+def test_a_paletted_png_with_transparency_keeps_its_alpha() -> None:
+    out = io.BytesIO()
+    Image.new("P", (10, 10), 0).save(out, format="PNG", transparency=0)
+
+    assert reopen(normalise(out.getvalue())).mode == "RGBA"
+
+
+def test_the_pixel_limit_is_checked_from_the_header() -> None:
+    with pytest.raises(errors.PhotoTooManyPixels):
+        normalise(samples.image_bytes("PNG", size=(100, 100)), max_pixels=9_999)
+
+
+def test_a_huge_canvas_is_refused_before_decoding() -> None:
+    bomb = samples.png_bomb_header(width=30000, height=30000)
+    assert len(bomb) == 74
+    with pytest.raises(errors.PhotoTooManyPixels):
+        normalise(bomb)
+    with pytest.raises(errors.PhotoTooManyPixels):
+        normalise(samples.png_bomb_header(width=9000, height=9000))  # under Pillow's own bomb limit
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        samples.TEXT,
+        samples.SVG_WITH_SCRIPT,
+        samples.PDF,
+        samples.png_signature_then_html(),
+        b"GIF89a\x01\x00",
+    ],
+)
+def test_anything_but_jpeg_png_and_webp_is_unsupported(data: bytes) -> None:
+    with pytest.raises(errors.PhotoUnsupportedType):
+        normalise(data)
+
+
+def test_a_gif_is_unsupported_even_when_valid() -> None:
+    with pytest.raises(errors.PhotoUnsupportedType):
+        normalise(samples.image_bytes("GIF"))
+
+
+def test_markup_in_the_sniffed_prefix_is_refused() -> None:
+    with pytest.raises(errors.PhotoUnsupportedType):
+        normalise(samples.png_with_html_text_chunk())
+
+
+def test_a_truncated_image_is_invalid() -> None:
+    with pytest.raises(errors.PhotoInvalidImage):
+        normalise(samples.truncated_jpeg())
+
+
+def test_a_corrupt_header_is_invalid_or_unsupported() -> None:
+    data = bytearray(samples.image_bytes("PNG", size=(50, 50)))
+    data[40:60] = b"\x00" * 20
+    with pytest.raises((errors.PhotoInvalidImage, errors.PhotoUnsupportedType)):
+        normalise(bytes(data))
+
+
+@pytest.mark.parametrize(("size", "expected"), [(256, (256, 128)), (1024, (1024, 512))])
+def test_thumbnails_are_webp_bounded_by_their_size(size: int, expected: tuple[int, int]) -> None:
+    original = normalise(samples.image_bytes("JPEG", size=(2000, 1000))).data
+
+    rendition = Image.open(io.BytesIO(images.thumbnail(original, size=size)))
+
+    assert rendition.format == "WEBP"
+    assert rendition.size == expected
+
+
+def test_thumbnails_never_upscale_and_keep_alpha() -> None:
+    out = io.BytesIO()
+    Image.new("RGBA", (40, 20), (0, 0, 0, 0)).save(out, format="PNG")
+
+    rendition = Image.open(io.BytesIO(images.thumbnail(out.getvalue(), size=256)))
+
+    assert rendition.size == (40, 20)
+    assert rendition.mode == "RGBA"
