@@ -73,6 +73,40 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("user-detail", "PATCH"): roles(collector=403, manager=403, admin=200),
     ("user-detail", "DELETE"): roles(collector=403, manager=403, admin=204),
     **{("user-detail", m): ADMIN_ONLY_METHOD_MISSING for m in ("POST", "PUT")},
+    # --- real estates (the object is the collector's own draft, with one photo) ---
+    ("real-estate-list", "GET"): signed_in(200),
+    ("real-estate-list", "POST"): signed_in(400),
+    **{("real-estate-list", m): signed_in(405) for m in ("PATCH", "PUT", "DELETE")},
+    ("real-estate-detail", "GET"): signed_in(200),
+    ("real-estate-detail", "PATCH"): signed_in(200),
+    ("real-estate-detail", "DELETE"): signed_in(204),
+    **{("real-estate-detail", m): signed_in(405) for m in ("POST", "PUT")},
+    ("real-estate-submit", "POST"): roles(collector=200, manager=403, admin=403),
+    ("real-estate-approve", "POST"): roles(collector=403, manager=409, admin=409),
+    ("real-estate-reject", "POST"): roles(collector=403, manager=400, admin=400),
+    ("real-estate-archive", "POST"): roles(collector=403, manager=409, admin=409),
+    **{
+        (f"real-estate-{action}", m): roles(collector=c, manager=405, admin=405)
+        for action, c in (("submit", 405), ("approve", 403), ("reject", 403), ("archive", 403))
+        for m in ("GET", "PATCH", "PUT", "DELETE")
+    },
+    ("real-estate-history", "GET"): signed_in(200),
+    **{("real-estate-history", m): signed_in(405) for m in ("POST", "PATCH", "PUT", "DELETE")},
+    ("real-estate-stats", "GET"): roles(collector=403, manager=400, admin=400),  # group_by is required
+    ("real-estate-export", "GET"): roles(collector=403, manager=200, admin=200),
+    **{
+        (f"real-estate-{route}", m): roles(collector=403, manager=405, admin=405)
+        for route in ("stats", "export")
+        for m in ("POST", "PATCH", "PUT", "DELETE")
+    },
+    # --- media ---
+    ("real-estate-photos", "GET"): signed_in(200),
+    ("real-estate-photos", "POST"): signed_in(415),  # a JSON body, not multipart
+    **{("real-estate-photos", m): signed_in(405) for m in ("PATCH", "PUT", "DELETE")},
+    ("real-estate-photo", "GET"): signed_in(200),
+    ("real-estate-photo", "PATCH"): signed_in(200),
+    ("real-estate-photo", "DELETE"): signed_in(204),
+    **{("real-estate-photo", m): signed_in(405) for m in ("POST", "PUT")},
 }
 
 
@@ -85,8 +119,25 @@ class Users:
 
 
 # route name → path kwargs, built for each test (create the objects the route needs here).
+def _own_photo(users: Users) -> dict[str, Any]:
+    from tests.media.factories import PhotoFactory
+
+    photo = PhotoFactory(real_estate__collected_by=users.collector)
+    return {"real_estate_id": photo.real_estate_id, "photo_id": photo.pk}
+
+
+def _own_real_estate(users: Users) -> dict[str, Any]:
+    return {"pk": _own_photo(users)["real_estate_id"]}
+
+
 PATH_KWARGS: dict[str, Callable[[Users], dict[str, Any]]] = {
     "user-detail": lambda users: {"pk": users.other.pk},
+    **{
+        f"real-estate-{name}": _own_real_estate
+        for name in ("detail", "submit", "approve", "reject", "archive", "history")
+    },
+    "real-estate-photos": lambda users: {"real_estate_id": _own_photo(users)["real_estate_id"]},
+    "real-estate-photo": _own_photo,
 }
 
 
