@@ -3,12 +3,12 @@
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Cast, Lower
 
 from apps.real_estates.search import search_terms
 
 if TYPE_CHECKING:
-    from apps.real_estates.models import RealEstate  # noqa: F401  (string annotation below)
+    from apps.real_estates.models import RealEstate
     from apps.users.models import User
 
 # The columns a list item (and the CSV export) needs; the rest stays in the database.
@@ -83,6 +83,21 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
         for term in search_terms(q):
             queryset = queryset.filter(search_text__contains=term)
         return queryset
+
+    def stats_by(self, group_by: str) -> "models.QuerySet[RealEstate, dict[str, Any]]":
+        """One row per `group_by` value: count, average price and average price per m²,
+        computed in the database, largest groups first."""
+        # In floating point: SQLite would otherwise divide integer-valued decimals as integers.
+        per_m2 = Cast("price", models.FloatField()) / Cast("area_m2", models.FloatField())
+        rows: models.QuerySet[RealEstate, dict[str, Any]] = (
+            self.order_by()
+            .values(group_by)
+            .annotate(
+                count=models.Count("id"), avg_price=models.Avg("price"), avg_price_per_m2=models.Avg(per_m2)
+            )
+            .order_by("-count", group_by)
+        )
+        return rows
 
 
 # Columns of a user a nested `{id, name}` never needs (the password hash above all).

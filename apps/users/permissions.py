@@ -23,6 +23,14 @@ class IsManagerOrAdmin(BasePermission):
         return _role(request) in (Role.ADMIN, Role.MANAGER)
 
 
+class IsReviewerOfObject(BasePermission):
+    """Managers and admins act on the object. Checked once the scoped queryset has found it,
+    so a record the caller cannot see stays a 404, and a collector's own is a 403."""
+
+    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
+        return _role(request) in (Role.ADMIN, Role.MANAGER)
+
+
 class IsAdminOrManagerReadOnly(BasePermission):
     """Admins do anything; managers only read."""
 

@@ -9,14 +9,14 @@ import uuid
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, FloatField, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, renderers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -40,7 +40,7 @@ from apps.real_estates.export import csv_lines
 from apps.real_estates.models import RealEstate, RealEstateTransition
 from apps.real_estates.querysets import RealEstateQuerySet
 from apps.users.models import User
-from apps.users.permissions import IsManagerOrAdmin
+from apps.users.permissions import IsManagerOrAdmin, IsReviewerOfObject
 
 _ETAG = re.compile(r'^(?:W/)?"([0-9a-f]{32})-([0-9]+)"$')
 CENTS = Decimal("0.01")
@@ -197,6 +197,7 @@ class RealEstateViewSet(
         real_estate = self.get_queryset().filter(pk=pk).first()
         if real_estate is None:
             raise errors.RealEstateNotFound()
+        self.check_object_permissions(self.request, real_estate)
         return real_estate
 
     @property
@@ -277,7 +278,7 @@ class RealEstateViewSet(
             **error_responses(*_TRANSITION_ERRORS, errors.RealEstateCannotApprove),
         },
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsReviewerOfObject])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         real_estate = self.get_object()
         return self._detail(
@@ -297,7 +298,7 @@ class RealEstateViewSet(
             **error_responses(*_TRANSITION_ERRORS, errors.ValidationError, errors.RealEstateCannotReject),
         },
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsReviewerOfObject])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         real_estate = self.get_object()
         serializer = RejectInputSerializer(data=request.data)
@@ -320,7 +321,7 @@ class RealEstateViewSet(
             **error_responses(*_TRANSITION_ERRORS, errors.RealEstateCannotArchive),
         },
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsReviewerOfObject])
     def archive(self, request: Request, pk: str | None = None) -> Response:
         real_estate = self.get_object()
         return self._detail(
@@ -360,15 +361,7 @@ class RealEstateViewSet(
         query = StatsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         group_by: str = query.validated_data["group_by"]
-        # In floating point: SQLite would otherwise divide integer-valued decimals as integers.
-        per_m2 = Cast("price", FloatField()) / Cast("area_m2", FloatField())
-        groups = (
-            self.filter_queryset(self.get_queryset())
-            .order_by()
-            .values(group_by)
-            .annotate(count=Count("id"), avg_price=Avg("price"), avg_price_per_m2=Avg(per_m2))
-            .order_by("-count", group_by)
-        )
+        groups = self.filter_queryset(self.get_queryset()).stats_by(group_by)
         results = [
             {
                 "key": row[group_by],

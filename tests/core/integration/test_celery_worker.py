@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from celery import Celery
+from celery.result import AsyncResult, allow_join_result
 from django.db import connections, transaction
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
@@ -21,6 +22,14 @@ from apps.core.tasks import flush_expired_tokens
 from apps.users.models import User
 from config.celery import app as vivenda_app
 from tests.users.factories import UserFactory
+
+
+def wait_result(result: AsyncResult) -> Any:
+    """The test process is not a worker, whatever an earlier test set in Celery's globals
+    (an eager task leaves `task_join_will_block` on): waiting for a result is allowed here."""
+    with allow_join_result():
+        return result.get(timeout=60)
+
 
 ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.redis
@@ -98,7 +107,7 @@ def test_worker_flushes_expired_tokens_and_keeps_live_ones(worker: Celery) -> No
 
     result = worker.send_task("apps.core.tasks.flush_expired_tokens")
 
-    assert result.get(timeout=60) == 1
+    assert wait_result(result) == 1
     assert list(OutstandingToken.objects.values_list("pk", flat=True)) == [live.pk]
 
 
@@ -131,7 +140,7 @@ def test_a_task_enqueued_in_a_rolled_back_transaction_is_never_sent(
         flush_expired_tokens.delay_on_commit()
         transaction.set_rollback(True)
     # One worker process takes tasks in order: had the flush been sent, it would have run first.
-    assert worker.send_task("tests.echo", args=["after"]).get(timeout=60) == "after"
+    assert wait_result(worker.send_task("tests.echo", args=["after"])) == "after"
     assert OutstandingToken.objects.filter(pk=expired.pk).exists()
 
 
@@ -143,7 +152,7 @@ def test_a_task_whose_worker_process_dies_runs_again(worker: Celery, tmp_path: P
     pid = int(marker.read_text().split()[1])
     os.kill(pid, signal.SIGKILL)  # acks_late + reject_on_worker_lost: the message goes back
 
-    assert result.get(timeout=60) == 2
+    assert wait_result(result) == 2
     assert marker.read_text().count("start") == 2
     assert marker.read_text().count("done") == 1
 
@@ -153,12 +162,12 @@ def test_a_transient_failure_is_retried_with_backoff_until_it_succeeds(
 ) -> None:
     marker = tmp_path / "attempts.txt"
     result = worker.send_task("tests.flaky", args=[str(marker), 2])
-    assert result.get(timeout=60) == 3
+    assert wait_result(result) == 3
 
 
 def test_a_programming_error_is_not_retried(worker: Celery, tmp_path: Path) -> None:
     marker = tmp_path / "attempts.txt"
     result = worker.send_task("tests.broken", args=[str(marker)])
     with pytest.raises(ValueError, match="a bug"):
-        result.get(timeout=60)
+        wait_result(result)
     assert marker.read_text().count("attempt") == 1
