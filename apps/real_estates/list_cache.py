@@ -1,12 +1,15 @@
-"""Cached list counts: `count` of a filtered list without a `COUNT(*)` on every page.
+"""Cached list counts and stats: a filtered list's `count` without a `COUNT(*)` on every page,
+and `/stats` without an aggregate over the whole table on every call.
 
 A count is cached under the SQL of its query and a *generation* number; every real-estate
-write service bumps the generation after commit, so a cached count is exact as of the last
+write service bumps the generation after commit, so a cached count (or stats result) is exact as of the last
 write made through the services. The TTL (`REAL_ESTATES_COUNT_CACHE_SECONDS`) bounds the
 staleness after writes made elsewhere (raw SQL, bulk loads). See docs/adr/0020.
 """
 
 import hashlib
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,17 +34,22 @@ def bump_generation() -> None:
         cache.add(GENERATION_KEY, 2, timeout=None)
 
 
-def cached_count(queryset: "models.QuerySet[models.Model]") -> int:
+def cached_result[T](kind: str, queryset: "models.QuerySet[Any, Any]", compute: Callable[[], T]) -> T:
+    """`compute()`, cached under the SQL of `queryset` and the current generation."""
     timeout = settings.REAL_ESTATES_COUNT_CACHE_SECONDS
     if timeout <= 0:
-        return queryset.count()
-    # The generation is read before counting: a count racing a write is stored under the
+        return compute()
+    # The generation is read before computing: a result racing a write is stored under the
     # generation that write has already made obsolete.
     current = generation()
     digest = hashlib.sha256(str(queryset.query).encode()).hexdigest()
-    key = f"real_estates:list:count:{current}:{digest}"
-    count = cache.get(key)
-    if count is None:
-        count = queryset.count()
-        cache.set(key, count, timeout=timeout)
-    return int(count)
+    key = f"real_estates:list:{kind}:{current}:{digest}"
+    value: T | None = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=timeout)
+    return value
+
+
+def cached_count(queryset: "models.QuerySet[Any, Any]") -> int:
+    return int(cached_result("count", queryset, queryset.count))

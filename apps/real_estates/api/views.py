@@ -24,7 +24,7 @@ from apps.core import errors
 from apps.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from apps.core.idempotency import idempotent
 from apps.core.openapi import error_responses
-from apps.real_estates import services
+from apps.real_estates import list_cache, services
 from apps.real_estates.api.filters import RealEstateFilterSet
 from apps.real_estates.api.pagination import RealEstatePagination
 from apps.real_estates.api.serializers import (
@@ -362,15 +362,19 @@ class RealEstateViewSet(
         query.is_valid(raise_exception=True)
         group_by: str = query.validated_data["group_by"]
         groups = self.filter_queryset(self.get_queryset()).stats_by(group_by)
-        results = [
-            {
-                "key": row[group_by],
-                "count": row["count"],
-                "avg_price": _money(row["avg_price"]),
-                "avg_price_per_m2": _money(row["avg_price_per_m2"]),
-            }
-            for row in groups
-        ]
+        results = list_cache.cached_result(
+            "stats",
+            groups,
+            lambda: [
+                {
+                    "key": row[group_by],
+                    "count": row["count"],
+                    "avg_price": _money(row["avg_price"]),
+                    "avg_price_per_m2": _money(row["avg_price_per_m2"]),
+                }
+                for row in groups
+            ],
+        )
         return Response({"group_by": group_by, "results": results})
 
     @extend_schema(

@@ -134,3 +134,33 @@ def test_an_export_in_a_status_lists_only_that_status(
     manager_client: APIClient, sample: list[RealEstate]
 ) -> None:
     assert _csv(manager_client.get(f"{URL}/export", {"status": Status.APPROVED})) == []
+
+
+def test_stats_are_cached_until_a_service_writes(
+    manager_client: APIClient,
+    collector_client: APIClient,
+    sample: list[RealEstate],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    first = manager_client.get(f"{URL}/stats", {"group_by": "city"}).json()
+    # A write behind the services' back is not seen: the answer comes from the cache.
+    RealEstate.objects.filter(pk=sample[0].pk).update(city="Curitiba", state="PR")
+    assert manager_client.get(f"{URL}/stats", {"group_by": "city"}).json() == first
+    # A write through a service invalidates it once committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = collector_client.patch(
+            f"{URL}/{sample[2].pk}", {"title": "Casa em Curitiba"}, format="json"
+        )
+    assert response.status_code == 200
+    results = manager_client.get(f"{URL}/stats", {"group_by": "city"}).json()["results"]
+    assert {row["key"]: row["count"] for row in results} == {"Curitiba": 2, "São Paulo": 1}
+
+
+def test_stats_are_computed_every_time_when_the_cache_is_off(
+    manager_client: APIClient, sample: list[RealEstate], settings: Any
+) -> None:
+    settings.REAL_ESTATES_COUNT_CACHE_SECONDS = 0
+    manager_client.get(f"{URL}/stats", {"group_by": "city"})
+    RealEstate.objects.filter(pk=sample[0].pk).update(city="Curitiba", state="PR")
+    results = manager_client.get(f"{URL}/stats", {"group_by": "city"}).json()["results"]
+    assert {row["key"]: row["count"] for row in results} == {"Curitiba": 2, "São Paulo": 1}
