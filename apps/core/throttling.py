@@ -5,8 +5,11 @@ the default cache, so every app process sharing Redis counts together.
 """
 
 import re
+import time
+from typing import TYPE_CHECKING, Any
 
 from rest_framework import throttling
+from rest_framework.request import Request
 
 _RATE = re.compile(r"^(?P<num>\d+)/(?P<mult>\d*)(?P<unit>s|sec|second|m|min|minute|h|hour|d|day)$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -27,11 +30,47 @@ class MultiUnitRateMixin:
         return parse_rate(rate)
 
 
-class UserRateThrottle(MultiUnitRateMixin, throttling.UserRateThrottle):
+class FixedWindowMixin(MultiUnitRateMixin):
+    """Counts requests in fixed windows of the rate's duration: one `add` and one `incr` on the
+    cache per request, instead of DRF's sliding log (a pickled list of up to `num_requests`
+    timestamps read and written back on every request). It may let up to twice the rate
+    through across a window boundary, which suits the general API rates; brute-force brakes
+    (sign-in, sign-up) keep DRF's exact sliding window."""
+
+    if TYPE_CHECKING:  # provided by DRF's SimpleRateThrottle, which this mixes into
+        rate: str | None
+        num_requests: int
+        duration: int
+        cache: Any
+
+        def get_cache_key(self, request: Request, view: Any) -> str | None: ...
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        now = time.time()
+        window = int(now // self.duration)
+        self._window_ends = (window + 1) * self.duration - now
+        window_key = f"{key}:w{window}"
+        self.cache.add(window_key, 0, timeout=self.duration + 1)
+        try:
+            count = self.cache.incr(window_key)
+        except ValueError:  # evicted between add and incr: count this request alone
+            count = 1
+        return bool(count <= self.num_requests)
+
+    def wait(self) -> float | None:
+        return getattr(self, "_window_ends", None)
+
+
+class UserRateThrottle(FixedWindowMixin, throttling.UserRateThrottle):
     pass
 
 
-class AnonRateThrottle(MultiUnitRateMixin, throttling.AnonRateThrottle):
+class AnonRateThrottle(FixedWindowMixin, throttling.AnonRateThrottle):
     pass
 
 
