@@ -207,8 +207,15 @@ class RealEstateViewSet(
         return user
 
     def _detail(self, real_estate: RealEstate, status_code: int = status.HTTP_200_OK) -> Response:
-        """The detail as re-read with its relations (a fixed, small number of queries)."""
-        fresh = self.get_queryset().get(pk=real_estate.pk) if self.action != "retrieve" else real_estate
+        """The detail as re-read with its relations (a fixed, small number of queries).
+
+        A create renders the instance the service returned: it has no photos and no reviewer
+        yet, and its collector is the actor, so a re-read would only cost queries."""
+        fresh = (
+            real_estate
+            if self.action in ("retrieve", "create")
+            else self.get_queryset().get(pk=real_estate.pk)
+        )
         return _with_etag(Response(RealEstateDetailSerializer(fresh).data, status=status_code), fresh)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -429,3 +429,21 @@ def test_a_transition_with_a_stale_etag_is_412(
     )
     assert response.status_code == 412
     assert RealEstate.objects.get(pk=real_estate.pk).status == Status.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"price": "350000"},
+        {"address": {**PAYLOAD["address"], "latitude": "-23.5613459876", "complement": ""}},
+    ],
+)
+def test_the_201_of_a_create_is_exactly_what_a_read_then_returns(
+    collector_client: APIClient, changes: dict[str, Any]
+) -> None:
+    created = collector_client.post(URL, {**PAYLOAD, **changes}, format="json")
+    assert created.status_code == 201, created.content
+    read = collector_client.get(f"{URL}/{created.json()['id']}")
+    assert created.json() == read.json()
+    assert created["ETag"] == read["ETag"]
