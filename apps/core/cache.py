@@ -18,7 +18,7 @@ from typing import Any
 
 import structlog
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from prometheus_client import Counter
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -34,6 +34,22 @@ CACHE_DEGRADED = Counter(
 )
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new `redis.Redis` around its pool for every operation (~50 µs
+    each, several per request); a `redis.Redis` is thread-safe, so one per pool is reused."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]  # not in the stubs
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = super().get_client(key, write=write)
+        return client
+
+
 class DegradingRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         options = dict(params.get("OPTIONS", {}))
@@ -41,6 +57,7 @@ class DegradingRedisCache(RedisCache):
         self.log_seconds = float(options.pop("DEGRADED_LOG_SECONDS", 30))
         self._params = {**params, "OPTIONS": options}
         super().__init__(server, self._params)
+        self._class = ReusingRedisCacheClient
         self._server = server
         self._lock = threading.Lock()
         self._down_until = 0.0
