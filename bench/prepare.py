@@ -24,7 +24,7 @@ from rest_framework_simplejwt.tokens import RefreshToken  # noqa: E402
 
 from apps.users.models import Role, User  # noqa: E402
 
-BENCH_PASSWORD = "bench-password-not-secret-2026"  # noqa: S105
+BENCH_PASSWORD = "bench-password-not-secret-2026"
 SIGN_IN_ACCOUNTS = 16
 PAGES = 10
 DETAIL_IDS = 2000
@@ -83,14 +83,13 @@ def main(out_dir: Path) -> dict[str, Any]:
 
     rng = random.Random(7)
     files["list"] = write_lines(
-        out_dir / "list.txt", [f"GET\t/api/v1/real-estates?page_size=50&page={p}" for p in range(1, PAGES + 1)]
+        out_dir / "list.txt",
+        [f"GET\t/api/v1/real-estates?page_size=50&page={p}" for p in range(1, PAGES + 1)],
     )
     # Filters on the busiest city/state pairs of the seeded data, so each page is full.
     from django.db.models import Count
 
-    busiest = list(
-        RealEstate.objects.values("city", "state").annotate(n=Count("id")).order_by("-n")[:5]
-    )
+    busiest = list(RealEstate.objects.values("city", "state").annotate(n=Count("id")).order_by("-n")[:5])
     filtered: list[str] = []
     for row in busiest:
         for kind, purpose, low, high in (
@@ -99,19 +98,37 @@ def main(out_dir: Path) -> dict[str, Any]:
             ("apartment", "rent", 800, 10_000),
         ):
             params = {
-                "status": "approved", "state": row["state"], "city": row["city"], "kind": kind,
-                "purpose": purpose, "min_price": low, "max_price": high, "ordering": "-price",
+                "status": "approved",
+                "state": row["state"],
+                "city": row["city"],
+                "kind": kind,
+                "purpose": purpose,
+                "min_price": low,
+                "max_price": high,
+                "ordering": "-price",
                 "page_size": 50,
             }
             filtered.append(f"GET\t/api/v1/real-estates?{urlencode(params)}")
     files["filtered-list"] = write_lines(out_dir / "filtered-list.txt", filtered)
-    terms = ["sao paulo", "itaim", "apartamento", "varanda gourmet", "piscina", "centro", "jardim", "copacabana"]
+    terms = [
+        "sao paulo",
+        "itaim",
+        "apartamento",
+        "varanda gourmet",
+        "piscina",
+        "centro",
+        "jardim",
+        "copacabana",
+    ]
     files["search"] = write_lines(
-        out_dir / "search.txt", [f"GET\t/api/v1/real-estates?{urlencode({'q': t, 'page_size': 50})}" for t in terms]
+        out_dir / "search.txt",
+        [f"GET\t/api/v1/real-estates?{urlencode({'q': t, 'page_size': 50})}" for t in terms],
     )
     ids = list(RealEstate.objects.values_list("id", flat=True).order_by("?")[:DETAIL_IDS])
     if ids:
-        files["detail"] = write_lines(out_dir / "detail.txt", [f"GET\t/api/v1/real-estates/{pk}" for pk in ids])
+        files["detail"] = write_lines(
+            out_dir / "detail.txt", [f"GET\t/api/v1/real-estates/{pk}" for pk in ids]
+        )
     else:
         unavailable["detail"] = "no real estates in the database (seed_demo did not run)"
     try:
@@ -121,7 +138,10 @@ def main(out_dir: Path) -> dict[str, Any]:
     else:
         files["create"] = write_lines(
             out_dir / "create.txt",
-            ["POST\t/api/v1/real-estates\t" + json.dumps(body) for body in api_payloads(CREATE_BODIES, seed=rng.randrange(2**31))],
+            [
+                "POST\t/api/v1/real-estates\t" + json.dumps(body)
+                for body in api_payloads(CREATE_BODIES, seed=rng.randrange(2**31))
+            ],
         )
     return {"tokens": tokens, "files": files, "unavailable": unavailable}
 

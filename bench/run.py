@@ -56,17 +56,42 @@ class Scenario:
 
 
 SCENARIOS = [
-    Scenario("floor", "GET /health/live: middleware and gunicorn, no database (the stack's floor; no target)",
-             None, None, 200),
-    Scenario("list", "GET /api/v1/real-estates?page_size=50&page=1..10 as a manager (sees every row)",
-             "manager", 350, 200),
-    Scenario("filtered-list", "GET /api/v1/real-estates?status&state&city&kind&purpose&min_price&max_price"
-             "&ordering=-price&page_size=50 (15 combinations on the busiest cities)", "manager", 350, 200),
-    Scenario("search", "GET /api/v1/real-estates?q=<term>&page_size=50 (8 pt-BR terms; no target)",
-             "manager", None, 200),
-    Scenario("detail", "GET /api/v1/real-estates/{id} over 2000 random ids as a manager", "manager", 300, 200),
+    Scenario(
+        "floor",
+        "GET /health/live: middleware and gunicorn, no database (the stack's floor; no target)",
+        None,
+        None,
+        200,
+    ),
+    Scenario(
+        "list",
+        "GET /api/v1/real-estates?page_size=50&page=1..10 as a manager (sees every row)",
+        "manager",
+        350,
+        200,
+    ),
+    Scenario(
+        "filtered-list",
+        "GET /api/v1/real-estates?status&state&city&kind&purpose&min_price&max_price"
+        "&ordering=-price&page_size=50 (15 combinations on the busiest cities)",
+        "manager",
+        350,
+        200,
+    ),
+    Scenario(
+        "search",
+        "GET /api/v1/real-estates?q=<term>&page_size=50 (8 pt-BR terms; no target)",
+        "manager",
+        None,
+        200,
+    ),
+    Scenario(
+        "detail", "GET /api/v1/real-estates/{id} over 2000 random ids as a manager", "manager", 300, 200
+    ),
     Scenario("sign-in", "POST /api/v1/sign-in over 16 accounts (Argon2id m=19 MiB, t=2, p=1)", None, 20, 200),
-    Scenario("create", "POST /api/v1/real-estates as a collector, 500 distinct bodies", "collector", 250, 201),
+    Scenario(
+        "create", "POST /api/v1/real-estates as a collector, 500 distinct bodies", "collector", 250, 201
+    ),
 ]
 
 
@@ -162,22 +187,34 @@ class CpuMeter:
 
 def manage(env: dict[str, str], *args: str, capture: bool = False) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, text=True,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
         capture_output=capture,
     )
 
 
 def seed(env: dict[str, str], rows: int, users: int) -> dict[str, Any]:
-    has_command = subprocess.run(
-        [sys.executable, "manage.py", "help", "seed_demo"], cwd=ROOT, env=env, capture_output=True, check=False
-    ).returncode == 0
+    has_command = (
+        subprocess.run(
+            [sys.executable, "manage.py", "help", "seed_demo"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            check=False,
+        ).returncode
+        == 0
+    )
     if not has_command:
         log("SKIPPED seeding: manage.py seed_demo does not exist on this branch yet")
         return {"skipped": "manage.py seed_demo does not exist yet"}
     log(f"seed_demo --real-estates {rows} --users {users} --seed 1")
     started = time.perf_counter()
-    result = manage(env, "seed_demo", "--real-estates", str(rows), "--users", str(users), "--seed", "1",
-                    capture=True)
+    result = manage(
+        env, "seed_demo", "--real-estates", str(rows), "--users", str(users), "--seed", "1", capture=True
+    )
     seconds = round(time.perf_counter() - started, 1)
     log(f"seeded in {seconds} s")
     return {"seconds": seconds, "real_estates": rows, "users": users, "output_tail": result.stdout[-600:]}
@@ -186,14 +223,25 @@ def seed(env: dict[str, str], rows: int, users: int) -> dict[str, Any]:
 def start_server(env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen[bytes]:
     with log_path.open("wb") as out:
         server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.py",
-             "--bind", f"127.0.0.1:{port}"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "-c",
+                "config/gunicorn.py",
+                "--bind",
+                f"127.0.0.1:{port}",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited during start-up; see {log_path}:\n{log_path.read_text()[-3000:]}")
+            raise SystemExit(
+                f"gunicorn exited during start-up; see {log_path}:\n{log_path.read_text()[-3000:]}"
+            )
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/live", timeout=2) as r:
                 if r.status == 200 and children(server.pid):
@@ -210,7 +258,9 @@ def probe(port: int, request_file: str, token: str | None) -> tuple[int, str]:
     if token:
         headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}", method=method, headers=headers,
+        f"http://127.0.0.1:{port}{path}",
+        method=method,
+        headers=headers,
         data=rest[0].encode() if rest else None,
     )
     try:
@@ -220,13 +270,33 @@ def probe(port: int, request_file: str, token: str | None) -> tuple[int, str]:
         return exc.code, exc.read(300).decode(errors="replace")
 
 
-def run_wrk(port: int, scenario: Scenario, request_file: str, token: str | None, seconds: int,
-            connections: int, threads: int) -> tuple[dict[str, Any], int]:
+def run_wrk(
+    port: int,
+    scenario: Scenario,
+    *,
+    request_file: str,
+    token: str | None,
+    seconds: int,
+    connections: int,
+    threads: int,
+) -> tuple[dict[str, Any], int]:
     env = {**os.environ, "BENCH_REQUESTS": request_file, "BENCH_TOKEN": token or ""}
     proc = subprocess.Popen(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA),
-         f"http://127.0.0.1:{port}"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(LUA),
+            f"http://127.0.0.1:{port}",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     # wrk's own CPU time, read while it still exists.
     ticks = 0
@@ -262,7 +332,9 @@ def summarise(scenario: Scenario, raw: dict[str, Any], cpu: dict[str, float]) ->
         "other_load_cores": round(cpu["others"] / seconds, 2),
         # A sync worker serves one request at a time: its CPU plus PostgreSQL's is the floor
         # of each request's service time when nothing else competes for the cores.
-        "uncontended_ceiling_rps": round(1000 / (worker_ms + pg_ms)) if worker_ms and pg_ms is not None else None,
+        "uncontended_ceiling_rps": round(1000 / (worker_ms + pg_ms))
+        if worker_ms and pg_ms is not None
+        else None,
     }
 
 
@@ -284,22 +356,23 @@ def markdown(report: dict[str, Any]) -> str:
         f"- commit `{report['git']['commit']}`{' (uncommitted changes)' if report['git']['dirty'] else ''}",
         f"- machine: {report['machine']['cpus']} CPUs ({report['machine']['cpu_model']}), "
         f"load average before the run {report['machine']['loadavg_before']}",
-        f"- {report['config']['connections']} connections, {report['config']['duration_s']} s per scenario after a "
-        f"{report['config']['warmup_s']} s warm-up, one gunicorn worker "
+        f"- {report['config']['connections']} connections, {report['config']['duration_s']} s per scenario "
+        f"after a {report['config']['warmup_s']} s warm-up, one gunicorn worker "
         f"({report['config']['gunicorn_threads']} thread(s)), config.settings.production",
         f"- seed: {json.dumps(report['seed'].get('seconds', report['seed'].get('skipped')))} s for "
         f"{report['config']['rows']} real estates",
         "",
-        "| scenario | req/s | target | p50 ms | p99 ms | errors | SQL/req | worker CPU ms/req | PG CPU ms/req "
-        "| other load (cores) | ceiling req/s |",
+        "| scenario | req/s | target | p50 ms | p99 ms | errors | SQL/req | worker CPU ms/req "
+        "| PG CPU ms/req | other load (cores) | ceiling req/s |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, r in report["scenarios"].items():
         q = report["queries"].get(name, {})
         lines.append(
-            f"| {name} | {r['rps']} | {r['target_rps'] or '-'} | {r['latency_ms']['p50']} | {r['latency_ms']['p99']} "
-            f"| {r['errors']} | {q.get('queries', '?')} | {r['cpu_ms_per_request']['worker']} "
-            f"| {r['cpu_ms_per_request']['postgres']} | {r['other_load_cores']} | {r['uncontended_ceiling_rps']} |"
+            f"| {name} | {r['rps']} | {r['target_rps'] or '-'} | {r['latency_ms']['p50']} "
+            f"| {r['latency_ms']['p99']} | {r['errors']} | {q.get('queries', '?')} "
+            f"| {r['cpu_ms_per_request']['worker']} | {r['cpu_ms_per_request']['postgres']} "
+            f"| {r['other_load_cores']} | {r['uncontended_ceiling_rps']} |"
         )
     for name, reason in report["skipped"].items():
         lines.append(f"| {name} | skipped: {reason} | | | | | | | | | |")
@@ -309,8 +382,12 @@ def markdown(report: dict[str, Any]) -> str:
         f"Worker peak RSS (VmHWM): {server.get('worker_peak_rss_mb')} MB (target < {RSS_TARGET_MB} MB); "
         f"worker pid stable over the run: {server.get('worker_pid_stable')}.",
         "",
-        "Misses: " + ("none" if not report["misses"] else "; ".join(f"{k}: {', '.join(v)}"
-                                                               for k, v in report["misses"].items())),
+        "Misses: "
+        + (
+            "none"
+            if not report["misses"]
+            else "; ".join(f"{k}: {', '.join(v)}" for k, v in report["misses"].items())
+        ),
         "",
     ]
     return "\n".join(lines)
@@ -318,9 +395,14 @@ def markdown(report: dict[str, Any]) -> str:
 
 def git_state() -> dict[str, Any]:
     def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
 
-    return {"commit": git("rev-parse", "--short", "HEAD"), "dirty": bool(git("status", "--porcelain", "--", "apps", "config"))}
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "dirty": bool(git("status", "--porcelain", "--", "apps", "config")),
+    }
 
 
 def cpu_model() -> str:
@@ -330,8 +412,10 @@ def cpu_model() -> str:
     return platform.processor()
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=int(os.environ.get("BENCH_ROWS", "100000")))
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "15")))
@@ -368,10 +452,16 @@ def main() -> int:
     manage(env, "migrate", "--noinput", "-v", "0")
     seed_info = seed(env, args.rows, args.users)
     log("preparing accounts, tokens and request files")
-    prepared = json.loads(subprocess.run(
-        [sys.executable, "bench/prepare.py", str(work)], cwd=ROOT, env=env, check=True, capture_output=True,
-        text=True,
-    ).stdout)
+    prepared = json.loads(
+        subprocess.run(
+            [sys.executable, "bench/prepare.py", str(work)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
     tokens = prepared["tokens"]
     skipped: dict[str, str] = dict(prepared["unavailable"])
     wanted = [s for s in SCENARIOS if not args.only or s.name in args.only.split(",")]
@@ -392,23 +482,37 @@ def main() -> int:
             status, body = probe(port, request_file, token)
             if status != scenario.ok_status:
                 reason = (
-                    "endpoint not there yet (404 NOT_FOUND)" if status == 404 and '"NOT_FOUND"' in body
+                    "endpoint not there yet (404 NOT_FOUND)"
+                    if status == 404 and '"NOT_FOUND"' in body
                     else f"probe answered {status}: {body[:200]}"
                 )
                 skipped[scenario.name] = reason
                 log(f"SKIPPED {scenario.name}: {reason}")
                 continue
-            log(f"{scenario.name}: warm-up {args.warmup} s, then {args.duration} s at {args.connections} connections")
-            run_wrk(port, scenario, request_file, token, args.warmup, args.connections, args.wrk_threads)
+            log(
+                f"{scenario.name}: warm-up {args.warmup} s, then {args.duration} s "
+                f"at {args.connections} connections"
+            )
+            load = {
+                "request_file": request_file,
+                "token": token,
+                "connections": args.connections,
+                "threads": args.wrk_threads,
+            }
+            run_wrk(port, scenario, seconds=args.warmup, **load)
             before = meter.snapshot()
-            raw, wrk_ticks = run_wrk(port, scenario, request_file, token, args.duration, args.connections,
-                                     args.wrk_threads)
+            raw, wrk_ticks = run_wrk(port, scenario, seconds=args.duration, **load)
             cpu = CpuMeter.delta(before, meter.snapshot(), wrk_ticks)
-            results[scenario.name] = {"what": scenario.what, "target_rps": scenario.target_rps,
-                                      **summarise(scenario, raw, cpu)}
+            results[scenario.name] = {
+                "what": scenario.what,
+                "target_rps": scenario.target_rps,
+                **summarise(scenario, raw, cpu),
+            }
             r = results[scenario.name]
-            log(f"  {r['rps']} req/s, p50 {r['latency_ms']['p50']} ms, p99 {r['latency_ms']['p99']} ms, "
-                f"errors {r['errors']}, other load {r['other_load_cores']} cores")
+            log(
+                f"  {r['rps']} req/s, p50 {r['latency_ms']['p50']} ms, p99 {r['latency_ms']['p99']} ms, "
+                f"errors {r['errors']}, other load {r['other_load_cores']} cores"
+            )
         worker_alive = Path(f"/proc/{worker}").exists()
         server_info = {
             "worker_peak_rss_mb": round(status_kb(worker, "VmHWM") / 1024, 1) if worker_alive else None,
@@ -421,34 +525,59 @@ def main() -> int:
 
     plan = {
         s.name: {"file": prepared["files"][s.name], "token": tokens.get(s.token) if s.token else None}
-        for s in wanted if s.name in results
+        for s in wanted
+        if s.name in results
     }
     log("counting SQL queries per request (instrumented pass)")
-    queries = json.loads(subprocess.run(
-        [sys.executable, "bench/queries.py", json.dumps(plan)], cwd=ROOT, env=env, check=True,
-        capture_output=True, text=True,
-    ).stdout) if plan else {}
+    queries = (
+        json.loads(
+            subprocess.run(
+                [sys.executable, "bench/queries.py", json.dumps(plan)],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
+        if plan
+        else {}
+    )
 
-    misses = {name: m for s in wanted if s.name in results and (m := verdict(s, results[s.name]))}
+    misses = {s.name: m for s in wanted if s.name in results and (m := verdict(s, results[s.name]))}
     peak = server_info["worker_peak_rss_mb"]
     if peak is None or peak >= RSS_TARGET_MB:
         misses["memory"] = [f"worker peak RSS {peak} MB"]
     report = {
         "started_at": started_at.isoformat(timespec="seconds"),
         "git": git_state(),
-        "machine": {"cpus": os.cpu_count(), "cpu_model": cpu_model(), "loadavg_before": loadavg_before,
-                    "loadavg_after": Path("/proc/loadavg").read_text().split()[:3],
-                    "mem_total_mb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**20)},
-        "config": {"rows": args.rows, "duration_s": args.duration, "warmup_s": args.warmup,
-                   "connections": args.connections, "wrk_threads": args.wrk_threads,
-                   "gunicorn_threads": int(os.environ.get("GUNICORN_THREADS", "1")), "workers": 1},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "cpu_model": cpu_model(),
+            "loadavg_before": loadavg_before,
+            "loadavg_after": Path("/proc/loadavg").read_text().split()[:3],
+            "mem_total_mb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**20),
+        },
+        "config": {
+            "rows": args.rows,
+            "duration_s": args.duration,
+            "warmup_s": args.warmup,
+            "connections": args.connections,
+            "wrk_threads": args.wrk_threads,
+            "gunicorn_threads": int(os.environ.get("GUNICORN_THREADS", "1")),
+            "workers": 1,
+        },
         "seed": seed_info,
         "scenarios": results,
         "skipped": skipped,
         "queries": queries,
         "server": server_info,
-        "targets": {"rps": {s.name: s.target_rps for s in SCENARIOS if s.target_rps},
-                    "p99_ms": P99_TARGET_MS, "errors": 0, "worker_rss_mb": RSS_TARGET_MB},
+        "targets": {
+            "rps": {s.name: s.target_rps for s in SCENARIOS if s.target_rps},
+            "p99_ms": P99_TARGET_MS,
+            "errors": 0,
+            "worker_rss_mb": RSS_TARGET_MB,
+        },
         "misses": misses,
     }
     md = markdown(report)
