@@ -1,0 +1,185 @@
+"""A real estate registered in the field, and the history of its review workflow.
+
+Invariants live in the database (CheckConstraints); `search_text`, `photo_count` and `version`
+are kept right by the services (apps/real_estates/services.py and the media services).
+"""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from apps.real_estates.querysets import RealEstateQuerySet
+from apps.real_estates.validators import CEP_PATTERN, UFS, validate_cep, validate_uf
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    ARCHIVED = "archived", "Archived"
+
+
+class Kind(models.TextChoices):
+    HOUSE = "house", "House"
+    APARTMENT = "apartment", "Apartment"
+    LAND = "land", "Land"
+    COMMERCIAL = "commercial", "Commercial"
+    RURAL = "rural", "Rural"
+
+
+class Purpose(models.TextChoices):
+    SALE = "sale", "Sale"
+    RENT = "rent", "Rent"
+
+
+PRICE_MAX_DIGITS = 14
+AREA_MAX_DIGITS = 12
+REVIEWED_STATUSES = (Status.APPROVED, Status.REJECTED, Status.ARCHIVED)
+
+
+class RealEstate(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, default="")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    purpose = models.CharField(max_length=8, choices=Purpose.choices)
+    price = models.DecimalField(max_digits=PRICE_MAX_DIGITS, decimal_places=2)
+    area_m2 = models.DecimalField(max_digits=AREA_MAX_DIGITS, decimal_places=2)
+    bedrooms = models.PositiveSmallIntegerField(default=0)
+    bathrooms = models.PositiveSmallIntegerField(default=0)
+    parking_spaces = models.PositiveSmallIntegerField(default=0)
+
+    # Address, flat: the API renders it as an object.
+    zip_code = models.CharField("CEP", max_length=8, validators=[validate_cep])
+    street = models.CharField(max_length=200)
+    number = models.CharField(max_length=20, blank=True, default="")
+    complement = models.CharField(max_length=100, blank=True, default="")
+    neighborhood = models.CharField(max_length=100, blank=True, default="")
+    city = models.CharField(max_length=100)
+    state = models.CharField("UF", max_length=2, validators=[validate_uf])
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    # The (collected_by, created_at) index below serves this FK; no separate one.
+    collected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="collected_real_estates",
+        db_index=False,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_real_estates",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    # Bumped by every write service; the ETag is derived from (id, version).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Denormalised, kept right by the media services: the list never counts photos per row.
+    photo_count = models.PositiveIntegerField(default=0, editable=False)
+    # Denormalised `q` target (see apps/real_estates/search.py), maintained by the services.
+    search_text = models.TextField(blank=True, default="", editable=False)
+
+    objects = RealEstateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="re_created_idx"),
+            models.Index(fields=["status", "-created_at"], name="re_status_created_idx"),
+            models.Index(fields=["collected_by", "-created_at"], name="re_collector_created_idx"),
+            models.Index(fields=["state", "-created_at"], name="re_state_created_idx"),
+            models.Index(fields=["kind", "-created_at"], name="re_kind_created_idx"),
+            models.Index(Lower("city"), name="re_city_lower_idx"),
+            models.Index(fields=["price"], name="re_price_idx"),
+            models.Index(fields=["area_m2"], name="re_area_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price__gte=Decimal(0)), name="re_price_gte_0"),
+            models.CheckConstraint(condition=models.Q(area_m2__gt=Decimal(0)), name="re_area_gt_0"),
+            models.CheckConstraint(condition=models.Q(bedrooms__gte=0), name="re_bedrooms_gte_0"),
+            models.CheckConstraint(condition=models.Q(bathrooms__gte=0), name="re_bathrooms_gte_0"),
+            models.CheckConstraint(condition=models.Q(parking_spaces__gte=0), name="re_parking_gte_0"),
+            models.CheckConstraint(condition=models.Q(photo_count__gte=0), name="re_photo_count_gte_0"),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="re_version_gte_1"),
+            models.CheckConstraint(condition=~models.Q(title=""), name="re_title_not_blank"),
+            models.CheckConstraint(condition=models.Q(state__in=UFS), name="re_state_valid_uf"),
+            models.CheckConstraint(
+                condition=models.Q(zip_code__regex=CEP_PATTERN), name="re_zip_code_8_digits"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True)
+                | models.Q(latitude__gte=Decimal(-90), latitude__lte=Decimal(90)),
+                name="re_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True)
+                | models.Q(longitude__gte=Decimal(-180), longitude__lte=Decimal(180)),
+                name="re_longitude_range",
+            ),
+            models.CheckConstraint(condition=models.Q(status__in=Status.values), name="re_status_valid"),
+            models.CheckConstraint(condition=models.Q(kind__in=Kind.values), name="re_kind_valid"),
+            models.CheckConstraint(condition=models.Q(purpose__in=Purpose.values), name="re_purpose_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(status=Status.REJECTED) | ~models.Q(rejection_reason=""),
+                name="re_rejected_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=REVIEWED_STATUSES) | models.Q(reviewed_at__isnull=False),
+                name="re_reviewed_has_reviewed_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.id.hex}-{self.version}"'
+
+
+class RealEstateTransition(models.Model):
+    """One step of the review workflow, written in the transaction that makes it."""
+
+    real_estate = models.ForeignKey(RealEstate, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=16, choices=Status.choices)
+    to_status = models.CharField(max_length=16, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="real_estate_transitions",
+    )
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["real_estate", "at"], name="re_transition_history_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(from_status__in=Status.values), name="re_tr_from_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(to_status__in=Status.values), name="re_tr_to_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(from_status=models.F("to_status")), name="re_tr_changes_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
