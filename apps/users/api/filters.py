@@ -1,0 +1,28 @@
+"""Query filters of the users list: `role`, `is_active` (`true`/`false`), `search` (name or CPF)."""
+
+from django_filters import rest_framework as filters
+
+from apps.users.models import Role, User
+from apps.users.querysets import UserQuerySet
+
+_BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
+
+
+class UserFilter(filters.FilterSet):  # type: ignore[misc]
+    role = filters.ChoiceFilter(choices=Role.choices, help_text="Only users with this role.")
+    is_active = filters.ChoiceFilter(
+        choices=_BOOLEAN_CHOICES, method="filter_is_active", help_text="`true` or `false`."
+    )
+    search = filters.CharFilter(
+        method="filter_search", max_length=150, help_text="Part of the name, or the first digits of the CPF."
+    )
+
+    class Meta:
+        model = User
+        fields = ("role", "is_active", "search")
+
+    def filter_is_active(self, queryset: UserQuerySet, name: str, value: str) -> UserQuerySet:
+        return queryset.filter(is_active=value == "true")
+
+    def filter_search(self, queryset: UserQuerySet, name: str, value: str) -> UserQuerySet:
+        return queryset.search(value)

@@ -1,0 +1,132 @@
+"""Shapes of the users API: what each write accepts and what every answer looks like.
+
+Input serializers reject any field they do not declare as writable (no mass assignment);
+they check shapes and formats only — rules across rows or roles are in apps.users.services.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
+
+from apps.core import errors
+from apps.users.cpf import normalize_cpf
+from apps.users.models import Role, User
+from apps.users.validators import NAME_MAX_LENGTH, validate_cpf, validate_name
+
+PASSWORD_MAX_LENGTH = 1024  # a longer "password" is only a way to make the server hash megabytes
+TOKEN_MAX_LENGTH = 4096
+
+
+class StrictInputSerializer(serializers.Serializer[Any]):
+    """Rejects unknown and read-only fields with FIELD_NOT_ALLOWED, naming each one."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            refused = sorted(str(key) for key in data if key not in writable)
+            if refused:
+                message = errors.FIELD_NOT_ALLOWED
+                detail = ErrorDetail(str(message.message), code=message.code)
+                raise serializers.ValidationError({name: [detail] for name in refused})
+        return super().to_internal_value(data)
+
+
+class CpfField(serializers.CharField):
+    """A CPF, plain or formatted; validated value is the 11 digits."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)
+        self.validators.append(validate_cpf)
+
+    def to_internal_value(self, data: Any) -> str:
+        return normalize_cpf(super().to_internal_value(data))
+
+
+class NameField(serializers.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", NAME_MAX_LENGTH + 50)  # validate_name owns the exact limits
+        super().__init__(**kwargs)
+        self.validators.append(validate_name)
+
+
+def _password_field(**kwargs: Any) -> serializers.CharField:
+    return serializers.CharField(
+        write_only=True,
+        trim_whitespace=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        style={"input_type": "password"},
+        **kwargs,
+    )
+
+
+def _email_field() -> serializers.EmailField:
+    return serializers.EmailField(required=False, allow_null=True, allow_blank=True, max_length=254)
+
+
+# --- output ------------------------------------------------------------------------------
+
+
+class UserSerializer(serializers.ModelSerializer[User]):
+    class Meta:
+        model = User
+        fields = ("id", "cpf", "name", "email", "role", "is_active", "date_joined")
+        read_only_fields = fields
+
+
+class TokenPairSerializer(serializers.Serializer[Any]):
+    token = serializers.CharField(help_text="Access token (JWT): send it as `Authorization: Bearer <token>`.")
+    refresh = serializers.CharField(help_text="Refresh token: single use, trade it at /api/v1/token/refresh.")
+    token_type = serializers.CharField(help_text="Always `Bearer`.")
+    expires_in = serializers.IntegerField(help_text="Seconds until the access token expires.")
+
+
+class MessageSerializer(serializers.Serializer[Any]):
+    message = serializers.CharField()
+
+
+# --- input -------------------------------------------------------------------------------
+
+
+class SignUpInputSerializer(StrictInputSerializer):
+    cpf = CpfField()
+    name = NameField()
+    password = _password_field()
+    email = _email_field()
+
+
+class SignInInputSerializer(StrictInputSerializer):
+    # Not validated as a CPF: any wrong input answers INVALID_CREDENTIALS, as a wrong password does.
+    cpf = serializers.CharField(max_length=32)
+    password = _password_field()
+
+
+class RefreshInputSerializer(StrictInputSerializer):
+    refresh = serializers.CharField(max_length=TOKEN_MAX_LENGTH, trim_whitespace=True)
+
+
+class ProfileUpdateInputSerializer(StrictInputSerializer):
+    name = NameField(required=False)
+    email = _email_field()
+
+
+class PasswordChangeInputSerializer(StrictInputSerializer):
+    current_password = _password_field()
+    new_password = _password_field()
+
+
+class UserCreateInputSerializer(StrictInputSerializer):
+    cpf = CpfField()
+    name = NameField()
+    password = _password_field()
+    email = _email_field()
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class UserUpdateInputSerializer(StrictInputSerializer):
+    name = NameField(required=False)
+    email = _email_field()
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
+    is_active = serializers.BooleanField(required=False)

@@ -1,0 +1,44 @@
+"""Brute-force brakes for sign-in and sign-up, checked by DRF before the view runs (so
+before any password is hashed). Rates live in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]."""
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from rest_framework.request import Request
+
+from apps.core.throttling import SimpleRateThrottle
+from apps.users.cpf import normalize_cpf
+
+
+class _IpThrottle(SimpleRateThrottle):
+    """Counts every request from one client IP (NUM_PROXIES decides which address that is)."""
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class SignInIpThrottle(_IpThrottle):
+    scope = "sign_in_ip"
+
+
+class SignUpIpThrottle(_IpThrottle):
+    scope = "sign_up_ip"
+
+
+class SignInCpfThrottle(SimpleRateThrottle):
+    """Counts sign-in attempts per account, whatever IP they come from.
+
+    The CPF is normalised (formatted and plain spellings count together) and hashed, so
+    CPFs never sit in the cache's keys.
+    """
+
+    scope = "sign_in_cpf"
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        data = request.data
+        cpf = data.get("cpf") if isinstance(data, Mapping) else None
+        if not isinstance(cpf, str) or not cpf.strip():
+            return None  # nothing to count: the body is rejected before any hashing
+        digest = hashlib.sha256(normalize_cpf(cpf).encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": digest}
