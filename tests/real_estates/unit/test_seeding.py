@@ -93,7 +93,8 @@ def test_demo_cpfs_are_valid() -> None:
 def test_api_payloads_nest_the_address_and_send_decimals_as_strings() -> None:
     body = api_payloads(1, seed=1)[0]
     assert set(body["address"]) == {
-        "zip_code", "street", "number", "complement", "neighborhood", "city", "state", "latitude", "longitude",
+        "zip_code", "street", "number", "complement", "neighborhood", "city", "state",
+        "latitude", "longitude",
     }  # fmt: skip
     assert isinstance(body["price"], str)
     assert isinstance(body["address"]["latitude"], str)
