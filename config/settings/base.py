@@ -309,3 +309,11 @@ LOGGING: dict[str, Any] = {
         "gunicorn.access": {"level": "WARNING"},
     },
 }
+
+# --- real_estates ---------------------------------------------------------------
+
+# Seconds a list `count` stays cached; writes through the services invalidate it at once,
+# so this only bounds staleness after writes made outside them. 0 disables the cache.
+REAL_ESTATES_COUNT_CACHE_SECONDS = env.int("REAL_ESTATES_COUNT_CACHE_SECONDS", default=300)
+# How long a replayable response of an `Idempotency-Key` create is kept.
+IDEMPOTENCY_TTL_SECONDS = env.int("IDEMPOTENCY_TTL_SECONDS", default=24 * 3600)

@@ -1,0 +1,99 @@
+"""Idempotent POSTs: an `Idempotency-Key` makes a retried request return the first response.
+
+Field clients on bad networks retry; with a key, the retry is answered from the cache
+instead of creating a duplicate. Per user and scope, for `IDEMPOTENCY_TTL_SECONDS` (24 h):
+
+- same key, same body, first request finished → the stored response, replayed
+  (same status and body; `Idempotent-Replayed: true`);
+- same key, another body → 409 IDEMPOTENCY_KEY_REUSED;
+- same key while the first is still running → 409 IDEMPOTENCY_REQUEST_IN_PROGRESS;
+- a malformed key → 400 IDEMPOTENCY_KEY_INVALID.
+
+State lives in the default cache (Redis in production, so every process agrees); `cache.add`
+is the in-flight lock. Only successful (2xx) responses are stored: a failed request changed
+nothing, so running it again is safe. Known limit: if the process dies between the commit
+and the cache write, a retry runs again.
+"""
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.core import errors
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, like a UUID
+# How long a request may hold the key; longer than any request may run.
+LOCK_SECONDS = 60
+_REPLAYED_RESPONSE_HEADERS = ("ETag", "Location", "Content-Language")
+
+
+def fingerprint(request: Request) -> str:
+    """The body's identity: canonical JSON when parsed (key order and spacing do not count)."""
+    try:
+        canonical = json.dumps(request.data, sort_keys=True, separators=(",", ":"), default=str)
+    except (TypeError, ValueError):  # pragma: no cover - parsers give JSON-like data
+        canonical = request.body.decode("latin-1")
+    return hashlib.sha256(f"{request.method} {request.path}\n{canonical}".encode()).hexdigest()
+
+
+def _keys(scope: str, user_id: Any, key: str) -> tuple[str, str]:
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    base = f"idempotency:{scope}:{user_id}:{digest}"
+    return f"{base}:response", f"{base}:lock"
+
+
+def _replay(stored: dict[str, Any], body_fingerprint: str) -> Response:
+    if stored["fingerprint"] != body_fingerprint:
+        raise errors.IdempotencyKeyReused()
+    response = Response(stored["data"], status=stored["status"])
+    for name, value in stored["headers"].items():
+        response[name] = value
+    response[REPLAYED_HEADER] = "true"
+    return response
+
+
+def idempotent(request: Request, *, scope: str, handler: Callable[[], Response]) -> Response:
+    """Run `handler` once per (user, scope, key); without the header, just run it."""
+    key = request.headers.get(HEADER)
+    if key is None:
+        return handler()
+    if not _KEY_PATTERN.match(key):
+        raise errors.IdempotencyKeyInvalid()
+    body_fingerprint = fingerprint(request)
+    response_key, lock_key = _keys(scope, request.user.pk, key)
+
+    stored = cache.get(response_key)
+    if stored is not None:
+        return _replay(stored, body_fingerprint)
+    if not cache.add(lock_key, body_fingerprint, timeout=LOCK_SECONDS):
+        stored = cache.get(response_key)  # the first one may have finished meanwhile
+        if stored is not None:
+            return _replay(stored, body_fingerprint)
+        if cache.get(lock_key) not in (None, body_fingerprint):
+            raise errors.IdempotencyKeyReused()
+        raise errors.IdempotencyRequestInProgress()
+    try:
+        response = handler()
+        if 200 <= response.status_code < 300:
+            cache.set(
+                response_key,
+                {
+                    "fingerprint": body_fingerprint,
+                    "status": response.status_code,
+                    "data": response.data,
+                    "headers": {h: response[h] for h in _REPLAYED_RESPONSE_HEADERS if h in response},
+                },
+                timeout=settings.IDEMPOTENCY_TTL_SECONDS,
+            )
+        return response
+    finally:
+        cache.delete(lock_key)

@@ -1,0 +1,121 @@
+"""Query parameters of the list, stats and export: one FilterSet, so they always agree.
+
+Invalid values are a 400 VALIDATION_ERROR naming the parameter (django-filter validates
+the whole set before any SQL runs).
+"""
+
+import re
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from django import forms
+from django.utils.dateparse import parse_date, parse_datetime
+from django_filters import rest_framework as filters
+
+from apps.core import errors
+from apps.real_estates.models import Kind, Purpose, RealEstate, Status
+from apps.real_estates.querysets import RealEstateQuerySet
+from apps.real_estates.validators import UFS
+
+ORDERING_FIELDS = ("created_at", "price", "area_m2")
+_OFFSET_SPACE = re.compile(r" ([0-9]{2}:?[0-9]{2})$")
+
+
+class DateOrDateTimeField(forms.CharField):
+    """`2026-01-31` or an ISO 8601 datetime (naive means UTC) → (datetime, is_date)."""
+
+    def to_python(self, value: Any) -> tuple[datetime, bool] | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            day = parse_date(text)
+            # An unencoded `+` of an offset arrives as a space.
+            moment = None if day else parse_datetime(_OFFSET_SPACE.sub(r"+\1", text))
+        except ValueError:
+            day = moment = None
+        if day is not None:
+            return datetime.combine(day, time.min, tzinfo=UTC), True
+        if moment is None:
+            raise forms.ValidationError(
+                "Enter a date (YYYY-MM-DD) or an ISO 8601 datetime.", code="invalid_datetime"
+            )
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)), False
+
+
+class DateOrDateTimeFilter(filters.Filter):  # type: ignore[misc]
+    field_class = DateOrDateTimeField
+
+
+class UfChoiceField(forms.CharField):
+    def to_python(self, value: Any) -> str:
+        text = (super().to_python(value) or "").strip().upper()
+        if text and text not in UFS:
+            raise forms.ValidationError(str(errors.UF_INVALID.message), code=errors.UF_INVALID.code)
+        return text
+
+
+class UfFilter(filters.CharFilter):  # type: ignore[misc]
+    field_class = UfChoiceField
+
+
+class StableOrderingFilter(filters.OrderingFilter):  # type: ignore[misc]
+    """Orders by the chosen field, then by id in the same direction: pages never overlap."""
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        if not value:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value]
+        tiebreak = "-id" if ordering[-1].startswith("-") else "id"
+        return qs.order_by(*ordering, tiebreak)
+
+
+class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
+    status = filters.ChoiceFilter(choices=Status.choices)
+    kind = filters.ChoiceFilter(choices=Kind.choices)
+    purpose = filters.ChoiceFilter(choices=Purpose.choices)
+    city = filters.CharFilter(method="filter_city", help_text="Exact city, case-insensitive.")
+    state = UfFilter(field_name="state", help_text="UF, any case.")
+    min_price = filters.NumberFilter(field_name="price", lookup_expr="gte")
+    max_price = filters.NumberFilter(field_name="price", lookup_expr="lte")
+    min_area = filters.NumberFilter(field_name="area_m2", lookup_expr="gte")
+    max_area = filters.NumberFilter(field_name="area_m2", lookup_expr="lte")
+    min_bedrooms = filters.NumberFilter(field_name="bedrooms", lookup_expr="gte")
+    collected_by = filters.UUIDFilter(field_name="collected_by_id")
+    created_after = DateOrDateTimeFilter(
+        method="filter_created_after", help_text="Date (from its start) or ISO 8601 datetime, inclusive."
+    )
+    created_before = DateOrDateTimeFilter(
+        method="filter_created_before",
+        help_text="Date (up to its end, inclusive) or ISO 8601 datetime (exclusive).",
+    )
+    q = filters.CharFilter(
+        method="filter_q",
+        help_text="Words in title, description, street, neighborhood or city (any case/accents).",
+    )
+    ordering = StableOrderingFilter(
+        fields=ORDERING_FIELDS, help_text="created_at, price, area_m2; `-` for descending."
+    )
+
+    class Meta:
+        model = RealEstate
+        fields: list[str] = []
+
+    def filter_city(self, queryset: RealEstateQuerySet, name: str, value: str) -> RealEstateQuerySet:
+        return queryset.in_city(value) if value.strip() else queryset
+
+    def filter_q(self, queryset: RealEstateQuerySet, name: str, value: str) -> RealEstateQuerySet:
+        return queryset.search(value)
+
+    def filter_created_after(
+        self, queryset: RealEstateQuerySet, name: str, value: tuple[datetime, bool]
+    ) -> RealEstateQuerySet:
+        return queryset.filter(created_at__gte=value[0])
+
+    def filter_created_before(
+        self, queryset: RealEstateQuerySet, name: str, value: tuple[datetime, bool]
+    ) -> RealEstateQuerySet:
+        moment, is_date = value
+        if is_date:  # the whole day is included
+            return queryset.filter(created_at__lt=moment + timedelta(days=1))
+        return queryset.filter(created_at__lt=moment)

@@ -1,0 +1,310 @@
+"""Shapes of the real-estates API: input validated here, output rendered by hand for speed.
+
+Output serializers declare their fields (the OpenAPI schema reads them) but build their
+dicts directly: a page of 100 items is the hot path and DRF's per-field machinery would
+cost more than the SQL.
+"""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
+
+from apps.core import errors
+from apps.real_estates.models import (
+    AREA_MAX_DIGITS,
+    PRICE_MAX_DIGITS,
+    Kind,
+    Purpose,
+    RealEstate,
+    RealEstateTransition,
+    Status,
+)
+from apps.real_estates.validators import UFS, normalize_cep, validate_cep, validate_uf
+from apps.users.models import User
+
+COORDINATE_PLACES = Decimal("0.000001")
+
+
+# --- rendering helpers ------------------------------------------------------------------
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a `Z`, as DRF renders datetimes."""
+    if value is None:
+        return None
+    text = timezone.localtime(value, UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def decimal(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def person(user: User | None) -> dict[str, str] | None:
+    return None if user is None else {"id": str(user.pk), "name": user.name}
+
+
+def photos_of(real_estate: RealEstate) -> list[Any]:
+    """Rendered photos of a detail; the media app prefetches them as `prefetched_photos`."""
+    return list(getattr(real_estate, "prefetched_photos", []))
+
+
+def cover_of(real_estate: RealEstate) -> str | None:
+    """Thumbnail URL of a list item; the media app annotates it as `cover_url`."""
+    return getattr(real_estate, "cover_url", None)
+
+
+# --- output -------------------------------------------------------------------------------
+
+
+class PersonSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class AddressOutputSerializer(serializers.Serializer[Any]):
+    zip_code = serializers.CharField()
+    street = serializers.CharField()
+    number = serializers.CharField()
+    complement = serializers.CharField()
+    neighborhood = serializers.CharField()
+    city = serializers.CharField()
+    state = serializers.CharField()
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
+
+
+class RealEstateListItemSerializer(serializers.Serializer[RealEstate]):
+    id = serializers.UUIDField()
+    title = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    purpose = serializers.ChoiceField(choices=Purpose.choices)
+    status = serializers.ChoiceField(choices=Status.choices)
+    price = serializers.DecimalField(max_digits=PRICE_MAX_DIGITS, decimal_places=2)
+    area_m2 = serializers.DecimalField(max_digits=AREA_MAX_DIGITS, decimal_places=2)
+    bedrooms = serializers.IntegerField()
+    city = serializers.CharField()
+    state = serializers.CharField()
+    collected_by = PersonSerializer(allow_null=True)
+    photo_count = serializers.IntegerField()
+    cover = serializers.URLField(allow_null=True, help_text="Thumbnail URL of the first photo.")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def to_representation(self, instance: RealEstate) -> dict[str, Any]:
+        return {
+            "id": str(instance.id),
+            "title": instance.title,
+            "kind": instance.kind,
+            "purpose": instance.purpose,
+            "status": instance.status,
+            "price": str(instance.price),
+            "area_m2": str(instance.area_m2),
+            "bedrooms": instance.bedrooms,
+            "city": instance.city,
+            "state": instance.state,
+            "collected_by": person(instance.collected_by),
+            "photo_count": instance.photo_count,
+            "cover": cover_of(instance),
+            "created_at": iso(instance.created_at),
+            "updated_at": iso(instance.updated_at),
+        }
+
+
+class RealEstateDetailSerializer(serializers.Serializer[RealEstate]):
+    id = serializers.UUIDField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    purpose = serializers.ChoiceField(choices=Purpose.choices)
+    status = serializers.ChoiceField(choices=Status.choices)
+    price = serializers.DecimalField(max_digits=PRICE_MAX_DIGITS, decimal_places=2)
+    area_m2 = serializers.DecimalField(max_digits=AREA_MAX_DIGITS, decimal_places=2)
+    bedrooms = serializers.IntegerField()
+    bathrooms = serializers.IntegerField()
+    parking_spaces = serializers.IntegerField()
+    address = AddressOutputSerializer()
+    collected_by = PersonSerializer(allow_null=True)
+    reviewed_by = PersonSerializer(allow_null=True)
+    reviewed_at = serializers.DateTimeField(allow_null=True)
+    rejection_reason = serializers.CharField(help_text="Reason of the last rejection; empty otherwise.")
+    photo_count = serializers.IntegerField()
+    photos = serializers.ListField(child=serializers.DictField())
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    version = serializers.IntegerField(help_text="Bumped by every change; the ETag carries it.")
+
+    def to_representation(self, instance: RealEstate) -> dict[str, Any]:
+        return {
+            "id": str(instance.id),
+            "title": instance.title,
+            "description": instance.description,
+            "kind": instance.kind,
+            "purpose": instance.purpose,
+            "status": instance.status,
+            "price": str(instance.price),
+            "area_m2": str(instance.area_m2),
+            "bedrooms": instance.bedrooms,
+            "bathrooms": instance.bathrooms,
+            "parking_spaces": instance.parking_spaces,
+            "address": {
+                "zip_code": instance.zip_code,
+                "street": instance.street,
+                "number": instance.number,
+                "complement": instance.complement,
+                "neighborhood": instance.neighborhood,
+                "city": instance.city,
+                "state": instance.state,
+                "latitude": decimal(instance.latitude),
+                "longitude": decimal(instance.longitude),
+            },
+            "collected_by": person(instance.collected_by),
+            "reviewed_by": person(instance.reviewed_by),
+            "reviewed_at": iso(instance.reviewed_at),
+            "rejection_reason": instance.rejection_reason,
+            "photo_count": instance.photo_count,
+            "photos": photos_of(instance),
+            "created_at": iso(instance.created_at),
+            "updated_at": iso(instance.updated_at),
+            "version": instance.version,
+        }
+
+
+class TransitionSerializer(serializers.Serializer[RealEstateTransition]):
+    from_ = serializers.ChoiceField(choices=Status.choices)
+    to = serializers.ChoiceField(choices=Status.choices)
+    by = PersonSerializer(allow_null=True)
+    at = serializers.DateTimeField()
+    reason = serializers.CharField()
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")  # `from` is a keyword in Python
+        return fields
+
+    def to_representation(self, instance: RealEstateTransition) -> dict[str, Any]:
+        return {
+            "from": instance.from_status,
+            "to": instance.to_status,
+            "by": person(instance.actor),
+            "at": iso(instance.at),
+            "reason": instance.reason,
+        }
+
+
+class StatsRowSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    count = serializers.IntegerField()
+    avg_price = serializers.DecimalField(max_digits=PRICE_MAX_DIGITS, decimal_places=2)
+    avg_price_per_m2 = serializers.DecimalField(max_digits=PRICE_MAX_DIGITS, decimal_places=2)
+
+
+class StatsSerializer(serializers.Serializer[Any]):
+    group_by = serializers.ChoiceField(choices=["city", "state", "kind", "status"])
+    results = StatsRowSerializer(many=True)
+
+
+# --- input --------------------------------------------------------------------------------
+
+
+def _field_error(message: errors.FieldMessage) -> serializers.ValidationError:
+    return serializers.ValidationError(ErrorDetail(str(message.message), code=message.code))
+
+
+class CepField(serializers.CharField):
+    """8 digits; `01310-100` accepted and stored as `01310100`."""
+
+    def to_internal_value(self, data: Any) -> str:
+        value = normalize_cep(super().to_internal_value(data))
+        try:
+            validate_cep(value)
+        except DjangoValidationError:
+            raise _field_error(errors.CEP_INVALID) from None
+        return value
+
+
+class UfField(serializers.CharField):
+    """One of the 27 UFs, any case."""
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data).strip().upper()
+        try:
+            validate_uf(value)
+        except DjangoValidationError:
+            raise _field_error(errors.UF_INVALID) from None
+        return value
+
+
+@extend_schema_field({"type": "number", "format": "double", "nullable": True})
+class CoordinateField(serializers.FloatField):
+    """A float within range, stored with 6 decimal places (≈ 10 cm)."""
+
+    def to_internal_value(self, data: Any) -> Decimal:  # type: ignore[override]
+        value = super().to_internal_value(data)
+        return Decimal(repr(value)).quantize(COORDINATE_PLACES)
+
+
+class AddressInputSerializer(serializers.Serializer[Any]):
+    zip_code = CepField(max_length=9, help_text="CEP, 8 digits (`01310-100` accepted).")
+    street = serializers.CharField(max_length=200)
+    number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    complement = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    neighborhood = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    city = serializers.CharField(max_length=100)
+    state = UfField(max_length=2, help_text=f"UF: one of {', '.join(UFS)}.")
+    latitude = CoordinateField(min_value=-90, max_value=90, required=False, allow_null=True, default=None)
+    longitude = CoordinateField(min_value=-180, max_value=180, required=False, allow_null=True, default=None)
+
+
+class RealEstateInputSerializer(serializers.Serializer[Any]):
+    """Create (every required field) and PATCH (`partial=True`, any subset, `address` too)."""
+
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=10_000)
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    purpose = serializers.ChoiceField(choices=Purpose.choices)
+    price = serializers.DecimalField(
+        max_digits=PRICE_MAX_DIGITS, decimal_places=2, min_value=Decimal(0), coerce_to_string=True
+    )
+    area_m2 = serializers.DecimalField(
+        max_digits=AREA_MAX_DIGITS, decimal_places=2, min_value=Decimal("0.01")
+    )
+    bedrooms = serializers.IntegerField(min_value=0, max_value=1000, required=False, default=0)
+    bathrooms = serializers.IntegerField(min_value=0, max_value=1000, required=False, default=0)
+    parking_spaces = serializers.IntegerField(min_value=0, max_value=1000, required=False, default=0)
+    address = AddressInputSerializer()
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = set(data) - set(self.fields)
+            address = data.get("address")
+            if isinstance(address, dict):
+                address_fields = self.fields["address"].fields  # type: ignore[attr-defined]
+                unknown |= {f"address.{name}" for name in set(address) - set(address_fields)}
+            if unknown:
+                detail = ErrorDetail(
+                    str(errors.FIELD_NOT_ALLOWED.message), code=errors.FIELD_NOT_ALLOWED.code
+                )
+                raise serializers.ValidationError({name: [detail] for name in sorted(unknown)})
+        return super().to_internal_value(data)
+
+    def flat_fields(self) -> dict[str, Any]:
+        """The validated data as model fields (the address flattened)."""
+        data = dict(self.validated_data)
+        address = data.pop("address", None) or {}
+        return {**data, **address}
+
+
+class RejectInputSerializer(serializers.Serializer[Any]):
+    # Blank and missing are both answered by the service with REJECTION_REASON_REQUIRED.
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class StatsQuerySerializer(serializers.Serializer[Any]):
+    group_by = serializers.ChoiceField(choices=["city", "state", "kind", "status"])

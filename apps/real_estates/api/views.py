@@ -1,0 +1,390 @@
+"""HTTP endpoints of real estates: input serializer → service → output serializer.
+
+Scoping is `get_queryset()` (a collector's foreign object is a 404); role and state rules
+are the services'. Edits and transitions honour `If-Match` against the detail's `ETag`.
+"""
+
+import re
+import uuid
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, QuerySet
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, renderers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.core import errors
+from apps.core.idempotency import HEADER as IDEMPOTENCY_HEADER
+from apps.core.idempotency import idempotent
+from apps.core.openapi import error_responses
+from apps.real_estates import services
+from apps.real_estates.api.filters import RealEstateFilterSet
+from apps.real_estates.api.pagination import RealEstatePagination
+from apps.real_estates.api.serializers import (
+    RealEstateDetailSerializer,
+    RealEstateInputSerializer,
+    RealEstateListItemSerializer,
+    RejectInputSerializer,
+    StatsQuerySerializer,
+    StatsSerializer,
+    TransitionSerializer,
+)
+from apps.real_estates.export import csv_lines
+from apps.real_estates.models import RealEstate, RealEstateTransition
+from apps.real_estates.querysets import RealEstateQuerySet
+from apps.users.models import User
+from apps.users.permissions import IsManagerOrAdmin
+
+_ETAG = re.compile(r'^(?:W/)?"([0-9a-f]{32})-([0-9]+)"$')
+CENTS = Decimal("0.01")
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The `ETag` of the detail you last read; a stale one is answered with 412.",
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Up to 255 visible ASCII characters (a UUID, say). A retry with the same key and body "
+    "within 24 h returns the first response instead of creating a duplicate.",
+)
+ETAG_HEADER = {"ETag": OpenApiResponse(description="`ETag` of the detail")}
+_TRANSITION_ERRORS = (
+    errors.PermissionDenied,
+    errors.RealEstateNotFound,
+    errors.PreconditionFailed,
+)
+
+
+def expected_version(request: Request, real_estate: RealEstate) -> int | None:
+    """The version `If-Match` expects, or None when absent (`*` matches any version)."""
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    for candidate in header.split(","):
+        match = _ETAG.match(candidate.strip())
+        if match and match[1] == real_estate.id.hex:
+            if int(match[2]) == real_estate.version:
+                return real_estate.version
+            # An old version of this resource: the service compares under the row lock.
+            return int(match[2])
+    raise errors.PreconditionFailed()
+
+
+class CsvRenderer(renderers.BaseRenderer):
+    """Lets `Accept: text/csv` through negotiation; the export streams its own body."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
+        return renderers.JSONRenderer().render(data)  # an error envelope
+
+
+def _with_etag(response: Response, real_estate: RealEstate) -> Response:
+    response["ETag"] = real_estate.etag
+    return response
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List real estates",
+        description="Collectors see their own; managers and admins all. Newest first by default.",
+        responses={200: RealEstateListItemSerializer(many=True), **error_responses(errors.ValidationError)},
+    ),
+    retrieve=extend_schema(
+        summary="A real estate",
+        responses={200: RealEstateDetailSerializer, **error_responses(errors.RealEstateNotFound)},
+    ),
+    create=extend_schema(
+        summary="Register a real estate (a draft)",
+        request=RealEstateInputSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: RealEstateDetailSerializer,
+            **error_responses(
+                errors.ValidationError,
+                errors.IdempotencyKeyInvalid,
+                errors.IdempotencyKeyReused,
+                errors.IdempotencyRequestInProgress,
+            ),
+        },
+    ),
+    partial_update=extend_schema(
+        summary="Edit a real estate",
+        description=(
+            "Only a draft or a rejected one; its collector editing a rejected one makes it a draft again."
+        ),
+        request=RealEstateInputSerializer,
+        parameters=[IF_MATCH],
+        responses={
+            200: RealEstateDetailSerializer,
+            **error_responses(
+                errors.ValidationError,
+                errors.RealEstateNotFound,
+                errors.RealEstateNotEditable,
+                errors.PreconditionFailed,
+            ),
+        },
+    ),
+    destroy=extend_schema(
+        summary="Delete a real estate",
+        parameters=[IF_MATCH],
+        responses={
+            204: None,
+            **error_responses(
+                errors.RealEstateNotFound, errors.RealEstateNotEditable, errors.PreconditionFailed
+            ),
+        },
+    ),
+)
+class RealEstateViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[RealEstate],
+):
+    filterset_class = RealEstateFilterSet
+    pagination_class = RealEstatePagination
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> RealEstateQuerySet:
+        queryset = RealEstate.objects.visible_to(self.request.user)
+        if self.action in ("list", "export"):
+            return queryset.with_listing_data()
+        if self.action == "stats":
+            return queryset
+        return queryset.with_detail_data()
+
+    def get_serializer_class(self) -> Any:
+        return RealEstateListItemSerializer if self.action == "list" else RealEstateDetailSerializer
+
+    def get_object(self) -> RealEstate:
+        try:
+            pk = uuid.UUID(str(self.kwargs["pk"]))
+        except ValueError:
+            raise errors.RealEstateNotFound() from None
+        real_estate = self.get_queryset().filter(pk=pk).first()
+        if real_estate is None:
+            raise errors.RealEstateNotFound()
+        return real_estate
+
+    @property
+    def actor(self) -> User:
+        user = self.request.user
+        assert isinstance(user, User)  # noqa: S101 - IsAuthenticated ran before
+        return user
+
+    def _detail(self, real_estate: RealEstate, status_code: int = status.HTTP_200_OK) -> Response:
+        """The detail as re-read with its relations (a fixed, small number of queries)."""
+        fresh = self.get_queryset().get(pk=real_estate.pk) if self.action != "retrieve" else real_estate
+        return _with_etag(Response(RealEstateDetailSerializer(fresh).data, status=status_code), fresh)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._detail(self.get_object())
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        def handler() -> Response:
+            serializer = RealEstateInputSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            real_estate = services.real_estate_create(actor=self.actor, fields=serializer.flat_fields())
+            response = self._detail(real_estate, status.HTTP_201_CREATED)
+            response["Location"] = f"{request.path.rstrip('/')}/{real_estate.pk}"
+            return response
+
+        return idempotent(request, scope="real_estates.create", handler=handler)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        real_estate = self.get_object()
+        version = expected_version(request, real_estate)
+        serializer = RealEstateInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        updated = services.real_estate_update(
+            real_estate=real_estate,
+            actor=self.actor,
+            fields=serializer.flat_fields(),
+            expected_version=version,
+        )
+        return self._detail(updated)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        real_estate = self.get_object()
+        services.real_estate_delete(
+            real_estate=real_estate, actor=self.actor, expected_version=expected_version(request, real_estate)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    # --- workflow ---------------------------------------------------------------------------
+
+    @extend_schema(
+        summary="Submit for review (draft → submitted)",
+        request=None,
+        parameters=[IF_MATCH],
+        responses={
+            200: RealEstateDetailSerializer,
+            **error_responses(
+                *_TRANSITION_ERRORS, errors.RealEstateCannotSubmit, errors.RealEstateNeedsPhoto
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        real_estate = self.get_object()
+        return self._detail(
+            services.real_estate_submit(
+                real_estate=real_estate,
+                actor=self.actor,
+                expected_version=expected_version(request, real_estate),
+            )
+        )
+
+    @extend_schema(
+        summary="Approve (submitted → approved)",
+        request=None,
+        parameters=[IF_MATCH],
+        responses={
+            200: RealEstateDetailSerializer,
+            **error_responses(*_TRANSITION_ERRORS, errors.RealEstateCannotApprove),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        real_estate = self.get_object()
+        return self._detail(
+            services.real_estate_approve(
+                real_estate=real_estate,
+                actor=self.actor,
+                expected_version=expected_version(request, real_estate),
+            )
+        )
+
+    @extend_schema(
+        summary="Reject with a reason (submitted → rejected)",
+        request=RejectInputSerializer,
+        parameters=[IF_MATCH],
+        responses={
+            200: RealEstateDetailSerializer,
+            **error_responses(*_TRANSITION_ERRORS, errors.ValidationError, errors.RealEstateCannotReject),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        real_estate = self.get_object()
+        serializer = RejectInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._detail(
+            services.real_estate_reject(
+                real_estate=real_estate,
+                actor=self.actor,
+                reason=serializer.validated_data["reason"],
+                expected_version=expected_version(request, real_estate),
+            )
+        )
+
+    @extend_schema(
+        summary="Archive (approved → archived)",
+        request=None,
+        parameters=[IF_MATCH],
+        responses={
+            200: RealEstateDetailSerializer,
+            **error_responses(*_TRANSITION_ERRORS, errors.RealEstateCannotArchive),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def archive(self, request: Request, pk: str | None = None) -> Response:
+        real_estate = self.get_object()
+        return self._detail(
+            services.real_estate_archive(
+                real_estate=real_estate,
+                actor=self.actor,
+                expected_version=expected_version(request, real_estate),
+            )
+        )
+
+    @extend_schema(
+        summary="Workflow history, oldest first",
+        responses={200: TransitionSerializer(many=True), **error_responses(errors.RealEstateNotFound)},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def history(self, request: Request, pk: str | None = None) -> Response:
+        real_estate = self.get_object()
+        transitions: QuerySet[RealEstateTransition] = (
+            real_estate.transitions.select_related("actor")
+            .only("from_status", "to_status", "at", "reason", "actor__id", "actor__name")
+            .order_by("at", "id")
+        )
+        return Response(TransitionSerializer(transitions, many=True).data)  # type: ignore[arg-type]
+
+    # --- reports (managers and admins) -------------------------------------------------------
+
+    @extend_schema(
+        summary="Counts and average prices by group",
+        parameters=[StatsQuerySerializer],
+        responses={
+            200: StatsSerializer,
+            **error_responses(errors.ValidationError, errors.PermissionDenied),
+        },
+    )
+    @action(detail=False, methods=["get"], permission_classes=[IsManagerOrAdmin], pagination_class=None)
+    def stats(self, request: Request) -> Response:
+        query = StatsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        group_by: str = query.validated_data["group_by"]
+        per_m2 = ExpressionWrapper(F("price") / F("area_m2"), output_field=DecimalField())
+        groups = (
+            self.filter_queryset(self.get_queryset())
+            .order_by()
+            .values(group_by)
+            .annotate(count=Count("id"), avg_price=Avg("price"), avg_price_per_m2=Avg(per_m2))
+            .order_by("-count", group_by)
+        )
+        results = [
+            {
+                "key": row[group_by],
+                "count": row["count"],
+                "avg_price": _money(row["avg_price"]),
+                "avg_price_per_m2": _money(row["avg_price_per_m2"]),
+            }
+            for row in groups
+        ]
+        return Response({"group_by": group_by, "results": results})
+
+    @extend_schema(
+        summary="The filtered list as CSV (streamed)",
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="A header row, then one row per real estate."
+            ),
+            **error_responses(errors.ValidationError, errors.PermissionDenied),
+        },
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        permission_classes=[IsManagerOrAdmin],
+        pagination_class=None,
+        renderer_classes=[renderers.JSONRenderer, CsvRenderer],
+    )
+    def export(self, request: Request) -> StreamingHttpResponse:
+        # Filters are validated here, before the first byte is sent.
+        queryset: RealEstateQuerySet = self.filter_queryset(self.get_queryset())  # type: ignore[assignment]
+        response = StreamingHttpResponse(csv_lines(queryset), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="real-estates.csv"'
+        return response
+
+
+def _money(value: Any) -> str | None:
+    if value is None:
+        return None
+    return str(Decimal(str(value)).quantize(CENTS, rounding=ROUND_HALF_UP))

@@ -1,0 +1,238 @@
+"""Writes of real estates: creation, edits and the review workflow.
+
+Every public service is one transaction. Transitions lock the row (`select_for_update`),
+check the status *after* locking, and write the history row in the same transaction, so two
+reviewers acting at once leave exactly one outcome. Every write bumps `version` (the ETag)
+and, after commit, invalidates the cached list counts.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from apps.core import errors
+from apps.real_estates import list_cache
+from apps.real_estates.models import RealEstate, RealEstateTransition, Status
+from apps.real_estates.search import build_search_text
+from apps.users.models import User
+
+# Fields a client may set; the address is flat here (the API nests it).
+EDITABLE_FIELDS: frozenset[str] = frozenset(
+    {
+        "title",
+        "description",
+        "kind",
+        "purpose",
+        "price",
+        "area_m2",
+        "bedrooms",
+        "bathrooms",
+        "parking_spaces",
+        "zip_code",
+        "street",
+        "number",
+        "complement",
+        "neighborhood",
+        "city",
+        "state",
+        "latitude",
+        "longitude",
+    }
+)
+EDITABLE_STATUSES: frozenset[str] = frozenset({Status.DRAFT, Status.REJECTED})
+
+
+def _refresh_search_text(real_estate: RealEstate) -> None:
+    real_estate.search_text = build_search_text(
+        real_estate.title,
+        real_estate.description,
+        real_estate.street,
+        real_estate.neighborhood,
+        real_estate.city,
+    )
+
+
+def _invalidate_lists_on_commit() -> None:
+    transaction.on_commit(list_cache.bump_generation)
+
+
+def _lock(real_estate: RealEstate) -> RealEstate:
+    """The row, re-read under a lock: its status is the one this transaction acts on."""
+    try:
+        return RealEstate.objects.select_for_update(of=("self",)).get(pk=real_estate.pk)
+    except RealEstate.DoesNotExist:
+        raise errors.RealEstateNotFound() from None
+
+
+def _check_version(locked: RealEstate, expected_version: int | None) -> None:
+    if expected_version is not None and locked.version != expected_version:
+        raise errors.PreconditionFailed()
+
+
+def _check_fields(fields: Mapping[str, Any]) -> None:
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")  # a programming error, not a client's
+
+
+def _record(
+    *, real_estate: RealEstate, from_status: str, to_status: str, actor: User | None, reason: str = ""
+) -> None:
+    RealEstateTransition.objects.create(
+        real_estate=real_estate, from_status=from_status, to_status=to_status, actor=actor, reason=reason
+    )
+
+
+def _save(real_estate: RealEstate, update_fields: Iterable[str]) -> None:
+    real_estate.version += 1
+    real_estate.updated_at = timezone.now()
+    real_estate.save(update_fields=[*set(update_fields), "version", "updated_at"])
+    _invalidate_lists_on_commit()
+
+
+@transaction.atomic
+def real_estate_create(*, actor: User, fields: Mapping[str, Any]) -> RealEstate:
+    """A new draft collected by `actor`."""
+    _check_fields(fields)
+    real_estate = RealEstate(**fields, collected_by=actor, status=Status.DRAFT)
+    _refresh_search_text(real_estate)
+    real_estate.save(force_insert=True)
+    _invalidate_lists_on_commit()
+    return real_estate
+
+
+@transaction.atomic
+def real_estate_update(
+    *,
+    real_estate: RealEstate,
+    actor: User,
+    fields: Mapping[str, Any],
+    expected_version: int | None = None,
+) -> RealEstate:
+    """Edit a draft or rejected real estate. Its collector editing a rejected one sends it
+    back to draft (recorded in the history). `expected_version` comes from `If-Match`."""
+    _check_fields(fields)
+    locked = _lock(real_estate)
+    _check_version(locked, expected_version)
+    if locked.status not in EDITABLE_STATUSES:
+        raise errors.RealEstateNotEditable()
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    _refresh_search_text(locked)
+    changed = {*fields, "search_text"}
+    if locked.status == Status.REJECTED and locked.collected_by_id == actor.pk:
+        locked.status = Status.DRAFT
+        changed.add("status")
+        _record(real_estate=locked, from_status=Status.REJECTED, to_status=Status.DRAFT, actor=actor)
+    _save(locked, changed)
+    return locked
+
+
+@transaction.atomic
+def real_estate_delete(*, real_estate: RealEstate, actor: User, expected_version: int | None = None) -> None:
+    """Collectors delete their own drafts and rejected ones; managers and admins any."""
+    locked = _lock(real_estate)
+    _check_version(locked, expected_version)
+    if not actor.is_manager_or_admin and locked.status not in EDITABLE_STATUSES:
+        raise errors.RealEstateNotEditable()
+    locked.delete()
+    _invalidate_lists_on_commit()
+
+
+@transaction.atomic
+def real_estate_submit(
+    *, real_estate: RealEstate, actor: User, expected_version: int | None = None
+) -> RealEstate:
+    """draft → submitted, by its collector, with at least one photo."""
+    if real_estate.collected_by_id != actor.pk:
+        raise errors.PermissionDenied()
+    locked = _lock(real_estate)
+    _check_version(locked, expected_version)
+    if locked.status != Status.DRAFT:
+        raise errors.RealEstateCannotSubmit()
+    if locked.photo_count < 1:
+        raise errors.RealEstateNeedsPhoto()
+    return _move(locked, to_status=Status.SUBMITTED, actor=actor)
+
+
+@transaction.atomic
+def real_estate_approve(
+    *, real_estate: RealEstate, actor: User, expected_version: int | None = None
+) -> RealEstate:
+    """submitted → approved, by a manager or admin."""
+    _require_reviewer(actor)
+    locked = _lock(real_estate)
+    _check_version(locked, expected_version)
+    if locked.status != Status.SUBMITTED:
+        raise errors.RealEstateCannotApprove()
+    locked.rejection_reason = ""
+    return _move(locked, to_status=Status.APPROVED, actor=actor, reviewed=True)
+
+
+@transaction.atomic
+def real_estate_reject(
+    *, real_estate: RealEstate, actor: User, reason: str, expected_version: int | None = None
+) -> RealEstate:
+    """submitted → rejected, by a manager or admin, with a reason."""
+    reason = reason.strip()
+    if not reason:
+        raise errors.ValidationError(
+            fields={
+                "reason": [
+                    {
+                        "code": errors.REJECTION_REASON_REQUIRED.code,
+                        "message": str(errors.REJECTION_REASON_REQUIRED.message),
+                    }
+                ]
+            }
+        )
+    _require_reviewer(actor)
+    locked = _lock(real_estate)
+    _check_version(locked, expected_version)
+    if locked.status != Status.SUBMITTED:
+        raise errors.RealEstateCannotReject()
+    locked.rejection_reason = reason
+    return _move(locked, to_status=Status.REJECTED, actor=actor, reason=reason, reviewed=True)
+
+
+@transaction.atomic
+def real_estate_archive(
+    *, real_estate: RealEstate, actor: User, expected_version: int | None = None
+) -> RealEstate:
+    """approved → archived, by a manager or admin."""
+    _require_reviewer(actor)
+    locked = _lock(real_estate)
+    _check_version(locked, expected_version)
+    if locked.status != Status.APPROVED:
+        raise errors.RealEstateCannotArchive()
+    return _move(locked, to_status=Status.ARCHIVED, actor=actor)
+
+
+def _require_reviewer(actor: User) -> None:
+    if not actor.is_manager_or_admin:
+        raise errors.PermissionDenied()
+
+
+def _move(
+    locked: RealEstate, *, to_status: str, actor: User, reason: str = "", reviewed: bool = False
+) -> RealEstate:
+    from_status = locked.status
+    locked.status = to_status
+    changed = ["status", "rejection_reason"]
+    if reviewed:
+        locked.reviewed_by = actor
+        locked.reviewed_at = timezone.now()
+        changed += ["reviewed_by", "reviewed_at"]
+    _record(real_estate=locked, from_status=from_status, to_status=to_status, actor=actor, reason=reason)
+    _save(locked, changed)
+    return locked
+
+
+def real_estate_photo_count_changed(*, real_estate: RealEstate, delta: int) -> None:
+    """For the media services, inside their transaction: keep `photo_count` (and the ETag) right."""
+    RealEstate.objects.filter(pk=real_estate.pk).update(
+        photo_count=F("photo_count") + delta, version=F("version") + 1, updated_at=timezone.now()
+    )

@@ -1,0 +1,431 @@
+"""The real-estates API: shapes, edits with If-Match, transitions and their errors, bad input."""
+
+import copy
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from apps.core import errors
+from apps.real_estates.models import RealEstate, RealEstateTransition, Status
+from apps.users.models import User
+from tests.real_estates.conftest import MakeRealEstate, history_of
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/real-estates"
+PAYLOAD: dict[str, Any] = {
+    "title": "Casa no Itaím",
+    "description": "Casa térrea com quintal.",
+    "kind": "house",
+    "purpose": "sale",
+    "price": "350000.00",
+    "area_m2": "120.50",
+    "bedrooms": 3,
+    "bathrooms": 2,
+    "parking_spaces": 1,
+    "address": {
+        "zip_code": "04534-011",
+        "street": "Rua Joaquim Floriano",
+        "number": "100",
+        "complement": "Casa 2",
+        "neighborhood": "Itaim Bibi",
+        "city": "São Paulo",
+        "state": "sp",
+        "latitude": -23.5846,
+        "longitude": -46.6744,
+    },
+}
+LIST_ITEM_KEYS = {
+    "id",
+    "title",
+    "kind",
+    "purpose",
+    "status",
+    "price",
+    "area_m2",
+    "bedrooms",
+    "city",
+    "state",
+    "collected_by",
+    "photo_count",
+    "cover",
+    "created_at",
+    "updated_at",
+}
+
+
+def payload(**changes: Any) -> dict[str, Any]:
+    data = copy.deepcopy(PAYLOAD)
+    address = changes.pop("address", {})
+    data.update(changes)
+    data["address"].update(address)
+    return data
+
+
+def code_of(response: Any) -> str:
+    return response.json()["error"]["code"]  # type: ignore[no-any-return]
+
+
+def field_codes(response: Any, *path: str) -> list[str]:
+    node = response.json()["error"]["fields"]
+    for key in path:
+        node = node[key]
+    return [item["code"] for item in node]
+
+
+# --- create and read ------------------------------------------------------------------------
+
+
+def test_a_collector_registers_a_draft_and_reads_it_back(
+    collector_client: APIClient, collector: User
+) -> None:
+    response = collector_client.post(URL, PAYLOAD, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["status"] == "draft"
+    assert body["price"] == "350000.00"
+    assert body["area_m2"] == "120.50"
+    assert body["address"] == {
+        "zip_code": "04534011",
+        "street": "Rua Joaquim Floriano",
+        "number": "100",
+        "complement": "Casa 2",
+        "neighborhood": "Itaim Bibi",
+        "city": "São Paulo",
+        "state": "SP",
+        "latitude": "-23.584600",
+        "longitude": "-46.674400",
+    }
+    assert body["collected_by"] == {"id": str(collector.pk), "name": collector.name}
+    assert body["photos"] == []
+    assert body["reviewed_by"] is None
+    assert body["created_at"].endswith("Z")
+    assert response["Location"].endswith(body["id"])
+
+    detail = collector_client.get(f"{URL}/{body['id']}")
+    assert detail.status_code == 200
+    assert detail.json() == body
+    assert detail["ETag"] == f'"{body["id"].replace("-", "")}-1"'
+
+
+def test_a_list_item_has_exactly_the_spec_fields(
+    manager_client: APIClient, make_real_estate: MakeRealEstate, collector: User
+) -> None:
+    real_estate = make_real_estate()
+    body = manager_client.get(URL).json()
+    assert body["count"] == 1
+    assert body["next"] is None
+    assert body["previous"] is None
+    item = body["results"][0]
+    assert set(item) == LIST_ITEM_KEYS
+    assert item["id"] == str(real_estate.pk)
+    assert item["collected_by"] == {"id": str(collector.pk), "name": collector.name}
+    assert item["cover"] is None
+    assert item["price"] == f"{real_estate.price:.2f}"
+
+
+def test_a_real_estate_whose_collector_was_deleted_shows_no_collector(
+    manager_client: APIClient, make_real_estate: MakeRealEstate, collector: User
+) -> None:
+    real_estate = make_real_estate()
+    collector.delete()
+    assert manager_client.get(URL).json()["results"][0]["collected_by"] is None
+    assert manager_client.get(f"{URL}/{real_estate.pk}").json()["collected_by"] is None
+
+
+def test_the_list_is_newest_first_and_pages_are_capped_at_100(
+    manager_client: APIClient, make_real_estate: MakeRealEstate
+) -> None:
+    first, second = make_real_estate(), make_real_estate()
+    ids = [item["id"] for item in manager_client.get(URL).json()["results"]]
+    assert ids == [str(second.pk), str(first.pk)]
+    response = manager_client.get(URL, {"page_size": 1000})
+    assert response.status_code == 200
+    page = manager_client.get(URL, {"page_size": 1})
+    assert page.json()["count"] == 2
+    assert page.json()["next"] is not None
+
+
+@pytest.mark.parametrize(
+    ("changes", "path", "code"),
+    [
+        ({"address": {"zip_code": "1234-567"}}, ("address", "zip_code"), errors.CEP_INVALID.code),
+        ({"address": {"zip_code": "abcdefgh"}}, ("address", "zip_code"), errors.CEP_INVALID.code),
+        ({"address": {"state": "XX"}}, ("address", "state"), errors.UF_INVALID.code),
+        ({"address": {"latitude": 91}}, ("address", "latitude"), "max_value"),
+        ({"address": {"longitude": -181}}, ("address", "longitude"), "min_value"),
+        ({"address": {"latitude": "north"}}, ("address", "latitude"), "invalid"),
+        ({"price": "-1.00"}, ("price",), "min_value"),
+        ({"price": "abc"}, ("price",), "invalid"),
+        ({"area_m2": "0"}, ("area_m2",), "min_value"),
+        ({"bedrooms": -1}, ("bedrooms",), "min_value"),
+        ({"kind": "castle"}, ("kind",), "invalid_choice"),
+        ({"purpose": "swap"}, ("purpose",), "invalid_choice"),
+        ({"title": ""}, ("title",), "blank"),
+        ({"status": "approved"}, ("status",), errors.FIELD_NOT_ALLOWED.code),
+        ({"address": {"country": "BR"}}, ("address.country",), errors.FIELD_NOT_ALLOWED.code),
+    ],
+)
+def test_invalid_fields_are_a_400_naming_each_field_and_create_nothing(
+    collector_client: APIClient, changes: dict[str, Any], path: tuple[str, ...], code: str
+) -> None:
+    response = collector_client.post(URL, payload(**changes), format="json")
+    assert response.status_code == 400
+    assert code_of(response) == "VALIDATION_ERROR"
+    assert field_codes(response, *path) == [code]
+    assert not RealEstate.objects.exists()
+
+
+def test_missing_required_fields_are_reported(collector_client: APIClient) -> None:
+    response = collector_client.post(URL, {"address": {}}, format="json")
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]
+    assert {"title", "kind", "purpose", "price", "area_m2"} <= set(fields)
+    assert {"zip_code", "street", "city", "state"} <= set(fields["address"])
+
+
+def test_anonymous_requests_are_401(api_client: APIClient) -> None:
+    assert api_client.get(URL).status_code == 401
+    assert api_client.post(URL, PAYLOAD, format="json").status_code == 401
+
+
+@pytest.mark.parametrize("pk", ["not-a-uuid", "00000000-0000-0000-0000-000000000000"])
+def test_an_unknown_id_is_real_estate_not_found(manager_client: APIClient, pk: str) -> None:
+    response = manager_client.get(f"{URL}/{pk}")
+    assert response.status_code == 404
+    assert code_of(response) == "REAL_ESTATE_NOT_FOUND"
+
+
+# --- edits, ETag and If-Match ----------------------------------------------------------------
+
+
+def test_a_patch_with_the_current_etag_applies_and_changes_the_etag(
+    collector_client: APIClient, make_real_estate: MakeRealEstate
+) -> None:
+    real_estate = make_real_estate()
+    etag = collector_client.get(f"{URL}/{real_estate.pk}")["ETag"]
+    response = collector_client.patch(
+        f"{URL}/{real_estate.pk}",
+        {"title": "Casa reformada", "address": {"city": "Campinas", "state": "SP"}},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["title"] == "Casa reformada"
+    assert body["address"]["city"] == "Campinas"
+    assert body["address"]["street"] == real_estate.street
+    assert body["version"] == 2
+    assert response["ETag"] != etag
+
+
+def test_a_patch_with_a_stale_etag_is_412_and_changes_nothing(
+    collector_client: APIClient, make_real_estate: MakeRealEstate
+) -> None:
+    real_estate = make_real_estate()
+    stale = collector_client.get(f"{URL}/{real_estate.pk}")["ETag"]
+    collector_client.patch(
+        f"{URL}/{real_estate.pk}", {"title": "Primeira"}, format="json", HTTP_IF_MATCH=stale
+    )
+    response = collector_client.patch(
+        f"{URL}/{real_estate.pk}", {"title": "Segunda"}, format="json", HTTP_IF_MATCH=stale
+    )
+    assert response.status_code == 412
+    assert code_of(response) == "PRECONDITION_FAILED"
+    assert RealEstate.objects.get(pk=real_estate.pk).title == "Primeira"
+
+
+@pytest.mark.parametrize("if_match", ['"garbage"', 'W/"00000000000000000000000000000000-1"'])
+def test_an_etag_of_something_else_is_412(
+    collector_client: APIClient, make_real_estate: MakeRealEstate, if_match: str
+) -> None:
+    real_estate = make_real_estate()
+    response = collector_client.patch(
+        f"{URL}/{real_estate.pk}", {"title": "X"}, format="json", HTTP_IF_MATCH=if_match
+    )
+    assert response.status_code == 412
+
+
+def test_if_match_star_and_a_weak_current_etag_are_accepted(
+    collector_client: APIClient, make_real_estate: MakeRealEstate
+) -> None:
+    real_estate = make_real_estate()
+    url = f"{URL}/{real_estate.pk}"
+    assert collector_client.patch(url, {"title": "Um"}, format="json", HTTP_IF_MATCH="*").status_code == 200
+    weak = "W/" + collector_client.get(url)["ETag"]
+    assert (
+        collector_client.patch(url, {"title": "Dois"}, format="json", HTTP_IF_MATCH=weak).status_code == 200
+    )
+
+
+def test_a_patch_validates_only_the_fields_sent(
+    collector_client: APIClient, make_real_estate: MakeRealEstate
+) -> None:
+    real_estate = make_real_estate()
+    response = collector_client.patch(f"{URL}/{real_estate.pk}", {"address": {"state": "ZZ"}}, format="json")
+    assert response.status_code == 400
+    assert field_codes(response, "address", "state") == [errors.UF_INVALID.code]
+
+
+def test_editing_a_submitted_real_estate_is_a_conflict(
+    collector_client: APIClient, make_real_estate: MakeRealEstate
+) -> None:
+    real_estate = make_real_estate(status=Status.SUBMITTED)
+    response = collector_client.patch(f"{URL}/{real_estate.pk}", {"title": "X"}, format="json")
+    assert response.status_code == 409
+    assert code_of(response) == "REAL_ESTATE_NOT_EDITABLE"
+
+
+def test_editing_a_rejected_real_estate_makes_it_a_draft_again(
+    collector_client: APIClient, make_real_estate: MakeRealEstate
+) -> None:
+    real_estate = make_real_estate(status=Status.REJECTED)
+    response = collector_client.patch(f"{URL}/{real_estate.pk}", {"price": "300000"}, format="json")
+    assert response.json()["status"] == "draft"
+    assert history_of(real_estate) == [(Status.REJECTED, Status.DRAFT)]
+
+
+def test_a_collector_deletes_its_draft(collector_client: APIClient, make_real_estate: MakeRealEstate) -> None:
+    real_estate = make_real_estate()
+    assert collector_client.delete(f"{URL}/{real_estate.pk}").status_code == 204
+    assert not RealEstate.objects.filter(pk=real_estate.pk).exists()
+
+
+def test_deleting_with_a_stale_etag_is_412(
+    collector_client: APIClient, make_real_estate: MakeRealEstate
+) -> None:
+    real_estate = make_real_estate()
+    response = collector_client.delete(
+        f"{URL}/{real_estate.pk}", HTTP_IF_MATCH=f'"{real_estate.pk.hex}-{real_estate.version + 1}"'
+    )
+    assert response.status_code == 412
+    assert RealEstate.objects.filter(pk=real_estate.pk).exists()
+
+
+def test_put_is_not_allowed(collector_client: APIClient, make_real_estate: MakeRealEstate) -> None:
+    response = collector_client.put(f"{URL}/{make_real_estate().pk}", PAYLOAD, format="json")
+    assert response.status_code == 405
+
+
+# --- transitions ----------------------------------------------------------------------------
+
+
+def test_the_review_flow_over_http(
+    collector_client: APIClient, manager_client: APIClient, make_real_estate: MakeRealEstate, manager: User
+) -> None:
+    real_estate = make_real_estate(photo_count=1)
+    url = f"{URL}/{real_estate.pk}"
+    submitted = collector_client.post(f"{url}/submit")
+    assert submitted.status_code == 200
+    assert submitted.json()["status"] == "submitted"
+    assert submitted["ETag"].endswith('-2"')
+
+    rejected = manager_client.post(f"{url}/reject", {"reason": "Faltam fotos"}, format="json")
+    assert rejected.json()["status"] == "rejected"
+    assert rejected.json()["rejection_reason"] == "Faltam fotos"
+    assert rejected.json()["reviewed_by"] == {"id": str(manager.pk), "name": manager.name}
+
+    collector_client.patch(url, {"title": "Com fotos"}, format="json")
+    collector_client.post(f"{url}/submit")
+    approved = manager_client.post(f"{url}/approve")
+    assert approved.json()["status"] == "approved"
+    archived = manager_client.post(f"{url}/archive")
+    assert archived.status_code == 200
+    assert archived.json()["status"] == "archived"
+
+    history = collector_client.get(f"{url}/history")
+    assert history.status_code == 200
+    steps = history.json()
+    assert [(s["from"], s["to"]) for s in steps] == [
+        ("draft", "submitted"),
+        ("submitted", "rejected"),
+        ("rejected", "draft"),
+        ("draft", "submitted"),
+        ("submitted", "approved"),
+        ("approved", "archived"),
+    ]
+    assert steps[1]["by"] == {"id": str(manager.pk), "name": manager.name}
+    assert steps[1]["reason"] == "Faltam fotos"
+    assert set(steps[0]) == {"from", "to", "by", "at", "reason"}
+
+
+def test_a_history_entry_of_a_deleted_user_shows_no_one(
+    collector_client: APIClient, make_real_estate: MakeRealEstate, manager: User
+) -> None:
+    real_estate = make_real_estate(status=Status.APPROVED)
+    RealEstateTransition.objects.create(
+        real_estate=real_estate, from_status=Status.SUBMITTED, to_status=Status.APPROVED, actor=manager
+    )
+    manager.delete()
+    assert collector_client.get(f"{URL}/{real_estate.pk}/history").json()[0]["by"] is None
+
+
+@pytest.mark.parametrize("body", [{}, {"reason": ""}, {"reason": "   "}])
+def test_rejecting_without_a_reason_is_a_validation_error(
+    manager_client: APIClient, make_real_estate: MakeRealEstate, body: dict[str, str]
+) -> None:
+    real_estate = make_real_estate(status=Status.SUBMITTED)
+    response = manager_client.post(f"{URL}/{real_estate.pk}/reject", body, format="json")
+    assert response.status_code == 400
+    assert field_codes(response, "reason") == [errors.REJECTION_REASON_REQUIRED.code]
+
+
+def test_submitting_without_photos_is_a_conflict(
+    collector_client: APIClient, make_real_estate: MakeRealEstate
+) -> None:
+    real_estate = make_real_estate(photo_count=0)
+    response = collector_client.post(f"{URL}/{real_estate.pk}/submit")
+    assert response.status_code == 409
+    assert code_of(response) == "REAL_ESTATE_NEEDS_PHOTO"
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("submit", Status.APPROVED, "REAL_ESTATE_CANNOT_SUBMIT"),
+        ("approve", Status.DRAFT, "REAL_ESTATE_CANNOT_APPROVE"),
+        ("reject", Status.APPROVED, "REAL_ESTATE_CANNOT_REJECT"),
+        ("archive", Status.SUBMITTED, "REAL_ESTATE_CANNOT_ARCHIVE"),
+    ],
+)
+def test_a_disallowed_transition_is_409_with_its_code(
+    collector_client: APIClient,
+    manager_client: APIClient,
+    make_real_estate: MakeRealEstate,
+    case: tuple[str, str, str],
+) -> None:
+    action, status, code = case
+    real_estate = make_real_estate(status=status)
+    client = collector_client if action == "submit" else manager_client
+    response = client.post(f"{URL}/{real_estate.pk}/{action}", {"reason": "x"}, format="json")
+    assert response.status_code == 409
+    assert code_of(response) == code
+
+
+@pytest.mark.parametrize("action", ["approve", "reject", "archive"])
+def test_a_collector_cannot_review_its_own_real_estate(
+    collector_client: APIClient, make_real_estate: MakeRealEstate, action: str
+) -> None:
+    real_estate = make_real_estate(status=Status.SUBMITTED)
+    response = collector_client.post(f"{URL}/{real_estate.pk}/{action}", {"reason": "x"}, format="json")
+    assert response.status_code == 403
+    assert code_of(response) == "PERMISSION_DENIED"
+
+
+def test_a_manager_cannot_submit_for_the_collector(
+    manager_client: APIClient, make_real_estate: MakeRealEstate
+) -> None:
+    real_estate = make_real_estate(photo_count=1)
+    assert manager_client.post(f"{URL}/{real_estate.pk}/submit").status_code == 403
+
+
+def test_a_transition_with_a_stale_etag_is_412(
+    manager_client: APIClient, make_real_estate: MakeRealEstate
+) -> None:
+    real_estate = make_real_estate(status=Status.SUBMITTED)
+    response = manager_client.post(
+        f"{URL}/{real_estate.pk}/approve", HTTP_IF_MATCH=f'"{real_estate.pk.hex}-{real_estate.version + 5}"'
+    )
+    assert response.status_code == 412
+    assert RealEstate.objects.get(pk=real_estate.pk).status == Status.SUBMITTED
