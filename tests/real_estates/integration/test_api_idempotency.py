@@ -1,0 +1,96 @@
+"""`Idempotency-Key` on creates: retries replay the first response instead of duplicating."""
+
+import json
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from apps.core.idempotency import _keys
+from apps.real_estates.models import RealEstate
+from apps.users.models import User
+from tests.real_estates.integration.test_api_real_estates import PAYLOAD, URL, payload
+
+pytestmark = pytest.mark.django_db
+
+KEY = "6f1c2a9e-5b0d-4c1e-9a57-0c9f2f4b8d31"
+
+
+def test_a_retry_with_the_same_key_and_body_replays_the_first_response(collector_client: APIClient) -> None:
+    first = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+    # The same JSON with another key order and spacing is the same body.
+    body = json.dumps(dict(reversed(list(PAYLOAD.items()))), indent=2)
+    retry = collector_client.post(URL, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=KEY)
+    assert first.status_code == retry.status_code == 201
+    assert retry.json() == first.json()
+    assert retry["ETag"] == first["ETag"]
+    assert retry["Location"] == first["Location"]
+    assert retry["Idempotent-Replayed"] == "true"
+    assert RealEstate.objects.count() == 1
+
+
+def test_the_same_key_with_another_body_is_a_conflict(collector_client: APIClient) -> None:
+    collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+    response = collector_client.post(
+        URL, payload(title="Outra casa"), format="json", HTTP_IDEMPOTENCY_KEY=KEY
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    assert RealEstate.objects.count() == 1
+
+
+def test_a_key_in_flight_with_another_body_is_a_conflict(collector_client: APIClient, collector: User) -> None:
+    _, lock_key = _keys("real_estates.create", collector.pk, KEY)
+    cache.add(lock_key, "the first request's fingerprint", timeout=60)  # as the first request holds it
+    response = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    assert not RealEstate.objects.exists()
+
+
+def test_the_same_request_in_flight_is_in_progress(collector_client: APIClient, collector: User) -> None:
+    from apps.core.idempotency import fingerprint
+
+    class _Request:
+        method = "POST"
+        path = URL
+        data = PAYLOAD
+
+    _, lock_key = _keys("real_estates.create", collector.pk, KEY)
+    cache.add(lock_key, fingerprint(_Request()), timeout=60)  # type: ignore[arg-type]
+    response = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "IDEMPOTENCY_REQUEST_IN_PROGRESS"
+
+
+@pytest.mark.parametrize("key", ["", "x" * 256, "chave com espaço", "çãé"])
+def test_a_malformed_key_is_a_400(collector_client: APIClient, key: str) -> None:
+    response = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "IDEMPOTENCY_KEY_INVALID"
+    assert not RealEstate.objects.exists()
+
+
+def test_keys_are_per_user(collector_client: APIClient, client_for: object, db: None) -> None:
+    from tests.users.factories import UserFactory
+
+    other = client_for(UserFactory())  # type: ignore[operator]
+    assert collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY).status_code == 201
+    response = other.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+    assert response.status_code == 201
+    assert "Idempotent-Replayed" not in response
+    assert RealEstate.objects.count() == 2
+
+
+def test_a_failed_request_is_not_stored_so_a_corrected_retry_runs(collector_client: APIClient) -> None:
+    bad = collector_client.post(URL, payload(price="-5"), format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+    assert bad.status_code == 400
+    good = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+    assert good.status_code == 201
+    assert RealEstate.objects.count() == 1
+
+
+def test_without_a_key_every_post_creates(collector_client: APIClient) -> None:
+    collector_client.post(URL, PAYLOAD, format="json")
+    collector_client.post(URL, PAYLOAD, format="json")
+    assert RealEstate.objects.count() == 2

@@ -1,0 +1,55 @@
+"""List and detail run a fixed number of SQL queries, whatever the page size."""
+
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from apps.real_estates.models import Status
+from tests.real_estates.factories import RealEstateFactory
+from tests.users.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/real-estates"
+
+
+def queries_of(client: APIClient, url: str, **params: Any) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("params", [{}, {"status": "draft", "q": "casa", "ordering": "-price"}])
+def test_the_list_costs_the_same_for_1_and_100_items(
+    manager_client: APIClient, params: dict[str, str]
+) -> None:
+    for _ in range(3):
+        collector = UserFactory()
+        RealEstateFactory.create_batch(40, collected_by=collector, title="Casa ampla")
+    cold_one = queries_of(manager_client, URL, page_size=1, **params)
+    cache.clear()
+    cold_hundred = queries_of(manager_client, URL, page_size=100, **params)
+    # The user (authentication), the count, the page with its collectors.
+    assert cold_one == cold_hundred == 3
+    # Once counted, only the user and the page.
+    assert queries_of(manager_client, URL, page_size=1, **params) == 2
+    assert queries_of(manager_client, URL, page_size=100, **params) == 2
+
+
+def test_the_list_does_not_count_again_until_a_write(manager_client: APIClient) -> None:
+    RealEstateFactory.create_batch(5)
+    first = queries_of(manager_client, URL)
+    assert queries_of(manager_client, URL) == first - 1
+
+
+def test_the_detail_costs_a_fixed_number_of_queries(manager_client: APIClient) -> None:
+    real_estate = RealEstateFactory(
+        status=Status.APPROVED, photo_count=1, reviewed_by=UserFactory(), reviewed_at="2026-01-01T00:00Z"
+    )
+    # The user (authentication) and the real estate with its collector and reviewer.
+    assert queries_of(manager_client, f"{URL}/{real_estate.pk}") == 2

@@ -1,0 +1,136 @@
+"""Stats computed in the database and the streamed CSV export, with the list's filters."""
+
+import csv
+import io
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from apps.real_estates.export import HEADER
+from apps.real_estates.models import Kind, RealEstate, Status
+from apps.users.models import User
+from tests.real_estates.factories import RealEstateFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/real-estates"
+
+
+@pytest.fixture
+def sample(collector: User) -> list[RealEstate]:
+    return [
+        RealEstateFactory(
+            city="São Paulo", state="SP", kind=Kind.HOUSE, price=Decimal("300000"), area_m2=Decimal("100")
+        ),
+        RealEstateFactory(
+            city="São Paulo", state="SP", kind=Kind.APARTMENT, price=Decimal("500000"), area_m2=Decimal("50")
+        ),
+        RealEstateFactory(
+            city="Curitiba",
+            state="PR",
+            kind=Kind.HOUSE,
+            price=Decimal("200000.50"),
+            area_m2=Decimal("80"),
+            collected_by=collector,
+            title='=HYPERLINK("http://evil")',
+        ),
+    ]
+
+
+def test_stats_by_city(manager_client: APIClient, sample: list[RealEstate]) -> None:
+    response = manager_client.get(f"{URL}/stats", {"group_by": "city"})
+    assert response.status_code == 200
+    assert response.json() == {
+        "group_by": "city",
+        "results": [
+            {"key": "São Paulo", "count": 2, "avg_price": "400000.00", "avg_price_per_m2": "6500.00"},
+            {"key": "Curitiba", "count": 1, "avg_price": "200000.50", "avg_price_per_m2": "2500.01"},
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("group_by", "keys"),
+    [("state", {"SP": 2, "PR": 1}), ("kind", {"house": 2, "apartment": 1}), ("status", {"draft": 3})],
+)
+def test_stats_by_each_grouping(
+    admin_client: APIClient, sample: list[RealEstate], group_by: str, keys: dict[str, int]
+) -> None:
+    results = admin_client.get(f"{URL}/stats", {"group_by": group_by}).json()["results"]
+    assert {row["key"]: row["count"] for row in results} == keys
+
+
+def test_stats_honour_the_list_filters(manager_client: APIClient, sample: list[RealEstate]) -> None:
+    results = manager_client.get(
+        f"{URL}/stats", {"group_by": "kind", "state": "SP", "ordering": "-price"}
+    ).json()
+    assert {row["key"]: row["count"] for row in results["results"]} == {"house": 1, "apartment": 1}
+
+
+def test_stats_of_nothing_are_empty(manager_client: APIClient) -> None:
+    assert manager_client.get(f"{URL}/stats", {"group_by": "status"}).json()["results"] == []
+
+
+@pytest.mark.parametrize("params", [{}, {"group_by": "price"}, {"group_by": "city", "status": "nope"}])
+def test_stats_need_a_valid_grouping_and_filters(manager_client: APIClient, params: dict[str, str]) -> None:
+    response = manager_client.get(f"{URL}/stats", params)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "VALIDATION_ERROR"
+
+
+def _csv(response: Any) -> list[dict[str, str]]:
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode()
+    reader = csv.DictReader(io.StringIO(text))
+    assert tuple(reader.fieldnames or ()) == HEADER
+    return list(reader)
+
+
+def test_the_export_streams_a_header_and_one_row_per_real_estate(
+    manager_client: APIClient, sample: list[RealEstate], collector: User
+) -> None:
+    response = manager_client.get(f"{URL}/export")
+    assert response.streaming
+    rows = _csv(response)
+    assert {row["id"] for row in rows} == {str(r.pk) for r in sample}
+    curitiba = next(row for row in rows if row["city"] == "Curitiba")
+    assert curitiba["collected_by_id"] == str(collector.pk)
+    assert curitiba["collected_by_name"] == collector.name
+    assert curitiba["price"] == "200000.50"
+    assert curitiba["status"] == "draft"
+    assert curitiba["cover"] == ""
+    assert curitiba["created_at"].endswith("Z")
+    # A cell a spreadsheet would evaluate is neutralised.
+    assert curitiba["title"].startswith("'=")
+
+
+def test_the_export_honours_the_filters_and_accepts_text_csv(
+    admin_client: APIClient, sample: list[RealEstate]
+) -> None:
+    rows = _csv(
+        admin_client.get(f"{URL}/export", {"city": "são paulo", "kind": "house"}, HTTP_ACCEPT="text/csv")
+    )
+    assert [row["id"] for row in rows] == [str(sample[0].pk)]
+
+
+def test_the_export_of_a_real_estate_without_collector_leaves_its_columns_empty(
+    manager_client: APIClient, sample: list[RealEstate]
+) -> None:
+    RealEstate.objects.filter(pk=sample[0].pk).update(collected_by=None)
+    row = next(r for r in _csv(manager_client.get(f"{URL}/export")) if r["id"] == str(sample[0].pk))
+    assert (row["collected_by_id"], row["collected_by_name"]) == ("", "")
+
+
+def test_an_export_with_bad_filters_is_a_400_before_streaming(manager_client: APIClient) -> None:
+    response = manager_client.get(f"{URL}/export", {"min_price": "abc"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "VALIDATION_ERROR"
+
+
+def test_an_export_in_a_status_lists_only_that_status(
+    manager_client: APIClient, sample: list[RealEstate]
+) -> None:
+    assert _csv(manager_client.get(f"{URL}/export", {"status": Status.APPROVED})) == []
