@@ -38,7 +38,7 @@ class SignInCpfThrottle(SimpleRateThrottle):
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         data = request.data
         cpf = data.get("cpf") if isinstance(data, Mapping) else None
-        if not isinstance(cpf, str) or not cpf.strip():
-            return None  # nothing to count: the body is rejected before any hashing
-        digest = hashlib.sha256(normalize_cpf(cpf).encode()).hexdigest()
+        if cpf is None or isinstance(cpf, (dict, list)):
+            return None  # nothing to count: such a body is rejected before any hashing
+        digest = hashlib.sha256(normalize_cpf(str(cpf)).encode()).hexdigest()
         return self.cache_format % {"scope": self.scope, "ident": digest}

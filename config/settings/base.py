@@ -317,3 +317,10 @@ LOGGING: dict[str, Any] = {
 REAL_ESTATES_COUNT_CACHE_SECONDS = env.int("REAL_ESTATES_COUNT_CACHE_SECONDS", default=300)
 # How long a replayable response of an `Idempotency-Key` create is kept.
 IDEMPOTENCY_TTL_SECONDS = env.int("IDEMPOTENCY_TTL_SECONDS", default=24 * 3600)
+
+# --- users ---------------------------------------------------------------------
+
+# SQLite (the local default) has no row locks: IMMEDIATE transactions serialise writers, so a
+# refresh token stays single-use there too (PostgreSQL uses SELECT ... FOR UPDATE).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")

@@ -33,7 +33,17 @@ class StrictInputSerializer(serializers.Serializer[Any]):
         return super().to_internal_value(data)
 
 
-class CpfField(serializers.CharField):
+class StringField(serializers.CharField):
+    """A CharField that takes only JSON strings: DRF's would turn `52998224725` (a number) into
+    text, and a CPF sent as a number must not count apart from the same CPF sent as text."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class CpfField(StringField):
     """A CPF, plain or formatted; validated value is the 11 digits."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -52,8 +62,8 @@ class NameField(serializers.CharField):
         self.validators.append(validate_name)
 
 
-def _password_field(**kwargs: Any) -> serializers.CharField:
-    return serializers.CharField(
+def _password_field(**kwargs: Any) -> StringField:
+    return StringField(
         write_only=True,
         trim_whitespace=False,
         max_length=PASSWORD_MAX_LENGTH,
@@ -99,7 +109,7 @@ class SignUpInputSerializer(StrictInputSerializer):
 
 class SignInInputSerializer(StrictInputSerializer):
     # Not validated as a CPF: any wrong input answers INVALID_CREDENTIALS, as a wrong password does.
-    cpf = serializers.CharField(max_length=32)
+    cpf = StringField(max_length=32)
     password = _password_field()
 
 

@@ -78,7 +78,9 @@ def test_an_inactive_user_cannot_sign_in(api_client: APIClient) -> None:
         ({"password": "x"}, "cpf", "required"),
         ({"cpf": "52998224725"}, "password", "required"),
         ({"cpf": "52998224725", "password": "x", "role": "admin"}, "role", "field_not_allowed"),
-        ({"cpf": 52998224725, "password": ["x"]}, "password", "invalid"),
+        ({"cpf": "52998224725", "password": ["x"]}, "password", "invalid"),
+        ({"cpf": 52998224725, "password": "x"}, "cpf", "invalid"),
+        ({"cpf": "52998224725", "password": 12345678}, "password", "invalid"),
         ({"cpf": "5" * 40, "password": "x"}, "cpf", "max_length"),
     ],
 )

@@ -1,0 +1,151 @@
+"""Who may call what: every /api/v1/ route, every method and every role, against ONE table.
+
+HOW TO EXTEND (after adding routes to any app):
+1. Give each route a `name=` in its urls.py.
+2. Add one entry per method to EXPECTED below: `("route-name", "METHOD"): {role: status}`.
+   The helpers `everyone(s)`, `signed_in(s)` and `roles(collector=, manager=, admin=)` keep
+   entries short. Write bodies are `{}` (JSON), so a write that anyone may attempt usually
+   answers 400; a method the route lacks answers 405 once authentication and role pass.
+3. If the route has path parameters, add a builder to PATH_KWARGS that returns them, creating
+   whatever object it needs (it receives the users of the test: collector, manager, admin and
+   `other`, a collector that is none of the callers).
+`test_every_api_route_is_in_the_table` fails while a (route, method) is missing from EXPECTED,
+and `test_the_table_lists_no_route_that_does_not_exist` while an entry is stale.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
+
+from apps.users.models import Role, User
+from tests.conftest import bearer_client
+from tests.users.factories import UserFactory
+
+API_PREFIX = "api/v1/"
+METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
+ROLES = ("anonymous", "collector", "manager", "admin")
+SKIPPED_ROUTE_NAMES = {"schema", "swagger-ui"}  # documentation, public by design
+CATCH_ALL = "^.*$"
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status: int) -> dict[str, int]:
+    return {"anonymous": 401, "collector": status, "manager": status, "admin": status}
+
+
+def roles(*, collector: int, manager: int, admin: int) -> dict[str, int]:
+    return {"anonymous": 401, "collector": collector, "manager": manager, "admin": admin}
+
+
+ADMIN_ONLY_METHOD_MISSING = roles(collector=403, manager=403, admin=405)
+
+# (route name, method) → {role: expected status}
+EXPECTED: dict[tuple[str, str], dict[str, int]] = {
+    # --- users: authentication (public; stale Authorization headers are ignored) ---
+    **{("sign-up", m): everyone(405) for m in ("GET", "PATCH", "PUT", "DELETE")},
+    ("sign-up", "POST"): everyone(400),
+    **{("sign-in", m): everyone(405) for m in ("GET", "PATCH", "PUT", "DELETE")},
+    ("sign-in", "POST"): everyone(400),
+    **{("token-refresh", m): everyone(405) for m in ("GET", "PATCH", "PUT", "DELETE")},
+    ("token-refresh", "POST"): everyone(400),
+    **{("sign-out", m): signed_in(405) for m in ("GET", "PATCH", "PUT", "DELETE")},
+    ("sign-out", "POST"): signed_in(400),
+    # --- users: own account ---
+    ("user-me", "GET"): signed_in(200),
+    ("user-me", "PATCH"): signed_in(200),
+    ("user-me", "DELETE"): signed_in(200),
+    ("user-me", "POST"): signed_in(405),
+    ("user-me", "PUT"): signed_in(405),
+    ("user-me-password", "POST"): signed_in(400),
+    **{("user-me-password", m): signed_in(405) for m in ("GET", "PATCH", "PUT", "DELETE")},
+    # --- users: administration ---
+    ("user-list", "GET"): roles(collector=403, manager=200, admin=200),
+    ("user-list", "POST"): roles(collector=403, manager=403, admin=400),
+    **{("user-list", m): ADMIN_ONLY_METHOD_MISSING for m in ("PATCH", "PUT", "DELETE")},
+    ("user-detail", "GET"): roles(collector=403, manager=200, admin=200),
+    ("user-detail", "PATCH"): roles(collector=403, manager=403, admin=200),
+    ("user-detail", "DELETE"): roles(collector=403, manager=403, admin=204),
+    **{("user-detail", m): ADMIN_ONLY_METHOD_MISSING for m in ("POST", "PUT")},
+}
+
+
+@dataclass
+class Users:
+    collector: User
+    manager: User
+    admin: User
+    other: User
+
+
+# route name → path kwargs, built for each test (create the objects the route needs here).
+PATH_KWARGS: dict[str, Callable[[Users], dict[str, Any]]] = {
+    "user-detail": lambda users: {"pk": users.other.pk},
+}
+
+
+def _walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, route)
+        else:
+            yield route, entry
+
+
+def api_route_keys() -> set[str]:
+    """The name (or, if unnamed, the pattern) of every route under /api/v1/ in the URLconf."""
+    keys: set[str] = set()
+    for route, pattern in _walk(get_resolver().url_patterns):
+        if not route.startswith(API_PREFIX) or str(pattern.pattern) == CATCH_ALL:
+            continue
+        if pattern.name in SKIPPED_ROUTE_NAMES:
+            continue
+        keys.add(pattern.name or route)
+    return keys
+
+
+def test_every_api_route_is_in_the_table() -> None:
+    missing = sorted((key, m) for key in api_route_keys() for m in METHODS if (key, m) not in EXPECTED)
+    assert not missing, f"Add these to EXPECTED in {__name__}: {missing}"
+
+
+def test_the_table_lists_no_route_that_does_not_exist() -> None:
+    stale = sorted({key for key, _ in EXPECTED} - api_route_keys())
+    assert not stale, f"EXPECTED lists routes the URLconf does not have: {stale}"
+
+
+def test_the_table_gives_every_role_a_status() -> None:
+    assert all(set(statuses) == set(ROLES) for statuses in EXPECTED.values())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("route", "method", "role", "status"),
+    [
+        pytest.param(route, method, role, status, id=f"{method} {route} as {role} -> {status}")
+        for (route, method), statuses in EXPECTED.items()
+        for role, status in statuses.items()
+    ],
+)
+def test_access(route: str, method: str, role: str, status: int) -> None:
+    users = Users(
+        collector=UserFactory(role=Role.COLLECTOR),
+        manager=UserFactory(role=Role.MANAGER),
+        admin=UserFactory(role=Role.ADMIN),
+        other=UserFactory(role=Role.COLLECTOR),
+    )
+    client = APIClient() if role == "anonymous" else bearer_client(getattr(users, role))
+    kwargs = PATH_KWARGS[route](users) if route in PATH_KWARGS else {}
+    url = reverse(route, kwargs=kwargs) if kwargs or not route.startswith(API_PREFIX) else "/" + route
+    body = {} if method != "GET" else None
+    response = getattr(client, method.lower())(url, body, format="json")
+    assert response.status_code == status, response.content
+    if status >= 400:
+        assert set(response.json()) == {"error"}
