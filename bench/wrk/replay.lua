@@ -1,7 +1,8 @@
 -- Replays the requests listed in $BENCH_REQUESTS, one per line:
 --   METHOD <TAB> PATH [<TAB> JSON BODY]
--- round-robin, each wrk thread starting at a different line, with
--- `Authorization: Bearer $BENCH_TOKEN` when that is set. Counts responses by
+-- round-robin, each wrk thread starting at a different line, each request signed
+-- with a bearer token taken in turn from $BENCH_TOKENS (a file, one per line) when
+-- set, so the load comes from many users as in production (per-user throttles). Counts responses by
 -- status and prints one line `BENCH_RESULT {json}` when the run ends, which
 -- bench/run.py parses. Used for every scenario: sign-in and create POST JSON
 -- bodies; list, filtered list and detail rotate over GET paths.
@@ -14,18 +15,27 @@ function setup(thread)
 end
 
 function init(args)
-  local headers = { ["Accept"] = "application/json", ["Content-Type"] = "application/json" }
-  local token = os.getenv("BENCH_TOKEN")
-  if token and token ~= "" then
-    headers["Authorization"] = "Bearer " .. token
-  end
-  prepared = {}
+  local lines, tokens = {}, {}
   for line in io.lines(os.getenv("BENCH_REQUESTS")) do
     local method, path, body = line:match("^(%u+)\t([^\t]+)\t?(.*)$")
     if method then
-      if body == "" then body = nil end
-      table.insert(prepared, wrk.format(method, path, headers, body))
+      table.insert(lines, { method, path, body ~= "" and body or nil })
     end
+  end
+  local token_file = os.getenv("BENCH_TOKENS")
+  if token_file and token_file ~= "" then
+    for token in io.lines(token_file) do
+      if token ~= "" then table.insert(tokens, token) end
+    end
+  end
+  prepared = {}
+  for i = 1, math.max(#lines, #tokens) do
+    local request = lines[(i - 1) % #lines + 1]
+    local headers = { ["Accept"] = "application/json", ["Content-Type"] = "application/json" }
+    if #tokens > 0 then
+      headers["Authorization"] = "Bearer " .. tokens[(i - 1) % #tokens + 1]
+    end
+    table.insert(prepared, wrk.format(request[1], request[2], headers, request[3]))
   end
   if #prepared == 0 then
     error("no requests in " .. tostring(os.getenv("BENCH_REQUESTS")))
