@@ -317,6 +317,13 @@ LOGGING: dict[str, Any] = {
 REAL_ESTATES_COUNT_CACHE_SECONDS = env.int("REAL_ESTATES_COUNT_CACHE_SECONDS", default=300)
 # How long a replayable response of an `Idempotency-Key` create is kept.
 IDEMPOTENCY_TTL_SECONDS = env.int("IDEMPOTENCY_TTL_SECONDS", default=24 * 3600)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "RealEstateStatusEnum": "apps.real_estates.models.Status",
+        "RealEstateKindEnum": "apps.real_estates.models.Kind",
+        "RealEstatePurposeEnum": "apps.real_estates.models.Purpose",
+    }
+)
 
 # --- users ---------------------------------------------------------------------
 

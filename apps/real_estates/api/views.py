@@ -9,8 +9,10 @@ import uuid
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, QuerySet
+from django.db.models import Avg, Count, FloatField, QuerySet
+from django.db.models.functions import Cast
 from django.http import StreamingHttpResponse
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, renderers, status, viewsets
@@ -57,6 +59,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     "within 24 h returns the first response instead of creating a duplicate.",
 )
 ETAG_HEADER = {"ETag": OpenApiResponse(description="`ETag` of the detail")}
+FILTER_PARAMETERS = frozenset(RealEstateFilterSet.base_filters)
 _TRANSITION_ERRORS = (
     errors.PermissionDenied,
     errors.RealEstateNotFound,
@@ -90,6 +93,15 @@ class CsvRenderer(renderers.BaseRenderer):
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
     ) -> bytes:
         return renderers.JSONRenderer().render(data)  # an error envelope
+
+
+class RealEstateAutoSchema(AutoSchema):
+    """The reports take the list's filters: document them there too."""
+
+    def get_filter_backends(self) -> list[Any]:
+        if getattr(self.view, "action", None) in ("stats", "export"):
+            return list(self.view.filter_backends)  # type: ignore[attr-defined]
+        return super().get_filter_backends()
 
 
 def _with_etag(response: Response, real_estate: RealEstate) -> Response:
@@ -156,6 +168,7 @@ class RealEstateViewSet(
     viewsets.GenericViewSet[RealEstate],
 ):
     filterset_class = RealEstateFilterSet
+    schema = RealEstateAutoSchema()
     pagination_class = RealEstatePagination
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
@@ -166,6 +179,12 @@ class RealEstateViewSet(
         if self.action == "stats":
             return queryset
         return queryset.with_detail_data()
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        # Validating the 17-field filter form costs ~1 ms; with no filter parameter it changes nothing.
+        if self.request.query_params.keys() & FILTER_PARAMETERS:
+            return super().filter_queryset(queryset)
+        return queryset
 
     def get_serializer_class(self) -> Any:
         return RealEstateListItemSerializer if self.action == "list" else RealEstateDetailSerializer
@@ -341,7 +360,8 @@ class RealEstateViewSet(
         query = StatsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         group_by: str = query.validated_data["group_by"]
-        per_m2 = ExpressionWrapper(F("price") / F("area_m2"), output_field=DecimalField())
+        # In floating point: SQLite would otherwise divide integer-valued decimals as integers.
+        per_m2 = Cast("price", FloatField()) / Cast("area_m2", FloatField())
         groups = (
             self.filter_queryset(self.get_queryset())
             .order_by()
@@ -378,7 +398,7 @@ class RealEstateViewSet(
     )
     def export(self, request: Request) -> StreamingHttpResponse:
         # Filters are validated here, before the first byte is sent.
-        queryset: RealEstateQuerySet = self.filter_queryset(self.get_queryset())  # type: ignore[assignment]
+        queryset: RealEstateQuerySet = self.filter_queryset(self.get_queryset())
         response = StreamingHttpResponse(csv_lines(queryset), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="real-estates.csv"'
         return response

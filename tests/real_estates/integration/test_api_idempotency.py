@@ -39,7 +39,9 @@ def test_the_same_key_with_another_body_is_a_conflict(collector_client: APIClien
     assert RealEstate.objects.count() == 1
 
 
-def test_a_key_in_flight_with_another_body_is_a_conflict(collector_client: APIClient, collector: User) -> None:
+def test_a_key_in_flight_with_another_body_is_a_conflict(
+    collector_client: APIClient, collector: User
+) -> None:
     _, lock_key = _keys("real_estates.create", collector.pk, KEY)
     cache.add(lock_key, "the first request's fingerprint", timeout=60)  # as the first request holds it
     response = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
