@@ -157,7 +157,8 @@ def redis_pids() -> list[int]:
             text = cmdline.read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if text.startswith("redis-server") and f"--port {port}" in text:
+        # redis-server rewrites its title to `redis-server 127.0.0.1:PORT`.
+        if text.startswith("redis-server") and (f":{port}" in text or f"--port {port}" in text):
             pids.append(int(cmdline.parent.name))
     return pids
 
