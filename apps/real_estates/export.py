@@ -8,8 +8,8 @@ import csv
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from apps.real_estates.api.serializers import iso
 from apps.real_estates.querysets import RealEstateQuerySet
+from apps.real_estates.rendering import iso
 
 HEADER: tuple[str, ...] = (
     "id",

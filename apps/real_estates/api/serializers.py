@@ -5,12 +5,10 @@ dicts directly: a page of 100 items is the hot path and DRF's per-field machiner
 cost more than the SQL.
 """
 
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
@@ -25,6 +23,7 @@ from apps.real_estates.models import (
     RealEstateTransition,
     Status,
 )
+from apps.real_estates.rendering import iso
 from apps.real_estates.validators import UFS, normalize_cep, validate_cep, validate_uf
 from apps.users.models import User
 
@@ -32,14 +31,6 @@ COORDINATE_PLACES = Decimal("0.000001")
 
 
 # --- rendering helpers ------------------------------------------------------------------
-
-
-def iso(value: datetime | None) -> str | None:
-    """ISO 8601 in UTC with a `Z`, as DRF renders datetimes."""
-    if value is None:
-        return None
-    text = timezone.localtime(value, UTC).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def decimal(value: Decimal | None) -> str | None:

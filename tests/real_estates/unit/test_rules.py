@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 
 from apps.core import errors
 from apps.real_estates.api.filters import DateOrDateTimeField
-from apps.real_estates.api.serializers import iso
 from apps.real_estates.api.views import expected_version
 from apps.real_estates.export import _text
+from apps.real_estates.rendering import iso
 from apps.real_estates.search import build_search_text, normalize_text, search_terms
 from apps.real_estates.validators import normalize_cep, validate_cep, validate_uf
 from tests.real_estates.factories import RealEstateFactory
