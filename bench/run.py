@@ -166,12 +166,12 @@ def redis_pids() -> list[int]:
 class CpuMeter:
     """CPU seconds used over a window by the worker, PostgreSQL, Redis, wrk and the rest."""
 
-    def __init__(self, worker: int) -> None:
-        self.worker = worker
+    def __init__(self, workers: list[int]) -> None:
+        self.workers = workers
 
     def snapshot(self) -> dict[str, dict[int, int]]:
         return {
-            "worker": {self.worker: proc_ticks(self.worker)},
+            "worker": {w: proc_ticks(w) for w in self.workers},
             "postgres": {p: proc_ticks(p) for p in postgres_pids()},
             "redis": {p: proc_ticks(p) for p in redis_pids()},
             "machine": {0: machine_busy_ticks()},
@@ -324,7 +324,9 @@ def run_wrk(
     raise SystemExit(f"wrk gave no result for {scenario.name}:\n{out}\n{err}")
 
 
-def summarise(scenario: Scenario, raw: dict[str, Any], cpu: dict[str, float]) -> dict[str, Any]:
+def summarise(
+    scenario: Scenario, raw: dict[str, Any], cpu: dict[str, float], *, serial: bool
+) -> dict[str, Any]:
     seconds = raw["duration_us"] / 1e6
     requests = raw["requests"]
     statuses = {int(k): v for k, v in raw["statuses"].items()}
@@ -347,7 +349,7 @@ def summarise(scenario: Scenario, raw: dict[str, Any], cpu: dict[str, float]) ->
         # A sync worker serves one request at a time: its CPU plus PostgreSQL's is the floor
         # of each request's service time when nothing else competes for the cores.
         "uncontended_ceiling_rps": round(1000 / (worker_ms + pg_ms))
-        if worker_ms and pg_ms is not None
+        if serial and worker_ms and pg_ms is not None
         else None,
     }
 
@@ -371,7 +373,7 @@ def markdown(report: dict[str, Any]) -> str:
         f"- machine: {report['machine']['cpus']} CPUs ({report['machine']['cpu_model']}), "
         f"load average before the run {report['machine']['loadavg_before']}",
         f"- {report['config']['connections']} connections, {report['config']['duration_s']} s per scenario "
-        f"after a {report['config']['warmup_s']} s warm-up, one gunicorn worker "
+        f"after a {report['config']['warmup_s']} s warm-up, {report['config']['workers']} gunicorn worker(s) "
         f"({report['config']['gunicorn_threads']} thread(s)), config.settings.production",
         f"- seed: {json.dumps(report['seed'].get('seconds', report['seed'].get('skipped')))} s for "
         f"{report['config']['rows']} real estates",
@@ -440,7 +442,13 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
         "--gunicorn-threads",
         type=int,
         default=int(os.environ.get("GUNICORN_THREADS", "1")),
-        help="threads of the one worker process (config/gunicorn.py's GUNICORN_THREADS; default 1: sync)",
+        help="threads per worker process (config/gunicorn.py's GUNICORN_THREADS; default 1: sync)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (WEB_CONCURRENCY); the targets are for 1, the default",
     )
     parser.add_argument("--only", default="", help="comma-separated scenario names")
     parser.add_argument("--no-write", action="store_true", help="print only; write nothing to bench/results/")
@@ -458,7 +466,7 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
         "JWT_SIGNING_KEY": secrets.token_urlsafe(48),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECURE_SSL_REDIRECT": "False",
-        "WEB_CONCURRENCY": "1",
+        "WEB_CONCURRENCY": str(args.workers),
         "GUNICORN_THREADS": str(args.gunicorn_threads),
         "GUNICORN_MAX_REQUESTS": "0",
         "JWT_ACCESS_TOKEN_MINUTES": "120",
@@ -501,9 +509,13 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
 
     port = free_port()
     server = start_server(env, port, work / "server.log")
-    worker = children(server.pid)[0]
-    log(f"gunicorn master {server.pid}, worker {worker}, port {port}")
-    meter = CpuMeter(worker)
+    deadline = time.monotonic() + 30
+    while len(children(server.pid)) < args.workers and time.monotonic() < deadline:
+        time.sleep(0.2)
+    workers = children(server.pid)
+    log(f"gunicorn master {server.pid}, workers {workers}, port {port}")
+    meter = CpuMeter(workers)
+    serial = args.workers == 1 and args.gunicorn_threads == 1
     results: dict[str, Any] = {}
     try:
         for scenario in wanted:
@@ -539,18 +551,23 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
             results[scenario.name] = {
                 "what": scenario.what,
                 "target_rps": scenario.target_rps,
-                **summarise(scenario, raw, cpu),
+                **summarise(scenario, raw, cpu, serial=serial),
             }
             r = results[scenario.name]
             log(
                 f"  {r['rps']} req/s, p50 {r['latency_ms']['p50']} ms, p99 {r['latency_ms']['p99']} ms, "
                 f"errors {r['errors']}, other load {r['other_load_cores']} cores"
             )
-        worker_alive = Path(f"/proc/{worker}").exists()
+        alive = all(Path(f"/proc/{w}").exists() for w in workers)
         server_info = {
-            "worker_peak_rss_mb": round(status_kb(worker, "VmHWM") / 1024, 1) if worker_alive else None,
-            "worker_rss_end_mb": round(status_kb(worker, "VmRSS") / 1024, 1) if worker_alive else None,
-            "worker_pid_stable": worker_alive and children(server.pid) == [worker],
+            # The largest worker's: the target is per worker.
+            "worker_peak_rss_mb": max(round(status_kb(w, "VmHWM") / 1024, 1) for w in workers)
+            if alive
+            else None,
+            "worker_rss_end_mb": max(round(status_kb(w, "VmRSS") / 1024, 1) for w in workers)
+            if alive
+            else None,
+            "worker_pid_stable": alive and sorted(children(server.pid)) == sorted(workers),
         }
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -598,7 +615,7 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
             "connections": args.connections,
             "wrk_threads": args.wrk_threads,
             "gunicorn_threads": args.gunicorn_threads,
-            "workers": 1,
+            "workers": args.workers,
         },
         "seed": seed_info,
         "scenarios": results,
