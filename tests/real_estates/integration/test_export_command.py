@@ -139,3 +139,12 @@ def test_a_progress_bar_on_a_terminal(
     call_command("export_real_estates", "--output", str(tmp_path / "o.csv"), "-v", "0")
 
     assert f"{len(estates) + 1}/{len(estates) + 1}" in terminal.getvalue()
+
+
+class _ClosedPipe(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_reader_that_goes_away_ends_the_export_quietly(estates: list[RealEstate]) -> None:
+    call_command("export_real_estates", stdout=_ClosedPipe(), stderr=io.StringIO())  # no exception

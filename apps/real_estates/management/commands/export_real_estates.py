@@ -10,7 +10,9 @@ An operator's command: no visibility scoping, every real estate is exported.
 """
 
 import functools
+import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
@@ -31,6 +33,14 @@ FORMATS = ("csv", "jsonl")
 
 def _option(filter_name: str) -> str:
     return "--" + filter_name.replace("_", "-")
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):  # not a real file (tests, IDEs)
+        pass
 
 
 def jsonl_lines(queryset: RealEstateQuerySet) -> Iterator[str]:
@@ -79,7 +89,17 @@ class Command(BaseCommand):
                 except OSError as exc:
                     raise CommandError(f"Cannot write {options['output']}: {exc.strerror}") from exc
                 write = file.write
-            written = self.copy(lines, write, queryset, header_lines=header_lines)
+            try:
+                written = self.copy(lines, write, queryset, header_lines=header_lines)
+            except BrokenPipeError:
+                # The reader went away (`export_real_estates | head`): stop quietly, as Unix
+                # tools do, and keep the interpreter's final flush from failing again.
+                _silence_stdout()
+                return
+            finally:
+                close = getattr(lines, "close", None)  # a generator: ends its server-side cursor now
+                if close is not None:
+                    close()
         if options["output"] != "-" and options["verbosity"] > 0:
             self.stderr.write(f"Wrote {written} real estates to {options['output']}.")
 
