@@ -238,7 +238,8 @@ class DemoData:
         )
         street = rng.choice(self._streets)
         feature = rng.choice(FEATURES[kind])
-        rooms = f" com {bedrooms} quartos" if bedrooms and rng.random() < 0.5 else ""
+        plural = "s" if bedrooms > 1 else ""
+        rooms = f" com {bedrooms} quarto{plural}" if bedrooms and rng.random() < 0.5 else ""
         title = f"{KIND_NAMES[kind]}{rooms or ' ' + feature} em {neighborhood}"
         sentences = rng.sample(DESCRIPTION_SENTENCES, rng.randint(2, 4))
         description = " ".join(sentences)
