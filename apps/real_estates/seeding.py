@@ -281,7 +281,9 @@ class DemoData:
 
         def step(from_status: str, to_status: str, actor: str, reason: str = "") -> None:
             nonlocal at
-            at = min(self.now, at + HOUR * rng.uniform(1, 240))
+            later = at + HOUR * rng.uniform(1, 240)
+            # Recent listings: the step lands somewhere before now, not all on `now`.
+            at = later if later < self.now else at + (self.now - at) * rng.random()
             item.history.append((from_status, to_status, actor, at, reason))
 
         reason = ""
