@@ -14,7 +14,7 @@ MANAGE := $(PY) manage.py
 REQUIREMENTS ?= requirements/local.txt
 PYTEST_ARGS ?=
 
-.PHONY: help venv run dev migrate test check lint format typecheck schema errors requirements clean docker-check scale-test worker beat
+.PHONY: help venv run dev migrate test check lint format typecheck schema errors requirements clean docker-check scale-test worker beat bench
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -96,6 +96,12 @@ errors: venv ## Regenerate exception classes and docs/errors.md from the catalog
 
 requirements: venv ## Re-pin requirements/*.txt from requirements/*.in
 	cd requirements && for f in base production local; do ../$(UV) pip compile --quiet --python ../$(PY) $$f.in -o $$f.txt; done
+
+BENCH_ARGS ?=
+bench: venv ## Load-test one production worker on 100k seeded real estates; writes bench/results/
+	@scripts/ensure-system-packages
+	@bench/ensure-tools
+	PYTHON=$(PY) scripts/with-services --redis -- $(PY) bench/run.py $(BENCH_ARGS)
 
 clean: ## Remove the venv and local state (the local database included)
 	rm -rf $(VENV) var staticfiles .coverage coverage.xml

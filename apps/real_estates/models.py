@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -105,6 +106,16 @@ class RealEstate(models.Model):
             models.Index(fields=["state", "-created_at"], name="re_state_created_idx"),
             models.Index(fields=["kind", "-created_at"], name="re_kind_created_idx"),
             models.Index(Lower("city"), name="re_city_lower_idx"),
+            # The filtered list (city + status + kind + purpose, a price range, ordered by price):
+            # equality columns first, so the scan is already in price order (docs/adr/0050).
+            models.Index(
+                Lower("city"),
+                F("status"),
+                F("kind"),
+                F("purpose"),
+                F("price"),
+                name="re_city_status_price_idx",
+            ),
             models.Index(fields=["price"], name="re_price_idx"),
             models.Index(fields=["area_m2"], name="re_area_idx"),
         ]

@@ -1,0 +1,123 @@
+"""`manage.py export_real_estates`: the API's CSV export (or JSON Lines) to a file or stdout.
+
+The filters are the list's own FilterSet, one option per filter (`--status approved
+--city "São Paulo" --min-price 100000 --ordering=-price`), so the command and the API can
+never disagree. CSV is `apps.real_estates.export.csv_lines`, byte for byte what
+`GET /api/v1/real-estates/export` streams; JSON Lines is one list item per line, as the
+list endpoint renders it. Rows are streamed with `.iterator(chunk_size=...)`: memory stays
+flat whatever the size. A progress bar goes to stderr only when stderr is a terminal.
+An operator's command: no visibility scoping, every real estate is exported.
+"""
+
+import functools
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
+from typing import Any, TextIO
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.http import QueryDict
+from tqdm import tqdm
+
+from apps.real_estates.api.filters import RealEstateFilterSet
+from apps.real_estates.api.serializers import RealEstateListItemSerializer
+from apps.real_estates.export import CHUNK_SIZE, csv_lines
+from apps.real_estates.models import RealEstate
+from apps.real_estates.querysets import RealEstateQuerySet
+
+FORMATS = ("csv", "jsonl")
+
+
+def _option(filter_name: str) -> str:
+    return "--" + filter_name.replace("_", "-")
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):  # not a real file (tests, IDEs)
+        pass
+
+
+def jsonl_lines(queryset: RealEstateQuerySet) -> Iterator[str]:
+    render = RealEstateListItemSerializer().to_representation
+    for real_estate in queryset.iterator(chunk_size=CHUNK_SIZE):
+        yield json.dumps(render(real_estate), ensure_ascii=False) + "\n"
+
+
+class Command(BaseCommand):
+    help = "Export real estates as the API's CSV (or JSON Lines), filtered like the list."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--format", choices=FORMATS, default="csv", help="csv (default) or jsonl")
+        parser.add_argument("--output", "-o", default="-", help="file to write; `-` (default) is stdout")
+        filters = parser.add_argument_group("filters (the list endpoint's query parameters)")
+        for name, filter_ in RealEstateFilterSet.base_filters.items():
+            help_text = filter_.extra.get("help_text") or f"same as `?{name}=` on the list"
+            filters.add_argument(_option(name), dest=f"filter_{name}", metavar="VALUE", help=help_text)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        params = QueryDict(mutable=True)
+        for name in RealEstateFilterSet.base_filters:
+            value = options.get(f"filter_{name}")
+            if value is not None:
+                params[name] = value
+        filterset = RealEstateFilterSet(data=params, queryset=RealEstate.objects.with_listing_data())
+        if not filterset.is_valid():
+            problems = "; ".join(
+                f"{_option(field)}: {' '.join(str(m) for m in messages)}"
+                for field, messages in filterset.errors.items()
+            )
+            raise CommandError(f"Invalid filter: {problems}")
+        queryset: RealEstateQuerySet = filterset.qs
+        lines = csv_lines(queryset) if options["format"] == "csv" else jsonl_lines(queryset)
+        header_lines = 1 if options["format"] == "csv" else 0
+        with ExitStack() as stack:
+            if options["output"] == "-":
+                write: Callable[[str], Any] = functools.partial(
+                    self.stdout.write, ending=""
+                )  # lines end themselves
+            else:
+                try:
+                    file: TextIO = stack.enter_context(
+                        open(options["output"], "w", encoding="utf-8", newline="")
+                    )
+                except OSError as exc:
+                    raise CommandError(f"Cannot write {options['output']}: {exc.strerror}") from exc
+                write = file.write
+            try:
+                written = self.copy(lines, write, queryset, header_lines=header_lines)
+            except BrokenPipeError:
+                # The reader went away (`export_real_estates | head`): stop quietly, as Unix
+                # tools do, and keep the interpreter's final flush from failing again.
+                _silence_stdout()
+                return
+            finally:
+                close = getattr(lines, "close", None)  # a generator: ends its server-side cursor now
+                if close is not None:
+                    close()
+        if options["output"] != "-" and options["verbosity"] > 0:
+            self.stderr.write(f"Wrote {written} real estates to {options['output']}.")
+
+    def copy(
+        self,
+        lines: Iterable[str],
+        write: Callable[[str], Any],
+        queryset: RealEstateQuerySet,
+        *,
+        header_lines: int,
+    ) -> int:
+        """Writes every line; returns how many real estates that was."""
+        show_progress = sys.stderr.isatty()
+        total = queryset.count() + header_lines if show_progress else None  # one COUNT, only for the bar
+        count = -header_lines
+        with tqdm(total=total, unit="row", disable=not show_progress, file=sys.stderr) as progress:
+            for line in lines:
+                write(line)
+                count += 1
+                progress.update(1)
+        return count

@@ -1,0 +1,150 @@
+"""`manage.py export_real_estates`: the API's CSV (or JSON Lines), filtered like the list."""
+
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from rest_framework.test import APIClient
+
+from apps.real_estates.models import Kind, RealEstate, Status
+from tests.real_estates.factories import RealEstateFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def estates() -> list[RealEstate]:
+    return [
+        RealEstateFactory(city="São Paulo", state="SP", kind=Kind.APARTMENT, price=Decimal("450000.00")),
+        RealEstateFactory(city="São Paulo", state="SP", kind=Kind.HOUSE, price=Decimal("900000.00"),
+                          title="Casa no Itaím", status=Status.SUBMITTED),
+        RealEstateFactory(city="Curitiba", state="PR", kind=Kind.LAND, price=Decimal("120000.00"),
+                          title="=HYPERLINK(\"http://x\")"),
+        RealEstateFactory(city="Recife", state="PE", kind=Kind.APARTMENT, price=Decimal("2500.00"),
+                          collected_by=None),
+    ]  # fmt: skip
+
+
+def export(*args: str) -> str:
+    out = io.StringIO()
+    call_command("export_real_estates", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def api_export(client: APIClient, query: str = "") -> str:
+    response = client.get(f"/api/v1/real-estates/export{query}")
+    assert response.status_code == 200
+    return b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+
+
+def test_csv_on_stdout_is_byte_for_byte_the_api_export(
+    estates: list[RealEstate], manager_client: APIClient
+) -> None:
+    assert export() == api_export(manager_client)
+
+
+@pytest.mark.parametrize(
+    ("args", "query"),
+    [
+        (["--city", "são paulo"], "?city=s%C3%A3o%20paulo"),
+        (["--state", "pr"], "?state=pr"),
+        (["--status", "submitted"], "?status=submitted"),
+        (["--kind", "apartment", "--ordering", "price"], "?kind=apartment&ordering=price"),
+        (["--min-price", "100000", "--max-price", "500000"], "?min_price=100000&max_price=500000"),
+        (["--q", "itaim"], "?q=itaim"),
+    ],
+)
+def test_filters_select_what_the_api_selects(
+    estates: list[RealEstate], manager_client: APIClient, args: list[str], query: str
+) -> None:
+    output = export(*args)
+
+    assert output == api_export(manager_client, query)
+    assert len(output.splitlines()) < len(estates) + 1  # the filter did filter
+
+
+def test_csv_file_has_a_header_then_one_row_per_real_estate(
+    estates: list[RealEstate], tmp_path: Path
+) -> None:
+    target = tmp_path / "out.csv"
+    err = io.StringIO()
+
+    call_command("export_real_estates", "--output", str(target), stderr=err)
+
+    lines = target.read_bytes().split(b"\r\n")
+    assert lines[0].startswith(b"id,title,kind,purpose,status,price")
+    assert len([line for line in lines[1:] if line]) == len(estates)
+    assert "'=HYPERLINK" in target.read_text(encoding="utf-8")  # formulas defused, as in the API
+    assert f"Wrote {len(estates)} real estates" in err.getvalue()
+
+
+def test_jsonl_lines_are_the_list_items_the_api_renders(
+    estates: list[RealEstate], manager_client: APIClient
+) -> None:
+    lines = export("--format", "jsonl", "--ordering=-price").splitlines()
+
+    items = [json.loads(line) for line in lines]
+    api = manager_client.get("/api/v1/real-estates?ordering=-price&page_size=100").json()["results"]
+    assert items == api
+    assert items[-1]["collected_by"] is None or items[-1]["collected_by"]["name"]
+
+
+def test_an_empty_selection_is_a_header_only_csv_and_an_empty_jsonl(estates: list[RealEstate]) -> None:
+    assert export("--city", "Atlântida").count("\n") == 1
+    assert export("--format", "jsonl", "--city", "Atlântida") == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--status", "sold"], "--status"),
+        (["--state", "XX"], "--state"),
+        (["--min-price", "cheap"], "--min-price"),
+        (["--created-after", "yesterday"], "--created-after"),
+        (["--ordering", "title"], "--ordering"),
+    ],
+)
+def test_bad_filters_are_refused_naming_the_option(args: list[str], message: str) -> None:
+    with pytest.raises(CommandError, match=f"Invalid filter: {message}"):
+        export(*args)
+
+
+def test_an_unwritable_output_is_a_clean_error(estates: list[RealEstate], tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="Cannot write"):
+        export("--output", str(tmp_path / "missing-dir" / "out.csv"))
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(
+    estates: list[RealEstate], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command("export_real_estates", "--output", str(tmp_path / "o.csv"), "-v", "0")
+
+    assert capsys.readouterr().err == ""
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_progress_bar_on_a_terminal(
+    estates: list[RealEstate], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+
+    call_command("export_real_estates", "--output", str(tmp_path / "o.csv"), "-v", "0")
+
+    assert f"{len(estates) + 1}/{len(estates) + 1}" in terminal.getvalue()
+
+
+class _ClosedPipe(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_reader_that_goes_away_ends_the_export_quietly(estates: list[RealEstate]) -> None:
+    call_command("export_real_estates", stdout=_ClosedPipe(), stderr=io.StringIO())  # no exception

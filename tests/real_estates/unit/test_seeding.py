@@ -1,0 +1,101 @@
+"""The demo-data generator: realistic, consistent with the workflow, deterministic per seed."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from apps.real_estates.models import Kind, Status
+from apps.real_estates.search import build_search_text
+from apps.real_estates.seeding import AREAS, CITIES, DemoData, api_payloads
+from apps.real_estates.validators import UFS
+from apps.users.cpf import is_valid_cpf
+
+NOW = datetime(2026, 11, 23, tzinfo=UTC)
+
+
+def generate(count: int, seed: int = 1) -> list[dict[str, object]]:
+    return [item.fields for item in DemoData(seed, now=NOW).real_estates(count)]
+
+
+def test_the_same_seed_gives_the_same_real_estates() -> None:
+    assert generate(50, seed=3) == generate(50, seed=3)
+
+
+def test_another_seed_gives_other_real_estates() -> None:
+    assert generate(20, seed=3) != generate(20, seed=4)
+
+
+def test_search_text_is_what_the_services_normaliser_makes() -> None:
+    for fields in generate(300):
+        expected = build_search_text(
+            str(fields["title"]), str(fields["description"]), str(fields["street"]),
+            str(fields["neighborhood"]), str(fields["city"]),
+        )  # fmt: skip
+        assert fields["search_text"] == expected
+
+
+def test_addresses_are_real_city_uf_pairs_with_ceps_in_their_range() -> None:
+    by_name = {city.name: city for city in CITIES}
+    for fields in generate(300):
+        city = by_name[str(fields["city"])]
+        assert fields["state"] == city.uf
+        assert fields["state"] in UFS
+        cep = str(fields["zip_code"])
+        assert len(cep) == 8
+        assert cep.isdigit()
+        assert city.cep_range[0] <= int(cep[:5]) <= city.cep_range[1]
+        assert abs(float(fields["latitude"]) - city.lat) <= 0.08  # type: ignore[arg-type]
+
+
+def test_prices_areas_and_rooms_fit_the_kind() -> None:
+    for fields in generate(500):
+        kind = fields["kind"]
+        assert Decimal(0) < fields["price"]  # type: ignore[operator]
+        low, high = AREAS[str(kind)]
+        assert low <= fields["area_m2"] <= high  # type: ignore[operator]
+        if kind == Kind.LAND:
+            assert fields["bedrooms"] == fields["bathrooms"] == fields["parking_spaces"] == 0
+        if kind in (Kind.HOUSE, Kind.APARTMENT):
+            assert int(fields["bedrooms"]) >= 1  # type: ignore[call-overload]
+
+
+def test_history_leads_to_the_status_with_the_review_fields_it_implies() -> None:
+    data = DemoData(9, now=NOW)
+    paths = {
+        Status.SUBMITTED: [("draft", "submitted")],
+        Status.APPROVED: [("draft", "submitted"), ("submitted", "approved")],
+        Status.REJECTED: [("draft", "submitted"), ("submitted", "rejected")],
+        Status.ARCHIVED: [("draft", "submitted"), ("submitted", "approved"), ("approved", "archived")],
+    }
+    seen = set()
+    for item in data.real_estates(400):
+        status = item.fields["status"]
+        seen.add(status)
+        steps = [(h[0], h[1]) for h in item.history]
+        if status == Status.DRAFT:
+            reopened = [("draft", "submitted"), ("submitted", "rejected"), ("rejected", "draft")]
+            assert steps in ([], reopened)
+        else:
+            assert steps == paths[Status(status)]
+        assert item.fields["version"] == 1 + len(steps)
+        assert (item.fields["reviewed_at"] is not None) == any(h[2] == "reviewer" for h in item.history)
+        assert bool(item.fields["rejection_reason"]) == (status == Status.REJECTED)
+        times = [item.fields["created_at"], *(h[3] for h in item.history)]
+        assert times == sorted(times)
+        assert all(t <= NOW for t in times)  # type: ignore[operator]
+    assert seen == set(Status.values)
+
+
+def test_demo_cpfs_are_valid() -> None:
+    data = DemoData(2, now=NOW)
+    assert all(is_valid_cpf(data.cpf()) for _ in range(200))
+
+
+def test_api_payloads_nest_the_address_and_send_decimals_as_strings() -> None:
+    body = api_payloads(1, seed=1)[0]
+    assert set(body["address"]) == {
+        "zip_code", "street", "number", "complement", "neighborhood", "city", "state",
+        "latitude", "longitude",
+    }  # fmt: skip
+    assert isinstance(body["price"], str)
+    assert isinstance(body["address"]["latitude"], str)
+    assert "search_text" not in body
