@@ -34,22 +34,26 @@ def bump_generation() -> None:
         cache.add(GENERATION_KEY, 2, timeout=None)
 
 
-def cached_result[T](kind: str, queryset: "models.QuerySet[Any, Any]", compute: Callable[[], T]) -> T:
-    """`compute()`, cached under the SQL of `queryset` and the current generation."""
+def cached_result[T](
+    kind: str, queryset: "models.QuerySet[Any, Any]", compute: Callable[[], T], *, key: str | None = None
+) -> T:
+    """`compute()`, cached under `key` (by default the SQL of `queryset`) and the current
+    generation. A caller that knows what determines the query (the request's filters and
+    the caller's visibility scope) passes that as `key` and spares compiling the SQL."""
     timeout = settings.REAL_ESTATES_COUNT_CACHE_SECONDS
     if timeout <= 0:
         return compute()
     # The generation is read before computing: a result racing a write is stored under the
     # generation that write has already made obsolete.
     current = generation()
-    digest = hashlib.sha256(str(queryset.query).encode()).hexdigest()
-    key = f"real_estates:list:{kind}:{current}:{digest}"
-    value: T | None = cache.get(key)
+    digest = hashlib.sha256((key if key is not None else str(queryset.query)).encode()).hexdigest()
+    cache_key = f"real_estates:list:{kind}:{current}:{digest}"
+    value: T | None = cache.get(cache_key)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout=timeout)
+        cache.set(cache_key, value, timeout=timeout)
     return value
 
 
-def cached_count(queryset: "models.QuerySet[Any, Any]") -> int:
-    return int(cached_result("count", queryset, queryset.count))
+def cached_count(queryset: "models.QuerySet[Any, Any]", *, key: str | None = None) -> int:
+    return int(cached_result("count", queryset, queryset.count, key=key))

@@ -105,7 +105,7 @@ class RealEstate(models.Model):
             models.Index(fields=["collected_by", "-created_at"], name="re_collector_created_idx"),
             models.Index(fields=["state", "-created_at"], name="re_state_created_idx"),
             models.Index(fields=["kind", "-created_at"], name="re_kind_created_idx"),
-            models.Index(Lower("city"), name="re_city_lower_idx"),
+            # lower(city) alone is served by the leading column of re_city_status_price_idx.
             # The filtered list (city + status + kind + purpose, a price range, ordered by price):
             # equality columns first, so the scan is already in price order (docs/adr/0050).
             models.Index(

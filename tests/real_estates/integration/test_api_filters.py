@@ -8,8 +8,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from apps.real_estates.models import Kind, Purpose, RealEstate, Status
-from apps.users.models import User
+from apps.users.models import Role, User
+from tests.conftest import bearer_client as client_for
 from tests.real_estates.factories import RealEstateFactory
+from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +206,17 @@ def test_the_count_follows_every_write(
     with django_capture_on_commit_callbacks(execute=True):
         collector_client.delete(f"{URL}/{created.json()['id']}")
     assert collector_client.get(URL).json()["count"] == 1
+
+
+def test_cached_counts_are_kept_apart_by_scope_and_filters(
+    collector_client: APIClient, collector: User, manager_client: APIClient
+) -> None:
+    RealEstateFactory.create_batch(2, collected_by=collector, city="Recife", state="PE")
+    RealEstateFactory.create_batch(3, city="Recife", state="PE")
+    url = "/api/v1/real-estates"
+    assert collector_client.get(url, {"city": "Recife"}).json()["count"] == 2
+    assert manager_client.get(url, {"city": "Recife"}).json()["count"] == 5
+    assert manager_client.get(url, {"city": "Recife", "page_size": 1}).json()["count"] == 5
+    assert manager_client.get(url, {"city": "Olinda"}).json()["count"] == 0
+    other = UserFactory(role=Role.COLLECTOR)
+    assert client_for(other).get(url, {"city": "Recife"}).json()["count"] == 0
