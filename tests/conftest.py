@@ -15,8 +15,8 @@ from tests.users.factories import UserFactory
 @pytest.fixture(autouse=True)
 def _isolated_media_and_cache(settings: object, tmp_path: Path) -> Iterator[None]:
     """Each test gets its own media directory and an empty cache (throttles included)."""
-    settings.STORAGES = {  # type: ignore[attr-defined]
-        **settings.STORAGES,  # type: ignore[attr-defined]
+    settings.STORAGES = {
+        **settings.STORAGES,
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": tmp_path / "media", "base_url": "/media/"},

@@ -12,13 +12,13 @@ from tests.users.factories import DEFAULT_PASSWORD
 def error_of(response: Any) -> dict[str, Any]:
     body = json.loads(response.content)
     assert set(body) == {"error"}, body
-    return body["error"]  # type: ignore[no-any-return]
+    return body["error"]
 
 
 def sign_in(client: APIClient, user: User, password: str = DEFAULT_PASSWORD) -> dict[str, Any]:
     response = client.post("/api/v1/sign-in", {"cpf": user.cpf, "password": password}, format="json")
     assert response.status_code == 200, response.content
-    return response.json()  # type: ignore[no-any-return]
+    return response.json()
 
 
 def bearer(token: str) -> APIClient:

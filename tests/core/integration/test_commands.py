@@ -18,7 +18,7 @@ def test_generated_error_files_are_up_to_date(capsys: pytest.CaptureFixture[str]
 def test_generate_errors_check_fails_when_a_file_is_stale(tmp_path: Path, settings: object) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "errors.md").write_text("stale")
-    settings.BASE_DIR = tmp_path  # type: ignore[attr-defined]
+    settings.BASE_DIR = tmp_path
     with pytest.raises(CommandError, match=r"docs/errors\.md"):
         call_command("generate_errors", check=True)
 
@@ -83,7 +83,7 @@ def test_ensure_local_admin_creates_one_admin_once(
 ) -> None:
     from apps.users.models import Role, User
 
-    settings.LOCAL_ADMIN_BOOTSTRAP = True  # type: ignore[attr-defined]
+    settings.LOCAL_ADMIN_BOOTSTRAP = True
     call_command("ensure_local_admin")
     call_command("ensure_local_admin")
     assert User.objects.filter(role=Role.ADMIN).count() == 1

@@ -13,7 +13,7 @@ def error_of(response: Any) -> dict[str, Any]:
     body = json.loads(response.content)
     assert set(body) == {"error"}
     assert body["error"]["request_id"] == response["X-Request-ID"]
-    return body["error"]  # type: ignore[no-any-return]
+    return body["error"]
 
 
 def test_validation_errors_list_each_field_with_code_and_message(api_client: APIClient) -> None:

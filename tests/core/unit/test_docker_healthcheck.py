@@ -37,7 +37,7 @@ def _probe(monkeypatch: pytest.MonkeyPatch, port: int, path: str) -> int:
     monkeypatch.setattr("sys.argv", ["healthcheck.py", path])
     with pytest.raises(SystemExit) as exit_:
         runpy.run_path(str(SCRIPT), run_name="__main__")
-    code: int = exit_.value.code  # type: ignore[assignment]
+    code: int = exit_.value.code
     return code
 
 

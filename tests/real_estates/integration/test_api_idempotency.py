@@ -59,7 +59,7 @@ def test_the_same_request_in_flight_is_in_progress(collector_client: APIClient, 
         data = PAYLOAD
 
     _, lock_key = _keys("real_estates.create", collector.pk, KEY)
-    cache.add(lock_key, fingerprint(_Request()), timeout=60)  # type: ignore[arg-type]
+    cache.add(lock_key, fingerprint(_Request()), timeout=60)
     response = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "IDEMPOTENCY_REQUEST_IN_PROGRESS"
@@ -76,7 +76,7 @@ def test_a_malformed_key_is_a_400(collector_client: APIClient, key: str) -> None
 def test_keys_are_per_user(collector_client: APIClient, client_for: object, db: None) -> None:
     from tests.users.factories import UserFactory
 
-    other = client_for(UserFactory())  # type: ignore[operator]
+    other = client_for(UserFactory())
     assert collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY).status_code == 201
     response = other.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
     assert response.status_code == 201

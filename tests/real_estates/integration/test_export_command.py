@@ -37,7 +37,7 @@ def export(*args: str) -> str:
 def api_export(client: APIClient, query: str = "") -> str:
     response = client.get(f"/api/v1/real-estates/export{query}")
     assert response.status_code == 200
-    return b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+    return b"".join(response.streaming_content).decode()
 
 
 def test_csv_on_stdout_is_byte_for_byte_the_api_export(

@@ -68,13 +68,13 @@ class _Request:
 
 def test_if_match_yields_the_version_it_names() -> None:
     real_estate = RealEstateFactory.build(id=uuid.uuid4(), version=3)
-    assert expected_version(_Request(None), real_estate) is None  # type: ignore[arg-type]
-    assert expected_version(_Request("*"), real_estate) is None  # type: ignore[arg-type]
-    assert expected_version(_Request(real_estate.etag), real_estate) == 3  # type: ignore[arg-type]
+    assert expected_version(_Request(None), real_estate) is None
+    assert expected_version(_Request("*"), real_estate) is None
+    assert expected_version(_Request(real_estate.etag), real_estate) == 3
     older = f'"{real_estate.id.hex}-2"'
-    assert expected_version(_Request(f'"other", {older}'), real_estate) == 2  # type: ignore[arg-type]
+    assert expected_version(_Request(f'"other", {older}'), real_estate) == 2
     with pytest.raises(errors.PreconditionFailed):
-        expected_version(_Request('"nonsense"'), real_estate)  # type: ignore[arg-type]
+        expected_version(_Request('"nonsense"'), real_estate)
 
 
 @pytest.mark.parametrize(

@@ -43,19 +43,19 @@ def test_addresses_are_real_city_uf_pairs_with_ceps_in_their_range() -> None:
         assert len(cep) == 8
         assert cep.isdigit()
         assert city.cep_range[0] <= int(cep[:5]) <= city.cep_range[1]
-        assert abs(float(fields["latitude"]) - city.lat) <= 0.08  # type: ignore[arg-type]
+        assert abs(float(fields["latitude"]) - city.lat) <= 0.08
 
 
 def test_prices_areas_and_rooms_fit_the_kind() -> None:
     for fields in generate(500):
         kind = fields["kind"]
-        assert Decimal(0) < fields["price"]  # type: ignore[operator]
+        assert Decimal(0) < fields["price"]
         low, high = AREAS[str(kind)]
-        assert low <= fields["area_m2"] <= high  # type: ignore[operator]
+        assert low <= fields["area_m2"] <= high
         if kind == Kind.LAND:
             assert fields["bedrooms"] == fields["bathrooms"] == fields["parking_spaces"] == 0
         if kind in (Kind.HOUSE, Kind.APARTMENT):
-            assert int(fields["bedrooms"]) >= 1  # type: ignore[call-overload]
+            assert int(fields["bedrooms"]) >= 1
 
 
 def test_history_leads_to_the_status_with_the_review_fields_it_implies() -> None:
@@ -81,7 +81,7 @@ def test_history_leads_to_the_status_with_the_review_fields_it_implies() -> None
         assert bool(item.fields["rejection_reason"]) == (status == Status.REJECTED)
         times = [item.fields["created_at"], *(h[3] for h in item.history)]
         assert times == sorted(times)
-        assert all(t <= NOW for t in times)  # type: ignore[operator]
+        assert all(t <= NOW for t in times)
     assert seen == set(Status.values)
 
 

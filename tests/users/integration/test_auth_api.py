@@ -59,7 +59,7 @@ def test_sign_in_records_the_last_login(api_client: APIClient) -> None:
 )
 def test_sign_in_answers_invalid_credentials_alike(api_client: APIClient, cpf_of: object) -> None:
     user = UserFactory()
-    response = api_client.post("/api/v1/sign-in", {"cpf": cpf_of(user), "password": "wrong-password"})  # type: ignore[operator]
+    response = api_client.post("/api/v1/sign-in", {"cpf": cpf_of(user), "password": "wrong-password"})
     assert response.status_code == 401
     assert error_of(response)["code"] == "INVALID_CREDENTIALS"
     assert response["Cache-Control"] == "no-store"
@@ -189,7 +189,7 @@ def test_sign_up_with_a_blank_email_stores_none(api_client: APIClient) -> None:
 
 
 def test_sign_up_can_be_switched_off(api_client: APIClient, settings: object) -> None:
-    settings.SIGN_UP_ENABLED = False  # type: ignore[attr-defined]
+    settings.SIGN_UP_ENABLED = False
     response = api_client.post("/api/v1/sign-up", sign_up_body())
     assert response.status_code == 403
     assert error_of(response)["code"] == "SIGN_UP_DISABLED"

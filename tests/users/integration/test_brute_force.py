@@ -38,7 +38,7 @@ def hash_calls(settings: Any) -> Iterator[list[str]]:
 def rates(settings: Any) -> dict[str, str]:
     rates: dict[str, str] = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     original = dict(rates)
-    yield rates  # type: ignore[misc]
+    yield rates
     rates.clear()
     rates.update(original)
 

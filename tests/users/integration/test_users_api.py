@@ -78,7 +78,7 @@ def test_me_cannot_take_another_users_email(collector_client: APIClient) -> None
 
 
 def test_me_keeps_its_own_email_in_another_case(collector_client: APIClient, collector: User) -> None:
-    response = collector_client.patch("/api/v1/users/me", {"email": collector.email.upper()})  # type: ignore[union-attr]
+    response = collector_client.patch("/api/v1/users/me", {"email": collector.email.upper()})
     assert response.status_code == 200
 
 
