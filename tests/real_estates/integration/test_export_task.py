@@ -1,11 +1,13 @@
 """The export job: the API's CSV, written to storage by a service, in-process and on a real worker."""
 
+import io
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from celery import Celery
 from django.core.files.storage import storages
+from django.core.management import CommandError, call_command
 from rest_framework.exceptions import ValidationError
 from rest_framework.test import APIClient
 
@@ -135,3 +137,34 @@ def test_a_worker_fails_an_export_with_invalid_filters_without_retrying(
     with pytest.raises(Exception, match="state"):
         wait_result(result)
     assert not (use_worker_media / "exports").exists()
+
+
+@pytest.mark.django_db
+def test_the_command_prints_the_apis_csv(manager_client: APIClient) -> None:
+    make_sample()
+    out = io.StringIO()
+
+    call_command("export_real_estates", *(f"--filter={k}={v}" for k, v in FILTERS.items()), stdout=out)
+
+    assert out.getvalue() == api_text(manager_client, FILTERS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("option", ["--to-storage", "--enqueue"])
+def test_the_command_writes_to_storage_or_enqueues(manager_client: APIClient, option: str) -> None:
+    make_sample()
+    out = io.StringIO()
+
+    call_command("export_real_estates", option, "--filter", "kind=house", stdout=out)
+
+    printed = out.getvalue().strip()
+    key = printed if option == "--to-storage" else export_key(printed)  # eager here: already written
+    assert stored_text(key) == api_text(manager_client, {"kind": "house"})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("arguments", [["--filter", "state=XX"], ["--enqueue", "--filter", "min_price=x"]])
+def test_the_command_refuses_invalid_filters(arguments: list[str]) -> None:
+    with pytest.raises(CommandError, match="invalid filters"):
+        call_command("export_real_estates", *arguments, stdout=io.StringIO())
+    assert not storages["default"].exists("exports")
