@@ -1,15 +1,18 @@
 """Fixtures shared by every test: API clients per role, tokens, media storage in a temp dir."""
 
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from celery import Celery
 from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from apps.users.models import Role, User
 from tests.users.factories import UserFactory
+from tests.worker import start_worker
 
 
 @pytest.fixture(autouse=True)
@@ -71,3 +74,37 @@ def manager_client(manager: User) -> APIClient:
 @pytest.fixture
 def collector_client(collector: User) -> APIClient:
     return bearer_client(collector)
+
+
+@pytest.fixture(scope="module")
+def worker_media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The media directory of the module's worker (`MEDIA_ROOT` in its environment)."""
+    return tmp_path_factory.mktemp("worker-media")
+
+
+@pytest.fixture(scope="module")
+def worker(
+    django_db_setup: None, worker_media_root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Celery]:
+    """`celery -A config worker` in a subprocess (tests/worker.py), answering a client app."""
+    yield from start_worker(media_root=worker_media_root, log_dir=tmp_path_factory.mktemp("worker"))
+
+
+@pytest.fixture
+def use_worker_media(settings: object, worker_media_root: Path) -> Iterator[Path]:
+    """This test process's storage is the worker's media directory, emptied before and after."""
+
+    def empty() -> None:
+        for child in worker_media_root.iterdir():
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        **settings.STORAGES,  # type: ignore[attr-defined]
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": worker_media_root, "base_url": "/media/"},
+        },
+    }
+    empty()
+    yield worker_media_root
+    empty()

@@ -1,15 +1,30 @@
 """The CSV export of a filtered list, in constant memory: a header, then one row per item.
 
-Shared by `GET /api/v1/real-estates/export` and any command writing the same file. Rows come
-from `.iterator()` (a server-side cursor on PostgreSQL), never a list of the whole result.
+Shared by `GET /api/v1/real-estates/export` and the `export_real_estates` task, which writes
+the same file to storage (`real_estate_export_to_storage`). Rows come from `.iterator()` (a
+server-side cursor on PostgreSQL), never a list of the whole result.
 """
 
 import csv
-from collections.abc import Iterable, Iterator
-from typing import Any
+import tempfile
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Final
 
+import structlog
+from django.core.files import File
+from django.core.files.storage import storages
+from django.http import QueryDict
+from django_filters.utils import translate_validation
+
+from apps.real_estates.models import RealEstate
 from apps.real_estates.querysets import RealEstateQuerySet
 from apps.real_estates.rendering import iso
+
+logger = structlog.get_logger(__name__)
+
+EXPORT_PREFIX: Final = "exports/"
+FORMATS: Final = ("csv",)
 
 HEADER: tuple[str, ...] = (
     "id",
@@ -109,3 +124,49 @@ def csv_lines(queryset: RealEstateQuerySet) -> Iterable[str]:
     yield writer.writerow(HEADER)
     for row in rows(queryset):
         yield writer.writerow(row)
+
+
+def filtered_queryset(filters: Mapping[str, str]) -> RealEstateQuerySet:
+    """Every real estate (what a manager's export sees) narrowed by the list's query parameters.
+
+    Invalid filters raise DRF's ValidationError naming the parameter, as the API answers them.
+    """
+    from apps.real_estates.api.filters import RealEstateFilterSet  # the API's FilterSet, one definition
+
+    data = QueryDict(mutable=True)
+    data.update(filters)
+    filterset = RealEstateFilterSet(data=data, queryset=RealEstate.objects.with_listing_data())
+    if not filterset.is_valid():
+        raise translate_validation(filterset.errors)
+    queryset: RealEstateQuerySet = filterset.qs
+    return queryset
+
+
+def export_key(export_id: uuid.UUID | str) -> str:
+    return f"{EXPORT_PREFIX}{export_id}.csv"
+
+
+def real_estate_export_to_storage(
+    *, filters: Mapping[str, str], fmt: str = "csv", export_id: uuid.UUID | str | None = None
+) -> str:
+    """Write the CSV of the filtered list to default storage; answers its key, `exports/<id>.csv`.
+
+    Idempotent for one `export_id` (the task passes its own id): a rerun rewrites the same key.
+    The file is spooled to a temporary file first, so memory stays flat and a failed run never
+    leaves a partial object under the key.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; expected one of {FORMATS}")
+    queryset = filtered_queryset(filters)  # validated before anything is written
+    key = export_key(export_id or uuid.uuid4())
+    storage = storages["default"]
+    with tempfile.TemporaryFile() as spool:
+        for line in csv_lines(queryset):
+            spool.write(line.encode())
+        size = spool.tell()
+        spool.seek(0)
+        if storage.exists(key):
+            storage.delete(key)  # a rerun: FileSystemStorage would otherwise pick another name
+        stored = storage.save(key, File(spool, name=key))
+    logger.info("real_estates_exported", key=stored, size=size, filters=dict(filters))
+    return stored

@@ -87,6 +87,30 @@ def test_an_unreachable_bucket_is_a_503_and_leaves_no_rows(
     assert not Blob.objects.exists()
 
 
+def test_an_s3_endpoint_that_is_down_is_a_503_and_leaves_no_rows(
+    settings: Any, s3_endpoint: str, collector_client: Any, draft: RealEstate
+) -> None:
+    from tests.media.conftest import _free_port, use_s3
+
+    use_s3(settings, s3_endpoint)  # a complete S3 configuration (the shared server keeps running) ...
+    closed = f"http://127.0.0.1:{_free_port()}"  # ... pointed at a port nothing listens on
+    settings.STORAGES["default"]["OPTIONS"]["endpoint_url"] = closed
+    storages._storages = {}
+    photo_count = draft.photo_count
+
+    response = post_photo(collector_client, draft, samples.image_bytes())
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["error"]["code"] == "STORAGE_UNAVAILABLE"
+    assert body["error"]["message"]
+    assert not Photo.objects.exists()
+    assert not Blob.objects.exists()
+    draft.refresh_from_db()
+    assert draft.photo_count == photo_count
+    assert draft.version == 1
+
+
 def test_local_leftovers_of_interrupted_writes_are_replaced(upload: Any) -> None:
     from apps.media import images
 

@@ -7,6 +7,10 @@ never disagree. CSV is `apps.real_estates.export.csv_lines`, byte for byte what
 list endpoint renders it. Rows are streamed with `.iterator(chunk_size=...)`: memory stays
 flat whatever the size. A progress bar goes to stderr only when stderr is a terminal.
 An operator's command: no visibility scoping, every real estate is exported.
+
+`--to-storage` writes the CSV to the default storage (`exports/<id>.csv`) and prints its key;
+`--enqueue` does the same on a Celery worker (`apps.real_estates.tasks.export_real_estates`)
+and prints the task id.
 """
 
 import functools
@@ -24,7 +28,7 @@ from tqdm import tqdm
 
 from apps.real_estates.api.filters import RealEstateFilterSet
 from apps.real_estates.api.serializers import RealEstateListItemSerializer
-from apps.real_estates.export import CHUNK_SIZE, csv_lines
+from apps.real_estates.export import CHUNK_SIZE, csv_lines, real_estate_export_to_storage
 from apps.real_estates.models import RealEstate
 from apps.real_estates.querysets import RealEstateQuerySet
 
@@ -55,6 +59,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--format", choices=FORMATS, default="csv", help="csv (default) or jsonl")
         parser.add_argument("--output", "-o", default="-", help="file to write; `-` (default) is stdout")
+        where = parser.add_mutually_exclusive_group()
+        where.add_argument("--to-storage", action="store_true", help="CSV to storage; print its key.")
+        where.add_argument(
+            "--enqueue", action="store_true", help="CSV to storage on a worker; print the task id."
+        )
         filters = parser.add_argument_group("filters (the list endpoint's query parameters)")
         for name, filter_ in RealEstateFilterSet.base_filters.items():
             help_text = filter_.extra.get("help_text") or f"same as `?{name}=` on the list"
@@ -74,6 +83,10 @@ class Command(BaseCommand):
             )
             raise CommandError(f"Invalid filter: {problems}")
         queryset: RealEstateQuerySet = filterset.qs
+        if options["to_storage"] or options["enqueue"]:
+            filters = {name: str(params[name]) for name in params}
+            self.to_storage(filters, enqueue=options["enqueue"], fmt=options["format"])
+            return
         lines = csv_lines(queryset) if options["format"] == "csv" else jsonl_lines(queryset)
         header_lines = 1 if options["format"] == "csv" else 0
         with ExitStack() as stack:
@@ -102,6 +115,16 @@ class Command(BaseCommand):
                     close()
         if options["output"] != "-" and options["verbosity"] > 0:
             self.stderr.write(f"Wrote {written} real estates to {options['output']}.")
+
+    def to_storage(self, filters: dict[str, str], *, enqueue: bool, fmt: str) -> None:
+        if fmt != "csv":
+            raise CommandError("--to-storage and --enqueue write CSV only.")
+        if enqueue:
+            from apps.real_estates.tasks import export_real_estates
+
+            self.stdout.write(str(export_real_estates.delay(filters=filters).id))
+        else:
+            self.stdout.write(real_estate_export_to_storage(filters=filters))
 
     def copy(
         self,
