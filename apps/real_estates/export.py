@@ -26,41 +26,28 @@ logger = structlog.get_logger(__name__)
 EXPORT_PREFIX: Final = "exports/"
 FORMATS: Final = ("csv",)
 
-HEADER: tuple[str, ...] = (
-    "id",
-    "title",
-    "kind",
-    "purpose",
-    "status",
-    "price",
-    "area_m2",
-    "bedrooms",
-    "city",
-    "state",
-    "collected_by_id",
-    "collected_by_name",
-    "photo_count",
-    "cover",
-    "created_at",
-    "updated_at",
+# CSV header → the queryset column it is read from (the list item's fields, the collector
+# flattened, the cover as its thumbnail key). Header and query are both derived from this.
+_FIELDS: tuple[tuple[str, str], ...] = (
+    ("id", "id"),
+    ("title", "title"),
+    ("kind", "kind"),
+    ("purpose", "purpose"),
+    ("status", "status"),
+    ("price", "price"),
+    ("area_m2", "area_m2"),
+    ("bedrooms", "bedrooms"),
+    ("city", "city"),
+    ("state", "state"),
+    ("collected_by_id", "collected_by_id"),
+    ("collected_by_name", "collected_by__name"),
+    ("photo_count", "photo_count"),
+    ("cover", "cover_key"),
+    ("created_at", "created_at"),
+    ("updated_at", "updated_at"),
 )
-_COLUMNS = (
-    "id",
-    "title",
-    "kind",
-    "purpose",
-    "status",
-    "price",
-    "area_m2",
-    "bedrooms",
-    "city",
-    "state",
-    "collected_by_id",
-    "collected_by__name",
-    "photo_count",
-    "created_at",
-    "updated_at",
-)
+HEADER: tuple[str, ...] = tuple(header for header, _ in _FIELDS)
+_COLUMNS: tuple[str, ...] = tuple(column for _, column in _FIELDS)
 CHUNK_SIZE = 2000
 # Cells a spreadsheet would run as a formula (CSV injection) get a leading apostrophe.
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -74,41 +61,29 @@ def _text(value: str | None) -> str:
 
 def rows(queryset: RealEstateQuerySet) -> Iterator[list[Any]]:
     """One list per real estate, in HEADER order (the collector flattened)."""
-    values = queryset.values_list(*_COLUMNS)
-    for (
-        pk,
-        title,
-        kind,
-        purpose,
-        status,
-        price,
-        area_m2,
-        bedrooms,
-        city,
-        state,
-        collector_id,
-        collector_name,
-        photo_count,
-        created_at,
-        updated_at,
-    ) in values.iterator(chunk_size=CHUNK_SIZE):
+    from apps.media.api.serializers import media_url
+    from apps.media.querysets import cover_key_subquery
+
+    values = queryset.annotate(cover_key=cover_key_subquery()).values_list(*_COLUMNS)
+    for row in values.iterator(chunk_size=CHUNK_SIZE):
+        item = dict(zip(HEADER, row, strict=True))
         yield [
-            str(pk),
-            _text(title),
-            kind,
-            purpose,
-            status,
-            str(price),
-            str(area_m2),
-            bedrooms,
-            _text(city),
-            state,
-            str(collector_id) if collector_id else "",
-            _text(collector_name),
-            photo_count,
-            "",
-            iso(created_at),
-            iso(updated_at),
+            str(item["id"]),
+            _text(item["title"]),
+            item["kind"],
+            item["purpose"],
+            item["status"],
+            str(item["price"]),
+            str(item["area_m2"]),
+            item["bedrooms"],
+            _text(item["city"]),
+            item["state"],
+            str(item["collected_by_id"]) if item["collected_by_id"] else "",
+            _text(item["collected_by_name"]),
+            item["photo_count"],
+            media_url(item["cover"]) or "",
+            iso(item["created_at"]),
+            iso(item["updated_at"]),
         ]
 
 

@@ -164,3 +164,23 @@ def test_stats_are_computed_every_time_when_the_cache_is_off(
     RealEstate.objects.filter(pk=sample[0].pk).update(city="Curitiba", state="PR")
     results = manager_client.get(f"{URL}/stats", {"group_by": "city"}).json()["results"]
     assert {row["key"]: row["count"] for row in results} == {"Curitiba": 2, "São Paulo": 1}
+
+
+def test_the_export_carries_each_items_cover_like_the_list(manager_client: APIClient) -> None:
+    from tests.media.factories import BlobFactory, PhotoFactory
+
+    blob = BlobFactory()
+    blob.thumbnail_256_key = "thumbs/sha256/ab/cd/cover.webp"
+    blob.thumbnail_1024_key = "thumbs/sha256/ab/cd/large.webp"
+    blob.thumbnail_state = "ready"
+    blob.save()
+    with_cover = PhotoFactory(blob=blob).real_estate
+    RealEstateFactory()  # no photo: an empty cover cell
+    response = manager_client.get(f"{URL}/export")
+    rows = {
+        row["id"]: row for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    }
+    listed = {item["id"]: item["cover"] for item in manager_client.get(URL).json()["results"]}
+    assert rows[str(with_cover.pk)]["cover"].startswith("/media/")
+    assert rows[str(with_cover.pk)]["cover"].split(":")[0] == listed[str(with_cover.pk)].split(":")[0]
+    assert [row["cover"] for key, row in rows.items() if key != str(with_cover.pk)] == [""]
