@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from apps.core import errors
 from apps.media.admin import PhotoInline
 from apps.real_estates import services
-from apps.real_estates.models import RealEstate, RealEstateTransition
+from apps.real_estates.models import ADDRESS_FIELDS, RealEstate, RealEstateTransition
 from apps.real_estates.querysets import RealEstateQuerySet
 from apps.users.models import User
 
@@ -80,22 +80,7 @@ class RealEstateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     fieldsets = (
         (None, {"fields": ("title", "description", "kind", "purpose", "price", "area_m2")}),
         ("Rooms", {"fields": ("bedrooms", "bathrooms", "parking_spaces")}),
-        (
-            "Address",
-            {
-                "fields": (
-                    "zip_code",
-                    "street",
-                    "number",
-                    "complement",
-                    "neighborhood",
-                    "city",
-                    "state",
-                    "latitude",
-                    "longitude",
-                )
-            },
-        ),
+        ("Address", {"fields": ADDRESS_FIELDS}),
         ("Workflow", {"fields": WORKFLOW_FIELDS}),
     )
 

@@ -41,6 +41,18 @@ class Purpose(models.TextChoices):
 PRICE_MAX_DIGITS = 14
 AREA_MAX_DIGITS = 12
 REVIEWED_STATUSES = (Status.APPROVED, Status.REJECTED, Status.ARCHIVED)
+# The address, stored flat on the row (the API nests it as `address`).
+ADDRESS_FIELDS: tuple[str, ...] = (
+    "zip_code",
+    "street",
+    "number",
+    "complement",
+    "neighborhood",
+    "city",
+    "state",
+    "latitude",
+    "longitude",
+)
 
 
 class RealEstate(models.Model):

@@ -18,7 +18,7 @@ from typing import Any
 
 from faker import Faker
 
-from apps.real_estates.models import Kind, Purpose, Status
+from apps.real_estates.models import ADDRESS_FIELDS, Kind, Purpose, Status
 from apps.real_estates.search import normalize_text
 
 
@@ -319,8 +319,7 @@ class DemoData:
 def api_payloads(count: int, seed: int) -> list[dict[str, Any]]:
     """Bodies for `POST /api/v1/real-estates` (the benchmark's create scenario)."""
     data = DemoData(seed, now=datetime.fromtimestamp(0).astimezone())
-    address_fields = ("zip_code", "street", "number", "complement", "neighborhood", "city", "state",
-                      "latitude", "longitude")  # fmt: skip
+    address_fields = ADDRESS_FIELDS
     payloads = []
     for _ in range(count):
         f = data.real_estate().fields

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from apps.core import errors
 from apps.real_estates import list_cache
-from apps.real_estates.models import RealEstate, RealEstateTransition, Status
+from apps.real_estates.models import ADDRESS_FIELDS, RealEstate, RealEstateTransition, Status
 from apps.real_estates.search import build_search_text
 from apps.users.models import User
 
@@ -31,15 +31,7 @@ EDITABLE_FIELDS: frozenset[str] = frozenset(
         "bedrooms",
         "bathrooms",
         "parking_spaces",
-        "zip_code",
-        "street",
-        "number",
-        "complement",
-        "neighborhood",
-        "city",
-        "state",
-        "latitude",
-        "longitude",
+        *ADDRESS_FIELDS,
     }
 )
 EDITABLE_STATUSES: frozenset[str] = frozenset({Status.DRAFT, Status.REJECTED})
