@@ -5,6 +5,8 @@ filesystem and S3 (django-storages + boto3, any S3-compatible endpoint) share on
 Storage failures become `StorageUnavailable` (503) here, once.
 """
 
+import os
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -72,6 +74,9 @@ def put_object(key: str, data: bytes) -> None:
     of another size is a leftover of an interrupted write and is replaced.
     """
     storage = media_storage()
+    if isinstance(storage, FileSystemStorage):
+        _guarded(lambda: _put_local(Path(storage.path(key)), data))
+        return
 
     def write() -> None:
         if storage.exists(key):
@@ -87,6 +92,20 @@ def put_object(key: str, data: bytes) -> None:
             storage.delete(saved)
 
     _guarded(write)
+
+
+def _put_local(path: Path, data: bytes) -> None:
+    """Write beside the target, then rename over it: the rename is atomic, so a file at a key is
+    always complete, and parallel uploads of the same bytes both succeed (an S3 PUT is atomic
+    by itself). A temporary file left by a crash is an unreferenced object the gc removes."""
+    if path.is_file() and path.stat().st_size == len(data):
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".partial-", delete=False) as handle:
+        handle.write(data)
+    # NamedTemporaryFile creates 0600; stored files get the mode Django gives uploads.
+    os.chmod(handle.name, settings.FILE_UPLOAD_PERMISSIONS or 0o644)
+    os.replace(handle.name, path)
 
 
 def object_exists(key: str) -> bool:

@@ -1,6 +1,7 @@
 """rebuild_thumbnails, the gc task, and what clients see when storage fails."""
 
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -122,3 +123,9 @@ def test_local_leftovers_of_interrupted_writes_are_replaced(upload: Any) -> None
 
     assert storage.read_object(key) == normalised.data
     assert stored_keys()[0] == key
+    # Writes go through a temporary file renamed into place: none is left beside the object.
+    assert not [
+        path
+        for path in Path(storage.media_storage().path(key)).parent.iterdir()
+        if path.name != Path(key).name
+    ]
