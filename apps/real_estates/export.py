@@ -18,7 +18,7 @@ from django.http import QueryDict
 from django_filters.utils import translate_validation
 
 from apps.real_estates.models import RealEstate
-from apps.real_estates.querysets import RealEstateQuerySet
+from apps.real_estates.querysets import ListingRows
 from apps.real_estates.rendering import iso
 
 logger = structlog.get_logger(__name__)
@@ -26,8 +26,8 @@ logger = structlog.get_logger(__name__)
 EXPORT_PREFIX: Final = "exports/"
 FORMATS: Final = ("csv",)
 
-# CSV header → the queryset column it is read from (the list item's fields, the collector
-# flattened, the cover as its thumbnail key). Header and query are both derived from this.
+# CSV header → the key of a `with_listing_data()` row it is read from (the list item's
+# fields, the collector flattened, the cover as its thumbnail key).
 _FIELDS: tuple[tuple[str, str], ...] = (
     ("id", "id"),
     ("title", "title"),
@@ -40,14 +40,13 @@ _FIELDS: tuple[tuple[str, str], ...] = (
     ("city", "city"),
     ("state", "state"),
     ("collected_by_id", "collected_by_id"),
-    ("collected_by_name", "collected_by__name"),
+    ("collected_by_name", "collected_by_name"),
     ("photo_count", "photo_count"),
     ("cover", "cover_key"),
     ("created_at", "created_at"),
     ("updated_at", "updated_at"),
 )
 HEADER: tuple[str, ...] = tuple(header for header, _ in _FIELDS)
-_COLUMNS: tuple[str, ...] = tuple(column for _, column in _FIELDS)
 CHUNK_SIZE = 2000
 # Cells a spreadsheet would run as a formula (CSV injection) get a leading apostrophe.
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -59,14 +58,12 @@ def _text(value: str | None) -> str:
     return "'" + value if value.startswith(_FORMULA_PREFIXES) else value
 
 
-def rows(queryset: RealEstateQuerySet) -> Iterator[list[Any]]:
-    """One list per real estate, in HEADER order (the collector flattened)."""
+def rows(queryset: ListingRows) -> Iterator[list[Any]]:
+    """One list per real estate, in HEADER order, from the rows of `with_listing_data()`."""
     from apps.media.api.serializers import media_url
-    from apps.media.querysets import cover_key_subquery
 
-    values = queryset.annotate(cover_key=cover_key_subquery()).values_list(*_COLUMNS)
-    for row in values.iterator(chunk_size=CHUNK_SIZE):
-        item = dict(zip(HEADER, row, strict=True))
+    for row in queryset.iterator(chunk_size=CHUNK_SIZE):
+        item = {header: row[key] for header, key in _FIELDS}
         yield [
             str(item["id"]),
             _text(item["title"]),
@@ -94,14 +91,14 @@ class _Line:
         return value
 
 
-def csv_lines(queryset: RealEstateQuerySet) -> Iterable[str]:
+def csv_lines(queryset: ListingRows) -> Iterable[str]:
     writer = csv.writer(_Line())
     yield writer.writerow(HEADER)
     for row in rows(queryset):
         yield writer.writerow(row)
 
 
-def filtered_queryset(filters: Mapping[str, str]) -> RealEstateQuerySet:
+def filtered_queryset(filters: Mapping[str, str]) -> ListingRows:
     """Every real estate (what a manager's export sees) narrowed by the list's query parameters.
 
     Invalid filters raise DRF's ValidationError naming the parameter, as the API answers them.
@@ -113,7 +110,7 @@ def filtered_queryset(filters: Mapping[str, str]) -> RealEstateQuerySet:
     filterset = RealEstateFilterSet(data=data, queryset=RealEstate.objects.with_listing_data())
     if not filterset.is_valid():
         raise translate_validation(filterset.errors)
-    queryset: RealEstateQuerySet = filterset.qs
+    queryset: ListingRows = filterset.qs
     return queryset
 
 

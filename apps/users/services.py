@@ -23,6 +23,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from apps.core import errors
+from apps.users import auth_cache
 from apps.users.cpf import normalize_cpf
 from apps.users.models import Role, User
 from apps.users.querysets import UserManager
@@ -248,6 +249,7 @@ def user_sign_in(*, cpf: str, password: str, request: HttpRequest | None = None)
         logger.info("sign_in_failed", cpf=normalize_cpf(cpf))
         raise errors.InvalidCredentials()
     User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    auth_cache.forget(user.pk)  # update() sends no post_save
     logger.info("signed_in", user_id=str(user.pk))
     return issue_token_pair(user=user)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import environ
+import orjson
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = BASE_DIR / "var"
@@ -141,9 +142,11 @@ SIGN_UP_ENABLED = env.bool("SIGN_UP_ENABLED", default=True)
 # --- REST framework and OpenAPI ----------------------------------------------
 
 REST_FRAMEWORK: dict[str, Any] = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["apps.users.authentication.CachedUserJWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["drf_orjson_renderer.renderers.ORJSONRenderer"],
+    # Datetimes in UTC end in `Z`, as DRF renders them.
+    "ORJSON_RENDERER_OPTIONS": (orjson.OPT_UTC_Z,),
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.PageNumberPagination",
@@ -311,6 +314,12 @@ LOGGING: dict[str, Any] = {
 }
 
 # --- users ---------------------------------------------------------------------
+
+# Seconds an authenticated request may take its user from the cache instead of the database
+# (apps/users/auth_cache.py). Only a cache every process shares can be told of a change, so
+# the default is on with Redis and off with the per-process local-memory cache.
+AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=60 if REDIS_URL else 0)
+AUTH_USER_TOMBSTONE_SECONDS = env.int("AUTH_USER_TOMBSTONE_SECONDS", default=10)
 
 # SQLite (the local default) has no row locks: IMMEDIATE transactions serialise writers, so a
 # refresh token stays single-use there too (PostgreSQL uses SELECT ... FOR UPDATE).

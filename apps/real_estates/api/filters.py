@@ -101,6 +101,16 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
         model = RealEstate
         fields: list[str] = []
 
+    def get_form_class(self) -> type[forms.Form]:
+        """django-filter builds a form class from the filters on every request (~0.3 ms). Ours
+        depend on nothing but this class (no request-dependent choices), so it is built once."""
+        cls = type(self)
+        form_class: type[forms.Form] | None = cls.__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            cls._form_class = form_class
+        return form_class
+
     def filter_city(self, queryset: RealEstateQuerySet, name: str, value: str) -> RealEstateQuerySet:
         return queryset.in_city(value) if value.strip() else queryset
 

@@ -89,23 +89,27 @@ class RealEstateListItemSerializer(serializers.Serializer[RealEstate]):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
-    def to_representation(self, instance: RealEstate) -> dict[str, Any]:
+    def to_representation(self, row: dict[str, Any]) -> dict[str, Any]:  # type: ignore[override]
+        """A row of `RealEstateQuerySet.with_listing_data()`."""
+        collector = row["collected_by_id"]
+        collected_by = None if collector is None else {"id": collector, "name": row["collected_by_name"]}
+        cover = row["cover_key"]
         return {
-            "id": str(instance.id),
-            "title": instance.title,
-            "kind": instance.kind,
-            "purpose": instance.purpose,
-            "status": instance.status,
-            "price": str(instance.price),
-            "area_m2": str(instance.area_m2),
-            "bedrooms": instance.bedrooms,
-            "city": instance.city,
-            "state": instance.state,
-            "collected_by": person(instance.collected_by),
-            "photo_count": instance.photo_count,
-            "cover": cover_of(instance),
-            "created_at": iso(instance.created_at),
-            "updated_at": iso(instance.updated_at),
+            "id": row["id"],
+            "title": row["title"],
+            "kind": row["kind"],
+            "purpose": row["purpose"],
+            "status": row["status"],
+            "price": str(row["price"]),
+            "area_m2": str(row["area_m2"]),
+            "bedrooms": row["bedrooms"],
+            "city": row["city"],
+            "state": row["state"],
+            "collected_by": collected_by,
+            "photo_count": row["photo_count"],
+            "cover": media_url(cover) if cover else None,
+            "created_at": row["created_at"],
+            "updated_at": row["updated_at"],
         }
 
 

@@ -38,7 +38,7 @@ from apps.real_estates.api.serializers import (
 )
 from apps.real_estates.export import csv_lines
 from apps.real_estates.models import RealEstate, RealEstateTransition
-from apps.real_estates.querysets import RealEstateQuerySet
+from apps.real_estates.querysets import ListingRows, RealEstateQuerySet, detailed, listing, load_photos
 from apps.users.models import User
 from apps.users.permissions import IsManagerOrAdmin, IsReviewerOfObject
 
@@ -173,12 +173,12 @@ class RealEstateViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> RealEstateQuerySet:
-        queryset = RealEstate.objects.visible_to(self.request.user)
+        user = self.request.user
         if self.action in ("list", "export"):
-            return queryset.with_listing_data()
+            return listing().visible_to(user)
         if self.action == "stats":
-            return queryset
-        return queryset.with_detail_data()
+            return RealEstate.objects.visible_to(user)
+        return detailed().visible_to(user)
 
     def filter_queryset(self, queryset: Any) -> Any:
         # Validating the 17-field filter form costs ~1 ms; with no filter parameter it changes nothing.
@@ -194,9 +194,10 @@ class RealEstateViewSet(
             pk = uuid.UUID(str(self.kwargs["pk"]))
         except ValueError:
             raise errors.RealEstateNotFound() from None
-        real_estate = self.get_queryset().filter(pk=pk).first()
-        if real_estate is None:
-            raise errors.RealEstateNotFound()
+        try:
+            real_estate: RealEstate = self.get_queryset().get(pk=pk)
+        except RealEstate.DoesNotExist:
+            raise errors.RealEstateNotFound() from None
         self.check_object_permissions(self.request, real_estate)
         return real_estate
 
@@ -211,7 +212,7 @@ class RealEstateViewSet(
 
         A create renders the instance the service returned: it has no photos and no reviewer
         yet, and its collector is the actor, so a re-read would only cost queries."""
-        fresh = (
+        fresh = load_photos(
             real_estate
             if self.action in ("retrieve", "create")
             else self.get_queryset().get(pk=real_estate.pk)
@@ -402,7 +403,7 @@ class RealEstateViewSet(
     )
     def export(self, request: Request) -> StreamingHttpResponse:
         # Filters are validated here, before the first byte is sent.
-        queryset: RealEstateQuerySet = self.filter_queryset(self.get_queryset())
+        queryset: ListingRows = self.filter_queryset(self.get_queryset())
         response = StreamingHttpResponse(csv_lines(queryset), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="real-estates.csv"'
         return response

@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from rest_framework.test import APIClient
 
-from apps.core.cache import CACHE_DEGRADED, DegradingRedisCache
+from apps.core.cache import CACHE_DEGRADED, DegradingRedisCache, count_hit
 from tests.core.redis_server import RedisServer
 
 
@@ -143,3 +144,31 @@ def test_throttle_counts_on_redis_while_it_is_up(
     cache.clear()
     statuses = [api_client.get("/api/v1/throttled").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+def test_count_hit_counts_in_one_key_that_expires(redis_cache: DegradingRedisCache) -> None:
+    assert [count_hit(redis_cache, "window", 60) for _ in range(3)] == [1, 2, 3]
+    assert redis_cache.get("window") == 3  # a plain integer, as `incr` leaves it
+    redis_key = redis_cache.make_and_validate_key("window")
+    assert 0 < redis_cache._cache.get_client(redis_key).ttl(redis_key) <= 60
+
+
+def test_count_hit_degrades_to_a_fresh_counter(
+    redis_server: RedisServer, redis_cache: DegradingRedisCache
+) -> None:
+    count_hit(redis_cache, "window", 60)
+    redis_server.stop()
+    assert count_hit(redis_cache, "window", 60) == 1
+
+
+def test_count_hit_on_another_backend_adds_then_increments() -> None:
+    local = LocMemCache("count-hit", {})
+    assert [count_hit(local, "window", 60) for _ in range(3)] == [1, 2, 3]
+
+
+@pytest.mark.django_db
+def test_authentication_reads_the_database_when_redis_is_down(
+    api_on_stopped_redis: None, manager: Any, client_for: Any
+) -> None:
+    client = client_for(manager)
+    assert [client.get("/api/v1/users/me").status_code for _ in range(2)] == [200, 200]

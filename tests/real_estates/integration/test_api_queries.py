@@ -31,20 +31,21 @@ def test_the_list_costs_the_same_for_1_and_100_items(
     for _ in range(3):
         collector = UserFactory()
         RealEstateFactory.create_batch(40, collected_by=collector, title="Casa ampla")
+    cache.clear()
     cold_one = queries_of(manager_client, URL, page_size=1, **params)
     cache.clear()
     cold_hundred = queries_of(manager_client, URL, page_size=100, **params)
-    # The user (authentication), the count, the page with its collectors.
+    # The user (authentication), the count, the page with its collectors and covers.
     assert cold_one == cold_hundred == 3
-    # Once counted, only the user and the page.
-    assert queries_of(manager_client, URL, page_size=1, **params) == 2
-    assert queries_of(manager_client, URL, page_size=100, **params) == 2
+    # Once the user and the count are cached, only the page.
+    assert queries_of(manager_client, URL, page_size=1, **params) == 1
+    assert queries_of(manager_client, URL, page_size=100, **params) == 1
 
 
 def test_the_list_does_not_count_again_until_a_write(manager_client: APIClient) -> None:
     RealEstateFactory.create_batch(5)
-    first = queries_of(manager_client, URL)
-    assert queries_of(manager_client, URL) == first - 1
+    assert queries_of(manager_client, URL) == 3  # the user, the count, the page
+    assert queries_of(manager_client, URL) == 1  # the page
 
 
 def test_the_detail_costs_a_fixed_number_of_queries(manager_client: APIClient) -> None:
@@ -54,3 +55,14 @@ def test_the_detail_costs_a_fixed_number_of_queries(manager_client: APIClient) -
     # The user (authentication), the real estate with its collector and reviewer, and its photos
     # with their blobs and uploaders (one prefetch, however many photos).
     assert queries_of(manager_client, f"{URL}/{real_estate.pk}") == 3
+    # With the user cached, the row and the photos.
+    assert queries_of(manager_client, f"{URL}/{real_estate.pk}") == 2
+
+
+def test_the_detail_of_a_real_estate_without_photos_does_not_look_for_them(manager_client: APIClient) -> None:
+    real_estate = RealEstateFactory(photo_count=0)
+    queries_of(manager_client, f"{URL}/{real_estate.pk}")  # the user is cached from here on
+    with CaptureQueriesContext(connection) as captured:
+        response = manager_client.get(f"{URL}/{real_estate.pk}")
+    assert response.json()["photos"] == []
+    assert [q["sql"].split(" FROM ")[1].split()[0] for q in captured] == ['"real_estates_realestate"']

@@ -15,13 +15,13 @@ and prints the task id.
 
 import functools
 import io
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from typing import Any, TextIO
 
+import orjson
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import QueryDict
 from tqdm import tqdm
@@ -30,7 +30,7 @@ from apps.real_estates.api.filters import RealEstateFilterSet
 from apps.real_estates.api.serializers import RealEstateListItemSerializer
 from apps.real_estates.export import CHUNK_SIZE, csv_lines, real_estate_export_to_storage
 from apps.real_estates.models import RealEstate
-from apps.real_estates.querysets import RealEstateQuerySet
+from apps.real_estates.querysets import ListingRows
 
 FORMATS = ("csv", "jsonl")
 
@@ -47,10 +47,11 @@ def _silence_stdout() -> None:
         pass
 
 
-def jsonl_lines(queryset: RealEstateQuerySet) -> Iterator[str]:
+def jsonl_lines(queryset: ListingRows) -> Iterator[str]:
     render = RealEstateListItemSerializer().to_representation
-    for real_estate in queryset.iterator(chunk_size=CHUNK_SIZE):
-        yield json.dumps(render(real_estate), ensure_ascii=False) + "\n"
+    for row in queryset.iterator(chunk_size=CHUNK_SIZE):
+        # orjson as the API renders (UTC datetimes end in `Z`).
+        yield orjson.dumps(render(row), option=orjson.OPT_UTC_Z).decode() + "\n"
 
 
 class Command(BaseCommand):
@@ -82,7 +83,7 @@ class Command(BaseCommand):
                 for field, messages in filterset.errors.items()
             )
             raise CommandError(f"Invalid filter: {problems}")
-        queryset: RealEstateQuerySet = filterset.qs
+        queryset: ListingRows = filterset.qs
         if options["to_storage"] or options["enqueue"]:
             filters = {name: str(params[name]) for name in params}
             self.to_storage(filters, enqueue=options["enqueue"], fmt=options["format"])
@@ -130,7 +131,7 @@ class Command(BaseCommand):
         self,
         lines: Iterable[str],
         write: Callable[[str], Any],
-        queryset: RealEstateQuerySet,
+        queryset: ListingRows,
         *,
         header_lines: int,
     ) -> int:
