@@ -11,12 +11,17 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from apps.users.models import User
+
 
 class WhoAmI(APIView):
-    """Authenticated: which app process served the request, and for whom."""
+    """Authenticated: which app process served the request, and for whom. It reads the user's
+    row itself, so it answers 200 only when this process reaches PostgreSQL (authentication
+    alone may be served from the cache)."""
 
     def get(self, request: Request) -> Response:
-        return Response({"app": os.environ.get("SCALE_APP_NAME", "?"), "user_id": request.user.pk})
+        user = User.objects.only("id").get(pk=request.user.pk)
+        return Response({"app": os.environ.get("SCALE_APP_NAME", "?"), "user_id": user.pk})
 
 
 class Process(APIView):

@@ -4,13 +4,18 @@ Invalid values are a 400 VALIDATION_ERROR naming the parameter (django-filter va
 the whole set before any SQL runs).
 """
 
+import functools
 import re
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.dateparse import parse_date, parse_datetime
 from django_filters import rest_framework as filters
+from django_filters.utils import translate_validation
+from rest_framework.request import Request
 
 from apps.core import errors
 from apps.real_estates.models import Kind, Purpose, RealEstate, Status
@@ -129,3 +134,42 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
         if is_date:  # the whole day is included
             return queryset.filter(created_at__lt=moment + timedelta(days=1))
         return queryset.filter(created_at__lt=moment)
+
+
+# --- the backend -------------------------------------------------------------------------------
+
+type FilterParams = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@functools.lru_cache(maxsize=256)
+def validated_filterset(filterset_class: type[filters.FilterSet], params: FilterParams) -> Any:
+    """A validated FilterSet of `params`, kept per process for the next request that sends them.
+
+    Building one deep-copies its filters and its form's fields and validates the form, ~0.5 ms
+    of a filtered list. A validated FilterSet depends on nothing but its parameters, and
+    `filter_queryset(queryset)` narrows any queryset it is given (the caller's, scoped to the
+    caller). It holds no request and no queryset of anyone's. Invalid parameters raise DRF's
+    ValidationError naming them, and an exception is never cached: they are validated anew.
+    """
+    data = QueryDict(mutable=True)
+    for name, values in params:
+        data.setlist(name, list(values))
+    filterset = filterset_class(data=data)
+    if not filterset.is_valid():
+        raise translate_validation(filterset.errors)
+    return filterset
+
+
+class CachingFilterBackend(filters.DjangoFilterBackend):  # type: ignore[misc]
+    """django-filter's backend, reusing validated FilterSets (`validated_filterset`)."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return queryset
+        names = filterset_class.base_filters
+        params = tuple(
+            sorted((name, tuple(values)) for name, values in request.query_params.lists() if name in names)
+        )
+        result: QuerySet[Any] = validated_filterset(filterset_class, params).filter_queryset(queryset)
+        return result

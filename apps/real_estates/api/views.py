@@ -25,7 +25,7 @@ from apps.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from apps.core.idempotency import idempotent
 from apps.core.openapi import error_responses
 from apps.real_estates import list_cache, services
-from apps.real_estates.api.filters import RealEstateFilterSet
+from apps.real_estates.api.filters import CachingFilterBackend, RealEstateFilterSet
 from apps.real_estates.api.pagination import RealEstatePagination
 from apps.real_estates.api.serializers import (
     RealEstateDetailSerializer,
@@ -168,6 +168,7 @@ class RealEstateViewSet(
     viewsets.GenericViewSet[RealEstate],
 ):
     filterset_class = RealEstateFilterSet
+    filter_backends = [CachingFilterBackend]
     schema = RealEstateAutoSchema()
     pagination_class = RealEstatePagination
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
