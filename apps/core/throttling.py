@@ -34,8 +34,8 @@ class MultiUnitRateMixin:
 
 class FixedWindowMixin(MultiUnitRateMixin):
     """Counts requests in fixed windows of the rate's duration: one pipelined `SET NX` + `INCR`
-    on Redis per request (`count_hit`), instead of DRF's sliding log (a pickled list of up to `num_requests`
-    timestamps read and written back on every request). It may let up to twice the rate
+    on Redis per request (`count_hit`), instead of DRF's sliding log (a pickled list of up to
+    `num_requests` timestamps read and written back on every request). It may let up to twice the rate
     through across a window boundary, which suits the general API rates; brute-force brakes
     (sign-in, sign-up) keep DRF's exact sliding window."""
 

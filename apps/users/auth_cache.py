@@ -53,16 +53,24 @@ def forget(user_id: Any) -> None:
 
 
 def cached(user_id: Any) -> tuple[User, str] | None:
+    """The user and its password fingerprint, or None (a miss, or a tombstone).
+
+    Entries name their columns, so one written by a release with other columns still reads:
+    a column it lacks stays deferred (loaded on access), one this model no longer has is
+    left out."""
     entry = cache.get(_key(user_id))
-    if not isinstance(entry, tuple):  # a miss, or a tombstone
+    if not isinstance(entry, tuple):
         return None
-    values, fingerprint = entry
-    return User.from_db(DEFAULT_DB_ALIAS, _FIELDS, values), fingerprint
+    row, fingerprint = entry
+    names = [name for name in _FIELDS if name in row]
+    return User.from_db(DEFAULT_DB_ALIAS, names, [row[name] for name in names]), fingerprint
 
 
 def remember(user: User) -> None:
-    entry = (tuple(getattr(user, name) for name in _FIELDS), get_md5_hash_password(user.password))
-    cache.add(_key(user.pk), entry, timeout=settings.AUTH_USER_CACHE_SECONDS)
+    row = {name: getattr(user, name) for name in _FIELDS}
+    cache.add(
+        _key(user.pk), (row, get_md5_hash_password(user.password)), timeout=settings.AUTH_USER_CACHE_SECONDS
+    )
 
 
 @receiver(post_save, sender=User, dispatch_uid="users.auth_cache.saved")

@@ -43,13 +43,8 @@ def person(user: User | None) -> dict[str, str] | None:
 
 
 def photos_of(real_estate: RealEstate) -> list[Any]:
-    """Rendered photos of a detail; the media app prefetches them as `prefetched_photos`."""
+    """Rendered photos of a detail, as `querysets.load_photos` left them in `prefetched_photos`."""
     return list(PhotoSerializer(getattr(real_estate, "prefetched_photos", []), many=True).data)
-
-
-def cover_of(real_estate: RealEstate) -> str | None:
-    """Thumbnail URL of a list item; the media app annotates its key as `cover_key`."""
-    return media_url(getattr(real_estate, "cover_key", None))
 
 
 # --- output -------------------------------------------------------------------------------
