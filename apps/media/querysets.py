@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 if TYPE_CHECKING:
     from apps.media.models import Blob, Photo  # noqa: F401  (string annotations)
@@ -43,17 +43,6 @@ class PhotoQuerySet(models.QuerySet["Photo"]):
 
     def of_real_estate(self, real_estate_id: UUID) -> "PhotoQuerySet":
         return self.filter(real_estate_id=real_estate_id).order_by("position")
-
-
-def cover_key_subquery() -> "Subquery":
-    """For a real-estate queryset: the first photo's 256 px thumbnail key ("" until it is ready).
-
-    One correlated subquery in the page's SQL, served by the (real_estate, position) unique index.
-    """
-    from apps.media.models import Photo
-
-    first = Photo.objects.filter(real_estate=OuterRef("pk")).order_by("position")
-    return Subquery(first.values("blob__thumbnail_256_key")[:1])
 
 
 def photos_prefetch() -> "Prefetch[Any]":

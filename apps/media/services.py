@@ -181,9 +181,10 @@ def _renumber(*, real_estate_id: UUID, ordered: list[Photo]) -> None:
 
 
 def _photos_changed(*, real_estate: RealEstate, actor: User, delta: int) -> None:
-    # Photos are part of the real estate's representation: its count, version (ETag) and the
-    # cached list counts move with them.
-    real_estate_photo_count_changed(real_estate=real_estate, delta=delta)
+    # Photos are part of the real estate's representation: its count, cover, version (ETag)
+    # and the cached list counts move with them.
+    cover = Photo.objects.of_real_estate(real_estate.pk).values_list("blob_id", flat=True).first()
+    real_estate_photo_count_changed(real_estate=real_estate, delta=delta, cover_blob_id=cover)
     transaction.on_commit(list_cache.bump_generation)
     # SPEC §2: "rejected → draft when its collector edits it"; changing its photos is editing it.
     if real_estate.status == Status.REJECTED and real_estate.collected_by_id == actor.pk:

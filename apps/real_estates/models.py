@@ -104,6 +104,11 @@ class RealEstate(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     # Denormalised, kept right by the media services: the list never counts photos per row.
     photo_count = models.PositiveIntegerField(default=0, editable=False)
+    # The first photo's blob (its thumbnail is the list's cover), maintained with `photo_count`
+    # by the media services: the list joins it instead of running a subquery per row.
+    cover_blob = models.ForeignKey(
+        "media.Blob", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
     # Denormalised `q` target (see apps/real_estates/search.py), maintained by the services.
     search_text = models.TextField(blank=True, default="", editable=False)
 

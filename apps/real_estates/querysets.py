@@ -49,14 +49,12 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
 
     def with_listing_data(self) -> ListingRows:
         """One query for a page of list items, as dicts: the listed columns, the collector's
-        name joined (`collected_by_name`), the cover (the first photo's 256 px thumbnail key,
-        `cover_key`) as a subquery."""
-        from apps.media.querysets import cover_key_subquery
-
+        name (`collected_by_name`) and the cover, the first photo's 256 px thumbnail key
+        (`cover_key`: "" until it is made, None without photos), both joined."""
         rows: ListingRows = self.values(
             *LISTING_COLUMNS,
             collected_by_name=models.F("collected_by__name"),
-            cover_key=cover_key_subquery(),
+            cover_key=models.F("cover_blob__thumbnail_256_key"),
         )
         return rows
 

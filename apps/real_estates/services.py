@@ -223,8 +223,14 @@ def _move(
     return locked
 
 
-def real_estate_photo_count_changed(*, real_estate: RealEstate, delta: int) -> None:
-    """For the media services, inside their transaction: keep `photo_count` (and the ETag) right."""
+def real_estate_photo_count_changed(
+    *, real_estate: RealEstate, delta: int, cover_blob_id: int | None
+) -> None:
+    """For the media services, inside their transaction: keep `photo_count`, the cover (the
+    first photo's blob) and the ETag right."""
     RealEstate.objects.filter(pk=real_estate.pk).update(
-        photo_count=F("photo_count") + delta, version=F("version") + 1, updated_at=timezone.now()
+        photo_count=F("photo_count") + delta,
+        cover_blob_id=cover_blob_id,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
     )

@@ -9,6 +9,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from apps.media.models import Blob
+from apps.media.storage import key_from_token
 from apps.real_estates.models import RealEstate, Status
 from apps.users.models import User
 from tests.media import samples
@@ -39,6 +40,50 @@ def test_the_list_shows_the_first_photos_thumbnail_as_cover(
     assert collector_client.get(cover).status_code == 200
     assert cover.split("/")[-1] != first["url"].split("/")[-1]  # the thumbnail, not the original
     assert items[str(bare.pk)]["cover"] is None
+
+
+def cover_of(client: APIClient, real_estate: RealEstate) -> str | None:
+    items = {item["id"]: item for item in client.get(LIST_URL).json()["results"]}
+    cover: str | None = items[str(real_estate.pk)]["cover"]
+    return cover
+
+
+def test_the_cover_follows_the_first_photo_through_moves_and_deletes(
+    upload: Any, collector_client: APIClient, draft: RealEstate
+) -> None:
+    first, second = (upload(samples.image_bytes("PNG", size=(30 + i, 30))).json() for i in range(2))
+    blobs = {photo["id"]: Blob.objects.get(photos__id=photo["id"]) for photo in (first, second)}
+
+    def cover_blob() -> Blob | None:
+        cover = cover_of(collector_client, draft)
+        if cover is None:
+            return None
+        key = key_from_token(cover.rstrip("/").split("/")[-1])
+        return next(b for b in blobs.values() if b.thumbnail_256_key == key)
+
+    assert cover_blob() == blobs[first["id"]]
+    collector_client.patch(photos_url(draft, second["id"]), {"position": 0})
+    assert cover_blob() == blobs[second["id"]]
+    collector_client.delete(photos_url(draft, second["id"]))
+    assert cover_blob() == blobs[first["id"]]
+    collector_client.delete(photos_url(draft, first["id"]))
+    assert cover_of(collector_client, draft) is None
+    draft.refresh_from_db()
+    assert (draft.photo_count, draft.cover_blob_id) == (0, None)
+
+
+def test_the_migration_gives_existing_real_estates_their_covers(upload: Any, draft: RealEstate) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    upload(samples.image_bytes("PNG", size=(40, 40)))
+    expected = RealEstate.objects.get(pk=draft.pk).cover_blob_id
+    assert expected is not None
+    RealEstate.objects.filter(pk=draft.pk).update(cover_blob=None)  # as before the migration
+    migration = import_module("apps.real_estates.migrations.0005_cover_blob")
+    migration.fill_covers(apps, None)
+    assert RealEstate.objects.get(pk=draft.pk).cover_blob_id == expected
 
 
 def test_covers_cost_no_query_per_row(upload: Any, collector_client: APIClient, collector: User) -> None:
