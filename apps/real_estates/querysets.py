@@ -2,7 +2,7 @@
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import models
 from django.db.models import prefetch_related_objects
@@ -117,10 +117,12 @@ def _from_template(name: str, build: "Callable[[], RealEstateQuerySet]") -> "Rea
 
 
 def listing() -> "RealEstateQuerySet":
-    """`RealEstate.objects.with_listing_data()`, from a per-thread template."""
+    """`RealEstate.objects.with_listing_data()`, from a per-thread template. Still a
+    RealEstateQuerySet at runtime (so `visible_to` applies), which django-stubs' `values()`
+    does not know."""
     from apps.real_estates.models import RealEstate
 
-    return _from_template("listing", RealEstate.objects.with_listing_data)  # type: ignore[arg-type]
+    return _from_template("listing", lambda: cast(RealEstateQuerySet, RealEstate.objects.with_listing_data()))
 
 
 def detailed() -> "RealEstateQuerySet":
@@ -132,13 +134,12 @@ def detailed() -> "RealEstateQuerySet":
 
 def load_photos(real_estate: "RealEstate") -> "RealEstate":
     """The detail's photos, in order, as `prefetched_photos`: one query, none when its
-    (denormalised, service-maintained) `photo_count` says there are none."""
+    (denormalised, service-maintained) `photo_count` says there are none (the serializer
+    reads a missing `prefetched_photos` as no photos)."""
     from apps.media.querysets import photos_prefetch
 
     if real_estate.photo_count:
         prefetch_related_objects([real_estate], photos_prefetch())
-    else:
-        real_estate.prefetched_photos = []  # type: ignore[attr-defined]
     return real_estate
 
 

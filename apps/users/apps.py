@@ -7,4 +7,10 @@ class UsersConfig(AppConfig):
     verbose_name = "Users"
 
     def ready(self) -> None:
-        from apps.users import auth_cache  # noqa: F401  (connects its signal receivers)
+        from django.db.models.signals import post_delete, post_save
+
+        from apps.users import auth_cache
+        from apps.users.models import User
+
+        post_save.connect(auth_cache.user_changed, sender=User, dispatch_uid="users.auth_cache.saved")
+        post_delete.connect(auth_cache.user_changed, sender=User, dispatch_uid="users.auth_cache.deleted")

@@ -5,12 +5,13 @@ and the password (the token's revoke claim) whether the token still counts. Read
 is a SQL round trip and a model instance, ~0.4 ms of a ~3 ms list request; the cache holds
 the row for `AUTH_USER_CACHE_SECONDS` instead.
 
-Revocation stays immediate: every save or delete of a user (signals below, and the services'
-bulk `update()`s through `forget`) writes a *tombstone* under the user's key, at once and
-again after commit. While it lives (`AUTH_USER_TOMBSTONE_SECONDS`) requests read the row from
-the database and may not cache it (`add` does not replace the tombstone), so a request that
-read the old row just before the change cannot put it back. With Redis unreachable reads miss
-and every request reads the database, as before. See docs/adr/0011-jwt-revocation.md.
+Revocation stays immediate: every save or delete of a user (`user_changed`, connected to
+`post_save`/`post_delete` in `UsersConfig.ready`, and the services' bulk `update()`s through
+`forget`) writes a *tombstone* under the user's key, at once and again after commit. While
+it lives (`AUTH_USER_TOMBSTONE_SECONDS`) requests read the row from the database and may not
+cache it (`add` does not replace the tombstone), so a request that read the old row just
+before the change cannot put it back. With Redis unreachable reads miss and every request
+reads the database, as before. See docs/adr/0011-jwt-revocation.md.
 
 The cache never holds the password hash: only the fingerprint the revoke claim is compared
 with. The instance built from the cache leaves `password` deferred (read from the database if
@@ -22,8 +23,6 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from apps.users.models import User
@@ -73,8 +72,7 @@ def remember(user: User) -> None:
     )
 
 
-@receiver(post_save, sender=User, dispatch_uid="users.auth_cache.saved")
-@receiver(post_delete, sender=User, dispatch_uid="users.auth_cache.deleted")
-def _user_changed(sender: type[User], instance: User, created: bool = False, **kwargs: Any) -> None:
+def user_changed(sender: type[User], instance: User, created: bool = False, **kwargs: Any) -> None:
+    """`post_save` / `post_delete` receiver (connected in `UsersConfig.ready`)."""
     if not created:  # a new row has no older version anyone could have cached
         forget(instance.pk)

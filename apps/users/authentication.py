@@ -34,7 +34,7 @@ class CachedUserJWTAuthentication(JWTAuthentication):
         return user
 
 
-class CachedUserJWTScheme(SimpleJWTScheme):  # type: ignore[no-untyped-call]
+class CachedUserJWTScheme(SimpleJWTScheme):  # type: ignore[no-untyped-call]  # untyped __init_subclass__
     """The OpenAPI security scheme of simplejwt's authentication, for ours."""
 
     target_class = "apps.users.authentication.CachedUserJWTAuthentication"

@@ -160,7 +160,7 @@ def validated_filterset(filterset_class: type[filters.FilterSet], params: Filter
     return filterset
 
 
-class CachingFilterBackend(filters.DjangoFilterBackend):  # type: ignore[misc]
+class CachingFilterBackend(filters.DjangoFilterBackend):  # type: ignore[misc]  # django-filter: no stubs
     """django-filter's backend, reusing validated FilterSets (`validated_filterset`)."""
 
     def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:

@@ -67,7 +67,7 @@ class AddressOutputSerializer(serializers.Serializer[Any]):
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
 
 
-class RealEstateListItemSerializer(serializers.Serializer[RealEstate]):
+class RealEstateListItemSerializer(serializers.Serializer[dict[str, Any]]):
     id = serializers.UUIDField()
     title = serializers.CharField()
     kind = serializers.ChoiceField(choices=Kind.choices)
@@ -84,7 +84,7 @@ class RealEstateListItemSerializer(serializers.Serializer[RealEstate]):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
-    def to_representation(self, row: dict[str, Any]) -> dict[str, Any]:  # type: ignore[override]
+    def to_representation(self, row: dict[str, Any]) -> dict[str, Any]:
         """A row of `RealEstateQuerySet.with_listing_data()`."""
         collector = row["collected_by_id"]
         collected_by = None if collector is None else {"id": collector, "name": row["collected_by_name"]}
