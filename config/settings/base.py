@@ -319,6 +319,8 @@ LOGGING: dict[str, Any] = {
 # (apps/users/auth_cache.py). Only a cache every process shares can be told of a change, so
 # the default is on with Redis and off with the per-process local-memory cache.
 AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=60 if REDIS_URL else 0)
+# Valid access tokens each process keeps decoded (apps/users/authentication.py); 0 decodes every time.
+AUTH_TOKEN_CACHE_SIZE = env.int("AUTH_TOKEN_CACHE_SIZE", default=2048)
 AUTH_USER_TOMBSTONE_SECONDS = env.int("AUTH_USER_TOMBSTONE_SECONDS", default=10)
 
 # SQLite (the local default) has no row locks: IMMEDIATE transactions serialise writers, so a
