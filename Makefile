@@ -27,12 +27,12 @@ $(VENV)/.installed-%: requirements/%.txt
 
 venv: $(VENV)/.installed-local ## Create .venv with the pinned development requirements
 
-run: venv ## Set up and serve on HOST:PORT with gunicorn (local settings: SQLite, local storage)
+run: venv ## Set up and serve on HOST:PORT with granian (local settings: SQLite, local storage)
 	@mkdir -p var
 	@$(MANAGE) migrate --noinput -v 0
 	@$(MANAGE) collectstatic --noinput -v 0
 	@$(MANAGE) ensure_local_admin
-	DJANGO_SETTINGS_MODULE=config.settings.local $(VENV)/bin/gunicorn -c config/gunicorn.py --bind $(HOST):$(PORT) --workers $(WORKERS) config.wsgi
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) -m config.server --bind $(HOST):$(PORT) --workers $(WORKERS)
 
 dev: venv ## Autoreloading development server on HOST:PORT
 	@mkdir -p var
@@ -75,7 +75,7 @@ docker-check: venv ## Validate docker/*.compose.yml (Compose Specification schem
 	$(VENV)/bin/hadolint docker/Dockerfile
 	sh -n docker/entrypoint.sh
 
-scale-test: venv ## Two gunicorn app processes behind nginx on one PostgreSQL and Redis: tests/scale
+scale-test: venv ## Two app servers behind nginx on one PostgreSQL and Redis: tests/scale
 	@scripts/ensure-system-packages
 	PYTHON=$(PY) scripts/with-services --redis -- scripts/scale-harness -- \
 		$(VENV)/bin/pytest -p no:randomly -q tests/scale $(PYTEST_ARGS)

@@ -5,7 +5,7 @@ Runs inside `scripts/with-services --redis` (DATABASE_URL and REDIS_URL exported
 
     1. migrate, then `seed_demo --real-estates N` (timed: the seeding target is < 60 s);
     2. bench/prepare.py: bench accounts, tokens and one request file per scenario;
-    3. gunicorn -c config/gunicorn.py, WEB_CONCURRENCY=1, config.settings.production
+    3. python -m config.server (granian), WEB_CONCURRENCY=1, config.settings.production
        (DEBUG off, throwaway secrets, SSL redirect off, loopback ALLOWED_HOSTS);
     4. per scenario: a probe (a missing endpoint is skipped, with the reason), a warm-up,
        then wrk -c 32 with bench/wrk/replay.lua; CPU time of the worker, PostgreSQL, Redis
@@ -16,10 +16,10 @@ Runs inside `scripts/with-services --redis` (DATABASE_URL and REDIS_URL exported
     6. bench/results/<UTC timestamp>.json and .md, and a table on stdout.
 
 Requests rotate over 64 users' tokens per role, so the per-user throttle keeps its
-production rate (1200/min) and still runs (two Redis round trips) on every request; the
+production rate (1200/min) and still runs (one Redis round trip) on every request; the
 anonymous and sign-in throttles, keyed by IP and CPF, are raised because all the load
-comes from one loopback IP. The worker's max_requests recycling is off (so VmHWM covers
-the whole run).
+comes from one loopback IP. The worker's memory recycling (WEB_WORKER_MAX_RSS_MB) is off
+(so VmHWM covers the whole run).
 """
 
 import argparse
@@ -60,7 +60,7 @@ class Scenario:
 SCENARIOS = [
     Scenario(
         "floor",
-        "GET /health/live: middleware and gunicorn, no database (the stack's floor; no target)",
+        "GET /health/live: server and middleware, no database (the stack's floor; no target)",
         None,
         None,
         200,
@@ -234,9 +234,9 @@ def start_server(env: dict[str, str], port: int, log_path: Path) -> subprocess.P
     with log_path.open("wb") as out:
         server = subprocess.Popen(
             [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "-c",
-                "config/gunicorn.py",
+                sys.executable,
+                "-m",
+                "config.server",
                 "--bind",
                 f"127.0.0.1:{port}",
             ],
@@ -250,7 +250,7 @@ def start_server(env: dict[str, str], port: int, log_path: Path) -> subprocess.P
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit(
-                f"gunicorn exited during start-up; see {log_path}:\n{log_path.read_text()[-3000:]}"
+                f"the server exited during start-up; see {log_path}:\n{log_path.read_text()[-3000:]}"
             )
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/live", timeout=2) as r:
@@ -259,7 +259,7 @@ def start_server(env: dict[str, str], port: int, log_path: Path) -> subprocess.P
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.3)
-    raise SystemExit("gunicorn did not answer /health/live within 60 s")
+    raise SystemExit("the server did not answer /health/live within 60 s")
 
 
 def first_line(path: str | None) -> str | None:
@@ -325,7 +325,7 @@ def run_wrk(
 
 
 def summarise(
-    scenario: Scenario, raw: dict[str, Any], cpu: dict[str, float], *, serial: bool
+    scenario: Scenario, raw: dict[str, Any], cpu: dict[str, float], *, single_worker: bool, serial: bool
 ) -> dict[str, Any]:
     seconds = raw["duration_us"] / 1e6
     requests = raw["requests"]
@@ -346,10 +346,11 @@ def summarise(
         "cpu_ms_per_request": {"worker": worker_ms, "postgres": pg_ms, "redis": per_req(cpu["redis"])},
         # What else ran on the 2 cores meanwhile, in cores (other engineers' builds and tests).
         "other_load_cores": round(cpu["others"] / seconds, 2),
-        # A sync worker serves one request at a time: its CPU plus PostgreSQL's is the floor
-        # of each request's service time when nothing else competes for the cores.
-        "uncontended_ceiling_rps": round(1000 / (worker_ms + pg_ms))
-        if serial and worker_ms and pg_ms is not None
+        # One worker runs Python on one core at a time (the GIL). With one thread it also waits
+        # for PostgreSQL, so its CPU plus PostgreSQL's is each request's service time; with more
+        # threads the waits overlap and its CPU alone is: the ceiling when nothing else competes.
+        "uncontended_ceiling_rps": round(1000 / (worker_ms + (pg_ms if serial else 0)))
+        if single_worker and worker_ms and pg_ms is not None
         else None,
     }
 
@@ -373,8 +374,9 @@ def markdown(report: dict[str, Any]) -> str:
         f"- machine: {report['machine']['cpus']} CPUs ({report['machine']['cpu_model']}), "
         f"load average before the run {report['machine']['loadavg_before']}",
         f"- {report['config']['connections']} connections, {report['config']['duration_s']} s per scenario "
-        f"after a {report['config']['warmup_s']} s warm-up, {report['config']['workers']} gunicorn worker(s) "
-        f"({report['config']['gunicorn_threads']} thread(s)), config.settings.production",
+        f"after a {report['config']['warmup_s']} s warm-up, {report['config']['workers']} worker process(es) "
+        f"({report['config']['threads']} thread(s) each, granian), "
+        "config.settings.production",
         f"- seed: {json.dumps(report['seed'].get('seconds', report['seed'].get('skipped')))} s for "
         f"{report['config']['rows']} real estates",
         "",
@@ -439,10 +441,10 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument(
-        "--gunicorn-threads",
+        "--threads",
         type=int,
-        default=int(os.environ.get("GUNICORN_THREADS", "1")),
-        help="threads per worker process (config/gunicorn.py's GUNICORN_THREADS; default 1: sync)",
+        default=int(os.environ.get("WEB_THREADS", "2")),
+        help="Python threads per worker process (config/server.py's WEB_THREADS; default 2)",
     )
     parser.add_argument(
         "--workers",
@@ -467,8 +469,8 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECURE_SSL_REDIRECT": "False",
         "WEB_CONCURRENCY": str(args.workers),
-        "GUNICORN_THREADS": str(args.gunicorn_threads),
-        "GUNICORN_MAX_REQUESTS": "0",
+        "WEB_THREADS": str(args.threads),
+        "WEB_WORKER_MAX_RSS_MB": "0",
         "JWT_ACCESS_TOKEN_MINUTES": "120",
         "MEDIA_ROOT": str(work / "media"),
         "THROTTLE_ANON_RATE": "100000000/min",
@@ -513,9 +515,9 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
     while len(children(server.pid)) < args.workers and time.monotonic() < deadline:
         time.sleep(0.2)
     workers = children(server.pid)
-    log(f"gunicorn master {server.pid}, workers {workers}, port {port}")
+    log(f"server {server.pid}, workers {workers}, port {port}")
     meter = CpuMeter(workers)
-    serial = args.workers == 1 and args.gunicorn_threads == 1
+    single_worker, serial = args.workers == 1, args.threads == 1
     results: dict[str, Any] = {}
     try:
         for scenario in wanted:
@@ -551,7 +553,7 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
             results[scenario.name] = {
                 "what": scenario.what,
                 "target_rps": scenario.target_rps,
-                **summarise(scenario, raw, cpu, serial=serial),
+                **summarise(scenario, raw, cpu, single_worker=single_worker, serial=serial),
             }
             r = results[scenario.name]
             log(
@@ -614,7 +616,8 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
             "warmup_s": args.warmup,
             "connections": args.connections,
             "wrk_threads": args.wrk_threads,
-            "gunicorn_threads": args.gunicorn_threads,
+            "server": "granian",
+            "threads": args.threads,
             "workers": args.workers,
         },
         "seed": seed_info,

@@ -1,4 +1,4 @@
-"""WSGI entry point used by gunicorn (`make run`, the Docker image)."""
+"""WSGI entry point served by granian (config/server.py: `make run`, the benchmark, the Docker image)."""
 
 import os
 

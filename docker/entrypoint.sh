@@ -1,12 +1,12 @@
 #!/bin/sh
-# One image, several roles: `web` (gunicorn), `worker`, `beat`, `migrate`, or any command.
+# One image, several roles: `web` (granian, config/server.py), `worker`, `beat`, `migrate`, or any command.
 set -eu
 
 case "${1:-web}" in
   web)
     # Prometheus multiprocess files belong to this container's life only.
     rm -rf "${PROMETHEUS_MULTIPROC_DIR:?}" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
-    exec gunicorn -c config/gunicorn.py --bind "0.0.0.0:${PORT:-8000}" config.wsgi
+    exec python -m config.server --bind "0.0.0.0:${PORT:-8000}"
     ;;
   worker)
     rm -rf "${PROMETHEUS_MULTIPROC_DIR:?}" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"

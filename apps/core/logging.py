@@ -1,6 +1,6 @@
 """Structured logging: JSON lines in production, readable lines locally.
 
-Both structlog loggers and the standard library's (Django, gunicorn, Celery) go
+Both structlog loggers and the standard library's (Django, granian, Celery) go
 through one formatter, so every line carries the request id bound by the middleware.
 """
 

@@ -4,7 +4,7 @@ django-prometheus's middleware counts requests and latencies by view (route), me
 status. Here: statement counts and durations for every database connection (fed into
 django-prometheus's own `django_db_*` series through an execute wrapper, which, unlike its
 wrapped engine, stays correct with psycopg's connection pool), Celery task outcomes, and
-`UPLOAD_BYTES` for the media app. With several gunicorn workers set PROMETHEUS_MULTIPROC_DIR
+`UPLOAD_BYTES` for the media app. With several server worker processes set PROMETHEUS_MULTIPROC_DIR
 so a scrape sums every worker.
 """
 

@@ -306,10 +306,9 @@ LOGGING: dict[str, Any] = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
-        # Our access log replaces Django's and gunicorn's request lines.
+        # Our access log replaces Django's request lines (granian's access log is off).
         "django.server": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
-        "gunicorn.access": {"level": "WARNING"},
     },
 }
 
@@ -319,9 +318,9 @@ LOGGING: dict[str, Any] = {
 # (apps/users/auth_cache.py). Only a cache every process shares can be told of a change, so
 # the default is on with Redis and off with the per-process local-memory cache.
 AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=60 if REDIS_URL else 0)
+AUTH_USER_TOMBSTONE_SECONDS = env.int("AUTH_USER_TOMBSTONE_SECONDS", default=10)
 # Valid access tokens each process keeps decoded (apps/users/authentication.py); 0 decodes every time.
 AUTH_TOKEN_CACHE_SIZE = env.int("AUTH_TOKEN_CACHE_SIZE", default=2048)
-AUTH_USER_TOMBSTONE_SECONDS = env.int("AUTH_USER_TOMBSTONE_SECONDS", default=10)
 
 # SQLite (the local default) has no row locks: IMMEDIATE transactions serialise writers, so a
 # refresh token stays single-use there too (PostgreSQL uses SELECT ... FOR UPDATE).

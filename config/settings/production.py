@@ -38,8 +38,9 @@ if _db["ENGINE"] == "django.db.backends.postgresql" and env.bool("DATABASE_POOL"
     _db["OPTIONS"]["pool"] = {
         "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
         "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
-        # Seconds a request waits for a pooled connection before a 503. A sync gunicorn worker
-        # serves one request at a time, so it waits only when PostgreSQL is unreachable.
+        # Seconds a request waits for a pooled connection before a 503. A worker runs at most
+        # WEB_THREADS (2) requests at once, fewer than max_size, so it waits only when
+        # PostgreSQL is unreachable.
         "timeout": env.float("DATABASE_POOL_TIMEOUT", default=0.5),
     }
     _db["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django must not

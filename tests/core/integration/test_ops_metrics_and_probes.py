@@ -1,8 +1,7 @@
-"""Task outcome signals, the worker's metrics endpoint, gunicorn's hook and the broker probe."""
+"""Task outcome signals, the worker's metrics endpoint and the broker probe."""
 
 import os
 import urllib.request
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -13,7 +12,6 @@ from rest_framework.test import APIClient
 from apps.core import metrics
 from apps.core.metrics import TASK_OUTCOMES
 from apps.core.tasks import flush_expired_tokens
-from config import gunicorn
 from tests.core.redis_server import free_port
 
 TASK = "apps.core.tasks.flush_expired_tokens"
@@ -57,13 +55,6 @@ def test_a_worker_serves_no_metrics_when_no_port_is_configured(settings: Any) ->
     settings.CELERY_WORKER_METRICS_PORT = 0
     signals.worker_ready.send(sender=None)
     assert metrics._worker_metrics_servers == []
-
-
-def test_gunicorn_drops_a_dead_workers_metrics_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
-    (tmp_path / "gauge_livesum_4242.db").write_bytes(b"")
-    gunicorn.child_exit(None, SimpleNamespace(pid=4242))
-    assert not (tmp_path / "gauge_livesum_4242.db").exists()
 
 
 @pytest.mark.django_db

@@ -1,0 +1,70 @@
+"""The HTTP server: granian serving `config.wsgi`, shared by `make run`, the benchmark, the
+scale harness and the Docker image (ADR 0043).
+
+    python -m config.server --bind 127.0.0.1:8000 [--workers N] [--threads N]
+
+Everything else comes from the environment (README, "Configuration"). A worker is a process
+with granian's Rust HTTP runtime and `WEB_THREADS` Python threads running Django; HTTP parsing,
+keep-alive and writing responses happen in Rust, outside the GIL.
+"""
+
+import argparse
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    return int(environ.get(name) or default)
+
+
+def options(
+    environ: Mapping[str, str], *, bind: str, workers: int | None = None, threads: int | None = None
+) -> dict[str, Any]:
+    """granian's keyword arguments for these settings (no import of granian: testable anywhere)."""
+    host, _, port = bind.rpartition(":")
+    max_rss = _int(environ, "WEB_WORKER_MAX_RSS_MB", 512)
+    return {
+        "target": "config.wsgi:application",
+        "address": host.strip("[]") or "127.0.0.1",
+        "port": int(port),
+        "interface": "wsgi",
+        "workers": workers or _int(environ, "WEB_CONCURRENCY", 2),
+        "blocking_threads": threads or _int(environ, "WEB_THREADS", 2),
+        # Few processes, each with one Python thread pool: one single-threaded runtime each.
+        "runtime_mode": "st",
+        "http": "1",  # TLS and HTTP/2 end at the reverse proxy
+        "websockets": False,
+        "backlog": _int(environ, "WEB_BACKLOG", 1024),
+        "respawn_failed_workers": True,
+        # A worker past this resident size is replaced gracefully (0: never).
+        "workers_max_rss": max_rss or None,
+        "workers_kill_timeout": _int(environ, "WEB_GRACEFUL_TIMEOUT", 20),
+        "log_level": environ.get("LOG_LEVEL", "INFO").lower(),
+        "log_access": False,  # the app writes one structured access line per request
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m config.server", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bind", default="127.0.0.1:8000", help="HOST:PORT (default 127.0.0.1:8000)")
+    parser.add_argument("--workers", type=int, help="worker processes (default WEB_CONCURRENCY or 2)")
+    parser.add_argument("--threads", type=int, help="Python threads per worker (default WEB_THREADS or 2)")
+    args = parser.parse_args(argv)
+
+    from granian import Granian
+    from granian.constants import HTTPModes, Interfaces, RuntimeModes
+    from granian.log import LogLevels
+
+    kwargs = options(os.environ, bind=args.bind, workers=args.workers, threads=args.threads)
+    kwargs.update(
+        interface=Interfaces(kwargs["interface"]),
+        runtime_mode=RuntimeModes(kwargs["runtime_mode"]),
+        http=HTTPModes(kwargs["http"]),
+        log_level=LogLevels(kwargs["log_level"]),
+    )
+    Granian(**kwargs).serve()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""config/server.py: the options granian gets from the command line and the environment."""
+
+import pytest
+from granian.constants import HTTPModes, Interfaces, RuntimeModes
+from granian.log import LogLevels
+
+from config import server
+
+
+def test_defaults_serve_the_wsgi_app_with_two_workers_of_two_threads() -> None:
+    opts = server.options({}, bind="127.0.0.1:8000")
+    assert opts["target"] == "config.wsgi:application"
+    assert (opts["address"], opts["port"]) == ("127.0.0.1", 8000)
+    assert (opts["workers"], opts["blocking_threads"]) == (2, 2)
+    assert opts["workers_max_rss"] == 512
+    assert opts["respawn_failed_workers"] is True
+    assert opts["log_access"] is False
+
+
+def test_the_environment_sets_workers_threads_memory_limit_and_log_level() -> None:
+    environ = {
+        "WEB_CONCURRENCY": "3",
+        "WEB_THREADS": "4",
+        "WEB_WORKER_MAX_RSS_MB": "300",
+        "WEB_GRACEFUL_TIMEOUT": "7",
+        "WEB_BACKLOG": "256",
+        "LOG_LEVEL": "WARNING",
+    }
+    opts = server.options(environ, bind="10.0.0.5:9000")
+    assert (opts["address"], opts["port"]) == ("10.0.0.5", 9000)
+    assert (opts["workers"], opts["blocking_threads"], opts["workers_max_rss"]) == (3, 4, 300)
+    assert (opts["workers_kill_timeout"], opts["backlog"], opts["log_level"]) == (7, 256, "warning")
+
+
+def test_command_line_counts_win_over_the_environment_and_zero_rss_means_no_limit() -> None:
+    environ = {"WEB_CONCURRENCY": "3", "WEB_THREADS": "4", "WEB_WORKER_MAX_RSS_MB": "0"}
+    opts = server.options(environ, bind="[::1]:8001", workers=1, threads=1)
+    assert (opts["address"], opts["port"]) == ("::1", 8001)
+    assert (opts["workers"], opts["blocking_threads"]) == (1, 1)
+    assert opts["workers_max_rss"] is None
+
+
+def test_every_option_is_one_granian_accepts() -> None:
+    """The enum-valued options name real granian values (granian renamed some in the past)."""
+    opts = server.options({"LOG_LEVEL": "debug"}, bind="127.0.0.1:8000")
+    assert Interfaces(opts["interface"]) is Interfaces.WSGI
+    assert RuntimeModes(opts["runtime_mode"]) is RuntimeModes.st
+    assert HTTPModes(opts["http"]) is HTTPModes.http1
+    assert LogLevels(opts["log_level"]) is LogLevels.debug
+
+
+def test_a_bare_port_binds_loopback_and_a_port_name_is_refused() -> None:
+    opts = server.options({}, bind="8000")
+    assert (opts["address"], opts["port"]) == ("127.0.0.1", 8000)
+    with pytest.raises(ValueError, match="invalid literal"):
+        server.options({}, bind="localhost:http")
