@@ -46,7 +46,9 @@ def options(
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m config.server", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m config.server", description="Serve Vivenda with granian."
+    )
     parser.add_argument("--bind", default="127.0.0.1:8000", help="HOST:PORT (default 127.0.0.1:8000)")
     parser.add_argument("--workers", type=int, help="worker processes (default WEB_CONCURRENCY or 2)")
     parser.add_argument("--threads", type=int, help="Python threads per worker (default WEB_THREADS or 2)")
