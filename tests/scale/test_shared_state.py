@@ -52,3 +52,12 @@ def test_a_throttle_counts_requests_served_by_both_processes(apps: list[Http]) -
     throttled = second.get("/api/v1/_scale/process")
     assert throttled.json()["error"]["code"] == "THROTTLED"
     assert int(throttled.headers["Retry-After"]) > 0
+
+
+def test_no_request_sees_the_process_environment(apps: list[Http]) -> None:
+    """granian copies the process environment into every request's environ; config/wsgi.py
+    drops it, so secrets never reach `request.META` (through a real server, both processes)."""
+    for client in apps:
+        body = client.get("/api/v1/_scale/environ").json()
+        assert body["app"] in {"a", "b"}
+        assert body["seen"] == []

@@ -45,9 +45,24 @@ class CacheEntry(APIView):
         return Response({"app": os.environ.get("SCALE_APP_NAME", "?"), "value": value})
 
 
+class Environ(APIView):
+    """Which of the process's settings variables a request can see in `request.META` (none:
+    config/wsgi.py drops what granian copies from the process environment)."""
+
+    permission_classes = [AllowAny]
+    throttle_classes: list[Any] = []
+
+    def get(self, request: Request) -> Response:
+        names = ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "DATABASE_URL", "REDIS_URL", "SCALE_APP_NAME")
+        return Response(
+            {"app": os.environ.get("SCALE_APP_NAME", "?"), "seen": [n for n in names if n in request.META]}
+        )
+
+
 probes = [
     path("whoami", WhoAmI.as_view()),
     path("process", Process.as_view()),
     path("cache/<slug:key>", CacheEntry.as_view()),
+    path("environ", Environ.as_view()),
 ]
 urlpatterns = [path("api/v1/_scale/", include(probes)), path("", include("config.urls"))]
