@@ -3,10 +3,24 @@
 import json
 from typing import Any
 
+import pytest
 from rest_framework.test import APIClient
 
-from apps.users.models import User
-from tests.users.factories import DEFAULT_PASSWORD
+from apps.users import services
+from apps.users.models import Role, User
+from tests.users.factories import DEFAULT_PASSWORD, UserFactory
+
+# Every way a user's tokens die at once (ADR 0011), for tests that check a cache keeps up.
+REVOCATIONS = [
+    pytest.param(
+        lambda u: services.user_update(user=u, actor=UserFactory(role=Role.ADMIN), is_active=False),
+        id="deactivated",
+    ),
+    pytest.param(
+        lambda u: (u.set_password("uma-senha-nova-e-longa-1"), u.save()), id="password-set-in-admin"
+    ),
+    pytest.param(lambda u: u.delete(), id="deleted"),
+]
 
 
 def error_of(response: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from apps.users import auth_cache, services
 from apps.users.models import Role, User
 from tests.users.factories import UserFactory
-from tests.users.helpers import error_of, sign_in
+from tests.users.helpers import REVOCATIONS, error_of, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -64,19 +64,7 @@ def test_an_entry_written_with_other_columns_still_reads(manager: User, client_f
     assert client.get(ME).status_code == 200
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        pytest.param(
-            lambda u: services.user_update(user=u, actor=UserFactory(role=Role.ADMIN), is_active=False),
-            id="deactivated",
-        ),
-        pytest.param(
-            lambda u: (u.set_password("uma-senha-nova-e-longa-1"), u.save()), id="password-set-in-admin"
-        ),
-        pytest.param(lambda u: u.delete(), id="deleted"),
-    ],
-)
+@pytest.mark.parametrize("change", REVOCATIONS)
 def test_a_change_after_the_cache_was_warm_revokes_at_once(change: Any, client_for: Any) -> None:
     user = UserFactory()
     client = client_for(user)

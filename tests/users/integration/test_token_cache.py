@@ -14,11 +14,9 @@ from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
-from apps.users import services
 from apps.users.authentication import CachedUserJWTAuthentication, validated_tokens
-from apps.users.models import Role, User
-from tests.users.factories import UserFactory
-from tests.users.helpers import bearer, error_of
+from apps.users.models import User
+from tests.users.helpers import REVOCATIONS, bearer, error_of
 
 pytestmark = pytest.mark.django_db
 
@@ -148,19 +146,7 @@ def test_a_refresh_token_is_never_cached_as_an_access_token(collector: User) -> 
     assert len(validated_tokens) == 0
 
 
-@pytest.mark.parametrize(
-    "revoke",
-    [
-        pytest.param(
-            lambda u: services.user_update(user=u, actor=UserFactory(role=Role.ADMIN), is_active=False),
-            id="deactivated",
-        ),
-        pytest.param(
-            lambda u: (u.set_password("uma-senha-nova-e-longa-1"), u.save()), id="password-set-in-admin"
-        ),
-        pytest.param(lambda u: u.delete(), id="deleted"),
-    ],
-)
+@pytest.mark.parametrize("revoke", REVOCATIONS)
 def test_revocation_still_kills_a_cached_token_at_once(revoke: Any, collector: User) -> None:
     token = access_token(collector)
     client = bearer(token)
