@@ -81,6 +81,15 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------
 
+
+def pool_check() -> Any:
+    """The pool pings a connection before handing it out, unless it handed it out less than
+    DATABASE_POOL_CHECK_BYPASS_MS ago (apps/core/db.py, docs/adr/0042)."""
+    from apps.core.db import CheckUnlessRecentlyDrawn
+
+    return CheckUnlessRecentlyDrawn(env.int("DATABASE_POOL_CHECK_BYPASS_MS", default=500) / 1000)
+
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
@@ -94,6 +103,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
             "timeout": env.int("DATABASE_POOL_TIMEOUT", default=5),
+            "check": pool_check(),
         }
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
