@@ -10,13 +10,11 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
-from django.db.models.constants import LOOKUP_SEP
+from django.db.models.sql.where import AND
 from django.http import QueryDict
 from django.utils.dateparse import parse_date, parse_datetime
 from django_filters import rest_framework as filters
-from django_filters.constants import EMPTY_VALUES
 from django_filters.utils import translate_validation
 from rest_framework.request import Request
 
@@ -119,43 +117,6 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
             cls._form_class = form_class
         return form_class
 
-    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        """django-filter's `filter_queryset`, with the plain lookups applied in one `.filter()`.
-
-        django-filter calls every filter in turn, and each plain one runs its own
-        `qs.filter(field__lookup=value)`: a clone and an `add_q` each. A typical filtered list
-        (status, state, kind, purpose, min_price, max_price, city, ordering) cost 0.275 ms that
-        way, 0.205 ms with the six lookups in one `.filter()` (measured in process).
-
-        Folded is a filter that does exactly django-filter's plain lookup (`_folded_lookup`):
-        its class's `filter` is `Filter.filter` (or `ChoiceFilter.filter`, for a value other
-        than its `null_value`), no `method`, not `exclude`, not `distinct`, and a `field_name`
-        that is a column of the model itself (no relation to many, no annotation, no
-        transform), so chained or joined in one call its condition means the same; and a
-        value that is not empty (an empty one goes to the filter itself, which skips it).
-        Every other filter (the methods, the dates, `q`, the ordering, any filter added later
-        with behaviour of its own) runs as before, after the folded lookups, in declaration
-        order: the same AND of the same conditions. Validation is the form's, untouched.
-        """
-        lookups: dict[str, Any] = {}
-        others: list[tuple[str, Any]] = []
-        for name, value in self.form.cleaned_data.items():
-            lookup = None if value in EMPTY_VALUES else _folded_lookup(self.filters[name], value, queryset)
-            if lookup is None or lookup in lookups:  # a second condition on one lookup: its own call
-                others.append((name, value))
-            else:
-                lookups[lookup] = value
-        if lookups:
-            queryset = queryset.filter(**lookups)
-        for name, value in others:
-            queryset = self.filters[name].filter(queryset, value)
-            if not isinstance(queryset, QuerySet):
-                raise AssertionError(
-                    f"Expected '{type(self).__name__}.{name}' to return a QuerySet, "
-                    f"but got a {type(queryset).__name__} instead."
-                )
-        return queryset
-
     def filter_city(self, queryset: RealEstateQuerySet, name: str, value: str) -> RealEstateQuerySet:
         return queryset.in_city(value) if value.strip() else queryset
 
@@ -176,57 +137,66 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(created_at__lt=moment)
 
 
-def _folded_lookup(filter_: filters.Filter, value: Any, queryset: QuerySet[Any]) -> str | None:
-    """The `field__lookup` of a filter that does django-filter's plain lookup with `value` on a
-    column of the queryset's model, else None (see `RealEstateFilterSet.filter_queryset`)."""
-    field_name = filter_.field_name
-    if _does_plain_lookup(filter_, value) and _is_own_column(queryset, field_name):
-        return f"{field_name}{LOOKUP_SEP}{filter_.lookup_expr}"
-    return None
-
-
-def _does_plain_lookup(filter_: filters.Filter, value: Any) -> bool:
-    """`Filter.filter` itself (or ChoiceFilter's, off its `IS NULL` path), untouched."""
-    cls = type(filter_)
-    if cls.filter is filters.ChoiceFilter.filter:
-        if value == filter_.null_value:
-            return False
-    elif cls.filter is not filters.Filter.filter:
-        return False
-    return (
-        filter_.method is None
-        and not filter_.exclude
-        and not filter_.distinct
-        and "filter" not in vars(filter_)
-        and cls.get_method is filters.Filter.get_method
-    )
-
-
-def _is_own_column(queryset: QuerySet[Any], field_name: Any) -> bool:
-    """A concrete field of the model, no join: chained or in one `.filter()`, the same SQL."""
-    if not isinstance(field_name, str) or LOOKUP_SEP in field_name:
-        return False
-    try:
-        field = queryset.model._meta.get_field(field_name)
-    except FieldDoesNotExist:
-        return False
-    return bool(field.concrete and not field.many_to_many and not field.one_to_many)
-
-
 # --- the backend -------------------------------------------------------------------------------
 
 type FilterParams = tuple[tuple[str, tuple[str, ...]], ...]
 
 
-@functools.lru_cache(maxsize=256)
-def validated_filterset(filterset_class: type[filters.FilterSet], params: FilterParams) -> Any:
-    """A validated FilterSet of `params`, kept per process for the next request that sends them.
+class Narrowing:
+    """What a validated set of filter parameters does to any queryset of its model, built once.
 
-    Building one deep-copies its filters and its form's fields and validates the form, ~0.5 ms
-    of a filtered list. A validated FilterSet depends on nothing but its parameters, and
-    `filter_queryset(queryset)` narrows any queryset it is given (the caller's, scoped to the
-    caller). It holds no request and no queryset of anyone's. Invalid parameters raise DRF's
-    ValidationError naming them, and an exception is never cached: they are validated anew.
+    django-filter applies each filter on every request: a clone, an `add_q` and the resolution
+    of a lookup per filter, ~0.2 ms of a filtered list before the SQL is even compiled (more in a
+    real request, with the processor's caches cold). The result depends on nothing but the
+    parameters, so it is built once, by django-filter itself, on the model's unscoped
+    queryset, and kept as what it added: the resolved conditions of its `WHERE` and its
+    ordering. Narrowing a caller's queryset (already scoped to the caller) is then one
+    `.filter()` of those conditions, which PostgreSQL receives as the same `WHERE`.
+
+    Only a plain narrowing is kept this way: conditions ANDed on the model's own table (no
+    join, no `DISTINCT`, no selected annotation or grouping, nothing but expressions).
+    Anything else (a filter across a relation, say) has django-filter apply the FilterSet to
+    each caller's queryset, as before (`conditions` is None).
+    """
+
+    def __init__(self, filterset: filters.FilterSet) -> None:
+        self.filterset = filterset
+        built = filterset.filter_queryset(filterset._meta.model._default_manager.all()).query
+        where = built.where
+        plain = (
+            # A lookup on a foreign key's column leaves its table's alias unused (refcount 0).
+            sum(1 for alias in built.alias_map if built.alias_refcount[alias]) <= 1
+            and not built.distinct
+            and not built.annotation_select
+            and built.group_by is None
+            and not built.extra
+            and where.connector == AND
+            and not where.negated
+            and all(getattr(child, "conditional", False) for child in where.children)
+        )
+        self.conditions: tuple[Any, ...] | None = tuple(where.children) if plain else None
+        self.ordering: tuple[Any, ...] = tuple(built.order_by)
+
+    def apply(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.conditions is None:
+            narrowed: QuerySet[Any] = self.filterset.filter_queryset(queryset)
+            return narrowed
+        if self.conditions:
+            queryset = queryset.filter(*self.conditions)  # copied as they resolve: never changed
+        if self.ordering:
+            queryset = queryset.order_by(*self.ordering)
+        return queryset
+
+
+@functools.lru_cache(maxsize=256)
+def narrowing(filterset_class: type[filters.FilterSet], params: FilterParams) -> Narrowing:
+    """The `Narrowing` of `params`, validated, kept per process for the next request that sends them.
+
+    Building a FilterSet deep-copies its filters and its form's fields and validates the form,
+    ~0.5 ms of a filtered list, then applying it ~0.2 ms more. Both depend on nothing but the
+    parameters; the narrowing holds no request and no caller's queryset. Invalid parameters
+    raise DRF's ValidationError naming them, and an exception is never cached: they are
+    validated anew.
     """
     data = QueryDict(mutable=True)
     for name, values in params:
@@ -234,11 +204,11 @@ def validated_filterset(filterset_class: type[filters.FilterSet], params: Filter
     filterset = filterset_class(data=data)
     if not filterset.is_valid():
         raise translate_validation(filterset.errors)
-    return filterset
+    return Narrowing(filterset)
 
 
 class CachingFilterBackend(filters.DjangoFilterBackend):  # type: ignore[misc]  # django-filter: no stubs
-    """django-filter's backend, reusing validated FilterSets (`validated_filterset`)."""
+    """django-filter's backend, reusing the narrowing of each parameter set (`narrowing`)."""
 
     def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
         filterset_class = self.get_filterset_class(view, queryset)
@@ -248,5 +218,4 @@ class CachingFilterBackend(filters.DjangoFilterBackend):  # type: ignore[misc]  
         params = tuple(
             sorted((name, tuple(values)) for name, values in request.query_params.lists() if name in names)
         )
-        result: QuerySet[Any] = validated_filterset(filterset_class, params).filter_queryset(queryset)
-        return result
+        return narrowing(filterset_class, params).apply(queryset)

@@ -10,7 +10,7 @@ from django.db import connection
 from django.http import QueryDict
 
 from apps.real_estates import list_cache
-from apps.real_estates.api.filters import RealEstateFilterSet, validated_filterset
+from apps.real_estates.api.filters import RealEstateFilterSet, narrowing
 from apps.real_estates.models import RealEstate, Status
 from apps.real_estates.querysets import detailed, listing
 from tests.real_estates.factories import RealEstateFactory
@@ -82,34 +82,35 @@ def test_the_planner_knows_a_city_decides_its_state() -> None:
     assert set(kinds) >= {"f", "m"}  # functional dependencies and most-common values
 
 
-def test_a_validated_filterset_is_reused_for_the_same_parameters(manager_client: Any) -> None:
-    validated_filterset.cache_clear()
+def test_a_narrowing_is_reused_for_the_same_parameters(manager_client: Any) -> None:
+    narrowing.cache_clear()
     RealEstateFactory(status=Status.DRAFT, city="Campinas")
     RealEstateFactory(status=Status.DRAFT, city="Santos")
     for _ in range(3):
         response = manager_client.get("/api/v1/real-estates", {"city": "campinas", "page_size": 5})
         assert [item["city"] for item in response.json()["results"]] == ["Campinas"]
-    assert validated_filterset.cache_info().hits == 2
+    assert narrowing.cache_info().hits == 2
     # The same parameters in another order are the same entry; `page_size` is not a filter.
     manager_client.get("/api/v1/real-estates", {"page_size": 7, "city": "campinas"})
-    assert validated_filterset.cache_info().hits == 3
-    filterset = validated_filterset(RealEstateFilterSet, (("city", ("campinas",)),))
-    assert filterset.request is None  # nobody's request is kept
+    assert narrowing.cache_info().hits == 3
+    kept = narrowing(RealEstateFilterSet, (("city", ("campinas",)),))
+    assert kept.filterset.request is None  # nobody's request is kept
+    assert not hasattr(kept, "queryset")  # nor anybody's rows
 
 
-def test_a_reused_filterset_narrows_each_callers_own_rows(client_for: Any) -> None:
-    validated_filterset.cache_clear()
+def test_a_reused_narrowing_narrows_each_callers_own_rows(client_for: Any) -> None:
+    narrowing.cache_clear()
     mine, theirs = RealEstateFactory(city="Campinas"), RealEstateFactory(city="Campinas")
     for owner in (mine, theirs):
         response = client_for(owner.collected_by).get("/api/v1/real-estates", {"city": "campinas"})
         assert [item["id"] for item in response.json()["results"]] == [str(owner.pk)]
-    assert validated_filterset.cache_info().hits == 1
+    assert narrowing.cache_info().hits == 1
 
 
 def test_invalid_parameters_are_refused_every_time(manager_client: Any) -> None:
-    validated_filterset.cache_clear()
+    narrowing.cache_clear()
     for _ in range(2):
         response = manager_client.get("/api/v1/real-estates", {"min_price": "cheap"})
         assert response.status_code == 400
         assert "min_price" in response.json()["error"]["fields"]
-    assert validated_filterset.cache_info().currsize == 0
+    assert narrowing.cache_info().currsize == 0

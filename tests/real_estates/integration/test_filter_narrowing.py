@@ -1,8 +1,7 @@
-"""`RealEstateFilterSet.filter_queryset` folds the plain lookups into one `.filter()` and
-answers exactly what django-filter's own `BaseFilterSet.filter_queryset` answers."""
+"""The narrowing kept per parameter set (`api/filters.py: Narrowing`) answers exactly what
+django-filter's own `BaseFilterSet.filter_queryset` answers, on any caller's queryset."""
 
 from collections import Counter
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,7 +14,7 @@ from django.http import QueryDict
 from django_filters import rest_framework as filters
 from django_filters.filterset import BaseFilterSet
 
-from apps.real_estates.api.filters import RealEstateFilterSet, UfFilter, _folded_lookup
+from apps.real_estates.api.filters import Narrowing, RealEstateFilterSet, narrowing
 from apps.real_estates.models import Kind, Purpose, RealEstate, Status
 from apps.real_estates.querysets import listing
 from apps.users.models import User
@@ -123,18 +122,30 @@ TOGETHER: list[dict[str, str]] = [
 ]
 
 
+def params_of(params: dict[str, Any], collector: User) -> Any:
+    """`params` as the backend keys them: sorted names, each with its values."""
+    listed = {name: value if isinstance(value, list) else [value] for name, value in params.items()}
+    return tuple(
+        sorted(
+            (name, tuple(str(collector.pk) if value == COLLECTOR else value for value in values))
+            for name, values in listed.items()
+        )
+    )
+
+
 def validated(
-    params: dict[str, str], collector: User, filterset_class: type[Any] = RealEstateFilterSet
+    params: dict[str, Any], collector: User, filterset_class: type[Any] = RealEstateFilterSet
 ) -> Any:
     data = QueryDict(mutable=True)
-    data.update({name: str(collector.pk) if value == COLLECTOR else value for name, value in params.items()})
+    for name, values in params_of(params, collector):
+        data.setlist(name, list(values))
     filterset = filterset_class(data=data)
     assert filterset.is_valid(), filterset.errors
     return filterset
 
 
 def ids(queryset: QuerySet[Any]) -> list[Any]:
-    return [row["id"] for row in queryset]
+    return [row["id"] if isinstance(row, dict) else row.pk for row in queryset]
 
 
 def conditions(queryset: QuerySet[Any]) -> Counter[tuple[str, tuple[Any, ...]]]:
@@ -146,47 +157,60 @@ def conditions(queryset: QuerySet[Any]) -> Counter[tuple[str, tuple[Any, ...]]]:
     return Counter((sql, tuple(params)) for sql, params in map(compiler.compile, where.children))
 
 
+def assert_same_answer(narrowed: QuerySet[Any], original: QuerySet[Any]) -> None:
+    assert ids(narrowed) == ids(original)
+    assert narrowed.count() == original.count()
+    assert conditions(narrowed) == conditions(original)
+    assert narrowed.query.order_by == original.query.order_by
+
+
 @pytest.mark.parametrize("params", ALONE + TOGETHER)
 def test_it_answers_the_rows_of_django_filters_own_filter_queryset_in_the_same_order(
     spread: list[RealEstate], other_collector: User, params: dict[str, str]
 ) -> None:
+    kept = narrowing(RealEstateFilterSet, params_of(params, other_collector))
+    assert kept.conditions is not None  # every filter of the list narrows the plain way
     filterset = validated(params, other_collector)
-    folded = filterset.filter_queryset(listing())
-    original = BaseFilterSet.filter_queryset(filterset, listing())
-    assert ids(folded) == ids(original)
-    assert conditions(folded) == conditions(original)
-    assert folded.query.order_by == original.query.order_by
+    for base in (listing, RealEstate.objects.all, lambda: listing().visible_to(other_collector)):
+        assert_same_answer(kept.apply(base()), BaseFilterSet.filter_queryset(filterset, base()))
 
 
-def test_the_typical_filtered_list_is_one_filter_call_instead_of_six(
+def test_one_narrowing_serves_many_callers_and_stays_as_it_was_built(
+    spread: list[RealEstate], other_collector: User
+) -> None:
+    kept = narrowing(RealEstateFilterSet, params_of(TYPICAL, other_collector))
+    built = [str(condition) for condition in kept.conditions or ()]
+    filterset = validated(TYPICAL, other_collector)
+    everyones = ids(BaseFilterSet.filter_queryset(filterset, listing()))
+    theirs = ids(BaseFilterSet.filter_queryset(filterset, listing().visible_to(other_collector)))
+    stats = list(BaseFilterSet.filter_queryset(filterset, RealEstate.objects.all()).stats_by("city"))
+    assert {real_estate.pk for real_estate in spread[-3:]} <= set(everyones)
+    assert set(theirs) < set(everyones)  # the last three are not theirs
+    for _ in range(3):
+        assert ids(kept.apply(listing())) == everyones
+        assert ids(kept.apply(listing().visible_to(other_collector))) == theirs
+        assert list(kept.apply(RealEstate.objects.all()).stats_by("city")) == stats
+    assert [str(condition) for condition in kept.conditions or ()] == built
+    assert narrowing(RealEstateFilterSet, params_of(TYPICAL, other_collector)) is kept
+
+
+def test_the_typical_filtered_list_narrows_in_one_filter_call(
     spread: list[RealEstate], other_collector: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[dict[str, Any]] = []
+    kept = Narrowing(validated(TYPICAL, other_collector))
+    calls: list[tuple[Any, ...]] = []
     real_filter = QuerySet.filter
 
     def counted(queryset: QuerySet[Any], *args: Any, **kwargs: Any) -> QuerySet[Any]:
-        calls.append(kwargs)
+        calls.append(args)
         return real_filter(queryset, *args, **kwargs)
 
-    filterset = validated(TYPICAL, other_collector)
     monkeypatch.setattr(QuerySet, "filter", counted)
-    original = BaseFilterSet.filter_queryset(filterset, listing())
-    assert len(calls) == 7  # six lookups, then the city's
-    calls.clear()
-    folded = filterset.filter_queryset(listing())
-    assert len(calls) == 2  # the six lookups at once, then the city's
-    assert set(calls[0]) == {
-        "status__exact",
-        "state__exact",
-        "kind__exact",
-        "purpose__exact",
-        "price__gte",
-        "price__lte",
-    }
+    narrowed = kept.apply(listing())
+    assert len(calls) == 1
+    assert len(calls[0]) == 7  # status, state, kind, purpose, both prices and the city
     monkeypatch.undo()
-    assert len(conditions(folded)) == 7
-    assert conditions(folded) == conditions(original)
-    rows = list(folded)
+    rows = list(narrowed)
     assert {real_estate.pk for real_estate in spread[-3:]} <= {row["id"] for row in rows}
     assert [row["price"] for row in rows] == sorted((row["price"] for row in rows), reverse=True)
 
@@ -203,68 +227,22 @@ class WiderFilterSet(RealEstateFilterSet):
 
 
 @pytest.mark.parametrize(
-    "params",
+    ("params", "plain"),
     [
-        {"not_status": "draft", "kind": "house"},
-        {"min_price": "200000", "price_from": "300000"},
-        {"price_from": "300000", "min_price": "200000", "max_price": "500000"},
-        {"any_state": "SP", "ordering": "price"},
-        {"unreviewed": "null", "state": "SP"},
-        {"collector_name": "a", "purpose": "sale"},
-        {"kinds": ["house", "land"], "min_bedrooms": "1", "ordering": "-area_m2"},
+        ({"not_status": "draft", "kind": "house"}, True),
+        ({"min_price": "200000", "price_from": "300000"}, True),
+        ({"price_from": "300000", "min_price": "200000", "max_price": "500000"}, True),
+        ({"any_state": "SP", "ordering": "price"}, False),  # DISTINCT: applied per caller
+        ({"unreviewed": "null", "state": "SP"}, True),
+        ({"collector_name": "a", "purpose": "sale"}, False),  # a join: applied per caller
+        ({"kinds": ["house", "land"], "min_bedrooms": "1", "ordering": "-area_m2"}, False),  # DISTINCT
     ],
 )
 def test_filters_with_behaviour_of_their_own_keep_django_filters_meaning(
-    spread: list[RealEstate], other_collector: User, params: dict[str, Any]
+    spread: list[RealEstate], other_collector: User, params: dict[str, Any], plain: bool
 ) -> None:
-    data = QueryDict(mutable=True)
-    for name, value in params.items():
-        data.setlist(name, value if isinstance(value, list) else [value])
-    filterset = WiderFilterSet(data=data)
-    assert filterset.is_valid(), filterset.errors
-    folded = filterset.filter_queryset(listing())
-    original = BaseFilterSet.filter_queryset(filterset, listing())
-    assert ids(folded) == ids(original)
-    assert conditions(folded) == conditions(original)
-
-
-class OwnFilter(filters.NumberFilter):
-    def filter(self, qs: Any, value: Any) -> Any:
-        return qs.filter(price__gte=value * 2)
-
-
-class OwnMethod(filters.CharFilter):
-    def get_method(self, qs: Any) -> Any:
-        return qs.exclude
-
-
-PLAIN: list[tuple[Callable[[], Any], Any, str]] = [
-    (lambda: filters.ChoiceFilter(choices=Status.choices, field_name="status"), "approved", "status__exact"),
-    (lambda: filters.NumberFilter(field_name="price", lookup_expr="gte"), Decimal(1), "price__gte"),
-    (lambda: filters.UUIDFilter(field_name="collected_by_id"), "x", "collected_by_id__exact"),
-    (lambda: filters.CharFilter(field_name="city", lookup_expr="iexact"), "x", "city__iexact"),
-    (lambda: UfFilter(field_name="state"), "SP", "state__exact"),
-]
-NOT_PLAIN: list[tuple[Callable[[], Any], Any]] = [
-    (lambda: filters.CharFilter(field_name="city", method="filter_city"), "x"),
-    (lambda: filters.CharFilter(field_name="city", exclude=True), "x"),
-    (lambda: filters.CharFilter(field_name="city", distinct=True), "x"),
-    (lambda: filters.ChoiceFilter(field_name="status", choices=Status.choices, null_label="-"), "null"),
-    (lambda: OwnFilter(field_name="price"), Decimal(1)),
-    (lambda: OwnMethod(field_name="city"), "x"),
-    (lambda: filters.CharFilter(field_name="collected_by__name"), "x"),  # a join
-    (lambda: filters.CharFilter(field_name="photos"), "x"),  # a relation to many
-    (lambda: filters.CharFilter(field_name="city_lower"), "x"),  # an annotation, not a field
-    (lambda: filters.MultipleChoiceFilter(field_name="kind", choices=Kind.choices), ["house"]),
-    (lambda: filters.OrderingFilter(fields=["price"]), ["price"]),
-]
-
-
-@pytest.mark.parametrize(("make", "value", "lookup"), PLAIN)
-def test_a_plain_lookup_is_folded(make: Callable[[], Any], value: Any, lookup: str) -> None:
-    assert _folded_lookup(make(), value, RealEstate.objects.all()) == lookup
-
-
-@pytest.mark.parametrize(("make", "value"), NOT_PLAIN)
-def test_a_filter_with_behaviour_of_its_own_is_not_folded(make: Callable[[], Any], value: Any) -> None:
-    assert _folded_lookup(make(), value, RealEstate.objects.all()) is None
+    filterset = validated(params, other_collector, WiderFilterSet)
+    kept = Narrowing(filterset)
+    assert (kept.conditions is not None) is plain
+    for base in (listing, RealEstate.objects.all):
+        assert_same_answer(kept.apply(base()), BaseFilterSet.filter_queryset(filterset, base()))
