@@ -174,11 +174,14 @@ class Narrowing:
             and not where.negated
             and all(getattr(child, "conditional", False) for child in where.children)
         )
+        self.model = built.model
         self.conditions: tuple[Any, ...] | None = tuple(where.children) if plain else None
         self.ordering: tuple[Any, ...] = tuple(built.order_by)
 
     def apply(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.conditions is None:
+        # The conditions name the model's own table; a subclass's queryset (which django-filter's
+        # backend accepts) reads another one, so django-filter applies the FilterSet to it.
+        if self.conditions is None or queryset.model is not self.model:
             narrowed: QuerySet[Any] = self.filterset.filter_queryset(queryset)
             return narrowed
         if self.conditions:
