@@ -62,5 +62,10 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "schedule": crontab(hour=3, minute=45),
         "options": {"expires": 6 * 3600},
     },
+    "purge-old-exports-daily": {
+        "task": "apps.real_estates.tasks.purge_old_exports",
+        "schedule": crontab(hour=4, minute=15),
+        "options": {"expires": 6 * 3600},
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE

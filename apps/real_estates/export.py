@@ -9,12 +9,15 @@ import csv
 import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 import structlog
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import storages
 from django.http import QueryDict
+from django.utils import timezone
 from django_filters.utils import translate_validation
 
 from apps.real_estates.models import RealEstate
@@ -142,3 +145,30 @@ def real_estate_export_to_storage(
         stored = storage.save(key, File(spool, name=key))
     logger.info("real_estates_exported", key=stored, size=size, filters=dict(filters))
     return stored
+
+
+def purge_exports(*, retention: timedelta | None = None, now: datetime | None = None) -> list[str]:
+    """Delete the exports in default storage last written more than `retention` before `now`
+    (`REAL_ESTATES_EXPORT_RETENTION_DAYS` by default; 0 keeps them); answers the deleted keys.
+
+    Only the CSV files `export_key` names are considered, not what else may lie under the
+    prefix or below it.
+    """
+    if retention is None:
+        if settings.REAL_ESTATES_EXPORT_RETENTION_DAYS <= 0:
+            return []
+        retention = timedelta(days=settings.REAL_ESTATES_EXPORT_RETENTION_DAYS)
+    cutoff = (now or timezone.now()) - retention
+    storage = storages["default"]
+    try:
+        _, names = storage.listdir(EXPORT_PREFIX.rstrip("/"))
+    except FileNotFoundError:  # local storage before the first export
+        return []
+    deleted = []
+    for name in sorted(names):
+        key = f"{EXPORT_PREFIX}{name}"
+        if name.endswith(".csv") and storage.get_modified_time(key) < cutoff:
+            storage.delete(key)
+            deleted.append(key)
+    logger.info("real_estate_exports_purged", deleted=len(deleted), cutoff=cutoff.isoformat())
+    return deleted

@@ -1,10 +1,11 @@
 """Background tasks of the real estates app (in-process when no broker is configured)."""
 
+from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
 
-from apps.real_estates.export import real_estate_export_to_storage
+from apps.real_estates.export import purge_exports, real_estate_export_to_storage
 
 # An export of the whole table is the slowest job we run: more room than the global 240/300 s.
 EXPORT_SOFT_TIME_LIMIT = 840
@@ -23,3 +24,13 @@ def export_real_estates(self: Any, *, filters: dict[str, str], fmt: str = "csv")
     Idempotent: a retried or redelivered run (acks_late) rewrites the same key.
     """
     return real_estate_export_to_storage(filters=filters, fmt=fmt, export_id=self.request.id)
+
+
+@shared_task(name="apps.real_estates.tasks.purge_old_exports")
+def purge_old_exports(retention_days: float | None = None) -> dict[str, int]:
+    """Daily: delete exports older than `REAL_ESTATES_EXPORT_RETENTION_DAYS` (or `retention_days`).
+
+    Idempotent: a repeated run finds nothing more to delete.
+    """
+    retention = None if retention_days is None else timedelta(days=retention_days)
+    return {"deleted": len(purge_exports(retention=retention))}

@@ -357,6 +357,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = env(
 # Seconds a list `count` stays cached; writes through the services invalidate it at once,
 # so this only bounds staleness after writes made outside them. 0 disables the cache.
 REAL_ESTATES_COUNT_CACHE_SECONDS = env.int("REAL_ESTATES_COUNT_CACHE_SECONDS", default=300)
+# Days an export written to storage (`exports/`, by the task or `--to-storage`) is kept before
+# the daily purge deletes it. 0 keeps every export.
+REAL_ESTATES_EXPORT_RETENTION_DAYS = env.float("REAL_ESTATES_EXPORT_RETENTION_DAYS", default=7)
 # How long a replayable response of an `Idempotency-Key` create is kept.
 IDEMPOTENCY_TTL_SECONDS = env.int("IDEMPOTENCY_TTL_SECONDS", default=24 * 3600)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(

@@ -24,7 +24,11 @@ def test_tasks_are_time_limited_and_acknowledged_late() -> None:
     assert app.conf.worker_prefetch_multiplier == 1
 
 
-def test_beat_runs_media_gc_and_token_flush_daily() -> None:
+def test_beat_runs_media_gc_token_flush_and_export_purge_daily() -> None:
     tasks = {entry["task"] for entry in BEAT_SCHEDULE.values()}
-    assert tasks == {"apps.media.tasks.gc_media", "apps.core.tasks.flush_expired_tokens"}
+    assert tasks == {
+        "apps.media.tasks.gc_media",
+        "apps.core.tasks.flush_expired_tokens",
+        "apps.real_estates.tasks.purge_old_exports",
+    }
     assert app.conf.beat_schedule == BEAT_SCHEDULE
