@@ -45,6 +45,16 @@ def options(
     }
 
 
+def worker_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """What the workers' environment gets besides the server's own: PostgreSQL cancels a web
+    request's statement after `WEB_STATEMENT_TIMEOUT_MS` (30 s; 0: never), unless
+    `DATABASE_STATEMENT_TIMEOUT_MS` is set already. granian has no per-request timeout
+    (ADR 0043), so this bounds the longest a query can hold a worker's thread."""
+    if "DATABASE_STATEMENT_TIMEOUT_MS" in environ:
+        return {}
+    return {"DATABASE_STATEMENT_TIMEOUT_MS": str(_int(environ, "WEB_STATEMENT_TIMEOUT_MS", 30_000))}
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m config.server", description="Serve Vivenda with granian."
@@ -58,6 +68,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     from granian.constants import HTTPModes, Interfaces, RuntimeModes
     from granian.log import LogLevels
 
+    os.environ.update(worker_environment(os.environ))  # the workers inherit it
     kwargs = options(os.environ, bind=args.bind, workers=args.workers, threads=args.threads)
     kwargs.update(
         interface=Interfaces(kwargs["interface"]),

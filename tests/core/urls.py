@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db import OperationalError
+from django.db import OperationalError, connection, transaction
 from django.urls import include, path
 from rest_framework import serializers
 from rest_framework.exceptions import Throttled
@@ -49,6 +49,10 @@ class RaisingView(APIView):
             raise Throttled(wait=41.2)
         if self.kind == "query":
             return Response({"users": User.objects.count()})
+        if self.kind == "slow":
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = 50")
+                cursor.execute("SELECT pg_sleep(2)")
         if self.kind == "database":
             raise OperationalError("connection to server at 10.0.0.1 failed: secret detail")
         raise RuntimeError("boom: SELECT password FROM users")
@@ -61,6 +65,7 @@ api = [
     path("raise/throttled", RaisingView.as_view(kind="throttled")),
     path("raise/query", RaisingView.as_view(kind="query")),
     path("raise/database", RaisingView.as_view(kind="database")),
+    path("raise/slow", RaisingView.as_view(kind="slow")),
     path("raise/unexpected", RaisingView.as_view(kind="unexpected")),
 ]
 

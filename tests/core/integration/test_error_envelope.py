@@ -97,6 +97,14 @@ def test_an_unavailable_database_is_503_without_internals(api_client: APIClient)
     assert response["Retry-After"]
 
 
+@pytest.mark.django_db
+def test_a_statement_cancelled_by_its_timeout_is_503_without_sql(api_client: APIClient) -> None:
+    response = api_client.get("/api/v1/raise/slow")
+    assert response.status_code == 503
+    assert error_of(response)["code"] == "SERVICE_UNAVAILABLE"
+    assert "pg_sleep" not in response.content.decode()
+
+
 def test_an_unexpected_error_is_500_without_traceback_or_sql(api_client: APIClient) -> None:
     response = api_client.get("/api/v1/raise/unexpected")
     assert response.status_code == 500

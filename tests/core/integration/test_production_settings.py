@@ -1,14 +1,18 @@
 """Production settings as a fresh process sees them (they refuse to import without secrets)."""
 
 import json
+import os
 import subprocess
 import sys
+
+import pytest
 
 from tests.core.integration.test_commands import ROOT, _production_env
 
 PRINT_SETTINGS = (
     "import json; from django.conf import settings as s; d = s.DATABASES['default']; "
-    "print(json.dumps({'pool': d['OPTIONS'].get('pool'), 'max_age': d.get('CONN_MAX_AGE'), "
+    "print(json.dumps({'pool': d['OPTIONS'].get('pool'), 'options': d['OPTIONS'].get('options'), "
+    "'max_age': d.get('CONN_MAX_AGE'), "
     "'health': d['CONN_HEALTH_CHECKS'], 'cors_all': s.CORS_ALLOW_ALL_ORIGINS, "
     "'cors': s.CORS_ALLOWED_ORIGINS, 'cache': s.CACHES['default']['BACKEND']}, default=repr))"
 )
@@ -36,6 +40,7 @@ def test_production_pools_database_connections_and_checks_their_health() -> None
         "check": "CheckUnlessRecentlyDrawn(window_seconds=0.5)",
     }
     assert loaded["max_age"] == 0
+    assert loaded["options"] is None  # no statement timeout unless the web server sets one
     assert loaded["health"] is True
     assert loaded["cors_all"] is False
     assert loaded["cors"] == ["https://app.vivenda.example"]
@@ -51,3 +56,31 @@ def test_production_pool_can_be_switched_off_for_an_external_pooler() -> None:
     loaded = _settings(DATABASE_POOL="false")
     assert loaded["pool"] is None
     assert loaded["max_age"] == 60
+
+
+def test_a_statement_timeout_reaches_postgresql_as_a_connection_option() -> None:
+    loaded = _settings(DATABASE_STATEMENT_TIMEOUT_MS="2500")
+    assert loaded["options"] == "-c statement_timeout=2500"
+
+
+@pytest.mark.parametrize(("timeout_ms", "sleep_s", "cancelled"), [("100", 2, True), ("5000", 0.2, False)])
+def test_postgresql_cancels_a_statement_that_outlives_the_timeout(
+    timeout_ms: str, sleep_s: float, cancelled: bool
+) -> None:
+    """Against the suite's real PostgreSQL, with the settings the web server's workers get."""
+    sleep = f"from django.db import connection; connection.cursor().execute('SELECT pg_sleep({sleep_s})')"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_STATEMENT_TIMEOUT_MS": timeout_ms,
+    }
+    result = subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", "shell", "-c", sleep],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode != 0) is cancelled, result.stderr
+    assert ("canceling statement due to statement timeout" in result.stderr) is cancelled

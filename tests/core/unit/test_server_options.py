@@ -54,3 +54,18 @@ def test_a_bare_port_binds_loopback_and_a_port_name_is_refused() -> None:
     assert (opts["address"], opts["port"]) == ("127.0.0.1", 8000)
     with pytest.raises(ValueError, match="invalid literal"):
         server.options({}, bind="localhost:http")
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, {"DATABASE_STATEMENT_TIMEOUT_MS": "30000"}),
+        ({"WEB_STATEMENT_TIMEOUT_MS": "5000"}, {"DATABASE_STATEMENT_TIMEOUT_MS": "5000"}),
+        ({"WEB_STATEMENT_TIMEOUT_MS": "0"}, {"DATABASE_STATEMENT_TIMEOUT_MS": "0"}),  # never
+        ({"DATABASE_STATEMENT_TIMEOUT_MS": "100", "WEB_STATEMENT_TIMEOUT_MS": "5000"}, {}),  # set already
+    ],
+)
+def test_workers_get_a_statement_timeout_unless_one_is_set(
+    environ: dict[str, str], expected: dict[str, str]
+) -> None:
+    assert server.worker_environment(environ) == expected
