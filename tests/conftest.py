@@ -14,6 +14,8 @@ from apps.users.models import Role, User
 from tests.users.factories import UserFactory
 from tests.worker import start_worker
 
+pytest_plugins = ["tests.storage_backends"]  # the S3 server and `backend`, for every app
+
 
 @pytest.fixture(autouse=True)
 def _isolated_media_and_cache(settings: object, tmp_path: Path) -> Iterator[None]:

@@ -49,7 +49,9 @@ def test_production_pools_database_connections_and_checks_their_health() -> None
 
 def test_production_pool_pings_every_draw_when_its_bypass_window_is_zero() -> None:
     loaded = _settings(DATABASE_POOL_CHECK_BYPASS_MS="0")
-    assert loaded["pool"]["check"] == "CheckUnlessRecentlyDrawn(window_seconds=0.0)"  # type: ignore[index]
+    pool = loaded["pool"]
+    assert isinstance(pool, dict)
+    assert pool["check"] == "CheckUnlessRecentlyDrawn(window_seconds=0.0)"
 
 
 def test_production_pool_can_be_switched_off_for_an_external_pooler() -> None:

@@ -200,7 +200,7 @@ def test_a_signed_link_cannot_reach_outside_the_media_prefixes(api_client: APICl
 
 
 def test_an_s3_presigned_url_works_then_expires(settings: Any, s3_endpoint: str, upload: Any) -> None:
-    from tests.media.conftest import use_s3
+    from tests.storage_backends import use_s3
 
     settings.MEDIA_URL_EXPIRY_SECONDS = 60
     use_s3(settings, s3_endpoint)
@@ -252,7 +252,7 @@ def test_a_caption_alone_can_be_changed_and_is_trimmed(
 def test_s3_objects_are_private_and_typed(settings: Any, s3_endpoint: str, upload: Any) -> None:
     import boto3
 
-    from tests.media.conftest import S3_CREDENTIALS, S3_REGION, use_s3
+    from tests.storage_backends import S3_CREDENTIALS, S3_REGION, use_s3
 
     bucket = use_s3(settings, s3_endpoint)
     upload(samples.image_bytes("PNG", size=(1200, 800)))

@@ -13,7 +13,6 @@ from django.utils import timezone
 from apps.real_estates.export import purge_exports, real_estate_export_to_storage
 from apps.real_estates.tasks import purge_old_exports
 from config.celery import BEAT_SCHEDULE
-from tests.media.conftest import backend, s3_endpoint  # noqa: F401 - fixtures: local disk, then S3
 from tests.real_estates.factories import RealEstateFactory
 
 pytestmark = pytest.mark.django_db
