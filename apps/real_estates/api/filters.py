@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.db.models.sql.where import AND
+from django.db.models.sql.where import AND, WhereNode
 from django.http import QueryDict
 from django.utils.dateparse import parse_date, parse_datetime
 from django_filters import rest_framework as filters
@@ -150,8 +150,8 @@ class Narrowing:
     real request, with the processor's caches cold). The result depends on nothing but the
     parameters, so it is built once, by django-filter itself, on the model's unscoped
     queryset, and kept as what it added: the resolved conditions of its `WHERE` and its
-    ordering. Narrowing a caller's queryset (already scoped to the caller) is then one
-    `.filter()` of those conditions, which PostgreSQL receives as the same `WHERE`.
+    ordering. Narrowing a caller's queryset (already scoped to the caller) is then a clone with
+    those conditions ANDed to its `WHERE`: PostgreSQL receives the same statement.
 
     Only a plain narrowing is kept this way: conditions ANDed on the model's own table (no
     join, no `DISTINCT`, no selected annotation or grouping, nothing but expressions).
@@ -180,15 +180,18 @@ class Narrowing:
 
     def apply(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         # The conditions name the model's own table; a subclass's queryset (which django-filter's
-        # backend accepts) reads another one, so django-filter applies the FilterSet to it.
-        if self.conditions is None or queryset.model is not self.model:
+        # backend accepts) reads another one, so django-filter applies the FilterSet to it, as to
+        # a sliced one (which it refuses).
+        if self.conditions is None or queryset.model is not self.model or queryset.query.is_sliced:
             narrowed: QuerySet[Any] = self.filterset.filter_queryset(queryset)
             return narrowed
+        narrowed = queryset.order_by(*self.ordering) if self.ordering else queryset.all()
         if self.conditions:
-            queryset = queryset.filter(*self.conditions)  # copied as they resolve: never changed
-        if self.ordering:
-            queryset = queryset.order_by(*self.ordering)
-        return queryset
+            # Resolved already, against the model's own table: ANDed into the clone's WHERE as
+            # they are (`.filter()` would copy and resolve each one again, ~0.1 ms a request).
+            # They are never changed; every clone shares them, as Django's clones do.
+            narrowed.query.where.add(WhereNode(list(self.conditions), AND), AND)
+        return narrowed
 
 
 @functools.lru_cache(maxsize=256)

@@ -194,10 +194,12 @@ def test_one_narrowing_serves_many_callers_and_stays_as_it_was_built(
     assert narrowing(RealEstateFilterSet, params_of(TYPICAL, other_collector)) is kept
 
 
-def test_the_typical_filtered_list_narrows_in_one_filter_call(
+def test_the_typical_filtered_list_narrows_without_resolving_its_conditions_again(
     spread: list[RealEstate], other_collector: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     kept = Narrowing(validated(TYPICAL, other_collector))
+    assert kept.conditions is not None
+    assert len(kept.conditions) == 7  # status, state, kind, purpose, both prices and the city
     calls: list[tuple[Any, ...]] = []
     real_filter = QuerySet.filter
 
@@ -205,14 +207,26 @@ def test_the_typical_filtered_list_narrows_in_one_filter_call(
         calls.append(args)
         return real_filter(queryset, *args, **kwargs)
 
+    theirs = listing().visible_to(other_collector)
     monkeypatch.setattr(QuerySet, "filter", counted)
-    narrowed = kept.apply(listing())
-    assert len(calls) == 1
-    assert len(calls[0]) == 7  # status, state, kind, purpose, both prices and the city
+    narrowed = kept.apply(theirs)
     monkeypatch.undo()
-    rows = list(narrowed)
+    assert calls == []
+    children = narrowed.query.where.children
+    assert all(any(child is condition for child in children) for condition in kept.conditions)
+    assert len(theirs.query.where.children) == 1  # the caller's queryset is left as it was
+    rows = list(kept.apply(listing()))
     assert {real_estate.pk for real_estate in spread[-3:]} <= {row["id"] for row in rows}
     assert [row["price"] for row in rows] == sorted((row["price"] for row in rows), reverse=True)
+
+
+def test_a_sliced_queryset_is_refused_as_django_filter_refuses_it(
+    spread: list[RealEstate], other_collector: User
+) -> None:
+    for params in (TYPICAL, {"status": "approved"}):  # with an ordering and without one
+        kept = narrowing(RealEstateFilterSet, params_of(params, other_collector))
+        with pytest.raises(TypeError, match="slice"):
+            kept.apply(listing()[:5])
 
 
 class WiderFilterSet(RealEstateFilterSet):
