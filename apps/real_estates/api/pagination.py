@@ -28,11 +28,11 @@ def count_key(request: Request) -> str:
     return f"{visibility(request.user)}|{filters!r}"
 
 
-def page_key(request: Request) -> tuple[str, tuple[str, ...]]:
-    """What decides a page's statement, but for its bounds: the rows' key and the ordering.
-    The view builds the list's queryset from nothing else (`RealEstateViewSet.get_queryset`
-    and the FilterSet), so the statement is the same for the same key."""
-    return count_key(request), tuple(request.query_params.getlist("ordering"))
+def page_key(request: Request, rows_key: str) -> tuple[str, tuple[str, ...]]:
+    """What decides a page's statement, but for its bounds: the rows' key (`count_key`) and the
+    ordering. The view builds the list's queryset from nothing else (`RealEstateViewSet.
+    get_queryset` and the FilterSet), so the statement is the same for the same key."""
+    return rows_key, tuple(request.query_params.getlist("ordering"))
 
 
 class CachedCountPaginator(Paginator):  # type: ignore[type-arg]
@@ -59,7 +59,8 @@ class RealEstatePagination(PageNumberPagination):
     django_paginator_class = CachedCountPaginator
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
+        rows_key = count_key(request)
         self.django_paginator_class = partial(  # type: ignore[assignment]
-            CachedCountPaginator, count_key=count_key(request), page_key=page_key(request)
+            CachedCountPaginator, count_key=rows_key, page_key=page_key(request, rows_key)
         )
         return super().paginate_queryset(queryset, request, view)
