@@ -101,7 +101,8 @@ BENCH_ARGS ?=
 bench: venv ## Load-test one production worker on 100k seeded real estates; writes bench/results/
 	@scripts/ensure-system-packages
 	@bench/ensure-tools
-	PYTHON=$(PY) scripts/with-services --redis -- $(PY) bench/run.py $(BENCH_ARGS)
+	@bench_py=$$(bench/ensure-python) && \
+		PYTHON=$$bench_py scripts/with-services --redis -- $$bench_py bench/run.py $(BENCH_ARGS)
 
 clean: ## Remove the venv and local state (the local database included)
-	rm -rf $(VENV) var staticfiles .coverage coverage.xml
+	rm -rf $(VENV) bench/.venv var staticfiles .coverage coverage.xml

@@ -31,6 +31,7 @@ import signal
 import socket
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 import urllib.error
@@ -373,6 +374,9 @@ def markdown(report: dict[str, Any]) -> str:
         f"- commit `{report['git']['commit']}`{' (uncommitted changes)' if report['git']['dirty'] else ''}",
         f"- machine: {report['machine']['cpus']} CPUs ({report['machine']['cpu_model']}), "
         f"load average before the run {report['machine']['loadavg_before']}",
+        f"- Python {report['python']['version']}"
+        + (" built with PGO and LTO" if report["python"]["pgo"] and report["python"]["lto"] else "")
+        + (" (not built as production's image builds it)" if not report["python"]["pgo"] else ""),
         f"- {report['config']['connections']} connections, {report['config']['duration_s']} s per scenario "
         f"after a {report['config']['warmup_s']} s warm-up, {report['config']['workers']} worker process(es) "
         f"({report['config']['threads']} thread(s) each, granian), "
@@ -420,6 +424,18 @@ def git_state() -> dict[str, Any]:
     return {
         "commit": git("rev-parse", "--short", "HEAD"),
         "dirty": bool(git("status", "--porcelain", "--", "apps", "config")),
+    }
+
+
+def interpreter() -> dict[str, Any]:
+    """The Python that seeds, serves and measures (bench/ensure-python chooses it): production's
+    image runs CPython built with PGO and LTO, and the figures depend on it (docs/adr/0044)."""
+    configure = sysconfig.get_config_var("CONFIG_ARGS") or ""
+    return {
+        "executable": sys.executable,
+        "version": platform.python_version(),
+        "pgo": "--enable-optimizations" in configure,
+        "lto": "--with-lto" in configure,
     }
 
 
@@ -478,6 +494,8 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
         "THROTTLE_SIGN_IN_CPF_RATE": "100000000/min",
         "PYTHONPATH": str(ROOT),
     }
+    python = interpreter()
+    log(f"Python {python['version']} ({python['executable']}; PGO {python['pgo']}, LTO {python['lto']})")
     log(f"work directory {work}; migrating")
     manage(env, "migrate", "--noinput", "-v", "0")
     seed_info = seed(env, args.rows, args.users)
@@ -610,6 +628,7 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
             "loadavg_after": Path("/proc/loadavg").read_text().split()[:3],
             "mem_total_mb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**20),
         },
+        "python": python,
         "config": {
             "rows": args.rows,
             "duration_s": args.duration,
