@@ -44,7 +44,7 @@ def s3_endpoint() -> Iterator[str]:
                 break
             except OSError:
                 time.sleep(0.05)
-        else:  # pragma: no cover
+        else:  # pragma: no cover - only when moto_server never starts
             raise RuntimeError("moto_server did not start")
         yield endpoint
     finally:

@@ -46,7 +46,7 @@ class CachedCountPaginator(Paginator):  # type: ignore[type-arg]
         object_list: Any = self.object_list
         return list_cache.cached_count(object_list, key=self.count_key)
 
-    def page(self, number: Any) -> Page:  # type: ignore[type-arg]
+    def page(self, number: Any) -> Page[Any]:
         page = super().page(number)
         rows = page.object_list
         if self.page_key is not None and isinstance(rows, QuerySet):

@@ -67,22 +67,19 @@ def test_a_connection_drawn_again_within_the_window_is_trusted(connect: Callable
     check(drawn)  # no ping: the trade-off the window makes (one request would get a 503)
 
 
-def test_a_connection_drawn_again_after_the_window_is_pinged(connect: Callable[[], Any]) -> None:
-    check = CheckUnlessRecentlyDrawn(window_seconds=0.2)
+@pytest.mark.parametrize(
+    ("window", "wait"),
+    [(0.2, 0.2), (0, 0)],
+    ids=["drawn again after the window", "a zero window pings on every draw"],
+)
+def test_a_connection_drawn_again_outside_the_window_is_pinged(
+    connect: Callable[[], Any], window: float, wait: float
+) -> None:
+    check = CheckUnlessRecentlyDrawn(window_seconds=window)
     drawn = connect()
     check(drawn)
     _terminate(drawn)
-    time.sleep(0.2)
-
-    with pytest.raises(psycopg.OperationalError):
-        check(drawn)
-
-
-def test_a_zero_window_pings_on_every_draw(connect: Callable[[], Any]) -> None:
-    check = CheckUnlessRecentlyDrawn(window_seconds=0)
-    drawn = connect()
-    check(drawn)
-    _terminate(drawn)
+    time.sleep(wait)
 
     with pytest.raises(psycopg.OperationalError):
         check(drawn)
