@@ -23,7 +23,11 @@ from apps.media.locks import lock_key, lock_keys
 from apps.media.models import MAX_PHOTOS_PER_REAL_ESTATE, Blob, Photo, ThumbnailState
 from apps.real_estates import list_cache
 from apps.real_estates.models import RealEstate, RealEstateTransition, Status
-from apps.real_estates.services import EDITABLE_STATUSES, real_estate_photo_count_changed
+from apps.real_estates.services import (
+    EDITABLE_STATUSES,
+    real_estate_cover_thumbnail_made,
+    real_estate_photo_count_changed,
+)
 from apps.users.models import Role, User
 
 logger = structlog.get_logger(__name__)
@@ -183,8 +187,17 @@ def _renumber(*, real_estate_id: UUID, ordered: list[Photo]) -> None:
 def _photos_changed(*, real_estate: RealEstate, actor: User, delta: int) -> None:
     # Photos are part of the real estate's representation: its count, cover, version (ETag)
     # and the cached list counts move with them.
-    cover = Photo.objects.of_real_estate(real_estate.pk).values_list("blob_id", flat=True).first()
-    real_estate_photo_count_changed(real_estate=real_estate, delta=delta, cover_blob_id=cover)
+    cover = (
+        Photo.objects.of_real_estate(real_estate.pk).values_list("blob_id", "blob__thumbnail_256_key").first()
+    )
+    cover_blob_id, cover_key = cover if cover is not None else (None, None)
+    real_estate_photo_count_changed(
+        real_estate=real_estate, delta=delta, cover_blob_id=cover_blob_id, cover_key=cover_key
+    )
+    if cover_blob_id is not None and not cover_key:
+        # The thumbnail task may commit between our read and our commit, and its copy to the
+        # covers would then miss this row: look again once ours is committed.
+        transaction.on_commit(lambda: _copy_cover_thumbnail(cover_blob_id))
     transaction.on_commit(list_cache.bump_generation)
     # SPEC §2: "rejected → draft when its collector edits it"; changing its photos is editing it.
     if real_estate.status == Status.REJECTED and real_estate.collected_by_id == actor.pk:
@@ -260,7 +273,21 @@ def blob_generate_thumbnails(*, blob_id: int, force: bool = False) -> Blob | Non
         blob.thumbnail_1024_key = keys[1024]
         blob.thumbnail_state = ThumbnailState.READY
         blob.save(update_fields=["thumbnail_256_key", "thumbnail_1024_key", "thumbnail_state"])
+    # Outside the blob's lock: a photo service holds a real estate's lock while it reads a
+    # blob, so updating real estates under the blob's lock could deadlock with it.
+    _copy_cover_thumbnail(blob_id)
     return blob
+
+
+def _copy_cover_thumbnail(blob_id: int) -> None:
+    """Show a blob's committed 256 px thumbnail on every real estate whose cover it is."""
+    key = (
+        Blob.objects.filter(pk=blob_id, thumbnail_state=ThumbnailState.READY)
+        .values_list("thumbnail_256_key", flat=True)
+        .first()
+    )
+    if key:
+        real_estate_cover_thumbnail_made(blob_id=blob_id, key=key)
 
 
 # --- Garbage collection -------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """A real estate registered in the field, and the history of its review workflow.
 
-Invariants live in the database (CheckConstraints); `search_text`, `photo_count` and `version`
-are kept right by the services (apps/real_estates/services.py and the media services).
+Invariants live in the database (CheckConstraints); `search_text`, `photo_count`, the cover,
+`collected_by_name` and `version` are kept right by the services (apps/real_estates/services.py
+and the media services).
 """
 
 import uuid
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from apps.real_estates.querysets import RealEstateQuerySet
 from apps.real_estates.validators import CEP_PATTERN, UFS, validate_cep, validate_uf
+from apps.users.validators import NAME_MAX_LENGTH
 
 
 class Status(models.TextChoices):
@@ -88,6 +90,9 @@ class RealEstate(models.Model):
         related_name="collected_real_estates",
         db_index=False,
     )
+    # Denormalised for the list (which then joins no table): the collector's name, kept right
+    # by `real_estate_collector_renamed` and emptied with the user (LGPD: nothing of them stays).
+    collected_by_name = models.CharField(max_length=NAME_MAX_LENGTH, blank=True, default="", editable=False)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -104,11 +109,13 @@ class RealEstate(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     # Denormalised, kept right by the media services: the list never counts photos per row.
     photo_count = models.PositiveIntegerField(default=0, editable=False)
-    # The first photo's blob (its thumbnail is the list's cover), maintained with `photo_count`
-    # by the media services: the list joins it instead of running a subquery per row.
+    # The first photo's blob, maintained with `photo_count` by the media services, and its 256 px
+    # thumbnail's key, the list's cover: None without photos, "" until the thumbnail is made
+    # (the media services copy it to every real estate the blob is the cover of).
     cover_blob = models.ForeignKey(
         "media.Blob", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
+    cover_key = models.CharField(max_length=255, null=True, blank=True, editable=False)
     # Denormalised `q` target (see apps/real_estates/search.py), maintained by the services.
     search_text = models.TextField(blank=True, default="", editable=False)
 

@@ -89,7 +89,7 @@ def _save(real_estate: RealEstate, update_fields: Iterable[str]) -> None:
 def real_estate_create(*, actor: User, fields: Mapping[str, Any]) -> RealEstate:
     """A new draft collected by `actor`."""
     _check_fields(fields)
-    real_estate = RealEstate(**fields, collected_by=actor, status=Status.DRAFT)
+    real_estate = RealEstate(**fields, collected_by=actor, collected_by_name=actor.name, status=Status.DRAFT)
     _refresh_search_text(real_estate)
     real_estate.save(force_insert=True)
     _invalidate_lists_on_commit()
@@ -224,13 +224,41 @@ def _move(
 
 
 def real_estate_photo_count_changed(
-    *, real_estate: RealEstate, delta: int, cover_blob_id: int | None
+    *, real_estate: RealEstate, delta: int, cover_blob_id: int | None, cover_key: str | None
 ) -> None:
     """For the media services, inside their transaction: keep `photo_count`, the cover (the
-    first photo's blob) and the ETag right."""
+    first photo's blob and its thumbnail's key) and the ETag right."""
     RealEstate.objects.filter(pk=real_estate.pk).update(
         photo_count=F("photo_count") + delta,
         cover_blob_id=cover_blob_id,
+        cover_key=cover_key,
         version=F("version") + 1,
         updated_at=timezone.now(),
+    )
+
+
+def real_estate_cover_thumbnail_made(*, blob_id: int, key: str) -> int:
+    """For the media services, once a blob's 256 px thumbnail is committed: every real estate
+    whose cover it is shows it. Idempotent; returns how many rows it changed. A thumbnail
+    appearing is no edit: it bumps no ETag."""
+    return RealEstate.objects.filter(cover_blob_id=blob_id).exclude(cover_key=key).update(cover_key=key)
+
+
+def real_estate_collector_renamed(*, user: User) -> int:
+    """Copy a user's name to the real estates they collected (the list reads it from there).
+    Returns how many rows it changed."""
+    return (
+        RealEstate.objects.filter(collected_by=user)
+        .exclude(collected_by_name=user.name)
+        .update(collected_by_name=user.name)
+    )
+
+
+def real_estate_collector_deleted(*, user: User) -> int:
+    """Before a user's row goes (`collected_by` then becomes null): nothing of their name stays
+    on the real estates they collected. Returns how many rows it changed."""
+    return (
+        RealEstate.objects.filter(collected_by=user)
+        .exclude(collected_by_name="")
+        .update(collected_by_name="")
     )

@@ -109,6 +109,7 @@ class RealEstateFactory(DjangoModelFactory[RealEstate]):
     longitude = factory.LazyAttribute(lambda o: Decimal(f"{o.place[4] + random.uniform(-0.05, 0.05):.6f}"))
     status = Status.DRAFT
     collected_by = factory.SubFactory(UserFactory)
+    collected_by_name = factory.LazyAttribute(lambda o: o.collected_by.name if o.collected_by else "")
     search_text = factory.LazyAttribute(_search_text)
 
 

@@ -8,12 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from apps.media.models import Blob
+from apps.media import services
+from apps.media.models import Blob, ThumbnailState
 from apps.media.storage import key_from_token
 from apps.real_estates.models import RealEstate, Status
 from apps.users.models import User
 from tests.media import samples
-from tests.media.conftest import photos_url
+from tests.media.conftest import photos_url, post_photo
 from tests.real_estates.factories import RealEstateFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +85,60 @@ def test_the_migration_gives_existing_real_estates_their_covers(upload: Any, dra
     migration = import_module("apps.real_estates.migrations.0005_cover_blob")
     migration.fill_covers(apps, None)
     assert RealEstate.objects.get(pk=draft.pk).cover_blob_id == expected
+
+
+def test_the_migration_gives_existing_real_estates_their_cover_keys(upload: Any, draft: RealEstate) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    upload(samples.image_bytes("PNG", size=(40, 40)))
+    expected = RealEstate.objects.get(pk=draft.pk).cover_key
+    assert expected
+    RealEstate.objects.filter(pk=draft.pk).update(cover_key=None)  # as before the migration
+    import_module("apps.real_estates.migrations.0006_listing_denormalised").fill_listing_columns(apps, None)
+    assert RealEstate.objects.get(pk=draft.pk).cover_key == expected
+
+
+def test_a_thumbnail_made_after_the_upload_shows_on_every_real_estate_it_is_the_cover_of(
+    collector_client: APIClient, draft: RealEstate, django_capture_on_commit_callbacks: Any
+) -> None:
+    other = RealEstateFactory(collected_by=draft.collected_by)
+    data = samples.image_bytes()
+    with django_capture_on_commit_callbacks(execute=False):  # the thumbnail task has not run yet
+        for real_estate in (draft, other):
+            assert post_photo(collector_client, real_estate, data).status_code == 201
+    assert (cover_of(collector_client, draft), cover_of(collector_client, other)) == (None, None)
+
+    blob = services.blob_generate_thumbnails(blob_id=Blob.objects.get().pk)
+
+    assert blob is not None
+    covers = {cover_of(collector_client, draft), cover_of(collector_client, other)}
+    assert len(covers) == 1
+    (cover,) = covers
+    assert cover is not None
+    assert key_from_token(cover.rstrip("/").split("/")[-1]) == blob.thumbnail_256_key
+
+
+def test_a_thumbnail_committed_while_a_photo_changes_still_reaches_the_cover(
+    collector_client: APIClient, draft: RealEstate, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The race the photo services guard against: the thumbnail task commits (and copies its key
+    to the covers it can see) after a photo service read the blob, before it committed."""
+    with django_capture_on_commit_callbacks(execute=False):
+        assert post_photo(collector_client, draft, samples.image_bytes()).status_code == 201
+    photo = draft.photos.get()
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.photo_update(photo=photo, actor=draft.collected_by, caption="Fachada")
+    Blob.objects.filter(pk=photo.blob_id).update(  # the task, committing in between
+        thumbnail_256_key="thumbs/sha256/aa/bb/late.webp", thumbnail_state=ThumbnailState.READY
+    )
+    assert RealEstate.objects.get(pk=draft.pk).cover_key == ""
+    for callback in callbacks:
+        callback()
+
+    assert RealEstate.objects.get(pk=draft.pk).cover_key == "thumbs/sha256/aa/bb/late.webp"
 
 
 def test_covers_cost_no_query_per_row(upload: Any, collector_client: APIClient, collector: User) -> None:

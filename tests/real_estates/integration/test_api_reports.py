@@ -119,7 +119,7 @@ def test_the_export_honours_the_filters_and_accepts_text_csv(
 def test_the_export_of_a_real_estate_without_collector_leaves_its_columns_empty(
     manager_client: APIClient, sample: list[RealEstate]
 ) -> None:
-    RealEstate.objects.filter(pk=sample[0].pk).update(collected_by=None)
+    User.objects.filter(pk=sample[0].collected_by_id).delete()
     row = next(r for r in _csv(manager_client.get(f"{URL}/export")) if r["id"] == str(sample[0].pk))
     assert (row["collected_by_id"], row["collected_by_name"]) == ("", "")
 
@@ -176,7 +176,9 @@ def test_the_export_carries_each_items_cover_like_the_list(manager_client: APICl
     blob.save()
     with_cover = PhotoFactory(blob=blob).real_estate
     # What the photo services keep with every photo change (the factory goes around them).
-    RealEstate.objects.filter(pk=with_cover.pk).update(photo_count=1, cover_blob=blob)
+    RealEstate.objects.filter(pk=with_cover.pk).update(
+        photo_count=1, cover_blob=blob, cover_key=blob.thumbnail_256_key
+    )
     RealEstateFactory()  # no photo: an empty cover cell
     response = manager_client.get(f"{URL}/export")
     rows = {

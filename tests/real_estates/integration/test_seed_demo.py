@@ -66,6 +66,7 @@ def test_real_estates_cover_every_status_with_matching_history() -> None:
         assert estate.version == 1 + len(steps)
         assert estate.collected_by is not None
         assert estate.collected_by.role == Role.COLLECTOR
+        assert estate.collected_by_name == estate.collected_by.name
         for step in steps:
             if step.to_status in (Status.SUBMITTED, Status.DRAFT):
                 assert step.actor == estate.collected_by

@@ -251,6 +251,8 @@ def test_a_full_review_cycle_is_recorded_in_order(
 
 def test_photo_count_changes_keep_the_counter_and_the_etag_right(make_real_estate: MakeRealEstate) -> None:
     real_estate = make_real_estate(status=Status.DRAFT, photo_count=0)
-    services.real_estate_photo_count_changed(real_estate=real_estate, delta=1, cover_blob_id=None)
+    services.real_estate_photo_count_changed(
+        real_estate=real_estate, delta=1, cover_blob_id=None, cover_key=None
+    )
     real_estate.refresh_from_db()
     assert (real_estate.photo_count, real_estate.version) == (1, 2)

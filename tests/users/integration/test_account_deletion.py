@@ -8,6 +8,7 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from apps.users import services
 from apps.users.models import User
+from tests.real_estates.factories import RealEstateFactory
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
 from tests.users.helpers import bearer, sign_in
 
@@ -26,6 +27,7 @@ def _all_text_in_database() -> str:
 
 def test_deleting_an_account_leaves_no_personal_data(admin_user: User) -> None:
     user = UserFactory(name="Fulana Deletavel", email="fulana@example.com")
+    RealEstateFactory(collected_by=user)  # which keeps a copy of the name for the list
     pair = sign_in(APIClient(), user)
     sign_in(APIClient(), user)
     LogEntry.objects.log_actions(

@@ -139,6 +139,7 @@ class Command(BaseCommand):
 
     def create_real_estates(self, data: DemoData, accounts: list[User], count: int, batch: int) -> None:
         collectors = [u.pk for u in accounts if u.role == Role.COLLECTOR]
+        names = {u.pk: u.name for u in accounts}
         reviewers = [u.pk for u in accounts if u.role in (Role.MANAGER, Role.ADMIN)]
         # A few collectors do most of the field work.
         weights = [1 / (rank + 1) ** 0.8 for rank in range(len(collectors))]
@@ -152,6 +153,7 @@ class Command(BaseCommand):
                 actors = {"collector": rng.choices(collectors, weights)[0], "reviewer": rng.choice(reviewers)}
                 fields = item.fields
                 fields["collected_by_id"] = actors["collector"]
+                fields["collected_by_name"] = names[actors["collector"]]
                 fields["reviewed_by_id"] = actors["reviewer"] if fields["reviewed_at"] else None
                 estates.append(fields)
                 transitions.extend(
