@@ -1,10 +1,12 @@
 """WSGI entry point served by granian (config/server.py: `make run`, the benchmark, the Docker image)."""
 
+import gc
 import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.wsgi import get_wsgi_application
+from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
@@ -51,4 +53,18 @@ def without_process_environment(app: WSGIApp, process_environ: dict[str, str]) -
     return application
 
 
-application = without_process_environment(get_wsgi_application(), dict(os.environ))
+def loaded(app: WSGIApp) -> WSGIApp:
+    """`app`, its URLconf (and with it every view, serializer and DRF) imported now, and what the
+    process holds then frozen out of the garbage collector's sight (`gc.freeze()`).
+
+    Those objects live as long as the process; left in the collected generations, every full
+    collection walks them again. A broken import fails the worker at start, not on its first
+    request.
+    """
+    get_resolver().url_patterns  # noqa: B018 - the import is the point
+    gc.collect()
+    gc.freeze()
+    return app
+
+
+application = loaded(without_process_environment(get_wsgi_application(), dict(os.environ)))

@@ -36,3 +36,11 @@ def test_the_served_application_is_wrapped() -> None:
     from config import wsgi
 
     assert wsgi.application.__qualname__ == "without_process_environment.<locals>.application"
+
+
+def test_the_served_application_is_frozen_out_of_the_collectors_sight_at_import() -> None:
+    import gc
+
+    import config.wsgi  # noqa: F401 - importing is what is tested
+
+    assert gc.get_freeze_count() > 0
