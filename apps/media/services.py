@@ -275,12 +275,13 @@ def blob_generate_thumbnails(*, blob_id: int, force: bool = False) -> Blob | Non
         blob.save(update_fields=["thumbnail_256_key", "thumbnail_1024_key", "thumbnail_state"])
     # Outside the blob's lock: a photo service holds a real estate's lock while it reads a
     # blob, so updating real estates under the blob's lock could deadlock with it.
-    _copy_cover_thumbnail(blob_id)
+    real_estate_cover_thumbnail_made(blob_id=blob_id, key=keys[256])
     return blob
 
 
 def _copy_cover_thumbnail(blob_id: int) -> None:
-    """Show a blob's committed 256 px thumbnail on every real estate whose cover it is."""
+    """Show a blob's committed 256 px thumbnail, if it has one yet, on every real estate whose
+    cover it is."""
     key = (
         Blob.objects.filter(pk=blob_id, thumbnail_state=ThumbnailState.READY)
         .values_list("thumbnail_256_key", flat=True)
