@@ -1,20 +1,50 @@
-"""Staff screens for users: search by CPF or name, filter by role and state, audited role changes."""
+"""Staff screens for users: search by CPF or name, filter by role and state, audited role changes.
+
+The admin is not a second write path (docs/adr/0012-admin-writes-through-services.md). Forms and
+actions only validate and choose; every write is a call to `apps.users.services`, as the API's
+are: creation, edits (a role change or a deactivation revokes the user's tokens), the password
+page, and deletion, one or in bulk, which is the LGPD erasure of ADR 0010. A refusal of a service
+(an admin demoting, deactivating or deleting themselves, the last active admin) rolls the view's
+transaction back and is shown as a message instead of a save. The log entry Django writes for a
+deletion names no one.
+"""
 
 from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import QuerySet
 from django.forms import BaseFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from apps.core import errors
+from apps.users import services
 from apps.users.cpf import format_cpf, normalize_cpf
-from apps.users.models import User
+from apps.users.models import Role, User
+
+ERASED = "(personal data erased)"
+"""What the admin log and the success message say of an erased account instead of its name."""
+
+UPDATABLE_FIELDS = ("name", "email", "role", "is_active")
 
 
-class UserCreationAdminForm(AdminUserCreationForm):  # type: ignore[type-arg]
+class UserCreationAdminForm(UserCreationForm):  # type: ignore[type-arg]
+    """Always with a password (the service requires one): no "disable password" choice here."""
+
     class Meta:
         model = User
         fields = ("cpf", "name", "email", "role")
@@ -23,13 +53,19 @@ class UserCreationAdminForm(AdminUserCreationForm):  # type: ignore[type-arg]
 class UserChangeAdminForm(UserChangeForm):  # type: ignore[type-arg]
     class Meta:
         model = User
-        fields = ("cpf", "name", "email", "role", "is_active")
+        fields = ("name", "email", "role", "is_active")  # the CPF is the login: shown, not edited
+
+
+class RoleActionForm(ActionForm):
+    role = forms.ChoiceField(choices=[("", "---------"), *Role.choices], required=False, label="Role")
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
+    action_form = RoleActionForm
+    actions = ("delete_selected", "deactivate_selected", "activate_selected", "change_role_of_selected")
     list_display = ("name", "formatted_cpf", "email", "role", "is_active", "date_joined")
     list_filter = ("role", "is_active")
     search_fields = ("name", "cpf", "email")
@@ -53,6 +89,51 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
     def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> tuple[Any, bool]:
         return super().get_search_results(request, queryset, normalize_cpf(search_term))
 
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> Any:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return readonly if obj is None else ("cpf", *readonly)
+
+    # --- the form page: validation here, writes in the services --------------------------------
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except errors.ApiError as error:  # the view's transaction has rolled back: nothing saved
+            return self._refused(request, error)
+
+    def save_form(self, request: HttpRequest, form: Any, change: bool) -> User:
+        """The validated, unsaved instance; not `form.save(commit=False)`, which would hash the
+        password a first time for nothing."""
+        instance: User = form.instance
+        return instance
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        if not change:
+            created = services.user_create(
+                actor=_staff(request),
+                cpf=data["cpf"],
+                name=data["name"],
+                password=data["password1"],
+                role=data["role"],
+                email=data.get("email"),
+            )
+            obj.pk = created.pk  # the log entry and the redirect that follow name the created row
+            obj.refresh_from_db()
+            return
+        changes = {name: data[name] for name in form.changed_data if name in UPDATABLE_FIELDS}
+        if changes:
+            services.user_update(user=obj, actor=_staff(request), **changes)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Nothing to save: no inlines, and no many-to-many field (permissions derive from the role)."""
+
     def construct_change_message(
         self,
         request: HttpRequest,
@@ -66,3 +147,137 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
             old, new = form.initial.get("role"), form.cleaned_data.get("role")
             message.append({"changed": {"fields": [f"role: {old} → {new}"]}})
         return message
+
+    # --- the password page -------------------------------------------------------------------
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        """Django's page, but a valid submission goes to `services.user_set_password`, which revokes
+        every token of the user. Anything else (a GET, a refused or invalid form) is Django's."""
+        user = self.get_object(request, unquote(id))
+        if request.method != "POST" or user is None or not self.has_change_permission(request, user):
+            return super().user_change_password(request, id, form_url)
+        form = self.change_password_form(user, request.POST)
+        if not form.is_valid() or not (
+            form.cleaned_data["set_usable_password"] or "unset-password" in request.POST
+        ):
+            return super().user_change_password(request, id, form_url)
+        usable = form.cleaned_data["set_usable_password"]
+        try:
+            services.user_set_password(
+                user=user, actor=_staff(request), password=form.cleaned_data["password1"] if usable else None
+            )
+        except errors.ApiError as error:
+            return self._refused(request, error)
+        user.refresh_from_db()
+        self.log_change(request, user, self.construct_change_message(request, form, []))
+        done = "Password changed successfully." if usable else "Password-based authentication was disabled."
+        self.message_user(request, done, messages.SUCCESS)
+        update_session_auth_hash(request, user)  # an admin who changed their own stays signed in here
+        return HttpResponseRedirect(
+            reverse(
+                f"{self.admin_site.name}:users_user_change", args=(user.pk,), current_app=self.admin_site.name
+            )
+        )
+
+    # --- deletion: the erasure of ADR 0010 ---------------------------------------------------
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except errors.ApiError as error:  # rolled back, the log entry of the deletion included
+            return self._refused(request, error)
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        services.user_delete(user=obj, actor=_staff(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        actor = _staff(request)
+        for user in queryset:
+            services.user_delete(user=user, actor=actor)
+
+    def log_deletions(self, request: HttpRequest, queryset: Iterable[User]) -> list[LogEntry]:
+        """Django logs a deletion before it happens, with the object's id and name; these entries
+        record that an account was erased, by whom and when, and nothing of whose it was."""
+        content_type = ContentType.objects.get_for_model(User)
+        staff = _staff(request)
+        return LogEntry.objects.bulk_create(
+            LogEntry(
+                user_id=staff.pk,
+                content_type=content_type,
+                object_id=None,
+                object_repr=ERASED,
+                action_flag=DELETION,
+                change_message="",
+            )
+            for _ in queryset
+        )
+
+    def response_delete(self, request: HttpRequest, obj_display: str, obj_id: Any) -> HttpResponse:
+        return super().response_delete(request, ERASED, obj_id)  # the message would name them
+
+    @admin.action(permissions=["delete"], description=gettext_lazy("Delete selected %(verbose_name_plural)s"))
+    def delete_selected(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:
+        """Django's bulk delete (its confirmation page, then `log_deletions` and `delete_queryset`
+        above), all or nothing: when the service refuses one account, none is deleted and the
+        refusal is shown."""
+        try:
+            with transaction.atomic():
+                response: HttpResponse | None = django_delete_selected(self, request, queryset)
+                return response
+        except errors.ApiError as error:
+            self.message_user(request, str(error.message), messages.ERROR)
+            return None
+
+    # --- bulk actions: one service call per user, each refusal reported -----------------------
+
+    @admin.action(description="Deactivate selected users (revokes their tokens)", permissions=["change"])
+    def deactivate_selected(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        self._update_each(request, queryset, "deactivated", is_active=False)
+
+    @admin.action(description="Activate selected users", permissions=["change"])
+    def activate_selected(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        self._update_each(request, queryset, "activated", is_active=True)
+
+    @admin.action(
+        description="Give selected users the role chosen (revokes their tokens)", permissions=["change"]
+    )
+    def change_role_of_selected(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        role = request.POST.get("role", "")
+        if role not in Role.values:
+            self.message_user(request, "Choose the role to give.", messages.ERROR)
+            return
+        self._update_each(request, queryset, f"made {role}", role=role)
+
+    def _update_each(self, request: HttpRequest, queryset: QuerySet[User], done: str, **changes: Any) -> None:
+        actor = _staff(request)
+        succeeded, failures = 0, []
+        for user in queryset:
+            try:
+                services.user_update(user=user, actor=actor, **changes)
+                succeeded += 1
+            except errors.ApiError as error:
+                failures.append(f"{user.name}: {error.message}")
+        if succeeded:
+            self.message_user(request, f"{succeeded} user(s) {done}.", messages.SUCCESS)
+        for failure in failures:
+            self.message_user(request, failure, messages.ERROR)
+
+    def _refused(self, request: HttpRequest, error: errors.ApiError) -> HttpResponse:
+        self.message_user(request, str(error.message), messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
+
+def _staff(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - the admin requires a signed-in staff user
+    return user
+
+
+# Nothing else in the admin writes around a service. Groups do nothing here (permissions derive
+# from the role; no form assigns a group). Token rows belong to the token services: deleting a
+# blacklist row would revive a refresh token, and an outstanding row shows the whole JWT.
+for _model in (Group, OutstandingToken, BlacklistedToken):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

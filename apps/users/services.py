@@ -7,6 +7,7 @@ or a token (the log processors redact those keys; see apps.core.logging).
 """
 
 import enum
+import json
 from typing import Any, Literal
 
 import structlog
@@ -16,6 +17,7 @@ from django.contrib.auth import authenticate, password_validation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework_simplejwt.settings import api_settings
@@ -23,8 +25,9 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from apps.core import errors
+from apps.real_estates import services as real_estate_services
 from apps.users import auth_cache
-from apps.users.cpf import normalize_cpf
+from apps.users.cpf import format_cpf, normalize_cpf
 from apps.users.models import Role, User
 from apps.users.querysets import UserManager
 from apps.users.tokens import TokenPair, decode_refresh, issue_token_pair, token_user_id, user_tokens_revoke
@@ -133,6 +136,36 @@ def user_create(
     return user
 
 
+def _lock_active_admins() -> list[Any]:
+    """Locks the rows of the active admins and returns their ids.
+
+    Every service that can take admin rights away from someone (demotion, deactivation,
+    deletion) takes this lock first, in primary-key order, so two admins demoting each other at
+    the same moment queue here and the second sees that only one admin is left."""
+    return list(
+        User.objects.filter(role=Role.ADMIN, is_active=True)
+        .order_by("pk")
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+
+
+def _ensure_admin_may_go(*, user: User, actor: User | None, active_admins: list[Any]) -> None:
+    """No self-lockout (docs/adr/0012-admin-writes-through-services.md): `user`, an active admin,
+    is about to be demoted, deactivated or deleted by `actor` (None: an operator's command)."""
+    if actor is not None and user.pk == actor.pk:
+        raise errors.CannotChangeOwnAccount()
+    if not any(pk != user.pk for pk in active_admins):
+        raise errors.LastActiveAdmin()
+
+
+def _locked(user: User) -> User:
+    found = User.objects.select_for_update().filter(pk=user.pk).first()
+    if found is None:  # deleted by someone else since the caller read it
+        raise errors.UserNotFound()
+    return found
+
+
 @transaction.atomic
 def user_update(
     *,
@@ -143,17 +176,18 @@ def user_update(
     role: str | Unset = UNSET,
     is_active: bool | Unset = UNSET,
 ) -> User:
-    """An admin changes another account. Deactivating revokes every token of that user at once.
+    """An admin changes another account (API or Django admin).
 
-    Admins cannot demote or deactivate themselves (so the platform never loses its last
-    admin by accident, and nobody locks themselves out mid-request).
+    A role change or a deactivation revokes every token of that user at once: their refresh
+    tokens are blacklisted. Nobody demotes or deactivates themselves, and the last active admin
+    stays one (CANNOT_CHANGE_OWN_ACCOUNT, LAST_ACTIVE_ADMIN). A new name is copied to the real
+    estates the user collected, in this transaction.
     """
-    user = User.objects.select_for_update().get(pk=user.pk)
-    if user.pk == actor.pk and (
-        (role is not UNSET and role != user.role) or (is_active is False and user.is_active)
-    ):
-        raise errors.CannotChangeOwnAccount()
-    was_active = user.is_active
+    takes_rights = (role is not UNSET and role != Role.ADMIN) or is_active is False
+    active_admins = _lock_active_admins() if takes_rights else []
+    user = _locked(user)
+    if takes_rights and user.is_active and user.role == Role.ADMIN:
+        _ensure_admin_may_go(user=user, actor=actor, active_admins=active_admins)
     changed = _apply_profile(user, name=name, email=email)
     if role is not UNSET and role != user.role:
         user.role = role
@@ -161,14 +195,16 @@ def user_update(
     if is_active is not UNSET and is_active != user.is_active:
         user.is_active = is_active
         changed.append("is_active")
-    if changed:
-        _full_clean(user)
-        _save(user, update_fields=[*changed, "updated_at"])
-    if was_active and not user.is_active:
+    if not changed:
+        return user
+    _full_clean(user)
+    _save(user, update_fields=[*changed, "updated_at"])
+    if "name" in changed:
+        real_estate_services.real_estate_collector_renamed(user=user)
+    if "role" in changed or ("is_active" in changed and not user.is_active):
         revoked = user_tokens_revoke(user=user)
-        logger.info("user_deactivated", user_id=str(user.pk), actor_id=str(actor.pk), revoked=revoked)
-    if changed:
-        logger.info("user_updated", user_id=str(user.pk), actor_id=str(actor.pk), fields=changed)
+        logger.info("user_tokens_revoked", user_id=str(user.pk), actor_id=str(actor.pk), revoked=revoked)
+    logger.info("user_updated", user_id=str(user.pk), actor_id=str(actor.pk), fields=changed)
     return user
 
 
@@ -189,11 +225,13 @@ def _apply_profile(user: User, *, name: str | Unset, email: str | Unset | None) 
 @transaction.atomic
 def user_update_profile(*, user: User, name: str | Unset = UNSET, email: str | Unset | None = UNSET) -> User:
     """A user edits their own profile: only name and email, never role, CPF or state."""
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = _locked(user)
     changed = _apply_profile(user, name=name, email=email)
     if changed:
         _full_clean(user)
         _save(user, update_fields=[*changed, "updated_at"])
+        if "name" in changed:
+            real_estate_services.real_estate_collector_renamed(user=user)
         logger.info("profile_updated", user_id=str(user.pk), fields=changed)
     return user
 
@@ -205,31 +243,74 @@ def user_change_password(*, user: User, current_password: str, new_password: str
     Refresh tokens are blacklisted; access tokens stop working because their
     `hash_password` claim no longer matches the stored hash (CHECK_REVOKE_TOKEN).
     """
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = _locked(user)
     if not user.check_password(current_password):
         raise errors.WrongCurrentPassword()
     _check_password_strength(password=new_password, user=user, field="new_password")
-    user.set_password(new_password)
-    user.save(update_fields=["password", "updated_at"])
-    revoked = user_tokens_revoke(user=user)
-    logger.info("password_changed", user_id=str(user.pk), revoked=revoked)
+    _store_password(user, new_password)
+    logger.info("password_changed", user_id=str(user.pk))
 
 
 @transaction.atomic
-def user_delete(*, user: User, actor: User) -> None:
+def user_set_password(*, user: User, actor: User, password: str | None) -> None:
+    """Staff set someone's password without knowing the current one (the Django admin), or with
+    None disable password sign-in. Either way every token of the user dies, as with
+    `user_change_password`."""
+    user = _locked(user)
+    if password is not None:
+        _check_password_strength(password=password, user=user, field="password")
+    _store_password(user, password)
+    logger.info("password_set", user_id=str(user.pk), actor_id=str(actor.pk), usable=password is not None)
+
+
+def _store_password(user: User, password: str | None) -> None:
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save(update_fields=["password", "updated_at"])
+    revoked = user_tokens_revoke(user=user)
+    logger.info("user_tokens_revoked", user_id=str(user.pk), revoked=revoked)
+
+
+@transaction.atomic
+def user_delete(*, user: User, actor: User | None) -> None:
     """Erases the account (LGPD right to erasure; docs/adr/0010-account-deletion-lgpd.md).
 
     The row goes, and with it CPF, name, email and password hash. Its tokens are deleted,
     not blacklisted: a stored token carries the user id and a digest of the password hash,
-    and a token of a missing user is refused anyway. Admin log entries about this user
-    (their `object_repr` is the name) go too. Rows of other apps that must stay point to
-    the user with `on_delete=SET_NULL` and keep nothing personal of theirs.
+    and a token of a missing user is refused anyway. Admin log entries about this user, or
+    naming them, go too. The real estates they collected forget their name. Rows of other apps
+    that must stay point to the user with `on_delete=SET_NULL` and keep nothing personal of
+    theirs. An admin cannot erase themselves, nor anyone the last active admin.
     """
+    active_admins = _lock_active_admins()
+    user = _locked(user)
+    if user.is_active and user.role == Role.ADMIN:
+        _ensure_admin_may_go(user=user, actor=actor, active_admins=active_admins)
     user_id = str(user.pk)
-    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User), object_id=user_id).delete()
+    real_estate_services.real_estate_collector_deleted(user=user)
+    LogEntry.objects.filter(_admin_log_mentions(user)).delete()
     OutstandingToken.objects.filter(user=user).delete()
     User.objects.filter(pk=user.pk).delete()
-    logger.info("user_deleted", user_id=user_id, actor_id=str(actor.pk), by_self=user.pk == actor.pk)
+    logger.info(
+        "user_deleted",
+        user_id=user_id,
+        actor_id=str(actor.pk) if actor is not None else None,
+        by_self=actor is not None and user.pk == actor.pk,
+    )
+
+
+def _admin_log_mentions(user: User) -> Q:
+    """Admin log entries about `user`, or whose text names them (their CPF, formatted or not, their
+    name or email; change messages are JSON, so a name with accents is also looked for escaped)."""
+    about = Q(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk))
+    words = {user.cpf, format_cpf(user.cpf), user.name, json.dumps(user.name)[1:-1]}
+    if user.email:
+        words.add(user.email)
+    for word in words:
+        about |= Q(object_repr__icontains=word) | Q(change_message__icontains=word)
+    return about
 
 
 # --- sign-in and tokens ----------------------------------------------------------------------

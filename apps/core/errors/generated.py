@@ -18,6 +18,7 @@ __all__ = [
     "IdempotencyRequestInProgress",
     "InternalError",
     "InvalidCredentials",
+    "LastActiveAdmin",
     "MalformedRequest",
     "MediaLinkInvalid",
     "MethodNotAllowed",
@@ -276,8 +277,17 @@ class CannotChangeOwnAccount(ApiError):
     code = 'CANNOT_CHANGE_OWN_ACCOUNT'
     status_code = 409
     default_message = catalog_message(
-        en='Administrators cannot change their own role or deactivate themselves here.',
-        pt_br='Administradores não podem alterar o próprio papel nem se desativar por aqui.',
+        en='Administrators cannot demote, deactivate or delete their own account; another administrator must do it.',
+        pt_br='Administradores não podem rebaixar, desativar nem excluir a própria conta; outro administrador deve fazê-lo.',
+    )
+
+
+class LastActiveAdmin(ApiError):
+    code = 'LAST_ACTIVE_ADMIN'
+    status_code = 409
+    default_message = catalog_message(
+        en='This is the last active administrator: promote or reactivate another administrator first.',
+        pt_br='Este é o último administrador ativo: promova ou reative outro administrador antes.',
     )
 
 

@@ -191,10 +191,10 @@ class MeView(NoStoreMixin):
         tags=["users"],
         summary="Delete own account",
         description="Erases the account and its personal data at once (LGPD); every token of it stops "
-        "working.",
+        "working. An admin cannot delete their own account (another admin can).",
         request=None,
         examples=[examples.DELETED_RESPONSE],
-        responses={200: MessageSerializer, **error_responses(*_AUTH_ERRORS)},
+        responses={200: MessageSerializer, **error_responses(*_AUTH_ERRORS, errors.CannotChangeOwnAccount)},
     )
     def delete(self, request: Request) -> Response:
         user = _current_user(request)
@@ -259,8 +259,9 @@ _ROLE_ERRORS = (*_AUTH_ERRORS, errors.PermissionDenied)
     partial_update=extend_schema(
         tags=["users"],
         summary="Change a user (admins)",
-        description="`name`, `email`, `role`, `is_active` (`false` deactivates and revokes every token "
-        "of that user). Admins cannot demote or deactivate themselves.",
+        description="`name`, `email`, `role`, `is_active`. Deactivating or changing the role revokes "
+        "every token of that user. Admins cannot demote or deactivate themselves, and the last active "
+        "admin cannot be demoted or deactivated.",
         request=UserUpdateInputSerializer,
         examples=[examples.USER_UPDATE_REQUEST, examples.USER_RESPONSE],
         responses={
@@ -271,16 +272,20 @@ _ROLE_ERRORS = (*_AUTH_ERRORS, errors.PermissionDenied)
                 errors.UserNotFound,
                 errors.EmailAlreadyRegistered,
                 errors.CannotChangeOwnAccount,
+                errors.LastActiveAdmin,
             ),
         },
     ),
     destroy=extend_schema(
         tags=["users"],
         summary="Delete a user (admins)",
-        description="Erases the account and its personal data (LGPD); every token of it stops working.",
+        description="Erases the account and its personal data (LGPD); every token of it stops working. "
+        "Admins cannot delete themselves, and the last active admin cannot be deleted.",
         responses={
             204: OpenApiResponse(description="The user is gone."),
-            **error_responses(*_ROLE_ERRORS, errors.UserNotFound),
+            **error_responses(
+                *_ROLE_ERRORS, errors.UserNotFound, errors.CannotChangeOwnAccount, errors.LastActiveAdmin
+            ),
         },
     ),
 )
