@@ -60,7 +60,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     # --- users: own account ---
     ("user-me", "GET"): signed_in(200),
     ("user-me", "PATCH"): signed_in(200),
-    ("user-me", "DELETE"): signed_in(200),
+    # An admin cannot delete their own account (409 CANNOT_CHANGE_OWN_ACCOUNT, ADR 0012).
+    ("user-me", "DELETE"): roles(collector=200, manager=200, admin=409),
     ("user-me", "POST"): signed_in(405),
     ("user-me", "PUT"): signed_in(405),
     ("user-me-password", "POST"): signed_in(400),

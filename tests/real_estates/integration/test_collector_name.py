@@ -1,6 +1,8 @@
 """The collector's name each real estate keeps for the list: right after every path that renames a
-user, and gone with the user (LGPD)."""
+user (the API and the admin, both through the users services, which own the copy: ADR 0012), and
+gone with the user (LGPD)."""
 
+import re
 from importlib import import_module
 
 import pytest
@@ -57,17 +59,20 @@ def test_an_admin_renaming_a_user_in_the_admin_renames_their_real_estates() -> N
     admin = UserFactory(role=Role.ADMIN)
     collector = UserFactory(role=Role.COLLECTOR, email="")
     real_estate = RealEstateFactory(collected_by=collector)
-    client = Client()
-    assert client.login(username=admin.cpf, password=DEFAULT_PASSWORD)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin)
+    url = f"/admin/users/user/{collector.pk}/change/"
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', client.get(url).content.decode())
+    assert csrf is not None
 
     response = client.post(
-        f"/admin/users/user/{collector.pk}/change/",
+        url,
         {
-            "cpf": collector.cpf,
             "name": "Nome Novo Pelo Admin",
             "email": "",
             "role": "collector",
             "is_active": "on",
+            "csrfmiddlewaretoken": csrf.group(1),
         },
     )
 
@@ -87,6 +92,21 @@ def test_saves_that_cannot_rename_write_no_real_estate(admin_user: User, collect
 
     assert len(queries) > 2  # both saved
     assert not [q for q in queries.captured_queries if "real_estates_realestate" in q["sql"]]
+
+
+def test_deleting_a_collector_in_the_admin_leaves_nothing_of_their_name(admin_user: User) -> None:
+    collector = UserFactory(role=Role.COLLECTOR, name="Sicrano Apagado Pelo Admin")
+    real_estate = RealEstateFactory(collected_by=collector)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin_user)
+    url = f"/admin/users/user/{collector.pk}/delete/"
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', client.get(url).content.decode())
+    assert csrf is not None
+
+    assert client.post(url, {"post": "yes", "csrfmiddlewaretoken": csrf.group(1)}).status_code == 302
+
+    real_estate.refresh_from_db()
+    assert (real_estate.collected_by_id, real_estate.collected_by_name) == (None, "")
 
 
 def test_deleting_a_collector_leaves_nothing_of_their_name_on_their_real_estates(
