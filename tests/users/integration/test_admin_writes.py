@@ -4,6 +4,7 @@ through the services, so tokens die and erasure is complete exactly as through t
 Driven as staff drive it: a CSRF-checking client fetches each page and posts its form back with
 the page's token; the tokens under test are then used against the API over HTTP."""
 
+import json
 import re
 from typing import Any
 
@@ -236,7 +237,24 @@ def person_with_history(admin: User) -> tuple[User, dict[str, Any], RealEstate]:
         action_flag=2,
         change_message=f"CPF {format_cpf(person.cpf)} conferido",
     )
+    LogEntry.objects.create(  # Django stores change messages as JSON: "Apag\u00e1vel"
+        user=admin,
+        content_type=ContentType.objects.get_for_model(RealEstate),
+        object_id=str(real_estate.pk),
+        object_repr="Casa na praia",
+        action_flag=2,
+        change_message=json.dumps([{"changed": {"fields": [f"coletora: {person.name}"]}}]),
+    )
+    kept = LogEntry.objects.create(  # an entry that does not name them stays
+        user=admin,
+        content_type=ContentType.objects.get_for_model(RealEstate),
+        object_id=str(real_estate.pk),
+        object_repr="Apartamento no centro",
+        action_flag=2,
+        change_message="[]",
+    )
     person.refresh_from_db()
+    tokens["kept_entry"] = kept.pk
     tokens["rows"] = list(OutstandingToken.objects.filter(user=person).values_list("pk", flat=True))
     assert tokens["rows"]
     return person, tokens, real_estate
@@ -246,7 +264,10 @@ def assert_erased(person: User, tokens: dict[str, Any], real_estate: RealEstate)
     assert not User.objects.filter(pk=person.pk).exists()
     assert not OutstandingToken.objects.filter(pk__in=tokens["rows"]).exists()
     assert_tokens_dead(tokens)
-    for text in (person.name, person.cpf, format_cpf(person.cpf), person.email, str(person.pk)):
+    assert LogEntry.objects.filter(pk=tokens["kept_entry"]).exists()
+    escaped_name = json.dumps(person.name)[1:-1]
+    assert escaped_name != person.name
+    for text in (person.name, escaped_name, person.cpf, format_cpf(person.cpf), person.email, str(person.pk)):
         assert text
         for entry in LogEntry.objects.all():
             assert text not in f"{entry.object_id} {entry.object_repr} {entry.change_message}", entry
@@ -266,6 +287,7 @@ def test_deleting_a_user_in_the_admin_erases_them_as_the_api_does(admin: User) -
     entry = LogEntry.objects.get(action_flag=DELETION)
     assert (entry.user_id, entry.object_id, entry.object_repr) == (admin.pk, None, ERASED)
     assert person.name not in client.get(response["Location"]).content.decode()
+    assert ERASED in client.get("/admin/").content.decode()  # recent actions: who erased, not whom
 
 
 def test_the_bulk_delete_erases_every_selected_user(admin: User) -> None:
