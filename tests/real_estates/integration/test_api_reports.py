@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from apps.real_estates.export import HEADER
 from apps.real_estates.models import Kind, RealEstate, Status
+from apps.users import services as user_services
 from apps.users.models import User
 from tests.real_estates.factories import RealEstateFactory
 
@@ -119,7 +120,7 @@ def test_the_export_honours_the_filters_and_accepts_text_csv(
 def test_the_export_of_a_real_estate_without_collector_leaves_its_columns_empty(
     manager_client: APIClient, sample: list[RealEstate]
 ) -> None:
-    User.objects.filter(pk=sample[0].collected_by_id).delete()
+    user_services.user_delete(user=User.objects.get(pk=sample[0].collected_by_id), actor=None)
     row = next(r for r in _csv(manager_client.get(f"{URL}/export")) if r["id"] == str(sample[0].pk))
     assert (row["collected_by_id"], row["collected_by_name"]) == ("", "")
 
