@@ -7,6 +7,7 @@ or a token (the log processors redact those keys; see apps.core.logging).
 """
 
 import enum
+from functools import partial
 from typing import Any, Literal
 
 import structlog
@@ -22,6 +23,14 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
+from apps.audit.services import (
+    audit_created,
+    audit_deleted,
+    audit_diff,
+    audit_record,
+    audit_snapshot,
+    audit_user_erase,
+)
 from apps.core import errors
 from apps.users import auth_cache
 from apps.users.cpf import normalize_cpf
@@ -40,6 +49,9 @@ UNSET = _Unset.UNSET
 """Default of optional update arguments: "leave as it is", distinct from None ("clear it")."""
 
 Unset = Literal[_Unset.UNSET]
+
+AUDITED_FIELDS = ("cpf", "name", "email", "role", "is_active")
+"""What an audit event of a user shows (apps/audit); never the password or its hash."""
 
 
 # --- helpers (not transactions of their own) ------------------------------------------------
@@ -119,17 +131,23 @@ def user_sign_up(*, cpf: str, name: str, password: str, email: str | None = None
     if not settings.SIGN_UP_ENABLED:
         raise errors.SignUpDisabled()
     user = _create(cpf=cpf, name=name, password=password, email=email, role=Role.COLLECTOR)
-    logger.info("user_signed_up", user_id=str(user.pk), cpf=user.cpf)
+    audit_record(actor=user, action="user.create", target=user, changes=audit_created(user, AUDITED_FIELDS))
+    transaction.on_commit(partial(logger.info, "user_signed_up", user_id=str(user.pk), cpf=user.cpf))
     return user
 
 
 @transaction.atomic
 def user_create(
-    *, actor: User, cpf: str, name: str, password: str, role: str, email: str | None = None
+    *, actor: User | None, cpf: str, name: str, password: str, role: str, email: str | None = None
 ) -> User:
-    """An admin creates an account with any role."""
+    """An admin (or, with `actor` None, an operator's command) creates an account with any role."""
     user = _create(cpf=cpf, name=name, password=password, email=email, role=role)
-    logger.info("user_created", user_id=str(user.pk), role=role, actor_id=str(actor.pk))
+    audit_record(actor=actor, action="user.create", target=user, changes=audit_created(user, AUDITED_FIELDS))
+    transaction.on_commit(
+        partial(
+            logger.info, "user_created", user_id=str(user.pk), role=role, actor_id=actor and str(actor.pk)
+        )
+    )
     return user
 
 
@@ -149,6 +167,7 @@ def user_update(
     admin by accident, and nobody locks themselves out mid-request).
     """
     user = User.objects.select_for_update().get(pk=user.pk)
+    before = audit_snapshot(user, AUDITED_FIELDS)
     if user.pk == actor.pk and (
         (role is not UNSET and role != user.role) or (is_active is False and user.is_active)
     ):
@@ -164,12 +183,31 @@ def user_update(
     if changed:
         _full_clean(user)
         _save(user, update_fields=[*changed, "updated_at"])
+        audit_record(
+            actor=actor,
+            action=_update_action(changed, is_active=user.is_active),
+            target=user,
+            changes=audit_diff(before, audit_snapshot(user, AUDITED_FIELDS)),
+        )
     if was_active and not user.is_active:
         revoked = user_tokens_revoke(user=user)
-        logger.info("user_deactivated", user_id=str(user.pk), actor_id=str(actor.pk), revoked=revoked)
+        transaction.on_commit(
+            partial(
+                logger.info, "user_deactivated", user_id=str(user.pk), actor_id=str(actor.pk), revoked=revoked
+            )
+        )
     if changed:
-        logger.info("user_updated", user_id=str(user.pk), actor_id=str(actor.pk), fields=changed)
+        transaction.on_commit(
+            partial(logger.info, "user_updated", user_id=str(user.pk), actor_id=str(actor.pk), fields=changed)
+        )
     return user
+
+
+def _update_action(changed: list[str], *, is_active: bool) -> str:
+    """One event per update, named for its weightiest change: (de)activation, then role."""
+    if "is_active" in changed:
+        return "user.activate" if is_active else "user.deactivate"
+    return "user.role_change" if "role" in changed else "user.update"
 
 
 def _apply_profile(user: User, *, name: str | Unset, email: str | Unset | None) -> list[str]:
@@ -190,11 +228,14 @@ def _apply_profile(user: User, *, name: str | Unset, email: str | Unset | None) 
 def user_update_profile(*, user: User, name: str | Unset = UNSET, email: str | Unset | None = UNSET) -> User:
     """A user edits their own profile: only name and email, never role, CPF or state."""
     user = User.objects.select_for_update().get(pk=user.pk)
+    before = audit_snapshot(user, AUDITED_FIELDS)
     changed = _apply_profile(user, name=name, email=email)
     if changed:
         _full_clean(user)
         _save(user, update_fields=[*changed, "updated_at"])
-        logger.info("profile_updated", user_id=str(user.pk), fields=changed)
+        changes = audit_diff(before, audit_snapshot(user, AUDITED_FIELDS))
+        audit_record(actor=user, action="user.update", target=user, changes=changes)
+        transaction.on_commit(partial(logger.info, "profile_updated", user_id=str(user.pk), fields=changed))
     return user
 
 
@@ -212,7 +253,8 @@ def user_change_password(*, user: User, current_password: str, new_password: str
     user.set_password(new_password)
     user.save(update_fields=["password", "updated_at"])
     revoked = user_tokens_revoke(user=user)
-    logger.info("password_changed", user_id=str(user.pk), revoked=revoked)
+    audit_record(actor=user, action="user.password_change", target=user)  # which field, never its value
+    transaction.on_commit(partial(logger.info, "password_changed", user_id=str(user.pk), revoked=revoked))
 
 
 @transaction.atomic
@@ -226,10 +268,16 @@ def user_delete(*, user: User, actor: User) -> None:
     the user with `on_delete=SET_NULL` and keep nothing personal of theirs.
     """
     user_id = str(user.pk)
+    audit_record(actor=actor, action="user.delete", target=user, changes=audit_deleted(user, AUDITED_FIELDS))
+    audit_user_erase(user=user)  # its events stay, without the person (apps/audit)
     LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User), object_id=user_id).delete()
     OutstandingToken.objects.filter(user=user).delete()
     User.objects.filter(pk=user.pk).delete()
-    logger.info("user_deleted", user_id=user_id, actor_id=str(actor.pk), by_self=user.pk == actor.pk)
+    transaction.on_commit(
+        partial(
+            logger.info, "user_deleted", user_id=user_id, actor_id=str(actor.pk), by_self=user.pk == actor.pk
+        )
+    )
 
 
 # --- sign-in and tokens ----------------------------------------------------------------------
@@ -250,7 +298,7 @@ def user_sign_in(*, cpf: str, password: str, request: HttpRequest | None = None)
         raise errors.InvalidCredentials()
     User.objects.filter(pk=user.pk).update(last_login=timezone.now())
     auth_cache.forget(user.pk)  # update() sends no post_save
-    logger.info("signed_in", user_id=str(user.pk))
+    transaction.on_commit(partial(logger.info, "signed_in", user_id=str(user.pk)))
     return issue_token_pair(user=user)
 
 
@@ -307,4 +355,4 @@ def user_sign_out(*, user: User, refresh: str) -> None:
     if outstanding is None:
         raise errors.TokenInvalid()
     BlacklistedToken.objects.get_or_create(token=outstanding)
-    logger.info("signed_out", user_id=str(user.pk))
+    transaction.on_commit(partial(logger.info, "signed_out", user_id=str(user.pk)))
