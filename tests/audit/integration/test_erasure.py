@@ -1,0 +1,68 @@
+"""Erasing a user keeps the events as facts and takes the person out of them."""
+
+import json
+
+import pytest
+from rest_framework.test import APIClient
+
+from apps.audit.models import AuditEvent
+from apps.users.models import Role
+from tests.audit.helpers import actions_about, all_events_text
+from tests.conftest import bearer_client
+from tests.real_estates.factories import RealEstateFactory
+from tests.users.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+CPF, NAME, EMAIL = "52998224725", "Joana Erasmo da Silva", "joana@example.com.br"
+
+
+def test_an_erased_users_events_stay_without_their_name_cpf_or_email(admin_client: APIClient) -> None:
+    signed_up = APIClient().post(
+        f"{API}/sign-up", {"cpf": CPF, "name": NAME, "email": EMAIL, "password": "uma-senha-bem-longa-42"}
+    )
+    assert signed_up.status_code == 201
+    user_id = signed_up.json()["id"]
+    client = bearer_client(UserFactory._meta.model.objects.get(pk=user_id))
+    assert client.patch(f"{API}/users/me", {"name": NAME + " Souza"}).status_code == 200
+    created = client.post(
+        f"{API}/real-estates",
+        {"title": "Terreno", "kind": "land", "purpose": "sale", "price": "1.00", "area_m2": "300.00",
+         "bedrooms": 0, "bathrooms": 0, "parking_spaces": 0,
+         "address": {"zip_code": "01001000", "street": "Praça da Sé", "number": "1", "neighborhood": "Sé",
+                     "city": "São Paulo", "state": "SP"}},
+    )  # fmt: skip
+    assert created.status_code == 201, created.content
+
+    assert client.delete(f"{API}/users/me").status_code == 200
+
+    assert actions_about(user_id) == ["user.create", "user.update", "user.delete"]
+    assert actions_about(created.json()["id"]) == ["real_estate.create"]
+    assert not AuditEvent.objects.filter(actor_id__isnull=False).exists()
+    assert AuditEvent.objects.filter(actor_erased=True).count() == 4
+    stored = all_events_text()
+    for personal in (CPF, "529.982.247", NAME, EMAIL):
+        assert personal not in stored
+    create, update, delete = AuditEvent.objects.filter(target_id=user_id).order_by("id")
+    assert create.changes["name"] == [None, "[erased]"]
+    assert create.changes["role"] == [None, "collector"]  # what is not personal stays
+    assert update.changes == {"name": ["[erased]", "[erased]"]}
+    assert delete.changes["email"] == ["[erased]", None]
+
+    listed = admin_client.get(f"{API}/audit-events", {"target_id": user_id})
+    assert listed.status_code == 200
+    assert {json.dumps(e["actor"]) for e in listed.json()["results"]} == {'{"id": null, "name": "deleted user"}'}
+    for personal in (CPF, NAME, EMAIL):
+        assert personal not in listed.content.decode()
+
+
+def test_an_admin_erasing_someone_keeps_the_admin_as_the_actor(admin_client: APIClient, admin_user: object) -> None:
+    target = UserFactory(role=Role.COLLECTOR, name=NAME)
+    RealEstateFactory(collected_by=target)
+    assert admin_client.delete(f"{API}/users/{target.pk}").status_code == 204
+
+    event = AuditEvent.objects.get(target_id=str(target.pk))
+    assert (event.action, event.actor, event.actor_erased) == ("user.delete", admin_user, False)
+    assert NAME not in all_events_text()
+    assert admin_client.get(f"{API}/audit-events").json()["results"][0]["actor"]["name"] == admin_user.name  # type: ignore[attr-defined]
