@@ -61,7 +61,8 @@ def test_an_admin_deletion_is_recorded(admin_user: User, collector: User) -> Non
 def test_a_post_without_the_csrf_token_changes_and_records_nothing(manager: User, collector: User) -> None:
     submitted = RealEstateFactory(collected_by=collector, status=Status.SUBMITTED, photo_count=1)
     client = csrf_client(manager)
-    response = client.post(REAL_ESTATES, {"action": "approve_selected", "_selected_action": [str(submitted.pk)]})
+    data = {"action": "approve_selected", "_selected_action": [str(submitted.pk)]}
+    response = client.post(REAL_ESTATES, data)
     assert response.status_code == 403
     assert not AuditEvent.objects.exists()
 

@@ -63,7 +63,8 @@ def test_a_sign_up_is_recorded_as_a_creation_by_the_new_user_with_the_request_id
     assert response.status_code == 201
 
     event = only_event(response.json()["id"])
-    assert (event.action, event.target_type, str(event.actor_id)) == ("user.create", "user", response.json()["id"])
+    assert (event.action, event.target_type) == ("user.create", "user")
+    assert str(event.actor_id) == response.json()["id"]
     assert event.request_id == REQUEST_ID
     assert event.changes == {
         "cpf": [None, "52998224725"],
@@ -78,23 +79,26 @@ def test_a_sign_up_is_recorded_as_a_creation_by_the_new_user_with_the_request_id
 def test_an_admin_creating_a_user_is_the_actor(admin_client: APIClient, admin_user: User) -> None:
     response = admin_client.post(
         f"{API}/users",
-        {"cpf": "52998224725", "name": "Gerente Nova", "password": "uma-senha-bem-longa-42", "role": "manager"},
+        {"cpf": "52998224725", "name": "Gerente Nova", "password": "uma-senha-longa-42", "role": "manager"},
     )
     assert response.status_code == 201
     event = only_event(response.json()["id"])
-    assert (event.action, event.actor_id, event.changes["role"]) == ("user.create", admin_user.pk, [None, "manager"])
+    assert (event.action, event.actor_id) == ("user.create", admin_user.pk)
+    assert event.changes["role"] == [None, "manager"]
 
 
 def test_a_role_change_and_a_deactivation_record_before_and_after(
     admin_client: APIClient, admin_user: User
 ) -> None:
     target = UserFactory(role=Role.COLLECTOR)
-    assert admin_client.patch(f"{API}/users/{target.pk}", {"role": "manager"}).status_code == 200
-    assert admin_client.patch(f"{API}/users/{target.pk}", {"is_active": False}).status_code == 200
-    assert admin_client.patch(f"{API}/users/{target.pk}", {"is_active": True, "name": "Nome Novo"}).status_code == 200
+    url = f"{API}/users/{target.pk}"
+    assert admin_client.patch(url, {"role": "manager"}).status_code == 200
+    assert admin_client.patch(url, {"is_active": False}).status_code == 200
+    assert admin_client.patch(url, {"is_active": True, "name": "Nome Novo"}).status_code == 200
 
     role, deactivation, activation = events_about(target)
-    assert (role.action, role.changes, role.actor_id) == ("user.role_change", {"role": ["collector", "manager"]}, admin_user.pk)
+    assert (role.action, role.actor_id) == ("user.role_change", admin_user.pk)
+    assert role.changes == {"role": ["collector", "manager"]}
     assert (deactivation.action, deactivation.changes) == ("user.deactivate", {"is_active": [True, False]})
     assert activation.action == "user.activate"
     assert activation.changes == {"name": [target.name, "Nome Novo"], "is_active": [False, True]}
@@ -139,7 +143,10 @@ def test_an_admin_deleting_a_user_is_recorded(admin_client: APIClient, admin_use
 
 
 def test_a_real_estates_whole_life_is_one_event_per_change(
-    collector_client: APIClient, manager_client: APIClient, collector: User, manager: User,
+    collector_client: APIClient,
+    manager_client: APIClient,
+    collector: User,
+    manager: User,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     created = collector_client.post(f"{API}/real-estates", REAL_ESTATE)
@@ -147,7 +154,9 @@ def test_a_real_estates_whole_life_is_one_event_per_change(
     url = f"{API}/real-estates/{created.json()['id']}"
     with django_capture_on_commit_callbacks(execute=True):
         photo = collector_client.post(
-            f"{url}/photos", {"file": SimpleUploadedFile("a.png", samples.image_bytes("PNG"))}, format="multipart"
+            f"{url}/photos",
+            {"file": SimpleUploadedFile("a.png", samples.image_bytes("PNG"))},
+            format="multipart",
         )
     assert photo.status_code == 201, photo.content
     assert collector_client.patch(url, {"price": "340000.00"}).status_code == 200
@@ -193,7 +202,8 @@ def test_deleting_a_real_estate_records_its_last_values(collector_client: APICli
     draft = RealEstateFactory(collected_by=collector, price=Decimal("1000.00"))
     assert collector_client.delete(f"{API}/real-estates/{draft.pk}").status_code == 204
     event = only_event(draft.pk)
-    assert (event.action, event.target_type, event.actor_id) == ("real_estate.delete", "real_estate", collector.pk)
+    assert (event.action, event.target_type) == ("real_estate.delete", "real_estate")
+    assert event.actor_id == collector.pk
     assert event.changes["price"] == ["1000.00", None]
     assert event.changes["title"] == [draft.title, None]
 
@@ -216,7 +226,9 @@ def test_adding_reordering_captioning_and_deleting_photos_are_recorded(
         assert response.status_code == 201
         ids.append(response.json()["id"])
     same_bytes = collector_client.post(
-        url, {"file": SimpleUploadedFile("p.png", samples.image_bytes("PNG", size=(10, 10)))}, format="multipart"
+        url,
+        {"file": SimpleUploadedFile("p.png", samples.image_bytes("PNG", size=(10, 10)))},
+        format="multipart",
     )
     assert same_bytes.status_code == 200  # the existing photo: nothing changed, nothing recorded
     assert collector_client.patch(f"{url}/{ids[1]}", {"position": 0}).status_code == 200
