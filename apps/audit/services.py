@@ -12,6 +12,7 @@ token is dropped by `audit_record` whatever the caller passes.
 """
 
 import json
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
@@ -110,22 +111,35 @@ def _request_id() -> str | None:
     return request_id
 
 
-def audit_user_erase(*, user: User) -> int:
-    """Erasure (LGPD): keep the events as facts, without the person in them.
+def audit_user_erase(*, user: User) -> None:
+    """Erasure (LGPD, docs/adr/0013): keep the events as facts, without the person in them.
 
     Events `user` made lose their actor (shown as a deleted user); events about `user` keep
-    which fields changed but not the name, CPF or email. Called by the user erasure service,
-    before the row goes; answers how many events changed.
+    which fields changed but not the name, CPF or email; wherever the user's id was written
+    (the target of those events, a `reviewed_by` value) a pseudonym replaces it, the same one
+    everywhere, so the erased account's events still read as one story but lead to nobody.
+    Called by the user erasure service, in its transaction, before the row goes.
     """
-    changed = AuditEvent.objects.by_actor(user.pk).update(actor=None, actor_erased=True)
-    about = AuditEvent.objects.about(target_type=USER_TARGET, target_id=user.pk)
-    for event in about.select_for_update().only("id", "changes"):
-        scrubbed = {
-            name: [None if value is None else ERASED for value in pair] if name in PERSONAL_FIELDS else pair
+    user_id = str(user.pk)
+    pseudonym = f"erased-{uuid.uuid4().hex}"
+    about = AuditEvent.objects.about(target_type=USER_TARGET, target_id=user_id)
+    # Only the events they made can name them in a value (a reviewer is the actor of the review).
+    mentioning = AuditEvent.objects.by_actor(user.pk).filter(changes__icontains=user_id)
+    for event in (about | mentioning).select_for_update().only("id", "target_type", "target_id", "changes"):
+        is_about = event.target_type == USER_TARGET and event.target_id == user_id
+        event.changes = {
+            name: _scrubbed(pair, user_id, pseudonym, personal=is_about and name in PERSONAL_FIELDS)
             for name, pair in event.changes.items()
         }
-        if scrubbed != event.changes:
-            event.changes = scrubbed
-            event.save(update_fields=["changes"])
-            changed += 1
-    return changed
+        if is_about:
+            event.target_id = pseudonym
+        event.save(update_fields=["changes", "target_id"])
+    AuditEvent.objects.by_actor(user.pk).update(actor=None, actor_erased=True)
+
+
+def _scrubbed(pair: list[Any], user_id: str, pseudonym: str, *, personal: bool) -> list[Any]:
+    """[before, after] of an erased user's event: personal data blanked, their id pseudonymised."""
+    return [
+        None if value is None else ERASED if personal else pseudonym if value == user_id else value
+        for value in pair
+    ]

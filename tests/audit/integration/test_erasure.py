@@ -37,24 +37,28 @@ def test_an_erased_users_events_stay_without_their_name_cpf_or_email(admin_clien
 
     assert client.delete(f"{API}/users/me").status_code == 200
 
-    assert actions_about(user_id) == ["user.create", "user.update", "user.delete"]
+    assert actions_about(user_id) == []  # the id now leads to nobody...
+    (pseudonym,) = set(AuditEvent.objects.filter(target_type="user").values_list("target_id", flat=True))
+    assert pseudonym.startswith("erased-")
+    assert actions_about(pseudonym) == ["user.create", "user.update", "user.delete"]  # ...the story stays
     assert actions_about(created.json()["id"]) == ["real_estate.create"]
     assert not AuditEvent.objects.filter(actor_id__isnull=False).exists()
     assert AuditEvent.objects.filter(actor_erased=True).count() == 4
     stored = all_events_text()
-    for personal in (CPF, "529.982.247", NAME, EMAIL):
+    for personal in (CPF, "529.982.247", NAME, EMAIL, user_id):
         assert personal not in stored
-    create, update, delete = AuditEvent.objects.filter(target_id=user_id).order_by("id")
+    create, update, delete = AuditEvent.objects.filter(target_id=pseudonym).order_by("id")
     assert create.changes["name"] == [None, "[erased]"]
     assert create.changes["role"] == [None, "collector"]  # what is not personal stays
     assert update.changes == {"name": ["[erased]", "[erased]"]}
     assert delete.changes["email"] == ["[erased]", None]
 
-    listed = admin_client.get(f"{API}/audit-events", {"target_id": user_id})
+    listed = admin_client.get(f"{API}/audit-events", {"target_id": pseudonym})
     assert listed.status_code == 200
     actors = {json.dumps(e["actor"]) for e in listed.json()["results"]}
     assert actors == {'{"id": null, "name": "deleted user"}'}
-    for personal in (CPF, NAME, EMAIL):
+    assert len(listed.json()["results"]) == 3
+    for personal in (CPF, NAME, EMAIL, user_id):
         assert personal not in listed.content.decode()
 
 
@@ -65,8 +69,29 @@ def test_an_admin_erasing_someone_keeps_the_admin_as_the_actor(
     RealEstateFactory(collected_by=target)
     assert admin_client.delete(f"{API}/users/{target.pk}").status_code == 204
 
-    event = AuditEvent.objects.get(target_id=str(target.pk))
+    event = AuditEvent.objects.get(target_type="user")
     assert (event.action, event.actor, event.actor_erased) == ("user.delete", admin_user, False)
     assert NAME not in all_events_text()
     (listed,) = admin_client.get(f"{API}/audit-events").json()["results"]
     assert listed["actor"] == {"id": str(admin_user.pk), "name": admin_user.name}
+
+
+def test_an_erased_reviewers_id_is_replaced_in_what_they_reviewed(
+    admin_client: APIClient, manager: User, collector: User
+) -> None:
+    submitted = RealEstateFactory(collected_by=collector, status="submitted", photo_count=1)
+    url = f"{API}/real-estates/{submitted.pk}/reject"
+    response = bearer_client(manager).post(url, {"reason": "Sem fotos"})
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="real_estate.reject")
+    assert event.changes["reviewed_by"] == [None, str(manager.pk)]
+
+    assert admin_client.delete(f"{API}/users/{manager.pk}").status_code == 204
+
+    reject = AuditEvent.objects.get(action="real_estate.reject")
+    assert reject.target_id == str(submitted.pk)  # a real estate's id is no one's
+    assert (reject.actor, reject.actor_erased) == (None, True)
+    pseudonym = AuditEvent.objects.get(action="user.delete").target_id
+    assert reject.changes["reviewed_by"] == [None, pseudonym]
+    assert reject.changes["rejection_reason"] == ["", "Sem fotos"]
+    assert str(manager.pk) not in all_events_text()
