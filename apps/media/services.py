@@ -227,6 +227,8 @@ def _photos_changed(*, real_estate: RealEstate, actor: User, delta: int) -> None
         RealEstateTransition.objects.create(
             real_estate=real_estate, from_status=Status.REJECTED, to_status=Status.DRAFT, actor=actor
         )
+        changes = {"status": [Status.REJECTED.value, Status.DRAFT.value]}
+        audit_record(actor=actor, action="real_estate.update", target=real_estate, changes=changes)
 
 
 def _lock_real_estate(real_estate_id: UUID) -> RealEstate:

@@ -247,3 +247,29 @@ def test_adding_reordering_captioning_and_deleting_photos_are_recorded(
     deleted = events_about(ids[0])[1]
     assert deleted.changes["caption"] == ["Fachada", None]
     assert {e.target_type for e in AuditEvent.objects.filter(action__startswith="photo.")} == {"photo"}
+
+
+def test_a_photo_added_to_a_rejected_real_estate_records_its_return_to_draft(
+    collector_client: APIClient,
+    manager_client: APIClient,
+    collector: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    draft = RealEstateFactory(collected_by=collector)
+    url = f"{API}/real-estates/{draft.pk}"
+
+    def add_photo(width: int) -> Any:
+        image = SimpleUploadedFile("p.png", samples.image_bytes("PNG", size=(width, 10)))
+        with django_capture_on_commit_callbacks(execute=True):
+            return collector_client.post(f"{url}/photos", {"file": image}, format="multipart")
+
+    assert add_photo(10).status_code == 201
+    assert collector_client.post(f"{url}/submit").status_code == 200
+    assert manager_client.post(f"{url}/reject", {"reason": "Fotos"}).status_code == 200
+    response = add_photo(11)
+    assert response.status_code == 201
+
+    assert actions_about(draft)[-1] == "real_estate.update"
+    event = events_about(draft)[-1]
+    assert (event.actor_id, event.changes) == (collector.pk, {"status": ["rejected", "draft"]})
+    assert actions_about(response.json()["id"]) == ["photo.add"]
