@@ -125,7 +125,8 @@ def audit_user_erase(*, user: User) -> None:
     about = AuditEvent.objects.about(target_type=USER_TARGET, target_id=user_id)
     # Only the events they made can name them in a value (a reviewer is the actor of the review).
     mentioning = AuditEvent.objects.by_actor(user.pk).filter(changes__icontains=user_id)
-    for event in (about | mentioning).select_for_update().only("id", "target_type", "target_id", "changes"):
+    events = list((about | mentioning).select_for_update().only("id", "target_type", "target_id", "changes"))
+    for event in events:
         is_about = event.target_type == USER_TARGET and event.target_id == user_id
         event.changes = {
             name: _scrubbed(pair, user_id, pseudonym, personal=is_about and name in PERSONAL_FIELDS)
@@ -133,7 +134,7 @@ def audit_user_erase(*, user: User) -> None:
         }
         if is_about:
             event.target_id = pseudonym
-        event.save(update_fields=["changes", "target_id"])
+    AuditEvent.objects.bulk_update(events, ["changes", "target_id"], batch_size=500)
     AuditEvent.objects.by_actor(user.pk).update(actor=None, actor_erased=True)
 
 

@@ -95,3 +95,18 @@ def test_an_erased_reviewers_id_is_replaced_in_what_they_reviewed(
     assert reject.changes["reviewed_by"] == [None, pseudonym]
     assert reject.changes["rejection_reason"] == ["", "Sem fotos"]
     assert str(manager.pk) not in all_events_text()
+
+
+def test_a_user_deleted_by_another_path_is_erased_from_the_trail_too(collector: User) -> None:
+    from apps.users.services import user_update_profile
+
+    user_update_profile(user=collector, name="Nome Antigo Apagado")
+    user_id = str(collector.pk)
+    collector.delete()  # a shell, a bulk delete: not the erasure service
+
+    (event,) = AuditEvent.objects.all()
+    assert (event.actor, event.actor_erased) == (None, True)
+    assert event.target_id.startswith("erased-")
+    text = all_events_text()
+    for personal in ("Nome Antigo Apagado", user_id):
+        assert personal not in text
