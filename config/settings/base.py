@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "apps.users",
     "apps.real_estates",
     "apps.media",
+    "apps.audit",
 ]
 
 MIDDLEWARE = [
