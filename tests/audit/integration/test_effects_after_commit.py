@@ -64,7 +64,7 @@ def test_a_user_change_is_logged_and_recorded_only_if_it_commits(
         pass
 
     logged = logged_events(caplog)
-    for event in ("user_deactivated", "user_updated", "profile_updated"):
+    for event in ("user_tokens_revoked", "user_updated", "profile_updated"):
         assert (event in logged) is commit
     assert AuditEvent.objects.count() == (2 if commit else 0)
 
