@@ -23,6 +23,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from apps.core import errors
+from apps.core.logging import keyed_hash
 from apps.users import auth_cache
 from apps.users.cpf import normalize_cpf
 from apps.users.models import Role, User
@@ -246,7 +247,7 @@ def user_sign_in(*, cpf: str, password: str, request: HttpRequest | None = None)
     """
     user = authenticate(request, cpf=cpf, password=password)
     if not isinstance(user, User):
-        logger.info("sign_in_failed", cpf=normalize_cpf(cpf))
+        logger.info("sign_in_failed", cpf_hash=keyed_hash(normalize_cpf(cpf)))  # never what was typed
         raise errors.InvalidCredentials()
     User.objects.filter(pk=user.pk).update(last_login=timezone.now())
     auth_cache.forget(user.pk)  # update() sends no post_save
