@@ -86,20 +86,31 @@ def _run_checks() -> list[str]:
 
 
 class ReadinessCache:
-    """This process's last round of checks; one thread checks while the others wait for it."""
+    """This process's last round of checks. One thread checks at a time; while it does, the
+    others answer the previous round instead of queueing behind it (a slow dependency must not
+    take every server thread of the process)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._checked_at: float | None = None
         self._failing: list[str] = []
 
+    def _fresh(self, keep_seconds: float) -> bool:
+        return self._checked_at is not None and time.monotonic() - self._checked_at < keep_seconds
+
     def failing(self, keep_seconds: float) -> list[str]:
-        with self._lock:
-            fresh = self._checked_at is not None and time.monotonic() - self._checked_at < keep_seconds
-            if not fresh:
+        if self._fresh(keep_seconds):
+            return list(self._failing)
+        # With no previous round there is nothing else to answer: wait for the running one.
+        if not self._lock.acquire(blocking=self._checked_at is None):
+            return list(self._failing)
+        try:
+            if not self._fresh(keep_seconds):
                 self._failing = _run_checks()
                 self._checked_at = time.monotonic()
             return list(self._failing)
+        finally:
+            self._lock.release()
 
     def forget(self) -> None:
         with self._lock:

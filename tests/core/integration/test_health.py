@@ -99,6 +99,19 @@ def test_a_failure_is_checked_again_once_the_window_has_passed(
     assert _checks_run("database", "failure") == failures + 2
 
 
+@pytest.mark.django_db
+def test_while_one_thread_checks_the_others_answer_the_previous_round(
+    settings: Any, api_client: APIClient
+) -> None:
+    settings.HEALTH_READY_CACHE_SECONDS = 0
+    assert api_client.get("/health/ready").status_code == 200  # a previous round: all passed
+    runs = _checks_run("database", "success")
+    with health.readiness_cache._lock:  # another thread's round, still running
+        answer = api_client.get("/health/ready")
+    assert answer.json() == {"status": "ok", "failing": []}
+    assert _checks_run("database", "success") == runs  # answered without queueing or checking
+
+
 def test_live_does_not_need_the_database(unreachable_database: None, api_client: APIClient) -> None:
     assert api_client.get("/health/live").status_code == 200
 
