@@ -34,6 +34,7 @@ from apps.audit.services import (
     audit_user_erase,
 )
 from apps.core import errors
+from apps.core.logging import keyed_hash
 from apps.real_estates import services as real_estate_services
 from apps.users import auth_cache
 from apps.users.cpf import format_cpf, normalize_cpf
@@ -391,7 +392,7 @@ def user_sign_in(*, cpf: str, password: str, request: HttpRequest | None = None)
     """
     user = authenticate(request, cpf=cpf, password=password)
     if not isinstance(user, User):
-        logger.info("sign_in_failed", cpf=normalize_cpf(cpf))
+        logger.info("sign_in_failed", cpf_hash=keyed_hash(normalize_cpf(cpf)))  # never what was typed
         raise errors.InvalidCredentials()
     User.objects.filter(pk=user.pk).update(last_login=timezone.now())
     auth_cache.forget(user.pk)  # update() sends no post_save
