@@ -26,7 +26,7 @@ from tests.real_estates.integration.test_api_real_estates import PAYLOAD, payloa
 
 ROOT = Path(__file__).resolve().parents[3]
 URL = "/api/v1/real-estates"
-PASSWORD = "uma-senha-bem-longa-42"  # noqa: S105
+PASSWORD = "uma-senha-bem-longa-42"
 
 
 def _worker_pids(server: subprocess.Popen[bytes]) -> list[int]:
