@@ -9,10 +9,13 @@ import redis
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import OutOfMemoryError
 from rest_framework.test import APIClient
 
 from apps.core.cache import CACHE_DEGRADED, DegradingRedisCache, count_hit
 from tests.core.redis_server import RedisServer
+from tests.real_estates.integration.test_api_real_estates import PAYLOAD
+from tests.users.factories import DEFAULT_PASSWORD
 
 
 @pytest.fixture
@@ -175,3 +178,43 @@ def test_authentication_reads_the_database_when_redis_is_down(
 ) -> None:
     client = client_for(manager)
     assert [client.get("/api/v1/users/me").status_code for _ in range(2)] == [200, 200]
+
+
+@pytest.fixture
+def full_redis(tmp_path: Path, settings: Any) -> Iterator[redis.Redis]:
+    """A Redis capped at `maxmemory` that refuses writes when full (`noeviction`), filled up,
+    as the cache of this test's requests."""
+    server = RedisServer(tmp_path, extra_args=("--maxmemory", "3mb", "--maxmemory-policy", "noeviction"))
+    server.start()
+    client = redis.Redis.from_url(server.url)
+    try:
+        with pytest.raises(OutOfMemoryError):
+            for batch in range(1000):
+                client.mset({f"filler:{batch}:{i}": "x" * 1024 for i in range(100)})
+        settings.CACHES = _cache_settings(server.url)
+        yield client
+    finally:
+        settings.CACHES = _cache_settings("redis://127.0.0.1:1/0")  # the autouse fixture's clear() degrades
+        server.stop()
+
+
+@pytest.mark.django_db
+def test_a_full_redis_degrades_as_an_outage_does_and_the_api_still_answers(
+    full_redis: redis.Redis, collector: Any, client_for: Any, api_client: APIClient
+) -> None:
+    before = sum(CACHE_DEGRADED.labels(op)._value.get() for op in ("add", "set", "incr"))
+    client = client_for(collector)
+    url = "/api/v1/real-estates"
+
+    created = client.post(url, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY="full-redis-1")
+    assert created.status_code == 201, created.json()
+    listed = client.get(url)
+    assert listed.status_code == 200
+    assert listed.json()["count"] == 1
+    signed_in = api_client.post("/api/v1/sign-in", {"cpf": collector.cpf, "password": DEFAULT_PASSWORD})
+    assert signed_in.status_code == 200
+    assert client.get(f"{url}/{created.json()['id']}").status_code == 200
+
+    with pytest.raises(OutOfMemoryError):  # Redis is still full: the requests above wrote nothing
+        full_redis.set("one-more", "x" * 1024)
+    assert sum(CACHE_DEGRADED.labels(op)._value.get() for op in ("add", "set", "incr")) > before
