@@ -188,9 +188,13 @@ def full_redis(tmp_path: Path, settings: Any) -> Iterator[redis.Redis]:
     server.start()
     client = redis.Redis.from_url(server.url)
     try:
-        with pytest.raises(OutOfMemoryError):
+
+        def fill() -> None:
             for batch in range(1000):
                 client.mset({f"filler:{batch}:{i}": "x" * 1024 for i in range(100)})
+
+        with pytest.raises(OutOfMemoryError):
+            fill()
         settings.CACHES = _cache_settings(server.url)
         yield client
     finally:
