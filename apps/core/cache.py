@@ -4,8 +4,9 @@ The cache holds throttle counters, idempotency records and cached reads. Every o
 only right when all the server's processes see the same store, so there is no per-process
 cache anywhere (docs/adr/0045-shared-cache-without-redis.md).
 
-`DegradingRedisCache` is Django's own `RedisCache`, made to degrade instead of failing when
-Redis is unreachable, full or read-only: reads miss, writes are dropped, `add` answers True
+`DegradingRedisCache` is django-redis's cache (one client per process reused, an atomic `incr`
+that keeps the key's expiry in one round trip), made to degrade instead of failing when Redis
+is unreachable, full or read-only: reads miss, writes are dropped, `add` answers True
 (the caller proceeds as if it took the key) and `incr` answers as for a fresh counter, so
 throttles allow and idempotency keys do not block (docs/adr/0040-redis-degradation.md). Each
 degraded call is counted (`vivenda_cache_degraded_total`) and logged at most once per
@@ -27,9 +28,9 @@ from typing import Any
 import structlog
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
-from django.core.cache.backends.redis import RedisCache
 from django.db import connections, models, router, transaction
 from django.utils import timezone
+from django_redis.cache import RedisCache
 from prometheus_client import Counter
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import OutOfMemoryError, ReadOnlyError
@@ -55,36 +56,36 @@ CACHE_DEGRADED = Counter(
 )
 
 
-class DegradingRedisCache(RedisCache):
+class DegradingRedisCache(RedisCache):  # type: ignore[misc]  # django-redis ships no types
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         options = dict(params.get("OPTIONS", {}))
         self.retry_seconds = float(options.pop("DEGRADED_RETRY_SECONDS", 5))
         self.log_seconds = float(options.pop("DEGRADED_LOG_SECONDS", 30))
-        self._params = {**params, "OPTIONS": options}
-        super().__init__(server, self._params)
-        self._server = server
-        self._lock = threading.Lock()
-        self._down_until = 0.0
-        self._logged_at = -float("inf")
+        self.strict_params = {**params, "OPTIONS": options}
+        super().__init__(server, self.strict_params)
+        self.location = server
+        self.degraded_lock = threading.Lock()
+        self.down_until = 0.0
+        self.logged_at = -float("inf")
 
     @cached_property
     def strict(self) -> RedisCache:
         """The same Redis, keys and options, raising when Redis is unreachable."""
-        return RedisCache(self._server, self._params)
+        return RedisCache(self.location, self.strict_params)
 
     def _degrade[T](self, operation: str, call: Callable[[], T], fallback: T) -> T:
         now = time.monotonic()
-        if now < self._down_until:
+        if now < self.down_until:
             CACHE_DEGRADED.labels(operation).inc()
             return fallback
         try:
             return call()
         except UNAVAILABLE as exc:
             CACHE_DEGRADED.labels(operation).inc()
-            with self._lock:
-                self._down_until = now + self.retry_seconds
-                if now - self._logged_at >= self.log_seconds:
-                    self._logged_at = now
+            with self.degraded_lock:
+                self.down_until = now + self.retry_seconds
+                if now - self.logged_at >= self.log_seconds:
+                    self.logged_at = now
                     logger.warning("cache_unavailable", operation=operation, error=type(exc).__name__)
             return fallback
 
@@ -193,7 +194,8 @@ class SharedDatabaseCache(DatabaseCache):
 def count_hit(cache: Any, key: str, timeout: int) -> int:
     """One more hit on the counter `key` in `cache`, created with `timeout` seconds to live;
     answers its new value. Atomic on every shared backend (`incr` is, and `add` is the tie-break
-    of two first hits); an existing counter keeps its expiry."""
+    of two first hits); an existing counter keeps its expiry. On Redis one round trip (an
+    `EVAL` of EXISTS + INCRBY), two for a window's first hit."""
     try:
         return int(cache.incr(key))
     except ValueError:  # the window's first hit (or the counter just expired)

@@ -262,8 +262,8 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "vivenda",
             "OPTIONS": {
-                "socket_connect_timeout": 1,
-                "socket_timeout": 1,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
                 "DEGRADED_RETRY_SECONDS": env.float("CACHE_DEGRADED_RETRY_SECONDS", default=5),
             },
         }

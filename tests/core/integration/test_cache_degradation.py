@@ -33,8 +33,8 @@ def _cache_settings(url: str, retry_seconds: float = 0) -> dict[str, Any]:
             "LOCATION": url,
             "KEY_PREFIX": "vivenda-test",
             "OPTIONS": {
-                "socket_connect_timeout": 1,
-                "socket_timeout": 1,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
                 "DEGRADED_RETRY_SECONDS": retry_seconds,
             },
         }
