@@ -122,6 +122,11 @@ class DegradingRedisCache(RedisCache):  # type: ignore[misc]  # django-redis shi
             "incr", lambda: super(DegradingRedisCache, self).incr(key, delta, version), delta
         )
 
+    def decr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        return self._degrade(
+            "decr", lambda: super(DegradingRedisCache, self).decr(key, delta, version), -delta
+        )
+
     def set_many(
         self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
     ) -> list[Any]:

@@ -69,6 +69,7 @@ def test_it_answers_without_redis_when_redis_is_down(
     assert redis_cache.get("greeting", "fallback") == "fallback"
     assert redis_cache.add("lock", "1", 30) is True  # a lock degrades to "go ahead"
     assert redis_cache.incr("hits", 5) == 5  # a counter degrades to a fresh one
+    assert redis_cache.decr("hits", 2) == -2
     assert redis_cache.get_many(["greeting"]) == {}
     assert redis_cache.set_many({"a": 1, "b": 2}) == ["a", "b"]
     assert redis_cache.has_key("greeting") is False
