@@ -255,16 +255,39 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # uploads always stream to a temporary file
 REDIS_URL: str = env("REDIS_URL", default="")
 
 if REDIS_URL:
+    # An outage, a full or a read-only Redis degrades throttling and caching instead of
+    # failing requests (docs/adr/0040).
     CACHES: dict[str, Any] = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "apps.core.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "vivenda",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+                "DEGRADED_RETRY_SECONDS": env.float("CACHE_DEGRADED_RETRY_SECONDS", default=5),
+            },
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis: a table in the app's own database, which every server process shares
+    # (never a per-process memory cache: `make run` serves with several processes). The
+    # migration core.0001 creates it (docs/adr/0045).
+    CACHES = {
+        "default": {
+            "BACKEND": "apps.core.cache.SharedDatabaseCache",
+            "LOCATION": "vivenda_cache",
+            "KEY_PREFIX": "vivenda",
+            "OPTIONS": {"MAX_ENTRIES": env.int("CACHE_MAX_ENTRIES", default=50_000)},
+        }
+    }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        # Throttles write the cache on every request: in WAL mode a commit is a write to the
+        # log, not an fsync of the database (~0.3 ms instead of ~13 ms), and readers never
+        # wait for the writer.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+        )
 
 # --- Background tasks ----------------------------------------------------------
 
@@ -346,13 +369,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
 
 # --- ops -------------------------------------------------------------------------
-
-if REDIS_URL:
-    # Same Redis, but an outage degrades throttling and caching instead of failing requests.
-    CACHES["default"]["BACKEND"] = "apps.core.cache.DegradingRedisCache"
-    CACHES["default"]["OPTIONS"]["DEGRADED_RETRY_SECONDS"] = env.float(
-        "CACHE_DEGRADED_RETRY_SECONDS", default=5
-    )
 
 # Where a Celery worker serves its own Prometheus metrics (task outcomes); 0 turns it off. It
 # has no token check, so it listens on loopback unless an address is given (prod compose: the

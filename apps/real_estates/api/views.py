@@ -232,7 +232,13 @@ class RealEstateViewSet(
             response["Location"] = f"{request.path.rstrip('/')}/{real_estate.pk}"
             return response
 
-        return idempotent(request, scope="real_estates.create", handler=handler)
+        def replay(pk: str) -> Response:  # a retry of the same create: the record as it is now
+            self.kwargs["pk"] = pk
+            response = self._detail(self.get_object())
+            response["Location"] = f"{request.path.rstrip('/')}/{pk}"
+            return response
+
+        return idempotent(request, scope="real_estates.create", handler=handler, replay=replay)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         real_estate = self.get_object()
