@@ -353,6 +353,10 @@ REAL_ESTATES_COUNT_CACHE_SECONDS = env.int("REAL_ESTATES_COUNT_CACHE_SECONDS", d
 # Days an export written to storage (`exports/`, by the task or `--to-storage`) is kept before
 # the daily purge deletes it. 0 keeps every export.
 REAL_ESTATES_EXPORT_RETENTION_DAYS = env.float("REAL_ESTATES_EXPORT_RETENTION_DAYS", default=7)
+# Bounds of the list's `q` (and of stats and export): characters, and words of two or more
+# characters (one-character words are ignored). Longer input is a 400 naming `q`.
+REAL_ESTATES_SEARCH_MAX_LENGTH = env.int("REAL_ESTATES_SEARCH_MAX_LENGTH", default=200)
+REAL_ESTATES_SEARCH_MAX_TERMS = env.int("REAL_ESTATES_SEARCH_MAX_TERMS", default=8)
 # How long a replayable response of an `Idempotency-Key` create is kept.
 IDEMPOTENCY_TTL_SECONDS = env.int("IDEMPOTENCY_TTL_SECONDS", default=24 * 3600)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
