@@ -263,7 +263,7 @@ class RealEstateFilterBackend(filters.DjangoFilterBackend):  # type: ignore[misc
 
     def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
         filterset_class = self.get_filterset_class(view, queryset)
-        if not request.query_params.keys() & filterset_class.base_filters.keys():
+        if filterset_class is None or not request.query_params.keys() & filterset_class.base_filters.keys():
             view.filters = {}  # nothing to validate or apply: the list as it is
             return queryset
         filterset = self.get_filterset(request, queryset, view)
