@@ -83,14 +83,6 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------
 
 
-def pool_check() -> Any:
-    """The pool pings a connection before handing it out, unless it handed it out less than
-    DATABASE_POOL_CHECK_BYPASS_MS ago (apps/core/db.py, docs/adr/0042)."""
-    from apps.core.db import CheckUnlessRecentlyDrawn
-
-    return CheckUnlessRecentlyDrawn(env.int("DATABASE_POOL_CHECK_BYPASS_MS", default=500) / 1000)
-
-
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
@@ -108,7 +100,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
             "timeout": env.int("DATABASE_POOL_TIMEOUT", default=5),
-            "check": pool_check(),
         }
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
@@ -360,8 +351,6 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # the default is on with Redis and off with the per-process local-memory cache.
 AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=60 if REDIS_URL else 0)
 AUTH_USER_TOMBSTONE_SECONDS = env.int("AUTH_USER_TOMBSTONE_SECONDS", default=10)
-# Valid access tokens each process keeps decoded (apps/users/authentication.py); 0 decodes every time.
-AUTH_TOKEN_CACHE_SIZE = env.int("AUTH_TOKEN_CACHE_SIZE", default=2048)
 
 # SQLite (the local default) has no row locks: IMMEDIATE transactions serialise writers, so a
 # refresh token stays single-use there too (PostgreSQL uses SELECT ... FOR UPDATE).
@@ -389,6 +378,10 @@ REAL_ESTATES_COUNT_CACHE_SECONDS = env.int("REAL_ESTATES_COUNT_CACHE_SECONDS", d
 # Days an export written to storage (`exports/`, by the task or `--to-storage`) is kept before
 # the daily purge deletes it. 0 keeps every export.
 REAL_ESTATES_EXPORT_RETENTION_DAYS = env.float("REAL_ESTATES_EXPORT_RETENTION_DAYS", default=7)
+# Bounds of the list's `q` (and of stats and export): characters, and words of two or more
+# characters (one-character words are ignored). Longer input is a 400 naming `q`.
+REAL_ESTATES_SEARCH_MAX_LENGTH = env.int("REAL_ESTATES_SEARCH_MAX_LENGTH", default=200)
+REAL_ESTATES_SEARCH_MAX_TERMS = env.int("REAL_ESTATES_SEARCH_MAX_TERMS", default=8)
 # How long a replayable response of an `Idempotency-Key` create is kept.
 IDEMPOTENCY_TTL_SECONDS = env.int("IDEMPOTENCY_TTL_SECONDS", default=24 * 3600)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(

@@ -26,6 +26,10 @@ __all__ = [
     "NotAcceptable",
     "NotAuthenticated",
     "NotFound",
+    "PAGE_INVALID",
+    "PAGE_SIZE_INVALID",
+    "PARAMETER_EMPTY",
+    "PARAMETER_REPEATED",
     "PayloadTooLarge",
     "PermissionDenied",
     "PhotoFileRequired",
@@ -44,6 +48,8 @@ __all__ = [
     "RealEstateNeedsPhoto",
     "RealEstateNotEditable",
     "RealEstateNotFound",
+    "SEARCH_TOO_LONG",
+    "SEARCH_TOO_MANY_TERMS",
     "ServiceUnavailable",
     "SignUpDisabled",
     "StorageUnavailable",
@@ -459,6 +465,38 @@ FIELD_NOT_ALLOWED = FieldMessage(
     ),
 )
 
+PARAMETER_EMPTY = FieldMessage(
+    code='parameter_empty',
+    message=catalog_message(
+        en='This parameter cannot be empty; leave it out instead.',
+        pt_br='Este parâmetro não pode ser vazio; omita-o.',
+    ),
+)
+
+PARAMETER_REPEATED = FieldMessage(
+    code='parameter_repeated',
+    message=catalog_message(
+        en='Send this parameter only once.',
+        pt_br='Envie este parâmetro uma única vez.',
+    ),
+)
+
+PAGE_INVALID = FieldMessage(
+    code='page_invalid',
+    message=catalog_message(
+        en='Enter a page number: a whole number from 1.',
+        pt_br='Informe o número da página: um número inteiro a partir de 1.',
+    ),
+)
+
+PAGE_SIZE_INVALID = FieldMessage(
+    code='page_size_invalid',
+    message=catalog_message(
+        en='Enter a page size: a whole number from 1 to {limit}.',
+        pt_br='Informe o tamanho da página: um número inteiro de 1 a {limit}.',
+    ),
+)
+
 CEP_INVALID = FieldMessage(
     code='cep_invalid',
     message=catalog_message(
@@ -472,6 +510,22 @@ UF_INVALID = FieldMessage(
     message=catalog_message(
         en='Enter one of the 27 Brazilian state codes (UF).',
         pt_br='Informe uma das 27 siglas de estado (UF).',
+    ),
+)
+
+SEARCH_TOO_LONG = FieldMessage(
+    code='search_too_long',
+    message=catalog_message(
+        en='A search may have at most {limit} characters.',
+        pt_br='Uma busca pode ter no máximo {limit} caracteres.',
+    ),
+)
+
+SEARCH_TOO_MANY_TERMS = FieldMessage(
+    code='search_too_many_terms',
+    message=catalog_message(
+        en='A search may have at most {limit} words of two or more characters.',
+        pt_br='Uma busca pode ter no máximo {limit} palavras de dois ou mais caracteres.',
     ),
 )
 
