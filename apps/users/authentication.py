@@ -6,7 +6,8 @@ from the cache, and only as simplejwt accepted it: an entry records the revoke c
 (`hash_password`) of the token that simplejwt's own `get_user` authenticated against the row.
 A token carrying the same claim is answered from the entry; any other token goes to the
 database and simplejwt's checks. Revocation stays immediate because every change of a user
-tombstones its entry (docs/adr/0011-jwt-revocation.md).
+tombstones its entry (docs/adr/0011-jwt-revocation.md). A token whose `role` claim is no longer
+the user's role is refused as well: a role change ends the sessions issued for the old role.
 """
 
 from typing import Any, cast
@@ -14,19 +15,27 @@ from typing import Any, cast
 from django.conf import settings
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 
 from apps.users import auth_cache
 from apps.users.models import User
+from apps.users.tokens import ROLE_CLAIM
 
 
 class CachedUserJWTAuthentication(JWTAuthentication):
     """simplejwt's authentication; the user it accepted is remembered with the token's revoke claim."""
 
     def get_user(self, validated_token: Token) -> Any:
+        user = self._accepted_user(validated_token)
+        if validated_token.get(ROLE_CLAIM) != user.role:
+            raise InvalidToken("The token was issued for another role.")
+        return user
+
+    def _accepted_user(self, validated_token: Token) -> User:
         if settings.AUTH_USER_CACHE_SECONDS <= 0:
-            return super().get_user(validated_token)
+            return cast(User, super().get_user(validated_token))
         user_id = validated_token.get(api_settings.USER_ID_CLAIM)
         claim = validated_token.get(api_settings.REVOKE_TOKEN_CLAIM)
         user = auth_cache.cached(user_id, claim=claim)

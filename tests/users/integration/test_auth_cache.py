@@ -93,13 +93,14 @@ def test_an_entry_answers_only_tokens_with_the_claim_it_was_accepted_for(
     assert any('FROM "users_user"' in q["sql"] for q in ctx.captured_queries)
 
 
-def test_a_role_change_is_seen_by_the_next_request(
+def test_a_role_change_refuses_the_next_request_made_with_the_old_role(
     collector: User, client_for: Any, admin_user: User
 ) -> None:
     client = client_for(collector)
-    assert client.get(ME).json()["role"] == Role.COLLECTOR
+    assert client.get(ME).json()["role"] == Role.COLLECTOR  # the row is cached now
     services.user_update(user=collector, actor=admin_user, role=Role.MANAGER)
-    assert client.get(ME).json()["role"] == Role.MANAGER
+    assert client.get(ME).status_code == 401
+    assert client_for(collector).get(ME).json()["role"] == Role.MANAGER
 
 
 def test_a_tombstone_keeps_a_read_out_of_the_cache_until_it_expires(manager: User, client_for: Any) -> None:
