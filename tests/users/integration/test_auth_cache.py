@@ -100,6 +100,7 @@ def test_a_role_change_refuses_the_next_request_made_with_the_old_role(
     assert client.get(ME).json()["role"] == Role.COLLECTOR  # the row is cached now
     services.user_update(user=collector, actor=admin_user, role=Role.MANAGER)
     assert client.get(ME).status_code == 401
+    collector.refresh_from_db()
     assert client_for(collector).get(ME).json()["role"] == Role.MANAGER
 
 
