@@ -23,7 +23,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS: list[str] = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "apps.core.admin_config.VivendaAdminConfig",  # django.contrib.admin with Vivenda's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -66,7 +66,7 @@ APPEND_SLASH = False
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "templates"],  # admin and API-docs templates overridden
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -205,6 +205,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("pt-br", "Português (Brasil)")]
 TIME_ZONE = "UTC"
 USE_I18N = True
+# The admin follows the browser's language (LocaleMiddleware): 23.550,00 in pt-BR, 23,550.00 in en.
+USE_THOUSAND_SEPARATOR = True
 USE_TZ = True
 
 # --- Static files and media ----------------------------------------------------
