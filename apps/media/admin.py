@@ -106,7 +106,7 @@ class PhotoInlineForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
+        if self.instance.position is not None:  # a stored photo, not the blank form's
             self.fields["order"].initial = self.instance.position + 1
             self.fields["order"].widget.attrs["max"] = 999
 

@@ -102,7 +102,10 @@ class RealEstateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RealEstate]:
-        return awaiting_review_annotation(super().get_queryset(request))
+        # Annotated before ordering: the review queue sorts on `submitted_at`.
+        queryset = awaiting_review_annotation(RealEstate.objects.all())
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
 
     def get_ordering(self, request: HttpRequest) -> Any:
         if request.GET.get("status__exact") == Status.SUBMITTED:
@@ -239,6 +242,14 @@ def _save_photos(formset: Any, actor: User) -> None:
     for order, photo, caption in sorted(moves, key=lambda move: move[0] or 0):
         position = order - 1 if order else None  # shown from 1, stored from 0
         media_services.photo_update(photo=photo, actor=actor, caption=caption, position=position)
+    # What formset.save() would have recorded, for the admin's change message and log.
+    formset.new_objects = []
+    formset.deleted_objects = [f.instance for f in formset.deleted_forms if f.instance.pk]
+    formset.changed_objects = [
+        (f.instance, f.changed_data)
+        for f in formset.initial_forms
+        if f.instance.pk not in deleted and f.has_changed()
+    ]
 
 
 def _staff(request: HttpRequest) -> User:

@@ -19,7 +19,7 @@ from django.conf import settings
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -34,7 +34,7 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 STAFF_CPF = "52998224725"
 STAFF_CPF_FORMATTED = "529.982.247-25"
-STAFF_PASSWORD = "vivenda-staff-2026"  # noqa: S105 (a test account's)
+STAFF_PASSWORD = "vivenda-staff-2026"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -104,3 +104,35 @@ def sign_in(
 
 if TYPE_CHECKING:
     from apps.users.models import User
+
+
+def submitted_real_estate(
+    *, collector: "User", title: str, days_ago: int = 0, photos: int = 1, **fields: object
+) -> "RealEstate":
+    """A real estate as the field makes it: created, photographed and submitted through the
+    services, `days_ago` days ago."""
+    import io
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from apps.media.services import photo_upload
+    from apps.real_estates.services import real_estate_submit
+    from tests.media.samples import image_bytes
+    from tests.real_estates.factories import RealEstateFactory
+
+    colours = ("#c33", "#3a7", "#36c", "#fc3", "#939")
+    with time_machine.travel(timezone.now() - timedelta(days=days_ago), tick=True):
+        real_estate = RealEstateFactory(collected_by=collector, title=title, **fields)
+        for i in range(photos):
+            picture = image_bytes(size=(320, 240), color=colours[(i + len(title)) % len(colours)])
+            photo_upload(
+                real_estate=real_estate, actor=collector, file=io.BytesIO(picture), caption=f"Foto {i + 1}"
+            )
+        real_estate = real_estate_submit(real_estate=real_estate, actor=collector)
+    return real_estate
+
+
+if TYPE_CHECKING:
+    from apps.real_estates.models import RealEstate

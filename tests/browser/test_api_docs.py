@@ -1,7 +1,6 @@
 """The Swagger UI at /api/v1/docs under the production security headers: every operation
 listed, and "Authorize" then "Try it out" on the list returns data."""
 
-import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 from rest_framework_simplejwt.tokens import RefreshToken
