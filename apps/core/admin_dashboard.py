@@ -16,7 +16,13 @@ from apps.real_estates.models import Status
 
 def dashboard_context() -> dict[str, Any]:
     changelist = reverse("admin:real_estates_realestate_changelist")
-    labels = dict(Status.choices)
+    labels = {
+        Status.DRAFT: _("Draft"),
+        Status.SUBMITTED: _("Submitted"),
+        Status.APPROVED: _("Approved"),
+        Status.REJECTED: _("Rejected"),
+        Status.ARCHIVED: _("Archived"),
+    }
     counts = [
         {
             "status": status,

@@ -73,6 +73,7 @@ class AdminLoginForm(AdminAuthenticationForm):
 
 class VivendaAdminSite(admin.AdminSite):
     site_header = "Vivenda"
+    site_url = "/api/v1/docs"  # "View site": the API's documentation, the rest of Vivenda
     site_title = "Vivenda"
     index_title = _("Site administration")
     login_form = AdminLoginForm

@@ -203,6 +203,7 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("pt-br", "Português (Brasil)")]
+LOCALE_PATHS = [BASE_DIR / "locale"]  # pt-BR of the admin screens we add (`make messages`)
 TIME_ZONE = "UTC"
 USE_I18N = True
 # The admin follows the browser's language (LocaleMiddleware): 23.550,00 in pt-BR, 23,550.00 in en.

@@ -205,7 +205,12 @@ class Command(BaseCommand):
                 fields["collected_by_name"] = names[actors["collector"]]
                 fields["reviewed_by_id"] = actors["reviewer"] if fields["reviewed_at"] else None
                 shown = (
-                    [blobs[i] for i in photo_choices(photo_rng, fields["status"], len(blobs))]
+                    [
+                        blobs[i]
+                        for i in photo_choices(
+                            photo_rng, ever_submitted=bool(item.history), available=len(blobs)
+                        )
+                    ]
                     if blobs
                     else []
                 )
