@@ -16,7 +16,7 @@ from apps.real_estates.models import Status
 
 def dashboard_context() -> dict[str, Any]:
     changelist = reverse("admin:real_estates_realestate_changelist")
-    labels = {
+    labels: dict[str, str] = {
         Status.DRAFT: _("Draft"),
         Status.SUBMITTED: _("Submitted"),
         Status.APPROVED: _("Approved"),
@@ -55,15 +55,17 @@ def dashboard_context() -> dict[str, Any]:
     )
     times = dashboard.review_times()
     now = timezone.now()
-    waiting = [
-        {
-            "real_estate": item,
-            "url": reverse("admin:real_estates_realestate_change", args=[item.pk]),
-            "submitted_at": item.submitted_at,
-            "days": (now - item.submitted_at).days if item.submitted_at else None,
-        }
-        for item in dashboard.oldest_waiting()
-    ]
+    waiting = []
+    for item in dashboard.oldest_waiting():
+        submitted_at = getattr(item, "submitted_at", None)  # annotated by the queryset
+        waiting.append(
+            {
+                "real_estate": item,
+                "url": reverse("admin:real_estates_realestate_change", args=[item.pk]),
+                "submitted_at": submitted_at,
+                "days": (now - submitted_at).days if submitted_at else None,
+            }
+        )
     return {
         "counts": counts,
         "total": sum(c["count"] for c in counts),

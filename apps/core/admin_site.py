@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext_lazy as _
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
+from rest_framework.views import APIView
 
 from apps.core import errors
 from apps.users.cpf import normalize_cpf
@@ -42,7 +43,8 @@ def sign_in_allowed(request: HttpRequest, cpf: str) -> bool:
     is over its rate. Every throttle counts the attempt, as DRF's `check_throttles` does."""
     attempt = _SignInAttempt(request, cpf)
     throttles: list[BaseThrottle] = [SignInIpThrottle(), SignInCpfThrottle()]
-    allowed = [throttle.allow_request(attempt, None) for throttle in throttles]  # each one counts
+    view = APIView()  # the throttles read nothing from it
+    allowed = [throttle.allow_request(attempt, view) for throttle in throttles]  # each one counts
     return all(allowed)
 
 

@@ -73,13 +73,10 @@ def activity_per_day(now: datetime | None = None) -> list[DayActivity]:
         )
         .order_by("day")
     )
-    by_day = {row["day"]: row for row in rows}
+    by_day: dict[date, tuple[int, int]] = {row["day"]: (row["submissions"], row["reviews"]) for row in rows}
     first = start.date()
     days = [first + timedelta(days=i) for i in range(WINDOW_DAYS)]
-    return [
-        DayActivity(day, by_day.get(day, {}).get("submissions", 0), by_day.get(day, {}).get("reviews", 0))
-        for day in days
-    ]
+    return [DayActivity(day, *by_day.get(day, (0, 0))) for day in days]
 
 
 def _submitted_at() -> Subquery:

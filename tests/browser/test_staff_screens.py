@@ -66,17 +66,20 @@ def test_a_signed_photo_link_opens_the_image_and_a_bad_one_shows_the_error(
     link = storage.object_url(photo.blob.key)
 
     opened = page.goto(live_server.url + link)
-    assert opened is not None and opened.status == 200
+    assert opened is not None
+    assert opened.status == 200
     assert opened.headers["content-type"] == "image/jpeg"
 
     tampered = page.goto(live_server.url + re.sub(r".$", lambda m: "A" if m[0] != "A" else "B", link))
-    assert tampered is not None and tampered.status in (403, 404)
+    assert tampered is not None
+    assert tampered.status in (403, 404)
     expect(page.locator("body")).to_contain_text('"code":')
     expect(page.locator("body")).not_to_contain_text("Traceback")
 
     with time_machine.travel(timezone.now() + timedelta(days=2), tick=True):
         page = new_page()  # type: ignore[operator]  # a fresh browser cache: the image was cacheable
         expired = page.goto(live_server.url + link)
-        assert expired is not None and expired.status in (403, 404, 410)
+        assert expired is not None
+        assert expired.status in (403, 404, 410)
         expect(page.locator("body")).to_contain_text('"code":')
         expect(page.locator("body")).not_to_contain_text("Traceback")

@@ -44,7 +44,10 @@ def rates(settings: Any) -> Iterator[dict[str, str]]:
     rates.update(original)
 
 
-def admin_sign_in(cpf: str, password: str = "wrong-password", ip: str = "10.0.0.1") -> Any:
+WRONG_PASSWORD = "wrong-password"
+
+
+def admin_sign_in(cpf: str, password: str = WRONG_PASSWORD, ip: str = "10.0.0.1") -> Any:
     client = Client(REMOTE_ADDR=ip)
     return client, client.post("/admin/login/?next=/admin/", {"username": cpf, "password": password})
 

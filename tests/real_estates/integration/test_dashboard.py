@@ -66,8 +66,9 @@ def test_review_times_are_the_median_and_90th_percentile_of_the_last_30_days() -
     old = RealEstateFactory()  # reviewed 40 days ago: outside the window
     RealEstateTransition.objects.create(real_estate=old, from_status=Status.DRAFT, to_status=Status.SUBMITTED,
                                         at=now - timedelta(days=60))  # fmt: skip
-    RealEstateTransition.objects.create(real_estate=old, from_status=Status.SUBMITTED, to_status=Status.REJECTED,
-                                        at=now - timedelta(days=40), reason="x")  # fmt: skip
+    RealEstateTransition.objects.create(real_estate=old, from_status=Status.SUBMITTED,
+                                        to_status=Status.REJECTED, at=now - timedelta(days=40),
+                                        reason="x")  # fmt: skip
 
     times = dashboard.review_times()
 

@@ -4,8 +4,8 @@ import io
 from io import StringIO
 
 import pytest
-from PIL import Image
 from django.core.management import CommandError, call_command
+from PIL import Image
 
 from apps.media import storage
 from apps.media.models import Blob, Photo, ThumbnailState
