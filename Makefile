@@ -86,10 +86,10 @@ screenshots: venv ## Run the browser tests (tests/browser) and copy their screen
 		$(VENV)/bin/pytest --create-db -p no:randomly -q tests/browser $(PYTEST_ARGS)
 	@mkdir -p docs/admin && cp var/screenshots/*.png docs/admin/ && echo "Copied $$(ls var/screenshots/*.png | wc -l) screenshots into docs/admin/."
 
-messages: venv ## Re-extract and compile the pt-BR strings of our own screens (locale/)
+messages: venv ## Re-extract and compile the pt-BR strings of our own screens (apps/core/locale/)
 	$(MANAGE) makemessages -l pt_BR --no-obsolete --ignore=.venv --ignore=bench --ignore=tests --ignore=docs \
 		--ignore=var --ignore=staticfiles
-	msgfmt --check -o locale/pt_BR/LC_MESSAGES/django.mo locale/pt_BR/LC_MESSAGES/django.po
+	msgfmt --check -o apps/core/locale/pt_BR/LC_MESSAGES/django.mo apps/core/locale/pt_BR/LC_MESSAGES/django.po
 
 SCHEMA := docs/api/openapi.yaml
 schema: venv ## Regenerate the committed OpenAPI schema

@@ -82,8 +82,8 @@ class RealEstateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "state",
         "collector",
         "created_display",
-        "days_waiting",
     )
+    queue_display = ("cover", "title", "price_display", "city", "state", "collector", "days_waiting")
     list_display_links = ("title",)
     list_filter = ("status", "kind", "purpose", "state", "city")
     list_select_related = ("collected_by",)
@@ -108,9 +108,12 @@ class RealEstateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return queryset.order_by(*ordering) if ordering else queryset
 
     def get_ordering(self, request: HttpRequest) -> Any:
-        if request.GET.get("status__exact") == Status.SUBMITTED:
-            return ("submitted_at", "created_at")  # the review queue: waiting longest first
+        if _is_review_queue(request):
+            return ("submitted_at", "created_at")  # waiting longest first
         return super().get_ordering(request)
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        return self.queue_display if _is_review_queue(request) else super().get_list_display(request)
 
     @admin.display(description=gettext_lazy("cover"))
     def cover(self, obj: RealEstate) -> str:
@@ -250,6 +253,11 @@ def _save_photos(formset: Any, actor: User) -> None:
         for f in formset.initial_forms
         if f.instance.pk not in deleted and f.has_changed()
     ]
+
+
+def _is_review_queue(request: HttpRequest) -> bool:
+    """The changelist filtered on "submitted" is the review queue."""
+    return request.GET.get("status__exact") == Status.SUBMITTED
 
 
 def _staff(request: HttpRequest) -> User:

@@ -66,7 +66,8 @@ APPEND_SLASH = False
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],  # admin and API-docs templates overridden
+        # First, before the apps' own: the admin templates we override (the image copies only apps/).
+        "DIRS": [BASE_DIR / "apps" / "core" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -203,7 +204,7 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("pt-br", "Português (Brasil)")]
-LOCALE_PATHS = [BASE_DIR / "locale"]  # pt-BR of the admin screens we add (`make messages`)
+LOCALE_PATHS = [BASE_DIR / "apps" / "core" / "locale"]  # pt-BR of our admin screens (`make messages`)
 TIME_ZONE = "UTC"
 USE_I18N = True
 # The admin follows the browser's language (LocaleMiddleware): 23.550,00 in pt-BR, 23,550.00 in en.

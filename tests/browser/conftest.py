@@ -75,7 +75,7 @@ def new_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Calla
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
         # A full-page shot scrolls nothing into view: load lazy images first.
-        pages[-1].evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })")
+        pages[-1].evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
         pages[-1].wait_for_load_state("networkidle")
         pages[-1].screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
     for context in contexts:
