@@ -21,7 +21,9 @@ def test_a_manager_works_through_the_review_queue(page: Page, live_server: LiveS
     )
     middle = submitted_real_estate(collector=collector, title="Apartamento com varanda em Icaraí", days_ago=3,
                                    city="Niterói", state="RJ")  # fmt: skip
-    submitted_real_estate(collector=collector, title="Terreno plano em Moema", days_ago=1, city="São Paulo")
+    submitted_real_estate(
+        collector=collector, title="Terreno plano em Moema", days_ago=1, city="São Paulo", state="SP"
+    )
     sign_in(page, live_server.url)
 
     page.goto(live_server.url + QUEUE)
