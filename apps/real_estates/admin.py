@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from apps.core import errors
 from apps.core.formatting import money, short_date
@@ -221,7 +221,7 @@ class RealEstateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             except errors.ApiError as error:
                 failures.append(f"{real_estate.title}: {error.message}")
         if succeeded:
-            self.message_user(request, f"{succeeded} real estate(s) {done}.", messages.SUCCESS)
+            self.message_user(request, _done_message(done, succeeded), messages.SUCCESS)
         for failure in failures:
             self.message_user(request, failure, messages.WARNING)
 
@@ -253,6 +253,15 @@ def _save_photos(formset: Any, actor: User) -> None:
         for f in formset.initial_forms
         if f.instance.pk not in deleted and f.has_changed()
     ]
+
+
+def _done_message(done: str, count: int) -> str:
+    messages_by_step = {
+        "approved": ngettext("%(count)d real estate approved.", "%(count)d real estates approved.", count),
+        "rejected": ngettext("%(count)d real estate rejected.", "%(count)d real estates rejected.", count),
+        "archived": ngettext("%(count)d real estate archived.", "%(count)d real estates archived.", count),
+    }
+    return messages_by_step[done] % {"count": count}
 
 
 def _is_review_queue(request: HttpRequest) -> bool:

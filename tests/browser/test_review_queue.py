@@ -39,7 +39,7 @@ def test_a_manager_works_through_the_review_queue(page: Page, live_server: LiveS
     rows.nth(0).locator("input.action-select").check()
     page.select_option("select[name=action]", "approve_selected")
     page.click("button[name=index]")
-    expect(page.locator(".messagelist")).to_contain_text("1 real estate(s) approved.")
+    expect(page.locator(".messagelist")).to_contain_text("1 real estate approved.")
 
     page.locator("#result_list tbody tr", has_text="Apartamento com varanda").locator(
         "input.action-select"
@@ -51,7 +51,7 @@ def test_a_manager_works_through_the_review_queue(page: Page, live_server: LiveS
     expect(page.locator(".errorlist")).to_contain_text("This field is required.")
     page.fill("#id_reason", "As fotos não mostram o interior do imóvel.")
     page.click("input[name=reject]")
-    expect(page.locator(".messagelist")).to_contain_text("1 real estate(s) rejected.")
+    expect(page.locator(".messagelist")).to_contain_text("1 real estate rejected.")
     expect(page.locator("#result_list tbody tr")).to_have_count(1)
 
     api = bearer_client(staff)

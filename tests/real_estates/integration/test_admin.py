@@ -101,7 +101,19 @@ def test_reject_action_rejects_with_the_reason_in_the_history(
     real_estate.refresh_from_db()
     assert (real_estate.status, real_estate.rejection_reason) == (Status.REJECTED, "Endereço não confere")
     assert real_estate.transitions.get(to_status=Status.REJECTED).reason == "Endereço não confere"
-    assert "1 real estate(s) rejected." in page
+    assert "1 real estate rejected." in page
+
+
+def test_the_outcome_is_reported_in_the_browsers_language(
+    manager: User, make_real_estate: MakeRealEstate
+) -> None:
+    first, second = make_real_estate(status=Status.SUBMITTED), make_real_estate(status=Status.SUBMITTED)
+    client = Client(HTTP_ACCEPT_LANGUAGE="pt-BR")
+    client.force_login(manager)
+
+    page = _act(client, "approve_selected", first, second)
+
+    assert "2 imóveis aprovados." in page
 
 
 def test_the_review_queue_lists_submissions_oldest_first(
