@@ -14,7 +14,7 @@ MANAGE := $(PY) manage.py
 REQUIREMENTS ?= requirements/local.txt
 PYTEST_ARGS ?=
 
-.PHONY: help venv run dev migrate test check lint format typecheck schema errors requirements clean docker-check scale-test worker beat bench
+.PHONY: help venv run dev migrate test check lint format typecheck schema errors requirements clean docker-check scale-test worker beat bench screenshots messages
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -80,6 +80,17 @@ scale-test: venv ## Two app servers behind nginx on one PostgreSQL and Redis: te
 	@scripts/ensure-system-packages
 	PYTHON=$(PY) scripts/with-services --redis -- scripts/scale-harness -- \
 		$(VENV)/bin/pytest -p no:randomly -q tests/scale $(PYTEST_ARGS)
+
+screenshots: venv ## Run the browser tests (tests/browser) and copy their screenshots into docs/admin/
+	@scripts/ensure-system-packages
+	PYTHON=$(PY) scripts/with-services --redis -- \
+		$(VENV)/bin/pytest --create-db -p no:randomly -q tests/browser $(PYTEST_ARGS)
+	@mkdir -p docs/admin && cp var/screenshots/*.png docs/admin/ && echo "Copied $$(ls var/screenshots/*.png | wc -l) screenshots into docs/admin/."
+
+messages: venv ## Re-extract and compile the pt-BR strings of our own screens (apps/core/locale/)
+	$(MANAGE) makemessages -l pt_BR --no-obsolete --ignore=.venv --ignore=bench --ignore=tests --ignore=docs \
+		--ignore=var --ignore=staticfiles
+	msgfmt --check -o apps/core/locale/pt_BR/LC_MESSAGES/django.mo apps/core/locale/pt_BR/LC_MESSAGES/django.po
 
 SCHEMA := docs/api/openapi.yaml
 schema: venv ## Regenerate the committed OpenAPI schema

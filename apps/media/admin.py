@@ -1,17 +1,19 @@
 """Staff screens for media: blobs with reference counts, sizes, previews and an orphan filter;
-a read-only photo inline for the real-estate admin.
+a photo inline for the real-estate admin (reorder, caption, delete).
 
-The admin only reads and deletes through the same rules as the API: photos are added through
+The admin changes photos only through the same services as the API: photos are added through
 the upload endpoint (never an admin form), and blobs are removed by `gc_media`, not by hand.
 """
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 
 from apps.media import storage
 from apps.media.models import Blob, Photo
@@ -92,15 +94,34 @@ class BlobAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return int(getattr(blob, "reference_count", 0))
 
 
+class PhotoInlineForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A photo's place (from 1) and caption; the real-estate admin saves them through the
+    media services (photo_update / photo_delete), never with this form's save()."""
+
+    order = forms.IntegerField(label=gettext_lazy("order"), min_value=1, required=True)
+
+    class Meta:
+        model = Photo
+        fields = ("caption",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.position is not None:  # a stored photo, not the blank form's
+            self.fields["order"].initial = self.instance.position + 1
+            self.fields["order"].widget.attrs["max"] = 999
+
+
 class PhotoInline(admin.TabularInline):  # type: ignore[type-arg]
-    """For the real-estate admin: its photos in order, with previews. Uploads go through the API."""
+    """For the real-estate admin: its photos in order, with previews; staff reorder, re-caption
+    and delete them here. Uploads go through the API."""
 
     model = Photo
-    fields = ("thumbnail", "position", "caption", "dimensions", "uploaded_by", "created_at")
-    readonly_fields = fields
+    form = PhotoInlineForm
+    fields = ("thumbnail", "order", "caption", "dimensions", "uploaded_by", "created_at")
+    readonly_fields = ("thumbnail", "dimensions", "uploaded_by", "created_at")
     ordering = ("position",)
     extra = 0
-    can_delete = False
+    can_delete = True
     show_change_link = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Photo]:
@@ -108,6 +129,10 @@ class PhotoInline(admin.TabularInline):  # type: ignore[type-arg]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Managers remove photos as they reorder them: both are "change photo" to the services.
+        return request.user.has_perm("media.change_photo")
 
     @admin.display(description="preview")
     def thumbnail(self, photo: Photo) -> str:

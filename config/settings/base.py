@@ -23,7 +23,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS: list[str] = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "apps.core.admin_config.VivendaAdminConfig",  # django.contrib.admin with Vivenda's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -67,7 +67,8 @@ APPEND_SLASH = False
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # First, before the apps' own: the admin templates we override (the image copies only apps/).
+        "DIRS": [BASE_DIR / "apps" / "core" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -195,8 +196,11 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("pt-br", "Português (Brasil)")]
+LOCALE_PATHS = [BASE_DIR / "apps" / "core" / "locale"]  # pt-BR of our admin screens (`make messages`)
 TIME_ZONE = "UTC"
 USE_I18N = True
+# The admin follows the browser's language (LocaleMiddleware): 23.550,00 in pt-BR, 23,550.00 in en.
+USE_THOUSAND_SEPARATOR = True
 USE_TZ = True
 
 # --- Static files and media ----------------------------------------------------
