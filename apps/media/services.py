@@ -22,13 +22,15 @@ from apps.media import images, storage
 from apps.media.locks import lock_key, lock_keys
 from apps.media.models import MAX_PHOTOS_PER_REAL_ESTATE, Blob, Photo, ThumbnailState
 from apps.real_estates import list_cache
-from apps.real_estates.models import RealEstate, RealEstateTransition, Status
+from apps.real_estates.models import RealEstate
 from apps.real_estates.services import (
-    EDITABLE_STATUSES,
     real_estate_cover_thumbnail_made,
+    real_estate_ensure_editable,
+    real_estate_lock_for_edit,
     real_estate_photo_count_changed,
+    real_estate_reopen_if_rejected,
 )
-from apps.users.models import Role, User
+from apps.users.models import User
 
 logger = structlog.get_logger(__name__)
 
@@ -55,7 +57,7 @@ def photo_upload(*, real_estate: RealEstate, actor: User, file: IO[bytes], capti
     Deliberately not wrapped in one transaction: decoding and the storage write happen before
     any lock is taken (see the module docstring); `_link_photo` is the short transaction.
     """
-    _ensure_can_change_photos(real_estate=real_estate, actor=actor)  # fail fast, re-checked under lock
+    real_estate_ensure_editable(real_estate=real_estate)  # fail fast; scope and state re-checked under lock
     size = _size_of(file)
     if size > settings.MEDIA_UPLOAD_MAX_BYTES:
         raise errors.PhotoTooLarge()
@@ -92,8 +94,7 @@ def photo_upload(*, real_estate: RealEstate, actor: User, file: IO[bytes], capti
 def _link_photo(
     *, real_estate_id: UUID, actor: User, normalised: images.NormalisedImage, key: str, caption: str
 ) -> UploadResult:
-    real_estate = _lock_real_estate(real_estate_id)
-    _ensure_can_change_photos(real_estate=real_estate, actor=actor)
+    real_estate = real_estate_lock_for_edit(real_estate_id=real_estate_id, actor=actor)
     lock_key(key)  # the collector deletes objects under the same lock
     # A HEAD under our locks, not the write: proves the collector did not take the object between
     # our write (or our "the blob row exists" check) and this lock. Also repairs a blob whose
@@ -140,8 +141,7 @@ def photo_update(
     *, photo: Photo, actor: User, caption: str | None = None, position: int | None = None
 ) -> Photo:
     """Change a caption and/or move a photo; positions stay dense (0..n-1)."""
-    real_estate = _lock_real_estate(photo.real_estate_id)
-    _ensure_can_change_photos(real_estate=real_estate, actor=actor)
+    real_estate = real_estate_lock_for_edit(real_estate_id=photo.real_estate_id, actor=actor)
     locked = Photo.objects.select_for_update().filter(pk=photo.pk, real_estate_id=real_estate.pk).first()
     if locked is None:
         raise errors.PhotoNotFound()  # deleted since the view read it
@@ -161,8 +161,7 @@ def photo_update(
 @transaction.atomic
 def photo_delete(*, photo: Photo, actor: User) -> None:
     """Remove a photo. Its blob stays (other photos may share it); the collector removes orphans."""
-    real_estate = _lock_real_estate(photo.real_estate_id)
-    _ensure_can_change_photos(real_estate=real_estate, actor=actor)
+    real_estate = real_estate_lock_for_edit(real_estate_id=photo.real_estate_id, actor=actor)
     deleted, _ = Photo.objects.filter(pk=photo.pk).delete()
     if not deleted:
         raise errors.PhotoNotFound()
@@ -199,27 +198,9 @@ def _photos_changed(*, real_estate: RealEstate, actor: User, delta: int) -> None
         # covers would then miss this row: look again once ours is committed.
         transaction.on_commit(lambda: _copy_cover_thumbnail(cover_blob_id))
     transaction.on_commit(list_cache.bump_generation)
-    # SPEC §2: "rejected → draft when its collector edits it"; changing its photos is editing it.
-    if real_estate.status == Status.REJECTED and real_estate.collected_by_id == actor.pk:
-        RealEstate.objects.filter(pk=real_estate.pk).update(status=Status.DRAFT)
-        RealEstateTransition.objects.create(
-            real_estate=real_estate, from_status=Status.REJECTED, to_status=Status.DRAFT, actor=actor
-        )
-
-
-def _lock_real_estate(real_estate_id: UUID) -> RealEstate:
-    try:
-        return RealEstate.objects.select_for_update().get(pk=real_estate_id)
-    except RealEstate.DoesNotExist as exc:
-        raise errors.RealEstateNotFound() from exc
-
-
-def _ensure_can_change_photos(*, real_estate: RealEstate, actor: User) -> None:
-    if actor.role == Role.COLLECTOR:
-        if real_estate.collected_by_id != actor.pk:
-            raise errors.RealEstateNotFound()
-        if real_estate.status not in EDITABLE_STATUSES:
-            raise errors.RealEstateNotEditable()
+    # Changing its photos is editing it: the real-estate services own what that does to a
+    # rejected one (SPEC §2, docs/architecture.md "Editing rules").
+    real_estate_reopen_if_rejected(real_estate=real_estate, actor=actor)
 
 
 def _size_of(file: IO[bytes]) -> int:
