@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from apps.core import errors
 from apps.media import images, storage
+from apps.media.decoding import decode_slot
 from apps.media.locks import lock_key, lock_keys
 from apps.media.models import MAX_PHOTOS_PER_REAL_ESTATE, Blob, Photo, ThumbnailState
 from apps.real_estates import list_cache
@@ -61,7 +62,10 @@ def photo_upload(*, real_estate: RealEstate, actor: User, file: IO[bytes], capti
     size = _size_of(file)
     if size > settings.MEDIA_UPLOAD_MAX_BYTES:
         raise errors.PhotoTooLarge()
-    normalised = images.normalise(file, max_pixels=settings.MEDIA_MAX_PIXELS)
+    with decode_slot():  # bounds what concurrent uploads add to this process (ADR 0031)
+        normalised = images.normalise(
+            file, max_pixels=settings.MEDIA_MAX_PIXELS, max_decode_bytes=settings.MEDIA_DECODE_MAX_BYTES
+        )
     key = storage.blob_key(normalised.sha256, normalised.extension)
     # Cheap, lock-free pre-check so a full real estate writes nothing; re-checked under the lock
     # (a request losing that race leaves an orphan object for the collector, never a row).
@@ -226,20 +230,27 @@ def blob_generate_thumbnails(*, blob_id: int, force: bool = False) -> Blob | Non
     """Derive the 256 px and 1024 px WebP renditions of a blob. Idempotent.
 
     Renditions are content-addressed too: written first (no transaction), then linked under the
-    key locks, after checking they are still there.
+    key locks, after checking they are still there. A blob that can never have them (its object
+    is gone, or its bytes do not decode within the budget) is marked `failed` and returned; a
+    storage failure, which may pass, raises `StorageUnavailable` (and a busy process
+    `ServiceUnavailable`) for the caller to retry, leaving the blob as it was.
     """
     blob: Blob | None = Blob.objects.filter(pk=blob_id).first()
     if blob is None:
         return None
     if blob.thumbnail_state == ThumbnailState.READY and not force:
         return blob
+    if not storage.object_exists(blob.key):
+        logger.error("thumbnail_failed", blob_id=blob_id, reason="object_missing")
+        return _mark_thumbnails_failed(blob)
+    original = storage.read_object(blob.key)
     try:
-        original = storage.read_object(blob.key)
-        renditions = {size: images.thumbnail(original, size=size) for size in images.THUMBNAIL_SIZES}
-    except (errors.StorageUnavailable, OSError, ValueError):
-        logger.exception("thumbnail_failed", blob_id=blob_id)
-        Blob.objects.filter(pk=blob_id).update(thumbnail_state=ThumbnailState.FAILED)
-        raise
+        with decode_slot():
+            renditions = images.thumbnails(original, max_decode_bytes=settings.MEDIA_DECODE_MAX_BYTES)
+    except (errors.PhotoInvalidImage, errors.PhotoUnsupportedType, errors.PhotoTooManyPixels, ValueError):
+        logger.exception("thumbnail_failed", blob_id=blob_id, reason="undecodable")
+        return _mark_thumbnails_failed(blob)
+    del original
     keys = {size: storage.thumbnail_key(images.sha256_hex(data)) for size, data in renditions.items()}
     for size, data in renditions.items():
         storage.put_object(keys[size], data)
@@ -257,6 +268,23 @@ def blob_generate_thumbnails(*, blob_id: int, force: bool = False) -> Blob | Non
     # Outside the blob's lock: a photo service holds a real estate's lock while it reads a
     # blob, so updating real estates under the blob's lock could deadlock with it.
     real_estate_cover_thumbnail_made(blob_id=blob_id, key=keys[256])
+    return blob
+
+
+def blob_thumbnails_failed(*, blob_id: int) -> None:
+    """Give up on a blob's renditions (the task's retries are spent): `failed`, shown in the admin,
+    which (like `manage.py rebuild_thumbnails`) can start them again."""
+    blob = Blob.objects.filter(pk=blob_id).first()
+    if blob is not None:
+        _mark_thumbnails_failed(blob)
+
+
+def _mark_thumbnails_failed(blob: Blob) -> Blob:
+    # Never downgrades renditions a concurrent run has just linked.
+    Blob.objects.filter(pk=blob.pk).exclude(thumbnail_state=ThumbnailState.READY).update(
+        thumbnail_state=ThumbnailState.FAILED
+    )
+    blob.refresh_from_db(fields=["thumbnail_256_key", "thumbnail_1024_key", "thumbnail_state"])
     return blob
 
 
