@@ -1,7 +1,7 @@
 """Reading, editing, reordering and deleting photos through the API; signed links."""
 
-from datetime import timedelta
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 from urllib.parse import unquote
 
@@ -319,7 +319,11 @@ def put_in(photo: Photo, status: str, reviewer: User) -> None:
 @pytest.mark.parametrize("role", ["collector", "manager", "admin_user"])
 @pytest.mark.parametrize("status", [Status.SUBMITTED, Status.APPROVED, Status.ARCHIVED])
 def test_no_role_changes_the_photos_of_a_real_estate_that_is_not_editable(
-    request: pytest.FixtureRequest, client_for: Callable[[User], APIClient], role: str, status: str, change: str
+    request: pytest.FixtureRequest,
+    client_for: Callable[[User], APIClient],
+    role: str,
+    status: str,
+    change: str,
 ) -> None:
     actor: User = request.getfixturevalue(role)
     photo = PhotoFactory(real_estate__collected_by=request.getfixturevalue("collector"))
