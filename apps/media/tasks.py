@@ -58,8 +58,8 @@ def generate_thumbnails(self: Task[Any, Any], blob_id: int) -> bool:
 def retry_delay(retries: int) -> float:
     """Exponential backoff with jitter: base x 2^retries, capped at ten minutes, +-25 %."""
     delay: float = min(float(settings.MEDIA_THUMBNAIL_RETRY_BACKOFF_SECONDS) * 2**retries, 600.0)
-    jitter: float = random.uniform(0.75, 1.25)
-    return delay * jitter  # noqa: S311 - spreading retries, not a secret
+    jitter: float = random.uniform(0.75, 1.25)  # noqa: S311 - spreading retries, not a secret
+    return delay * jitter
 
 
 def _ready(blob: Blob | None) -> bool:
