@@ -53,7 +53,7 @@ class Result:
     cpu_ms: int
 
 
-def _jpeg(size: tuple[int, int], *, noisy: bool) -> bytes:
+def _encoded(fmt: str, size: tuple[int, int], *, noisy: bool) -> bytes:
     from PIL import Image
 
     if noisy:
@@ -61,7 +61,7 @@ def _jpeg(size: tuple[int, int], *, noisy: bool) -> bytes:
     else:
         image = Image.linear_gradient("L").resize(size).convert("RGB")
     out = io.BytesIO()
-    image.save(out, format="JPEG", quality=90)
+    image.save(out, format=fmt, **({"quality": 75} if fmt == "JPEG" else {"compress_level": 1}))
     return out.getvalue()
 
 
@@ -81,9 +81,11 @@ FILES: dict[str, Callable[[], bytes]] = {
     "png with html appended": samples.png_with_html_appended,
     "jpeg with gps and orientation": samples.jpeg_with_gps_and_orientation,
     # accepted photos at the top of what clients send
-    "noisy png 1700x1700 (8.7 MB)": lambda: samples.noisy_png(size=(1700, 1700)),
-    "jpeg 4000x3000 (12 MP, noisy)": lambda: _jpeg((4000, 3000), noisy=True),
-    "jpeg 8000x6000 (48 MP, decoded at 1/2)": lambda: _jpeg((8000, 6000), noisy=False),
+    "noisy png 1700x1700 (8.7 MB)": lambda: _encoded("PNG", (1700, 1700), noisy=True),
+    "jpeg 4000x3000 (12 MP, noisy)": lambda: _encoded("JPEG", (4000, 3000), noisy=True),
+    "jpeg 8000x6000 (48 MP, decoded at 1/2)": lambda: _encoded("JPEG", (8000, 6000), noisy=False),
+    "png 3500x3500 gradient (just under budget)": lambda: _encoded("PNG", (3500, 3500), noisy=False),
+    "png 4000x4000 gradient (over the budget)": lambda: _encoded("PNG", (4000, 4000), noisy=False),
 }
 
 
