@@ -18,6 +18,7 @@ next one needs. Target: gained <= 150 MB for any file, accepted or refused. Linu
 """
 
 import argparse
+import contextlib
 import http.client
 import io
 import json
@@ -118,7 +119,7 @@ def children(pid: int) -> list[int]:
 
 
 def manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+    done = subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
     )
     return done.stdout
@@ -145,12 +146,15 @@ def upload(port: int, token: str, real_estate_id: str, data: bytes) -> tuple[int
         + f"\r\n--{boundary}--\r\n".encode()
     )
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": f"multipart/form-data; boundary={boundary}"}
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+    }
     try:
-        try:
+        # A file refused before its body is read (413 on Content-Length) breaks the pipe; the
+        # answer is there all the same.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             connection.request("POST", f"/api/v1/real-estates/{real_estate_id}/photos", body, headers)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # refused before the body was read (413 on Content-Length): the answer is there
         response = connection.getresponse()
         payload = response.read()
     finally:
@@ -161,8 +165,18 @@ def upload(port: int, token: str, real_estate_id: str, data: bytes) -> tuple[int
 
 def start_server(env: dict[str, str], port: int, log: Path) -> tuple[subprocess.Popen[bytes], int]:
     with log.open("ab") as out:
-        server = subprocess.Popen(  # noqa: S603 - our own interpreter
-            [sys.executable, "-m", "config.server", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "1"],
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "config.server",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--threads",
+                "1",
+            ],
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -173,7 +187,7 @@ def start_server(env: dict[str, str], port: int, log: Path) -> tuple[subprocess.
         if server.poll() is not None:
             raise SystemExit(f"the server exited; see {log}")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/live", timeout=2) as reply:  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/live", timeout=2) as reply:
                 workers = children(server.pid)
                 if reply.status == 200 and workers:
                     return server, workers[0]
@@ -184,7 +198,9 @@ def start_server(env: dict[str, str], port: int, log: Path) -> tuple[subprocess.
     raise SystemExit("the server did not start within 60 s")
 
 
-def measure(env: dict[str, str], token: str, real_estate_id: str, name: str, data: bytes, log: Path) -> Result:
+def measure(
+    *, env: dict[str, str], token: str, real_estate_id: str, name: str, data: bytes, log: Path
+) -> Result:
     port = free_port()
     server, worker = start_server(env, port, log)
     try:
@@ -225,7 +241,14 @@ def main() -> int:
     token, real_estate_id = manage(env, "shell", "-c", SETUP).split()[-2:]
     results = []
     for name, make in FILES.items():
-        result = measure(env, token, real_estate_id, name, make(), work / "server.log")
+        result = measure(
+            env=env,
+            token=token,
+            real_estate_id=real_estate_id,
+            name=name,
+            data=make(),
+            log=work / "server.log",
+        )
         results.append(result)
         verdict = "ok" if result.gained_mb <= TARGET_MB else "OVER"
         print(
