@@ -18,7 +18,7 @@ from django.core.files.storage import storages
 from django.test import Client
 from django.urls import reverse
 
-from apps.media import images, storage
+from apps.media import images, storage, tasks
 from apps.media.models import Blob, ThumbnailState
 from apps.users.models import User
 from tests.media import samples
@@ -181,3 +181,18 @@ def test_a_blob_whose_bytes_cannot_decode_fails_at_once_without_retries(
     assert len(on_flaky_s3.requests("GET", key)) == 1
     blob.refresh_from_db()
     assert blob.thumbnail_state == ThumbnailState.FAILED
+
+
+def test_in_process_a_storage_failure_is_swallowed_and_the_blob_failed_without_retries(
+    on_flaky_s3: FlakyS3,
+) -> None:
+    blob = stored_blob(samples.image_bytes(size=(800, 600), color="#5a3"))
+    on_flaky_s3.fail(method="GET", path_contains=blob.key, times=1000)
+
+    # `apply` runs the task here, as it runs with no broker (after an upload's commit).
+    result = tasks.generate_thumbnails.apply(args=[blob.pk])
+
+    assert result.get() is False  # swallowed: it would otherwise reach the uploading client
+    blob.refresh_from_db()
+    assert blob.thumbnail_state == ThumbnailState.FAILED
+    assert len(reads_of(on_flaky_s3, blob)) == 1  # no retries in-process
