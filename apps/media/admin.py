@@ -3,6 +3,7 @@ a photo inline for the real-estate admin (reorder, caption, delete).
 
 The admin changes photos only through the same services as the API: photos are added through
 the upload endpoint (never an admin form), and blobs are removed by `gc_media`, not by hand.
+Blobs whose thumbnails `failed` (filter by thumbnail state) can be queued again from the list.
 """
 
 from typing import Any
@@ -16,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 
 from apps.media import storage
-from apps.media.models import Blob, Photo
+from apps.media.models import Blob, Photo, ThumbnailState
 
 
 def preview(key: str, *, size: int = 96) -> str:
@@ -56,6 +57,7 @@ class BlobAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
               "thumbnail_256_key", "thumbnail_1024_key", "created_at", "large_preview")  # fmt: skip
     readonly_fields = fields
     list_per_page = 50
+    actions = ("rebuild_thumbnails",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Blob]:
         return Blob.objects.with_reference_count()
@@ -68,6 +70,15 @@ class BlobAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Blob | None = None) -> bool:
         return False  # gc_media removes blobs, under the locks that keep racing uploads safe
+
+    @admin.action(description="Rebuild the thumbnails of the selected blobs")
+    def rebuild_thumbnails(self, request: HttpRequest, queryset: QuerySet[Blob]) -> None:
+        from apps.media.tasks import generate_thumbnails
+
+        ids = list(queryset.exclude(thumbnail_state=ThumbnailState.READY).values_list("pk", flat=True))
+        for blob_id in ids:
+            generate_thumbnails.delay(blob_id)
+        self.message_user(request, f"Thumbnails queued for {len(ids)} blob(s); ready ones were skipped.")
 
     @admin.display(description="preview")
     def thumbnail(self, blob: Blob) -> str:
