@@ -47,6 +47,7 @@ test: venv ## Run the whole suite against a throwaway PostgreSQL (and Redis), wi
 		$(VENV)/bin/pytest --create-db --cov --cov-report=term --cov-report=xml $(PYTEST_ARGS)
 
 check: venv lint typecheck ## Lint, types, migrations, error catalog, OpenAPI drift, deploy check
+	@mkdir -p var  # the model checks open the default database (JSONField support)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) generate_errors --check
 	@$(MAKE) --no-print-directory schema-check
@@ -94,10 +95,12 @@ messages: venv ## Re-extract and compile the pt-BR strings of our own screens (a
 
 SCHEMA := docs/api/openapi.yaml
 schema: venv ## Regenerate the committed OpenAPI schema
+	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) spectacular --validate --fail-on-warn --file $(SCHEMA)
 
 .PHONY: schema-check
 schema-check:
+	@mkdir -p var
 	@tmp=$$(mktemp) && trap 'rm -f $$tmp' EXIT && \
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) spectacular --validate --fail-on-warn --file $$tmp && \
 	{ diff -u $(SCHEMA) $$tmp >/dev/null || { diff -u $(SCHEMA) $$tmp | head -40; echo "OpenAPI schema is stale: run 'make schema'"; exit 1; }; } && \
