@@ -197,6 +197,12 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {},
+    # 401/429/body errors on every operation, PATCH bodies without defaults, nullable
+    # references strict validators accept (apps/core/openapi.py, ADR 0070).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.core.openapi.postprocess_contract",
+    ],
 }
 
 # --- Internationalisation ----------------------------------------------------

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -14,6 +15,11 @@ def media_url(key: str | None) -> str | None:
     return storage.object_url(key) if key else None
 
 
+@extend_schema_field(OpenApiTypes.URI_REF)
+class MediaLinkField(serializers.CharField):
+    """A media link: site-relative (`/media/…`) on local storage, absolute (presigned) on S3."""
+
+
 class UploaderSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField(read_only=True)
     name = serializers.CharField(read_only=True)
@@ -24,8 +30,8 @@ class ThumbnailsSerializer(serializers.Serializer[Any]):
 
     def get_fields(self) -> dict[str, Any]:
         return {
-            "256": serializers.URLField(allow_null=True, help_text="Longest side 256 px, WebP."),
-            "1024": serializers.URLField(allow_null=True, help_text="Longest side 1024 px, WebP."),
+            "256": MediaLinkField(allow_null=True, help_text="Longest side 256 px, WebP."),
+            "1024": MediaLinkField(allow_null=True, help_text="Longest side 1024 px, WebP."),
         }
 
 
@@ -49,6 +55,7 @@ class PhotoSerializer(serializers.ModelSerializer[Photo]):
         ]  # fmt: skip
         read_only_fields = fields
 
+    @extend_schema_field(OpenApiTypes.URI_REF)
     def get_url(self, photo: Photo) -> str:
         return storage.object_url(photo.blob.key)
 

@@ -14,7 +14,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
 from apps.core import errors
-from apps.media.api.serializers import PhotoSerializer, media_url
+from apps.media.api.serializers import MediaLinkField, PhotoSerializer, media_url
 from apps.real_estates.models import (
     AREA_MAX_DIGITS,
     PRICE_MAX_DIGITS,
@@ -80,7 +80,7 @@ class RealEstateListItemSerializer(serializers.Serializer[dict[str, Any]]):
     state = serializers.CharField()
     collected_by = PersonSerializer(allow_null=True)
     photo_count = serializers.IntegerField()
-    cover = serializers.URLField(allow_null=True, help_text="Thumbnail URL of the first photo.")
+    cover = MediaLinkField(allow_null=True, help_text="Thumbnail link of the first photo.")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -292,9 +292,17 @@ class RealEstateInputSerializer(serializers.Serializer[Any]):
         return {**data, **address}
 
 
+class ReasonField(serializers.CharField):
+    """Required and not blank; missing, blank or all spaces all get REJECTION_REASON_REQUIRED."""
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if data is serializers.empty or (isinstance(data, str) and not data.strip()):
+            raise _field_error(errors.REJECTION_REASON_REQUIRED)
+        return super().run_validation(data)
+
+
 class RejectInputSerializer(serializers.Serializer[Any]):
-    # Blank and missing are both answered by the service with REJECTION_REASON_REQUIRED.
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    reason = ReasonField(max_length=2000)
 
 
 class StatsQuerySerializer(serializers.Serializer[Any]):

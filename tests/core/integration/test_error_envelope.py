@@ -161,7 +161,9 @@ def test_an_unknown_api_url_is_an_enveloped_404_even_with_debug_on(
 
 @pytest.mark.urls("config.urls")
 @pytest.mark.parametrize("body", ["[" * 10_000 + "]" * 10_000, '{"a":' * 10_000 + "1" + "}" * 10_000])
-def test_a_body_nested_ten_thousand_levels_deep_is_a_malformed_request(api_client: APIClient, body: str) -> None:
+def test_a_body_nested_ten_thousand_levels_deep_is_a_malformed_request(
+    api_client: APIClient, body: str
+) -> None:
     response = api_client.post("/api/v1/sign-in", body, content_type="application/json")
     assert response.status_code == 400
     assert error_of(response)["code"] == "MALFORMED_REQUEST"
