@@ -14,7 +14,7 @@ MANAGE := $(PY) manage.py
 REQUIREMENTS ?= requirements/local.txt
 PYTEST_ARGS ?=
 
-.PHONY: help venv run dev migrate test check lint format typecheck schema errors requirements clean docker-check scale-test worker beat bench
+.PHONY: help venv run dev migrate test check lint format typecheck schema errors requirements clean docker-check scale-test worker beat bench fuzz
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -79,6 +79,11 @@ scale-test: venv ## Two app servers behind nginx on one PostgreSQL and Redis: te
 	@scripts/ensure-system-packages
 	PYTHON=$(PY) scripts/with-services --redis -- scripts/scale-harness -- \
 		$(VENV)/bin/pytest -p no:randomly -q tests/scale $(PYTEST_ARGS)
+
+FUZZ_SECONDS ?= 270
+FUZZ_ARGS ?=
+fuzz: venv ## Schemathesis (all phases, stateful included) against the `make run` server as an admin, ~5 min
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_ARGS="$(FUZZ_ARGS)" PYTHON=$(PY) ST=$(VENV)/bin/st WORKERS=$(WORKERS) scripts/fuzz
 
 SCHEMA := docs/api/openapi.yaml
 schema: venv ## Regenerate the committed OpenAPI schema
