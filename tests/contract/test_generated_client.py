@@ -236,3 +236,29 @@ def test_the_generated_client_runs_the_workflow_and_a_partial_patch_changes_only
     operations = {(method, path) for method, path, _ in contract.checked}
     assert len(operations) == 12, sorted(operations)
     assert len(contract.checked) == 14  # two sign-ins, two refreshes
+
+
+def test_every_operation_documents_what_any_request_to_it_can_get(contract: ContractValidator) -> None:
+    for path, operations in contract.spec["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            where = f"{method.upper()} {path}"
+            assert "Retry-After" in responses["429"]["headers"], where
+            if any(operation.get("security", [])):
+                assert "401" in responses, where
+            if "requestBody" in operation:
+                assert {"400", "413", "415"} <= set(responses), where
+
+
+def test_real_estate_answers_declare_their_etag_and_a_create_its_location(
+    contract: ContractValidator,
+) -> None:
+    paths = contract.spec["paths"]
+    for path, method, status in [
+        ("/api/v1/real-estates/{id}", "get", "200"),
+        ("/api/v1/real-estates/{id}", "patch", "200"),
+        ("/api/v1/real-estates/{id}/approve", "post", "200"),
+        ("/api/v1/real-estates", "post", "201"),
+    ]:
+        assert "ETag" in paths[path][method]["responses"][status]["headers"]
+    assert "Location" in paths["/api/v1/real-estates"]["post"]["responses"]["201"]["headers"]

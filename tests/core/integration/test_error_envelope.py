@@ -191,3 +191,14 @@ def test_any_path_under_the_api_answers_the_envelope(
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert error_of(response)["code"].endswith("NOT_FOUND")
+
+
+@pytest.mark.urls("config.urls")
+@pytest.mark.parametrize("query", ["?format=csv", ""])
+def test_an_error_of_the_csv_export_is_json_whatever_was_negotiated(
+    api_client: APIClient, query: str
+) -> None:
+    response = api_client.get(f"/api/v1/real-estates/export{query}", HTTP_ACCEPT="text/csv")
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json"
+    assert error_of(response)["code"] == "NOT_AUTHENTICATED"
