@@ -1,6 +1,6 @@
 """Page-number pagination: `{"count", "next", "previous", "results"}`, `page_size` up to 100."""
 
-from rest_framework import pagination
+from rest_framework import pagination, serializers
 from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
@@ -37,6 +37,18 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request: Request) -> int:
+        """`page_size` from 1 up (above the maximum means the maximum); anything else is a 400
+        naming it, not a silent fallback to the default."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size: int = serializers.IntegerField(min_value=1).run_validation(raw)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({self.page_size_query_param: exc.detail}) from None
+        return min(size, self.max_page_size)
 
     def get_next_link(self) -> str | None:
         page, request = self.page, self.request
