@@ -79,11 +79,11 @@ def postprocess_contract(
 ) -> dict[str, Any]:
     """drf-spectacular POSTPROCESSING_HOOKS entry (ADR 0070).
 
+    - every operation an authenticator guards documents 401; every operation documents 406 (an
+      `Accept` nothing renders), 429 with `Retry-After` and 503 (the database is down); a
+      paginated list, or one offering DRF's `?format=`, documents 404 (a page past the last, an
+      unknown format); every operation with a body documents 400 (MALFORMED_REQUEST), 413, 415;
     - `ETag` on every real-estate detail answer, `Location` on a create;
-    - every operation an authenticator guards documents 401; every operation is throttled and
-      documents 429 with `Retry-After`; a paginated list documents 404 (a page past the
-      last); every operation with a body documents 400
-      (MALFORMED_REQUEST), 413 and 415;
     - `Patched*` request components declare no `default` (a generated client would send it) and
       nest `Patched*` copies (a partial address is a valid PATCH);
     - a nullable `allOf`/`oneOf`/`anyOf` gets an explicit null branch: OpenAPI 3.0's `nullable`
@@ -103,8 +103,10 @@ def _document_common_errors(operation: dict[str, Any]) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
     if any(operation.get("security", [])):  # `[{}]`: anonymous, no authenticator to fail
         _add_error(responses, 401, _AUTH_CODES)
+    _add_error(responses, 406, (errors.NotAcceptable,))
     _add_error(responses, 429, (errors.Throttled,))
     responses["429"].setdefault("headers", {}).update(_RETRY_AFTER)
+    _add_error(responses, 503, (errors.ServiceUnavailable,))
     ok_schema = responses.get("200", {}).get("content", {}).get("application/json", {}).get("schema", {})
     if ok_schema.get("$ref", "").startswith("#/components/schemas/Paginated"):
         _add_error(responses, 404, (errors.NotFound,))  # a page past the last one
