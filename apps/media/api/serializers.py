@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.fields import TextField
 from apps.media import storage
 from apps.media.models import CAPTION_MAX_LENGTH, MAX_PHOTOS_PER_REAL_ESTATE, Blob, Photo
 
@@ -78,9 +79,7 @@ class PhotoUploadSerializer(serializers.Serializer[Any]):
 
 
 class PhotoUpdateSerializer(serializers.Serializer[Any]):
-    caption = serializers.CharField(
-        max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=True
-    )
+    caption = TextField(max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=True)
     position = serializers.IntegerField(
         required=False,
         min_value=0,

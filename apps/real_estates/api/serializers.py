@@ -14,6 +14,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
 from apps.core import errors
+from apps.core.fields import TextField
 from apps.media.api.serializers import MediaLinkField, PhotoSerializer, media_url
 from apps.real_estates.models import (
     AREA_MAX_DIGITS,
@@ -208,7 +209,7 @@ def _field_error(message: errors.FieldMessage) -> serializers.ValidationError:
     return serializers.ValidationError(ErrorDetail(str(message.message), code=message.code))
 
 
-class CepField(serializers.CharField):
+class CepField(TextField):
     """8 digits; `01310-100` accepted and stored as `01310100`."""
 
     def to_internal_value(self, data: Any) -> str:
@@ -220,7 +221,7 @@ class CepField(serializers.CharField):
         return value
 
 
-class UfField(serializers.CharField):
+class UfField(TextField):
     """One of the 27 UFs, any case."""
 
     def to_internal_value(self, data: Any) -> str:
@@ -243,11 +244,11 @@ class CoordinateField(serializers.FloatField):
 
 class AddressInputSerializer(serializers.Serializer[Any]):
     zip_code = CepField(max_length=9, help_text="CEP, 8 digits (`01310-100` accepted).")
-    street = serializers.CharField(max_length=200)
-    number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    complement = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    neighborhood = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    city = serializers.CharField(max_length=100)
+    street = TextField(max_length=200)
+    number = TextField(max_length=20, required=False, allow_blank=True, default="")
+    complement = TextField(max_length=100, required=False, allow_blank=True, default="")
+    neighborhood = TextField(max_length=100, required=False, allow_blank=True, default="")
+    city = TextField(max_length=100)
     state = UfField(max_length=2, help_text=f"UF: one of {', '.join(UFS)}.")
     latitude = CoordinateField(min_value=-90, max_value=90, required=False, allow_null=True, default=None)
     longitude = CoordinateField(min_value=-180, max_value=180, required=False, allow_null=True, default=None)
@@ -256,8 +257,8 @@ class AddressInputSerializer(serializers.Serializer[Any]):
 class RealEstateInputSerializer(serializers.Serializer[Any]):
     """Create (every required field) and PATCH (`partial=True`, any subset, `address` too)."""
 
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=10_000)
+    title = TextField(max_length=200)
+    description = TextField(required=False, allow_blank=True, default="", max_length=10_000)
     kind = serializers.ChoiceField(choices=Kind.choices)
     purpose = serializers.ChoiceField(choices=Purpose.choices)
     price = serializers.DecimalField(
@@ -292,7 +293,7 @@ class RealEstateInputSerializer(serializers.Serializer[Any]):
         return {**data, **address}
 
 
-class ReasonField(serializers.CharField):
+class ReasonField(TextField):
     """Required and not blank; missing, blank or all spaces all get REJECTION_REASON_REQUIRED."""
 
     def run_validation(self, data: Any = serializers.empty) -> Any:
