@@ -30,6 +30,7 @@ from apps.real_estates.validators import UFS, normalize_cep, validate_cep, valid
 from apps.users.models import User
 
 COORDINATE_PLACES = Decimal("0.000001")
+COORDINATE_LIMIT = 180
 
 
 # --- rendering helpers ------------------------------------------------------------------
@@ -238,8 +239,12 @@ class CoordinateField(serializers.FloatField):
     """A float within range, stored with 6 decimal places (≈ 10 cm)."""
 
     def to_internal_value(self, data: Any) -> Decimal:  # type: ignore[override]
-        value = super().to_internal_value(data)
-        return Decimal(repr(value)).quantize(COORDINATE_PLACES)
+        value = Decimal(repr(super().to_internal_value(data)))
+        if not value.is_finite():
+            self.fail("invalid")
+        if abs(value) > COORDINATE_LIMIT:
+            return value  # out of any range: the min/max validators say so (quantize would raise)
+        return value.quantize(COORDINATE_PLACES)
 
 
 class AddressInputSerializer(serializers.Serializer[Any]):

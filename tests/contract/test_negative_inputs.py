@@ -1,5 +1,6 @@
-"""A field the schema declares `type: string` refuses a JSON number or boolean instead of
-storing its text (Schemathesis' negative_data_rejection)."""
+"""Negative data Schemathesis found accepted or crashing: a `type: string` field given a JSON
+number or boolean is refused (DRF would store its text); a coordinate far out of range is a 400,
+not a 500."""
 
 from typing import Any
 
@@ -51,3 +52,14 @@ def test_a_rejection_refuses_a_numeric_reason(manager_client: APIClient, collect
     )
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == ["reason"]
+
+
+@pytest.mark.parametrize("value", [-1.7976931348623157e308, 1e30, 90.000001])
+def test_a_latitude_far_out_of_range_is_a_validation_error(
+    collector_client: APIClient, draft: RealEstate, value: float
+) -> None:
+    response = collector_client.patch(
+        f"/api/v1/real-estates/{draft.pk}", {"address": {"latitude": value}}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]["address"]) == ["latitude"]
