@@ -7,6 +7,7 @@ from django_filters import rest_framework as filters
 
 from apps.audit.models import AuditEvent, TargetType
 from apps.audit.querysets import AuditEventQuerySet
+from apps.core.filters import StrictQueryForm
 from apps.real_estates.api.filters import DateOrDateTimeFilter
 
 
@@ -27,6 +28,7 @@ class AuditEventFilter(filters.FilterSet):  # type: ignore[misc]
 
     class Meta:
         model = AuditEvent
+        form = StrictQueryForm  # an empty value is a 400 naming the parameter
         fields = ("actor", "target_type", "target_id", "action", "created_after", "created_before")
 
     def filter_created_after(

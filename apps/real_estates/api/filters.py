@@ -23,6 +23,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.request import Request
 
 from apps.core import errors
+from apps.core.filters import StrictQueryForm, field_error
 from apps.real_estates.models import Kind, Purpose, RealEstate, Status
 from apps.real_estates.querysets import RealEstateQuerySet
 from apps.real_estates.search import search_terms
@@ -35,29 +36,6 @@ MAX_AREA = Decimal(10**10)  # above any storable area (numeric 12,2)
 MAX_BEDROOMS = 1000  # what a write accepts
 _OFFSET_SPACE = re.compile(r" ([0-9]{2}:?[0-9]{2})$")
 _FORM_CLASSES: dict[type[Any], type[forms.Form]] = {}
-
-
-def _field_error(message: errors.FieldMessage, **limits: int) -> forms.ValidationError:
-    return forms.ValidationError(str(message.message).format(**limits), code=message.code)
-
-
-class StrictQueryForm(forms.Form):
-    """The filters' form: refuses an empty value and a repeated `ordering` (django-filter would
-    ignore the first and take the last of the second)."""
-
-    def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean() or {}
-        getlist = getattr(self.data, "getlist", None)
-        for name in self.fields:
-            values = getlist(name) if getlist else ([self.data[name]] if name in self.data else [])
-            if name == "ordering" and len(values) > 1:
-                self.add_error(name, _field_error(errors.PARAMETER_REPEATED))
-            elif values and values[-1] == "":
-                self.add_error(name, _field_error(errors.PARAMETER_EMPTY))
-            elif name == "ordering" and "" in (cleaned.get(name) or ()):  # `-price,`: an empty key
-                message = self.fields[name].error_messages["invalid_choice"] % {"value": ""}
-                self.add_error(name, forms.ValidationError(message, code="invalid_choice"))
-        return cleaned
 
 
 class DateOrDateTimeField(forms.CharField):
@@ -99,7 +77,7 @@ class UfChoiceField(forms.CharField):
     def to_python(self, value: Any) -> str:
         text = (super().to_python(value) or "").strip().upper()
         if text and text not in UFS:
-            raise _field_error(errors.UF_INVALID)
+            raise field_error(errors.UF_INVALID)
         return text
 
 
@@ -170,9 +148,9 @@ class SearchField(forms.CharField):
     def validate(self, value: Any) -> None:
         super().validate(value)
         if len(value) > settings.REAL_ESTATES_SEARCH_MAX_LENGTH:
-            raise _field_error(errors.SEARCH_TOO_LONG, limit=settings.REAL_ESTATES_SEARCH_MAX_LENGTH)
+            raise field_error(errors.SEARCH_TOO_LONG, limit=settings.REAL_ESTATES_SEARCH_MAX_LENGTH)
         if len(search_terms(value)) > settings.REAL_ESTATES_SEARCH_MAX_TERMS:
-            raise _field_error(errors.SEARCH_TOO_MANY_TERMS, limit=settings.REAL_ESTATES_SEARCH_MAX_TERMS)
+            raise field_error(errors.SEARCH_TOO_MANY_TERMS, limit=settings.REAL_ESTATES_SEARCH_MAX_TERMS)
 
 
 class SearchFilter(filters.CharFilter):  # type: ignore[misc]

@@ -2,6 +2,7 @@
 
 from django_filters import rest_framework as filters
 
+from apps.core.filters import StrictQueryForm
 from apps.users.models import Role, User
 from apps.users.querysets import UserQuerySet
 
@@ -19,6 +20,7 @@ class UserFilter(filters.FilterSet):  # type: ignore[misc]
 
     class Meta:
         model = User
+        form = StrictQueryForm  # an empty value is a 400 naming the parameter
         fields = ("role", "is_active", "search")
 
     def filter_is_active(self, queryset: UserQuerySet, name: str, value: str) -> UserQuerySet:

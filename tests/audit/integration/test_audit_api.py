@@ -91,6 +91,9 @@ def test_each_filter_narrows_the_list(admin_client: APIClient) -> None:
         {"target_type": "building"},
         {"created_after": "yesterday"},
         {"target_id": "x" * 65},
+        {"actor": ""},
+        {"action": ""},
+        {"created_before": ""},
     ],
 )
 def test_invalid_filters_are_a_validation_error(admin_client: APIClient, params: dict[str, str]) -> None:

@@ -246,3 +246,10 @@ def test_an_email_taken_by_another_user_is_a_conflict_on_update(admin_client: AP
     response = admin_client.patch(f"/api/v1/users/{user.pk}", {"email": "Taken@Example.com"})
     assert response.status_code == 409
     assert error_of(response)["code"] == "EMAIL_ALREADY_REGISTERED"
+
+
+@pytest.mark.parametrize("name", ["role", "is_active", "search"])
+def test_an_empty_filter_value_is_a_400_naming_it(admin_client: APIClient, name: str) -> None:
+    response = admin_client.get("/api/v1/users", {name: ""})
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"][name][0]["code"] == "parameter_empty"

@@ -1,0 +1,36 @@
+"""What every list's query parameters share: the form behind a django-filter FilterSet that
+refuses what the OpenAPI schema does not allow instead of ignoring it.
+
+An empty value (`?status=`) is a 400 naming the parameter, like any value outside its domain;
+a repeated `ordering` is a 400 too (django-filter would take its last value), its several keys
+going in one comma-separated value.
+"""
+
+from typing import Any
+
+from django import forms
+
+from apps.core import errors
+
+
+def field_error(message: errors.FieldMessage, **limits: int) -> forms.ValidationError:
+    """A form error carrying a catalog field message (its code and its text)."""
+    return forms.ValidationError(str(message.message).format(**limits), code=message.code)
+
+
+class StrictQueryForm(forms.Form):
+    """A FilterSet's form (`Meta.form`) that refuses an empty value and a repeated `ordering`."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        getlist = getattr(self.data, "getlist", None)
+        for name in self.fields:
+            values = getlist(name) if getlist else ([self.data[name]] if name in self.data else [])
+            if name == "ordering" and len(values) > 1:
+                self.add_error(name, field_error(errors.PARAMETER_REPEATED))
+            elif values and values[-1] == "":
+                self.add_error(name, field_error(errors.PARAMETER_EMPTY))
+            elif name == "ordering" and "" in (cleaned.get(name) or ()):  # `-price,`: an empty key
+                message = self.fields[name].error_messages["invalid_choice"] % {"value": ""}
+                self.add_error(name, forms.ValidationError(message, code="invalid_choice"))
+        return cleaned
