@@ -71,7 +71,7 @@ def thumbnail_urls(blob: Blob) -> dict[str, str | None]:
 
 class PhotoUploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(
-        required=False, allow_empty_file=True, help_text="JPEG, PNG or WebP; the type is read from the bytes."
+        allow_empty_file=True, help_text="JPEG, PNG or WebP; the type is read from the bytes."
     )
     caption = serializers.CharField(
         max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, default="", trim_whitespace=True

@@ -96,14 +96,14 @@ class PhotoListView(_PhotoView):
     )
     def post(self, request: Request, real_estate_id: UUID) -> Response:
         real_estate = self.get_real_estate(real_estate_id)
-        serializer = PhotoUploadSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        upload = serializer.validated_data.get("file")
-        if upload is None:
+        if "file" not in request.data:  # its own code, still naming the field
             required = errors.PhotoFileRequired
             raise required(
                 fields={"file": [{"code": required.code, "message": str(required.default_message)}]}
             )
+        serializer = PhotoUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
         try:
             result = services.photo_upload(
                 real_estate=real_estate,
