@@ -275,9 +275,12 @@ def _staff(request: HttpRequest) -> User:
     return user
 
 
-# Nothing else in the admin writes around a service. Groups do nothing here (permissions derive
-# from the role; no form assigns a group). Token rows belong to the token services: deleting a
-# blacklist row would revive a refresh token, and an outstanding row shows the whole JWT.
-for _model in (Group, OutstandingToken, BlacklistedToken):
-    if admin.site.is_registered(_model):
-        admin.site.unregister(_model)
+def hide_pages_that_write_around_services() -> None:
+    """Nothing else in the admin writes around a service. Groups do nothing here (permissions
+    derive from the role; no form assigns a group). Token rows belong to the token services:
+    deleting a blacklist row would revive a refresh token, and an outstanding row shows the whole
+    JWT. Called from `UsersConfig.ready`, once every app's admin module has registered its pages
+    (`apps.users` is listed before `django.contrib.auth` and the token blacklist)."""
+    for model in (Group, OutstandingToken, BlacklistedToken):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
