@@ -86,6 +86,17 @@ class TransitionInline(admin.TabularInline):  # type: ignore[type-arg]
         return super().get_queryset(request).select_related("actor")
 
 
+class RealEstatePhotoInline(PhotoInline):
+    """The photos of a real estate that is no longer editable are shown, not offered for change:
+    the media services would refuse (`REAL_ESTATE_NOT_EDITABLE`, whoever asks)."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _editable(obj) and super().has_delete_permission(request, obj)
+
+
 @admin.register(RealEstate)
 class RealEstateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     form = RealEstateForm
@@ -110,7 +121,7 @@ class RealEstateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     show_full_result_count = False
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
-    inlines = (PhotoInline, TransitionInline)
+    inlines = (RealEstatePhotoInline, TransitionInline)
     actions = ("approve_selected", "reject_selected", "archive_selected", "delete_selected")
     fieldsets = (
         (None, {"fields": ("title", "description", "kind", "purpose", "price", "area_m2")}),
@@ -168,7 +179,7 @@ class RealEstateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return cast(RealEstateQuerySet, queryset).search(search_term), False
 
     def get_readonly_fields(self, request: HttpRequest, obj: RealEstate | None = None) -> Any:
-        if obj is not None and obj.status not in services.EDITABLE_STATUSES:
+        if not _editable(obj):
             fields = (f for fieldset in self.fieldsets for f in fieldset[1]["fields"])
             return tuple(f for f in fields if f != "seen_version")
         return tuple(f for f in WORKFLOW_FIELDS if f != "seen_version")
@@ -329,6 +340,10 @@ def _done_message(done: str, count: int) -> str:
         "archived": ngettext("%(count)d real estate archived.", "%(count)d real estates archived.", count),
     }
     return messages_by_step[done] % {"count": count}
+
+
+def _editable(obj: RealEstate | None) -> bool:
+    return obj is None or obj.status in services.EDITABLE_STATUSES
 
 
 def _is_review_queue(request: HttpRequest) -> bool:

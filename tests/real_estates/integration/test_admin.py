@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from apps.audit.models import AuditEvent
+from apps.media.models import Photo
 from apps.real_estates.models import RealEstate, RealEstateTransition, Status
 from apps.users.models import User
 from tests.real_estates.conftest import MakeRealEstate, history_of
@@ -431,3 +432,21 @@ def test_deleting_one_in_the_admin_with_the_csrf_token_goes_through_the_service(
     assert response.status_code == 302
     assert not RealEstate.objects.filter(pk=real_estate.pk).exists()
     assert AuditEvent.objects.filter(action="real_estate.delete", target_id=str(real_estate.pk)).exists()
+
+
+def test_the_photos_of_a_real_estate_no_longer_editable_are_shown_not_offered_for_change(
+    staff: Client, make_real_estate: MakeRealEstate
+) -> None:
+    submitted, rejected = make_real_estate(status=Status.SUBMITTED), make_real_estate(status=Status.REJECTED)
+    [formset] = [
+        f
+        for f in staff.get(f"{CHANGELIST}{submitted.pk}/change/").context["inline_admin_formsets"]
+        if f.opts.model is Photo
+    ]
+    assert (formset.has_change_permission, formset.has_delete_permission) == (False, False)
+    [formset] = [
+        f
+        for f in staff.get(f"{CHANGELIST}{rejected.pk}/change/").context["inline_admin_formsets"]
+        if f.opts.model is Photo
+    ]
+    assert (formset.has_change_permission, formset.has_delete_permission) == (True, True)
