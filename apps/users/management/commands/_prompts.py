@@ -9,11 +9,17 @@ from apps.core import errors
 
 
 def ask(prompt: str) -> str:
-    return input(prompt).strip()
+    try:
+        return input(prompt).strip()
+    except EOFError:  # the input ended (a pipe, Ctrl-D): nothing written
+        raise CommandError("aborted") from None
 
 
 def ask_secret(prompt: str) -> str:
-    secret = getpass.getpass(prompt=prompt)
+    try:
+        secret = getpass.getpass(prompt=prompt)
+    except EOFError:
+        raise CommandError("aborted") from None
     if not secret:
         raise CommandError("aborted")
     return secret
