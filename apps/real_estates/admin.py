@@ -2,6 +2,8 @@
 
 Actions and edits call the same services as the API, so the rules, the row lock and the
 history hold here too; so do the photo inline's moves and deletions (the media services).
+A service's refusal (a stale form, a status that no longer allows the step) rolls the page's
+transaction back and shows as a message, never a 500; bulk deletion is all or nothing.
 Creation happens in the field (API), not in the admin. The review queue is the changelist
 filtered on "submitted": oldest submission first, with cover, collector, city and days waiting.
 """
@@ -11,8 +13,10 @@ from typing import Any, cast
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +43,7 @@ WORKFLOW_FIELDS = (
     "version",
     "created_at",
     "updated_at",
+    "seen_version",
 )
 
 
@@ -49,6 +54,18 @@ class RejectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text=gettext_lazy("The collector reads it; it is kept in the real estate's history."),
     )
+
+
+class RealEstateForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Carries the version the page was read at: saving over someone else's later change is
+    refused (`PRECONDITION_FAILED`), as `If-Match` does in the API."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["seen_version"].initial = self.instance.version
 
 
 class TransitionInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -69,8 +86,20 @@ class TransitionInline(admin.TabularInline):  # type: ignore[type-arg]
         return super().get_queryset(request).select_related("actor")
 
 
+class RealEstatePhotoInline(PhotoInline):
+    """The photos of a real estate that is no longer editable are shown, not offered for change:
+    the media services would refuse (`REAL_ESTATE_NOT_EDITABLE`, whoever asks)."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _editable(obj) and super().has_delete_permission(request, obj)
+
+
 @admin.register(RealEstate)
 class RealEstateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    form = RealEstateForm
     list_display = (
         "cover",
         "title",
@@ -92,8 +121,8 @@ class RealEstateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     show_full_result_count = False
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
-    inlines = (PhotoInline, TransitionInline)
-    actions = ("approve_selected", "reject_selected", "archive_selected")
+    inlines = (RealEstatePhotoInline, TransitionInline)
+    actions = ("approve_selected", "reject_selected", "archive_selected", "delete_selected")
     fieldsets = (
         (None, {"fields": ("title", "description", "kind", "purpose", "price", "area_m2")}),
         ("Rooms", {"fields": ("bedrooms", "bathrooms", "parking_spaces")}),
@@ -150,12 +179,33 @@ class RealEstateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return cast(RealEstateQuerySet, queryset).search(search_term), False
 
     def get_readonly_fields(self, request: HttpRequest, obj: RealEstate | None = None) -> Any:
-        if obj is not None and obj.status not in services.EDITABLE_STATUSES:
-            return tuple(f for fieldset in self.fieldsets for f in fieldset[1]["fields"])
-        return WORKFLOW_FIELDS
+        if not _editable(obj):
+            fields = (f for fieldset in self.fieldsets for f in fieldset[1]["fields"])
+            return tuple(f for f in fields if f != "seen_version")
+        return tuple(f for f in WORKFLOW_FIELDS if f != "seen_version")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except errors.ApiError as error:  # the view's transaction has rolled back: nothing saved
+            return self._refused(request, error)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except errors.ApiError as error:  # rolled back, the log entry of the deletion included
+            return self._refused(request, error)
 
     def save_model(
         self, request: HttpRequest, obj: RealEstate, form: "forms.ModelForm[RealEstate]", change: bool
@@ -163,15 +213,39 @@ class RealEstateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         fields = {
             name: form.cleaned_data[name] for name in form.changed_data if name in services.EDITABLE_FIELDS
         }
-        if fields:
-            services.real_estate_update(real_estate=obj, actor=_staff(request), fields=fields)
+        seen = form.cleaned_data.get("seen_version")
+        # A stale page is refused even with nothing editable left (someone submitted it
+        # meanwhile): saying "changed successfully" would hide that the edits were dropped.
+        if fields or (seen is not None and seen != obj.version):
+            services.real_estate_update(
+                real_estate=obj, actor=_staff(request), fields=fields, expected_version=seen
+            )
 
     def delete_model(self, request: HttpRequest, obj: RealEstate) -> None:
         services.real_estate_delete(real_estate=obj, actor=_staff(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[RealEstate]) -> None:
+        actor = _staff(request)
         for real_estate in queryset:
-            services.real_estate_delete(real_estate=real_estate, actor=_staff(request))
+            try:
+                services.real_estate_delete(real_estate=real_estate, actor=actor)
+            except errors.ApiError as error:
+                error.message = f"{real_estate.title}: {error.message}"
+                raise
+
+    @admin.action(permissions=["delete"], description=gettext_lazy("Delete selected %(verbose_name_plural)s"))
+    def delete_selected(self, request: HttpRequest, queryset: QuerySet[RealEstate]) -> HttpResponse | None:
+        """Django's bulk delete (its confirmation page, then `delete_queryset` above), all or
+        nothing: when the service refuses one real estate, none is deleted and the refusal shown."""
+        try:
+            with transaction.atomic():
+                response: HttpResponse | None = django_delete_selected(self, request, queryset)
+                return response
+        except errors.ApiError as error:
+            self.message_user(
+                request, _("Nothing was deleted. %(refusal)s") % {"refusal": error.message}, messages.ERROR
+            )
+            return None
 
     @admin.action(description="Approve selected real estates", permissions=["change"])
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[RealEstate]) -> None:
@@ -225,6 +299,10 @@ class RealEstateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         for failure in failures:
             self.message_user(request, failure, messages.WARNING)
 
+    def _refused(self, request: HttpRequest, error: errors.ApiError) -> HttpResponse:
+        self.message_user(request, str(error.message), messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
 
 def _save_photos(formset: Any, actor: User) -> None:
     """The photo inline's deletions and moves, through the media services (locks, renumbering,
@@ -262,6 +340,10 @@ def _done_message(done: str, count: int) -> str:
         "archived": ngettext("%(count)d real estate archived.", "%(count)d real estates archived.", count),
     }
     return messages_by_step[done] % {"count": count}
+
+
+def _editable(obj: RealEstate | None) -> bool:
+    return obj is None or obj.status in services.EDITABLE_STATUSES
 
 
 def _is_review_queue(request: HttpRequest) -> bool:

@@ -20,7 +20,7 @@ from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.forms import PasswordChangeForm, UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -275,9 +275,30 @@ def _staff(request: HttpRequest) -> User:
     return user
 
 
-# Nothing else in the admin writes around a service. Groups do nothing here (permissions derive
-# from the role; no form assigns a group). Token rows belong to the token services: deleting a
-# blacklist row would revive a refresh token, and an outstanding row shows the whole JWT.
-for _model in (Group, OutstandingToken, BlacklistedToken):
-    if admin.site.is_registered(_model):
-        admin.site.unregister(_model)
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """The admin site's "Change password" page (a staff member's own password): Django's form
+    checks the current password and the validators; saving is `services.user_change_password`,
+    so the user's tokens are revoked and the change audited, as `PUT /users/me/password` does."""
+
+    def save(self, commit: bool = True) -> Any:
+        services.user_change_password(
+            user=self.user,
+            current_password=self.cleaned_data["old_password"],
+            new_password=self.cleaned_data["new_password1"],
+        )
+        self.user.refresh_from_db(fields=["password"])  # the session keeps the new hash's digest
+        return self.user
+
+
+admin.site.password_change_form = OwnPasswordChangeForm
+
+
+def hide_pages_that_write_around_services() -> None:
+    """Nothing else in the admin writes around a service. Groups do nothing here (permissions
+    derive from the role; no form assigns a group). Token rows belong to the token services:
+    deleting a blacklist row would revive a refresh token, and an outstanding row shows the whole
+    JWT. Called from `UsersConfig.ready`, once every app's admin module has registered its pages
+    (`apps.users` is listed before `django.contrib.auth` and the token blacklist)."""
+    for model in (Group, OutstandingToken, BlacklistedToken):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)

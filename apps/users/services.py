@@ -303,10 +303,10 @@ def user_change_password(*, user: User, current_password: str, new_password: str
 
 
 @transaction.atomic
-def user_set_password(*, user: User, actor: User, password: str | None) -> None:
-    """Staff set someone's password without knowing the current one (the Django admin), or with
-    None disable password sign-in. Either way every token of the user dies, as with
-    `user_change_password`."""
+def user_set_password(*, user: User, actor: User | None, password: str | None) -> None:
+    """Staff set someone's password without knowing the current one (the Django admin; `actor`
+    None: an operator's `manage.py changepassword`), or with None disable password sign-in.
+    Either way every token of the user dies, as with `user_change_password`."""
     user = _locked(user)
     if password is not None:
         _check_password_strength(password=password, user=user, field="password")
@@ -317,7 +317,7 @@ def user_set_password(*, user: User, actor: User, password: str | None) -> None:
             logger.info,
             "password_set",
             user_id=str(user.pk),
-            actor_id=str(actor.pk),
+            actor_id=actor and str(actor.pk),
             usable=password is not None,
         )
     )

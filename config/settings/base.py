@@ -24,6 +24,7 @@ ALLOWED_HOSTS: list[str] = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
     "apps.core.admin_config.VivendaAdminConfig",  # django.contrib.admin with Vivenda's site
+    "apps.users",  # before django.contrib.auth: its createsuperuser and changepassword win
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -37,7 +38,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_prometheus",
     "apps.core",
-    "apps.users",
     "apps.real_estates",
     "apps.media",
     "apps.audit",

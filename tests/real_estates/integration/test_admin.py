@@ -1,12 +1,18 @@
 """The admin reviews through the same services: rules and history hold there too."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from django.contrib.admin.models import DELETION, LogEntry
+from django.db.models.signals import pre_delete
 from django.test import Client
 from django.utils import timezone
 
+from apps.audit.models import AuditEvent
+from apps.media.models import Photo
 from apps.real_estates.models import RealEstate, RealEstateTransition, Status
 from apps.users.models import User
 from tests.real_estates.conftest import MakeRealEstate, history_of
@@ -208,3 +214,239 @@ def test_deleting_in_the_admin_uses_the_service(admin_user: User, make_real_esta
     other = make_real_estate()
     client.post(CHANGELIST, {"action": "delete_selected", "_selected_action": [str(other.pk)], "post": "yes"})
     assert not RealEstate.objects.filter(pk=other.pk).exists()
+
+
+# --- refusals through the admin's own pages, CSRF enforced as in a browser --------------------
+
+
+def _csrf_client(user: User) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+def _csrf_token(page: str) -> str:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+def _change_form(client: Client, url: str) -> dict[str, Any]:
+    """GET the change page; what the browser would post back unchanged, the CSRF token included."""
+    response = client.get(url)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    data = {name: ("" if form[name].value() is None else form[name].value()) for name in form.fields}
+    data.update(
+        {
+            "csrfmiddlewaretoken": _csrf_token(response.content.decode()),
+            "transitions-TOTAL_FORMS": "0",
+            "transitions-INITIAL_FORMS": "0",
+            "photos-TOTAL_FORMS": "0",
+            "photos-INITIAL_FORMS": "0",
+        }
+    )
+    return data
+
+
+def _messages(response: Any) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_a_post_without_the_csrf_token_is_refused(manager: User, make_real_estate: MakeRealEstate) -> None:
+    real_estate = make_real_estate(title="Casa antiga")
+    url = f"{CHANGELIST}{real_estate.pk}/change/"
+    client = _csrf_client(manager)
+    data = _change_form(client, url)
+    del data["csrfmiddlewaretoken"]
+    data["title"] = "Casa nova"
+    assert client.post(url, data).status_code == 403
+    real_estate.refresh_from_db()
+    assert real_estate.title == "Casa antiga"
+
+
+def test_saving_a_form_read_before_someone_elses_edit_is_refused_with_a_message(
+    manager: User, collector: User, make_real_estate: MakeRealEstate
+) -> None:
+    from apps.real_estates import services
+
+    real_estate = make_real_estate(title="Casa antiga", description="Descrição original")
+    url = f"{CHANGELIST}{real_estate.pk}/change/"
+    client = _csrf_client(manager)
+    data = _change_form(client, url)
+    services.real_estate_update(
+        real_estate=real_estate, actor=collector, fields={"description": "Descrição do coletor"}
+    )  # meanwhile, in the field
+
+    data["title"] = "Casa do gerente"
+    response = client.post(url, data, follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain == [(url, 302)]
+    assert _messages(response) == [
+        "The resource has changed since you last read it; reload it and try again."
+    ]
+    real_estate.refresh_from_db()
+    assert (real_estate.title, real_estate.description) == ("Casa antiga", "Descrição do coletor")
+    assert real_estate.version == 2  # the collector's edit only
+
+
+def test_saving_a_form_of_a_real_estate_submitted_meanwhile_is_refused_not_reported_done(
+    manager: User, collector: User, make_real_estate: MakeRealEstate
+) -> None:
+    from apps.real_estates import services
+
+    real_estate = make_real_estate(title="Casa antiga", photo_count=1)
+    url = f"{CHANGELIST}{real_estate.pk}/change/"
+    client = _csrf_client(manager)
+    data = _change_form(client, url)
+    services.real_estate_submit(real_estate=real_estate, actor=collector)  # no longer editable
+
+    data["title"] = "Casa do gerente"
+    response = client.post(url, data, follow=True)
+
+    assert response.status_code == 200
+    [message] = _messages(response)
+    assert "changed since you last read it" in message
+    assert "successfully" not in response.content.decode()
+    real_estate.refresh_from_db()
+    assert (real_estate.title, real_estate.status) == ("Casa antiga", Status.SUBMITTED)
+    assert history_of(real_estate) == [(Status.DRAFT, Status.SUBMITTED)]
+
+
+def test_an_up_to_date_form_saves_through_the_service_with_the_csrf_token(
+    manager: User, make_real_estate: MakeRealEstate
+) -> None:
+    real_estate = make_real_estate(title="Casa antiga")
+    url = f"{CHANGELIST}{real_estate.pk}/change/"
+    client = _csrf_client(manager)
+    data = _change_form(client, url)
+    data["title"] = "Casa do gerente"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    real_estate.refresh_from_db()
+    assert (real_estate.title, real_estate.version) == ("Casa do gerente", 2)
+    assert AuditEvent.objects.filter(action="real_estate.update", target_id=str(real_estate.pk)).count() == 1
+
+
+def test_approving_what_cannot_be_approved_is_reported_per_real_estate(
+    manager: User, make_real_estate: MakeRealEstate
+) -> None:
+    submitted = make_real_estate(status=Status.SUBMITTED, title="Casa enviada")
+    approved = make_real_estate(status=Status.APPROVED, title="Casa já aprovada")
+    client = _csrf_client(manager)
+    token = _csrf_token(client.get(CHANGELIST).content.decode())
+
+    response = client.post(
+        CHANGELIST,
+        {
+            "csrfmiddlewaretoken": token,
+            "action": "approve_selected",
+            "_selected_action": [str(submitted.pk), str(approved.pk)],
+        },
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    messages = _messages(response)
+    assert "1 real estate approved." in messages
+    assert any(m.startswith("Casa já aprovada: ") for m in messages)
+    submitted.refresh_from_db()
+    assert submitted.status == Status.APPROVED
+
+
+def _bulk_delete(client: Client, *real_estates: RealEstate) -> Any:
+    """The changelist's bulk delete as a browser does it: the action, its confirmation page, then
+    "Yes, I'm sure" with that page's CSRF token."""
+    selected = [str(r.pk) for r in real_estates]
+    token = _csrf_token(client.get(CHANGELIST).content.decode())
+    confirmation = client.post(
+        CHANGELIST, {"csrfmiddlewaretoken": token, "action": "delete_selected", "_selected_action": selected}
+    )
+    assert confirmation.status_code == 200
+    page = confirmation.content.decode()
+    assert 'name="post"' in page
+    return client.post(
+        CHANGELIST,
+        {
+            "csrfmiddlewaretoken": _csrf_token(page),
+            "action": "delete_selected",
+            "_selected_action": selected,
+            "post": "yes",
+        },
+        follow=True,
+    )
+
+
+def test_bulk_delete_goes_through_the_service_for_each(
+    admin_user: User, make_real_estate: MakeRealEstate
+) -> None:
+    first, second = make_real_estate(), make_real_estate(status=Status.APPROVED)
+
+    response = _bulk_delete(_csrf_client(admin_user), first, second)
+
+    assert response.status_code == 200
+    assert not RealEstate.objects.filter(pk__in=[first.pk, second.pk]).exists()
+    deleted = AuditEvent.objects.filter(action="real_estate.delete").values_list("target_id", flat=True)
+    assert sorted(deleted) == sorted([str(first.pk), str(second.pk)])
+
+
+def test_bulk_delete_is_all_or_nothing_when_the_service_refuses_one(
+    admin_user: User, make_real_estate: MakeRealEstate
+) -> None:
+    """A real estate deleted by someone else while the admin deletes the selection (here: as the
+    first one goes, the other vanishes) makes the service refuse it: nothing is deleted, no log
+    entry nor audit event stays, and the refusal is shown."""
+    first, second = make_real_estate(title="Casa um"), make_real_estate(title="Casa dois")
+
+    vanished: list[RealEstate] = []
+
+    def someone_else_deletes_the_other(sender: Any, instance: RealEstate, **kwargs: Any) -> None:
+        if not vanished:  # once: the other's own deletion signals here too
+            vanished.append(instance)
+            RealEstate.objects.filter(pk__in=[first.pk, second.pk]).exclude(pk=instance.pk).delete()
+
+    pre_delete.connect(someone_else_deletes_the_other, sender=RealEstate, dispatch_uid="test.vanish")
+    try:
+        response = _bulk_delete(_csrf_client(admin_user), first, second)
+    finally:
+        pre_delete.disconnect(sender=RealEstate, dispatch_uid="test.vanish")
+
+    assert response.status_code == 200
+    [message] = _messages(response)
+    assert message.startswith("Nothing was deleted. Casa ")
+    assert message.endswith(": Real estate not found.")
+    assert RealEstate.objects.filter(pk__in=[first.pk, second.pk]).count() == 2
+    assert not AuditEvent.objects.filter(action="real_estate.delete").exists()
+    assert not LogEntry.objects.filter(action_flag=DELETION).exists()
+
+
+def test_deleting_one_in_the_admin_with_the_csrf_token_goes_through_the_service(
+    admin_user: User, make_real_estate: MakeRealEstate
+) -> None:
+    real_estate = make_real_estate(status=Status.APPROVED)
+    url = f"{CHANGELIST}{real_estate.pk}/delete/"
+    client = _csrf_client(admin_user)
+    token = _csrf_token(client.get(url).content.decode())
+    response = client.post(url, {"csrfmiddlewaretoken": token, "post": "yes"})
+    assert response.status_code == 302
+    assert not RealEstate.objects.filter(pk=real_estate.pk).exists()
+    assert AuditEvent.objects.filter(action="real_estate.delete", target_id=str(real_estate.pk)).exists()
+
+
+def test_the_photos_of_a_real_estate_no_longer_editable_are_shown_not_offered_for_change(
+    staff: Client, make_real_estate: MakeRealEstate
+) -> None:
+    submitted, rejected = make_real_estate(status=Status.SUBMITTED), make_real_estate(status=Status.REJECTED)
+    [formset] = [
+        f
+        for f in staff.get(f"{CHANGELIST}{submitted.pk}/change/").context["inline_admin_formsets"]
+        if f.opts.model is Photo
+    ]
+    assert (formset.has_change_permission, formset.has_delete_permission) == (False, False)
+    [formset] = [
+        f
+        for f in staff.get(f"{CHANGELIST}{rejected.pk}/change/").context["inline_admin_formsets"]
+        if f.opts.model is Photo
+    ]
+    assert (formset.has_change_permission, formset.has_delete_permission) == (True, True)

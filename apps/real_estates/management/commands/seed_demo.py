@@ -7,6 +7,9 @@ memory (apps/real_estates/seeding.py) and written in batches, with COPY on Postg
 bulk_create elsewhere; the shared demo password is hashed once (Argon2 costs ~50 ms a hash)
 and the digest reused; search_text is computed with the normaliser the services use. No
 per-row query; one transaction, so a failed run leaves nothing behind.
+
+It writes around the services on purpose: a fixture loader, not anyone's action, so it records
+no audit event. Meant for an empty or demo database (docs/architecture.md, "Paths that write").
 """
 
 import io
@@ -72,7 +75,8 @@ class RowWriter:
 
 class Command(BaseCommand):
     help = (
-        "Create demo users (every role) and real estates (every status, with history); prints the accounts."
+        "Create demo users (every role) and real estates (every status, with history); prints the accounts. "
+        "For an empty or demo database: it bulk-inserts around the services and records no audit event."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

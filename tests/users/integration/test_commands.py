@@ -1,0 +1,133 @@
+"""The operator's account commands go through the services: `manage.py changepassword` revokes
+the user's tokens and records an audit event; `manage.py createsuperuser` records one too."""
+
+import io
+from collections.abc import Iterator
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from rest_framework.test import APIClient
+
+from apps.audit.models import AuditEvent
+from apps.users.cpf import format_cpf
+from apps.users.models import Role, User
+from tests.users.factories import DEFAULT_PASSWORD, UserFactory
+from tests.users.helpers import bearer, error_of, sign_in
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "uma-senha-nova-bem-longa-7"
+ADMIN_CPF = "529.982.247-25"
+
+
+@pytest.fixture
+def answers(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """What the operator types, in order, at the commands' prompts (visible and hidden)."""
+    typed: list[str] = []
+    monkeypatch.setattr("builtins.input", lambda prompt="": typed.pop(0))
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": typed.pop(0))
+    yield typed
+    assert typed == [], "the command asked less than the test expected"
+
+
+def _events(action: str, user: User) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action=action, target_id=str(user.pk)))
+
+
+# --- changepassword ------------------------------------------------------------------------------
+
+
+def test_changepassword_revokes_the_users_tokens_and_records_the_change(
+    api_client: APIClient, answers: list[str]
+) -> None:
+    user = UserFactory()
+    pair = sign_in(api_client, user)
+    assert bearer(pair["token"]).get("/api/v1/users/me").status_code == 200
+
+    answers.extend([NEW_PASSWORD, NEW_PASSWORD])
+    out = io.StringIO()
+    call_command("changepassword", format_cpf(user.cpf), stdout=out)
+
+    assert "Password changed successfully" in out.getvalue()
+    response = bearer(pair["token"]).get("/api/v1/users/me")
+    assert response.status_code == 401, response.content
+    refused = api_client.post("/api/v1/token/refresh", {"refresh": pair["refresh"]}, format="json")
+    assert refused.status_code == 401, refused.content
+    assert error_of(refused)["code"] in {"TOKEN_INVALID", "AUTHENTICATION_FAILED"}
+    [event] = _events("user.password_change", user)
+    assert event.actor is None  # an operator's command, not a person signed in
+    assert event.changes in (None, {})  # which field, never its value
+    sign_in(api_client, user, NEW_PASSWORD)
+
+
+def test_changepassword_asks_again_for_a_weak_password_and_gives_up_after_three(answers: list[str]) -> None:
+    user = UserFactory()
+    answers.extend(["123", "123", "abc", "abd", "12345678", "12345678"])
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="after 3 attempts"):
+        call_command("changepassword", user.cpf, stdout=io.StringIO(), stderr=err)
+    assert err.getvalue()  # the validators' messages
+    user.refresh_from_db()
+    assert user.check_password(DEFAULT_PASSWORD)
+    assert _events("user.password_change", user) == []
+
+
+def test_changepassword_names_an_unknown_cpf() -> None:
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("changepassword", ADMIN_CPF)
+
+
+# --- createsuperuser -----------------------------------------------------------------------------
+
+
+def test_createsuperuser_without_input_creates_an_admin_through_the_service(
+    monkeypatch: pytest.MonkeyPatch, api_client: APIClient
+) -> None:
+    monkeypatch.setenv("DJANGO_SUPERUSER_CPF", ADMIN_CPF)
+    monkeypatch.setenv("DJANGO_SUPERUSER_NAME", "Ana Operadora")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", NEW_PASSWORD)
+    call_command("createsuperuser", "--noinput", stdout=io.StringIO())
+
+    admin = User.objects.get(cpf="52998224725")
+    assert (admin.role, admin.is_superuser, admin.is_staff) == (Role.ADMIN, True, True)
+    [event] = _events("user.create", admin)
+    assert event.actor is None
+    assert event.changes["role"] == [None, Role.ADMIN]
+    sign_in(api_client, admin, NEW_PASSWORD)
+
+
+def test_createsuperuser_refuses_a_weak_password_with_the_services_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "12345678")
+    with pytest.raises(CommandError, match="password"):
+        call_command("createsuperuser", "--noinput", "--cpf", ADMIN_CPF, "--name", "Ana Operadora")
+    assert not User.objects.filter(cpf="52998224725").exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_createsuperuser_refuses_a_cpf_already_registered(monkeypatch: pytest.MonkeyPatch) -> None:
+    UserFactory(cpf="52998224725")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", NEW_PASSWORD)
+    with pytest.raises(CommandError, match="CPF"):
+        call_command("createsuperuser", "--noinput", "--cpf", ADMIN_CPF, "--name", "Ana Operadora")
+
+
+def test_createsuperuser_without_input_requires_a_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DJANGO_SUPERUSER_PASSWORD", raising=False)
+    with pytest.raises(CommandError, match="DJANGO_SUPERUSER_PASSWORD"):
+        call_command("createsuperuser", "--noinput", "--cpf", ADMIN_CPF, "--name", "Ana Operadora")
+
+
+def test_createsuperuser_asks_for_the_cpf_name_email_and_password(answers: list[str]) -> None:
+    answers.extend(["111.111.111-11", ADMIN_CPF, "Ana Operadora", ""])  # an invalid CPF, then a valid one
+    answers.extend(["curta", "curta", NEW_PASSWORD, NEW_PASSWORD])  # a weak password, then a good one
+    err = io.StringIO()
+    call_command("createsuperuser", stdout=io.StringIO(), stderr=err)
+
+    admin = User.objects.get(cpf="52998224725")
+    assert (admin.name, admin.email, admin.role) == ("Ana Operadora", None, Role.ADMIN)
+    assert admin.check_password(NEW_PASSWORD)
+    assert "Error" in err.getvalue()  # the invalid CPF was reported and asked again
+    assert len(_events("user.create", admin)) == 1
