@@ -108,6 +108,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("real-estate-photo", "PATCH"): signed_in(200),
     ("real-estate-photo", "DELETE"): signed_in(204),
     **{("real-estate-photo", m): signed_in(405) for m in ("POST", "PUT")},
+    # --- sync (each caller's own scope; read only) ---
+    ("sync-real-estates", "GET"): signed_in(200),
+    **{("sync-real-estates", m): signed_in(405) for m in ("POST", "PATCH", "PUT", "DELETE")},
 }
 
 

@@ -17,7 +17,7 @@ from apps.core import errors
 from apps.real_estates import list_cache
 from apps.real_estates.models import ADDRESS_FIELDS, RealEstate, RealEstateTransition, Status
 from apps.real_estates.search import build_search_text
-from apps.sync.services import sync_record_change, sync_record_changes
+from apps.sync.services import sync_forget_collector, sync_record_change, sync_record_changes
 from apps.users.models import User
 
 # Fields a client may set; the address is flat here (the API nests it).
@@ -274,10 +274,12 @@ def real_estate_collector_renamed(*, user: User) -> int:
 def real_estate_collector_deleted(*, user: User) -> int:
     """Before a user's row goes (`collected_by` then becomes null): nothing of their name stays
     on the real estates they collected. Returns how many rows it changed."""
-    # Every one of them changes (its collector becomes null): each is a sync change.
+    # Every one of them changes (its collector becomes null): each is a sync change, and the
+    # sync log forgets the user's id.
     sync_record_changes(
         real_estate_ids=list(RealEstate.objects.filter(collected_by=user).values_list("pk", flat=True))
     )
+    sync_forget_collector(user_id=user.pk)
     return (
         RealEstate.objects.filter(collected_by=user)
         .exclude(collected_by_name="")

@@ -52,6 +52,13 @@ def sync_record_changes(*, real_estate_ids: Collection[UUID]) -> int:
     return len(changes)
 
 
+def sync_forget_collector(*, user_id: UUID) -> int:
+    """User erasure: the log keeps no trace of the erased user (their id is personal data).
+    Their entries stay, unscoped: the user can no longer sync, managers still see them."""
+    _require_transaction()
+    return RealEstateChange.objects.filter(collected_by_id=user_id).update(collected_by_id=None)
+
+
 def purge_mark() -> Position:
     """The highest position purged so far: a cursor below it may have missed a change."""
     mark = PurgeMark.objects.filter(pk=1).values_list("xid", "change_id").first()

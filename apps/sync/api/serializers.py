@@ -15,8 +15,9 @@ DEFAULT_LIMIT = 100
 class SyncQuerySerializer(serializers.Serializer[Any]):
     cursor = serializers.CharField(
         required=False,
+        allow_blank=True,
         max_length=1000,
-        help_text="The `next_cursor` of your last page; omit it to sync from the beginning.",
+        help_text="The `next_cursor` of your last page; omit it (or send it empty) to sync from the beginning.",
     )
     limit = serializers.IntegerField(
         required=False,

@@ -112,7 +112,7 @@ class RealEstateSyncView(APIView):
         query.is_valid(raise_exception=True)
         data: dict[str, Any] = query.validated_data
         try:
-            page = feed.sync_page(user=request.user, cursor=data.get("cursor"), limit=data["limit"])
+            page = feed.sync_page(user=request.user, cursor=data.get("cursor") or None, limit=data["limit"])
         except CursorInvalid:
             raise _cursor_invalid() from None
         except feed.CursorExpired:

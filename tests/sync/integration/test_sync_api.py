@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from apps.real_estates import services
 from apps.real_estates.models import RealEstate
+from apps.sync.models import RealEstateChange
 from apps.users import services as user_services
 from apps.users.models import Role, User
 from tests.conftest import bearer_client
@@ -194,3 +195,21 @@ def test_a_rename_and_an_erasure_of_the_collector_reach_a_managers_sync(people: 
     body = replica.pull(client)
     assert sorted(r["id"] for r in body["results"]) == sorted(str(r.pk) for r in owned)
     assert {r["collected_by"] is None for r in body["results"]} == {True}
+    # The erased user's id stays nowhere in the log (it is personal data).
+    assert not RealEstateChange.objects.filter(collected_by_id=ana.pk).exists()
+    assert RealEstateChange.objects.filter(real_estate_id=owned[0].pk).count() == 3
+
+
+def test_a_change_of_a_real_estate_that_left_a_collectors_view_is_a_tombstone_for_them(
+    people: dict[str, User],
+) -> None:
+    ana, bruno = people["ana"], people["bruno"]
+    client = bearer_client(ana)
+    replica = Replica()
+    replica.drain(client)
+    real_estate = create(ana)
+    # No service moves a real estate to another collector (erasure only empties it); a row moved
+    # by hand still leaves the sync of the collector the change was recorded for.
+    RealEstate.objects.filter(pk=real_estate.pk).update(collected_by=bruno)
+    assert replica.pull(client)["results"] == [{"id": str(real_estate.pk), "deleted": True}]
+    assert replica.items == {}
