@@ -17,7 +17,7 @@ class SyncQuerySerializer(serializers.Serializer[Any]):
         required=False,
         allow_blank=True,
         max_length=1000,
-        help_text="The `next_cursor` of your last page; omit it (or send it empty) to sync from the beginning.",
+        help_text="The `next_cursor` of your last page; omit it (or leave it empty) to sync from the start.",
     )
     limit = serializers.IntegerField(
         required=False,
