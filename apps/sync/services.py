@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.real_estates.models import RealEstate
 from apps.sync.models import ChangeKind, PurgeMark, RealEstateChange
-from apps.sync.querysets import Position, transaction_id
+from apps.sync.querysets import Position, ordered_by_transaction, transaction_id
 
 
 def _require_transaction() -> None:
@@ -50,6 +50,18 @@ def sync_record_changes(*, real_estate_ids: Collection[UUID]) -> int:
     ]
     RealEstateChange.objects.bulk_create(changes)
     return len(changes)
+
+
+def sync_transaction_xid() -> int:
+    """The current transaction's `xid` as a log row stores it, for writers that insert log rows
+    themselves (`seed_demo` copies them in bulk)."""
+    _require_transaction()
+    if not ordered_by_transaction():
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_xact_id()::text::bigint")
+        row = cursor.fetchone()
+    return int(row[0])
 
 
 def sync_forget_collector(*, user_id: UUID) -> int:

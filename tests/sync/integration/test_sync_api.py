@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from apps.real_estates import services
@@ -213,3 +214,15 @@ def test_a_change_of_a_real_estate_that_left_a_collectors_view_is_a_tombstone_fo
     RealEstate.objects.filter(pk=real_estate.pk).update(collected_by=bruno)
     assert replica.pull(client)["results"] == [{"id": str(real_estate.pk), "deleted": True}]
     assert replica.items == {}
+
+
+def test_seeded_real_estates_reach_a_sync_that_follows_the_log(
+    people: dict[str, User],
+) -> None:
+    client = bearer_client(people["manager"])
+    replica = Replica()
+    replica.drain(client)
+    call_command("seed_demo", "--users", "3", "--real-estates", "7", "--batch-size", "3", verbosity=0)
+    replica.drain(client, limit=4)
+    assert len(replica.items) == 7
+    assert replica.versions() == database_versions(people["manager"])

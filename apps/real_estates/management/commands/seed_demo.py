@@ -20,6 +20,8 @@ from tqdm import tqdm
 
 from apps.real_estates.models import RealEstate, RealEstateTransition
 from apps.real_estates.seeding import DemoData
+from apps.sync.models import ChangeKind, RealEstateChange
+from apps.sync.services import sync_transaction_xid
 from apps.users.cpf import format_cpf, is_valid_cpf
 from apps.users.models import Role, User
 
@@ -145,6 +147,7 @@ class Command(BaseCommand):
         weights = [1 / (rank + 1) ** 0.8 for rank in range(len(collectors))]
         rng = data.rng
         estates_writer, transitions_writer = RowWriter(RealEstate), RowWriter(RealEstateTransition)
+        changes_writer, xid = RowWriter(RealEstateChange), sync_transaction_xid()  # offline clients' sync log
         progress = tqdm(total=count, unit="real estate", disable=not sys.stderr.isatty(), file=sys.stderr)
         for chunk in batched(data.real_estates(count), batch, strict=False):
             estates: list[dict[str, Any]] = []
@@ -169,6 +172,17 @@ class Command(BaseCommand):
                 )
             estates_writer.write(estates)
             transitions_writer.write(transitions)
+            changes_writer.write(
+                [
+                    {
+                        "xid": xid,
+                        "real_estate_id": e["id"],
+                        "collected_by_id": e["collected_by_id"],
+                        "kind": ChangeKind.UPSERT,
+                    }
+                    for e in estates
+                ]
+            )
             progress.update(len(estates))
         progress.close()
 
