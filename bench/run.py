@@ -483,6 +483,7 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
         "JWT_SIGNING_KEY": secrets.token_urlsafe(48),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "METRICS_ALLOWED_CIDRS": "127.0.0.1/32",
         "DJANGO_SECURE_SSL_REDIRECT": "False",
         "WEB_CONCURRENCY": str(args.workers),
         "WEB_THREADS": str(args.threads),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("apps.users.api.urls")),
     path("", include("apps.real_estates.api.urls")),
     path("", include("apps.media.api.urls")),
+    path("", include("apps.audit.api.urls")),
     path("", include("apps.sync.api.urls")),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -1,9 +1,14 @@
 """Liveness and readiness probes for load balancers and orchestrators.
 
-`live` says the process answers; `ready` says it can do its work: each dependency is
-checked and a 503 names the one that failed.
+`live` says the process answers; `ready` says it can do its work: each dependency is checked
+and a 503 names the ones that failed, and nothing else. Why and how long each took goes to the
+log (`readiness_check_failed`) and to metrics (`vivenda_readiness_checks_total`,
+`vivenda_readiness_check_seconds`), not to whoever asked. Each process answers from its last
+result for HEALTH_READY_CACHE_SECONDS, so a flood of probes costs the dependencies one round of
+checks per process per window.
 """
 
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -16,6 +21,8 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from apps.core.metrics import READINESS_CHECK_SECONDS, READINESS_CHECKS
 
 logger = structlog.get_logger(__name__)
 
@@ -54,6 +61,71 @@ def readiness_checks() -> dict[str, Callable[[], None]]:
     return checks
 
 
+def _run_checks() -> list[str]:
+    failing = []
+    for name, check in readiness_checks().items():
+        started = time.perf_counter()
+        try:
+            check()
+        except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+            seconds = time.perf_counter() - started
+            failing.append(name)
+            READINESS_CHECKS.labels(name, "failure").inc()
+            logger.warning(
+                "readiness_check_failed",
+                component=name,
+                error=type(exc).__name__,
+                detail=str(exc)[:300],
+                duration_ms=round(seconds * 1000, 1),
+            )
+        else:
+            seconds = time.perf_counter() - started
+            READINESS_CHECKS.labels(name, "success").inc()
+        READINESS_CHECK_SECONDS.labels(name).observe(seconds)
+    return failing
+
+
+class ReadinessCache:
+    """This process's last round of checks. One thread checks at a time; while it does, the
+    others answer the previous round instead of queueing behind it (a slow dependency must not
+    take every server thread of the process)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._checked_at: float | None = None
+        self._failing: list[str] = []
+
+    def _fresh(self, keep_seconds: float) -> bool:
+        return self._checked_at is not None and time.monotonic() - self._checked_at < keep_seconds
+
+    def failing(self, keep_seconds: float) -> list[str]:
+        if self._fresh(keep_seconds):
+            return list(self._failing)
+        # With no previous round there is nothing else to answer: wait for the running one.
+        if not self._lock.acquire(blocking=self._checked_at is None):
+            return list(self._failing)
+        try:
+            if not self._fresh(keep_seconds):
+                self._failing = _run_checks()
+                self._checked_at = time.monotonic()
+            return list(self._failing)
+        finally:
+            self._lock.release()
+
+    def forget(self) -> None:
+        with self._lock:
+            self._checked_at = None
+
+
+readiness_cache = ReadinessCache()
+
+
+def failing_components() -> list[str]:
+    """The components that failed their check, from this process's last round if it is at most
+    HEALTH_READY_CACHE_SECONDS old (0: check every time)."""
+    return readiness_cache.failing(settings.HEALTH_READY_CACHE_SECONDS)
+
+
 @never_cache
 @require_GET
 def live(request: HttpRequest) -> JsonResponse:
@@ -63,16 +135,6 @@ def live(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_GET
 def ready(request: HttpRequest) -> JsonResponse:
-    results: dict[str, dict[str, object]] = {}
-    for name, check in readiness_checks().items():
-        started = time.perf_counter()
-        try:
-            check()
-        except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
-            logger.warning("readiness_check_failed", component=name, error=type(exc).__name__)
-            results[name] = {"ok": False, "error": type(exc).__name__}
-        else:
-            results[name] = {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
-    failing = [name for name, result in results.items() if not result["ok"]]
-    body = {"status": "unavailable" if failing else "ok", "failing": failing, "checks": results}
+    failing = failing_components()
+    body = {"status": "unavailable" if failing else "ok", "failing": failing}
     return JsonResponse(body, status=503 if failing else 200)

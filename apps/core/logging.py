@@ -1,7 +1,10 @@
-"""Structured logging: JSON lines in production, readable lines locally.
+"""Structured logging: JSON lines in production, readable lines locally, no personal data.
 
-Both structlog loggers and the standard library's (Django, granian, Celery) go
-through one formatter, so every line carries the request id bound by the middleware.
+Both structlog loggers and the standard library's (Django, granian, Celery) go through one
+formatter, so every line carries the request id bound by the middleware, and every line is
+scrubbed as it is rendered: secrets under known keys are redacted, and a CPF, formatted or not,
+is masked wherever it appears (the event text, any value, an exception's message and traceback).
+Identifiers someone typed are logged as a keyed hash (`keyed_hash`), never as typed.
 """
 
 import logging
@@ -9,9 +12,12 @@ import re
 from typing import Any
 
 import structlog
+from django.utils.crypto import salted_hmac
 from structlog.typing import EventDict, WrappedLogger
 
-_CPF = re.compile(r"(?<!\d)(\d{3})\.?(\d{3})\.?(\d{3})-?(\d{2})(?!\d)")
+# Eleven digits, or `ddd.ddd.ddd-dd`, not glued to other letters or digits (so the digits inside
+# a request id's hex or a longer number are left alone).
+_CPF = re.compile(r"(?<![0-9A-Za-z])(\d{3})\.?(\d{3})\.?(\d{3})-?(\d{2})(?![0-9A-Za-z])")
 _SECRET_KEYS = {"password", "new_password", "current_password", "token", "refresh", "access", "authorization"}
 
 
@@ -20,13 +26,39 @@ def mask_cpf(value: str) -> str:
     return _CPF.sub(lambda m: f"***.***.{m.group(3)}-**", value)
 
 
+def keyed_hash(value: str) -> str:
+    """A stable pseudonym for something a client typed (a CPF at sign-in, say): the same input
+    gives the same hash, so repeated attempts can be told apart and correlated in the logs, but
+    without the server's key (derived from SECRET_KEY) it cannot be reversed by trying every CPF."""
+    return salted_hmac("vivenda.logging.keyed_hash", value, algorithm="sha256").hexdigest()[:24]
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and 10**10 <= value < 10**11:
+        value = str(value)  # eleven digits as a number may be a CPF too
+    if isinstance(value, str):
+        return mask_cpf(value)
+    if isinstance(value, dict):
+        return {key: _scrub(item) for key, item in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_scrub(item) for item in value)
+    if isinstance(value, (list, set, frozenset)):
+        return [_scrub(item) for item in value]
+    return value
+
+
 def _redact(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
-    for key, value in list(event_dict.items()):
+    for key in list(event_dict):
         if key.lower() in _SECRET_KEYS:
             event_dict[key] = "[redacted]"
-        elif key == "cpf" and isinstance(value, str):
-            event_dict[key] = mask_cpf(value)
     return event_dict
+
+
+def _mask_personal_data(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
+    """Runs in structlog's chain, so a record carries no CPF to any handler, and again last
+    before rendering, once exceptions are text and standard-library messages are formatted."""
+    # exc_info is still an exception here; it is masked once format_exc_info has made it text.
+    return {key: value if key == "exc_info" else _scrub(value) for key, value in event_dict.items()}
 
 
 _shared_processors: list[Any] = [
@@ -35,6 +67,7 @@ _shared_processors: list[Any] = [
     structlog.stdlib.add_logger_name,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
     _redact,
+    _mask_personal_data,
 ]
 
 structlog.configure(
@@ -47,17 +80,17 @@ structlog.configure(
 
 def formatter_factory(json: bool) -> logging.Formatter:
     renderer: Any = (
-        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+        structlog.processors.JSONRenderer()
+        if json
+        else structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)
     )
     return structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=_shared_processors,
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            structlog.processors.format_exc_info if json else _identity,
+            # Exceptions become text here, in both formats, so the masking below sees them.
+            structlog.processors.format_exc_info,
+            _mask_personal_data,
             renderer,
         ],
     )
-
-
-def _identity(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
-    return event_dict

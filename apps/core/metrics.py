@@ -1,4 +1,5 @@
-"""Prometheus metrics, served only to an allow-listed network or with the metrics token.
+"""Prometheus metrics, served only to an allow-listed network or with the metrics token; anyone
+else gets the 404 of an unknown route.
 
 django-prometheus's middleware counts requests and latencies by view (route), method and
 status. Here: statement counts and durations for every database connection (fed into
@@ -21,9 +22,10 @@ from django.db.backends.signals import connection_created
 from django.http import HttpRequest, HttpResponse
 from django_prometheus.db import errors_total, execute_total, query_duration_seconds
 from django_prometheus.exports import ExportToDjangoView
-from prometheus_client import Counter
+from prometheus_client import Counter, Histogram
 
 from apps.core import errors
+from apps.core.request_context import client_address
 from apps.core.views import _json_error
 
 UPLOAD_BYTES = Counter(
@@ -37,6 +39,19 @@ TASK_OUTCOMES = Counter(
     ["task", "outcome"],
 )
 
+READINESS_CHECKS = Counter(
+    "vivenda_readiness_checks_total",
+    "Readiness checks run by component and outcome (success, failure); cached answers not counted.",
+    ["component", "outcome"],
+)
+
+READINESS_CHECK_SECONDS = Histogram(
+    "vivenda_readiness_check_seconds",
+    "How long each readiness check took, by component.",
+    ["component"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
+
 
 # --- Access -----------------------------------------------------------------------
 
@@ -46,16 +61,20 @@ def _allowed(request: HttpRequest) -> bool:
         supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         if supplied and hmac.compare_digest(supplied, settings.METRICS_TOKEN):
             return True
+    # The client's address, not the proxy's: a request nginx forwarded is judged by whom it
+    # came from, so the allow-list of the internal network never covers the public.
     try:
-        client = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+        client = ipaddress.ip_address(client_address(request) or "")
     except ValueError:
         return False
     return any(client in ipaddress.ip_network(cidr, strict=False) for cidr in settings.METRICS_ALLOWED_CIDRS)
 
 
 def metrics(request: HttpRequest) -> HttpResponse:
+    # Refused as an unknown route is (nginx answers the same): an outsider learns nothing,
+    # not even that the endpoint exists.
     if not _allowed(request):
-        return _json_error(errors.PermissionDenied())
+        return _json_error(errors.NotFound())
     response: HttpResponse = ExportToDjangoView(request)
     return response
 
@@ -127,7 +146,8 @@ _worker_metrics_servers: list[Any] = []
 
 
 def _serve_worker_metrics(**kwargs: Any) -> None:
-    """A worker has no HTTP endpoint of its own: serve its metrics on CELERY_WORKER_METRICS_PORT."""
+    """A worker has no HTTP endpoint of its own: serve its metrics on CELERY_WORKER_METRICS_PORT,
+    on loopback unless CELERY_WORKER_METRICS_ADDR says otherwise (it has no token check)."""
     port = settings.CELERY_WORKER_METRICS_PORT
     if not port:
         return
@@ -139,4 +159,6 @@ def _serve_worker_metrics(**kwargs: Any) -> None:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-    _worker_metrics_servers.append(start_http_server(port, registry=registry))
+    _worker_metrics_servers.append(
+        start_http_server(port, addr=settings.CELERY_WORKER_METRICS_ADDR, registry=registry)
+    )

@@ -1,8 +1,12 @@
-"""The current request's id, readable anywhere in the process (logs, error bodies, tasks)."""
+"""The current request's id, readable anywhere in the process (logs, error bodies, tasks), and
+the client's address as the throttles see it."""
 
 import re
 import uuid
 from contextvars import ContextVar
+
+from django.http import HttpRequest
+from rest_framework.throttling import BaseThrottle
 
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
@@ -23,3 +27,12 @@ def get_request_id() -> str | None:
 
 def set_request_id(value: str | None) -> None:
     _request_id.set(value)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address: the `X-Forwarded-For` entry `NUM_PROXIES` points at, else the peer's.
+
+    DRF's throttles decide it this way, so everything else that asks (the metrics allow-list)
+    agrees with them. nginx sends exactly one `X-Forwarded-For` address (docs/adr/0046).
+    """
+    return BaseThrottle().get_ident(request)  # type: ignore[arg-type]  # reads only request.META

@@ -8,6 +8,7 @@ which `media_gc` removes after the grace period; never a row pointing at a missi
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import IO, Final
 from uuid import UUID
 
@@ -17,7 +18,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from apps.audit.services import audit_created, audit_deleted, audit_diff, audit_record, audit_snapshot
 from apps.core import errors
+from apps.core.metrics import UPLOAD_BYTES
 from apps.media import images, storage
 from apps.media.locks import lock_key, lock_keys
 from apps.media.models import MAX_PHOTOS_PER_REAL_ESTATE, Blob, Photo, ThumbnailState
@@ -34,6 +37,8 @@ logger = structlog.get_logger(__name__)
 
 _REORDER_OFFSET: Final = 1000
 _UPLOAD_ATTEMPTS: Final = 3
+AUDITED_FIELDS: Final = ("real_estate", "blob", "caption", "position")
+"""What an audit event of a photo shows (apps/audit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +88,17 @@ def photo_upload(*, real_estate: RealEstate, actor: User, file: IO[bytes], capti
             result.photo.blob.refresh_from_db(
                 fields=["thumbnail_256_key", "thumbnail_1024_key", "thumbnail_state"]
             )
-            logger.info("photo_uploaded", photo_id=str(result.photo.pk), sha256=normalised.sha256, size=size)
+            # At once, unless a caller's transaction is still open: then only if it commits.
+            transaction.on_commit(
+                partial(_uploaded, photo_id=result.photo.pk, sha256=normalised.sha256, size=size)
+            )
         return result
     raise errors.StorageUnavailable()  # pragma: no cover - needs gc to win three races in a row
+
+
+def _uploaded(*, photo_id: UUID, sha256: str, size: int) -> None:
+    UPLOAD_BYTES.inc(size)
+    logger.info("photo_uploaded", photo_id=str(photo_id), sha256=sha256, size=size)
 
 
 @transaction.atomic
@@ -113,6 +126,7 @@ def _link_photo(
         real_estate_id=real_estate.pk, blob=blob, caption=caption, position=count, uploaded_by=actor
     )
     _photos_changed(real_estate=real_estate, actor=actor, delta=1)
+    audit_record(actor=actor, action="photo.add", target=photo, changes=audit_created(photo, AUDITED_FIELDS))
     if blob.thumbnail_state != ThumbnailState.READY:
         _enqueue_thumbnails(blob.pk)
     return UploadResult(photo=photo, created=True)
@@ -146,6 +160,7 @@ def photo_update(
     if locked is None:
         raise errors.PhotoNotFound()  # deleted since the view read it
     photo = locked
+    before = audit_snapshot(photo, AUDITED_FIELDS)
     if caption is not None and caption != photo.caption:
         photo.caption = caption
         photo.save(update_fields=["caption"])
@@ -155,7 +170,12 @@ def photo_update(
         ordered.insert(max(0, min(position, len(ordered))), photo)
         _renumber(real_estate_id=real_estate.pk, ordered=ordered)
     _photos_changed(real_estate=real_estate, actor=actor, delta=0)
-    return Photo.objects.with_serializer_data().get(pk=photo.pk)
+    updated = Photo.objects.with_serializer_data().get(pk=photo.pk)
+    changes = audit_diff(before, audit_snapshot(updated, AUDITED_FIELDS))
+    if changes:
+        action = "photo.reorder" if "position" in changes else "photo.caption"
+        audit_record(actor=actor, action=action, target=updated, changes=changes)
+    return updated
 
 
 @transaction.atomic
@@ -166,6 +186,8 @@ def photo_delete(*, photo: Photo, actor: User) -> None:
     deleted, _ = Photo.objects.filter(pk=photo.pk).delete()
     if not deleted:
         raise errors.PhotoNotFound()
+    changes = audit_deleted(photo, AUDITED_FIELDS)
+    audit_record(actor=actor, action="photo.delete", target=photo, changes=changes)
     ordered = list(Photo.objects.filter(real_estate_id=real_estate.pk).order_by("position"))
     _renumber(real_estate_id=real_estate.pk, ordered=ordered)
     _photos_changed(real_estate=real_estate, actor=actor, delta=-1)
@@ -205,6 +227,8 @@ def _photos_changed(*, real_estate: RealEstate, actor: User, delta: int) -> None
         RealEstateTransition.objects.create(
             real_estate=real_estate, from_status=Status.REJECTED, to_status=Status.DRAFT, actor=actor
         )
+        changes = {"status": [Status.REJECTED.value, Status.DRAFT.value]}
+        audit_record(actor=actor, action="real_estate.update", target=real_estate, changes=changes)
 
 
 def _lock_real_estate(real_estate_id: UUID) -> RealEstate:

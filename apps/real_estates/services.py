@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from apps.audit.services import audit_created, audit_deleted, audit_diff, audit_record, audit_snapshot
 from apps.core import errors
 from apps.real_estates import list_cache
 from apps.real_estates.models import ADDRESS_FIELDS, RealEstate, RealEstateTransition, Status
@@ -36,6 +37,15 @@ EDITABLE_FIELDS: frozenset[str] = frozenset(
     }
 )
 EDITABLE_STATUSES: frozenset[str] = frozenset({Status.DRAFT, Status.REJECTED})
+AUDITED_FIELDS: tuple[str, ...] = (*sorted(EDITABLE_FIELDS), "status")
+"""What an audit event of a real estate shows (apps/audit)."""
+_TRANSITION_FIELDS = ("status", "rejection_reason", "reviewed_by", "reviewed_at")
+_TRANSITION_ACTIONS: dict[str, str] = {
+    Status.SUBMITTED: "real_estate.submit",
+    Status.APPROVED: "real_estate.approve",
+    Status.REJECTED: "real_estate.reject",
+    Status.ARCHIVED: "real_estate.archive",
+}
 
 
 def _refresh_search_text(real_estate: RealEstate) -> None:
@@ -94,6 +104,12 @@ def real_estate_create(*, actor: User, fields: Mapping[str, Any]) -> RealEstate:
     real_estate = RealEstate(**fields, collected_by=actor, collected_by_name=actor.name, status=Status.DRAFT)
     _refresh_search_text(real_estate)
     real_estate.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action="real_estate.create",
+        target=real_estate,
+        changes=audit_created(real_estate, AUDITED_FIELDS),
+    )
     sync_record_change(real_estate=real_estate)
     _invalidate_lists_on_commit()
     return real_estate
@@ -114,6 +130,7 @@ def real_estate_update(
     _check_version(locked, expected_version)
     if locked.status not in EDITABLE_STATUSES:
         raise errors.RealEstateNotEditable()
+    before = audit_snapshot(locked, AUDITED_FIELDS)
     for name, value in fields.items():
         setattr(locked, name, value)
     _refresh_search_text(locked)
@@ -123,6 +140,8 @@ def real_estate_update(
         changed.add("status")
         _record(real_estate=locked, from_status=Status.REJECTED, to_status=Status.DRAFT, actor=actor)
     _save(locked, changed)
+    changes = audit_diff(before, audit_snapshot(locked, AUDITED_FIELDS))
+    audit_record(actor=actor, action="real_estate.update", target=locked, changes=changes)
     return locked
 
 
@@ -133,6 +152,8 @@ def real_estate_delete(*, real_estate: RealEstate, actor: User, expected_version
     _check_version(locked, expected_version)
     if not actor.is_manager_or_admin and locked.status not in EDITABLE_STATUSES:
         raise errors.RealEstateNotEditable()
+    changes = audit_deleted(locked, AUDITED_FIELDS)
+    audit_record(actor=actor, action="real_estate.delete", target=locked, changes=changes)
     sync_record_change(real_estate=locked, deleted=True)
     locked.delete()
     _invalidate_lists_on_commit()
@@ -164,8 +185,7 @@ def real_estate_approve(
     _check_version(locked, expected_version)
     if locked.status != Status.SUBMITTED:
         raise errors.RealEstateCannotApprove()
-    locked.rejection_reason = ""
-    return _move(locked, to_status=Status.APPROVED, actor=actor, reviewed=True)
+    return _move(locked, to_status=Status.APPROVED, actor=actor, reviewed=True, rejection_reason="")
 
 
 @transaction.atomic
@@ -190,8 +210,9 @@ def real_estate_reject(
     _check_version(locked, expected_version)
     if locked.status != Status.SUBMITTED:
         raise errors.RealEstateCannotReject()
-    locked.rejection_reason = reason
-    return _move(locked, to_status=Status.REJECTED, actor=actor, reason=reason, reviewed=True)
+    return _move(
+        locked, to_status=Status.REJECTED, actor=actor, reason=reason, reviewed=True, rejection_reason=reason
+    )
 
 
 @transaction.atomic
@@ -213,10 +234,20 @@ def _require_reviewer(actor: User) -> None:
 
 
 def _move(
-    locked: RealEstate, *, to_status: str, actor: User, reason: str = "", reviewed: bool = False
+    locked: RealEstate,
+    *,
+    to_status: str,
+    actor: User,
+    reason: str = "",
+    reviewed: bool = False,
+    rejection_reason: str | None = None,
 ) -> RealEstate:
+    """The transition itself; `rejection_reason` None keeps the current one."""
+    before = audit_snapshot(locked, _TRANSITION_FIELDS)
     from_status = locked.status
     locked.status = to_status
+    if rejection_reason is not None:
+        locked.rejection_reason = rejection_reason
     changed = ["status", "rejection_reason"]
     if reviewed:
         locked.reviewed_by = actor
@@ -224,6 +255,8 @@ def _move(
         changed += ["reviewed_by", "reviewed_at"]
     _record(real_estate=locked, from_status=from_status, to_status=to_status, actor=actor, reason=reason)
     _save(locked, changed)
+    changes = audit_diff(before, audit_snapshot(locked, _TRANSITION_FIELDS))
+    audit_record(actor=actor, action=_TRANSITION_ACTIONS[to_status], target=locked, changes=changes)
     return locked
 
 

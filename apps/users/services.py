@@ -8,6 +8,7 @@ or a token (the log processors redact those keys; see apps.core.logging).
 
 import enum
 import json
+from functools import partial
 from typing import Any, Literal
 
 import structlog
@@ -24,7 +25,16 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
+from apps.audit.services import (
+    audit_created,
+    audit_deleted,
+    audit_diff,
+    audit_record,
+    audit_snapshot,
+    audit_user_erase,
+)
 from apps.core import errors
+from apps.core.logging import keyed_hash
 from apps.real_estates import services as real_estate_services
 from apps.users import auth_cache
 from apps.users.cpf import format_cpf, normalize_cpf
@@ -43,6 +53,9 @@ UNSET = _Unset.UNSET
 """Default of optional update arguments: "leave as it is", distinct from None ("clear it")."""
 
 Unset = Literal[_Unset.UNSET]
+
+AUDITED_FIELDS = ("cpf", "name", "email", "role", "is_active")
+"""What an audit event of a user shows (apps/audit); never the password or its hash."""
 
 
 # --- helpers (not transactions of their own) ------------------------------------------------
@@ -122,17 +135,23 @@ def user_sign_up(*, cpf: str, name: str, password: str, email: str | None = None
     if not settings.SIGN_UP_ENABLED:
         raise errors.SignUpDisabled()
     user = _create(cpf=cpf, name=name, password=password, email=email, role=Role.COLLECTOR)
-    logger.info("user_signed_up", user_id=str(user.pk), cpf=user.cpf)
+    audit_record(actor=user, action="user.create", target=user, changes=audit_created(user, AUDITED_FIELDS))
+    transaction.on_commit(partial(logger.info, "user_signed_up", user_id=str(user.pk), cpf=user.cpf))
     return user
 
 
 @transaction.atomic
 def user_create(
-    *, actor: User, cpf: str, name: str, password: str, role: str, email: str | None = None
+    *, actor: User | None, cpf: str, name: str, password: str, role: str, email: str | None = None
 ) -> User:
-    """An admin creates an account with any role."""
+    """An admin (or, with `actor` None, an operator's command) creates an account with any role."""
     user = _create(cpf=cpf, name=name, password=password, email=email, role=role)
-    logger.info("user_created", user_id=str(user.pk), role=role, actor_id=str(actor.pk))
+    audit_record(actor=actor, action="user.create", target=user, changes=audit_created(user, AUDITED_FIELDS))
+    transaction.on_commit(
+        partial(
+            logger.info, "user_created", user_id=str(user.pk), role=role, actor_id=actor and str(actor.pk)
+        )
+    )
     return user
 
 
@@ -186,6 +205,7 @@ def user_update(
     takes_rights = (role is not UNSET and role != Role.ADMIN) or is_active is False
     active_admins = _lock_active_admins() if takes_rights else []
     user = _locked(user)
+    before = audit_snapshot(user, AUDITED_FIELDS)
     if takes_rights and user.is_active and user.role == Role.ADMIN:
         _ensure_admin_may_go(user=user, actor=actor, active_admins=active_admins)
     changed = _apply_profile(user, name=name, email=email)
@@ -199,13 +219,36 @@ def user_update(
         return user
     _full_clean(user)
     _save(user, update_fields=[*changed, "updated_at"])
+    audit_record(
+        actor=actor,
+        action=_update_action(changed, is_active=user.is_active),
+        target=user,
+        changes=audit_diff(before, audit_snapshot(user, AUDITED_FIELDS)),
+    )
     if "name" in changed:
         real_estate_services.real_estate_collector_renamed(user=user)
     if "role" in changed or ("is_active" in changed and not user.is_active):
         revoked = user_tokens_revoke(user=user)
-        logger.info("user_tokens_revoked", user_id=str(user.pk), actor_id=str(actor.pk), revoked=revoked)
-    logger.info("user_updated", user_id=str(user.pk), actor_id=str(actor.pk), fields=changed)
+        transaction.on_commit(
+            partial(
+                logger.info,
+                "user_tokens_revoked",
+                user_id=str(user.pk),
+                actor_id=str(actor.pk),
+                revoked=revoked,
+            )
+        )
+    transaction.on_commit(
+        partial(logger.info, "user_updated", user_id=str(user.pk), actor_id=str(actor.pk), fields=changed)
+    )
     return user
+
+
+def _update_action(changed: list[str], *, is_active: bool) -> str:
+    """One event per update, named for its weightiest change: (de)activation, then role."""
+    if "is_active" in changed:
+        return "user.activate" if is_active else "user.deactivate"
+    return "user.role_change" if "role" in changed else "user.update"
 
 
 def _apply_profile(user: User, *, name: str | Unset, email: str | Unset | None) -> list[str]:
@@ -226,13 +269,20 @@ def _apply_profile(user: User, *, name: str | Unset, email: str | Unset | None) 
 def user_update_profile(*, user: User, name: str | Unset = UNSET, email: str | Unset | None = UNSET) -> User:
     """A user edits their own profile: only name and email, never role, CPF or state."""
     user = _locked(user)
+    before = audit_snapshot(user, AUDITED_FIELDS)
     changed = _apply_profile(user, name=name, email=email)
     if changed:
         _full_clean(user)
         _save(user, update_fields=[*changed, "updated_at"])
+        audit_record(
+            actor=user,
+            action="user.update",
+            target=user,
+            changes=audit_diff(before, audit_snapshot(user, AUDITED_FIELDS)),
+        )
         if "name" in changed:
             real_estate_services.real_estate_collector_renamed(user=user)
-        logger.info("profile_updated", user_id=str(user.pk), fields=changed)
+        transaction.on_commit(partial(logger.info, "profile_updated", user_id=str(user.pk), fields=changed))
     return user
 
 
@@ -248,7 +298,8 @@ def user_change_password(*, user: User, current_password: str, new_password: str
         raise errors.WrongCurrentPassword()
     _check_password_strength(password=new_password, user=user, field="new_password")
     _store_password(user, new_password)
-    logger.info("password_changed", user_id=str(user.pk))
+    audit_record(actor=user, action="user.password_change", target=user)  # which field, never its value
+    transaction.on_commit(partial(logger.info, "password_changed", user_id=str(user.pk)))
 
 
 @transaction.atomic
@@ -260,7 +311,16 @@ def user_set_password(*, user: User, actor: User, password: str | None) -> None:
     if password is not None:
         _check_password_strength(password=password, user=user, field="password")
     _store_password(user, password)
-    logger.info("password_set", user_id=str(user.pk), actor_id=str(actor.pk), usable=password is not None)
+    audit_record(actor=actor, action="user.password_change", target=user)  # which field, never its value
+    transaction.on_commit(
+        partial(
+            logger.info,
+            "password_set",
+            user_id=str(user.pk),
+            actor_id=str(actor.pk),
+            usable=password is not None,
+        )
+    )
 
 
 def _store_password(user: User, password: str | None) -> None:
@@ -270,7 +330,7 @@ def _store_password(user: User, password: str | None) -> None:
         user.set_password(password)
     user.save(update_fields=["password", "updated_at"])
     revoked = user_tokens_revoke(user=user)
-    logger.info("user_tokens_revoked", user_id=str(user.pk), revoked=revoked)
+    transaction.on_commit(partial(logger.info, "user_tokens_revoked", user_id=str(user.pk), revoked=revoked))
 
 
 @transaction.atomic
@@ -289,15 +349,20 @@ def user_delete(*, user: User, actor: User | None) -> None:
     if user.is_active and user.role == Role.ADMIN:
         _ensure_admin_may_go(user=user, actor=actor, active_admins=active_admins)
     user_id = str(user.pk)
+    audit_record(actor=actor, action="user.delete", target=user, changes=audit_deleted(user, AUDITED_FIELDS))
+    audit_user_erase(user=user)  # its events stay, without the person (apps/audit)
     real_estate_services.real_estate_collector_deleted(user=user)
     LogEntry.objects.filter(_admin_log_mentions(user)).delete()
     OutstandingToken.objects.filter(user=user).delete()
     User.objects.filter(pk=user.pk).delete()
-    logger.info(
-        "user_deleted",
-        user_id=user_id,
-        actor_id=str(actor.pk) if actor is not None else None,
-        by_self=actor is not None and user.pk == actor.pk,
+    transaction.on_commit(
+        partial(
+            logger.info,
+            "user_deleted",
+            user_id=user_id,
+            actor_id=str(actor.pk) if actor is not None else None,
+            by_self=actor is not None and user.pk == actor.pk,
+        )
     )
 
 
@@ -327,11 +392,11 @@ def user_sign_in(*, cpf: str, password: str, request: HttpRequest | None = None)
     """
     user = authenticate(request, cpf=cpf, password=password)
     if not isinstance(user, User):
-        logger.info("sign_in_failed", cpf=normalize_cpf(cpf))
+        logger.info("sign_in_failed", cpf_hash=keyed_hash(normalize_cpf(cpf)))  # never what was typed
         raise errors.InvalidCredentials()
     User.objects.filter(pk=user.pk).update(last_login=timezone.now())
     auth_cache.forget(user.pk)  # update() sends no post_save
-    logger.info("signed_in", user_id=str(user.pk))
+    transaction.on_commit(partial(logger.info, "signed_in", user_id=str(user.pk)))
     return issue_token_pair(user=user)
 
 
@@ -388,4 +453,4 @@ def user_sign_out(*, user: User, refresh: str) -> None:
     if outstanding is None:
         raise errors.TokenInvalid()
     BlacklistedToken.objects.get_or_create(token=outstanding)
-    logger.info("signed_out", user_id=str(user.pk))
+    transaction.on_commit(partial(logger.info, "signed_out", user_id=str(user.pk)))

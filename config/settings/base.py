@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "apps.users",
     "apps.real_estates",
     "apps.media",
+    "apps.audit",
     "apps.sync",
 ]
 
@@ -326,6 +327,9 @@ LOGGING: dict[str, Any] = {
         "django.request": {"level": "ERROR"},
     },
 }
+# A Celery worker keeps this configuration instead of installing its own plain-text handler, so
+# its lines are structured and scrubbed of personal data like the web's (apps/core/logging.py).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- users ---------------------------------------------------------------------
 
@@ -351,8 +355,13 @@ if REDIS_URL:
         "CACHE_DEGRADED_RETRY_SECONDS", default=5
     )
 
-# Where a Celery worker serves its own Prometheus metrics (task outcomes); 0 turns it off.
+# Where a Celery worker serves its own Prometheus metrics (task outcomes); 0 turns it off. It
+# has no token check, so it listens on loopback unless an address is given (prod compose: the
+# internal network, never published).
 CELERY_WORKER_METRICS_PORT = env.int("CELERY_WORKER_METRICS_PORT", default=0)
+CELERY_WORKER_METRICS_ADDR: str = env("CELERY_WORKER_METRICS_ADDR", default="127.0.0.1")
+# Seconds each process answers /health/ready from its last round of checks (apps/core/health.py).
+HEALTH_READY_CACHE_SECONDS = env.float("HEALTH_READY_CACHE_SECONDS", default=2.0)
 CELERY_BEAT_SCHEDULE_FILENAME = env(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
 )

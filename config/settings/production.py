@@ -1,9 +1,11 @@
 """Production: refuses to start without its secrets and passes `check --deploy`."""
 
+import ipaddress
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, SIMPLE_JWT, env, pool_check
+from .base import DATABASES, METRICS_ALLOWED_CIDRS, METRICS_TOKEN, SIMPLE_JWT, env, pool_check
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 JWT_SIGNING_KEY = env("JWT_SIGNING_KEY")
@@ -15,6 +17,17 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set the DJANGO_ALLOWED_HOSTS environment variable.")
 if JWT_SIGNING_KEY == SECRET_KEY:
     raise ImproperlyConfigured("JWT_SIGNING_KEY must differ from DJANGO_SECRET_KEY.")
+
+# Who may read /metrics is a decision the deployment states, never a default it inherits.
+if not METRICS_TOKEN and not env("METRICS_ALLOWED_CIDRS", default=""):
+    raise ImproperlyConfigured(
+        "Set METRICS_TOKEN, or METRICS_ALLOWED_CIDRS (the networks that may read /metrics), or both."
+    )
+for _cidr in METRICS_ALLOWED_CIDRS:
+    try:
+        ipaddress.ip_network(_cidr, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_CIDRS: {exc}") from exc
 
 DEBUG = False
 LOCAL_ADMIN_BOOTSTRAP = False

@@ -18,3 +18,4 @@ LOG_FORMAT = "console"
 LOGGING["formatters"]["structured"]["json"] = False
 LOCAL_ADMIN_BOOTSTRAP = False
 WHITENOISE_AUTOREFRESH = True  # no collectstatic before tests
+HEALTH_READY_CACHE_SECONDS = 0.0  # tests change what readiness sees from one request to the next

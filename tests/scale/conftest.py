@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import requests
+from requests.adapters import HTTPAdapter
 
 HERE = Path(__file__).parent
 
@@ -31,12 +32,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [item for item in items if item not in scale]
 
 
-class Http:
-    """A requests session bound to one base URL (nginx, or one app process)."""
+class _SourceAddressAdapter(HTTPAdapter):
+    """Connects from a chosen loopback address (127.0.0.2, 127.0.0.3 ...): on loopback that is
+    how two clients with different addresses are made."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+class Http:
+    """A requests session bound to one base URL (nginx, or one app process), optionally
+    connecting from a given source address."""
+
+    def __init__(self, base_url: str, source: str | None = None) -> None:
         self.base_url = base_url
         self.session = requests.Session()
+        if source is not None:
+            self.session.mount("http://", _SourceAddressAdapter(source))
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", 10)
@@ -57,6 +74,12 @@ def balancer() -> Iterator[Http]:
     client = Http(os.environ["SCALE_URL"])
     yield client
     client.session.close()
+
+
+@pytest.fixture(scope="session")
+def load_balancer_url() -> str:
+    """The stand-in for the cloud load balancer in front of nginx (scripts/scale-harness)."""
+    return os.environ["SCALE_LB_URL"]
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from apps.core.request_context import client_address
 from apps.users.models import User
 
 
@@ -59,7 +60,25 @@ class Environ(APIView):
         )
 
 
+class Client(APIView):
+    """What the app was told about the client: its address (as throttles see it), the raw
+    `X-Forwarded-For` that reached the app, and the scheme."""
+
+    permission_classes = [AllowAny]
+    throttle_classes: list[Any] = []
+
+    def get(self, request: Request) -> Response:
+        return Response(
+            {
+                "address": client_address(request._request),
+                "forwarded_for": request.headers.get("X-Forwarded-For"),
+                "scheme": request.scheme,
+            }
+        )
+
+
 probes = [
+    path("client", Client.as_view()),
     path("whoami", WhoAmI.as_view()),
     path("process", Process.as_view()),
     path("cache/<slug:key>", CacheEntry.as_view()),

@@ -31,6 +31,7 @@ def _production_env(**overrides: str) -> dict[str, str]:
         JWT_SIGNING_KEY="b" * 50 + "-production-jwt-key",
         DATABASE_URL="postgres://u@127.0.0.1:1/none",
         DJANGO_ALLOWED_HOSTS="vivenda.example.com",
+        METRICS_ALLOWED_CIDRS="127.0.0.1/32",
     )
     env.update(overrides)
     return env

@@ -1,4 +1,5 @@
-"""/metrics: served to the allow-listed network or with the bearer token, and what it counts."""
+"""/metrics: served to the allow-listed network or with the bearer token, to anyone else the
+404 of an unknown route; and what it counts."""
 
 from typing import Any
 
@@ -26,14 +27,15 @@ def test_metrics_are_refused_to_an_outside_address_without_a_token(
     outside_network: None, client: Client
 ) -> None:
     response = _scrape(client, "203.0.113.9")
-    assert response.status_code == 403
-    assert response.json()["error"]["code"] == "PERMISSION_DENIED"
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "NOT_FOUND"  # as if there were no such route
+    assert b"django_" not in response.content
 
 
 @pytest.mark.django_db
 def test_metrics_are_refused_with_a_wrong_token(outside_network: None, client: Client) -> None:
     response = _scrape(client, "203.0.113.9", Authorization="Bearer not-the-token")
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 @pytest.mark.django_db
@@ -54,8 +56,20 @@ def test_metrics_are_refused_when_no_token_is_configured_and_the_address_is_unkn
 ) -> None:
     settings.METRICS_TOKEN = ""
     settings.METRICS_ALLOWED_CIDRS = ["10.20.0.0/16"]
-    assert _scrape(client, "203.0.113.9", Authorization="Bearer ").status_code == 403
-    assert _scrape(client, "not-an-address").status_code == 403
+    assert _scrape(client, "203.0.113.9", Authorization="Bearer ").status_code == 404
+    assert _scrape(client, "not-an-address").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_request_forwarded_by_the_proxy_is_judged_by_the_clients_address(
+    outside_network: None, settings: Any, client: Client
+) -> None:
+    """nginx's own address is in the internal allow-list; the client it names is not."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    forwarded = _scrape(client, "10.20.0.5", **{"X-Forwarded-For": "203.0.113.9"})
+    assert forwarded.status_code == 404
+    assert _scrape(client, "10.20.0.5", **{"X-Forwarded-For": "10.20.7.7"}).status_code == 200
+    assert _scrape(client, "10.20.0.5").status_code == 200  # Prometheus, scraping the replica directly
 
 
 @pytest.mark.django_db

@@ -43,6 +43,7 @@ def test_a_worker_serves_its_metrics_on_the_configured_port(settings: Any) -> No
     signals.worker_ready.send(sender=None)
     server, thread = metrics._worker_metrics_servers.pop()
     try:
+        assert server.server_address[0] == "127.0.0.1"  # loopback unless CELERY_WORKER_METRICS_ADDR says
         url = f"http://127.0.0.1:{settings.CELERY_WORKER_METRICS_PORT}/metrics"
         with urllib.request.urlopen(url, timeout=5) as response:
             assert b"vivenda_celery_tasks_total" in response.read()
@@ -63,8 +64,9 @@ def test_ready_checks_the_broker_when_one_is_configured(settings: Any, api_clien
     if not redis_url:
         pytest.fail("needs the Redis that `make test` starts (REDIS_URL)")
     settings.CELERY_BROKER_URL = redis_url.rsplit("/", 1)[0] + "/1"
-    body = api_client.get("/health/ready").json()
-    assert body["checks"]["broker"]["ok"] is True
+    before = metrics.READINESS_CHECKS.labels("broker", "success")._value.get()
+    assert api_client.get("/health/ready").json() == {"status": "ok", "failing": []}
+    assert metrics.READINESS_CHECKS.labels("broker", "success")._value.get() == before + 1
 
 
 @pytest.mark.django_db
@@ -72,4 +74,4 @@ def test_ready_names_the_broker_when_it_is_unreachable(settings: Any, api_client
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/1"
     response = api_client.get("/health/ready")
     assert response.status_code == 503
-    assert response.json()["failing"] == ["broker"]
+    assert response.json() == {"status": "unavailable", "failing": ["broker"]}

@@ -86,3 +86,73 @@ def test_postgresql_cancels_a_statement_that_outlives_the_timeout(
     )
     assert (result.returncode != 0) is cancelled, result.stderr
     assert ("canceling statement due to statement timeout" in result.stderr) is cancelled
+
+
+def _run_production(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+
+
+PRINT_OPS = (
+    "import json; from django.conf import settings as s; print(json.dumps({"
+    "'num_proxies': s.REST_FRAMEWORK['NUM_PROXIES'], 'cidrs': s.METRICS_ALLOWED_CIDRS, "
+    "'worker_metrics_addr': s.CELERY_WORKER_METRICS_ADDR, 'ready_cache': s.HEALTH_READY_CACHE_SECONDS}))"
+)
+
+
+def test_production_refuses_to_start_when_nobody_was_named_to_read_the_metrics() -> None:
+    env = _production_env()
+    del env["METRICS_ALLOWED_CIDRS"]
+    env.pop("METRICS_TOKEN", None)
+    result = _check(env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "METRICS_TOKEN" in result.stderr
+
+
+def test_production_starts_with_a_metrics_token_alone_and_keeps_the_loopback_allow_list() -> None:
+    env = _production_env(METRICS_TOKEN="a-long-random-metrics-token")
+    del env["METRICS_ALLOWED_CIDRS"]
+    result = _run_production(PRINT_OPS, env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1])["cidrs"] == ["127.0.0.1/32", "::1/128"]
+
+
+def test_production_refuses_an_allow_list_entry_that_is_not_a_network() -> None:
+    result = _check(_production_env(METRICS_ALLOWED_CIDRS="10.0.0.0/8,not-a-net"))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "METRICS_ALLOWED_CIDRS" in result.stderr
+
+
+def test_proxies_worker_metrics_address_and_readiness_cache_come_from_the_environment() -> None:
+    defaults = _run_production(PRINT_OPS, _production_env())
+    assert defaults.returncode == 0, defaults.stderr
+    assert json.loads(defaults.stdout.strip().splitlines()[-1]) == {
+        "num_proxies": 0,
+        "cidrs": ["127.0.0.1/32"],
+        "worker_metrics_addr": "127.0.0.1",
+        "ready_cache": 2.0,
+    }
+    internal = "10.1.2.3"
+    configured = _run_production(
+        PRINT_OPS,
+        _production_env(
+            NUM_PROXIES="1", CELERY_WORKER_METRICS_ADDR=internal, HEALTH_READY_CACHE_SECONDS="1.5"
+        ),
+    )
+    assert configured.returncode == 0, configured.stderr
+    loaded = json.loads(configured.stdout.strip().splitlines()[-1])
+    assert (loaded["num_proxies"], loaded["worker_metrics_addr"], loaded["ready_cache"]) == (1, internal, 1.5)

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.users.cpf import format_cpf, generate_cpf
 from apps.users.models import Role, User
+from apps.users.services import user_create
 
 
 class Command(BaseCommand):
@@ -20,7 +21,7 @@ class Command(BaseCommand):
             return
         cpf = generate_cpf()
         password = secrets.token_urlsafe(12)
-        User.objects.create_superuser(cpf=cpf, name="Local Admin", password=password)
+        user_create(actor=None, cpf=cpf, name="Local Admin", password=password, role=Role.ADMIN)
         self.stdout.write(
             self.style.SUCCESS(
                 "\nCreated the local admin account (shown once; it is not stored anywhere else):\n"

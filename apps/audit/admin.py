@@ -1,0 +1,43 @@
+"""The audit trail in the admin: read-only and filterable. Nobody adds, edits or deletes an
+event here (append-only); erasure of a user is the only thing that changes one."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from apps.audit.api.serializers import DELETED_USER_NAME
+from apps.audit.models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("created_at", "actor_display", "action", "target_type", "target_id", "request_id")
+    list_filter = ("target_type", "action", "actor_erased", ("created_at", admin.DateFieldListFilter))
+    search_fields = ("=target_id", "=request_id", "=actor__cpf")
+    search_help_text = "Exact target id, request id or actor CPF (digits)."
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-id")
+    show_full_result_count = False
+    list_select_related = ("actor",)
+    fields = ("created_at", "actor_display", "action", "target_type", "target_id", "changes", "request_id")
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEvent]:
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="actor", ordering="actor__name")
+    def actor_display(self, event: AuditEvent) -> str:
+        if event.actor_erased:
+            return DELETED_USER_NAME
+        return event.actor.name if event.actor is not None else "—"

@@ -1,0 +1,57 @@
+"""One row per change made through a write service: who, what, on which record, when, from
+which request. Rows are facts: nothing edits or deletes them, except that erasing a user
+removes that person from them (`services.audit_user_erase`)."""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+from apps.audit.querysets import AuditEventQuerySet
+
+
+class TargetType(models.TextChoices):
+    USER = "user", "user"
+    REAL_ESTATE = "real_estate", "real estate"
+    PHOTO = "photo", "photo"
+
+
+class AuditEvent(models.Model):
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="Who made the change; empty for a command or task with nobody behind it, "
+        "or once the actor's account was erased.",
+    )
+    actor_erased = models.BooleanField(
+        default=False, editable=False, help_text="The actor was a user whose account was erased since."
+    )
+    action = models.CharField(max_length=64, editable=False, help_text="`<target type>.<verb>`")
+    target_type = models.CharField(max_length=32, choices=TargetType.choices, editable=False)
+    target_id = models.CharField(max_length=64, editable=False)
+    changes = models.JSONField(
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        editable=False,
+        help_text="field → [before, after]; null where the field had no value (creation, deletion).",
+    )
+    request_id = models.CharField(max_length=128, null=True, blank=True, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="audit_newest_first"),
+            models.Index(fields=["target_type", "target_id", "-created_at"], name="audit_by_target"),
+            models.Index(fields=["action", "-created_at"], name="audit_by_action"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target_type}:{self.target_id}"

@@ -1,0 +1,14 @@
+"""Erasure whatever path deletes a user: `users.services.user_delete` erases the person from
+the audit trail itself; this `pre_delete` receiver does the same for any other path (a shell,
+a bulk delete), as the real estates do for their copy of the collector's name (ADR 0010).
+A second pass finds nothing left to change."""
+
+from typing import Any
+
+from apps.audit.services import audit_user_erase
+from apps.users.models import User
+
+
+def user_deleting(sender: type[User], instance: User, **kwargs: Any) -> None:
+    """`pre_delete`: runs in the deletion's transaction, before the actor key is set to null."""
+    audit_user_erase(user=instance)

@@ -1,0 +1,124 @@
+"""Changes made in the admin and by commands are recorded like the API's; the audit trail in
+the admin is read-only and filterable."""
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from apps.audit.models import AuditEvent
+from apps.real_estates.models import Status
+from apps.users.models import Role, User
+from tests.audit.factories import AuditEventFactory
+from tests.audit.helpers import events_about
+from tests.real_estates.factories import RealEstateFactory
+from tests.users.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+REAL_ESTATES = "/admin/real_estates/realestate/"
+EVENTS = "/admin/audit/auditevent/"
+
+
+def csrf_client(user: User) -> Client:
+    """A browser as staff use it: CSRF checks on, the token taken from the cookie."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    assert client.get("/admin/").status_code == 200
+    return client
+
+
+def post_with_csrf(client: Client, url: str, data: dict[str, Any]) -> Any:
+    return client.post(url, {**data, "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+
+
+def test_an_admin_review_action_is_recorded_with_the_staff_member_and_request(
+    manager: User, collector: User
+) -> None:
+    submitted = RealEstateFactory(collected_by=collector, status=Status.SUBMITTED, photo_count=1)
+    client = csrf_client(manager)
+    response = post_with_csrf(
+        client, REAL_ESTATES, {"action": "reject_selected", "_selected_action": [str(submitted.pk)],
+                               "reason": "Endereço não confere"}
+    )  # fmt: skip
+    assert response.status_code == 302
+
+    (event,) = events_about(submitted)
+    assert (event.action, event.actor_id) == ("real_estate.reject", manager.pk)
+    assert event.changes["rejection_reason"] == ["", "Endereço não confere"]
+    assert event.request_id
+
+
+def test_an_admin_deletion_is_recorded(admin_user: User, collector: User) -> None:
+    draft = RealEstateFactory(collected_by=collector)
+    client = csrf_client(admin_user)
+    response = post_with_csrf(client, f"{REAL_ESTATES}{draft.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert [(e.action, e.actor_id) for e in events_about(draft.pk)] == [("real_estate.delete", admin_user.pk)]
+
+
+def test_a_post_without_the_csrf_token_changes_and_records_nothing(manager: User, collector: User) -> None:
+    submitted = RealEstateFactory(collected_by=collector, status=Status.SUBMITTED, photo_count=1)
+    client = csrf_client(manager)
+    data = {"action": "approve_selected", "_selected_action": [str(submitted.pk)]}
+    response = client.post(REAL_ESTATES, data)
+    assert response.status_code == 403
+    assert not AuditEvent.objects.exists()
+
+
+def test_a_command_records_its_change_with_no_actor_and_no_request(
+    settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings.LOCAL_ADMIN_BOOTSTRAP = True
+    call_command("ensure_local_admin")
+
+    admin = User.objects.get(role=Role.ADMIN)
+    (event,) = events_about(admin)
+    assert (event.action, event.actor, event.request_id) == ("user.create", None, None)
+    assert event.changes["role"] == [None, "admin"]
+    password = capsys.readouterr().out.split("password:")[1].split()[0]
+    assert password not in str(event.changes)
+
+
+# --- the audit trail in the admin -------------------------------------------------------------
+
+
+def test_admins_list_and_filter_events_in_the_admin(admin_user: User) -> None:
+    AuditEventFactory(action="real_estate.update")
+    AuditEventFactory(action="photo.add", target_type="photo")
+    client = csrf_client(admin_user)
+    assert client.get(EVENTS).context["cl"].result_count == 2
+    filtered = client.get(EVENTS, {"target_type__exact": "photo"})
+    assert filtered.status_code == 200
+    assert [e.action for e in filtered.context["cl"].result_list] == ["photo.add"]
+
+
+def test_nobody_adds_edits_or_deletes_an_event_in_the_admin(admin_user: User) -> None:
+    event = AuditEventFactory(changes={"title": ["Casa", "Casa térrea"]})
+    client = csrf_client(admin_user)
+    page = client.get(f"{EVENTS}{event.pk}/change/")
+    assert page.status_code == 200  # read-only view
+    assert 'name="_save"' not in page.content.decode()
+    assert post_with_csrf(client, f"{EVENTS}{event.pk}/change/", {"action": "x"}).status_code == 403
+    assert post_with_csrf(client, f"{EVENTS}{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.get(f"{EVENTS}add/").status_code == 403
+    bulk = post_with_csrf(client, EVENTS, {"action": "delete_selected", "_selected_action": [str(event.pk)]})
+    assert bulk.status_code in (200, 302)
+    event.refresh_from_db()
+    assert event.changes == {"title": ["Casa", "Casa térrea"]}
+
+
+def test_managers_cannot_read_the_audit_trail_in_the_admin(manager: User) -> None:
+    AuditEventFactory()
+    assert csrf_client(manager).get(EVENTS).status_code == 403
+
+
+def test_the_admin_shows_an_erased_actor_as_a_deleted_user(admin_user: User) -> None:
+    AuditEventFactory(actor=None, actor_erased=True)
+    assert "deleted user" in csrf_client(admin_user).get(EVENTS).content.decode()
+
+
+def test_another_staff_member_is_shown_by_name(admin_user: User) -> None:
+    AuditEventFactory(actor=UserFactory(name="Fulana Revisora"))
+    assert "Fulana Revisora" in csrf_client(admin_user).get(EVENTS).content.decode()

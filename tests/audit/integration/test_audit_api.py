@@ -1,0 +1,150 @@
+"""`GET /api/v1/audit-events`: admins only, filters, page-number pagination, read-only."""
+
+from datetime import UTC, datetime
+
+import pytest
+from rest_framework.test import APIClient
+
+from apps.audit.models import AuditEvent
+from apps.users.models import User
+from tests.audit.factories import AuditEventFactory
+from tests.users.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/audit-events"
+EVENT_KEYS = {"id", "actor", "action", "target_type", "target_id", "changes", "request_id", "created_at"}
+
+
+def at(day: int, hour: int = 12) -> datetime:
+    return datetime(2026, 3, day, hour, tzinfo=UTC)
+
+
+def test_an_event_has_the_documented_shape(admin_client: APIClient) -> None:
+    actor = UserFactory(name="Fulana de Tal")
+    event = AuditEventFactory(
+        actor=actor,
+        action="real_estate.approve",
+        target_id="abc",
+        changes={"status": ["submitted", "approved"]},
+        request_id="req-0123456789",
+        created_at=at(2),
+    )
+    response = admin_client.get(URL)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    body = response.json()
+    assert set(body) == {"count", "next", "previous", "results"}
+    assert body["results"] == [
+        {
+            "id": event.pk,
+            "actor": {"id": str(actor.pk), "name": "Fulana de Tal"},
+            "action": "real_estate.approve",
+            "target_type": "real_estate",
+            "target_id": "abc",
+            "changes": {"status": ["submitted", "approved"]},
+            "request_id": "req-0123456789",
+            "created_at": "2026-03-02T12:00:00Z",
+        }
+    ]
+
+
+def test_an_event_of_a_command_has_no_actor(admin_client: APIClient) -> None:
+    AuditEventFactory(actor=None, request_id=None)
+    (result,) = admin_client.get(URL).json()["results"]
+    assert (result["actor"], result["request_id"]) == (None, None)
+
+
+def test_each_filter_narrows_the_list(admin_client: APIClient) -> None:
+    someone = UserFactory()
+    AuditEventFactory(
+        actor=someone, action="photo.add", target_type="photo", target_id="p1", created_at=at(1)
+    )
+    AuditEventFactory(action="real_estate.update", target_id="r1", created_at=at(2))
+    AuditEventFactory(action="real_estate.approve", target_id="r1", created_at=at(3))
+    AuditEventFactory(action="user.create", target_type="user", target_id="u1", created_at=at(4))
+
+    def actions(**params: str) -> list[str]:
+        response = admin_client.get(URL, params)
+        assert response.status_code == 200, response.content
+        return [e["action"] for e in response.json()["results"]]
+
+    newest_first = ["user.create", "real_estate.approve", "real_estate.update", "photo.add"]
+    assert actions() == newest_first
+    assert actions(actor=str(someone.pk)) == ["photo.add"]
+    assert actions(target_type="real_estate") == ["real_estate.approve", "real_estate.update"]
+    one = actions(target_type="real_estate", target_id="r1", action="real_estate.update")
+    assert one == ["real_estate.update"]
+    assert actions(created_after="2026-03-02", created_before="2026-03-03") == [
+        "real_estate.approve",
+        "real_estate.update",
+    ]  # dates: from the start of one day to the end of the other
+    assert actions(created_after="2026-03-02T13:00:00Z", created_before="2026-03-04T12:00:00Z") == [
+        "real_estate.approve"
+    ]  # datetimes: after inclusive, before exclusive
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"actor": "not-a-uuid"},
+        {"target_type": "building"},
+        {"created_after": "yesterday"},
+        {"target_id": "x" * 65},
+    ],
+)
+def test_invalid_filters_are_a_validation_error(admin_client: APIClient, params: dict[str, str]) -> None:
+    response = admin_client.get(URL, params)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "VALIDATION_ERROR"
+    assert set(response.json()["error"]["fields"]) == set(params)
+
+
+def test_the_list_is_paginated_by_page_number(admin_client: APIClient) -> None:
+    AuditEventFactory.create_batch(5)
+    first = admin_client.get(URL, {"page_size": 2}).json()
+    assert (first["count"], len(first["results"]), first["previous"]) == (5, 2, None)
+    third = admin_client.get(first["next"].replace("http://testserver", "")).json()
+    third = admin_client.get(third["next"].replace("http://testserver", "")).json()
+    assert (len(third["results"]), third["next"]) == (1, None)
+    assert admin_client.get(URL, {"page": 9}).status_code == 404
+    seen = {e["id"] for e in first["results"]} | {e["id"] for e in third["results"]}
+    assert len(seen) == 3
+
+
+def test_the_list_runs_a_fixed_number_of_queries(
+    admin_client: APIClient, django_assert_max_num_queries: object
+) -> None:
+    for _ in range(10):
+        AuditEventFactory(actor=UserFactory())
+    with django_assert_max_num_queries(4):  # type: ignore[operator]  # user, count, page (+ slack)
+        assert len(admin_client.get(URL).json()["results"]) == 10
+
+
+@pytest.mark.parametrize("role", ["collector", "manager"])
+def test_only_admins_read_the_trail(role: str, request: pytest.FixtureRequest) -> None:
+    client: APIClient = request.getfixturevalue(f"{role}_client")
+    AuditEventFactory()
+    response = client.get(URL)
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "PERMISSION_DENIED"
+    assert APIClient().get(URL).status_code == 401
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_the_api_cannot_write_edit_or_delete_events(admin_client: APIClient, method: str) -> None:
+    event = AuditEventFactory(changes={"title": ["a", "b"]})
+    assert getattr(admin_client, method)(URL, {"changes": {}}).status_code == 405
+    assert getattr(admin_client, method)(f"{URL}/{event.pk}", {"changes": {}}).status_code == 404
+    event.refresh_from_db()
+    assert event.changes == {"title": ["a", "b"]}
+    assert AuditEvent.objects.count() == 1
+
+
+def test_the_schema_documents_the_endpoint(admin_client: APIClient, admin_user: User) -> None:
+    schema = admin_client.get("/api/v1/schema", {"format": "json"}).json()
+    operation = schema["paths"]["/api/v1/audit-events"]["get"]
+    assert set(schema["paths"]["/api/v1/audit-events"]) == {"get"}
+    params = {p["name"] for p in operation["parameters"]}
+    filters = {"actor", "target_type", "target_id", "action", "created_after", "created_before"}
+    assert filters | {"page", "page_size"} <= params

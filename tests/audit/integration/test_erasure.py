@@ -1,0 +1,112 @@
+"""Erasing a user keeps the events as facts and takes the person out of them."""
+
+import json
+
+import pytest
+from rest_framework.test import APIClient
+
+from apps.audit.models import AuditEvent
+from apps.users.models import Role, User
+from tests.audit.helpers import actions_about, all_events_text
+from tests.conftest import bearer_client
+from tests.real_estates.factories import RealEstateFactory
+from tests.users.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+CPF, NAME, EMAIL = "52998224725", "Joana Erasmo da Silva", "joana@example.com.br"
+
+
+def test_an_erased_users_events_stay_without_their_name_cpf_or_email(admin_client: APIClient) -> None:
+    signed_up = APIClient().post(
+        f"{API}/sign-up", {"cpf": CPF, "name": NAME, "email": EMAIL, "password": "uma-senha-bem-longa-42"}
+    )
+    assert signed_up.status_code == 201
+    user_id = signed_up.json()["id"]
+    client = bearer_client(User.objects.get(pk=user_id))
+    assert client.patch(f"{API}/users/me", {"name": NAME + " Souza"}).status_code == 200
+    created = client.post(
+        f"{API}/real-estates",
+        {"title": "Terreno", "kind": "land", "purpose": "sale", "price": "1.00", "area_m2": "300.00",
+         "bedrooms": 0, "bathrooms": 0, "parking_spaces": 0,
+         "address": {"zip_code": "01001000", "street": "Praça da Sé", "number": "1", "neighborhood": "Sé",
+                     "city": "São Paulo", "state": "SP"}},
+    )  # fmt: skip
+    assert created.status_code == 201, created.content
+
+    assert client.delete(f"{API}/users/me").status_code == 200
+
+    assert actions_about(user_id) == []  # the id now leads to nobody...
+    (pseudonym,) = set(AuditEvent.objects.filter(target_type="user").values_list("target_id", flat=True))
+    assert pseudonym.startswith("erased-")
+    assert actions_about(pseudonym) == ["user.create", "user.update", "user.delete"]  # ...the story stays
+    assert actions_about(created.json()["id"]) == ["real_estate.create"]
+    assert not AuditEvent.objects.filter(actor_id__isnull=False).exists()
+    assert AuditEvent.objects.filter(actor_erased=True).count() == 4
+    stored = all_events_text()
+    for personal in (CPF, "529.982.247", NAME, EMAIL, user_id):
+        assert personal not in stored
+    create, update, delete = AuditEvent.objects.filter(target_id=pseudonym).order_by("id")
+    assert create.changes["name"] == [None, "[erased]"]
+    assert create.changes["role"] == [None, "collector"]  # what is not personal stays
+    assert update.changes == {"name": ["[erased]", "[erased]"]}
+    assert delete.changes["email"] == ["[erased]", None]
+
+    listed = admin_client.get(f"{API}/audit-events", {"target_id": pseudonym})
+    assert listed.status_code == 200
+    actors = {json.dumps(e["actor"]) for e in listed.json()["results"]}
+    assert actors == {'{"id": null, "name": "deleted user"}'}
+    assert len(listed.json()["results"]) == 3
+    for personal in (CPF, NAME, EMAIL, user_id):
+        assert personal not in listed.content.decode()
+
+
+def test_an_admin_erasing_someone_keeps_the_admin_as_the_actor(
+    admin_client: APIClient, admin_user: User
+) -> None:
+    target = UserFactory(role=Role.COLLECTOR, name=NAME)
+    RealEstateFactory(collected_by=target)
+    assert admin_client.delete(f"{API}/users/{target.pk}").status_code == 204
+
+    event = AuditEvent.objects.get(target_type="user")
+    assert (event.action, event.actor, event.actor_erased) == ("user.delete", admin_user, False)
+    assert NAME not in all_events_text()
+    (listed,) = admin_client.get(f"{API}/audit-events").json()["results"]
+    assert listed["actor"] == {"id": str(admin_user.pk), "name": admin_user.name}
+
+
+def test_an_erased_reviewers_id_is_replaced_in_what_they_reviewed(
+    admin_client: APIClient, manager: User, collector: User
+) -> None:
+    submitted = RealEstateFactory(collected_by=collector, status="submitted", photo_count=1)
+    url = f"{API}/real-estates/{submitted.pk}/reject"
+    response = bearer_client(manager).post(url, {"reason": "Sem fotos"})
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="real_estate.reject")
+    assert event.changes["reviewed_by"] == [None, str(manager.pk)]
+
+    assert admin_client.delete(f"{API}/users/{manager.pk}").status_code == 204
+
+    reject = AuditEvent.objects.get(action="real_estate.reject")
+    assert reject.target_id == str(submitted.pk)  # a real estate's id is no one's
+    assert (reject.actor, reject.actor_erased) == (None, True)
+    pseudonym = AuditEvent.objects.get(action="user.delete").target_id
+    assert reject.changes["reviewed_by"] == [None, pseudonym]
+    assert reject.changes["rejection_reason"] == ["", "Sem fotos"]
+    assert str(manager.pk) not in all_events_text()
+
+
+def test_a_user_deleted_by_another_path_is_erased_from_the_trail_too(collector: User) -> None:
+    from apps.users.services import user_update_profile
+
+    user_update_profile(user=collector, name="Nome Antigo Apagado")
+    user_id = str(collector.pk)
+    collector.delete()  # a shell, a bulk delete: not the erasure service
+
+    (event,) = AuditEvent.objects.all()
+    assert (event.actor, event.actor_erased) == (None, True)
+    assert event.target_id.startswith("erased-")
+    text = all_events_text()
+    for personal in ("Nome Antigo Apagado", user_id):
+        assert personal not in text
