@@ -19,7 +19,7 @@ from apps.users.models import Role, User
 from tests.conftest import bearer_client
 from tests.media.samples import image_bytes
 from tests.real_estates.factories import RealEstateFactory
-from tests.sync.helpers import Replica, create, database_versions
+from tests.sync.helpers import SYNC_URL, Replica, create, database_versions
 from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -226,3 +226,39 @@ def test_seeded_real_estates_reach_a_sync_that_follows_the_log(
     replica.drain(client, limit=4)
     assert len(replica.items) == 7
     assert replica.versions() == database_versions(people["manager"])
+
+
+def test_changes_made_during_a_first_sync_reach_it_once_the_table_is_read(people: dict[str, User]) -> None:
+    ana, manager = people["ana"], people["manager"]
+    rows = sorted((create(ana) for _ in range(4)), key=lambda r: r.pk)
+    client = bearer_client(manager)
+    replica = Replica()
+    first = replica.pull(client, limit=2)
+    assert [r["id"] for r in first["results"]] == [str(rows[0].pk), str(rows[1].pk)]
+    services.real_estate_update(real_estate=rows[0], actor=ana, fields={"bedrooms": 7})  # already read
+    services.real_estate_delete(real_estate=rows[3], actor=manager)  # not read yet
+    added = create(ana)
+    replica.drain(client, limit=2)
+    assert replica.versions() == database_versions(manager)
+    assert replica.items[str(rows[0].pk)]["bedrooms"] == 7
+    assert str(rows[3].pk) not in replica.items
+    assert str(added.pk) in replica.items
+
+
+def test_a_page_costs_the_same_queries_whatever_its_size(
+    people: dict[str, User], django_assert_num_queries: Any
+) -> None:
+    ana = people["ana"]
+    client = bearer_client(ana)
+    small, large = Replica(), Replica()
+    small.drain(client)
+    large.drain(client)
+    create(ana)
+    client.get(SYNC_URL, {"cursor": small.cursor})  # the user is now cached, as in steady use
+    with django_assert_num_queries(3) as small_page:  # purge mark, log entries, current rows
+        small.pull(client)
+    for _ in range(30):
+        create(ana)
+    with django_assert_num_queries(len(small_page.captured_queries)):
+        large.pull(client)
+    assert len(large.items) == 31
