@@ -24,7 +24,7 @@ from tests.users.factories import UserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WRITERS = 4
-OPERATIONS = 30
+OPERATIONS = 60
 MAX_READER_PAGES = 5_000
 
 
