@@ -30,6 +30,7 @@ venv: $(VENV)/.installed-local ## Create .venv with the pinned development requi
 run: venv ## Set up and serve on HOST:PORT with granian (local settings: SQLite, local storage)
 	@mkdir -p var
 	@$(MANAGE) migrate --noinput -v 0
+	@$(MANAGE) createcachetable -v 0  # the shared cache (docs/adr/0045), had migrate run with REDIS_URL set
 	@$(MANAGE) collectstatic --noinput -v 0
 	@$(MANAGE) ensure_local_admin
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) -m config.server --bind $(HOST):$(PORT) --workers $(WORKERS)

@@ -20,9 +20,9 @@ django.setup()
 
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from faker import Faker  # noqa: E402
-from rest_framework_simplejwt.tokens import RefreshToken  # noqa: E402
 
 from apps.users.models import Role, User  # noqa: E402
+from apps.users.tokens import issue_token_pair  # noqa: E402
 
 BENCH_PASSWORD = "bench-password-not-secret-2026"
 SIGN_IN_ACCOUNTS = 16
@@ -66,7 +66,7 @@ def main(out_dir: Path) -> dict[str, Any]:
     users = bench_users()
     tokens = {
         role: write_lines(
-            out_dir / f"tokens-{role}.txt", [str(RefreshToken.for_user(u).access_token) for u in users[role]]
+            out_dir / f"tokens-{role}.txt", [issue_token_pair(user=u).token for u in users[role]]
         )
         for role in ("manager", "collector")
     }

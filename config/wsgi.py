@@ -3,10 +3,11 @@
 import gc
 import os
 from collections.abc import Callable, Iterable
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
-from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
@@ -55,13 +56,13 @@ def without_process_environment(app: WSGIApp, process_environ: dict[str, str]) -
 
 def loaded(app: WSGIApp) -> WSGIApp:
     """`app`, its URLconf (and with it every view, serializer and DRF) imported now, and what the
-    process holds then frozen out of the garbage collector's sight (`gc.freeze()`).
+    process holds then frozen out of the garbage collector's sight (`gc.freeze()`, ADR 0043).
 
     Those objects live as long as the process; left in the collected generations, every full
     collection walks them again. A broken import fails the worker at start, not on its first
     request.
     """
-    get_resolver().url_patterns  # noqa: B018 - the import is the point
+    import_module(settings.ROOT_URLCONF)
     gc.collect()
     gc.freeze()
     return app

@@ -8,9 +8,9 @@ import pytest
 from celery import Celery
 from django.core.cache import cache
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from apps.users.models import Role, User
+from apps.users.tokens import issue_token_pair
 from tests.users.factories import UserFactory
 from tests.worker import start_worker
 
@@ -39,7 +39,7 @@ def api_client() -> APIClient:
 
 def bearer_client(user: User) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {issue_token_pair(user=user).token}")
     return client
 
 

@@ -67,7 +67,9 @@ def start_worker(*, media_root: Path, log_dir: Path) -> Iterator[Celery]:
     ]  # fmt: skip
     with log.open("w") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
-    client = Celery("vivenda-test-client", broker=broker, backend=results)
+    # Not the current app: a `shared_task` first touched after this line would bind to the client,
+    # which knows none of Vivenda's tasks.
+    client = Celery("vivenda-test-client", broker=broker, backend=results, set_as_current=False)
     client.conf.broker_connection_retry_on_startup = True
     try:
         wait_for(

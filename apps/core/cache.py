@@ -1,86 +1,91 @@
-"""Django's Redis cache backend, made to degrade instead of failing when Redis is down.
+"""The two cache backends every process shares: Redis that degrades, and the embedded default.
 
-The cache holds throttle counters, idempotency keys and cached reads. None of them is worth
-failing a request for: with Redis unreachable, reads miss, writes are dropped, `add` answers
-True (the caller proceeds as if it took the key) and `incr` answers as for a fresh counter, so
+The cache holds throttle counters, idempotency records and cached reads. Every one of them is
+only right when all the server's processes see the same store, so there is no per-process
+cache anywhere (docs/adr/0045-shared-cache-without-redis.md).
+
+`DegradingRedisCache` is django-redis's cache (one client per process reused, an atomic `incr`
+that keeps the key's expiry in one round trip), made to degrade instead of failing when Redis
+is unreachable, full or read-only: reads miss, writes are dropped, `add` answers True
+(the caller proceeds as if it took the key) and `incr` answers as for a fresh counter, so
 throttles allow and idempotency keys do not block (docs/adr/0040-redis-degradation.md). Each
 degraded call is counted (`vivenda_cache_degraded_total`) and logged at most once per
 `DEGRADED_LOG_SECONDS`; after a failure Redis is skipped for `DEGRADED_RETRY_SECONDS` so a
 partition costs one connect timeout, not one per call. `strict` is the same cache without the
 degradation, for the readiness probe.
+
+`SharedDatabaseCache` is Django's database cache (the embedded default, on the local SQLite)
+with an `incr` that is atomic across processes and keeps the key's expiry.
 """
 
 import threading
 import time
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 
 import structlog
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connections, models, router, transaction
+from django.utils import timezone
+from django_redis.cache import RedisCache
 from prometheus_client import Counter
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import OutOfMemoryError, ReadOnlyError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = structlog.get_logger(__name__)
 
-UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError)
+# Unreachable, and also full (`maxmemory` with `noeviction`) or read-only (a replica after a
+# failover): to a request all of them are the same outage.
+UNAVAILABLE = (
+    RedisConnectionError,
+    RedisTimeoutError,
+    OutOfMemoryError,
+    ReadOnlyError,
+    ConnectionError,
+    TimeoutError,
+)
 
 CACHE_DEGRADED = Counter(
     "vivenda_cache_degraded_total",
-    "Cache operations answered without Redis because it was unreachable.",
+    "Cache operations answered without Redis because it was unreachable, full or read-only.",
     ["operation"],
 )
 
 
-class ReusingRedisCacheClient(RedisCacheClient):
-    """Django's client builds a new `redis.Redis` around its pool for every operation (~50 µs
-    each, several per request); a `redis.Redis` is thread-safe, so one per pool is reused."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._clients: dict[int, Any] = {}
-
-    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]  # not in the stubs
-        client = self._clients.get(index)
-        if client is None:
-            client = self._clients[index] = super().get_client(key, write=write)
-        return client
-
-
-class DegradingRedisCache(RedisCache):
+class DegradingRedisCache(RedisCache):  # type: ignore[misc]  # django-redis ships no types
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         options = dict(params.get("OPTIONS", {}))
         self.retry_seconds = float(options.pop("DEGRADED_RETRY_SECONDS", 5))
         self.log_seconds = float(options.pop("DEGRADED_LOG_SECONDS", 30))
-        self._params = {**params, "OPTIONS": options}
-        super().__init__(server, self._params)
-        self._class = ReusingRedisCacheClient
-        self._server = server
-        self._lock = threading.Lock()
-        self._down_until = 0.0
-        self._logged_at = -float("inf")
+        self.strict_params = {**params, "OPTIONS": options}
+        super().__init__(server, self.strict_params)
+        self.location = server
+        self.degraded_lock = threading.Lock()
+        self.down_until = 0.0
+        self.logged_at = -float("inf")
 
     @cached_property
     def strict(self) -> RedisCache:
         """The same Redis, keys and options, raising when Redis is unreachable."""
-        return RedisCache(self._server, self._params)
+        return RedisCache(self.location, self.strict_params)
 
     def _degrade[T](self, operation: str, call: Callable[[], T], fallback: T) -> T:
         now = time.monotonic()
-        if now < self._down_until:
+        if now < self.down_until:
             CACHE_DEGRADED.labels(operation).inc()
             return fallback
         try:
             return call()
         except UNAVAILABLE as exc:
             CACHE_DEGRADED.labels(operation).inc()
-            with self._lock:
-                self._down_until = now + self.retry_seconds
-                if now - self._logged_at >= self.log_seconds:
-                    self._logged_at = now
+            with self.degraded_lock:
+                self.down_until = now + self.retry_seconds
+                if now - self.logged_at >= self.log_seconds:
+                    self.logged_at = now
                     logger.warning("cache_unavailable", operation=operation, error=type(exc).__name__)
             return fallback
 
@@ -102,19 +107,6 @@ class DegradingRedisCache(RedisCache):
             "touch", lambda: super(DegradingRedisCache, self).touch(key, timeout, version), False
         )
 
-    def count_hit(self, key: Any, timeout: int, version: int | None = None) -> int:
-        """One more hit on the counter `key` (created with `timeout`): its new value, in one
-        round trip (`SET NX` + `INCR` pipelined) where `add` then `incr` take three."""
-
-        def call() -> int:
-            redis_key = self.make_and_validate_key(key, version=version)
-            pipe = self._cache.get_client(redis_key, write=True).pipeline(transaction=False)
-            pipe.set(redis_key, 0, ex=timeout, nx=True)
-            pipe.incr(redis_key)
-            return int(pipe.execute()[1])
-
-        return self._degrade("count_hit", call, 1)
-
     def delete(self, key: Any, version: int | None = None) -> bool:
         return self._degrade("delete", lambda: super(DegradingRedisCache, self).delete(key, version), False)
 
@@ -128,6 +120,11 @@ class DegradingRedisCache(RedisCache):
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         return self._degrade(
             "incr", lambda: super(DegradingRedisCache, self).incr(key, delta, version), delta
+        )
+
+    def decr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        return self._degrade(
+            "decr", lambda: super(DegradingRedisCache, self).decr(key, delta, version), -delta
         )
 
     def set_many(
@@ -147,14 +144,70 @@ class DegradingRedisCache(RedisCache):
         self._degrade("clear", lambda: super(DegradingRedisCache, self).clear(), None)
 
 
+_MISSING = object()
+
+
+class SharedDatabaseCache(DatabaseCache):
+    """Django's database cache with an `incr` that counts every call, whichever process makes it.
+
+    Django's `incr` on this backend is a `get` then a `set`: two processes can both read 9 and
+    both write 10, and the `set` replaces the key's expiry with the default timeout (a window
+    counter outlives its window, a key set to never expire starts expiring). Here the read and
+    the write run in one transaction that first writes the row: that takes the row's lock on
+    PostgreSQL and the database's write lock on SQLite, so a second `incr` waits for the first
+    to commit; the new value keeps the expiry the row had. `add` needs nothing: Django runs its
+    check and insert in one transaction, and a racing insert fails on the primary key.
+    """
+
+    def __init__(self, table: str, params: dict[str, Any]) -> None:
+        super().__init__(table, params)
+        self.table = table
+
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        db_key = self.make_and_validate_key(key, version=version)
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        quote = connection.ops.quote_name
+        table, cache_key, expires = quote(self.table), quote("cache_key"), quote("expires")
+        with transaction.atomic(using=db):
+            with connection.cursor() as cursor:
+                # A write that changes nothing, for its lock (see the class's docstring).
+                cursor.execute(f"UPDATE {table} SET {expires} = {expires} WHERE {cache_key} = %s", [db_key])  # noqa: S608 - quoted names
+                cursor.execute(f"SELECT {expires} FROM {table} WHERE {cache_key} = %s", [db_key])  # noqa: S608
+                row = cursor.fetchone()
+            value = self.get(key, _MISSING, version=version)  # None if expired (and deleted)
+            if row is None or value is _MISSING:
+                raise ValueError(f"Key {key!r} not found")
+            new_value = value + delta
+            self.set(key, new_value, self._seconds_left(connection, row[0]), version=version)
+        return int(new_value)
+
+    @staticmethod
+    def _seconds_left(connection: Any, stored: Any) -> float | None:
+        """The timeout that keeps the stored expiry (None: the key never expires)."""
+        expression = models.Expression(output_field=models.DateTimeField())
+        converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        for converter in converters:
+            stored = converter(stored, expression, connection)
+        expires: datetime = stored
+        if expires.year == 9999:  # how the backend stores "no timeout" (datetime.max)
+            return None
+        now = timezone.now() if timezone.is_aware(expires) else datetime.now()  # noqa: DTZ005 - naive when USE_TZ is off
+        return max((expires - now).total_seconds(), 0.001)
+
+
 def count_hit(cache: Any, key: str, timeout: int) -> int:
     """One more hit on the counter `key` in `cache`, created with `timeout` seconds to live;
-    answers its new value. A single round trip on Redis; any other backend adds then incrs."""
-    counter = getattr(cache, "count_hit", None)
-    if counter is not None:
-        return int(counter(key, timeout))
-    cache.add(key, 0, timeout=timeout)
+    answers its new value. Atomic on every shared backend (`incr` is, and `add` is the tie-break
+    of two first hits); an existing counter keeps its expiry. On Redis one round trip (an
+    `EVAL` of EXISTS + INCRBY), two for a window's first hit."""
     try:
         return int(cache.incr(key))
-    except ValueError:  # evicted between add and incr: this hit alone
+    except ValueError:  # the window's first hit (or the counter just expired)
+        pass
+    if cache.add(key, 1, timeout=timeout):
+        return 1
+    try:
+        return int(cache.incr(key))  # another request's first hit won the `add`
+    except ValueError:
         return 1

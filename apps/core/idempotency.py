@@ -1,18 +1,23 @@
-"""Idempotent POSTs: an `Idempotency-Key` makes a retried request return the first response.
+"""Idempotent creates: an `Idempotency-Key` makes a retried request answer as the first did.
 
-Field clients on bad networks retry; with a key, the retry is answered from the cache
-instead of creating a duplicate. Per user and scope, for `IDEMPOTENCY_TTL_SECONDS` (24 h):
+Field clients on bad networks retry; with a key, the retry is answered from a record of the
+first request instead of creating a duplicate. Per user and scope, for
+`IDEMPOTENCY_TTL_SECONDS` (24 h):
 
-- same key, same body, first request finished → the stored response, replayed
-  (same status and body; `Idempotent-Replayed: true`);
+- same key, same body, first request finished → the created object rendered again as it is
+  now, with the first status (`Idempotent-Replayed: true`);
 - same key, another body → 409 IDEMPOTENCY_KEY_REUSED;
 - same key while the first is still running → 409 IDEMPOTENCY_REQUEST_IN_PROGRESS;
 - a malformed key → 400 IDEMPOTENCY_KEY_INVALID.
 
-State lives in the default cache (Redis in production, so every process agrees); `cache.add`
-is the in-flight lock. Only successful (2xx) responses are stored: a failed request changed
-nothing, so running it again is safe. Known limit: if the process dies between the commit
-and the cache write, a retry runs again.
+The record holds only what a replay needs: the body's fingerprint, the status and the created
+object's id, ~150 bytes whatever the response's size, so a client creating at the general rate
+cannot fill the cache with response bodies (docs/adr/0045). State lives in the default cache,
+which every process shares (Redis, or the embedded database cache); `cache.add` is the
+in-flight lock. Only successful (2xx) responses are recorded: a failed request changed
+nothing, so running it again is safe. Known limits: if the process dies between the commit
+and the cache write, a retry runs again; while the cache is unavailable (ADR 0040) a retry may
+create a second object; a replay of an object deleted since answers as a read of it would (404).
 """
 
 import hashlib
@@ -33,7 +38,6 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 _KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, like a UUID
 # How long a request may hold the key; longer than any request may run.
 LOCK_SECONDS = 60
-_REPLAYED_RESPONSE_HEADERS = ("ETag", "Location", "Content-Language")
 
 
 def fingerprint(request: Request) -> str:
@@ -51,49 +55,51 @@ def _keys(scope: str, user_id: Any, key: str) -> tuple[str, str]:
     return f"{base}:response", f"{base}:lock"
 
 
-def _replay(stored: dict[str, Any], body_fingerprint: str) -> Response:
+def _replay(stored: dict[str, Any], body_fingerprint: str, render: Callable[[str], Response]) -> Response:
     if stored["fingerprint"] != body_fingerprint:
         raise errors.IdempotencyKeyReused()
-    response = Response(stored["data"], status=stored["status"])
-    for name, value in stored["headers"].items():
-        response[name] = value
+    response = render(stored["id"])
+    response.status_code = stored["status"]
     response[REPLAYED_HEADER] = "true"
     return response
 
 
-def idempotent(request: Request, *, scope: str, handler: Callable[[], Response]) -> Response:
-    """Run `handler` once per (user, scope, key); without the header, just run it."""
+def idempotent(
+    request: Request,
+    *,
+    scope: str,
+    handler: Callable[[], Response],
+    replay: Callable[[str], Response],
+) -> Response:
+    """Run `handler` once per (user, scope, key); a retry answers `replay(id)`, the object the
+    first run created (its response's `id`) rendered again. Without the header, just run it."""
     key = request.headers.get(HEADER)
     if key is None:
         return handler()
     if not _KEY_PATTERN.match(key):
         raise errors.IdempotencyKeyInvalid()
     body_fingerprint = fingerprint(request)
-    response_key, lock_key = _keys(scope, request.user.pk, key)
+    record_key, lock_key = _keys(scope, request.user.pk, key)
 
-    stored = cache.get(response_key)
+    stored = cache.get(record_key)
     if stored is not None:
-        return _replay(stored, body_fingerprint)
+        return _replay(stored, body_fingerprint, replay)
     if not cache.add(lock_key, body_fingerprint, timeout=LOCK_SECONDS):
-        stored = cache.get(response_key)  # the first one may have finished meanwhile
+        stored = cache.get(record_key)  # the first one may have finished meanwhile
         if stored is not None:
-            return _replay(stored, body_fingerprint)
+            return _replay(stored, body_fingerprint, replay)
         if cache.get(lock_key) not in (None, body_fingerprint):
             raise errors.IdempotencyKeyReused()
         raise errors.IdempotencyRequestInProgress()
     try:
         response = handler()
         if 200 <= response.status_code < 300:
-            cache.set(
-                response_key,
-                {
-                    "fingerprint": body_fingerprint,
-                    "status": response.status_code,
-                    "data": response.data,
-                    "headers": {h: response[h] for h in _REPLAYED_RESPONSE_HEADERS if h in response},
-                },
-                timeout=settings.IDEMPOTENCY_TTL_SECONDS,
-            )
+            record = {
+                "fingerprint": body_fingerprint,
+                "status": response.status_code,
+                "id": str(response.data["id"]),
+            }
+            cache.set(record_key, record, timeout=settings.IDEMPOTENCY_TTL_SECONDS)
         return response
     finally:
         cache.delete(lock_key)

@@ -1,11 +1,13 @@
 """Throttles whose rates may span several units of time (`10/5min`), on the shared cache.
 
-DRF's own parser reads only `N/<unit>`; ours also reads `N/<k><unit>`. State lives in
-the default cache, so every app process sharing Redis counts together.
+DRF's own parser reads only `N/<unit>`; ours also reads `N/<k><unit>`. State lives in the
+default cache, which every app process shares (Redis, or the embedded database cache), and
+every count is an atomic `incr`: two processes never both see the same count.
 """
 
 import re
 import time
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from rest_framework import throttling
@@ -33,11 +35,12 @@ class MultiUnitRateMixin:
 
 
 class FixedWindowMixin(MultiUnitRateMixin):
-    """Counts requests in fixed windows of the rate's duration: one pipelined `SET NX` + `INCR`
-    on Redis per request (`count_hit`), instead of DRF's sliding log (a pickled list of up to
-    `num_requests` timestamps read and written back on every request). It may let up to twice the rate
-    through across a window boundary, which suits the general API rates; brute-force brakes
-    (sign-in, sign-up) keep DRF's exact sliding window."""
+    """Counts requests in fixed windows of the rate's duration: one atomic `incr` per request
+    (`count_hit`), instead of DRF's sliding log (a pickled list of up to `num_requests`
+    timestamps read and written back on every request, which two concurrent requests both
+    read before either writes). It may let up to twice the rate through across a window
+    boundary, which suits the general API rates; brute-force brakes (sign-in, sign-up) use
+    `SlidingWindowMixin`."""
 
     if TYPE_CHECKING:  # provided by DRF's SimpleRateThrottle, which this mixes into
         rate: str | None
@@ -63,6 +66,58 @@ class FixedWindowMixin(MultiUnitRateMixin):
         return getattr(self, "_window_ends", None)
 
 
+class SlidingWindowMixin(MultiUnitRateMixin):
+    """A sliding window for brute-force brakes, counted in `BUCKETS` buckets of a tenth of the
+    rate's duration: a request is allowed while the current bucket and the nine before it hold
+    no more than the rate. An attempt stops counting between 0.9 and 1 duration after it was
+    made, never later (DRF's sliding log: exactly 1). Counting is an atomic `incr`, so
+    concurrent attempts on several processes are all counted (two requests reading DRF's log
+    at once are counted as one); a refused attempt is taken back out, as DRF does not record
+    it either."""
+
+    BUCKETS = 10
+
+    if TYPE_CHECKING:
+        rate: str | None
+        num_requests: int
+        duration: int
+        cache: Any
+
+        def get_cache_key(self, request: Request, view: Any) -> str | None: ...
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        width = self.duration / self.BUCKETS
+        now = time.time()
+        bucket = int(now // width)
+        # A bucket counts until BUCKETS buckets later begin: it lives one duration and a bucket.
+        current = count_hit(self.cache, f"{key}:b{bucket}", int(self.duration + width) + 1)
+        names = [f"{key}:b{bucket - back}" for back in range(self.BUCKETS - 1, 0, -1)]  # oldest first
+        found = self.cache.get_many(names)
+        earlier = [int(found.get(name, 0)) for name in names]
+        if sum(earlier) + current <= self.num_requests:
+            return True
+        with suppress(ValueError):  # expired meanwhile: nothing to take back
+            self.cache.decr(f"{key}:b{bucket}")
+        # One more fits once enough of the oldest buckets have left the window.
+        excess = sum(earlier) + current - self.num_requests
+        for leaving, count in enumerate(earlier, start=1):
+            excess -= count
+            if excess <= 0:
+                self._wait = (bucket + leaving) * width - now
+                break
+        else:  # the current bucket alone is over the rate
+            self._wait = (bucket + self.BUCKETS) * width - now
+        return False
+
+    def wait(self) -> float | None:
+        return max(getattr(self, "_wait", 1.0), 1.0)
+
+
 class UserRateThrottle(FixedWindowMixin, throttling.UserRateThrottle):
     pass
 
@@ -75,5 +130,5 @@ class ScopedRateThrottle(MultiUnitRateMixin, throttling.ScopedRateThrottle):
     pass
 
 
-class SimpleRateThrottle(MultiUnitRateMixin, throttling.SimpleRateThrottle):
-    """Base for throttles keyed on something other than the user or IP (a CPF, say)."""
+class SimpleRateThrottle(SlidingWindowMixin, throttling.SimpleRateThrottle):
+    """Base for the brute-force brakes, keyed on something other than the user (an IP, a CPF)."""

@@ -1,15 +1,17 @@
 """Cached list counts and stats: a filtered list's `count` without a `COUNT(*)` on every page,
 and `/stats` without an aggregate over the whole table on every call.
 
-A count is cached under the SQL of its query (or a key naming what decides it) together with
-the *generation* number it was computed at; every real-estate write service bumps the
-generation after commit, so a cached count (or stats result) is exact as of the last write
-made through the services. The TTL (`REAL_ESTATES_COUNT_CACHE_SECONDS`) bounds the
-staleness after writes made elsewhere (raw SQL, bulk loads). See docs/adr/0020.
+A result is cached under what decides it, the validated meaning of the request
+(`filters_key`: the caller's visibility scope and the cleaned filters, as canonical JSON),
+together with the *generation* number it was computed at; every real-estate write service
+bumps the generation after commit, so a cached count (or stats result) is exact as of the
+last write made through the services. The TTL (`REAL_ESTATES_COUNT_CACHE_SECONDS`) bounds
+the staleness after writes made elsewhere (raw SQL, bulk loads). See docs/adr/0020.
 """
 
 import hashlib
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from django.conf import settings
@@ -17,6 +19,16 @@ from django.core.cache import cache
 from django.db import models
 
 GENERATION_KEY = "real_estates:list:generation"
+
+
+def filters_key(*, scope: str, filters: Mapping[str, Any]) -> str:
+    """The meaning of a request's filters for the rows they select: `scope` (whose rows,
+    `querysets.visibility`) and the cleaned values of the filters that were given, by name.
+
+    Canonical JSON (keys sorted, one type per filter), so two requests share a key exactly when
+    the validated filters are equal, whatever the order or the spelling of their parameters."""
+    given = {name: value for name, value in filters.items() if value not in (None, "", [])}
+    return json.dumps({"scope": scope, "filters": given}, sort_keys=True, default=str, ensure_ascii=False)
 
 
 def generation() -> int:
@@ -35,18 +47,13 @@ def bump_generation() -> None:
         cache.add(GENERATION_KEY, 2, timeout=None)
 
 
-def cached_result[T](
-    kind: str, queryset: "models.QuerySet[Any, Any]", compute: Callable[[], T], *, key: str | None = None
-) -> T:
-    """`compute()`, cached under `key` (by default the SQL of `queryset`) with the generation it
-    was computed at; valid while that is still the current generation. A caller that knows
-    what determines the query (the request's filters and the caller's visibility scope)
-    passes that as `key` and spares compiling the SQL. One round trip reads both."""
+def cached_result[T](kind: str, key: str, compute: Callable[[], T]) -> T:
+    """`compute()`, cached under `kind` and `key` with the generation it was computed at; valid
+    while that is still the current generation. One round trip reads both."""
     timeout = settings.REAL_ESTATES_COUNT_CACHE_SECONDS
     if timeout <= 0:
         return compute()
-    digest = hashlib.sha256((key if key is not None else str(queryset.query)).encode()).hexdigest()
-    cache_key = f"real_estates:list:{kind}:{digest}"
+    cache_key = f"real_estates:list:{kind}:{hashlib.sha256(key.encode()).hexdigest()}"
     found = cache.get_many([GENERATION_KEY, cache_key])
     # The generation is read before computing: a result racing a write is stored under the
     # generation that write has already made obsolete.
@@ -61,5 +68,5 @@ def cached_result[T](
     return value
 
 
-def cached_count(queryset: "models.QuerySet[Any, Any]", *, key: str | None = None) -> int:
-    return int(cached_result("count", queryset, queryset.count, key=key))
+def cached_count(queryset: "models.QuerySet[Any, Any]", *, key: str) -> int:
+    return int(cached_result("count", key, queryset.count))

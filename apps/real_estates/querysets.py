@@ -1,11 +1,7 @@
 """Reads of real estates: the vocabulary views, services, the admin and commands query with."""
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import EmptyResultSet
 from django.db import models
 from django.db.models import prefetch_related_objects
 from django.db.models.functions import Cast, Lower
@@ -110,93 +106,6 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
             .order_by("-count", group_by)
         )
         return rows
-
-
-_templates = threading.local()
-
-
-def _from_template(name: str, build: "Callable[[], RealEstateQuerySet]") -> "RealEstateQuerySet":
-    """A clone of the queryset `build()` made once per thread.
-
-    Assembling a queryset's columns, joins and subqueries costs 0.1 to 0.3 ms, a tenth of a
-    request on the hot paths; a clone costs ~3 µs. A template is never evaluated (so it caches
-    no rows) and never leaves its thread: every caller gets a clone.
-    """
-    template: RealEstateQuerySet | None = getattr(_templates, name, None)
-    if template is None:
-        template = build()
-        setattr(_templates, name, template)
-    return template.all()
-
-
-def listing() -> "RealEstateQuerySet":
-    """`RealEstate.objects.with_listing_data()`, from a per-thread template. Still a
-    RealEstateQuerySet at runtime (so `visible_to` applies), which django-stubs' `values()`
-    does not know."""
-    from apps.real_estates.models import RealEstate
-
-    return _from_template("listing", lambda: cast(RealEstateQuerySet, RealEstate.objects.with_listing_data()))
-
-
-def detailed() -> "RealEstateQuerySet":
-    """`RealEstate.objects.with_detail_data()`, from a per-thread template."""
-    from apps.real_estates.models import RealEstate
-
-    return _from_template("detailed", RealEstate.objects.with_detail_data)
-
-
-class _CompiledRows:
-    """A `.values()` queryset compiled once; each `fetch()` executes its kept statement the way
-    Django executes any queryset (its cursor, its converters), without compiling it again."""
-
-    def __init__(self, rows: ListingRows) -> None:
-        query = rows.query
-        compiler = query.get_compiler(rows.db)
-        statement = compiler.as_sql()  # EmptyResultSet for a queryset that can match nothing
-        compiler.as_sql = lambda *args, **kwargs: statement
-        self.compiler = compiler
-        # The column names, as Django's ValuesIterable reads them.
-        self.names: list[str] = (
-            list(query.selected)
-            if query.selected
-            else [*query.extra_select, *query.values_select, *query.annotation_select]
-        )
-
-    def fetch(self) -> list[dict[str, Any]]:
-        names = self.names
-        return [dict(zip(names, row, strict=True)) for row in self.compiler.results_iter()]
-
-
-_compiled = threading.local()
-COMPILED_PAGES_PER_THREAD = 128
-
-
-def page_rows(rows: ListingRows, key: Hashable) -> list[dict[str, Any]]:
-    """`list(rows)` for a page whose SQL depends on nothing but `key`: compiled by this thread's
-    first call with `key`, executed as it was compiled by the calls after.
-
-    Compiling a list page (its 16 columns, the filters' WHERE and the ordering) costs ~0.3 ms,
-    a tenth of the request. The key must name everything that shapes the statement (the list's
-    key is the caller's visibility, the query parameters and the page's bounds); the data does
-    not shape it, and each call executes it afresh. Per thread, because a compiler
-    belongs to its thread's connection; the least recently used of `COMPILED_PAGES_PER_THREAD`
-    is dropped.
-    """
-    kept: OrderedDict[Hashable, _CompiledRows] | None = getattr(_compiled, "pages", None)
-    if kept is None:
-        kept = _compiled.pages = OrderedDict()
-    compiled = kept.get(key)
-    if compiled is None:
-        try:
-            compiled = _CompiledRows(rows)
-        except EmptyResultSet:
-            return []
-        kept[key] = compiled
-        if len(kept) > COMPILED_PAGES_PER_THREAD:
-            kept.popitem(last=False)
-    else:
-        kept.move_to_end(key)
-    return compiled.fetch()
 
 
 def load_photos(real_estate: "RealEstate") -> "RealEstate":

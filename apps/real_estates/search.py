@@ -20,5 +20,6 @@ def build_search_text(*parts: str | None) -> str:
 
 
 def search_terms(q: str) -> list[str]:
-    """The words of a query, normalised like the stored text; every one must match."""
-    return normalize_text(q).split()
+    """The distinct words of a query, normalised like the stored text; every one must match.
+    Words of one character are left out: nearly every row contains them."""
+    return list(dict.fromkeys(term for term in normalize_text(q).split() if len(term) > 1))

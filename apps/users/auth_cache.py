@@ -2,8 +2,8 @@
 
 Every authenticated request needs its user: the role decides what it may see, `is_active`
 and the password (the token's revoke claim) whether the token still counts. Reading the row
-is a SQL round trip and a model instance, ~0.4 ms of a ~3 ms list request; the cache holds
-the row for `AUTH_USER_CACHE_SECONDS` instead.
+is a SQL round trip and a model instance on every request; the cache holds the row for
+`AUTH_USER_CACHE_SECONDS` instead (the cost is in docs/adr/0011).
 
 Revocation stays immediate: every save or delete of a user (`user_changed`, connected to
 `post_save`/`post_delete` in `UsersConfig.ready`, and the services' bulk `update()`s through
@@ -13,9 +13,10 @@ cache it (`add` does not replace the tombstone), so a request that read the old 
 before the change cannot put it back. With Redis unreachable reads miss and every request
 reads the database, as before. See docs/adr/0011-jwt-revocation.md.
 
-The cache never holds the password hash: only the fingerprint the revoke claim is compared
-with. The instance built from the cache leaves `password` deferred (read from the database if
-anything asks for it); saving it writes the loaded fields only.
+An entry is the row simplejwt's `get_user` accepted and the revoke claim of the token it
+accepted it for (apps/users/authentication.py); it answers only tokens carrying that claim.
+It never holds the password hash: the instance built from it leaves `password` deferred (read
+from the database if anything asks for it), and saving it writes the loaded fields only.
 """
 
 from typing import Any
@@ -23,7 +24,6 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
-from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from apps.users.models import User
 
@@ -51,25 +51,25 @@ def forget(user_id: Any) -> None:
     transaction.on_commit(tombstone)
 
 
-def cached(user_id: Any) -> tuple[User, str] | None:
-    """The user and its password fingerprint, or None (a miss, or a tombstone).
+def cached(user_id: Any, *, claim: Any) -> User | None:
+    """The user simplejwt accepted for a token carrying `claim`, or None (a miss, a tombstone,
+    or an entry made for another claim: a token from before a password change, say).
 
     Entries name their columns, so one written by a release with other columns still reads:
     a column it lacks stays deferred (loaded on access), one this model no longer has is
     left out."""
     entry = cache.get(_key(user_id))
-    if not isinstance(entry, tuple):
+    if not isinstance(entry, tuple) or entry[1] != claim:
         return None
-    row, fingerprint = entry
+    row = entry[0]
     names = [name for name in _FIELDS if name in row]
-    return User.from_db(DEFAULT_DB_ALIAS, names, [row[name] for name in names]), fingerprint
+    return User.from_db(DEFAULT_DB_ALIAS, names, [row[name] for name in names])
 
 
-def remember(user: User) -> None:
+def remember(user: User, *, claim: Any) -> None:
+    """Keep the row simplejwt just accepted for a token carrying `claim`; a tombstone stays."""
     row = {name: getattr(user, name) for name in _FIELDS}
-    cache.add(
-        _key(user.pk), (row, get_md5_hash_password(user.password)), timeout=settings.AUTH_USER_CACHE_SECONDS
-    )
+    cache.add(_key(user.pk), (row, claim), timeout=settings.AUTH_USER_CACHE_SECONDS)
 
 
 def user_changed(sender: type[User], instance: User, created: bool = False, **kwargs: Any) -> None:

@@ -84,14 +84,6 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------
 
 
-def pool_check() -> Any:
-    """The pool pings a connection before handing it out, unless it handed it out less than
-    DATABASE_POOL_CHECK_BYPASS_MS ago (apps/core/db.py, docs/adr/0042)."""
-    from apps.core.db import CheckUnlessRecentlyDrawn
-
-    return CheckUnlessRecentlyDrawn(env.int("DATABASE_POOL_CHECK_BYPASS_MS", default=500) / 1000)
-
-
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
@@ -109,7 +101,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
             "timeout": env.int("DATABASE_POOL_TIMEOUT", default=5),
-            "check": pool_check(),
         }
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
@@ -256,16 +247,39 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # uploads always stream to a temporary file
 REDIS_URL: str = env("REDIS_URL", default="")
 
 if REDIS_URL:
+    # An outage, a full or a read-only Redis degrades throttling and caching instead of
+    # failing requests (docs/adr/0040).
     CACHES: dict[str, Any] = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "apps.core.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "vivenda",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+                "DEGRADED_RETRY_SECONDS": env.float("CACHE_DEGRADED_RETRY_SECONDS", default=5),
+            },
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis: a table in the app's own database, which every server process shares
+    # (never a per-process memory cache: `make run` serves with several processes). The
+    # migration core.0001 creates it (docs/adr/0045).
+    CACHES = {
+        "default": {
+            "BACKEND": "apps.core.cache.SharedDatabaseCache",
+            "LOCATION": "vivenda_cache",
+            "KEY_PREFIX": "vivenda",
+            "OPTIONS": {"MAX_ENTRIES": env.int("CACHE_MAX_ENTRIES", default=50_000)},
+        }
+    }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        # Throttles write the cache on every request: in WAL mode a commit is a write to the
+        # log, not an fsync of the database (~0.3 ms instead of ~13 ms), and readers never
+        # wait for the writer.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+        )
 
 # --- Background tasks ----------------------------------------------------------
 
@@ -338,8 +352,6 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # the default is on with Redis and off with the per-process local-memory cache.
 AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=60 if REDIS_URL else 0)
 AUTH_USER_TOMBSTONE_SECONDS = env.int("AUTH_USER_TOMBSTONE_SECONDS", default=10)
-# Valid access tokens each process keeps decoded (apps/users/authentication.py); 0 decodes every time.
-AUTH_TOKEN_CACHE_SIZE = env.int("AUTH_TOKEN_CACHE_SIZE", default=2048)
 
 # SQLite (the local default) has no row locks: IMMEDIATE transactions serialise writers, so a
 # refresh token stays single-use there too (PostgreSQL uses SELECT ... FOR UPDATE).
@@ -347,13 +359,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
 
 # --- ops -------------------------------------------------------------------------
-
-if REDIS_URL:
-    # Same Redis, but an outage degrades throttling and caching instead of failing requests.
-    CACHES["default"]["BACKEND"] = "apps.core.cache.DegradingRedisCache"
-    CACHES["default"]["OPTIONS"]["DEGRADED_RETRY_SECONDS"] = env.float(
-        "CACHE_DEGRADED_RETRY_SECONDS", default=5
-    )
 
 # Where a Celery worker serves its own Prometheus metrics (task outcomes); 0 turns it off. It
 # has no token check, so it listens on loopback unless an address is given (prod compose: the
@@ -374,6 +379,10 @@ REAL_ESTATES_COUNT_CACHE_SECONDS = env.int("REAL_ESTATES_COUNT_CACHE_SECONDS", d
 # Days an export written to storage (`exports/`, by the task or `--to-storage`) is kept before
 # the daily purge deletes it. 0 keeps every export.
 REAL_ESTATES_EXPORT_RETENTION_DAYS = env.float("REAL_ESTATES_EXPORT_RETENTION_DAYS", default=7)
+# Bounds of the list's `q` (and of stats and export): characters, and words of two or more
+# characters (one-character words are ignored). Longer input is a 400 naming `q`.
+REAL_ESTATES_SEARCH_MAX_LENGTH = env.int("REAL_ESTATES_SEARCH_MAX_LENGTH", default=200)
+REAL_ESTATES_SEARCH_MAX_TERMS = env.int("REAL_ESTATES_SEARCH_MAX_TERMS", default=8)
 # How long a replayable response of an `Idempotency-Key` create is kept.
 IDEMPOTENCY_TTL_SECONDS = env.int("IDEMPOTENCY_TTL_SECONDS", default=24 * 3600)
 # --- sync ------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import ipaddress
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, METRICS_ALLOWED_CIDRS, METRICS_TOKEN, SIMPLE_JWT, env, pool_check
+from .base import DATABASES, METRICS_ALLOWED_CIDRS, METRICS_TOKEN, SIMPLE_JWT, env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 JWT_SIGNING_KEY = env("JWT_SIGNING_KEY")
@@ -55,7 +55,6 @@ if _db["ENGINE"] == "django.db.backends.postgresql" and env.bool("DATABASE_POOL"
         # WEB_THREADS (2) requests at once, fewer than max_size, so it waits only when
         # PostgreSQL is unreachable.
         "timeout": env.float("DATABASE_POOL_TIMEOUT", default=0.5),
-        "check": pool_check(),
     }
     _db["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django must not
 

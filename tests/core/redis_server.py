@@ -15,8 +15,9 @@ def free_port() -> int:
 
 
 class RedisServer:
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, extra_args: tuple[str, ...] = ()) -> None:
         self.directory = directory
+        self.extra_args = extra_args
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -28,6 +29,7 @@ class RedisServer:
         binary = shutil.which("redis-server") or "redis-server"
         args = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
         args += ["--dir", str(self.directory), "--logfile", str(self.directory / "redis.log")]
+        args += self.extra_args
         self.process = subprocess.Popen([binary, *args])  # noqa: S603
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from rest_framework_simplejwt.tokens import RefreshToken
 
+from apps.users.tokens import issue_token_pair
 from tests.scale.conftest import Http
 
 pytestmark = pytest.mark.stops_services
@@ -40,7 +40,7 @@ def _start_postgres() -> None:
 
 @pytest.fixture
 def token(make_user: Callable[..., Any]) -> str:
-    return str(RefreshToken.for_user(make_user()).access_token)
+    return issue_token_pair(user=make_user()).token
 
 
 @pytest.fixture

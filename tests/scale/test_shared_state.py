@@ -4,8 +4,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from rest_framework_simplejwt.tokens import RefreshToken
-
+from apps.users.tokens import issue_token_pair
 from tests.scale.conftest import Http
 
 
@@ -27,7 +26,7 @@ def test_a_token_minted_with_the_shared_key_is_accepted_by_both_processes(
     apps: list[Http], make_user: Callable[..., Any]
 ) -> None:
     user = make_user()
-    token = str(RefreshToken.for_user(user).access_token)
+    token = issue_token_pair(user=user).token
     for client in apps:
         response = client.get("/api/v1/_scale/whoami", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 200

@@ -26,6 +26,10 @@ __all__ = [
     "NotAcceptable",
     "NotAuthenticated",
     "NotFound",
+    "PAGE_INVALID",
+    "PAGE_SIZE_INVALID",
+    "PARAMETER_EMPTY",
+    "PARAMETER_REPEATED",
     "PayloadTooLarge",
     "PermissionDenied",
     "PhotoFileRequired",
@@ -44,11 +48,11 @@ __all__ = [
     "RealEstateNeedsPhoto",
     "RealEstateNotEditable",
     "RealEstateNotFound",
-    "SYNC_CURSOR_INVALID",
+    "SEARCH_TOO_LONG",
+    "SEARCH_TOO_MANY_TERMS",
     "ServiceUnavailable",
     "SignUpDisabled",
     "StorageUnavailable",
-    "SyncCursorExpired",
     "Throttled",
     "TokenInvalid",
     "UF_INVALID",
@@ -437,23 +441,6 @@ class StorageUnavailable(ApiError):
     )
 
 
-class SyncCursorExpired(ApiError):
-    code = 'SYNC_CURSOR_EXPIRED'
-    status_code = 410
-    default_message = catalog_message(
-        en='This sync cursor has expired; sync again from the beginning (without a cursor).',
-        pt_br='Este cursor de sincronização expirou; sincronize novamente desde o início (sem cursor).',
-    )
-
-
-SYNC_CURSOR_INVALID = FieldMessage(
-    code='sync_cursor_invalid',
-    message=catalog_message(
-        en='This is not a sync cursor issued to you; send the next_cursor of your last sync, or none.',
-        pt_br='Este não é um cursor de sincronização emitido para você; envie o next_cursor da última sincronização, ou nenhum.',
-    ),
-)
-
 CPF_INVALID = FieldMessage(
     code='cpf_invalid',
     message=catalog_message(
@@ -478,6 +465,38 @@ FIELD_NOT_ALLOWED = FieldMessage(
     ),
 )
 
+PARAMETER_EMPTY = FieldMessage(
+    code='parameter_empty',
+    message=catalog_message(
+        en='This parameter cannot be empty; leave it out instead.',
+        pt_br='Este parâmetro não pode ser vazio; omita-o.',
+    ),
+)
+
+PARAMETER_REPEATED = FieldMessage(
+    code='parameter_repeated',
+    message=catalog_message(
+        en='Send this parameter only once.',
+        pt_br='Envie este parâmetro uma única vez.',
+    ),
+)
+
+PAGE_INVALID = FieldMessage(
+    code='page_invalid',
+    message=catalog_message(
+        en='Enter a page number: a whole number from 1.',
+        pt_br='Informe o número da página: um número inteiro a partir de 1.',
+    ),
+)
+
+PAGE_SIZE_INVALID = FieldMessage(
+    code='page_size_invalid',
+    message=catalog_message(
+        en='Enter a page size: a whole number from 1 to {limit}.',
+        pt_br='Informe o tamanho da página: um número inteiro de 1 a {limit}.',
+    ),
+)
+
 CEP_INVALID = FieldMessage(
     code='cep_invalid',
     message=catalog_message(
@@ -491,6 +510,22 @@ UF_INVALID = FieldMessage(
     message=catalog_message(
         en='Enter one of the 27 Brazilian state codes (UF).',
         pt_br='Informe uma das 27 siglas de estado (UF).',
+    ),
+)
+
+SEARCH_TOO_LONG = FieldMessage(
+    code='search_too_long',
+    message=catalog_message(
+        en='A search may have at most {limit} characters.',
+        pt_br='Uma busca pode ter no máximo {limit} caracteres.',
+    ),
+)
+
+SEARCH_TOO_MANY_TERMS = FieldMessage(
+    code='search_too_many_terms',
+    message=catalog_message(
+        en='A search may have at most {limit} words of two or more characters.',
+        pt_br='Uma busca pode ter no máximo {limit} palavras de dois ou mais caracteres.',
     ),
 )
 

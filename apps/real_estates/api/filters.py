@@ -1,30 +1,63 @@
 """Query parameters of the list, stats and export: one FilterSet, so they always agree.
 
 Invalid values are a 400 VALIDATION_ERROR naming the parameter (django-filter validates
-the whole set before any SQL runs).
+the whole set before any SQL runs). What the OpenAPI schema declares for each parameter is
+exactly what is accepted: an empty value (`?status=`) is refused like any other value outside
+the parameter's domain, never silently ignored; a repeated parameter takes its last value,
+except `ordering`, whose several keys go in one comma-separated value.
 """
 
-import functools
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
-from django.db.models.sql.where import AND, WhereNode
-from django.http import QueryDict
 from django.utils.dateparse import parse_date, parse_datetime
 from django_filters import rest_framework as filters
 from django_filters.utils import translate_validation
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.request import Request
 
 from apps.core import errors
 from apps.real_estates.models import Kind, Purpose, RealEstate, Status
 from apps.real_estates.querysets import RealEstateQuerySet
+from apps.real_estates.search import search_terms
 from apps.real_estates.validators import UFS
 
 ORDERING_FIELDS = ("created_at", "price", "area_m2")
+CENTS = Decimal("0.01")
+MAX_PRICE = Decimal(10**12)  # above any storable price (numeric 14,2)
+MAX_AREA = Decimal(10**10)  # above any storable area (numeric 12,2)
+MAX_BEDROOMS = 1000  # what a write accepts
 _OFFSET_SPACE = re.compile(r" ([0-9]{2}:?[0-9]{2})$")
+_FORM_CLASSES: dict[type[Any], type[forms.Form]] = {}
+
+
+def _field_error(message: errors.FieldMessage, **limits: int) -> forms.ValidationError:
+    return forms.ValidationError(str(message.message).format(**limits), code=message.code)
+
+
+class StrictQueryForm(forms.Form):
+    """The filters' form: refuses an empty value and a repeated `ordering` (django-filter would
+    ignore the first and take the last of the second)."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        getlist = getattr(self.data, "getlist", None)
+        for name in self.fields:
+            values = getlist(name) if getlist else ([self.data[name]] if name in self.data else [])
+            if name == "ordering" and len(values) > 1:
+                self.add_error(name, _field_error(errors.PARAMETER_REPEATED))
+            elif values and values[-1] == "":
+                self.add_error(name, _field_error(errors.PARAMETER_EMPTY))
+            elif name == "ordering" and "" in (cleaned.get(name) or ()):  # `-price,`: an empty key
+                message = self.fields[name].error_messages["invalid_choice"] % {"value": ""}
+                self.add_error(name, forms.ValidationError(message, code="invalid_choice"))
+        return cleaned
 
 
 class DateOrDateTimeField(forms.CharField):
@@ -49,6 +82,15 @@ class DateOrDateTimeField(forms.CharField):
         return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)), False
 
 
+def _date_or_datetime[F: Callable[..., Any]](description: str) -> Callable[[F], F]:
+    return extend_schema_field(
+        {
+            "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}],
+            "description": f"{description} A naive datetime is UTC.",
+        }
+    )
+
+
 class DateOrDateTimeFilter(filters.Filter):  # type: ignore[misc]
     field_class = DateOrDateTimeField
 
@@ -57,16 +99,88 @@ class UfChoiceField(forms.CharField):
     def to_python(self, value: Any) -> str:
         text = (super().to_python(value) or "").strip().upper()
         if text and text not in UFS:
-            raise forms.ValidationError(str(errors.UF_INVALID.message), code=errors.UF_INVALID.code)
+            raise _field_error(errors.UF_INVALID)
         return text
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        # Any case: `sp`, `Sp` and `SP` alike.
+        "pattern": "^(" + "|".join("".join(f"[{c}{c.lower()}]" for c in uf) for uf in UFS) + ")$",
+        "description": "UF, any case.",
+    }
+)
 class UfFilter(filters.CharFilter):  # type: ignore[misc]
     field_class = UfChoiceField
 
 
+class BoundField(forms.DecimalField):
+    """A non-negative bound on a column of two decimal places, rounded to cents towards the
+    rows it admits (`rounding`): `price >= 10.001` is `price >= 10.01`, exactly."""
+
+    def __init__(self, *, rounding: str, maximum: Decimal, **kwargs: Any) -> None:
+        super().__init__(min_value=Decimal(0), max_value=maximum, **kwargs)
+        self.rounding = rounding
+
+    def clean(self, value: Any) -> Decimal | None:
+        number: Decimal | None = super().clean(value)
+        return None if number is None else number.quantize(CENTS, rounding=self.rounding)
+
+
+class BoundFilter(filters.NumberFilter):  # type: ignore[misc]
+    """`column >= value` (`gte`) or `column <= value` (`lte`), `value` a `BoundField`."""
+
+    field_class = BoundField
+    maximum: Decimal
+
+    def __init__(self, column: str, lookup: str) -> None:
+        rounding = ROUND_CEILING if lookup == "gte" else ROUND_FLOOR
+        super().__init__(field_name=column, lookup_expr=lookup, rounding=rounding, maximum=self.maximum)
+
+    def get_max_validator(self) -> None:
+        return None  # the field has its own maximum
+
+
+@extend_schema_field({"type": "number", "minimum": 0, "maximum": float(MAX_PRICE)})
+class PriceFilter(BoundFilter):
+    maximum = MAX_PRICE
+
+
+@extend_schema_field({"type": "number", "minimum": 0, "maximum": float(MAX_AREA)})
+class AreaFilter(BoundFilter):
+    maximum = MAX_AREA
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": MAX_BEDROOMS})
+class BedroomsFilter(filters.NumberFilter):  # type: ignore[misc]
+    field_class = forms.IntegerField
+
+    def __init__(self) -> None:
+        super().__init__(field_name="bedrooms", lookup_expr="gte", min_value=0, max_value=MAX_BEDROOMS)
+
+    def get_max_validator(self) -> None:
+        return None  # the field has its own maximum
+
+
+class SearchField(forms.CharField):
+    """`q`: at most `REAL_ESTATES_SEARCH_MAX_LENGTH` characters and `REAL_ESTATES_SEARCH_MAX_TERMS`
+    words of two or more characters (shorter words are ignored, `search.search_terms`)."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if len(value) > settings.REAL_ESTATES_SEARCH_MAX_LENGTH:
+            raise _field_error(errors.SEARCH_TOO_LONG, limit=settings.REAL_ESTATES_SEARCH_MAX_LENGTH)
+        if len(search_terms(value)) > settings.REAL_ESTATES_SEARCH_MAX_TERMS:
+            raise _field_error(errors.SEARCH_TOO_MANY_TERMS, limit=settings.REAL_ESTATES_SEARCH_MAX_TERMS)
+
+
+class SearchFilter(filters.CharFilter):  # type: ignore[misc]
+    field_class = SearchField
+
+
 class StableOrderingFilter(filters.OrderingFilter):  # type: ignore[misc]
-    """Orders by the chosen field, then by id in the same direction: pages never overlap."""
+    """Orders by the chosen keys, then by id in the direction of the last: pages never overlap."""
 
     def filter(self, qs: Any, value: Any) -> Any:
         if not value:
@@ -81,53 +195,59 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
     kind = filters.ChoiceFilter(choices=Kind.choices)
     purpose = filters.ChoiceFilter(choices=Purpose.choices)
     city = filters.CharFilter(method="filter_city", help_text="Exact city, case-insensitive.")
-    state = UfFilter(field_name="state", help_text="UF, any case.")
-    min_price = filters.NumberFilter(field_name="price", lookup_expr="gte")
-    max_price = filters.NumberFilter(field_name="price", lookup_expr="lte")
-    min_area = filters.NumberFilter(field_name="area_m2", lookup_expr="gte")
-    max_area = filters.NumberFilter(field_name="area_m2", lookup_expr="lte")
-    min_bedrooms = filters.NumberFilter(field_name="bedrooms", lookup_expr="gte")
+    state = UfFilter(field_name="state")
+    min_price = PriceFilter("price", "gte")
+    max_price = PriceFilter("price", "lte")
+    min_area = AreaFilter("area_m2", "gte")
+    max_area = AreaFilter("area_m2", "lte")
+    min_bedrooms = BedroomsFilter()
     collected_by = filters.UUIDFilter(field_name="collected_by_id")
-    created_after = DateOrDateTimeFilter(
-        method="filter_created_after", help_text="Date (from its start) or ISO 8601 datetime, inclusive."
-    )
-    created_before = DateOrDateTimeFilter(
-        method="filter_created_before",
-        help_text="Date (up to its end, inclusive) or ISO 8601 datetime (exclusive).",
-    )
-    q = filters.CharFilter(
-        method="filter_q",
-        help_text="Words in title, description, street, neighborhood or city (any case/accents).",
-    )
+    created_after = DateOrDateTimeFilter(method="filter_created_after")
+    created_before = DateOrDateTimeFilter(method="filter_created_before")
+    q = SearchFilter(method="filter_q", strip=False)
     ordering = StableOrderingFilter(
-        fields=ORDERING_FIELDS, help_text="created_at, price, area_m2; `-` for descending."
+        fields=ORDERING_FIELDS,
+        help_text="One or more keys, comma-separated (`-price,created_at`); `-` for descending. "
+        "Send the parameter once.",
     )
 
     class Meta:
         model = RealEstate
         fields: list[str] = []
+        form = StrictQueryForm
 
     def get_form_class(self) -> type[forms.Form]:
-        """django-filter builds a form class from the filters on every request (~0.3 ms). Ours
-        depend on nothing but this class (no request-dependent choices), so it is built once."""
+        """django-filter's form class, built once per FilterSet class: its fields depend on the
+        class alone (no choices read from the request or the database), and each form instance
+        copies them, as with any form class declared at import."""
         cls = type(self)
-        form_class: type[forms.Form] | None = cls.__dict__.get("_form_class")
-        if form_class is None:
-            form_class = super().get_form_class()
-            cls._form_class = form_class
-        return form_class
+        if cls not in _FORM_CLASSES:
+            _FORM_CLASSES[cls] = super().get_form_class()
+        return _FORM_CLASSES[cls]
 
     def filter_city(self, queryset: RealEstateQuerySet, name: str, value: str) -> RealEstateQuerySet:
         return queryset.in_city(value) if value.strip() else queryset
 
+    @extend_schema_field(
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": settings.REAL_ESTATES_SEARCH_MAX_LENGTH,
+            "description": "Words in title, description, street, neighborhood or city (any case and "
+            f"accents); every word must occur. At most {settings.REAL_ESTATES_SEARCH_MAX_TERMS} words "
+            "of two or more characters; one-character words are ignored.",
+        }
+    )
     def filter_q(self, queryset: RealEstateQuerySet, name: str, value: str) -> RealEstateQuerySet:
         return queryset.search(value)
 
+    @_date_or_datetime("A date (from its start) or an ISO 8601 datetime, inclusive.")
     def filter_created_after(
         self, queryset: RealEstateQuerySet, name: str, value: tuple[datetime, bool]
     ) -> RealEstateQuerySet:
         return queryset.filter(created_at__gte=value[0])
 
+    @_date_or_datetime("A date (up to its end, inclusive) or an ISO 8601 datetime (exclusive).")
     def filter_created_before(
         self, queryset: RealEstateQuerySet, name: str, value: tuple[datetime, bool]
     ) -> RealEstateQuerySet:
@@ -137,91 +257,18 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(created_at__lt=moment)
 
 
-# --- the backend -------------------------------------------------------------------------------
-
-type FilterParams = tuple[tuple[str, tuple[str, ...]], ...]
-
-
-class Narrowing:
-    """What a validated set of filter parameters does to any queryset of its model, built once.
-
-    django-filter applies each filter on every request: a clone, an `add_q` and the resolution
-    of a lookup per filter, ~0.2 ms of a filtered list before the SQL is even compiled (more in a
-    real request, with the processor's caches cold). The result depends on nothing but the
-    parameters, so it is built once, by django-filter itself, on the model's unscoped
-    queryset, and kept as what it added: the resolved conditions of its `WHERE` and its
-    ordering. Narrowing a caller's queryset (already scoped to the caller) is then a clone with
-    those conditions ANDed to its `WHERE`: PostgreSQL receives the same statement.
-
-    Only a plain narrowing is kept this way: conditions ANDed on the model's own table (no
-    join, no `DISTINCT`, no selected annotation or grouping, nothing but expressions).
-    Anything else (a filter across a relation, say) has django-filter apply the FilterSet to
-    each caller's queryset, as before (`conditions` is None).
-    """
-
-    def __init__(self, filterset: filters.FilterSet) -> None:
-        self.filterset = filterset
-        built = filterset.filter_queryset(filterset._meta.model._default_manager.all()).query
-        where = built.where
-        plain = (
-            # A lookup on a foreign key's column leaves its table's alias unused (refcount 0).
-            sum(1 for alias in built.alias_map if built.alias_refcount[alias]) <= 1
-            and not built.distinct
-            and not built.annotation_select
-            and built.group_by is None
-            and not built.extra
-            and where.connector == AND
-            and not where.negated
-            and all(getattr(child, "conditional", False) for child in where.children)
-        )
-        self.model = built.model
-        self.conditions: tuple[Any, ...] | None = tuple(where.children) if plain else None
-        self.ordering: tuple[Any, ...] = tuple(built.order_by)
-
-    def apply(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        # The conditions name the model's own table; a subclass's queryset (which django-filter's
-        # backend accepts) reads another one, so django-filter applies the FilterSet to it, as to
-        # a sliced one (which it refuses).
-        if self.conditions is None or queryset.model is not self.model or queryset.query.is_sliced:
-            narrowed: QuerySet[Any] = self.filterset.filter_queryset(queryset)
-            return narrowed
-        narrowed = queryset.order_by(*self.ordering) if self.ordering else queryset.all()
-        if self.conditions:
-            # Resolved already, against the model's own table: ANDed into the clone's WHERE as
-            # they are (`.filter()` would copy and resolve each one again, ~0.1 ms a request).
-            # They are never changed; every clone shares them, as Django's clones do.
-            narrowed.query.where.add(WhereNode(list(self.conditions), AND), AND)
-        return narrowed
-
-
-@functools.lru_cache(maxsize=256)
-def narrowing(filterset_class: type[filters.FilterSet], params: FilterParams) -> Narrowing:
-    """The `Narrowing` of `params`, validated, kept per process for the next request that sends them.
-
-    Building a FilterSet deep-copies its filters and its form's fields and validates the form,
-    ~0.5 ms of a filtered list, then applying it ~0.2 ms more. Both depend on nothing but the
-    parameters; the narrowing holds no request and no caller's queryset. Invalid parameters
-    raise DRF's ValidationError naming them, and an exception is never cached: they are
-    validated anew.
-    """
-    data = QueryDict(mutable=True)
-    for name, values in params:
-        data.setlist(name, list(values))
-    filterset = filterset_class(data=data)
-    if not filterset.is_valid():
-        raise translate_validation(filterset.errors)
-    return Narrowing(filterset)
-
-
-class CachingFilterBackend(filters.DjangoFilterBackend):  # type: ignore[misc]  # django-filter: no stubs
-    """django-filter's backend, reusing the narrowing of each parameter set (`narrowing`)."""
+class RealEstateFilterBackend(filters.DjangoFilterBackend):  # type: ignore[misc]  # django-filter: no stubs
+    """django-filter's backend, which also leaves the validated filters on the view as
+    `filters`: what the list's count and the stats are cached under (`list_cache.filters_key`)."""
 
     def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
         filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is None:
+        if filterset_class is None or not request.query_params.keys() & filterset_class.base_filters.keys():
+            view.filters = {}  # nothing to validate or apply: the list as it is
             return queryset
-        names = filterset_class.base_filters
-        params = tuple(
-            sorted((name, tuple(values)) for name, values in request.query_params.lists() if name in names)
-        )
-        return narrowing(filterset_class, params).apply(queryset)
+        filterset = self.get_filterset(request, queryset, view)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        view.filters = filterset.form.cleaned_data
+        narrowed: QuerySet[Any] = filterset.qs
+        return narrowed

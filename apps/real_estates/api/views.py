@@ -7,7 +7,7 @@ are the services'. Edits and transitions honour `If-Match` against the detail's 
 import re
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
@@ -25,8 +25,8 @@ from apps.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from apps.core.idempotency import idempotent
 from apps.core.openapi import error_responses
 from apps.real_estates import list_cache, services
-from apps.real_estates.api.filters import CachingFilterBackend, RealEstateFilterSet
-from apps.real_estates.api.pagination import RealEstatePagination
+from apps.real_estates.api.filters import RealEstateFilterBackend, RealEstateFilterSet
+from apps.real_estates.api.pagination import RealEstatePagination, rows_key
 from apps.real_estates.api.serializers import (
     RealEstateDetailSerializer,
     RealEstateInputSerializer,
@@ -38,7 +38,7 @@ from apps.real_estates.api.serializers import (
 )
 from apps.real_estates.export import csv_lines
 from apps.real_estates.models import RealEstate, RealEstateTransition
-from apps.real_estates.querysets import ListingRows, RealEstateQuerySet, detailed, listing, load_photos
+from apps.real_estates.querysets import ListingRows, RealEstateQuerySet, load_photos
 from apps.users.models import User
 from apps.users.permissions import IsManagerOrAdmin, IsReviewerOfObject
 
@@ -59,7 +59,6 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     "within 24 h returns the first response instead of creating a duplicate.",
 )
 ETAG_HEADER = {"ETag": OpenApiResponse(description="`ETag` of the detail")}
-FILTER_PARAMETERS = frozenset(RealEstateFilterSet.base_filters)
 _TRANSITION_ERRORS = (
     errors.PermissionDenied,
     errors.RealEstateNotFound,
@@ -168,24 +167,18 @@ class RealEstateViewSet(
     viewsets.GenericViewSet[RealEstate],
 ):
     filterset_class = RealEstateFilterSet
-    filter_backends = [CachingFilterBackend]
+    filter_backends = [RealEstateFilterBackend]
     schema = RealEstateAutoSchema()
     pagination_class = RealEstatePagination
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> RealEstateQuerySet:
-        user = self.request.user
+        visible = RealEstate.objects.visible_to(self.request.user)
         if self.action in ("list", "export"):
-            return listing().visible_to(user)
+            return visible.with_listing_data()  # type: ignore[return-value]  # rows, still our QuerySet
         if self.action == "stats":
-            return RealEstate.objects.visible_to(user)
-        return detailed().visible_to(user)
-
-    def filter_queryset(self, queryset: Any) -> Any:
-        # With no filter parameter the backend would change nothing: skip it.
-        if self.request.query_params.keys() & FILTER_PARAMETERS:
-            return super().filter_queryset(queryset)
-        return queryset
+            return visible
+        return visible.with_detail_data()
 
     def get_serializer_class(self) -> Any:
         return RealEstateListItemSerializer if self.action == "list" else RealEstateDetailSerializer
@@ -232,7 +225,13 @@ class RealEstateViewSet(
             response["Location"] = f"{request.path.rstrip('/')}/{real_estate.pk}"
             return response
 
-        return idempotent(request, scope="real_estates.create", handler=handler)
+        def replay(pk: str) -> Response:  # a retry of the same create: the record as it is now
+            self.kwargs["pk"] = pk
+            response = self._detail(self.get_object())
+            response["Location"] = f"{request.path.rstrip('/')}/{pk}"
+            return response
+
+        return idempotent(request, scope="real_estates.create", handler=handler, replay=replay)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         real_estate = self.get_object()
@@ -370,10 +369,10 @@ class RealEstateViewSet(
         query = StatsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         group_by: str = query.validated_data["group_by"]
-        groups = self.filter_queryset(self.get_queryset()).stats_by(group_by)
+        groups = cast(RealEstateQuerySet, self.filter_queryset(self.get_queryset())).stats_by(group_by)
         results = list_cache.cached_result(
-            "stats",
-            groups,
+            f"stats:{group_by}",
+            rows_key(request, self),
             lambda: [
                 {
                     "key": row[group_by],
@@ -404,7 +403,7 @@ class RealEstateViewSet(
     )
     def export(self, request: Request) -> StreamingHttpResponse:
         # Filters are validated here, before the first byte is sent.
-        queryset: ListingRows = self.filter_queryset(self.get_queryset())
+        queryset = cast(ListingRows, self.filter_queryset(self.get_queryset()))
         response = StreamingHttpResponse(csv_lines(queryset), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="real-estates.csv"'
         return response

@@ -5,13 +5,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import OutOfMemoryError
 from rest_framework.test import APIClient
 
 from apps.core.cache import CACHE_DEGRADED, DegradingRedisCache, count_hit
 from tests.core.redis_server import RedisServer
+from tests.real_estates.integration.test_api_real_estates import PAYLOAD
+from tests.users.factories import DEFAULT_PASSWORD
 
 
 @pytest.fixture
@@ -29,8 +33,8 @@ def _cache_settings(url: str, retry_seconds: float = 0) -> dict[str, Any]:
             "LOCATION": url,
             "KEY_PREFIX": "vivenda-test",
             "OPTIONS": {
-                "socket_connect_timeout": 1,
-                "socket_timeout": 1,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
                 "DEGRADED_RETRY_SECONDS": retry_seconds,
             },
         }
@@ -65,6 +69,7 @@ def test_it_answers_without_redis_when_redis_is_down(
     assert redis_cache.get("greeting", "fallback") == "fallback"
     assert redis_cache.add("lock", "1", 30) is True  # a lock degrades to "go ahead"
     assert redis_cache.incr("hits", 5) == 5  # a counter degrades to a fresh one
+    assert redis_cache.decr("hits", 2) == -2
     assert redis_cache.get_many(["greeting"]) == {}
     assert redis_cache.set_many({"a": 1, "b": 2}) == ["a", "b"]
     assert redis_cache.has_key("greeting") is False
@@ -146,11 +151,13 @@ def test_throttle_counts_on_redis_while_it_is_up(
     assert statuses == [200, 200, 429]
 
 
-def test_count_hit_counts_in_one_key_that_expires(redis_cache: DegradingRedisCache) -> None:
+def test_count_hit_counts_in_one_key_that_expires(
+    redis_server: RedisServer, redis_cache: DegradingRedisCache
+) -> None:
     assert [count_hit(redis_cache, "window", 60) for _ in range(3)] == [1, 2, 3]
     assert redis_cache.get("window") == 3  # a plain integer, as `incr` leaves it
-    redis_key = redis_cache.make_and_validate_key("window")
-    assert 0 < redis_cache._cache.get_client(redis_key).ttl(redis_key) <= 60
+    client = redis.Redis.from_url(redis_server.url)
+    assert 0 < client.ttl(redis_cache.make_and_validate_key("window")) <= 60
 
 
 def test_count_hit_degrades_to_a_fresh_counter(
@@ -172,3 +179,47 @@ def test_authentication_reads_the_database_when_redis_is_down(
 ) -> None:
     client = client_for(manager)
     assert [client.get("/api/v1/users/me").status_code for _ in range(2)] == [200, 200]
+
+
+@pytest.fixture
+def full_redis(tmp_path: Path, settings: Any) -> Iterator[redis.Redis]:
+    """A Redis capped at `maxmemory` that refuses writes when full (`noeviction`), filled up,
+    as the cache of this test's requests."""
+    server = RedisServer(tmp_path, extra_args=("--maxmemory", "3mb", "--maxmemory-policy", "noeviction"))
+    server.start()
+    client = redis.Redis.from_url(server.url)
+    try:
+
+        def fill() -> None:
+            for batch in range(1000):
+                client.mset({f"filler:{batch}:{i}": "x" * 1024 for i in range(100)})
+
+        with pytest.raises(OutOfMemoryError):
+            fill()
+        settings.CACHES = _cache_settings(server.url)
+        yield client
+    finally:
+        settings.CACHES = _cache_settings("redis://127.0.0.1:1/0")  # the autouse fixture's clear() degrades
+        server.stop()
+
+
+@pytest.mark.django_db
+def test_a_full_redis_degrades_as_an_outage_does_and_the_api_still_answers(
+    full_redis: redis.Redis, collector: Any, client_for: Any, api_client: APIClient
+) -> None:
+    before = sum(CACHE_DEGRADED.labels(op)._value.get() for op in ("add", "set", "incr"))
+    client = client_for(collector)
+    url = "/api/v1/real-estates"
+
+    created = client.post(url, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY="full-redis-1")
+    assert created.status_code == 201, created.json()
+    listed = client.get(url)
+    assert listed.status_code == 200
+    assert listed.json()["count"] == 1
+    signed_in = api_client.post("/api/v1/sign-in", {"cpf": collector.cpf, "password": DEFAULT_PASSWORD})
+    assert signed_in.status_code == 200
+    assert client.get(f"{url}/{created.json()['id']}").status_code == 200
+
+    with pytest.raises(OutOfMemoryError):  # Redis is still full: the requests above wrote nothing
+        full_redis.set("one-more", "x" * 1024)
+    assert sum(CACHE_DEGRADED.labels(op)._value.get() for op in ("add", "set", "incr")) > before

@@ -1,6 +1,7 @@
 """`Idempotency-Key` on creates: retries replay the first response instead of duplicating."""
 
 import json
+import pickle
 
 import pytest
 from django.core.cache import cache
@@ -96,3 +97,37 @@ def test_without_a_key_every_post_creates(collector_client: APIClient) -> None:
     collector_client.post(URL, PAYLOAD, format="json")
     collector_client.post(URL, PAYLOAD, format="json")
     assert RealEstate.objects.count() == 2
+
+
+def test_the_record_holds_only_what_a_replay_needs(collector_client: APIClient, collector: User) -> None:
+    first = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+    record_key, _ = _keys("real_estates.create", collector.pk, KEY)
+    record = cache.get(record_key)
+    assert set(record) == {"fingerprint", "status", "id"}
+    assert record["status"] == 201
+    assert record["id"] == first.json()["id"]
+    assert len(pickle.dumps(record)) < 300  # the response body is not kept, however large
+
+
+def test_a_replay_renders_the_record_as_it_is_now(collector_client: APIClient) -> None:
+    first = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+    location = first["Location"]
+    edited = collector_client.patch(
+        location, {"title": "Casa reformada"}, format="json", HTTP_IF_MATCH=first["ETag"]
+    )
+    assert edited.status_code == 200
+    retry = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+    assert retry.status_code == 201
+    assert retry.json()["title"] == "Casa reformada"
+    assert retry["ETag"] == edited["ETag"]
+    assert retry["Location"] == location
+    assert RealEstate.objects.count() == 1
+
+
+def test_a_replay_of_a_deleted_record_is_a_404(collector_client: APIClient) -> None:
+    first = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+    assert collector_client.delete(first["Location"]).status_code == 204
+    retry = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+    assert retry.status_code == 404
+    assert retry.json()["error"]["code"] == "REAL_ESTATE_NOT_FOUND"
+    assert not RealEstate.objects.exists()

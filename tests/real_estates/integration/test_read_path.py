@@ -1,71 +1,101 @@
-"""The list's speed devices hold their contracts: per-thread queryset templates, the cached
-filter form, reused validated FilterSets, the count cached with its generation, the planner's
-city/state statistics."""
+"""The list's cached counts and stats are keyed by the validated meaning of the request: the
+caller's visibility and the cleaned filters, never the spelling of the query string."""
 
-import threading
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
 from apps.real_estates import list_cache
-from apps.real_estates.api.filters import RealEstateFilterSet, narrowing
 from apps.real_estates.models import RealEstate, Status
-from apps.real_estates.querysets import detailed, listing
+from apps.real_estates.querysets import visibility
+from apps.users.models import Role, User
+from tests.real_estates.conftest import MakeRealEstate
 from tests.real_estates.factories import RealEstateFactory
+from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-
-def test_every_caller_gets_its_own_clone_of_the_template() -> None:
-    RealEstateFactory.create_batch(3, status=Status.DRAFT)
-    first, second = listing(), listing()
-    assert first is not second
-    assert len(first.filter(status=Status.APPROVED)) == 0
-    assert len(second) == 3  # evaluating or narrowing one clone leaves the others alone
-    assert len(listing()) == 3
-    assert first._result_cache is None
+LIST = "/api/v1/real-estates"
+STATS = "/api/v1/real-estates/stats"
 
 
-def test_the_template_rows_are_the_list_rows() -> None:
-    real_estate = RealEstateFactory()
-    (row,) = listing()
-    assert row["id"] == real_estate.pk
-    assert row["collected_by_name"] == real_estate.collected_by.name
-    assert row["cover_key"] is None
-    assert detailed().get(pk=real_estate.pk) == real_estate
-
-
-def test_each_thread_builds_its_own_template() -> None:
-    seen: list[Any] = []
-
-    def grab() -> None:
-        listing()
-        from apps.real_estates import querysets
-
-        seen.append(querysets._templates.listing)
-
-    threads = [threading.Thread(target=grab) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert seen[0] is not seen[1]
-
-
-def test_the_filter_form_class_is_built_once_and_still_validates() -> None:
-    first = RealEstateFilterSet(data=QueryDict("min_price=abc"), queryset=listing())
-    second = RealEstateFilterSet(data=QueryDict("state=sp"), queryset=listing())
-    assert first.get_form_class() is second.get_form_class()
-    assert not first.is_valid()
-    assert "min_price" in first.errors
-    assert second.is_valid()
-    assert second.form.cleaned_data["state"] == "SP"
-
-
-def test_a_count_cached_under_an_older_generation_is_counted_again(settings: Any) -> None:
+@pytest.fixture(autouse=True)
+def _counts_cached(settings: Any) -> None:
     settings.REAL_ESTATES_COUNT_CACHE_SECONDS = 60
+
+
+def counted(client: APIClient, query: str) -> tuple[int, bool]:
+    """The list's `count` for `query`, and whether answering it ran a COUNT."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"{LIST}?{query}")
+    assert response.status_code == 200, response.json()
+    return response.json()["count"], any("COUNT(" in q["sql"] for q in captured)
+
+
+@pytest.fixture
+def statuses(make_real_estate: MakeRealEstate) -> None:
+    for _ in range(2):
+        make_real_estate(status=Status.DRAFT, city="Recife", state="PE", price=Decimal("100000.00"))
+    for _ in range(3):
+        make_real_estate(status=Status.APPROVED, city="Recife", state="PE", price=Decimal("250000.00"))
+
+
+def test_a_repeated_parameter_is_keyed_by_the_value_that_counts(
+    statuses: None, manager_client: APIClient
+) -> None:
+    # The last value wins, so these two ask for different rows and must not share a count.
+    assert counted(manager_client, "status=draft&status=approved") == (3, True)
+    assert counted(manager_client, "status=approved&status=draft") == (2, True)
+    assert counted(manager_client, "status=approved") == (3, False)
+    assert counted(manager_client, "status=draft") == (2, False)
+
+
+def test_the_same_filters_in_another_order_or_spelling_share_a_count(
+    statuses: None, manager_client: APIClient
+) -> None:
+    assert counted(manager_client, "city=Recife&state=PE&min_price=200000") == (3, True)
+    assert counted(manager_client, "min_price=200000.00&state=pe&city=Recife") == (3, False)
+    assert counted(manager_client, "min_price=200000&city=Recife&state=PE&page_size=1&ordering=-price") == (
+        3,
+        False,
+    )
+    assert counted(manager_client, "city=Recife&state=PE&min_price=250000.01") == (0, True)
+
+
+def test_an_empty_value_is_refused_and_caches_nothing(statuses: None, manager_client: APIClient) -> None:
+    for query in ("status=", "status=approved&status=", "q=", "city=&status=draft"):
+        response = manager_client.get(f"{LIST}?{query}")
+        assert response.status_code == 400
+        assert set(response.json()["error"]["fields"]) <= {"status", "q", "city"}
+    assert counted(manager_client, "") == (5, True)
+    assert counted(manager_client, "status=draft") == (2, True)
+
+
+def test_each_scope_has_its_own_count(statuses: None, collector: User, client_for: Any) -> None:
+    someone_else = UserFactory(role=Role.COLLECTOR)
+    manager = UserFactory(role=Role.MANAGER)
+    assert counted(client_for(collector), "city=Recife") == (5, True)
+    assert counted(client_for(someone_else), "city=Recife") == (0, True)
+    assert counted(client_for(manager), "city=Recife") == (5, True)
+
+
+def test_stats_are_keyed_by_the_value_that_counts(statuses: None, manager_client: APIClient) -> None:
+    def counts(query: str) -> list[int]:
+        response = manager_client.get(f"{STATS}?group_by=status&{query}")
+        assert response.status_code == 200, response.json()
+        return [row["count"] for row in response.json()["results"]]
+
+    assert counts("status=draft&status=approved") == [3]
+    assert counts("status=approved&status=draft") == [2]
+    assert manager_client.get(f"{STATS}?group_by=city&status=draft").json()["results"][0]["key"] == "Recife"
+
+
+def test_a_count_cached_under_an_older_generation_is_counted_again() -> None:
     RealEstateFactory.create_batch(2)
     queryset = RealEstate.objects.all()
     assert list_cache.cached_count(queryset, key="all") == 2
@@ -75,42 +105,41 @@ def test_a_count_cached_under_an_older_generation_is_counted_again(settings: Any
     assert list_cache.cached_count(queryset, key="all") == 3
 
 
+def test_the_filters_key_is_canonical_json_of_the_given_values() -> None:
+    key = list_cache.filters_key(scope="all", filters={"status": "draft", "q": "", "city": None})
+    assert key == list_cache.filters_key(scope="all", filters={"city": None, "status": "draft"})
+    assert key != list_cache.filters_key(scope="collector:1", filters={"status": "draft"})
+    assert key != list_cache.filters_key(scope="all", filters={"status": "approved"})
+    assert key != list_cache.filters_key(scope="all", filters={"kind": "draft"})
+
+
+def test_visibility_names_what_visible_to_shows(collector: User, manager: User, admin_user: User) -> None:
+    inactive = UserFactory(is_active=False, role=Role.MANAGER)
+    assert visibility(AnonymousUser()) == "none"
+    assert visibility(inactive) == "none"
+    assert visibility(manager) == visibility(admin_user) == "all"
+    assert visibility(collector) == f"collector:{collector.pk}"
+
+
+def test_pages_follow_the_ordering_without_overlap(
+    make_real_estate: MakeRealEstate, client_for: Any, collector: User, manager: User
+) -> None:
+    for i in range(12):
+        make_real_estate(status=Status.APPROVED if i % 2 else Status.DRAFT, price=Decimal(100_000 + 1000 * i))
+    query = "?status=approved&ordering=-price&page_size=4"
+    first = client_for(collector).get(f"{LIST}{query}").json()
+    prices = [item["price"] for item in first["results"]]
+    assert prices == ["111000.00", "109000.00", "107000.00", "105000.00"]
+    second = client_for(collector).get(first["next"]).json()
+    assert [item["price"] for item in second["results"]] == ["103000.00", "101000.00"]
+    assert second["next"] is None
+    assert client_for(collector).get(second["previous"]).json() == first
+    everyone = client_for(manager).get(f"{LIST}?ordering=price&page_size=5&page=3").json()
+    assert [item["price"] for item in everyone["results"]] == ["110000.00", "111000.00"]
+
+
 def test_the_planner_knows_a_city_decides_its_state() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT stxkind FROM pg_statistic_ext WHERE stxname = 're_city_state_stats'")
         (kinds,) = cursor.fetchone()
     assert set(kinds) >= {"f", "m"}  # functional dependencies and most-common values
-
-
-def test_a_narrowing_is_reused_for_the_same_parameters(manager_client: Any) -> None:
-    narrowing.cache_clear()
-    RealEstateFactory(status=Status.DRAFT, city="Campinas")
-    RealEstateFactory(status=Status.DRAFT, city="Santos")
-    for _ in range(3):
-        response = manager_client.get("/api/v1/real-estates", {"city": "campinas", "page_size": 5})
-        assert [item["city"] for item in response.json()["results"]] == ["Campinas"]
-    assert narrowing.cache_info().hits == 2
-    # The same parameters in another order are the same entry; `page_size` is not a filter.
-    manager_client.get("/api/v1/real-estates", {"page_size": 7, "city": "campinas"})
-    assert narrowing.cache_info().hits == 3
-    kept = narrowing(RealEstateFilterSet, (("city", ("campinas",)),))
-    assert kept.filterset.request is None  # nobody's request is kept
-    assert not hasattr(kept, "queryset")  # nor anybody's rows
-
-
-def test_a_reused_narrowing_narrows_each_callers_own_rows(client_for: Any) -> None:
-    narrowing.cache_clear()
-    mine, theirs = RealEstateFactory(city="Campinas"), RealEstateFactory(city="Campinas")
-    for owner in (mine, theirs):
-        response = client_for(owner.collected_by).get("/api/v1/real-estates", {"city": "campinas"})
-        assert [item["id"] for item in response.json()["results"]] == [str(owner.pk)]
-    assert narrowing.cache_info().hits == 1
-
-
-def test_invalid_parameters_are_refused_every_time(manager_client: Any) -> None:
-    narrowing.cache_clear()
-    for _ in range(2):
-        response = manager_client.get("/api/v1/real-estates", {"min_price": "cheap"})
-        assert response.status_code == 400
-        assert "min_price" in response.json()["error"]["fields"]
-    assert narrowing.cache_info().currsize == 0

@@ -40,6 +40,11 @@ def test_a_query_is_split_into_normalised_words() -> None:
     assert search_terms("   ") == []
 
 
+def test_a_query_drops_words_of_one_character_and_repeated_words() -> None:
+    assert search_terms("casa a 2 quartos e casa") == ["casa", "quartos"]
+    assert search_terms("é a") == []
+
+
 @pytest.mark.parametrize(
     ("raw", "stored"), [("01310-100", "01310100"), (" 01310100 ", "01310100"), ("0131", "0131")]
 )

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from apps.users import auth_cache, services
 from apps.users.models import Role, User
 from tests.users.factories import UserFactory
-from tests.users.helpers import REVOCATIONS, error_of, sign_in
+from tests.users.helpers import REVOCATIONS, bearer, error_of, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,8 @@ def test_an_entry_written_with_other_columns_still_reads(manager: User, client_f
     del row["email"]  # a column an older release did not have
     row["nickname"] = "Gegê"  # one this release no longer has
     cache.set(auth_cache._key(manager.pk), (row, fingerprint))
-    user, _ = auth_cache.cached(manager.pk)
+    user = auth_cache.cached(manager.pk, claim=fingerprint)
+    assert user is not None
     assert "email" in user.get_deferred_fields()
     assert user.email == manager.email  # loaded on access
     assert not hasattr(user, "nickname")
@@ -76,13 +77,31 @@ def test_a_change_after_the_cache_was_warm_revokes_at_once(change: Any, client_f
     assert error_of(response)["code"] in {"TOKEN_INVALID", "AUTHENTICATION_FAILED"}
 
 
-def test_a_role_change_is_seen_by_the_next_request(
+def test_an_entry_answers_only_tokens_with_the_claim_it_was_accepted_for(
+    collector: User, api_client: APIClient
+) -> None:
+    before = sign_in(api_client, collector)["token"]
+    collector.set_password("uma-senha-nova-e-longa-1")
+    collector.save()
+    after = sign_in(api_client, collector, password="uma-senha-nova-e-longa-1")["token"]
+    cache.delete(auth_cache._key(collector.pk))  # the tombstone expires
+    assert user_reads(bearer(after), ME) == 1
+    assert user_reads(bearer(after), ME) == 0  # cached for the new password's claim
+    with CaptureQueriesContext(connection) as ctx:
+        response = bearer(before).get(ME)
+    assert response.status_code == 401  # simplejwt's own verdict, from the database
+    assert any('FROM "users_user"' in q["sql"] for q in ctx.captured_queries)
+
+
+def test_a_role_change_refuses_the_next_request_made_with_the_old_role(
     collector: User, client_for: Any, admin_user: User
 ) -> None:
     client = client_for(collector)
-    assert client.get(ME).json()["role"] == Role.COLLECTOR
+    assert client.get(ME).json()["role"] == Role.COLLECTOR  # the row is cached now
     services.user_update(user=collector, actor=admin_user, role=Role.MANAGER)
-    assert client.get(ME).json()["role"] == Role.MANAGER
+    assert client.get(ME).status_code == 401
+    collector.refresh_from_db()
+    assert client_for(collector).get(ME).json()["role"] == Role.MANAGER
 
 
 def test_a_tombstone_keeps_a_read_out_of_the_cache_until_it_expires(manager: User, client_for: Any) -> None:

@@ -1,10 +1,12 @@
 """Brute force: sign-in throttled per IP and per CPF before any hashing; no account enumeration."""
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher
+from django.db import connection
 from rest_framework.test import APIClient
 
 from apps.users.cpf import format_cpf
@@ -155,3 +157,24 @@ def test_a_cpf_sent_as_a_json_number_is_refused_and_still_counted(
     assert error_of(response)["fields"]["cpf"][0]["code"] == "invalid"
     again = api_client.post("/api/v1/sign-in", {"cpf": cpf, "password": "x"}, format="json")
     assert again.status_code == 429
+
+
+def test_concurrent_sign_ins_on_a_cpf_are_each_counted(rates: dict[str, str], db: None) -> None:
+    """Attempts racing on several threads never all slip under the limit (an atomic count)."""
+    rates["sign_in_cpf"] = "5/5min"
+    cpf = UserFactory().cpf
+    statuses: list[int] = []
+
+    def attempt() -> None:
+        try:
+            statuses.append(sign_in(APIClient(), cpf, ip="10.9.9.9").status_code)
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [threading.Thread(target=attempt) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses.count(429) == 7
+    assert statuses.count(401) == 5

@@ -178,6 +178,22 @@ def test_deactivating_a_user_revokes_every_token_at_once(
     sign_in(api_client, user)
 
 
+@pytest.mark.parametrize("new_role", [Role.MANAGER, Role.COLLECTOR])
+def test_a_role_change_revokes_every_token_at_once(
+    api_client: APIClient, admin_client: APIClient, new_role: Role
+) -> None:
+    user = UserFactory(role=Role.ADMIN if new_role == Role.MANAGER else Role.MANAGER)
+    pair = sign_in(api_client, user)
+    assert bearer(pair["token"]).get("/api/v1/users/me").status_code == 200
+
+    assert admin_client.patch(f"/api/v1/users/{user.pk}", {"role": new_role}).status_code == 200
+
+    assert_token_refused(bearer(pair["token"]).get("/api/v1/users/me"))
+    assert_token_refused(api_client.post("/api/v1/token/refresh", {"refresh": pair["refresh"]}))
+    fresh = sign_in(api_client, user)
+    assert bearer(fresh["token"]).get("/api/v1/users/me").json()["role"] == new_role
+
+
 def test_refresh_for_a_user_deactivated_outside_the_api_is_a_401(api_client: APIClient) -> None:
     user = UserFactory()
     pair = sign_in(api_client, user)

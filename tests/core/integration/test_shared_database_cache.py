@@ -1,0 +1,72 @@
+"""The embedded default's cache (`SharedDatabaseCache`): an `incr` that keeps the expiry and
+counts every call, on the test PostgreSQL (SQLite across processes: test_shared_state_without_redis)."""
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+
+from apps.core.cache import SharedDatabaseCache, count_hit
+
+TABLE = "test_shared_cache"
+
+
+@pytest.fixture
+def db_cache(transactional_db: None) -> Iterator[SharedDatabaseCache]:
+    with override_settings(
+        CACHES={"default": {"BACKEND": "apps.core.cache.SharedDatabaseCache", "LOCATION": TABLE}}
+    ):
+        call_command("createcachetable", verbosity=0)
+    yield SharedDatabaseCache(TABLE, {"OPTIONS": {"MAX_ENTRIES": 10_000}})
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {TABLE}")
+
+
+def _expiry(cache: SharedDatabaseCache, key: str) -> object:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT expires FROM {TABLE} WHERE cache_key = %s", [cache.make_key(key)])  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def test_incr_adds_and_keeps_the_keys_expiry(db_cache: SharedDatabaseCache) -> None:
+    db_cache.set("window", 1, 60)
+    expires = _expiry(db_cache, "window")
+    time.sleep(1.1)
+    assert db_cache.incr("window", 2) == 3
+    assert db_cache.get("window") == 3
+    assert _expiry(db_cache, "window") == expires
+
+
+def test_incr_keeps_a_key_that_never_expires_forever(db_cache: SharedDatabaseCache) -> None:
+    db_cache.set("generation", 1, None)
+    assert db_cache.incr("generation") == 2
+    assert _expiry(db_cache, "generation").year == 9999  # type: ignore[attr-defined]
+
+
+def test_incr_of_a_missing_or_expired_key_raises(db_cache: SharedDatabaseCache) -> None:
+    with pytest.raises(ValueError, match="not found"):
+        db_cache.incr("missing")
+    db_cache.set("gone", 1, 1)
+    time.sleep(2.1)
+    with pytest.raises(ValueError, match="not found"):
+        db_cache.incr("gone")
+
+
+def test_count_hit_counts_every_hit_from_concurrent_threads(db_cache: SharedDatabaseCache) -> None:
+    def hit() -> None:
+        try:
+            for _ in range(25):
+                count_hit(db_cache, "window", 60)
+        finally:
+            connection.close()  # each thread's own connection
+
+    threads = [threading.Thread(target=hit) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert db_cache.get("window") == 100

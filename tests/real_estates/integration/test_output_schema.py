@@ -1,0 +1,107 @@
+"""The hand-built list item and detail (api/serializers.py) carry exactly the fields the OpenAPI
+schema declares for them, nested objects included: no field missing, none undeclared."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from apps.real_estates.models import Status
+from apps.users.models import User
+from tests.media.factories import PhotoFactory
+from tests.real_estates.conftest import MakeRealEstate
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/real-estates"
+
+
+@pytest.fixture(scope="module")
+def schema(django_db_blocker: Any) -> dict[str, Any]:
+    with django_db_blocker.unblock():
+        generated: dict[str, Any] = SchemaGenerator().get_schema(request=None, public=True)
+    return generated
+
+
+def resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """`node` with its `$ref` followed and a single-member `allOf` (how a nullable nested
+    object is declared) unwrapped."""
+    while True:
+        if "$ref" in node:
+            node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
+        elif len(node.get("allOf", ())) == 1:
+            node = node["allOf"][0]
+        else:
+            return node
+
+
+def mismatches(schema: dict[str, Any], node: dict[str, Any], value: Any, where: str) -> list[str]:
+    """Where `value` has fields other than those `node` declares, walking every nested object
+    and array; a null value is not walked."""
+    node = resolve(schema, node)
+    found: list[str] = []
+    if isinstance(value, dict) and "properties" in node:
+        declared = set(node["properties"])
+        if set(value) != declared:
+            found.append(f"{where}: missing {declared - set(value)}, undeclared {set(value) - declared}")
+        for name in declared & set(value):
+            found += mismatches(schema, node["properties"][name], value[name], f"{where}.{name}")
+    elif isinstance(value, dict) and isinstance(node.get("additionalProperties"), dict):
+        for name, item in value.items():
+            found += mismatches(schema, node["additionalProperties"], item, f"{where}[{name}]")
+    elif isinstance(value, list) and "items" in node:
+        for index, item in enumerate(value):
+            found += mismatches(schema, node["items"], item, f"{where}[{index}]")
+    return found
+
+
+def response_schema(schema: dict[str, Any], path: str) -> dict[str, Any]:
+    operation = schema["paths"][path]["get"]
+    return resolve(schema, operation["responses"]["200"]["content"]["application/json"]["schema"])
+
+
+@pytest.fixture
+def reviewed(make_real_estate: MakeRealEstate) -> Any:
+    real_estate = make_real_estate(status=Status.DRAFT, latitude=-23.5, longitude=-46.6)
+    PhotoFactory(real_estate=real_estate)
+    real_estate.refresh_from_db()
+    real_estate.status = Status.APPROVED
+    real_estate.reviewed_at = datetime(2026, 1, 2, tzinfo=UTC)
+    real_estate.reviewed_by = User.objects.exclude(pk=real_estate.collected_by_id).first()
+    real_estate.save()
+    return real_estate
+
+
+def test_a_list_item_has_exactly_the_declared_fields(
+    schema: dict[str, Any], manager_client: APIClient, reviewed: Any, make_real_estate: MakeRealEstate
+) -> None:
+    make_real_estate(collected_by=None)
+    body = manager_client.get(LIST).json()
+    assert len(body["results"]) == 2
+    assert mismatches(schema, response_schema(schema, LIST), body, "list") == []
+    item = resolve(schema, response_schema(schema, LIST)["properties"]["results"]["items"])
+    assert set(item["properties"]) == set(body["results"][0])
+
+
+def test_a_detail_has_exactly_the_declared_fields(
+    schema: dict[str, Any], manager_client: APIClient, reviewed: Any
+) -> None:
+    body = manager_client.get(f"{LIST}/{reviewed.pk}").json()
+    assert body["photos"]
+    assert body["reviewed_by"]
+    assert body["collected_by"]
+    declared = response_schema(schema, f"{LIST}/{{id}}")
+    assert mismatches(schema, declared, body, "detail") == []
+    assert set(declared["properties"]) == set(body)
+
+
+def test_the_walk_sees_an_undeclared_field(
+    schema: dict[str, Any], manager_client: APIClient, reviewed: Any
+) -> None:
+    body = manager_client.get(f"{LIST}/{reviewed.pk}").json()
+    body["address"]["extra"] = 1
+    del body["photos"][0]["id"]
+    found = mismatches(schema, response_schema(schema, f"{LIST}/{{id}}"), body, "detail")
+    assert len(found) == 2
