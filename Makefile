@@ -14,7 +14,7 @@ MANAGE := $(PY) manage.py
 REQUIREMENTS ?= requirements/local.txt
 PYTEST_ARGS ?=
 
-.PHONY: help venv run dev migrate test check lint format typecheck schema errors requirements clean docker-check scale-test worker beat bench
+.PHONY: help venv run dev migrate test check lint format typecheck schema errors requirements clean docker-check scale-test worker beat bench screenshots messages
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,6 +47,7 @@ test: venv ## Run the whole suite against a throwaway PostgreSQL (and Redis), wi
 		$(VENV)/bin/pytest --create-db --cov --cov-report=term --cov-report=xml $(PYTEST_ARGS)
 
 check: venv lint typecheck ## Lint, types, migrations, error catalog, OpenAPI drift, deploy check
+	@mkdir -p var  # the model checks open the default database (JSONField support)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) generate_errors --check
 	@$(MAKE) --no-print-directory schema-check
@@ -81,12 +82,25 @@ scale-test: venv ## Two app servers behind nginx on one PostgreSQL and Redis: te
 	PYTHON=$(PY) scripts/with-services --redis -- scripts/scale-harness -- \
 		$(VENV)/bin/pytest -p no:randomly -q tests/scale $(PYTEST_ARGS)
 
+screenshots: venv ## Run the browser tests (tests/browser) and copy their screenshots into docs/admin/
+	@scripts/ensure-system-packages
+	PYTHON=$(PY) scripts/with-services --redis -- \
+		$(VENV)/bin/pytest --create-db -p no:randomly -q tests/browser $(PYTEST_ARGS)
+	@mkdir -p docs/admin && cp var/screenshots/*.png docs/admin/ && echo "Copied $$(ls var/screenshots/*.png | wc -l) screenshots into docs/admin/."
+
+messages: venv ## Re-extract and compile the pt-BR strings of our own screens (apps/core/locale/)
+	$(MANAGE) makemessages -l pt_BR --no-obsolete --ignore=.venv --ignore=bench --ignore=tests --ignore=docs \
+		--ignore=var --ignore=staticfiles
+	msgfmt --check -o apps/core/locale/pt_BR/LC_MESSAGES/django.mo apps/core/locale/pt_BR/LC_MESSAGES/django.po
+
 SCHEMA := docs/api/openapi.yaml
 schema: venv ## Regenerate the committed OpenAPI schema
+	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) spectacular --validate --fail-on-warn --file $(SCHEMA)
 
 .PHONY: schema-check
 schema-check:
+	@mkdir -p var
 	@tmp=$$(mktemp) && trap 'rm -f $$tmp' EXIT && \
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) spectacular --validate --fail-on-warn --file $$tmp && \
 	{ diff -u $(SCHEMA) $$tmp >/dev/null || { diff -u $(SCHEMA) $$tmp | head -40; echo "OpenAPI schema is stale: run 'make schema'"; exit 1; }; } && \

@@ -1,7 +1,7 @@
 """Version 1 of the REST API: every app's routes, the OpenAPI schema and its docs."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.core.views import api_not_found
 
@@ -12,7 +12,8 @@ urlpatterns = [
     path("", include("apps.audit.api.urls")),
     path("", include("apps.sync.api.urls")),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
-    path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # The page loads its init script from `docs?script` (the CSP allows no inline script).
+    path("docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     # Last: any other /api/v1/ path is a 404 in the envelope, even with DEBUG on.
     re_path(r"^.*$", api_not_found),
 ]

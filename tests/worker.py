@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -46,8 +46,11 @@ def wait_for(predicate: Callable[[], bool], what: str, seconds: float = 60) -> N
     raise AssertionError(f"gave up waiting for {what}")
 
 
-def start_worker(*, media_root: Path, log_dir: Path) -> Iterator[Celery]:
-    """Runs the worker until the generator is closed; yields a client app on the same broker."""
+def start_worker(
+    *, media_root: Path, log_dir: Path, extra_env: Mapping[str, str] | None = None
+) -> Iterator[Celery]:
+    """Runs the worker until the generator is closed; yields a client app on the same broker.
+    `extra_env` adds to (or overrides) its environment, e.g. to put it on an S3 endpoint."""
     db = connections["default"].settings_dict
     broker, results = redis_url(1), redis_url(2)
     env = {
@@ -57,6 +60,7 @@ def start_worker(*, media_root: Path, log_dir: Path) -> Iterator[Celery]:
         "CELERY_BROKER_URL": broker,
         "CELERY_RESULT_BACKEND": results,
         "MEDIA_ROOT": str(media_root),
+        **(extra_env or {}),
     }
     log = log_dir / "worker.log"
     name = f"test-{uuid.uuid4().hex[:8]}@localhost"

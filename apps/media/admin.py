@@ -1,20 +1,23 @@
 """Staff screens for media: blobs with reference counts, sizes, previews and an orphan filter;
-a read-only photo inline for the real-estate admin.
+a photo inline for the real-estate admin (reorder, caption, delete).
 
-The admin only reads and deletes through the same rules as the API: photos are added through
+The admin changes photos only through the same services as the API: photos are added through
 the upload endpoint (never an admin form), and blobs are removed by `gc_media`, not by hand.
+Blobs whose thumbnails `failed` (filter by thumbnail state) can be queued again from the list.
 """
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 
 from apps.media import storage
-from apps.media.models import Blob, Photo
+from apps.media.models import Blob, Photo, ThumbnailState
 
 
 def preview(key: str, *, size: int = 96) -> str:
@@ -54,6 +57,7 @@ class BlobAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
               "thumbnail_256_key", "thumbnail_1024_key", "created_at", "large_preview")  # fmt: skip
     readonly_fields = fields
     list_per_page = 50
+    actions = ("rebuild_thumbnails",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Blob]:
         return Blob.objects.with_reference_count()
@@ -66,6 +70,15 @@ class BlobAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Blob | None = None) -> bool:
         return False  # gc_media removes blobs, under the locks that keep racing uploads safe
+
+    @admin.action(description="Rebuild the thumbnails of the selected blobs")
+    def rebuild_thumbnails(self, request: HttpRequest, queryset: QuerySet[Blob]) -> None:
+        from apps.media.tasks import generate_thumbnails
+
+        ids = list(queryset.exclude(thumbnail_state=ThumbnailState.READY).values_list("pk", flat=True))
+        for blob_id in ids:
+            generate_thumbnails.delay(blob_id)
+        self.message_user(request, f"Thumbnails queued for {len(ids)} blob(s); ready ones were skipped.")
 
     @admin.display(description="preview")
     def thumbnail(self, blob: Blob) -> str:
@@ -92,15 +105,34 @@ class BlobAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return int(getattr(blob, "reference_count", 0))
 
 
+class PhotoInlineForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A photo's place (from 1) and caption; the real-estate admin saves them through the
+    media services (photo_update / photo_delete), never with this form's save()."""
+
+    order = forms.IntegerField(label=gettext_lazy("order"), min_value=1, required=True)
+
+    class Meta:
+        model = Photo
+        fields = ("caption",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.position is not None:  # a stored photo, not the blank form's
+            self.fields["order"].initial = self.instance.position + 1
+            self.fields["order"].widget.attrs["max"] = 999
+
+
 class PhotoInline(admin.TabularInline):  # type: ignore[type-arg]
-    """For the real-estate admin: its photos in order, with previews. Uploads go through the API."""
+    """For the real-estate admin: its photos in order, with previews; staff reorder, re-caption
+    and delete them here. Uploads go through the API."""
 
     model = Photo
-    fields = ("thumbnail", "position", "caption", "dimensions", "uploaded_by", "created_at")
-    readonly_fields = fields
+    form = PhotoInlineForm
+    fields = ("thumbnail", "order", "caption", "dimensions", "uploaded_by", "created_at")
+    readonly_fields = ("thumbnail", "dimensions", "uploaded_by", "created_at")
     ordering = ("position",)
     extra = 0
-    can_delete = False
+    can_delete = True
     show_change_link = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Photo]:
@@ -108,6 +140,10 @@ class PhotoInline(admin.TabularInline):  # type: ignore[type-arg]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Managers remove photos as they reorder them: both are "change photo" to the services.
+        return request.user.has_perm("media.change_photo")
 
     @admin.display(description="preview")
     def thumbnail(self, photo: Photo) -> str:

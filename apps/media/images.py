@@ -29,6 +29,8 @@ THUMBNAIL_SIZES: Final = (256, 1024)
 JPEG_QUALITY: Final = 90
 WEBP_QUALITY: Final = 85
 THUMBNAIL_QUALITY: Final = 80
+# One decoded copy of an image may take this much memory (settings.MEDIA_DECODE_MAX_BYTES).
+DEFAULT_MAX_DECODE_BYTES: Final = 48 * 1024 * 1024
 
 # Browsers sniff the leading bytes; markup there makes a file an HTML/SVG polyglot even when its
 # image structure is valid (e.g. a PNG whose first text chunk holds a <script>). Refused outright.
@@ -55,59 +57,150 @@ class NormalisedImage:
         return EXTENSIONS[self.format]
 
 
-def normalise(source: IO[bytes], *, max_pixels: int) -> NormalisedImage:
+def decode_bytes(mode: str, size: tuple[int, int]) -> int:
+    """Memory one decoded copy of an image takes: width x height x bytes per pixel, as Pillow
+    lays pixels out (one byte for 1/L/P, two for 16-bit grey, four for every multi-band mode:
+    RGB is padded to four)."""
+    width, height = size
+    if mode in ("1", "L", "P"):
+        per_pixel = 1
+    elif mode.startswith("I;16"):
+        per_pixel = 2
+    else:
+        per_pixel = 4
+    return width * height * per_pixel
+
+
+def normalise(
+    source: IO[bytes], *, max_pixels: int, max_decode_bytes: int = DEFAULT_MAX_DECODE_BYTES
+) -> NormalisedImage:
     """Decode `source` (JPEG, PNG or WebP) and re-encode it without metadata, upright.
 
     Raises PhotoUnsupportedType (not one of the three formats, or markup in the sniffed
-    prefix), PhotoTooManyPixels (checked from the header, before any pixel is decoded)
-    and PhotoInvalidImage (truncated or corrupt).
+    prefix), PhotoTooManyPixels (checked from the header, before any pixel is decoded: more
+    pixels than `max_pixels`, or a decoded copy larger than `max_decode_bytes` that JPEG's
+    scaled decoding cannot bring under it) and PhotoInvalidImage (truncated or corrupt).
+
+    At most two decoded copies are alive at once (docs/adr/0031-bounded-image-decoding.md):
+    each step replaces the previous image and closes it.
     """
     source.seek(0)
     if _MARKUP.search(source.read(SNIFF_WINDOW)):
         raise errors.PhotoUnsupportedType()
     source.seek(0)
+    image: Image.Image = _open(source)
     try:
-        image = Image.open(source, formats=ACCEPTED_FORMATS)
-    except Image.DecompressionBombError as exc:
-        raise errors.PhotoTooManyPixels() from exc
-    except UnidentifiedImageError as exc:
-        raise errors.PhotoUnsupportedType() from exc
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise errors.PhotoInvalidImage() from exc
-    with image:
         fmt = image.format or ""
         if fmt not in ACCEPTED_FORMATS:  # pragma: no cover - Pillow honours `formats`
             raise errors.PhotoUnsupportedType()
         width, height = image.size
         if width < 1 or height < 1 or width * height > max_pixels:
             raise errors.PhotoTooManyPixels()
+        _fit_budget(image, target_mode=_target_mode(image), max_decode_bytes=max_decode_bytes)
         try:
             image.load()
-            upright = ImageOps.exif_transpose(image)
-            clean = _to_srgb(upright)
+            ImageOps.exif_transpose(image, in_place=True)  # the rotated copy replaces the pixels
+            image = _to_srgb(image)
         except Image.DecompressionBombError as exc:  # pragma: no cover - size checked above
             raise errors.PhotoTooManyPixels() from exc
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             raise errors.PhotoInvalidImage() from exc
-    data = _encode(clean, fmt)
-    return NormalisedImage(
-        data=data,
-        sha256=hashlib.sha256(data).hexdigest(),
-        format=fmt,
-        width=clean.width,
-        height=clean.height,
-    )
+        data = _encode(image, fmt)
+        return NormalisedImage(
+            data=data,
+            sha256=hashlib.sha256(data).hexdigest(),
+            format=fmt,
+            width=image.width,
+            height=image.height,
+        )
+    finally:
+        image.close()
 
 
-def thumbnail(data: bytes, *, size: int) -> bytes:
-    """A WebP rendition of a normalised image whose longest side is at most `size` pixels."""
-    with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as image:
-        image.draft("RGB", (size, size))  # JPEG: decode at a reduced scale when possible
-        rendition = image.convert("RGBA" if _has_alpha(image) else "RGB")
-    rendition.thumbnail((size, size), Image.Resampling.LANCZOS)
+def thumbnails(
+    data: bytes, *, sizes: tuple[int, ...] = THUMBNAIL_SIZES, max_decode_bytes: int = DEFAULT_MAX_DECODE_BYTES
+) -> dict[int, bytes]:
+    """WebP renditions of a normalised image, longest side at most each of `sizes` pixels.
+
+    One decode, under the same budget as an upload: JPEG decodes at a reduced scale, the others
+    are reduced in place (`Image.thumbnail`), and each smaller rendition is made from the
+    previous one. Never upscales.
+    """
+    renditions: dict[int, bytes] = {}
+    image: Image.Image = _open(io.BytesIO(data))
+    try:
+        largest = max(sizes)
+        mode = "RGBA" if _has_alpha(image) else "RGB"
+        image.draft(mode, (largest, largest))  # JPEG: decode at a reduced scale when possible
+        _fit_budget(image, target_mode=mode, max_decode_bytes=max_decode_bytes)
+        try:
+            if image.mode not in ("RGB", "RGBA", "L"):  # resampling a palette would be NEAREST
+                image = _replace(image, image.convert(mode))
+            image.thumbnail((largest, largest), Image.Resampling.LANCZOS)  # reduces in place
+            if image.mode != mode:
+                image = _replace(image, image.convert(mode))
+            for size in sorted(sizes, reverse=True):
+                image.thumbnail((size, size), Image.Resampling.LANCZOS)
+                renditions[size] = _encode_thumbnail(image)
+        except (OSError, SyntaxError, EOFError) as exc:
+            raise ValueError("unreadable stored image") from exc
+    finally:
+        image.close()
+    return renditions
+
+
+def thumbnail(data: bytes, *, size: int, max_decode_bytes: int = DEFAULT_MAX_DECODE_BYTES) -> bytes:
+    """One WebP rendition (see `thumbnails`)."""
+    return thumbnails(data, sizes=(size,), max_decode_bytes=max_decode_bytes)[size]
+
+
+def _open(source: IO[bytes]) -> ImageFile.ImageFile:
+    """Read the header only: format, size and mode are known, no pixel is decoded yet."""
+    try:
+        return Image.open(source, formats=ACCEPTED_FORMATS)
+    except Image.DecompressionBombError as exc:
+        raise errors.PhotoTooManyPixels() from exc
+    except UnidentifiedImageError as exc:
+        raise errors.PhotoUnsupportedType() from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise errors.PhotoInvalidImage() from exc
+
+
+def _fit_budget(image: Image.Image, *, target_mode: str, max_decode_bytes: int) -> None:
+    """Refuse, before decoding, an image whose decoded copy would pass the budget — unless it is
+    a JPEG that libjpeg can decode at 1/2, 1/4 or 1/8 of its size under it (`draft`)."""
+
+    def needed() -> int:
+        return max(decode_bytes(image.mode, image.size), decode_bytes(target_mode, image.size))
+
+    if needed() <= max_decode_bytes:
+        return
+    if image.format == "JPEG":
+        width, height = image.size
+        for scale in (2, 4, 8):
+            if decode_bytes(target_mode, (-(-width // scale), -(-height // scale))) <= max_decode_bytes:
+                image.draft(None, (width // scale, height // scale))
+                break
+    if needed() > max_decode_bytes:
+        raise errors.PhotoTooManyPixels()
+
+
+def _replace(old: Image.Image, new: Image.Image | None) -> Image.Image:
+    """Continue with `new`, freeing `old`'s pixels now rather than at garbage collection."""
+    if new is None or new is old:
+        return old
+    old.close()
+    return new
+
+
+def _encode_thumbnail(image: Image.Image) -> bytes:
     out = io.BytesIO()
-    rendition.save(out, format="WEBP", quality=THUMBNAIL_QUALITY, method=4, exif=b"", icc_profile=None)
+    image.save(out, format="WEBP", quality=THUMBNAIL_QUALITY, method=4, exif=b"", icc_profile=None)
     return out.getvalue()
+
+
+def _target_mode(image: Image.Image) -> str:
+    return "RGBA" if _has_alpha(image) else ("L" if image.mode in ("1", "L", "I;16") else "RGB")
 
 
 def sha256_hex(data: bytes) -> str:
@@ -119,21 +212,22 @@ def _has_alpha(image: Image.Image) -> bool:
 
 
 def _to_srgb(image: Image.Image) -> Image.Image:
-    """Pixels in a mode every encoder takes, colours converted to sRGB so the ICC profile can go."""
-    mode = "RGBA" if _has_alpha(image) else ("L" if image.mode in ("1", "L", "I;16") else "RGB")
+    """Pixels in a mode every encoder takes, colours converted to sRGB so the ICC profile can go.
+
+    Replaces `image` (closing it) when the mode changes; the colour conversion runs in place."""
+    mode = _target_mode(image)
     icc = image.info.get("icc_profile")
-    converted = image.convert(mode) if image.mode != mode else image.copy()
+    if image.mode != mode:
+        image = _replace(image, image.convert(mode))
     if icc and mode != "L":
         try:
             source_profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
             srgb = ImageCms.createProfile("sRGB")
-            converted = (
-                ImageCms.profileToProfile(converted, source_profile, srgb, outputMode=mode) or converted
-            )
+            ImageCms.profileToProfile(image, source_profile, srgb, outputMode=mode, inPlace=True)
         except (ImageCms.PyCMSError, OSError):
             pass  # an unreadable profile: keep the pixels as they are, drop the profile
-    converted.info = {}  # no metadata travels to the encoder
-    return converted
+    image.info = {}  # no metadata travels to the encoder
+    return image
 
 
 def _encode(image: Image.Image, fmt: str) -> bytes:

@@ -22,16 +22,19 @@ from apps.audit.services import audit_created, audit_deleted, audit_diff, audit_
 from apps.core import errors
 from apps.core.metrics import UPLOAD_BYTES
 from apps.media import images, storage
+from apps.media.decoding import decode_slot
 from apps.media.locks import lock_key, lock_keys
 from apps.media.models import MAX_PHOTOS_PER_REAL_ESTATE, Blob, Photo, ThumbnailState
 from apps.real_estates import list_cache
-from apps.real_estates.models import RealEstate, RealEstateTransition, Status
+from apps.real_estates.models import RealEstate
 from apps.real_estates.services import (
-    EDITABLE_STATUSES,
     real_estate_cover_thumbnail_made,
+    real_estate_ensure_editable,
+    real_estate_lock_for_edit,
     real_estate_photo_count_changed,
+    real_estate_reopen_if_rejected,
 )
-from apps.users.models import Role, User
+from apps.users.models import User
 
 logger = structlog.get_logger(__name__)
 
@@ -60,11 +63,14 @@ def photo_upload(*, real_estate: RealEstate, actor: User, file: IO[bytes], capti
     Deliberately not wrapped in one transaction: decoding and the storage write happen before
     any lock is taken (see the module docstring); `_link_photo` is the short transaction.
     """
-    _ensure_can_change_photos(real_estate=real_estate, actor=actor)  # fail fast, re-checked under lock
+    real_estate_ensure_editable(real_estate=real_estate)  # fail fast; scope and state re-checked under lock
     size = _size_of(file)
     if size > settings.MEDIA_UPLOAD_MAX_BYTES:
         raise errors.PhotoTooLarge()
-    normalised = images.normalise(file, max_pixels=settings.MEDIA_MAX_PIXELS)
+    with decode_slot():  # bounds what concurrent uploads add to this process (ADR 0031)
+        normalised = images.normalise(
+            file, max_pixels=settings.MEDIA_MAX_PIXELS, max_decode_bytes=settings.MEDIA_DECODE_MAX_BYTES
+        )
     key = storage.blob_key(normalised.sha256, normalised.extension)
     # Cheap, lock-free pre-check so a full real estate writes nothing; re-checked under the lock
     # (a request losing that race leaves an orphan object for the collector, never a row).
@@ -105,8 +111,7 @@ def _uploaded(*, photo_id: UUID, sha256: str, size: int) -> None:
 def _link_photo(
     *, real_estate_id: UUID, actor: User, normalised: images.NormalisedImage, key: str, caption: str
 ) -> UploadResult:
-    real_estate = _lock_real_estate(real_estate_id)
-    _ensure_can_change_photos(real_estate=real_estate, actor=actor)
+    real_estate = real_estate_lock_for_edit(real_estate_id=real_estate_id, actor=actor)
     lock_key(key)  # the collector deletes objects under the same lock
     # A HEAD under our locks, not the write: proves the collector did not take the object between
     # our write (or our "the blob row exists" check) and this lock. Also repairs a blob whose
@@ -154,8 +159,7 @@ def photo_update(
     *, photo: Photo, actor: User, caption: str | None = None, position: int | None = None
 ) -> Photo:
     """Change a caption and/or move a photo; positions stay dense (0..n-1)."""
-    real_estate = _lock_real_estate(photo.real_estate_id)
-    _ensure_can_change_photos(real_estate=real_estate, actor=actor)
+    real_estate = real_estate_lock_for_edit(real_estate_id=photo.real_estate_id, actor=actor)
     locked = Photo.objects.select_for_update().filter(pk=photo.pk, real_estate_id=real_estate.pk).first()
     if locked is None:
         raise errors.PhotoNotFound()  # deleted since the view read it
@@ -181,8 +185,7 @@ def photo_update(
 @transaction.atomic
 def photo_delete(*, photo: Photo, actor: User) -> None:
     """Remove a photo. Its blob stays (other photos may share it); the collector removes orphans."""
-    real_estate = _lock_real_estate(photo.real_estate_id)
-    _ensure_can_change_photos(real_estate=real_estate, actor=actor)
+    real_estate = real_estate_lock_for_edit(real_estate_id=photo.real_estate_id, actor=actor)
     deleted, _ = Photo.objects.filter(pk=photo.pk).delete()
     if not deleted:
         raise errors.PhotoNotFound()
@@ -221,29 +224,9 @@ def _photos_changed(*, real_estate: RealEstate, actor: User, delta: int) -> None
         # covers would then miss this row: look again once ours is committed.
         transaction.on_commit(lambda: _copy_cover_thumbnail(cover_blob_id))
     transaction.on_commit(list_cache.bump_generation)
-    # SPEC §2: "rejected → draft when its collector edits it"; changing its photos is editing it.
-    if real_estate.status == Status.REJECTED and real_estate.collected_by_id == actor.pk:
-        RealEstate.objects.filter(pk=real_estate.pk).update(status=Status.DRAFT)
-        RealEstateTransition.objects.create(
-            real_estate=real_estate, from_status=Status.REJECTED, to_status=Status.DRAFT, actor=actor
-        )
-        changes = {"status": [Status.REJECTED.value, Status.DRAFT.value]}
-        audit_record(actor=actor, action="real_estate.update", target=real_estate, changes=changes)
-
-
-def _lock_real_estate(real_estate_id: UUID) -> RealEstate:
-    try:
-        return RealEstate.objects.select_for_update().get(pk=real_estate_id)
-    except RealEstate.DoesNotExist as exc:
-        raise errors.RealEstateNotFound() from exc
-
-
-def _ensure_can_change_photos(*, real_estate: RealEstate, actor: User) -> None:
-    if actor.role == Role.COLLECTOR:
-        if real_estate.collected_by_id != actor.pk:
-            raise errors.RealEstateNotFound()
-        if real_estate.status not in EDITABLE_STATUSES:
-            raise errors.RealEstateNotEditable()
+    # Changing its photos is editing it: the real-estate services own what that does to a
+    # rejected one (SPEC §2, docs/architecture.md "Editing rules").
+    real_estate_reopen_if_rejected(real_estate=real_estate, actor=actor)
 
 
 def _size_of(file: IO[bytes]) -> int:
@@ -269,20 +252,27 @@ def blob_generate_thumbnails(*, blob_id: int, force: bool = False) -> Blob | Non
     """Derive the 256 px and 1024 px WebP renditions of a blob. Idempotent.
 
     Renditions are content-addressed too: written first (no transaction), then linked under the
-    key locks, after checking they are still there.
+    key locks, after checking they are still there. A blob that can never have them (its object
+    is gone, or its bytes do not decode within the budget) is marked `failed` and returned; a
+    storage failure, which may pass, raises `StorageUnavailable` (and a busy process
+    `ServiceUnavailable`) for the caller to retry, leaving the blob as it was.
     """
     blob: Blob | None = Blob.objects.filter(pk=blob_id).first()
     if blob is None:
         return None
     if blob.thumbnail_state == ThumbnailState.READY and not force:
         return blob
+    if not storage.object_exists(blob.key):
+        logger.error("thumbnail_failed", blob_id=blob_id, reason="object_missing")
+        return _mark_thumbnails_failed(blob)
+    original = storage.read_object(blob.key)
     try:
-        original = storage.read_object(blob.key)
-        renditions = {size: images.thumbnail(original, size=size) for size in images.THUMBNAIL_SIZES}
-    except (errors.StorageUnavailable, OSError, ValueError):
-        logger.exception("thumbnail_failed", blob_id=blob_id)
-        Blob.objects.filter(pk=blob_id).update(thumbnail_state=ThumbnailState.FAILED)
-        raise
+        with decode_slot():
+            renditions = images.thumbnails(original, max_decode_bytes=settings.MEDIA_DECODE_MAX_BYTES)
+    except (errors.PhotoInvalidImage, errors.PhotoUnsupportedType, errors.PhotoTooManyPixels, ValueError):
+        logger.exception("thumbnail_failed", blob_id=blob_id, reason="undecodable")
+        return _mark_thumbnails_failed(blob)
+    del original
     keys = {size: storage.thumbnail_key(images.sha256_hex(data)) for size, data in renditions.items()}
     for size, data in renditions.items():
         storage.put_object(keys[size], data)
@@ -300,6 +290,23 @@ def blob_generate_thumbnails(*, blob_id: int, force: bool = False) -> Blob | Non
     # Outside the blob's lock: a photo service holds a real estate's lock while it reads a
     # blob, so updating real estates under the blob's lock could deadlock with it.
     real_estate_cover_thumbnail_made(blob_id=blob_id, key=keys[256])
+    return blob
+
+
+def blob_thumbnails_failed(*, blob_id: int) -> None:
+    """Give up on a blob's renditions (the task's retries are spent): `failed`, shown in the admin,
+    which (like `manage.py rebuild_thumbnails`) can start them again."""
+    blob = Blob.objects.filter(pk=blob_id).first()
+    if blob is not None:
+        _mark_thumbnails_failed(blob)
+
+
+def _mark_thumbnails_failed(blob: Blob) -> Blob:
+    # Never downgrades renditions a concurrent run has just linked.
+    Blob.objects.filter(pk=blob.pk).exclude(thumbnail_state=ThumbnailState.READY).update(
+        thumbnail_state=ThumbnailState.FAILED
+    )
+    blob.refresh_from_db(fields=["thumbnail_256_key", "thumbnail_1024_key", "thumbnail_state"])
     return blob
 
 

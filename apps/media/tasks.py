@@ -1,34 +1,69 @@
 """Background tasks of the media app (in-process when no broker is configured).
 
-Both are idempotent: thumbnails of a ready blob are not derived again, and the collector
-re-checks everything it deletes.
+Both are idempotent (docs/adr/0041): thumbnails of a ready blob are not derived again, and the
+collector re-checks everything it deletes. Thumbnails retry storage failures with backoff.
 """
 
+import random
 from datetime import timedelta
 from typing import Any
 
 import structlog
-from celery import shared_task
+from celery import Task, shared_task
+from django.conf import settings
 
+from apps.core import errors
 from apps.media import services
+from apps.media.models import Blob, ThumbnailState
 
 logger = structlog.get_logger(__name__)
 
 
-@shared_task(name="apps.media.tasks.generate_thumbnails")
-def generate_thumbnails(blob_id: int) -> bool:
+@shared_task(name="apps.media.tasks.generate_thumbnails", bind=True)
+def generate_thumbnails(self: Task[Any, Any], blob_id: int) -> bool:
     """Derive a blob's renditions; True when they are ready.
 
-    Never raises: it runs after the upload's commit (in-process by default), where an error
-    would reach a client whose photo is already saved. A failure is logged and leaves the blob
-    `failed`; `manage.py rebuild_thumbnails` retries those.
+    On a worker, a storage failure (or a busy process) is retried with exponential backoff,
+    `MEDIA_THUMBNAIL_MAX_RETRIES` times; after the last one the blob is marked `failed` (the
+    admin and `manage.py rebuild_thumbnails` start it again) and the task fails. A blob that can
+    never have renditions is marked `failed` by the service at once.
+
+    In-process (no broker), it runs after the upload's commit, where an error would reach a
+    client whose photo is already saved: there, and only there, a failure is logged and swallowed.
     """
+    if self.request.is_eager:
+        try:
+            blob = services.blob_generate_thumbnails(blob_id=blob_id)
+        except Exception:  # in-process only: the client's photo is saved; logged
+            logger.warning("thumbnail_task_failed", blob_id=blob_id, exc_info=True)
+            services.blob_thumbnails_failed(blob_id=blob_id)
+            return False
+        return _ready(blob)
     try:
         blob = services.blob_generate_thumbnails(blob_id=blob_id)
-    except Exception:  # noqa: BLE001 - the blob is marked failed and the error logged by the service
-        logger.warning("thumbnail_task_failed", blob_id=blob_id)
-        return False
-    return blob is not None
+    except (errors.StorageUnavailable, errors.ServiceUnavailable) as exc:
+        retries = self.request.retries
+        if retries >= settings.MEDIA_THUMBNAIL_MAX_RETRIES:
+            logger.error("thumbnail_task_gave_up", blob_id=blob_id, attempts=retries + 1)
+            services.blob_thumbnails_failed(blob_id=blob_id)
+            raise
+        countdown = retry_delay(retries)
+        logger.warning("thumbnail_task_retry", blob_id=blob_id, attempt=retries + 1, countdown=countdown)
+        raise self.retry(
+            exc=exc, countdown=countdown, max_retries=settings.MEDIA_THUMBNAIL_MAX_RETRIES
+        ) from exc
+    return _ready(blob)
+
+
+def retry_delay(retries: int) -> float:
+    """Exponential backoff with jitter: base x 2^retries, capped at ten minutes, +-25 %."""
+    delay: float = min(float(settings.MEDIA_THUMBNAIL_RETRY_BACKOFF_SECONDS) * 2**retries, 600.0)
+    jitter: float = random.uniform(0.75, 1.25)  # noqa: S311 - spreading retries, not a secret
+    return delay * jitter
+
+
+def _ready(blob: Blob | None) -> bool:
+    return blob is not None and blob.thumbnail_state == ThumbnailState.READY
 
 
 @shared_task(name="apps.media.tasks.gc_media")

@@ -1,21 +1,31 @@
 """Staff screens for real estates: review queue, history, and workflow actions.
 
 Actions and edits call the same services as the API, so the rules, the row lock and the
-history hold here too. Creation happens in the field (API), not in the admin.
+history hold here too; so do the photo inline's moves and deletions (the media services).
+Creation happens in the field (API), not in the admin. The review queue is the changelist
+filtered on "submitted": oldest submission first, with cover, collector, city and days waiting.
 """
 
 from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin import helpers
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from apps.core import errors
-from apps.media.admin import PhotoInline
+from apps.core.formatting import money, short_date
+from apps.media import services as media_services
+from apps.media.admin import PhotoInline, preview
+from apps.media.models import Photo
 from apps.real_estates import services
-from apps.real_estates.models import ADDRESS_FIELDS, RealEstate, RealEstateTransition
+from apps.real_estates.dashboard import awaiting_review_annotation
+from apps.real_estates.models import ADDRESS_FIELDS, RealEstate, RealEstateTransition, Status
 from apps.real_estates.querysets import RealEstateQuerySet
 from apps.users.models import User
 
@@ -32,8 +42,13 @@ WORKFLOW_FIELDS = (
 )
 
 
-class ReviewActionForm(ActionForm):
-    reason = forms.CharField(required=False, label="Rejection reason", max_length=2000)
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Rejection reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=gettext_lazy("The collector reads it; it is kept in the real estate's history."),
+    )
 
 
 class TransitionInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -57,16 +72,19 @@ class TransitionInline(admin.TabularInline):  # type: ignore[type-arg]
 @admin.register(RealEstate)
 class RealEstateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = (
+        "cover",
         "title",
         "status",
         "kind",
         "purpose",
-        "price",
+        "price_display",
         "city",
         "state",
-        "collected_by",
-        "created_at",
+        "collector",
+        "created_display",
     )
+    queue_display = ("cover", "title", "price_display", "city", "state", "collector", "days_waiting")
+    list_display_links = ("title",)
     list_filter = ("status", "kind", "purpose", "state", "city")
     list_select_related = ("collected_by",)
     search_fields = ("title",)  # replaced by the accent-insensitive search below
@@ -75,7 +93,6 @@ class RealEstateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
     inlines = (PhotoInline, TransitionInline)
-    action_form = ReviewActionForm
     actions = ("approve_selected", "reject_selected", "archive_selected")
     fieldsets = (
         (None, {"fields": ("title", "description", "kind", "purpose", "price", "area_m2")}),
@@ -83,6 +100,49 @@ class RealEstateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         ("Address", {"fields": ADDRESS_FIELDS}),
         ("Workflow", {"fields": WORKFLOW_FIELDS}),
     )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RealEstate]:
+        # Annotated before ordering: the review queue sorts on `submitted_at`.
+        queryset = awaiting_review_annotation(RealEstate.objects.all())
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def get_ordering(self, request: HttpRequest) -> Any:
+        if _is_review_queue(request):
+            return ("submitted_at", "created_at")  # waiting longest first
+        return super().get_ordering(request)
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        return self.queue_display if _is_review_queue(request) else super().get_list_display(request)
+
+    @admin.display(description=gettext_lazy("cover"))
+    def cover(self, obj: RealEstate) -> str:
+        return preview(obj.cover_key or "", size=64)
+
+    @admin.display(description=gettext_lazy("price"), ordering="price")
+    def price_display(self, obj: RealEstate) -> str:
+        return money(obj.price)
+
+    @admin.display(description=gettext_lazy("collector"), ordering="collected_by__name")
+    def collector(self, obj: RealEstate) -> str:
+        return obj.collected_by.name if obj.collected_by else "—"
+
+    @admin.display(description=gettext_lazy("created"), ordering="created_at")
+    def created_display(self, obj: RealEstate) -> str:
+        return short_date(obj.created_at)
+
+    @admin.display(description=gettext_lazy("days waiting"), ordering="submitted_at")
+    def days_waiting(self, obj: RealEstate) -> str:
+        submitted_at = getattr(obj, "submitted_at", None)
+        if obj.status != Status.SUBMITTED or submitted_at is None:
+            return "—"
+        return str((timezone.now() - submitted_at).days)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Photo:
+            super().save_formset(request, form, formset, change)
+            return
+        _save_photos(formset, _staff(request))
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[RealEstate], search_term: str
@@ -119,18 +179,31 @@ class RealEstateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             request, queryset, "approved", lambda r, u: services.real_estate_approve(real_estate=r, actor=u)
         )
 
-    @admin.action(description="Reject selected real estates (give a reason)", permissions=["change"])
-    def reject_selected(self, request: HttpRequest, queryset: QuerySet[RealEstate]) -> None:
-        reason = request.POST.get("reason", "").strip()
-        if not reason:
-            self.message_user(request, str(errors.REJECTION_REASON_REQUIRED.message), messages.ERROR)
-            return
-        self._run(
-            request,
-            queryset,
-            "rejected",
-            lambda r, u: services.real_estate_reject(real_estate=r, actor=u, reason=reason),
-        )
+    @admin.action(
+        description=gettext_lazy("Reject selected real estates (give a reason)"), permissions=["change"]
+    )
+    def reject_selected(self, request: HttpRequest, queryset: QuerySet[RealEstate]) -> HttpResponse | None:
+        """Asks for the reason on a page of its own; rejects once it is given."""
+        form = RejectionForm(request.POST if "reject" in request.POST else None, use_required_attribute=False)
+        if form.is_bound and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self._run(
+                request,
+                queryset,
+                "rejected",
+                lambda r, u: services.real_estate_reject(real_estate=r, actor=u, reason=reason),
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reject real estates"),
+            "opts": self.model._meta,
+            "form": form,
+            "queryset": queryset,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "preserved_filters": self.get_preserved_filters(request),
+        }
+        return TemplateResponse(request, "admin/real_estates/realestate/reject_selected.html", context)
 
     @admin.action(description="Archive selected real estates", permissions=["change"])
     def archive_selected(self, request: HttpRequest, queryset: QuerySet[RealEstate]) -> None:
@@ -148,9 +221,52 @@ class RealEstateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             except errors.ApiError as error:
                 failures.append(f"{real_estate.title}: {error.message}")
         if succeeded:
-            self.message_user(request, f"{succeeded} real estate(s) {done}.", messages.SUCCESS)
+            self.message_user(request, _done_message(done, succeeded), messages.SUCCESS)
         for failure in failures:
             self.message_user(request, failure, messages.WARNING)
+
+
+def _save_photos(formset: Any, actor: User) -> None:
+    """The photo inline's deletions and moves, through the media services (locks, renumbering,
+    the real estate's photo count and cover), never a direct save."""
+    for photo_form in formset.deleted_forms:
+        if photo_form.instance.pk:
+            media_services.photo_delete(photo=photo_form.instance, actor=actor)
+    deleted = {f.instance.pk for f in formset.deleted_forms}
+    moves = []
+    for photo_form in formset.initial_forms:
+        photo = photo_form.instance
+        if photo.pk in deleted or not photo_form.has_changed():
+            continue
+        changed = photo_form.changed_data
+        order = photo_form.cleaned_data.get("order") if "order" in changed else None
+        caption = photo_form.cleaned_data.get("caption") if "caption" in changed else None
+        moves.append((order, photo, caption))
+    for order, photo, caption in sorted(moves, key=lambda move: move[0] or 0):
+        position = order - 1 if order else None  # shown from 1, stored from 0
+        media_services.photo_update(photo=photo, actor=actor, caption=caption, position=position)
+    # What formset.save() would have recorded, for the admin's change message and log.
+    formset.new_objects = []
+    formset.deleted_objects = [f.instance for f in formset.deleted_forms if f.instance.pk]
+    formset.changed_objects = [
+        (f.instance, f.changed_data)
+        for f in formset.initial_forms
+        if f.instance.pk not in deleted and f.has_changed()
+    ]
+
+
+def _done_message(done: str, count: int) -> str:
+    messages_by_step = {
+        "approved": ngettext("%(count)d real estate approved.", "%(count)d real estates approved.", count),
+        "rejected": ngettext("%(count)d real estate rejected.", "%(count)d real estates rejected.", count),
+        "archived": ngettext("%(count)d real estate archived.", "%(count)d real estates archived.", count),
+    }
+    return messages_by_step[done] % {"count": count}
+
+
+def _is_review_queue(request: HttpRequest) -> bool:
+    """The changelist filtered on "submitted" is the review queue."""
+    return request.GET.get("status__exact") == Status.SUBMITTED
 
 
 def _staff(request: HttpRequest) -> User:

@@ -329,3 +329,51 @@ def api_payloads(count: int, seed: int) -> list[dict[str, Any]]:
         body["address"] = {k: str(f[k]) if isinstance(f[k], Decimal) else f[k] for k in address_fields}
         payloads.append(body)
     return payloads
+
+
+# --- photos ------------------------------------------------------------------------------
+
+DEMO_PHOTO_COUNT = 6
+WALL_COLOURS = (
+    (236, 225, 200),
+    (200, 215, 230),
+    (240, 200, 180),
+    (210, 230, 205),
+    (245, 240, 235),
+    (220, 200, 220),
+)
+ROOF_COLOURS = ((150, 60, 45), (90, 90, 100), (120, 80, 50), (60, 100, 70), (160, 90, 60), (80, 70, 110))
+
+
+def demo_images(count: int = DEMO_PHOTO_COUNT) -> list[bytes]:
+    """Small JPEG pictures of houses (640x480), always the same bytes: the demo's photos,
+    stored once and shared by every real estate that shows them (content addressing)."""
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    pictures = []
+    for i in range(count):
+        image = Image.new("RGB", (640, 480), (135 + 8 * i, 190 + 5 * i, 235))
+        draw = ImageDraw.Draw(image)
+        draw.rectangle((0, 380, 640, 480), fill=(90, 150, 80))  # lawn
+        left, right = 140 + 12 * i, 500 - 10 * i
+        wall, roof = WALL_COLOURS[i % len(WALL_COLOURS)], ROOF_COLOURS[i % len(ROOF_COLOURS)]
+        draw.rectangle((left, 220, right, 390), fill=wall, outline=(60, 60, 60), width=3)
+        draw.polygon(((left - 30, 225), ((left + right) // 2, 110 + 6 * i), (right + 30, 225)), fill=roof)
+        middle = (left + right) // 2
+        draw.rectangle((middle - 28, 300, middle + 28, 390), fill=(110, 70, 40))  # door
+        for x in (left + 30, right - 90):
+            draw.rectangle((x, 250, x + 60, 300), fill=(180, 215, 240), outline=(255, 255, 255), width=4)
+        buffer = BytesIO()
+        image.save(buffer, format="JPEG", quality=85)
+        pictures.append(buffer.getvalue())
+    return pictures
+
+
+def photo_choices(rng: random.Random, *, ever_submitted: bool, available: int) -> list[int]:
+    """Which demo pictures a real estate shows, in order: at least one once it has been
+    submitted (the services refuse to submit without a photo), sometimes none for a draft."""
+    if not ever_submitted and rng.random() < 0.5:
+        return []
+    return rng.sample(range(available), rng.randint(1, min(3, available)))

@@ -8,6 +8,7 @@ and, after commit, invalidates the cached list counts.
 
 from collections.abc import Iterable, Mapping
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import F, QuerySet
@@ -128,17 +129,14 @@ def real_estate_update(
     _check_fields(fields)
     locked = _lock(real_estate)
     _check_version(locked, expected_version)
-    if locked.status not in EDITABLE_STATUSES:
-        raise errors.RealEstateNotEditable()
+    real_estate_ensure_editable(real_estate=locked)
     before = audit_snapshot(locked, AUDITED_FIELDS)
     for name, value in fields.items():
         setattr(locked, name, value)
     _refresh_search_text(locked)
     changed = {*fields, "search_text"}
-    if locked.status == Status.REJECTED and locked.collected_by_id == actor.pk:
-        locked.status = Status.DRAFT
+    if _reopen_if_rejected(locked, actor=actor):
         changed.add("status")
-        _record(real_estate=locked, from_status=Status.REJECTED, to_status=Status.DRAFT, actor=actor)
     _save(locked, changed)
     changes = audit_diff(before, audit_snapshot(locked, AUDITED_FIELDS))
     audit_record(actor=actor, action="real_estate.update", target=locked, changes=changes)
@@ -226,6 +224,46 @@ def real_estate_archive(
     if locked.status != Status.APPROVED:
         raise errors.RealEstateCannotArchive()
     return _move(locked, to_status=Status.ARCHIVED, actor=actor)
+
+
+# --- The editing rules, shared with the media services (docs/architecture.md) -----------------
+
+
+def real_estate_ensure_editable(*, real_estate: RealEstate) -> None:
+    """Fields and photos change only while `draft` or `rejected`, whoever asks (409 otherwise)."""
+    if real_estate.status not in EDITABLE_STATUSES:
+        raise errors.RealEstateNotEditable()
+
+
+def real_estate_lock_for_edit(*, real_estate_id: UUID, actor: User) -> RealEstate:
+    """For the media services, inside their transaction: the row locked within the actor's scope
+    (`visible_to`, as the API reads it: another collector's is a 404) and editable (409)."""
+    try:
+        locked = RealEstate.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=real_estate_id)
+    except RealEstate.DoesNotExist:
+        raise errors.RealEstateNotFound() from None
+    real_estate_ensure_editable(real_estate=locked)
+    return locked
+
+
+def real_estate_reopen_if_rejected(*, real_estate: RealEstate, actor: User) -> bool:
+    """For the media services, inside their transaction, on the row they locked: a change to a
+    rejected real estate by its collector makes it a draft again, recorded in the history."""
+    if not _reopen_if_rejected(real_estate, actor=actor):
+        return False
+    RealEstate.objects.filter(pk=real_estate.pk).update(status=Status.DRAFT)
+    changes = {"status": [Status.REJECTED.value, Status.DRAFT.value]}
+    audit_record(actor=actor, action="real_estate.update", target=real_estate, changes=changes)
+    return True
+
+
+def _reopen_if_rejected(locked: RealEstate, *, actor: User) -> bool:
+    # SPEC §2: "rejected → draft when its collector edits it"; the only owner of that rule.
+    if locked.status != Status.REJECTED or locked.collected_by_id != actor.pk:
+        return False
+    locked.status = Status.DRAFT
+    _record(real_estate=locked, from_status=Status.REJECTED, to_status=Status.DRAFT, actor=actor)
+    return True
 
 
 def _require_reviewer(actor: User) -> None:

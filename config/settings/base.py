@@ -23,7 +23,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS: list[str] = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "apps.core.admin_config.VivendaAdminConfig",  # django.contrib.admin with Vivenda's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -68,7 +68,8 @@ APPEND_SLASH = False
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # First, before the apps' own: the admin templates we override (the image copies only apps/).
+        "DIRS": [BASE_DIR / "apps" / "core" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -169,6 +170,8 @@ REST_FRAMEWORK: dict[str, Any] = {
         "sign_in_ip": env("THROTTLE_SIGN_IN_IP_RATE", default="120/min"),
         "sign_in_cpf": env("THROTTLE_SIGN_IN_CPF_RATE", default="10/5min"),
         "sign_up_ip": env("THROTTLE_SIGN_UP_IP_RATE", default="30/min"),
+        "photo_upload": env("THROTTLE_PHOTO_UPLOAD_RATE", default="30/min"),
+        "real_estate_create": env("THROTTLE_REAL_ESTATE_CREATE_RATE", default="60/min"),
     },
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -196,8 +199,11 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("pt-br", "Português (Brasil)")]
+LOCALE_PATHS = [BASE_DIR / "apps" / "core" / "locale"]  # pt-BR of our admin screens (`make messages`)
 TIME_ZONE = "UTC"
 USE_I18N = True
+# The admin follows the browser's language (LocaleMiddleware): 23.550,00 in pt-BR, 23,550.00 in en.
+USE_THOUSAND_SEPARATOR = True
 USE_TZ = True
 
 # --- Static files and media ----------------------------------------------------
@@ -210,6 +216,14 @@ STORAGE_BACKEND = env("STORAGE_BACKEND", default="local")
 MEDIA_URL_EXPIRY_SECONDS = env.int("MEDIA_URL_EXPIRY_SECONDS", default=3600)
 MEDIA_UPLOAD_MAX_BYTES = env.int("MEDIA_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 MEDIA_MAX_PIXELS = env.int("MEDIA_MAX_PIXELS", default=50_000_000)
+# Memory one decoded copy of an image may take (width x height x 4 for colour); at most two copies
+# are alive per decode and MEDIA_MAX_CONCURRENT_DECODES decodes run at once per process (ADR 0031).
+MEDIA_DECODE_MAX_BYTES = env.int("MEDIA_DECODE_MAX_BYTES", default=48 * 1024 * 1024)
+MEDIA_MAX_CONCURRENT_DECODES = env.int("MEDIA_MAX_CONCURRENT_DECODES", default=2)
+MEDIA_DECODE_WAIT_SECONDS = env.float("MEDIA_DECODE_WAIT_SECONDS", default=10.0)
+# Thumbnail jobs retry transient storage failures with exponential backoff, then mark the blob failed.
+MEDIA_THUMBNAIL_MAX_RETRIES = env.int("MEDIA_THUMBNAIL_MAX_RETRIES", default=5)
+MEDIA_THUMBNAIL_RETRY_BACKOFF_SECONDS = env.float("MEDIA_THUMBNAIL_RETRY_BACKOFF_SECONDS", default=10.0)
 MEDIA_GC_GRACE_HOURS = env.int("MEDIA_GC_GRACE_HOURS", default=24)
 
 _media_storage: dict[str, Any] = {

@@ -1,5 +1,6 @@
 """Test files generated in code: real images, hostile files and everything in between."""
 
+import functools
 import io
 import struct
 import zlib
@@ -95,3 +96,19 @@ def _pseudo_random(length: int) -> bytes:
         seed = hashlib.sha512(seed).digest()
         blocks.append(seed)
     return b"".join(blocks)[:length]
+
+
+@functools.cache
+def flat_rgba_png(*, width: int = 7000, height: int = 7000, rgba: bytes = b"\x20\x80\xc0\xff") -> bytes:
+    """A single-colour RGBA PNG, written row by row (never held decoded): 7000x7000 is ~200 KB on
+    the wire and ~196 MB once decoded, under the default pixel limit (the hostile-clients issue)."""
+    ihdr = _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0))
+    compressor = zlib.compressobj(9)
+    first = b"\x00" + rgba * width
+    later = b"\x02" + b"\x00" * (width * 4)  # filter "Up": same as the row above
+    parts = [compressor.compress(first)]
+    block = later * 64
+    rows = height - 1
+    parts += [compressor.compress(block) for _ in range(rows // 64)]
+    parts += [compressor.compress(later * (rows % 64)), compressor.flush()]
+    return PNG_SIGNATURE + ihdr + _png_chunk(b"IDAT", b"".join(parts)) + _png_chunk(b"IEND", b"")

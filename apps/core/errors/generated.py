@@ -39,12 +39,14 @@ __all__ = [
     "PhotoTooLarge",
     "PhotoTooManyPixels",
     "PhotoUnsupportedType",
+    "PhotoUploadQuotaExceeded",
     "PreconditionFailed",
     "REJECTION_REASON_REQUIRED",
     "RealEstateCannotApprove",
     "RealEstateCannotArchive",
     "RealEstateCannotReject",
     "RealEstateCannotSubmit",
+    "RealEstateCreateQuotaExceeded",
     "RealEstateNeedsPhoto",
     "RealEstateNotEditable",
     "RealEstateNotFound",
@@ -440,6 +442,24 @@ class StorageUnavailable(ApiError):
     default_message = catalog_message(
         en='File storage is temporarily unavailable; try again shortly.',
         pt_br='O armazenamento de arquivos está temporariamente indisponível; tente novamente em instantes.',
+    )
+
+
+class PhotoUploadQuotaExceeded(ApiError):
+    code = 'PHOTO_UPLOAD_QUOTA_EXCEEDED'
+    status_code = 429
+    default_message = catalog_message(
+        en='You have uploaded too many photos in a short time; try again later.',
+        pt_br='Você enviou fotos demais em pouco tempo; tente novamente mais tarde.',
+    )
+
+
+class RealEstateCreateQuotaExceeded(ApiError):
+    code = 'REAL_ESTATE_CREATE_QUOTA_EXCEEDED'
+    status_code = 429
+    default_message = catalog_message(
+        en='You have created too many real estates in a short time; try again later.',
+        pt_br='Você cadastrou imóveis demais em pouco tempo; tente novamente mais tarde.',
     )
 
 

@@ -7,6 +7,7 @@ from rest_framework import status
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from apps.core import errors
@@ -15,6 +16,7 @@ from apps.media import services
 from apps.media.api.parsers import PhotoUploadParser
 from apps.media.api.serializers import PhotoSerializer, PhotoUpdateSerializer, PhotoUploadSerializer
 from apps.media.models import Photo
+from apps.media.throttling import PhotoUploadQuota
 from apps.real_estates.models import RealEstate
 from apps.users.models import User
 
@@ -47,6 +49,12 @@ class _PhotoView(APIView):
 
 class PhotoListView(_PhotoView):
     parser_classes = [PhotoUploadParser]
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        throttles = super().get_throttles()
+        if self.request.method == "POST":
+            throttles.append(PhotoUploadQuota())  # after the general rate, before the body is read
+        return throttles
 
     @extend_schema(
         operation_id="real_estate_photos_list",
@@ -81,6 +89,8 @@ class PhotoListView(_PhotoView):
                 errors.PhotoTooManyPixels,
                 errors.PhotoLimitReached,
                 errors.StorageUnavailable,
+                errors.PhotoUploadQuotaExceeded,
+                errors.ServiceUnavailable,
             ),
         },
     )
@@ -90,7 +100,10 @@ class PhotoListView(_PhotoView):
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data.get("file")
         if upload is None:
-            raise errors.PhotoFileRequired()
+            required = errors.PhotoFileRequired
+            raise required(
+                fields={"file": [{"code": required.code, "message": str(required.default_message)}]}
+            )
         try:
             result = services.photo_upload(
                 real_estate=real_estate,

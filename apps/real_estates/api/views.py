@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 
 from apps.core import errors
 from apps.core.idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -39,6 +40,7 @@ from apps.real_estates.api.serializers import (
 from apps.real_estates.export import csv_lines
 from apps.real_estates.models import RealEstate, RealEstateTransition
 from apps.real_estates.querysets import ListingRows, RealEstateQuerySet, load_photos
+from apps.real_estates.throttling import RealEstateCreateQuota
 from apps.users.models import User
 from apps.users.permissions import IsManagerOrAdmin, IsReviewerOfObject
 
@@ -129,6 +131,7 @@ def _with_etag(response: Response, real_estate: RealEstate) -> Response:
                 errors.IdempotencyKeyInvalid,
                 errors.IdempotencyKeyReused,
                 errors.IdempotencyRequestInProgress,
+                errors.RealEstateCreateQuotaExceeded,
             ),
         },
     ),
@@ -171,6 +174,12 @@ class RealEstateViewSet(
     schema = RealEstateAutoSchema()
     pagination_class = RealEstatePagination
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        throttles = super().get_throttles()
+        if self.action == "create":
+            throttles.append(RealEstateCreateQuota())  # per-user quota on top of the general rate
+        return throttles
 
     def get_queryset(self) -> RealEstateQuerySet:
         visible = RealEstate.objects.visible_to(self.request.user)

@@ -43,11 +43,15 @@ def test_worker_flushes_expired_tokens_and_keeps_live_ones(worker: Celery) -> No
 
 @pytest.fixture
 def app_on_broker(worker: Celery) -> Iterator[None]:
-    """Points Vivenda's own Celery app at the test broker, as production settings would."""
-    saved = {key: vivenda_app.conf[key] for key in ("task_always_eager", "broker_url")}
-    vivenda_app.conf.update(task_always_eager=False, broker_url=worker.conf.broker_url)
+    """Vivenda's Celery configuration pointed at the test broker, as production settings would,
+    in an app of its own made current: Vivenda's app may already hold a connection pool built
+    for the test settings (no broker), and shared tasks resolve to the current app."""
+    on_broker = Celery("vivenda-on-broker", set_as_current=False)
+    on_broker.config_from_object("django.conf:settings", namespace="CELERY")
+    on_broker.conf.update(task_always_eager=False, broker_url=worker.conf.broker_url)
+    on_broker.set_current()
     yield
-    vivenda_app.conf.update(saved)
+    vivenda_app.set_current()
 
 
 @pytest.mark.django_db(transaction=True)

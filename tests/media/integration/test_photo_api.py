@@ -1,5 +1,6 @@
 """Reading, editing, reordering and deleting photos through the API; signed links."""
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import unquote
@@ -16,7 +17,8 @@ from apps.media.services import blob_generate_thumbnails
 from apps.real_estates.models import RealEstate, Status
 from apps.users.models import User
 from tests.media import samples
-from tests.media.conftest import photos_url
+from tests.media.conftest import photos_url, post_photo
+from tests.media.factories import PhotoFactory
 from tests.real_estates.factories import RealEstateFactory
 
 pytestmark = pytest.mark.django_db
@@ -295,13 +297,87 @@ def test_a_collector_changing_photos_of_a_rejected_real_estate_reopens_it_as_a_d
     ]
 
 
-def test_a_manager_may_remove_a_photo_of_a_submitted_real_estate(manager_client: APIClient) -> None:
-    from tests.media.factories import PhotoFactory
+PHOTO_CHANGES: dict[str, Callable[[APIClient, Photo], Any]] = {
+    "add": lambda client, photo: post_photo(client, photo.real_estate, samples.image_bytes(color="#123")),
+    "caption": lambda client, photo: client.patch(photos_url(photo.real_estate, photo.pk), {"caption": "x"}),
+    "reorder": lambda client, photo: client.patch(photos_url(photo.real_estate, photo.pk), {"position": 0}),
+    "delete": lambda client, photo: client.delete(photos_url(photo.real_estate, photo.pk)),
+}
 
-    photo = PhotoFactory()
-    RealEstate.objects.filter(pk=photo.real_estate_id).update(status=Status.SUBMITTED)
 
-    response = manager_client.delete(photos_url(photo.real_estate, photo.pk))
+def put_in(photo: Photo, status: str, reviewer: User) -> None:
+    reviewed = status != Status.SUBMITTED
+    RealEstate.objects.filter(pk=photo.real_estate_id).update(
+        status=status,
+        reviewed_by=reviewer if reviewed else None,
+        reviewed_at=timezone.now() if reviewed else None,
+        rejection_reason="Fotos escuras" if status == Status.REJECTED else "",
+    )
 
-    assert response.status_code == 204
-    assert RealEstate.objects.get(pk=photo.real_estate_id).photo_count == 0
+
+@pytest.mark.parametrize("change", PHOTO_CHANGES)
+@pytest.mark.parametrize("role", ["collector", "manager", "admin_user"])
+@pytest.mark.parametrize("status", [Status.SUBMITTED, Status.APPROVED, Status.ARCHIVED])
+def test_no_role_changes_the_photos_of_a_real_estate_that_is_not_editable(
+    request: pytest.FixtureRequest,
+    client_for: Callable[[User], APIClient],
+    role: str,
+    status: str,
+    change: str,
+) -> None:
+    actor: User = request.getfixturevalue(role)
+    photo = PhotoFactory(real_estate__collected_by=request.getfixturevalue("collector"))
+    put_in(photo, status, request.getfixturevalue("manager"))
+    before = (list(Photo.objects.values_list("pk", "caption", "position")), Blob.objects.count())
+
+    response = PHOTO_CHANGES[change](client_for(actor), photo)
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "REAL_ESTATE_NOT_EDITABLE"
+    assert (list(Photo.objects.values_list("pk", "caption", "position")), Blob.objects.count()) == before
+    assert RealEstate.objects.get(pk=photo.real_estate_id).status == status
+
+
+@pytest.mark.parametrize("change", PHOTO_CHANGES)
+@pytest.mark.parametrize("role", ["manager", "admin_user"])
+def test_a_reviewer_changes_the_photos_of_a_rejected_real_estate_without_reopening_it(
+    request: pytest.FixtureRequest, client_for: Callable[[User], APIClient], role: str, change: str
+) -> None:
+    photo = PhotoFactory(real_estate__collected_by=request.getfixturevalue("collector"))
+    put_in(photo, Status.REJECTED, request.getfixturevalue("manager"))
+
+    response = PHOTO_CHANGES[change](client_for(request.getfixturevalue(role)), photo)
+
+    assert response.status_code in (200, 201, 204)
+    real_estate = RealEstate.objects.get(pk=photo.real_estate_id)
+    assert real_estate.status == Status.REJECTED  # as a field edit by a reviewer leaves it
+    assert not real_estate.transitions.exists()
+
+
+@pytest.mark.parametrize("change", PHOTO_CHANGES)
+def test_every_photo_change_by_its_collector_reopens_a_rejected_real_estate(
+    collector: User, manager: User, collector_client: APIClient, change: str
+) -> None:
+    photo = PhotoFactory(real_estate__collected_by=collector)
+    put_in(photo, Status.REJECTED, manager)
+
+    response = PHOTO_CHANGES[change](collector_client, photo)
+
+    assert response.status_code in (200, 201, 204)
+    real_estate = RealEstate.objects.get(pk=photo.real_estate_id)
+    assert real_estate.status == Status.DRAFT
+    assert list(real_estate.transitions.values_list("from_status", "to_status", "actor")) == [
+        (Status.REJECTED, Status.DRAFT, collector.pk)
+    ]
+
+
+@pytest.mark.parametrize("change", PHOTO_CHANGES)
+def test_another_collectors_photos_are_not_found_for_every_change(
+    collector_client: APIClient, change: str
+) -> None:
+    photo = PhotoFactory()  # someone else's draft
+
+    response = PHOTO_CHANGES[change](collector_client, photo)
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "REAL_ESTATE_NOT_FOUND"

@@ -95,8 +95,9 @@ def test_exif_gps_is_gone_and_orientation_applied_in_the_stored_file(
         (samples.png_bomb_header(), "bomb.png", 400, "PHOTO_TOO_MANY_PIXELS"),
         (samples.truncated_jpeg(), "cut.jpg", 400, "PHOTO_INVALID_IMAGE"),
         (b"", "empty.jpg", 415, "PHOTO_UNSUPPORTED_TYPE"),
+        (samples.flat_rgba_png(), "flat.png", 400, "PHOTO_TOO_MANY_PIXELS"),  # 196 MB decoded
     ],
-    ids=["text", "svg", "pdf", "png-html", "png-html-chunk", "bomb", "truncated", "empty"],
+    ids=["text", "svg", "pdf", "png-html", "png-html-chunk", "bomb", "truncated", "empty", "flat-7000-rgba"],
 )
 def test_bad_files_are_refused_and_leave_nothing_behind(
     *, backend: str, upload: Any, draft: RealEstate, data: bytes, name: str, status: int, code: str
@@ -138,15 +139,22 @@ def test_a_polyglot_payload_after_the_image_does_not_survive_normalisation(uploa
 
 
 def test_a_request_without_a_file_is_told_so(collector_client: APIClient, draft: RealEstate) -> None:
-    response = collector_client.post(photos_url(draft), {"caption": "x"}, format="multipart")
+    response = collector_client.post(
+        photos_url(draft), {"caption": "x"}, format="multipart", HTTP_ACCEPT_LANGUAGE="pt-BR"
+    )
 
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "PHOTO_FILE_REQUIRED"
+    error = response.json()["error"]
+    assert error["code"] == "PHOTO_FILE_REQUIRED"
+    assert [item["code"] for item in error["fields"]["file"]] == ["PHOTO_FILE_REQUIRED"]
+    assert error["fields"]["file"][0]["message"] == "Envie a foto em um campo multipart chamado 'file'."
+    assert not Blob.objects.exists()
 
 
 def test_the_31st_photo_is_refused_and_leaves_nothing_behind(
-    backend: str, upload: Any, draft: RealEstate
+    backend: str, upload: Any, draft: RealEstate, rates: dict[str, str]
 ) -> None:
+    rates["photo_upload"] = "100/min"  # the per-user quota (30/min) is not what this is about
     for index in range(MAX_PHOTOS_PER_REAL_ESTATE):
         assert upload(samples.image_bytes("PNG", size=(8, 8 + index))).status_code == 201
     keys_before = stored_keys()

@@ -145,3 +145,55 @@ def test_thumbnails_never_upscale_and_keep_alpha() -> None:
 
     assert rendition.size == (40, 20)
     assert rendition.mode == "RGBA"
+
+
+# --- the decode budget (ADR 0031) -------------------------------------------------------------
+
+
+def test_decoded_memory_is_counted_as_pillow_lays_pixels_out() -> None:
+    assert images.decode_bytes("RGBA", (7000, 7000)) == 196_000_000
+    assert images.decode_bytes("RGB", (100, 10)) == 4_000  # padded to four bytes
+    assert images.decode_bytes("L", (100, 10)) == 1_000
+    assert images.decode_bytes("P", (100, 10)) == 1_000
+
+
+def test_a_png_over_the_decode_budget_is_refused_before_decoding() -> None:
+    data = samples.image_bytes("PNG", size=(200, 100))
+
+    with pytest.raises(errors.PhotoTooManyPixels):
+        images.normalise(io.BytesIO(data), max_pixels=MAX_PIXELS, max_decode_bytes=200 * 100 * 4 - 1)
+    assert normalise(data).width == 200  # the default budget takes it
+
+
+def test_the_flat_7000_pixel_rgba_png_is_refused_by_the_default_budget() -> None:
+    with pytest.raises(errors.PhotoTooManyPixels):
+        normalise(samples.flat_rgba_png())
+
+
+def test_a_jpeg_over_the_budget_is_decoded_at_a_reduced_scale_that_fits() -> None:
+    data = samples.image_bytes("JPEG", size=(800, 600))
+
+    result = images.normalise(io.BytesIO(data), max_pixels=MAX_PIXELS, max_decode_bytes=800 * 600)
+
+    assert (result.width, result.height) == (400, 300)  # 1/2 scale: 400 x 300 x 4 bytes fits
+    assert reopen(result).size == (400, 300)
+
+
+def test_a_jpeg_that_fits_no_scale_is_refused() -> None:
+    data = samples.image_bytes("JPEG", size=(800, 600))
+
+    with pytest.raises(errors.PhotoTooManyPixels):
+        images.normalise(io.BytesIO(data), max_pixels=MAX_PIXELS, max_decode_bytes=100 * 75 * 4 - 1)
+
+
+def test_thumbnails_come_from_one_decode_and_obey_the_budget() -> None:
+    png = normalise(samples.image_bytes("PNG", size=(1600, 800))).data
+
+    renditions = images.thumbnails(png)
+
+    assert {size: Image.open(io.BytesIO(data)).size for size, data in renditions.items()} == {
+        256: (256, 128),
+        1024: (1024, 512),
+    }
+    with pytest.raises(errors.PhotoTooManyPixels):
+        images.thumbnails(png, max_decode_bytes=1600 * 800 * 4 - 1)

@@ -1,13 +1,18 @@
 """`manage.py seed_demo` at small sizes: every role, every status with history, deterministic."""
 
+import io
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from PIL import Image
 
+from apps.media import storage
+from apps.media.models import Blob, Photo, ThumbnailState
 from apps.real_estates.management.commands.seed_demo import DEMO_PASSWORD, RowWriter
 from apps.real_estates.models import RealEstate, RealEstateTransition, Status
 from apps.real_estates.search import build_search_text
+from apps.real_estates.seeding import demo_images
 from apps.users.cpf import format_cpf, is_valid_cpf
 from apps.users.models import Role, User
 from tests.users.factories import UserFactory
@@ -80,7 +85,30 @@ def test_real_estates_cover_every_status_with_matching_history() -> None:
         assert estate.search_text == build_search_text(
             estate.title, estate.description, estate.street, estate.neighborhood, estate.city
         )
-        assert estate.photo_count == 0
+        photos = list(estate.photos.select_related("blob").order_by("position"))
+        assert estate.photo_count == len(photos)
+        if steps:  # ever submitted: the services require a photo for that
+            assert photos, f"{estate.status} real estate without a photo"
+        if photos:
+            assert [p.position for p in photos] == list(range(len(photos)))
+            assert estate.cover_blob_id == photos[0].blob_id
+            assert estate.cover_key == photos[0].blob.thumbnail_256_key != ""
+        else:
+            assert (estate.cover_blob_id, estate.cover_key) == (None, None)
+
+
+def test_demo_photos_are_real_images_stored_once_with_their_thumbnails() -> None:
+    seed("--users", "4", "--real-estates", "80", "--seed", "5", "-v", "0")
+    seed("--users", "4", "--real-estates", "80", "--seed", "6", "-v", "0")
+
+    blobs = list(Blob.objects.all())
+    assert len(blobs) == len(demo_images())  # shared by content address across runs
+    for blob in blobs:
+        assert blob.thumbnail_state == ThumbnailState.READY
+        with Image.open(io.BytesIO(storage.read_object(blob.key))) as image:
+            assert image.size == (blob.width, blob.height) == (640, 480)
+        assert storage.object_exists(blob.thumbnail_256_key)
+    assert Photo.objects.count() == sum(RealEstate.objects.values_list("photo_count", flat=True))
 
 
 def test_the_same_seed_gives_the_same_data() -> None:

@@ -256,3 +256,55 @@ def test_photo_count_changes_keep_the_counter_and_the_etag_right(make_real_estat
     )
     real_estate.refresh_from_db()
     assert (real_estate.photo_count, real_estate.version) == (1, 2)
+
+
+# --- the editing rules the media services call (docs/architecture.md "Editing rules") ---------
+
+
+@pytest.mark.parametrize("status", [Status.SUBMITTED, Status.APPROVED, Status.ARCHIVED])
+@pytest.mark.parametrize("role", [Role.COLLECTOR, Role.MANAGER, Role.ADMIN])
+def test_no_role_locks_a_real_estate_for_editing_outside_draft_and_rejected(
+    make_real_estate: MakeRealEstate, collector: User, status: str, role: str
+) -> None:
+    real_estate = make_real_estate(status=status)
+    actor = collector if role == Role.COLLECTOR else UserFactory(role=role)
+
+    with pytest.raises(errors.RealEstateNotEditable):
+        services.real_estate_lock_for_edit(real_estate_id=real_estate.pk, actor=actor)
+
+
+def test_another_collectors_real_estate_cannot_be_locked_for_editing(
+    make_real_estate: MakeRealEstate,
+) -> None:
+    real_estate = make_real_estate(status=Status.DRAFT)
+
+    with pytest.raises(errors.RealEstateNotFound):
+        services.real_estate_lock_for_edit(
+            real_estate_id=real_estate.pk, actor=UserFactory(role=Role.COLLECTOR)
+        )
+
+
+def test_a_change_by_its_collector_reopens_a_rejected_real_estate_once(
+    make_real_estate: MakeRealEstate, collector: User
+) -> None:
+    real_estate = make_real_estate(status=Status.REJECTED)
+    locked = services.real_estate_lock_for_edit(real_estate_id=real_estate.pk, actor=collector)
+
+    assert services.real_estate_reopen_if_rejected(real_estate=locked, actor=collector) is True
+    assert services.real_estate_reopen_if_rejected(real_estate=locked, actor=collector) is False
+
+    real_estate.refresh_from_db()
+    assert real_estate.status == Status.DRAFT
+    assert history_of(real_estate) == [(Status.REJECTED, Status.DRAFT)]
+
+
+def test_a_change_by_a_reviewer_leaves_a_rejected_real_estate_rejected(
+    make_real_estate: MakeRealEstate, manager: User
+) -> None:
+    real_estate = make_real_estate(status=Status.REJECTED)
+    locked = services.real_estate_lock_for_edit(real_estate_id=real_estate.pk, actor=manager)
+
+    assert services.real_estate_reopen_if_rejected(real_estate=locked, actor=manager) is False
+    real_estate.refresh_from_db()
+    assert real_estate.status == Status.REJECTED
+    assert not RealEstateTransition.objects.filter(real_estate=real_estate).exists()

@@ -27,7 +27,10 @@ class Command(BaseCommand):
         failed = 0
         for blob_id in tqdm(ids, desc="thumbnails", unit="blob", file=sys.stderr, disable=not ids):
             try:
-                blob_generate_thumbnails(blob_id=blob_id, force=options["all"])
-            except (errors.StorageUnavailable, OSError, ValueError):
+                blob = blob_generate_thumbnails(blob_id=blob_id, force=options["all"])
+            except (errors.StorageUnavailable, errors.ServiceUnavailable):
+                failed += 1
+                continue
+            if blob is not None and blob.thumbnail_state != ThumbnailState.READY:
                 failed += 1
         self.stdout.write(f"Thumbnails: {len(ids) - failed} blob(s) done, {failed} failed.")

@@ -1,0 +1,83 @@
+"""The admin's review dashboard: the figures of apps/real_estates/dashboard.py, formatted in the
+active language and drawn as server-side SVG charts (apps/core/svg_charts.py)."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from apps.core import svg_charts
+from apps.core.formatting import duration, money
+from apps.real_estates import dashboard
+from apps.real_estates.models import Status
+
+
+def dashboard_context() -> dict[str, Any]:
+    changelist = reverse("admin:real_estates_realestate_changelist")
+    labels: dict[str, str] = {
+        Status.DRAFT: _("Draft"),
+        Status.SUBMITTED: _("Submitted"),
+        Status.APPROVED: _("Approved"),
+        Status.REJECTED: _("Rejected"),
+        Status.ARCHIVED: _("Archived"),
+    }
+    counts = [
+        {
+            "status": status,
+            "label": labels[status],
+            "count": count,
+            "url": f"{changelist}?{urlencode({'status__exact': status})}",
+        }
+        for status, count in dashboard.counts_by_status().items()
+    ]
+    activity = dashboard.activity_per_day()
+    activity_chart = svg_charts.grouped_columns(
+        [formats.date_format(day.day, "SHORT_DATE_FORMAT")[:5] for day in activity],
+        [
+            (_("submissions"), [d.submissions for d in activity]),
+            (_("reviews"), [d.reviews for d in activity]),
+        ],
+        title=_("Submissions and reviews per day, last 30 days"),
+    )
+    cities = dashboard.top_cities()
+    cities_chart = svg_charts.horizontal_bars(
+        [
+            (
+                f"{row['city']} ({formats.number_format(row['count'], force_grouping=True)})",
+                float(row["avg_price_per_m2"] or 0),
+                money(row["avg_price_per_m2"]) + "/m²",
+            )
+            for row in cities
+        ],
+        title=_("Average price per m² in the 10 cities with most listings"),
+    )
+    times = dashboard.review_times()
+    now = timezone.now()
+    waiting = []
+    for item in dashboard.oldest_waiting():
+        submitted_at = getattr(item, "submitted_at", None)  # annotated by the queryset
+        waiting.append(
+            {
+                "real_estate": item,
+                "url": reverse("admin:real_estates_realestate_change", args=[item.pk]),
+                "submitted_at": submitted_at,
+                "days": (now - submitted_at).days if submitted_at else None,
+            }
+        )
+    return {
+        "counts": counts,
+        "total": sum(c["count"] for c in counts),
+        "activity_chart": activity_chart,
+        "activity_totals": {
+            "submissions": sum(d.submissions for d in activity),
+            "reviews": sum(d.reviews for d in activity),
+        },
+        "cities": cities,
+        "cities_chart": cities_chart,
+        "median_review_time": duration(times["median"]),
+        "p90_review_time": duration(times["p90"]),
+        "waiting": waiting,
+        "queue_url": f"{changelist}?{urlencode({'status__exact': Status.SUBMITTED})}",
+    }

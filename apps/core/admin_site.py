@@ -1,0 +1,93 @@
+"""The staff's admin site: Vivenda's branding, the CPF sign-in form and the review dashboard.
+
+The sign-in form takes a CPF as people type it (`529.982.247-25` or digits) and is braked
+by the same throttles as `POST /api/v1/sign-in`, counted in the same buckets and checked
+before any password is hashed, so the admin is no side door for guessing passwords.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, URLResolver, path
+from django.utils.translation import gettext_lazy as _
+from rest_framework.request import Request
+from rest_framework.throttling import BaseThrottle
+from rest_framework.views import APIView
+
+from apps.core import errors
+from apps.users.cpf import normalize_cpf
+from apps.users.throttling import SignInCpfThrottle, SignInIpThrottle
+
+CPF_INPUT_MAX_LENGTH = 20  # a formatted CPF is 14 characters; leave room for stray spaces
+
+
+class _SignInAttempt(Request):
+    """An admin form post as the API's sign-in throttles read a request: the client's
+    address from the request itself, the account from `data["cpf"]`."""
+
+    def __init__(self, request: HttpRequest, cpf: str) -> None:
+        super().__init__(request)
+        self._cpf = cpf
+
+    @property
+    def data(self) -> dict[str, str]:
+        return {"cpf": self._cpf}
+
+
+def sign_in_allowed(request: HttpRequest, cpf: str) -> bool:
+    """Counts one sign-in attempt in the API's per-IP and per-CPF buckets; False when either
+    is over its rate. Every throttle counts the attempt, as DRF's `check_throttles` does."""
+    attempt = _SignInAttempt(request, cpf)
+    throttles: list[BaseThrottle] = [SignInIpThrottle(), SignInCpfThrottle()]
+    view = APIView()  # the throttles read nothing from it
+    allowed = [throttle.allow_request(attempt, view) for throttle in throttles]  # each one counts
+    return all(allowed)
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """Django's admin sign-in, taking a formatted CPF and braked like the API's sign-in."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "throttled": errors.Throttled.default_message,
+    }
+
+    def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(request, *args, **kwargs)
+        username = self.fields["username"]
+        assert isinstance(username, forms.CharField)  # noqa: S101 - AuthenticationForm's own field
+        username.max_length = CPF_INPUT_MAX_LENGTH
+        username.widget.attrs["maxlength"] = CPF_INPUT_MAX_LENGTH
+
+    def clean_username(self) -> str:
+        return normalize_cpf(str(self.cleaned_data.get("username") or ""))
+
+    def clean(self) -> dict[str, Any]:
+        cpf = self.cleaned_data.get("username")
+        if self.request is not None and cpf and not sign_in_allowed(self.request, cpf):
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        return super().clean()
+
+
+class VivendaAdminSite(admin.AdminSite):
+    site_header = "Vivenda"
+    site_url = "/api/v1/docs"  # "View site": the API's documentation, the rest of Vivenda
+    site_title = "Vivenda"
+    index_title = _("Site administration")
+    login_form = AdminLoginForm
+
+    def get_urls(self) -> list[URLPattern | URLResolver]:
+        urls: list[URLPattern | URLResolver] = [
+            path("dashboard/", self.admin_view(self.dashboard_view), name="dashboard"),
+        ]
+        return urls + super().get_urls()
+
+    def dashboard_view(self, request: HttpRequest) -> HttpResponse:
+        from apps.core.admin_dashboard import dashboard_context  # reads models: not at app loading
+
+        context = {**self.each_context(request), "title": _("Review dashboard"), **dashboard_context()}
+        return TemplateResponse(request, "admin/dashboard.html", context)

@@ -1,0 +1,41 @@
+"""A per-process bound on how many images are decoded at once (docs/adr/0031-bounded-image-decoding.md).
+
+Each decode may take up to `MEDIA_DECODE_MAX_BYTES` per copy; bounding how many run together
+bounds what a burst of uploads (or thumbnail jobs) can add to one process, whatever its
+threads. A request that cannot get a slot within `MEDIA_DECODE_WAIT_SECONDS` is a 503 with
+`Retry-After`, not a queue that grows without end.
+"""
+
+import math
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+
+from apps.core import errors
+
+_guard = threading.Lock()
+_slots: tuple[int, threading.BoundedSemaphore] | None = None
+
+
+def _semaphore() -> threading.BoundedSemaphore:
+    global _slots  # noqa: PLW0603 - one semaphore per process, made on first use
+    size = max(1, int(settings.MEDIA_MAX_CONCURRENT_DECODES))
+    with _guard:
+        if _slots is None or _slots[0] != size:  # a changed setting (tests) gets a new one
+            _slots = (size, threading.BoundedSemaphore(size))
+        return _slots[1]
+
+
+@contextmanager
+def decode_slot() -> Iterator[None]:
+    """Hold one of the process's decode slots for the duration of the block."""
+    slots = _semaphore()
+    wait = float(settings.MEDIA_DECODE_WAIT_SECONDS)
+    if not slots.acquire(timeout=wait):
+        raise errors.ServiceUnavailable(headers={"Retry-After": str(max(1, math.ceil(wait)))})
+    try:
+        yield
+    finally:
+        slots.release()

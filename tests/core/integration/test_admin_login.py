@@ -1,0 +1,141 @@
+"""The admin's sign-in form: a CPF as people type it, and the API's brute-force brakes (same
+per-CPF and per-IP buckets as `POST /api/v1/sign-in`, checked before any password hashing)."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
+from django.test import Client
+from rest_framework.test import APIClient
+
+from apps.users.cpf import format_cpf
+from apps.users.models import Role
+from tests.users.factories import DEFAULT_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HASH_CALLS: list[str] = []
+THROTTLED = "Too many requests; try again later."
+
+
+class CountingHasher(MD5PasswordHasher):
+    algorithm = "counting_md5"
+
+    def encode(self, password: str, salt: str) -> str:
+        HASH_CALLS.append("hash")
+        return super().encode(password, salt)
+
+
+@pytest.fixture
+def hash_calls(settings: Any) -> Iterator[list[str]]:
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    HASH_CALLS.clear()
+    yield HASH_CALLS
+    HASH_CALLS.clear()
+
+
+@pytest.fixture
+def rates(settings: Any) -> Iterator[dict[str, str]]:
+    rates: dict[str, str] = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    original = dict(rates)
+    yield rates
+    rates.clear()
+    rates.update(original)
+
+
+WRONG_PASSWORD = "wrong-password"
+
+
+def admin_sign_in(cpf: str, password: str = WRONG_PASSWORD, ip: str = "10.0.0.1") -> Any:
+    client = Client(REMOTE_ADDR=ip)
+    return client, client.post("/admin/login/?next=/admin/", {"username": cpf, "password": password})
+
+
+def test_staff_sign_in_with_a_formatted_cpf() -> None:
+    manager = UserFactory(role=Role.MANAGER)
+
+    client, response = admin_sign_in(format_cpf(manager.cpf), DEFAULT_PASSWORD)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_cpf_field_accepts_a_formatted_cpf_in_the_page() -> None:
+    html = Client().get("/admin/login/").content.decode()
+
+    assert 'maxlength="20"' in html
+    assert 'maxlength="11"' not in html
+
+
+def test_a_wrong_password_is_refused_with_the_admin_message() -> None:
+    manager = UserFactory(role=Role.MANAGER)
+
+    _, response = admin_sign_in(format_cpf(manager.cpf))
+
+    assert response.status_code == 200
+    assert "Please enter the correct CPF and password" in response.content.decode()
+
+
+def test_admin_attempts_count_in_the_api_cpf_bucket_and_refuse_the_api(rates: dict[str, str]) -> None:
+    rates["sign_in_cpf"] = "2/5min"
+    manager = UserFactory(role=Role.MANAGER)
+    admin_sign_in(format_cpf(manager.cpf), ip="10.0.0.1")
+    admin_sign_in(manager.cpf, ip="10.0.0.2")
+
+    api = APIClient().post(
+        "/api/v1/sign-in", {"cpf": manager.cpf, "password": DEFAULT_PASSWORD}, REMOTE_ADDR="10.0.0.3"
+    )
+
+    assert api.status_code == 429
+
+
+def test_api_attempts_throttle_the_admin_even_with_the_right_password(rates: dict[str, str]) -> None:
+    rates["sign_in_cpf"] = "2/5min"
+    manager = UserFactory(role=Role.MANAGER)
+    for ip in ("10.0.0.1", "10.0.0.2"):
+        APIClient().post("/api/v1/sign-in", {"cpf": manager.cpf, "password": "guess"}, REMOTE_ADDR=ip)
+
+    client, response = admin_sign_in(format_cpf(manager.cpf), DEFAULT_PASSWORD, ip="10.0.0.9")
+
+    assert response.status_code == 200
+    assert THROTTLED in response.content.decode()
+    assert client.get("/admin/").status_code == 302  # not signed in
+
+
+def test_the_admin_sign_in_is_throttled_per_ip(rates: dict[str, str]) -> None:
+    rates["sign_in_ip"] = "2/min"
+    admin_sign_in(UserFactory().cpf, ip="10.1.1.1")
+    admin_sign_in(UserFactory().cpf, ip="10.1.1.1")
+    manager = UserFactory(role=Role.MANAGER)
+
+    _, refused = admin_sign_in(manager.cpf, DEFAULT_PASSWORD, ip="10.1.1.1")
+    _, elsewhere = admin_sign_in(manager.cpf, DEFAULT_PASSWORD, ip="10.1.1.2")
+
+    assert THROTTLED in refused.content.decode()
+    assert elsewhere.status_code == 302
+
+
+def test_a_throttled_admin_sign_in_computes_no_hash(rates: dict[str, str], hash_calls: list[str]) -> None:
+    rates["sign_in_cpf"] = "1/5min"
+    manager = UserFactory(role=Role.MANAGER)
+    admin_sign_in(manager.cpf)
+    hash_calls.clear()
+
+    _, response = admin_sign_in(manager.cpf, DEFAULT_PASSWORD)
+
+    assert THROTTLED in response.content.decode()
+    assert hash_calls == []
+
+
+def test_the_throttle_message_follows_the_browsers_language(rates: dict[str, str]) -> None:
+    rates["sign_in_cpf"] = "1/5min"
+    manager = UserFactory(role=Role.MANAGER)
+    admin_sign_in(manager.cpf)
+
+    response = Client(HTTP_ACCEPT_LANGUAGE="pt-BR").post(
+        "/admin/login/", {"username": manager.cpf, "password": DEFAULT_PASSWORD}
+    )
+
+    assert "Muitas requisições; tente novamente mais tarde." in response.content.decode()

@@ -1,0 +1,127 @@
+"""The admin's review dashboard: its figures equal the API's stats for the same data, each
+figure costs one query, and only staff open it."""
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
+
+from apps.real_estates import dashboard
+from apps.real_estates.models import RealEstateTransition, Status
+from apps.users.models import Role, User
+from tests.real_estates.factories import RealEstateFactory
+from tests.users.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo() -> None:
+    call_command("seed_demo", "--users", "6", "--real-estates", "300", "--seed", "11", "-v", "0")
+
+
+def _api_stats(client: Any, group_by: str) -> list[dict[str, Any]]:
+    response = client.get("/api/v1/real-estates/stats", {"group_by": group_by})
+    assert response.status_code == 200
+    return response.json()["results"]
+
+
+def _money(value: Any) -> str:
+    return str(Decimal(str(value)).quantize(Decimal("0.01")))
+
+
+def test_counts_by_status_equal_the_api_stats(demo: None, manager_client: Any) -> None:
+    api = {row["key"]: row["count"] for row in _api_stats(manager_client, "status")}
+
+    assert {k: v for k, v in dashboard.counts_by_status().items() if v} == api
+    assert sum(dashboard.counts_by_status().values()) == 300
+
+
+def test_top_cities_equal_the_first_ten_rows_of_the_api_stats(demo: None, manager_client: Any) -> None:
+    api = _api_stats(manager_client, "city")[:10]
+
+    ours = dashboard.top_cities()
+
+    assert [(r["city"], r["count"], _money(r["avg_price_per_m2"])) for r in ours] == [
+        (r["key"], r["count"], r["avg_price_per_m2"]) for r in api
+    ]
+
+
+def test_review_times_are_the_median_and_90th_percentile_of_the_last_30_days() -> None:
+    now = timezone.now()
+    reviewer = UserFactory(role=Role.MANAGER)
+    for hours in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10):
+        estate = RealEstateFactory()
+        submitted = now - timedelta(days=2, hours=hours)
+        RealEstateTransition.objects.create(real_estate=estate, from_status=Status.DRAFT,
+                                            to_status=Status.SUBMITTED, at=submitted)  # fmt: skip
+        RealEstateTransition.objects.create(real_estate=estate, from_status=Status.SUBMITTED,
+                                            to_status=Status.APPROVED, actor=reviewer,
+                                            at=submitted + timedelta(hours=hours))  # fmt: skip
+    old = RealEstateFactory()  # reviewed 40 days ago: outside the window
+    RealEstateTransition.objects.create(real_estate=old, from_status=Status.DRAFT, to_status=Status.SUBMITTED,
+                                        at=now - timedelta(days=60))  # fmt: skip
+    RealEstateTransition.objects.create(real_estate=old, from_status=Status.SUBMITTED,
+                                        to_status=Status.REJECTED, at=now - timedelta(days=40),
+                                        reason="x")  # fmt: skip
+
+    times = dashboard.review_times()
+
+    assert times["median"] == timedelta(hours=5.5)
+    assert times["p90"] == timedelta(hours=9.1)
+
+
+def test_activity_counts_submissions_and_reviews_per_day(demo: None) -> None:
+    days = dashboard.activity_per_day()
+    start = timezone.localtime().date() - timedelta(days=29)
+    window = RealEstateTransition.objects.filter(at__date__gte=start)
+
+    assert len(days) == 30
+    assert days[-1].day == timezone.localtime().date()
+    assert sum(d.submissions for d in days) == window.filter(to_status=Status.SUBMITTED).count()
+    assert (
+        sum(d.reviews for d in days)
+        == window.filter(
+            from_status=Status.SUBMITTED, to_status__in=(Status.APPROVED, Status.REJECTED)
+        ).count()
+    )
+
+
+def test_oldest_waiting_are_submitted_and_longest_waiting_first(demo: None) -> None:
+    waiting = list(dashboard.oldest_waiting())
+
+    assert waiting
+    assert {w.status for w in waiting} == {Status.SUBMITTED}
+    assert [w.submitted_at for w in waiting] == sorted(w.submitted_at for w in waiting)
+    first_in_queue = dashboard.awaiting_review().values_list("submitted_at", flat=True)[0]
+    assert waiting[0].submitted_at == first_in_queue
+
+
+def test_the_dashboard_page_costs_one_query_per_figure(
+    demo: None, client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    manager = User.objects.filter(role=Role.MANAGER).first()
+    client.force_login(manager)
+    client.get("/admin/")  # session and user loaded once before counting
+
+    # The admin's own four (session, user, the user's and the groups' permissions for the
+    # navigation), then one per figure: counts, activity, top cities, review times, oldest waiting.
+    with django_assert_num_queries(4 + 5):
+        response = client.get("/admin/dashboard/")
+
+    assert response.status_code == 200
+    assert response.context["total"] == 300
+
+
+def test_only_staff_open_the_dashboard(client: Client) -> None:
+    client.force_login(UserFactory(role=Role.COLLECTOR))
+
+    response = client.get("/admin/dashboard/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
