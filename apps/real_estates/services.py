@@ -252,6 +252,7 @@ def real_estate_reopen_if_rejected(*, real_estate: RealEstate, actor: User) -> b
     if not _reopen_if_rejected(real_estate, actor=actor):
         return False
     RealEstate.objects.filter(pk=real_estate.pk).update(status=Status.DRAFT)
+    sync_record_change(real_estate=real_estate)
     changes = {"status": [Status.REJECTED.value, Status.DRAFT.value]}
     audit_record(actor=actor, action="real_estate.update", target=real_estate, changes=changes)
     return True
