@@ -14,7 +14,7 @@ MANAGE := $(PY) manage.py
 REQUIREMENTS ?= requirements/local.txt
 PYTEST_ARGS ?=
 
-.PHONY: help venv run dev migrate test check lint format typecheck schema errors requirements clean docker-check scale-test worker beat bench screenshots messages
+.PHONY: help venv run dev migrate test check lint format typecheck schema errors requirements clean docker-check scale-test worker beat bench screenshots messages fuzz
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -92,6 +92,11 @@ messages: venv ## Re-extract and compile the pt-BR strings of our own screens (a
 	$(MANAGE) makemessages -l pt_BR --no-obsolete --ignore=.venv --ignore=bench --ignore=tests --ignore=docs \
 		--ignore=var --ignore=staticfiles
 	msgfmt --check -o apps/core/locale/pt_BR/LC_MESSAGES/django.mo apps/core/locale/pt_BR/LC_MESSAGES/django.po
+
+FUZZ_SECONDS ?= 270
+FUZZ_ARGS ?=
+fuzz: venv ## Schemathesis (all phases, stateful included) against the `make run` server as an admin, ~5 min
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_ARGS="$(FUZZ_ARGS)" PYTHON=$(PY) ST=$(VENV)/bin/st WORKERS=$(WORKERS) scripts/fuzz
 
 SCHEMA := docs/api/openapi.yaml
 schema: venv ## Regenerate the committed OpenAPI schema

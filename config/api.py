@@ -15,5 +15,5 @@ urlpatterns = [
     # The page loads its init script from `docs?script` (the CSP allows no inline script).
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     # Last: any other /api/v1/ path is a 404 in the envelope, even with DEBUG on.
-    re_path(r"^.*$", api_not_found),
+    re_path(r"^[\s\S]*$", api_not_found),  # [\s\S], not `.`: a path with a newline too
 ]

@@ -29,7 +29,6 @@ import structlog
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, models, router, transaction
-from django.utils import timezone
 from django_redis.cache import RedisCache
 from prometheus_client import Counter
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -184,7 +183,13 @@ class SharedDatabaseCache(DatabaseCache):
 
     @staticmethod
     def _seconds_left(connection: Any, stored: Any) -> float | None:
-        """The timeout that keeps the stored expiry (None: the key never expires)."""
+        """The timeout that stores the same expiry again (None: the key never expires).
+
+        The backend stores `time.time() + timeout` cut to the whole second, and the stored expiry
+        is a whole second: aiming half a second past it lands in that same second whatever the
+        clock moved between here and there, where aiming at it exactly would, about every other
+        call, store one second less and shorten a window a little more at every hit.
+        """
         expression = models.Expression(output_field=models.DateTimeField())
         converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
         for converter in converters:
@@ -192,8 +197,7 @@ class SharedDatabaseCache(DatabaseCache):
         expires: datetime = stored
         if expires.year == 9999:  # how the backend stores "no timeout" (datetime.max)
             return None
-        now = timezone.now() if timezone.is_aware(expires) else datetime.now()  # noqa: DTZ005 - naive when USE_TZ is off
-        return max((expires - now).total_seconds(), 0.001)
+        return max(expires.timestamp() - time.time() + 0.5, 0.001)
 
 
 def count_hit(cache: Any, key: str, timeout: int) -> int:

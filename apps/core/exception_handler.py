@@ -78,7 +78,8 @@ def api_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Respons
     if isinstance(error, errors.ServiceUnavailable) and not isinstance(exc, errors.ApiError):
         logger.warning("database_unavailable", error=str(exc).splitlines()[0] if str(exc) else "")
     set_rollback()
-    response = Response(envelope(error), status=error.status_code)
+    # Always JSON, whatever renderer the request negotiated (the CSV export's errors included).
+    response = Response(envelope(error), status=error.status_code, content_type="application/json")
     for name, value in error.headers.items():
         response[name] = value
     return response

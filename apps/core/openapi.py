@@ -1,6 +1,7 @@
 """OpenAPI helpers: the error envelope as a schema, and per-endpoint error responses."""
 
 from collections import defaultdict
+from typing import Any
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
@@ -48,3 +49,150 @@ def error_responses(*error_classes: type[errors.ApiError]) -> dict[int, OpenApiR
         )
         for status, classes in sorted(by_status.items())
     }
+
+
+# --- postprocessing: what every operation can answer, and shapes strict clients accept --------
+
+_ENVELOPE_REF = {"$ref": "#/components/schemas/ErrorEnvelope"}
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
+_ETAG = {
+    "ETag": {
+        "description": "Version tag of this real estate; send it back in `If-Match` to edit safely.",
+        "schema": {"type": "string"},
+    }
+}
+_LOCATION = {"Location": {"description": "Path of the new resource.", "schema": {"type": "string"}}}
+# Responses the views answer with headers of their own (apps/real_estates/api/views.py `_detail`).
+_ETAG_SCHEMA_REF = "#/components/schemas/RealEstateDetail"
+_LOCATION_OPERATIONS = frozenset({"real_estates_create"})
+_AUTH_CODES = (errors.NotAuthenticated, errors.AuthenticationFailed, errors.TokenInvalid)
+_BODY_CODES = (errors.MalformedRequest, errors.PayloadTooLarge, errors.UnsupportedMediaType)
+
+
+def postprocess_contract(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular POSTPROCESSING_HOOKS entry (ADR 0070).
+
+    - every operation an authenticator guards documents 401; every operation documents 406 (an
+      `Accept` nothing renders), 429 with `Retry-After` and 503 (the database is down); a
+      paginated list, or one offering DRF's `?format=`, documents 404 (a page past the last, an
+      unknown format); every operation with a body documents 400 (MALFORMED_REQUEST), 413, 415;
+    - `ETag` on every real-estate detail answer, `Location` on a create;
+    - `Patched*` request components declare no `default` (a generated client would send it) and
+      nest `Patched*` copies (a partial address is a valid PATCH);
+    - a nullable `allOf`/`oneOf`/`anyOf` gets an explicit null branch: OpenAPI 3.0's `nullable`
+      has no effect without a `type` beside it, so strict validators reject the `null` sent.
+    """
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            _document_common_errors(operation)
+    schemas: dict[str, Any] = result.get("components", {}).get("schemas", {})
+    for name in [name for name in schemas if name.startswith("Patched")]:
+        schemas[name] = _patched(schemas[name], schemas)
+    _nullable_composites(result)
+    return result
+
+
+def _document_common_errors(operation: dict[str, Any]) -> None:
+    responses: dict[str, Any] = operation.setdefault("responses", {})
+    if any(operation.get("security", [])):  # `[{}]`: anonymous, no authenticator to fail
+        _add_error(responses, 401, _AUTH_CODES)
+    _add_error(responses, 406, (errors.NotAcceptable,))
+    _add_error(responses, 429, (errors.Throttled,))
+    responses["429"].setdefault("headers", {}).update(_RETRY_AFTER)
+    _add_error(responses, 503, (errors.ServiceUnavailable,))
+    ok_schema = responses.get("200", {}).get("content", {}).get("application/json", {}).get("schema", {})
+    if ok_schema.get("$ref", "").startswith("#/components/schemas/Paginated"):
+        _add_error(responses, 404, (errors.NotFound,))  # a page past the last one
+    if any(
+        param.get("name") == "format" and param.get("in") == "query"
+        for param in operation.get("parameters", [])
+    ):
+        _add_error(responses, 404, (errors.NotFound,))  # DRF's answer to an unknown `format`
+    if "requestBody" in operation:
+        for error_class in _BODY_CODES:
+            _add_error(responses, error_class.status_code, (error_class,))
+    for status, response in responses.items():
+        schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+        if status.startswith("2") and schema.get("$ref") == _ETAG_SCHEMA_REF:
+            response.setdefault("headers", {}).update(_ETAG)
+        if status == "201" and operation.get("operationId") in _LOCATION_OPERATIONS:
+            response.setdefault("headers", {}).update(_LOCATION)
+    operation["responses"] = dict(sorted(responses.items()))
+
+
+def _add_error(responses: dict[str, Any], status: int, classes: tuple[type[errors.ApiError], ...]) -> None:
+    key = str(status)
+    codes = [f"`{cls.code}`" for cls in classes]
+    if key not in responses:
+        responses[key] = {
+            "content": {"application/json": {"schema": dict(_ENVELOPE_REF)}},
+            "description": ", ".join(codes),
+        }
+        return
+    response = responses[key]
+    missing = [code for code in codes if code not in response.get("description", "")]
+    if missing and "content" in response:
+        response["description"] = ", ".join([response["description"], *missing]).lstrip(", ")
+
+
+def _patched(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+    """A PATCH body: no default, nothing required, nested request objects patched alike."""
+    patched = {key: value for key, value in schema.items() if key != "required"}
+    properties = {}
+    for name, original in schema.get("properties", {}).items():
+        prop = {key: value for key, value in original.items() if key != "default"}
+        target = _ref_target(prop)
+        if target and target.endswith("Request") and "properties" in schemas.get(target, {}):
+            patched_name = f"Patched{target}"
+            if patched_name not in schemas:
+                schemas[patched_name] = _patched(schemas[target], schemas)
+            prop = _retarget(prop, patched_name)
+        properties[name] = prop
+    if properties:
+        patched["properties"] = properties
+    return patched
+
+
+def _ref_target(prop: dict[str, Any]) -> str | None:
+    ref = prop.get("$ref") or next(
+        (item.get("$ref") for item in prop.get("allOf", []) if "$ref" in item), None
+    )
+    return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
+
+
+def _retarget(prop: dict[str, Any], name: str) -> dict[str, Any]:
+    ref = {"$ref": f"#/components/schemas/{name}"}
+    if "$ref" in prop:
+        return ref
+    return {**prop, "allOf": [ref if "$ref" in item else item for item in prop["allOf"]]}
+
+
+def _nullable_composites(node: Any) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _nullable_composites(item)
+        return
+    if not isinstance(node, dict):
+        return
+    for value in node.values():
+        _nullable_composites(value)
+    if node.get("nullable") is not True or "type" in node:
+        return
+    branches = node.pop("allOf", None)
+    if branches is not None and len(branches) != 1:
+        node["allOf"] = branches  # not a plain nullable reference: leave it
+        return
+    keyword = "oneOf" if branches is not None or "oneOf" in node else "anyOf" if "anyOf" in node else None
+    if keyword is None:
+        return
+    options = branches if branches is not None else node[keyword]
+    first_type = options[0].get("type", "object") if isinstance(options[0], dict) else "object"
+    node[keyword] = [*options, {"type": first_type, "nullable": True, "enum": [None]}]
+    del node["nullable"]

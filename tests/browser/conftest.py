@@ -110,10 +110,16 @@ if TYPE_CHECKING:
 
 
 def submitted_real_estate(
-    *, collector: "User", title: str, days_ago: int = 0, photos: int = 1, **fields: object
+    *,
+    collector: "User",
+    title: str,
+    days_ago: int = 0,
+    photos: int = 1,
+    submit: bool = True,
+    **fields: object,
 ) -> "RealEstate":
-    """A real estate as the field makes it: created, photographed and submitted through the
-    services, `days_ago` days ago."""
+    """A real estate as the field makes it: created, photographed and (unless `submit` is False)
+    submitted through the services, `days_ago` days ago."""
     import io
     from datetime import timedelta
 
@@ -133,7 +139,8 @@ def submitted_real_estate(
             photo_upload(
                 real_estate=real_estate, actor=collector, file=io.BytesIO(picture), caption=f"Foto {i + 1}"
             )
-        real_estate = real_estate_submit(real_estate=real_estate, actor=collector)
+        if submit:
+            real_estate = real_estate_submit(real_estate=real_estate, actor=collector)
     return real_estate
 
 

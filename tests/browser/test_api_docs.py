@@ -3,9 +3,9 @@ listed, and "Authorize" then "Try it out" on the list returns data."""
 
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from apps.users.models import User
+from apps.users.tokens import issue_token_pair
 from tests.real_estates.factories import RealEstateFactory
 
 
@@ -39,7 +39,7 @@ def test_authorize_then_try_it_out_lists_real_estates(
     page: Page, live_server: LiveServer, staff: User
 ) -> None:
     RealEstateFactory(title="Casa com piscina em Moema")
-    token = str(RefreshToken.for_user(staff).access_token)
+    token = issue_token_pair(user=staff).token
     page.goto(f"{live_server.url}/api/v1/docs")
 
     page.click("button.authorize")

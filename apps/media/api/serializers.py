@@ -2,9 +2,11 @@
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.fields import TextField
 from apps.media import storage
 from apps.media.models import CAPTION_MAX_LENGTH, MAX_PHOTOS_PER_REAL_ESTATE, Blob, Photo
 
@@ -12,6 +14,11 @@ from apps.media.models import CAPTION_MAX_LENGTH, MAX_PHOTOS_PER_REAL_ESTATE, Bl
 def media_url(key: str | None) -> str | None:
     """Presigned S3 URL, or a site-relative signed link (`/media/…`) on local storage."""
     return storage.object_url(key) if key else None
+
+
+@extend_schema_field(OpenApiTypes.URI_REF)
+class MediaLinkField(serializers.CharField):
+    """A media link: site-relative (`/media/…`) on local storage, absolute (presigned) on S3."""
 
 
 class UploaderSerializer(serializers.Serializer[Any]):
@@ -24,8 +31,8 @@ class ThumbnailsSerializer(serializers.Serializer[Any]):
 
     def get_fields(self) -> dict[str, Any]:
         return {
-            "256": serializers.URLField(allow_null=True, help_text="Longest side 256 px, WebP."),
-            "1024": serializers.URLField(allow_null=True, help_text="Longest side 1024 px, WebP."),
+            "256": MediaLinkField(allow_null=True, help_text="Longest side 256 px, WebP."),
+            "1024": MediaLinkField(allow_null=True, help_text="Longest side 1024 px, WebP."),
         }
 
 
@@ -49,6 +56,7 @@ class PhotoSerializer(serializers.ModelSerializer[Photo]):
         ]  # fmt: skip
         read_only_fields = fields
 
+    @extend_schema_field(OpenApiTypes.URI_REF)
     def get_url(self, photo: Photo) -> str:
         return storage.object_url(photo.blob.key)
 
@@ -71,9 +79,7 @@ class PhotoUploadSerializer(serializers.Serializer[Any]):
 
 
 class PhotoUpdateSerializer(serializers.Serializer[Any]):
-    caption = serializers.CharField(
-        max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=True
-    )
+    caption = TextField(max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=True)
     position = serializers.IntegerField(
         required=False,
         min_value=0,

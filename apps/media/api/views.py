@@ -4,7 +4,6 @@ from uuid import UUID
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
@@ -12,6 +11,7 @@ from rest_framework.views import APIView
 
 from apps.core import errors
 from apps.core.openapi import error_responses
+from apps.core.parsers import JSONParser
 from apps.media import services
 from apps.media.api.parsers import PhotoUploadParser
 from apps.media.api.serializers import PhotoSerializer, PhotoUpdateSerializer, PhotoUploadSerializer

@@ -14,7 +14,8 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
 from apps.core import errors
-from apps.media.api.serializers import PhotoSerializer, media_url
+from apps.core.fields import TextField
+from apps.media.api.serializers import MediaLinkField, PhotoSerializer, media_url
 from apps.real_estates.models import (
     AREA_MAX_DIGITS,
     PRICE_MAX_DIGITS,
@@ -29,6 +30,7 @@ from apps.real_estates.validators import UFS, normalize_cep, validate_cep, valid
 from apps.users.models import User
 
 COORDINATE_PLACES = Decimal("0.000001")
+COORDINATE_LIMIT = 180
 
 
 # --- rendering helpers ------------------------------------------------------------------
@@ -80,7 +82,7 @@ class RealEstateListItemSerializer(serializers.Serializer[dict[str, Any]]):
     state = serializers.CharField()
     collected_by = PersonSerializer(allow_null=True)
     photo_count = serializers.IntegerField()
-    cover = serializers.URLField(allow_null=True, help_text="Thumbnail URL of the first photo.")
+    cover = MediaLinkField(allow_null=True, help_text="Thumbnail link of the first photo.")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -208,7 +210,7 @@ def _field_error(message: errors.FieldMessage) -> serializers.ValidationError:
     return serializers.ValidationError(ErrorDetail(str(message.message), code=message.code))
 
 
-class CepField(serializers.CharField):
+class CepField(TextField):
     """8 digits; `01310-100` accepted and stored as `01310100`."""
 
     def to_internal_value(self, data: Any) -> str:
@@ -220,7 +222,7 @@ class CepField(serializers.CharField):
         return value
 
 
-class UfField(serializers.CharField):
+class UfField(TextField):
     """One of the 27 UFs, any case."""
 
     def to_internal_value(self, data: Any) -> str:
@@ -237,17 +239,21 @@ class CoordinateField(serializers.FloatField):
     """A float within range, stored with 6 decimal places (≈ 10 cm)."""
 
     def to_internal_value(self, data: Any) -> Decimal:  # type: ignore[override]
-        value = super().to_internal_value(data)
-        return Decimal(repr(value)).quantize(COORDINATE_PLACES)
+        value = Decimal(repr(super().to_internal_value(data)))
+        if not value.is_finite():
+            self.fail("invalid")
+        if abs(value) > COORDINATE_LIMIT:
+            return value  # out of any range: the min/max validators say so (quantize would raise)
+        return value.quantize(COORDINATE_PLACES)
 
 
 class AddressInputSerializer(serializers.Serializer[Any]):
     zip_code = CepField(max_length=9, help_text="CEP, 8 digits (`01310-100` accepted).")
-    street = serializers.CharField(max_length=200)
-    number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    complement = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    neighborhood = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    city = serializers.CharField(max_length=100)
+    street = TextField(max_length=200)
+    number = TextField(max_length=20, required=False, allow_blank=True, default="")
+    complement = TextField(max_length=100, required=False, allow_blank=True, default="")
+    neighborhood = TextField(max_length=100, required=False, allow_blank=True, default="")
+    city = TextField(max_length=100)
     state = UfField(max_length=2, help_text=f"UF: one of {', '.join(UFS)}.")
     latitude = CoordinateField(min_value=-90, max_value=90, required=False, allow_null=True, default=None)
     longitude = CoordinateField(min_value=-180, max_value=180, required=False, allow_null=True, default=None)
@@ -256,8 +262,8 @@ class AddressInputSerializer(serializers.Serializer[Any]):
 class RealEstateInputSerializer(serializers.Serializer[Any]):
     """Create (every required field) and PATCH (`partial=True`, any subset, `address` too)."""
 
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=10_000)
+    title = TextField(max_length=200)
+    description = TextField(required=False, allow_blank=True, default="", max_length=10_000)
     kind = serializers.ChoiceField(choices=Kind.choices)
     purpose = serializers.ChoiceField(choices=Purpose.choices)
     price = serializers.DecimalField(
@@ -292,9 +298,17 @@ class RealEstateInputSerializer(serializers.Serializer[Any]):
         return {**data, **address}
 
 
+class ReasonField(TextField):
+    """Required and not blank; missing, blank or all spaces all get REJECTION_REASON_REQUIRED."""
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if data is serializers.empty or (isinstance(data, str) and not data.strip()):
+            raise _field_error(errors.REJECTION_REASON_REQUIRED)
+        return super().run_validation(data)
+
+
 class RejectInputSerializer(serializers.Serializer[Any]):
-    # Blank and missing are both answered by the service with REJECTION_REASON_REQUIRED.
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    reason = ReasonField(max_length=2000)
 
 
 class StatsQuerySerializer(serializers.Serializer[Any]):

@@ -55,7 +55,7 @@ class CpfField(StringField):
         return normalize_cpf(super().to_internal_value(data))
 
 
-class NameField(serializers.CharField):
+class NameField(StringField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", NAME_MAX_LENGTH + 50)  # validate_name owns the exact limits
         super().__init__(**kwargs)
@@ -126,7 +126,7 @@ class SignInInputSerializer(StrictInputSerializer):
 
 
 class RefreshInputSerializer(StrictInputSerializer):
-    refresh = serializers.CharField(max_length=TOKEN_MAX_LENGTH, trim_whitespace=True)
+    refresh = StringField(max_length=TOKEN_MAX_LENGTH, trim_whitespace=True)
 
 
 class ProfileUpdateInputSerializer(StrictInputSerializer):

@@ -40,8 +40,8 @@ def test_an_admin_review_action_is_recorded_with_the_staff_member_and_request(
     client = csrf_client(manager)
     response = post_with_csrf(
         client, REAL_ESTATES, {"action": "reject_selected", "_selected_action": [str(submitted.pk)],
-                               "reason": "Endereço não confere"}
-    )  # fmt: skip
+                               "reason": "Endereço não confere", "reject": "1"}
+    )  # fmt: skip  # the reason page's confirmation
     assert response.status_code == 302
 
     (event,) = events_about(submitted)

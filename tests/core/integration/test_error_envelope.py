@@ -157,3 +157,48 @@ def test_an_unknown_api_url_is_an_enveloped_404_even_with_debug_on(
         "message": "The requested resource was not found.",
         "request_id": "req-0123456789",
     }
+
+
+@pytest.mark.urls("config.urls")
+@pytest.mark.parametrize("body", ["[" * 10_000 + "]" * 10_000, '{"a":' * 10_000 + "1" + "}" * 10_000])
+def test_a_body_nested_ten_thousand_levels_deep_is_a_malformed_request(
+    api_client: APIClient, body: str
+) -> None:
+    response = api_client.post("/api/v1/sign-in", body, content_type="application/json")
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "MALFORMED_REQUEST"
+
+
+@pytest.mark.urls("config.urls")
+@pytest.mark.parametrize("debug", [True, False])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/%0A",
+        "/api/v1/real-estates/%0A",
+        "/api/v1/users/1%0D%0A/x",
+        "/api/v1/%00%01%1F%7F",
+        "/api/v1/%FF%FE",
+        "/api/v1/real-estates/%C3%28",
+        "/api/v1/%E2%80%AE/%ED%A0%80",
+    ],
+)
+def test_any_path_under_the_api_answers_the_envelope(
+    admin_client: APIClient, settings: Any, debug: bool, path: str
+) -> None:
+    settings.DEBUG = debug
+    response = admin_client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert error_of(response)["code"].endswith("NOT_FOUND")
+
+
+@pytest.mark.urls("config.urls")
+@pytest.mark.parametrize("query", ["?format=csv", ""])
+def test_an_error_of_the_csv_export_is_json_whatever_was_negotiated(
+    api_client: APIClient, query: str
+) -> None:
+    response = api_client.get(f"/api/v1/real-estates/export{query}", HTTP_ACCEPT="text/csv")
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json"
+    assert error_of(response)["code"] == "NOT_AUTHENTICATED"

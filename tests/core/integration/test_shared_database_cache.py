@@ -56,6 +56,15 @@ def test_incr_of_a_missing_or_expired_key_raises(db_cache: SharedDatabaseCache) 
         db_cache.incr("gone")
 
 
+def test_many_incrs_keep_the_keys_expiry_to_the_second(db_cache: SharedDatabaseCache) -> None:
+    db_cache.set("window", 0, 60)
+    expires = _expiry(db_cache, "window")
+    for _ in range(200):
+        db_cache.incr("window")
+    assert db_cache.get("window") == 200
+    assert _expiry(db_cache, "window") == expires  # not a second shorter per hit
+
+
 def test_count_hit_counts_every_hit_from_concurrent_threads(db_cache: SharedDatabaseCache) -> None:
     def hit() -> None:
         try:

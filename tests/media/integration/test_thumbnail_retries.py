@@ -192,7 +192,7 @@ def test_in_process_a_storage_failure_is_swallowed_and_the_blob_failed_without_r
     # `apply` runs the task here, as it runs with no broker (after an upload's commit).
     result = tasks.generate_thumbnails.apply(args=[blob.pk])
 
-    assert wait_result(result) is False  # swallowed: it would otherwise reach the uploading client
+    assert result.result is False  # swallowed: it would otherwise reach the uploading client
     blob.refresh_from_db()
     assert blob.thumbnail_state == ThumbnailState.FAILED
     assert len(reads_of(on_flaky_s3, blob)) == 1  # no retries in-process

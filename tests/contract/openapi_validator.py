@@ -1,0 +1,89 @@
+"""Strict checking of live responses against the committed OpenAPI schema.
+
+Every response must have a documented status and content type, carry the headers its
+response declares, and its JSON body must validate against the declared schema with
+OpenAPI 3.0 semantics (`nullable`, `readOnly`…) and every format checked.
+"""
+
+import json
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jsonschema
+import yaml
+from openapi_schema_validator import OAS30Validator
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.yaml"
+# Formats that only describe a number's width: the type check covers them.
+NUMERIC_FORMATS = frozenset({"double", "float", "int32", "int64"})
+# Formats of request bodies only.
+REQUEST_FORMATS = frozenset({"binary"})
+
+
+def format_checker() -> jsonschema.FormatChecker:
+    checker = jsonschema.FormatChecker()
+
+    @checker.checks("decimal", raises=(InvalidOperation, ValueError))
+    def is_decimal(value: object) -> bool:
+        return not isinstance(value, str) or Decimal(value).is_finite()
+
+    return checker
+
+
+class ContractValidator:
+    def __init__(self, schema_path: Path = SCHEMA_PATH) -> None:
+        self.spec: dict[str, Any] = yaml.safe_load(schema_path.read_text())
+        self.checker = format_checker()
+        self.checked: list[tuple[str, str, int]] = []
+        # Literal paths before templated ones (`/real-estates/stats` before `/real-estates/{id}`).
+        self.routes = sorted(
+            (
+                (re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$"), path)
+                for path in self.spec["paths"]
+            ),
+            key=lambda route: route[1].count("{"),
+        )
+
+    def formats_used(self) -> set[str]:
+        return set(re.findall(r"'format': '([^']+)'", str(self.spec)))
+
+    def unchecked_formats(self) -> set[str]:
+        return self.formats_used() - set(self.checker.checkers) - NUMERIC_FORMATS - REQUEST_FORMATS
+
+    def operation(self, method: str, path: str) -> tuple[str, dict[str, Any]]:
+        for pattern, template in self.routes:
+            if pattern.match(path):
+                operations = self.spec["paths"][template]
+                assert method.lower() in operations, f"{method} {template} is not documented"
+                return template, operations[method.lower()]
+        raise AssertionError(f"{method} {path}: no documented path")
+
+    def check(self, response: httpx.Response) -> None:
+        """An httpx response event hook: raises AssertionError on any departure from the schema."""
+        response.read()
+        method, path = response.request.method, response.request.url.path
+        template, operation = self.operation(method, path)
+        status = str(response.status_code)
+        documented = operation["responses"]
+        assert status in documented, f"{method} {template}: {status} undocumented ({sorted(documented)})"
+        declared = documented[status]
+        for header in declared.get("headers", {}):
+            assert header in response.headers, f"{method} {template} {status}: no {header} header"
+        content = declared.get("content")
+        if not content:
+            assert not response.content, f"{method} {template} {status}: a body where none is declared"
+        else:
+            media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+            assert media_type in content, f"{method} {template} {status}: {media_type} undocumented"
+            if media_type == "application/json":
+                self.validate(json.loads(response.content), content[media_type]["schema"])
+        self.checked.append((method, template, response.status_code))
+
+    def validate(self, instance: Any, schema: dict[str, Any]) -> None:
+        root = {"allOf": [schema], "components": self.spec["components"]}
+        validator = OAS30Validator(root, format_checker=self.checker)
+        errors = sorted(validator.iter_errors(instance), key=lambda error: list(error.absolute_path))
+        assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors)

@@ -1,0 +1,65 @@
+"""Negative data Schemathesis found accepted or crashing: a `type: string` field given a JSON
+number or boolean is refused (DRF would store its text); a coordinate far out of range is a 400,
+not a 500."""
+
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from apps.real_estates.models import RealEstate, Status
+from apps.users.models import User
+from tests.real_estates.factories import RealEstateFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(collector: User) -> RealEstate:
+    return RealEstateFactory(collected_by=collector, status=Status.DRAFT)
+
+
+@pytest.mark.parametrize("value", [5, 1.5, True])
+@pytest.mark.parametrize(
+    ("field", "body"),
+    [
+        ("title", lambda v: {"title": v}),
+        ("description", lambda v: {"description": v}),
+        ("address", lambda v: {"address": {"city": v}}),
+    ],
+)
+def test_a_real_estate_patch_refuses_a_non_string(
+    collector_client: APIClient, draft: RealEstate, field: str, body: Any, value: object
+) -> None:
+    response = collector_client.patch(f"/api/v1/real-estates/{draft.pk}", body(value), format="json")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == [field]
+    draft.refresh_from_db()
+    assert draft.title != str(value)
+
+
+@pytest.mark.parametrize("value", [5, 1.5, False])
+def test_a_profile_patch_refuses_a_non_string_name(collector_client: APIClient, value: object) -> None:
+    response = collector_client.patch("/api/v1/users/me", {"name": value}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["name"]
+
+
+def test_a_rejection_refuses_a_numeric_reason(manager_client: APIClient, collector: User) -> None:
+    real_estate = RealEstateFactory(collected_by=collector, status=Status.DRAFT)
+    response = manager_client.post(
+        f"/api/v1/real-estates/{real_estate.pk}/reject", {"reason": 42}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["reason"]
+
+
+@pytest.mark.parametrize("value", [-1.7976931348623157e308, 1e30, 90.000001])
+def test_a_latitude_far_out_of_range_is_a_validation_error(
+    collector_client: APIClient, draft: RealEstate, value: float
+) -> None:
+    response = collector_client.patch(
+        f"/api/v1/real-estates/{draft.pk}", {"address": {"latitude": value}}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]["address"]) == ["latitude"]
