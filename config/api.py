@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("apps.real_estates.api.urls")),
     path("", include("apps.media.api.urls")),
     path("", include("apps.audit.api.urls")),
+    path("", include("apps.sync.api.urls")),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
     # The page loads its init script from `docs?script` (the CSP allows no inline script).
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),

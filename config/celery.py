@@ -67,5 +67,10 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "schedule": crontab(hour=4, minute=15),
         "options": {"expires": 6 * 3600},
     },
+    "purge-sync-log-daily": {
+        "task": "apps.sync.tasks.purge_sync_log",
+        "schedule": crontab(hour=4, minute=30),
+        "options": {"expires": 6 * 3600},
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE

@@ -111,6 +111,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     # --- audit trail (admins read; nobody writes, edits or deletes an event) ---
     ("audit-event-list", "GET"): roles(collector=403, manager=403, admin=200),
     **{("audit-event-list", m): ADMIN_ONLY_METHOD_MISSING for m in ("POST", "PATCH", "PUT", "DELETE")},
+    # --- sync (each caller's own scope; read only) ---
+    ("sync-real-estates", "GET"): signed_in(200),
+    **{("sync-real-estates", m): signed_in(405) for m in ("POST", "PATCH", "PUT", "DELETE")},
 }
 
 

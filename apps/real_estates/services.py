@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from apps.audit.services import audit_created, audit_deleted, audit_diff, audit_record, audit_snapshot
@@ -19,6 +19,7 @@ from apps.core import errors
 from apps.real_estates import list_cache
 from apps.real_estates.models import ADDRESS_FIELDS, RealEstate, RealEstateTransition, Status
 from apps.real_estates.search import build_search_text
+from apps.sync.services import sync_forget_collector, sync_record_change, sync_record_changes
 from apps.users.models import User
 
 # Fields a client may set; the address is flat here (the API nests it).
@@ -93,6 +94,7 @@ def _save(real_estate: RealEstate, update_fields: Iterable[str]) -> None:
     real_estate.version += 1
     real_estate.updated_at = timezone.now()
     real_estate.save(update_fields=[*set(update_fields), "version", "updated_at"])
+    sync_record_change(real_estate=real_estate)
     _invalidate_lists_on_commit()
 
 
@@ -109,6 +111,7 @@ def real_estate_create(*, actor: User, fields: Mapping[str, Any]) -> RealEstate:
         target=real_estate,
         changes=audit_created(real_estate, AUDITED_FIELDS),
     )
+    sync_record_change(real_estate=real_estate)
     _invalidate_lists_on_commit()
     return real_estate
 
@@ -149,6 +152,7 @@ def real_estate_delete(*, real_estate: RealEstate, actor: User, expected_version
         raise errors.RealEstateNotEditable()
     changes = audit_deleted(locked, AUDITED_FIELDS)
     audit_record(actor=actor, action="real_estate.delete", target=locked, changes=changes)
+    sync_record_change(real_estate=locked, deleted=True)
     locked.delete()
     _invalidate_lists_on_commit()
 
@@ -248,6 +252,7 @@ def real_estate_reopen_if_rejected(*, real_estate: RealEstate, actor: User) -> b
     if not _reopen_if_rejected(real_estate, actor=actor):
         return False
     RealEstate.objects.filter(pk=real_estate.pk).update(status=Status.DRAFT)
+    sync_record_change(real_estate=real_estate)
     changes = {"status": [Status.REJECTED.value, Status.DRAFT.value]}
     audit_record(actor=actor, action="real_estate.update", target=real_estate, changes=changes)
     return True
@@ -306,28 +311,47 @@ def real_estate_photo_count_changed(
         version=F("version") + 1,
         updated_at=timezone.now(),
     )
+    sync_record_change(real_estate=real_estate)
 
 
+@transaction.atomic
 def real_estate_cover_thumbnail_made(*, blob_id: int, key: str) -> int:
     """For the media services, once a blob's 256 px thumbnail is committed: every real estate
     whose cover it is shows it. Idempotent; returns how many rows it changed. A thumbnail
-    appearing is no edit: it bumps no ETag."""
-    return RealEstate.objects.filter(cover_blob_id=blob_id).exclude(cover_key=key).update(cover_key=key)
+    appearing is no edit: it bumps no ETag (but offline clients sync the new cover)."""
+    return _update_and_record(
+        RealEstate.objects.filter(cover_blob_id=blob_id).exclude(cover_key=key), cover_key=key
+    )
+
+
+def _update_and_record(queryset: "QuerySet[RealEstate]", **values: Any) -> int:
+    """`queryset.update(**values)` on the rows it locks, each recorded as a sync change."""
+    ids = list(queryset.select_for_update(of=("self",)).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    changed = RealEstate.objects.filter(pk__in=ids).update(**values)
+    sync_record_changes(real_estate_ids=ids)
+    return changed
 
 
 def real_estate_collector_renamed(*, user: User) -> int:
     """Copy a user's name to the real estates they collected (the list reads it from there).
     Returns how many rows it changed."""
-    return (
-        RealEstate.objects.filter(collected_by=user)
-        .exclude(collected_by_name=user.name)
-        .update(collected_by_name=user.name)
+    return _update_and_record(
+        RealEstate.objects.filter(collected_by=user).exclude(collected_by_name=user.name),
+        collected_by_name=user.name,
     )
 
 
 def real_estate_collector_deleted(*, user: User) -> int:
     """Before a user's row goes (`collected_by` then becomes null): nothing of their name stays
     on the real estates they collected. Returns how many rows it changed."""
+    # Every one of them changes (its collector becomes null): each is a sync change, and the
+    # sync log forgets the user's id.
+    sync_record_changes(
+        real_estate_ids=list(RealEstate.objects.filter(collected_by=user).values_list("pk", flat=True))
+    )
+    sync_forget_collector(user_id=user.pk)
     return (
         RealEstate.objects.filter(collected_by=user)
         .exclude(collected_by_name="")

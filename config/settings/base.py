@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "apps.real_estates",
     "apps.media",
     "apps.audit",
+    "apps.sync",
 ]
 
 MIDDLEWARE = [
@@ -404,6 +405,14 @@ REAL_ESTATES_SEARCH_MAX_LENGTH = env.int("REAL_ESTATES_SEARCH_MAX_LENGTH", defau
 REAL_ESTATES_SEARCH_MAX_TERMS = env.int("REAL_ESTATES_SEARCH_MAX_TERMS", default=8)
 # How long a replayable response of an `Idempotency-Key` create is kept.
 IDEMPOTENCY_TTL_SECONDS = env.int("IDEMPOTENCY_TTL_SECONDS", default=24 * 3600)
+# --- sync ------------------------------------------------------------------------
+
+# Days the sync change log (tombstones included) is kept; a cursor older than that, or behind
+# what the daily purge removed, is answered with 410 SYNC_CURSOR_EXPIRED (docs/adr/0080).
+SYNC_RETENTION_DAYS = env.int("SYNC_RETENTION_DAYS", default=30)
+# Largest `limit` of one sync page (the default is 100).
+SYNC_PAGE_MAX = env.int("SYNC_PAGE_MAX", default=500)
+
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {
         "RealEstateStatusEnum": "apps.real_estates.models.Status",

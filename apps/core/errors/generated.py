@@ -52,9 +52,11 @@ __all__ = [
     "RealEstateNotFound",
     "SEARCH_TOO_LONG",
     "SEARCH_TOO_MANY_TERMS",
+    "SYNC_CURSOR_INVALID",
     "ServiceUnavailable",
     "SignUpDisabled",
     "StorageUnavailable",
+    "SyncCursorExpired",
     "Throttled",
     "TokenInvalid",
     "UF_INVALID",
@@ -460,6 +462,23 @@ class RealEstateCreateQuotaExceeded(ApiError):
         pt_br='Você cadastrou imóveis demais em pouco tempo; tente novamente mais tarde.',
     )
 
+
+class SyncCursorExpired(ApiError):
+    code = 'SYNC_CURSOR_EXPIRED'
+    status_code = 410
+    default_message = catalog_message(
+        en='This sync cursor has expired; sync again from the beginning (without a cursor).',
+        pt_br='Este cursor de sincronização expirou; sincronize novamente desde o início (sem cursor).',
+    )
+
+
+SYNC_CURSOR_INVALID = FieldMessage(
+    code='sync_cursor_invalid',
+    message=catalog_message(
+        en='This is not a sync cursor issued to you; send the next_cursor of your last sync, or none.',
+        pt_br='Este não é um cursor de sincronização emitido para você; envie o next_cursor da última sincronização, ou nenhum.',
+    ),
+)
 
 CPF_INVALID = FieldMessage(
     code='cpf_invalid',

@@ -30,5 +30,6 @@ def test_beat_runs_media_gc_token_flush_and_export_purge_daily() -> None:
         "apps.media.tasks.gc_media",
         "apps.core.tasks.flush_expired_tokens",
         "apps.real_estates.tasks.purge_old_exports",
+        "apps.sync.tasks.purge_sync_log",
     }
     assert app.conf.beat_schedule == BEAT_SCHEDULE

@@ -31,6 +31,8 @@ from apps.media.models import Blob, Photo, ThumbnailState
 from apps.media.services import blob_generate_thumbnails
 from apps.real_estates.models import RealEstate, RealEstateTransition
 from apps.real_estates.seeding import DemoData, demo_images, photo_choices
+from apps.sync.models import ChangeKind, RealEstateChange
+from apps.sync.services import sync_transaction_xid
 from apps.users.cpf import format_cpf, is_valid_cpf
 from apps.users.models import Role, User
 
@@ -197,6 +199,7 @@ class Command(BaseCommand):
         photo_rng = random.Random(None if seed is None else seed + 1)  # noqa: S311 (demo data)
         estates_writer, transitions_writer = RowWriter(RealEstate), RowWriter(RealEstateTransition)
         photos_writer = RowWriter(Photo)
+        changes_writer, xid = RowWriter(RealEstateChange), sync_transaction_xid()  # offline clients' sync log
         progress = tqdm(total=count, unit="real estate", disable=not sys.stderr.isatty(), file=sys.stderr)
         for chunk in batched(data.real_estates(count), batch, strict=False):
             estates: list[dict[str, Any]] = []
@@ -246,6 +249,17 @@ class Command(BaseCommand):
             estates_writer.write(estates)
             transitions_writer.write(transitions)
             photos_writer.write(photos)
+            changes_writer.write(
+                [
+                    {
+                        "xid": xid,
+                        "real_estate_id": e["id"],
+                        "collected_by_id": e["collected_by_id"],
+                        "kind": ChangeKind.UPSERT,
+                    }
+                    for e in estates
+                ]
+            )
             progress.update(len(estates))
         progress.close()
 

@@ -1,0 +1,87 @@
+"""Reads of the change log: positions, the finished horizon and the caller's scope.
+
+A position is `(xid, id)`. On PostgreSQL `xid` is the writing transaction's id and the log is
+read in `(xid, id)` order, only below the snapshot's `xmin`: every transaction with a smaller
+id has ended, so no change can later appear behind a position already handed out, however
+transactions interleave or commit out of order. On SQLite (one writer at a time, ids never
+reused) `xid` is 0 and `id` alone is the commit order. See docs/adr/0080.
+"""
+
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from django.db import connections, models
+from django.db.models import Func, Q
+
+if TYPE_CHECKING:
+    from apps.sync.models import RealEstateChange  # noqa: F401 - named by the QuerySet's type argument
+
+
+class Position(NamedTuple):
+    """A place in the log: every change at or before it has been handed out."""
+
+    xid: int
+    id: int
+
+
+class CurrentTransactionId(Func):
+    """The writing transaction's id as a bigint (PostgreSQL 13+; assigns one if needed)."""
+
+    template = "pg_current_xact_id()::text::bigint"
+    arity = 0
+    output_field = models.BigIntegerField()
+
+
+class FinishedHorizon(Func):
+    """The statement snapshot's `xmin`: every transaction id below it has committed or aborted."""
+
+    template = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+    arity = 0
+    output_field = models.BigIntegerField()
+
+
+def ordered_by_transaction(using: str = "default") -> bool:
+    """Whether `xid` orders the log (PostgreSQL) or `id` alone does (SQLite, one writer)."""
+    return connections[using].vendor == "postgresql"
+
+
+def transaction_id(using: str = "default") -> Any:
+    """The value of `xid` for a row written now, in the current transaction."""
+    return CurrentTransactionId() if ordered_by_transaction(using) else 0
+
+
+class RealEstateChangeQuerySet(models.QuerySet["RealEstateChange"]):
+    def seen_by(self, user: Any) -> "RealEstateChangeQuerySet":
+        """Managers and admins see every change; a collector those of real estates they
+        collected at the time of the change (tombstones included)."""
+        if user.is_manager_or_admin:
+            return self
+        return self.filter(collected_by_id=user.pk)
+
+    def after(self, position: Position) -> "RealEstateChangeQuerySet":
+        return self.filter(Q(xid__gt=position.xid) | Q(xid=position.xid, id__gt=position.id))
+
+    def at_or_before(self, position: Position) -> "RealEstateChangeQuerySet":
+        return self.filter(Q(xid__lt=position.xid) | Q(xid=position.xid, id__lte=position.id))
+
+    def finished(self) -> "RealEstateChangeQuerySet":
+        """Only changes whose transaction can no longer be running: never hand out a position
+        that an uncommitted transaction could later land behind."""
+        if ordered_by_transaction(self.db):
+            return self.filter(xid__lt=FinishedHorizon())
+        return self  # SQLite: a reader sees no uncommitted row, and a later writer gets a larger id
+
+    def in_log_order(self) -> "RealEstateChangeQuerySet":
+        return self.order_by("xid", "id")
+
+    def start_position(self) -> Position:
+        """Where the log continues after a full read of the table begun now: every change
+        before it is visible to any statement run from now on."""
+        if ordered_by_transaction(self.db):
+            # Every transaction below the horizon has ended: what it wrote is visible from now
+            # on. Changes at or above it come after (ids start at 1, so `(xmin, 0)` precedes them).
+            with connections[self.db].cursor() as cursor:
+                cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+                row = cursor.fetchone()
+            return Position(xid=int(row[0]), id=0)
+        last = self.aggregate(last=models.Max("id"))["last"]
+        return Position(xid=0, id=last or 0)

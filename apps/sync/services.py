@@ -1,0 +1,97 @@
+"""Writes of the change log: recording changes (inside the writers' transactions) and purging.
+
+Every service that changes what a real estate's list item shows, or deletes it, calls
+`sync_record_change` (one real estate) or `sync_record_changes` (a bulk update) inside its own
+transaction, so the log row commits or rolls back with the change it records.
+"""
+
+from collections.abc import Collection
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from apps.real_estates.models import RealEstate
+from apps.sync.models import ChangeKind, PurgeMark, RealEstateChange
+from apps.sync.querysets import Position, ordered_by_transaction, transaction_id
+
+
+def _require_transaction() -> None:
+    # A log row committed apart from its change could be read before the change, or survive
+    # its rollback: a programming error.
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("sync changes are recorded inside the writing transaction")
+
+
+def sync_record_change(*, real_estate: RealEstate, deleted: bool = False) -> None:
+    """Record that `real_estate` changed (or, with `deleted`, is being deleted)."""
+    _require_transaction()
+    RealEstateChange.objects.create(
+        xid=transaction_id(),
+        real_estate_id=real_estate.pk,
+        collected_by_id=real_estate.collected_by_id,
+        kind=ChangeKind.DELETE if deleted else ChangeKind.UPSERT,
+    )
+
+
+def sync_record_changes(*, real_estate_ids: Collection[UUID]) -> int:
+    """Record a change of each of these real estates (a bulk update), with the collector each
+    has now. Call it while their rows are still locked or just updated. Returns how many."""
+    _require_transaction()
+    if not real_estate_ids:
+        return 0
+    xid = transaction_id()
+    rows = RealEstate.objects.filter(pk__in=real_estate_ids).values_list("pk", "collected_by_id")
+    changes = [
+        RealEstateChange(xid=xid, real_estate_id=pk, collected_by_id=collector, kind=ChangeKind.UPSERT)
+        for pk, collector in rows
+    ]
+    RealEstateChange.objects.bulk_create(changes)
+    return len(changes)
+
+
+def sync_transaction_xid() -> int:
+    """The current transaction's `xid` as a log row stores it, for writers that insert log rows
+    themselves (`seed_demo` copies them in bulk)."""
+    _require_transaction()
+    if not ordered_by_transaction():
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_xact_id()::text::bigint")
+        row = cursor.fetchone()
+    return int(row[0])
+
+
+def sync_forget_collector(*, user_id: UUID) -> int:
+    """User erasure: the log keeps no trace of the erased user (their id is personal data).
+    Their entries stay, unscoped: the user can no longer sync, managers still see them."""
+    _require_transaction()
+    return RealEstateChange.objects.filter(collected_by_id=user_id).update(collected_by_id=None)
+
+
+def purge_mark() -> Position:
+    """The highest position purged so far: a cursor below it may have missed a change."""
+    mark = PurgeMark.objects.filter(pk=1).values_list("xid", "change_id").first()
+    return Position(*mark) if mark is not None else Position(0, 0)
+
+
+@transaction.atomic
+def sync_purge(*, retention: timedelta | None = None, now: datetime | None = None) -> int:
+    """Delete log rows older than the retention (`SYNC_RETENTION_DAYS`) and raise the purge mark
+    to the highest position deleted. Idempotent; returns how many rows went."""
+    if retention is None:
+        retention = timedelta(days=settings.SYNC_RETENTION_DAYS)
+    cutoff = (now or timezone.now()) - retention
+    mark, _ = PurgeMark.objects.select_for_update().get_or_create(pk=1)
+    old = RealEstateChange.objects.filter(created_at__lt=cutoff)
+    last = old.in_log_order().reverse().values_list("xid", "id").first()
+    if last is None:
+        return 0
+    highest = Position(*last)
+    deleted, _ = old.at_or_before(highest).delete()
+    if highest > Position(mark.xid, mark.change_id):
+        mark.xid, mark.change_id = highest
+        mark.save(update_fields=["xid", "change_id"])
+    return deleted

@@ -1,0 +1,150 @@
+"""No change is missed or repeated while writers commit concurrently and out of order.
+
+Writers run in threads (each its own connection) through the services; the test's thread
+syncs at the same time through the API and applies every page to a replica, which must end
+equal to the database.
+"""
+
+import random
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+
+from apps.core import errors
+from apps.real_estates import services
+from apps.real_estates.models import RealEstate
+from apps.users.models import Role, User
+from tests.conftest import bearer_client
+from tests.sync.helpers import Replica, create, database_versions
+from tests.users.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WRITERS = 4
+OPERATIONS = 60
+MAX_READER_PAGES = 5_000
+
+
+def _in_thread(target: Callable[[], None], failures: list[BaseException]) -> threading.Thread:
+    def run() -> None:
+        try:
+            target()
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    return threading.Thread(target=run)
+
+
+def _writer(collector: User, manager: User, seed: int, start: threading.Barrier) -> Callable[[], None]:
+    def write() -> None:
+        rng = random.Random(seed)
+        mine: list[RealEstate] = []
+        start.wait()
+        for _ in range(OPERATIONS):
+            choice = rng.random()
+            # Two writes in one transaction now and then: its changes share one transaction id.
+            with transaction.atomic():
+                if not mine or choice < 0.35:
+                    mine.append(create(collector, bedrooms=rng.randint(0, 5)))
+                elif choice < 0.85:
+                    target = rng.choice(mine)
+                    try:
+                        mine[mine.index(target)] = services.real_estate_update(
+                            real_estate=target, actor=collector, fields={"bedrooms": rng.randint(0, 9)}
+                        )
+                    except errors.RealEstateNotFound:
+                        mine.remove(target)
+                else:
+                    target = mine.pop(rng.randrange(len(mine)))
+                    services.real_estate_delete(real_estate=target, actor=manager)
+                if choice > 0.9 and mine:
+                    services.real_estate_update(
+                        real_estate=mine[-1], actor=collector, fields={"title": f"T{seed}"}
+                    )
+
+    return write
+
+
+def test_a_reader_syncing_during_concurrent_writes_ends_equal_to_the_database() -> None:
+    manager = UserFactory(role=Role.MANAGER)
+    collectors = [UserFactory(role=Role.COLLECTOR) for _ in range(WRITERS)]
+    for collector in collectors:  # something for the first (full) read to page through
+        create(collector)
+    client = bearer_client(manager)
+    start = threading.Barrier(WRITERS + 1)
+    failures: list[BaseException] = []
+    threads = [
+        _in_thread(_writer(collector, manager, seed, start), failures)
+        for seed, collector in enumerate(collectors)
+    ]
+    for thread in threads:
+        thread.start()
+    replica = Replica()
+    highest: dict[str, int] = {}
+
+    def pull() -> dict[str, Any]:
+        body = replica.pull(client, limit=3)
+        ids = [r["id"] for r in body["results"]]
+        assert len(ids) == len(set(ids)), "a real estate twice in one page"
+        for result in body["results"]:
+            if not result.get("deleted"):
+                # A later page never answers an older state than an earlier one did.
+                assert result["version"] >= highest.get(result["id"], 0)
+                highest[result["id"]] = result["version"]
+        return body
+
+    start.wait()
+    pages_during_writes = 0
+    while any(thread.is_alive() for thread in threads) and pages_during_writes < MAX_READER_PAGES:
+        pull()
+        pages_during_writes += 1
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    for _ in range(MAX_READER_PAGES):
+        if not pull()["has_more"]:
+            break
+    assert pages_during_writes > 1
+    assert replica.versions() == database_versions(manager)
+    assert replica.items == {k: v for k, v in replica.items.items() if k in database_versions(manager)}
+    assert len(replica.items) > WRITERS
+
+
+def test_a_page_never_passes_a_change_whose_transaction_is_still_open() -> None:
+    manager = UserFactory(role=Role.MANAGER)
+    early, late = UserFactory(role=Role.COLLECTOR), UserFactory(role=Role.COLLECTOR)
+    client = bearer_client(manager)
+    replica = Replica()
+    replica.drain(client)
+    written, release = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+    held: list[RealEstate] = []
+
+    def slow_writer() -> None:
+        # Takes its transaction id first, commits last.
+        with transaction.atomic():
+            held.append(create(early))
+            written.set()
+            assert release.wait(timeout=30)
+
+    thread = _in_thread(slow_writer, failures)
+    thread.start()
+    assert written.wait(timeout=30)
+    try:
+        quick = create(late)  # a later transaction, committed while the first is open
+        body = replica.pull(client)
+        # The committed change waits behind the open transaction; the cursor stays before both.
+        assert body["results"] == []
+        assert body["has_more"] is False
+    finally:
+        release.set()
+        thread.join()
+    assert failures == []
+    replica.drain(client)
+    assert set(replica.items) == {str(held[0].pk), str(quick.pk)}
+    assert replica.versions() == database_versions(manager)

@@ -1,0 +1,168 @@
+"""Bad and stale cursors, bad limits, and the daily purge of the change log."""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.core import signing
+from django.utils import timezone
+
+from apps.sync import cursor as cursors
+from apps.sync.models import PurgeMark, RealEstateChange
+from apps.sync.tasks import purge_sync_log
+from apps.users import services as user_services
+from apps.users.models import Role, User
+from tests.conftest import bearer_client
+from tests.sync.helpers import SYNC_URL, Replica, create
+from tests.users.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def ana() -> User:
+    return UserFactory(role=Role.COLLECTOR)
+
+
+def _cursor_of(user: User) -> str:
+    replica = Replica()
+    replica.drain(bearer_client(user))
+    assert replica.cursor is not None
+    return replica.cursor
+
+
+def _error(response: Any) -> dict[str, Any]:
+    error: dict[str, Any] = response.json()["error"]
+    return error
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "garbage",
+        "eyJ2IjoxfQ",  # base64 of a payload, unsigned
+        "%%%not-base64%%%",
+        "a:b:c",
+        "é" * 10,
+    ],
+)
+def test_it_rejects_a_malformed_cursor_naming_the_cursor(ana: User, cursor: str) -> None:
+    response = bearer_client(ana).get(SYNC_URL, {"cursor": cursor})
+    assert response.status_code == 400
+    error = _error(response)
+    assert error["code"] == "VALIDATION_ERROR"
+    assert list(error["fields"]) == ["cursor"]
+    assert error["fields"]["cursor"][0]["code"] == "sync_cursor_invalid"
+
+
+def test_an_empty_cursor_is_no_cursor(ana: User) -> None:
+    own = create(ana)
+    response = bearer_client(ana).get(SYNC_URL, {"cursor": ""})
+    assert response.status_code == 200
+    assert [r["id"] for r in response.json()["results"]] == [str(own.pk)]
+
+
+def test_it_rejects_a_tampered_cursor(ana: User) -> None:
+    cursor = _cursor_of(ana)
+    value, signature = cursor.rsplit(":", 1)
+    forged = f"{value}:{signature[::-1]}"
+    response = bearer_client(ana).get(SYNC_URL, {"cursor": forged})
+    assert response.status_code == 400
+    assert _error(response)["fields"]["cursor"][0]["code"] == "sync_cursor_invalid"
+
+
+def test_it_rejects_another_users_cursor(ana: User) -> None:
+    theirs = _cursor_of(UserFactory(role=Role.COLLECTOR))
+    response = bearer_client(ana).get(SYNC_URL, {"cursor": theirs})
+    assert response.status_code == 400
+    assert _error(response)["fields"]["cursor"][0]["code"] == "sync_cursor_invalid"
+
+
+def test_it_rejects_a_cursor_signed_for_something_else(ana: User) -> None:
+    # Same key, other salt (another use of django.core.signing): not a sync cursor.
+    other = signing.dumps({"v": 1, "u": ana.pk.hex, "s": "own", "p": [0, 0]}, salt="elsewhere")
+    assert bearer_client(ana).get(SYNC_URL, {"cursor": other}).status_code == 400
+    # Signed by us but of an unknown format version: refused as well.
+    future = signing.dumps({"v": 99, "u": ana.pk.hex, "s": "own", "p": [0, 0]}, salt=cursors.SALT)
+    assert bearer_client(ana).get(SYNC_URL, {"cursor": future}).status_code == 400
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "501", "abc", "1.5"])
+def test_it_rejects_a_limit_out_of_range_naming_the_limit(ana: User, limit: str) -> None:
+    response = bearer_client(ana).get(SYNC_URL, {"limit": limit})
+    assert response.status_code == 400
+    assert list(_error(response)["fields"]) == ["limit"]
+
+
+def test_the_largest_limit_is_accepted(ana: User) -> None:
+    assert bearer_client(ana).get(SYNC_URL, {"limit": "500"}).status_code == 200
+
+
+def test_a_cursor_unused_for_longer_than_the_retention_is_gone(ana: User) -> None:
+    cursor = _cursor_of(ana)
+    with time_machine.travel(timezone.now() + timedelta(days=29), tick=False):
+        assert bearer_client(ana).get(SYNC_URL, {"cursor": cursor}).status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(days=31), tick=False):
+        client = bearer_client(ana)  # a fresh access token at that time
+        response = client.get(SYNC_URL, {"cursor": cursor})
+        assert response.status_code == 410
+        assert _error(response)["code"] == "SYNC_CURSOR_EXPIRED"
+        pt = client.get(SYNC_URL, {"cursor": cursor}, HTTP_ACCEPT_LANGUAGE="pt-BR")
+        assert pt.status_code == 410
+        assert _error(pt)["code"] == "SYNC_CURSOR_EXPIRED"
+        assert "sincronize novamente desde o início" in _error(pt)["message"]
+        assert "sync again from the beginning" in _error(response)["message"]
+
+
+def test_a_cursor_behind_purged_changes_is_gone_and_a_fresh_sync_recovers(ana: User) -> None:
+    client = bearer_client(ana)
+    replica = Replica()
+    replica.drain(client)
+    stale = replica.cursor
+    kept = create(ana)
+    RealEstateChange.objects.update(created_at=timezone.now() - timedelta(days=31))
+    assert purge_sync_log() == {"deleted": 1}
+    response = client.get(SYNC_URL, {"cursor": stale})
+    assert response.status_code == 410
+    assert _error(response)["code"] == "SYNC_CURSOR_EXPIRED"
+    fresh = Replica()
+    fresh.drain(client)
+    assert set(fresh.items) == {str(kept.pk)}
+
+
+def test_a_cursor_issued_before_a_role_change_is_gone(ana: User) -> None:
+    cursor = _cursor_of(ana)
+    admin = UserFactory(role=Role.ADMIN)
+    user_services.user_update(user=ana, actor=admin, role=Role.MANAGER)
+    ana.refresh_from_db()
+    response = bearer_client(ana).get(SYNC_URL, {"cursor": cursor})
+    assert response.status_code == 410
+
+
+def test_the_purge_keeps_recent_changes_and_raises_the_mark(ana: User) -> None:
+    old, recent = create(ana), create(ana)
+    RealEstateChange.objects.filter(real_estate_id=old.pk).update(
+        created_at=timezone.now() - timedelta(days=31)
+    )
+    client = bearer_client(ana)
+    replica = Replica()
+    replica.drain(client)  # a cursor beyond every change: the purge does not affect it
+    assert purge_sync_log() == {"deleted": 1}
+    assert purge_sync_log() == {"deleted": 0}  # idempotent
+    assert list(RealEstateChange.objects.values_list("real_estate_id", flat=True)) == [recent.pk]
+    mark = PurgeMark.objects.get()
+    purged = RealEstateChange.objects.get()
+    assert (mark.xid, mark.change_id) < (purged.xid, purged.id)
+    assert mark.change_id > 0
+    assert client.get(SYNC_URL, {"cursor": replica.cursor}).status_code == 200
+
+
+def test_the_purge_task_is_scheduled_daily() -> None:
+    from config.celery import BEAT_SCHEDULE
+
+    assert BEAT_SCHEDULE["purge-sync-log-daily"]["task"] == purge_sync_log.name
+
+
+def test_anonymous_callers_are_refused(api_client: Any) -> None:
+    assert api_client.get(SYNC_URL).status_code == 401
