@@ -10,24 +10,22 @@ Plain SQL, not model indexes: the GiST expression exists on PostgreSQL only, and
 state (what `makemigrations` compares) is unchanged.
 """
 
+from django.contrib.postgres.operations import CreateExtension
 from django.db import migrations
 
 TABLE = "real_estates_realestate"
 
 
 def create_earth_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS cube")
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS earthdistance")
-    schema_editor.execute(
-        f"CREATE INDEX IF NOT EXISTS re_earth_idx ON {TABLE} USING gist (ll_to_earth(latitude, longitude))"
-    )
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS re_earth_idx ON {TABLE} USING gist (ll_to_earth(latitude, longitude))"
+        )
 
 
 def drop_earth_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS re_earth_idx")  # the extensions stay
+        schema_editor.execute("DROP INDEX IF EXISTS re_earth_idx")
 
 
 class Migration(migrations.Migration):
@@ -41,5 +39,8 @@ class Migration(migrations.Migration):
             f"CREATE INDEX IF NOT EXISTS re_lat_lng_idx ON {TABLE} (latitude, longitude)",
             "DROP INDEX IF EXISTS re_lat_lng_idx",
         ),
+        # CreateExtension is a no-op on databases other than PostgreSQL.
+        CreateExtension("cube"),
+        CreateExtension("earthdistance"),
         migrations.RunPython(create_earth_index, drop_earth_index),
     ]
