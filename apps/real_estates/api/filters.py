@@ -164,8 +164,8 @@ class NearFilter(filters.Filter):  # type: ignore[misc]
         "exclusiveMinimum": True,
         "maximum": MAX_RADIUS_KM,
         "default": DEFAULT_RADIUS_KM,
-        "description": f"Kilometres around `near` (required with it, {DEFAULT_RADIUS_KM:g} when "
-        f"absent), more than 0 and at most {MAX_RADIUS_KM:g}.",
+        "description": f"Kilometres around `near` (only with it; {DEFAULT_RADIUS_KM:g} when absent), "
+        f"more than 0 and at most {MAX_RADIUS_KM:g}; the distance is inclusive.",
         "example": 25,
     }
 )
