@@ -143,14 +143,16 @@ class BboxField(forms.CharField):
         return min_lng, min_lat, max_lng, max_lat
 
 
+# No schema `default` or `example` on these parameters: Swagger UI's "Try it out" would fill
+# them in and send them (a radius without `near` is a 400); examples are in the descriptions.
 @extend_schema_field(
     {
         "type": "string",
         "pattern": _pattern(2),
-        "description": "`<lat>,<lng>` in decimal degrees (latitude -90 to 90, longitude -180 to 180): "
+        "description": "`<lat>,<lng>` in decimal degrees (latitude -90 to 90, longitude -180 to 180), "
+        "e.g. `-23.5505,-46.6333`: "
         "real estates within `radius_km` of that point, great-circle distance; each item carries "
         "`distance_km` and `ordering=distance` is allowed. Those without coordinates never match.",
-        "example": "-23.5505,-46.6333",
     }
 )
 class NearFilter(filters.Filter):  # type: ignore[misc]
@@ -163,10 +165,8 @@ class NearFilter(filters.Filter):  # type: ignore[misc]
         "minimum": 0,
         "exclusiveMinimum": True,
         "maximum": MAX_RADIUS_KM,
-        "default": DEFAULT_RADIUS_KM,
         "description": f"Kilometres around `near` (only with it; {DEFAULT_RADIUS_KM:g} when absent), "
-        f"more than 0 and at most {MAX_RADIUS_KM:g}; the distance is inclusive.",
-        "example": 25,
+        f"more than 0 and at most {MAX_RADIUS_KM:g}, e.g. `25`; the distance is inclusive.",
     }
 )
 class RadiusFilter(filters.Filter):  # type: ignore[misc]
@@ -177,10 +177,10 @@ class RadiusFilter(filters.Filter):  # type: ignore[misc]
     {
         "type": "string",
         "pattern": _pattern(4),
-        "description": "`<min_lng>,<min_lat>,<max_lng>,<max_lat>` in decimal degrees, edges included; "
+        "description": "`<min_lng>,<min_lat>,<max_lng>,<max_lat>` in decimal degrees, edges included, "
+        "e.g. `-47.2,-23.8,-46.3,-22.8`; "
         "each minimum at most its maximum (a box across the antimeridian is refused, split it). "
         "Combined with `near`, both apply. Real estates without coordinates never match.",
-        "example": "-47.2,-23.8,-46.3,-22.8",
     }
 )
 class BboxFilter(filters.Filter):  # type: ignore[misc]
