@@ -50,6 +50,8 @@ _FIELDS: tuple[tuple[str, str], ...] = (
     ("updated_at", "updated_at"),
 )
 HEADER: tuple[str, ...] = tuple(header for header, _ in _FIELDS)
+# With `near`, a last column: kilometres from the point, three decimals (docs/adr/0081).
+DISTANCE_HEADER = "distance_km"
 CHUNK_SIZE = 2000
 # Cells a spreadsheet would run as a formula (CSV injection) get a leading apostrophe.
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -61,8 +63,9 @@ def _text(value: str | None) -> str:
     return "'" + value if value.startswith(_FORMULA_PREFIXES) else value
 
 
-def rows(queryset: ListingRows) -> Iterator[list[Any]]:
-    """One list per real estate, in HEADER order, from the rows of `with_listing_data()`."""
+def rows(queryset: ListingRows, *, with_distance: bool = False) -> Iterator[list[Any]]:
+    """One list per real estate, in HEADER order, from the rows of `with_listing_data()`;
+    `with_distance` (a `near` query) appends the row's `distance_km`."""
     from apps.media.api.serializers import media_url
 
     for row in queryset.iterator(chunk_size=CHUNK_SIZE):
@@ -84,6 +87,7 @@ def rows(queryset: ListingRows) -> Iterator[list[Any]]:
             media_url(item["cover"]) or "",
             iso(item["created_at"]),
             iso(item["updated_at"]),
+            *([f"{row['distance_km']:.3f}"] if with_distance else []),
         ]
 
 
@@ -94,10 +98,10 @@ class _Line:
         return value
 
 
-def csv_lines(queryset: ListingRows) -> Iterable[str]:
+def csv_lines(queryset: ListingRows, *, with_distance: bool = False) -> Iterable[str]:
     writer = csv.writer(_Line())
-    yield writer.writerow(HEADER)
-    for row in rows(queryset):
+    yield writer.writerow((*HEADER, DISTANCE_HEADER) if with_distance else HEADER)
+    for row in rows(queryset, with_distance=with_distance):
         yield writer.writerow(row)
 
 
@@ -136,7 +140,7 @@ def real_estate_export_to_storage(
     key = export_key(export_id or uuid.uuid4())
     storage = storages["default"]
     with tempfile.TemporaryFile() as spool:
-        for line in csv_lines(queryset):
+        for line in csv_lines(queryset, with_distance=bool(filters.get("near"))):
             spool.write(line.encode())
         size = spool.tell()
         spool.seek(0)

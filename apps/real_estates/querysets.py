@@ -1,10 +1,11 @@
 """Reads of real estates: the vocabulary views, services, the admin and commands query with."""
 
+import math
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
-from django.db.models import prefetch_related_objects
-from django.db.models.functions import Cast, Lower
+from django.db import connections, models
+from django.db.models import F, Func, Value, prefetch_related_objects
+from django.db.models.functions import ASin, Cast, Cos, Least, Lower, Power, Radians, Sin, Sqrt
 
 from apps.real_estates.search import search_terms
 
@@ -33,6 +34,54 @@ LISTING_COLUMNS: tuple[str, ...] = (
     "collected_by_name",
     "cover_key",
 )
+
+
+# The sphere both backends measure on: earthdistance's `earth()` (metres), so the distance a
+# PostgreSQL index pre-selects by and the exact one (haversine, below) agree.
+EARTH_RADIUS_KM = 6378.168
+
+
+def _float(column: str) -> Cast:
+    return Cast(column, models.FloatField())
+
+
+def haversine_km(lat: float, lng: float) -> models.Expression:
+    """The great-circle distance in km from (`lat`, `lng`) to a row's coordinates, in SQL with
+    Django's math functions alone (SQLite and PostgreSQL alike); NULL without coordinates."""
+    lat_r, lng_r = math.radians(lat), math.radians(lng)
+    row_lat = Radians(_float("latitude"))
+    half_dlat = (row_lat - Value(lat_r)) / Value(2.0)
+    half_dlng = (Radians(_float("longitude")) - Value(lng_r)) / Value(2.0)
+    cos_product = Value(math.cos(lat_r)) * Cos(row_lat)
+    a = Power(Sin(half_dlat), Value(2)) + cos_product * Power(Sin(half_dlng), Value(2))
+    # min(a, 1): floating point may leave `a` a hair above 1 for antipodal points.
+    return models.ExpressionWrapper(
+        Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(Least(a, Value(1.0)))), output_field=models.FloatField()
+    )
+
+
+def _ll_to_earth(lat: Any, lng: Any) -> Func:
+    return Func(lat, lng, function="ll_to_earth", output_field=models.FloatField())
+
+
+def _earth_box_contains(lat: float, lng: float, radius_km: float) -> Func:
+    """PostgreSQL (cube + earthdistance): the row's point lies in the cube around the centre
+    that holds every point within `radius_km`, `earth_box(ll_to_earth(lat, lng), m) @>
+    ll_to_earth(latitude, longitude)`, the expression the GiST index `re_earth_idx` is on
+    (migration 0007). A superset of the circle: the exact distance is checked beside it."""
+    box = Func(
+        _ll_to_earth(Value(lat), Value(lng)),
+        Value(radius_km * 1000.0),
+        function="earth_box",
+        output_field=models.FloatField(),
+    )
+    return Func(
+        box,
+        _ll_to_earth(F("latitude"), F("longitude")),
+        template="%(expressions)s",
+        arg_joiner=" @> ",
+        output_field=models.BooleanField(),
+    )
 
 
 # What `with_listing_data()` answers: one dict per real estate.
@@ -91,6 +140,31 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
         for term in search_terms(q):
             queryset = queryset.filter(search_text__contains=term)
         return queryset
+
+    def near(self, lat: float, lng: float, radius_km: float) -> "RealEstateQuerySet":
+        """Real estates within `radius_km` of (`lat`, `lng`) (great-circle, inclusive), annotated
+        with `distance_km`; those without coordinates never match.
+
+        Index-backed on both backends: on PostgreSQL the GiST index on `ll_to_earth(latitude,
+        longitude)` pre-selects a box around the circle; elsewhere the btree on (latitude,
+        longitude) a band of latitudes. The haversine distance then decides exactly."""
+        distance = haversine_km(lat, lng)
+        queryset = self.filter(latitude__isnull=False, longitude__isnull=False)
+        if connections[self.db].vendor == "postgresql":
+            queryset = queryset.filter(_earth_box_contains(lat, lng, radius_km))
+        else:
+            band = math.degrees(radius_km / EARTH_RADIUS_KM)
+            queryset = queryset.filter(
+                latitude__gte=max(lat - band, -90.0), latitude__lte=min(lat + band, 90.0)
+            )
+        return queryset.annotate(distance_km=distance).filter(distance_km__lte=radius_km)
+
+    def in_bbox(self, min_lng: float, min_lat: float, max_lng: float, max_lat: float) -> "RealEstateQuerySet":
+        """Real estates whose coordinates lie in the box, edges included (no wrap across the
+        antimeridian); served by the btree on (latitude, longitude)."""
+        return self.filter(
+            latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lng, longitude__lte=max_lng
+        )
 
     def stats_by(self, group_by: str) -> "models.QuerySet[RealEstate, dict[str, Any]]":
         """One row per `group_by` value: count, average price and average price per m²,

@@ -7,6 +7,8 @@ from apps.core.errors.base import ApiError, FieldMessage, catalog_message
 
 __all__ = [
     "AuthenticationFailed",
+    "BBOX_INVALID",
+    "BBOX_REVERSED",
     "CEP_INVALID",
     "CPF_INVALID",
     "CannotChangeOwnAccount",
@@ -23,9 +25,11 @@ __all__ = [
     "MediaLinkInvalid",
     "MethodNotAllowed",
     "NAME_LENGTH",
+    "NEAR_INVALID",
     "NotAcceptable",
     "NotAuthenticated",
     "NotFound",
+    "ORDERING_DISTANCE_WITHOUT_NEAR",
     "PAGE_INVALID",
     "PAGE_SIZE_INVALID",
     "PARAMETER_EMPTY",
@@ -41,6 +45,8 @@ __all__ = [
     "PhotoUnsupportedType",
     "PhotoUploadQuotaExceeded",
     "PreconditionFailed",
+    "RADIUS_INVALID",
+    "RADIUS_WITHOUT_NEAR",
     "REJECTION_REASON_REQUIRED",
     "RealEstateCannotApprove",
     "RealEstateCannotArchive",
@@ -565,6 +571,54 @@ SEARCH_TOO_MANY_TERMS = FieldMessage(
     message=catalog_message(
         en='A search may have at most {limit} words of two or more characters.',
         pt_br='Uma busca pode ter no máximo {limit} palavras de dois ou mais caracteres.',
+    ),
+)
+
+NEAR_INVALID = FieldMessage(
+    code='near_invalid',
+    message=catalog_message(
+        en='Enter a point as latitude,longitude in decimal degrees: latitude from -90 to 90, longitude from -180 to 180.',
+        pt_br='Informe um ponto como latitude,longitude em graus decimais: latitude de -90 a 90, longitude de -180 a 180.',
+    ),
+)
+
+RADIUS_INVALID = FieldMessage(
+    code='radius_invalid',
+    message=catalog_message(
+        en='Enter a radius in kilometres, greater than 0 and at most {limit}.',
+        pt_br='Informe um raio em quilômetros, maior que 0 e no máximo {limit}.',
+    ),
+)
+
+RADIUS_WITHOUT_NEAR = FieldMessage(
+    code='radius_without_near',
+    message=catalog_message(
+        en='A radius needs a point (near).',
+        pt_br='Um raio precisa de um ponto (near).',
+    ),
+)
+
+BBOX_INVALID = FieldMessage(
+    code='bbox_invalid',
+    message=catalog_message(
+        en='Enter a box as min_lng,min_lat,max_lng,max_lat in decimal degrees: latitudes from -90 to 90, longitudes from -180 to 180.',
+        pt_br='Informe uma caixa como min_lng,min_lat,max_lng,max_lat em graus decimais: latitudes de -90 a 90, longitudes de -180 a 180.',
+    ),
+)
+
+BBOX_REVERSED = FieldMessage(
+    code='bbox_reversed',
+    message=catalog_message(
+        en="A box's minimum longitude and latitude may not exceed its maximum ones (a box across the antimeridian is not supported: split it).",
+        pt_br='A longitude e a latitude mínimas da caixa não podem exceder as máximas (uma caixa que cruza o antimeridiano não é aceita: divida-a).',
+    ),
+)
+
+ORDERING_DISTANCE_WITHOUT_NEAR = FieldMessage(
+    code='ordering_distance_without_near',
+    message=catalog_message(
+        en='Ordering by distance needs a point (near).',
+        pt_br='Ordenar por distância precisa de um ponto (near).',
     ),
 )
 

@@ -7,6 +7,7 @@ the parameter's domain, never silently ignored; a repeated parameter takes its l
 except `ordering`, whose several keys go in one comma-separated value.
 """
 
+import math
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
@@ -29,13 +30,139 @@ from apps.real_estates.querysets import RealEstateQuerySet
 from apps.real_estates.search import search_terms
 from apps.real_estates.validators import UFS
 
-ORDERING_FIELDS = ("created_at", "price", "area_m2")
+ORDERING_FIELDS = ("created_at", "price", "area_m2", "distance")
+MAX_RADIUS_KM = 100.0
+DEFAULT_RADIUS_KM = 10.0  # `near` without `radius_km`
 CENTS = Decimal("0.01")
 MAX_PRICE = Decimal(10**12)  # above any storable price (numeric 14,2)
 MAX_AREA = Decimal(10**10)  # above any storable area (numeric 12,2)
 MAX_BEDROOMS = 1000  # what a write accepts
 _OFFSET_SPACE = re.compile(r" ([0-9]{2}:?[0-9]{2})$")
 _FORM_CLASSES: dict[type[Any], type[forms.Form]] = {}
+
+
+class RealEstateQueryForm(StrictQueryForm):
+    """The rules between parameters: `radius_km` needs `near` (and defaults to
+    `DEFAULT_RADIUS_KM` with it, so both spellings share a cache key); so does `ordering=distance`."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        near = cleaned.get("near")
+        if near is None and "near" not in self.errors:
+            if cleaned.get("radius_km") is not None:
+                self.add_error("radius_km", field_error(errors.RADIUS_WITHOUT_NEAR))
+            if any(key.lstrip("-") == "distance" for key in cleaned.get("ordering") or ()):
+                self.add_error("ordering", field_error(errors.ORDERING_DISTANCE_WITHOUT_NEAR))
+        elif near is not None and cleaned.get("radius_km") is None and "radius_km" not in self.errors:
+            cleaned["radius_km"] = DEFAULT_RADIUS_KM
+        return cleaned
+
+
+_DEGREES = r"-?[0-9]{1,3}(?:\.[0-9]{1,15})?"  # decimal degrees, as the schema's patterns say
+
+
+def _pattern(count: int) -> str:
+    return "^" + ",".join([_DEGREES] * count) + "$"
+
+
+def _numbers(text: str, count: int) -> list[float] | None:
+    """`count` comma-separated decimal degrees (no spaces, no exponent), or None."""
+    if not re.fullmatch(_pattern(count)[1:-1], text):
+        return None
+    return [float(part) for part in text.split(",")]
+
+
+def _in_range(lat: float, lng: float) -> bool:
+    return -90 <= lat <= 90 and -180 <= lng <= 180
+
+
+class NearField(forms.CharField):
+    """`near=<lat>,<lng>` → (lat, lng), in range."""
+
+    def to_python(self, value: Any) -> tuple[float, float] | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        numbers = _numbers(text, 2)
+        if numbers is None or not _in_range(*numbers):
+            raise field_error(errors.NEAR_INVALID)
+        return numbers[0], numbers[1]
+
+
+class RadiusField(forms.CharField):
+    """`radius_km`: a number of kilometres, 0 < r ≤ `MAX_RADIUS_KM`."""
+
+    def to_python(self, value: Any) -> float | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        radius = float(text) if re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{1,15})?", text) else math.nan
+        if not 0 < radius <= MAX_RADIUS_KM:
+            raise field_error(errors.RADIUS_INVALID, limit=int(MAX_RADIUS_KM))
+        return radius
+
+
+class BboxField(forms.CharField):
+    """`bbox=<min_lng>,<min_lat>,<max_lng>,<max_lat>` → those four, in range, each minimum
+    at most its maximum (no box across the antimeridian)."""
+
+    def to_python(self, value: Any) -> tuple[float, float, float, float] | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        numbers = _numbers(text, 4)
+        if numbers is None:
+            raise field_error(errors.BBOX_INVALID)
+        min_lng, min_lat, max_lng, max_lat = numbers
+        if not (_in_range(min_lat, min_lng) and _in_range(max_lat, max_lng)):
+            raise field_error(errors.BBOX_INVALID)
+        if min_lng > max_lng or min_lat > max_lat:
+            raise field_error(errors.BBOX_REVERSED)
+        return min_lng, min_lat, max_lng, max_lat
+
+
+# No schema `default` or `example` on these parameters: Swagger UI's "Try it out" would fill
+# them in and send them (a radius without `near` is a 400); examples are in the descriptions.
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": _pattern(2),
+        "description": "`<lat>,<lng>` in decimal degrees (latitude -90 to 90, longitude -180 to 180), "
+        "e.g. `-23.5505,-46.6333`: "
+        "real estates within `radius_km` of that point, great-circle distance; each item carries "
+        "`distance_km` and `ordering=distance` is allowed. Those without coordinates never match.",
+    }
+)
+class NearFilter(filters.Filter):  # type: ignore[misc]
+    field_class = NearField
+
+
+@extend_schema_field(
+    {
+        "type": "number",
+        "minimum": 0,
+        "exclusiveMinimum": True,
+        "maximum": MAX_RADIUS_KM,
+        "description": f"Kilometres around `near` (only with it; {DEFAULT_RADIUS_KM:g} when absent), "
+        f"more than 0 and at most {MAX_RADIUS_KM:g}, e.g. `25`; the distance is inclusive.",
+    }
+)
+class RadiusFilter(filters.Filter):  # type: ignore[misc]
+    field_class = RadiusField
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": _pattern(4),
+        "description": "`<min_lng>,<min_lat>,<max_lng>,<max_lat>` in decimal degrees, edges included, "
+        "e.g. `-47.2,-23.8,-46.3,-22.8`; "
+        "each minimum at most its maximum (a box across the antimeridian is refused, split it). "
+        "Combined with `near`, both apply. Real estates without coordinates never match.",
+    }
+)
+class BboxFilter(filters.Filter):  # type: ignore[misc]
+    field_class = BboxField
 
 
 class DateOrDateTimeField(forms.CharField):
@@ -183,16 +310,20 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
     created_after = DateOrDateTimeFilter(method="filter_created_after")
     created_before = DateOrDateTimeFilter(method="filter_created_before")
     q = SearchFilter(method="filter_q", strip=False)
+    near = NearFilter(method="filter_near")
+    radius_km = RadiusFilter(method="filter_radius_km")
+    bbox = BboxFilter(method="filter_bbox")
+    # Declared last: `distance` orders by what `near` annotated.
     ordering = StableOrderingFilter(
-        fields=ORDERING_FIELDS,
+        fields=tuple((key, key) if key != "distance" else ("distance_km", key) for key in ORDERING_FIELDS),
         help_text="One or more keys, comma-separated (`-price,created_at`); `-` for descending. "
-        "Send the parameter once.",
+        "`distance` only with `near`. Send the parameter once.",
     )
 
     class Meta:
         model = RealEstate
         fields: list[str] = []
-        form = StrictQueryForm
+        form = RealEstateQueryForm
 
     def get_form_class(self) -> type[forms.Form]:
         """django-filter's form class, built once per FilterSet class: its fields depend on the
@@ -218,6 +349,19 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
     )
     def filter_q(self, queryset: RealEstateQuerySet, name: str, value: str) -> RealEstateQuerySet:
         return queryset.search(value)
+
+    def filter_near(
+        self, queryset: RealEstateQuerySet, name: str, value: tuple[float, float]
+    ) -> RealEstateQuerySet:
+        return queryset.near(*value, radius_km=self.form.cleaned_data["radius_km"])
+
+    def filter_radius_km(self, queryset: RealEstateQuerySet, name: str, value: float) -> RealEstateQuerySet:
+        return queryset  # `near` applies it
+
+    def filter_bbox(
+        self, queryset: RealEstateQuerySet, name: str, value: tuple[float, float, float, float]
+    ) -> RealEstateQuerySet:
+        return queryset.in_bbox(*value)
 
     @_date_or_datetime("A date (from its start) or an ISO 8601 datetime, inclusive.")
     def filter_created_after(

@@ -85,13 +85,17 @@ class RealEstateListItemSerializer(serializers.Serializer[dict[str, Any]]):
     cover = MediaLinkField(allow_null=True, help_text="Thumbnail link of the first photo.")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+    distance_km = serializers.FloatField(
+        required=False,  # not in the schema's `required`: present only with `near`
+        help_text="Great-circle kilometres from `near`, three decimals; only with `near`.",
+    )
 
     def to_representation(self, row: dict[str, Any]) -> dict[str, Any]:
-        """A row of `RealEstateQuerySet.with_listing_data()`."""
+        """A row of `RealEstateQuerySet.with_listing_data()`; `distance_km` when `near` annotated it."""
         collector = row["collected_by_id"]
         collected_by = None if collector is None else {"id": collector, "name": row["collected_by_name"]}
         cover = row["cover_key"]
-        return {
+        item = {
             "id": row["id"],
             "title": row["title"],
             "kind": row["kind"],
@@ -108,6 +112,9 @@ class RealEstateListItemSerializer(serializers.Serializer[dict[str, Any]]):
             "created_at": row["created_at"],
             "updated_at": row["updated_at"],
         }
+        if "distance_km" in row:
+            item["distance_km"] = round(row["distance_km"], 3)
+        return item
 
 
 class RealEstateDetailSerializer(serializers.Serializer[RealEstate]):

@@ -13,7 +13,13 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -59,6 +65,31 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="Up to 255 visible ASCII characters (a UUID, say). A retry with the same key and body "
     "within 24 h returns the first response instead of creating a duplicate.",
+)
+NEARBY_EXAMPLE = OpenApiExample(
+    "Nearby, nearest first",
+    summary="?near=-23.5505,-46.6333&radius_km=100&ordering=distance",
+    description="Within 100 km of the Praça da Sé (São Paulo), nearest first: Campinas is ~84 km away.",
+    response_only=True,
+    # One item: drf-spectacular wraps it in the list and the page.
+    value={
+        "id": "0b8a3c1e-5d2f-4e6a-9b7c-1d2e3f4a5b6c",
+        "title": "Casa em Campinas",
+        "kind": "house",
+        "purpose": "sale",
+        "status": "approved",
+        "price": "650000.00",
+        "area_m2": "180.00",
+        "bedrooms": 3,
+        "city": "Campinas",
+        "state": "SP",
+        "collected_by": {"id": "5f1e2d3c-4b5a-4968-8776-655443322110", "name": "Ana Souza"},
+        "photo_count": 4,
+        "cover": "https://media.example.com/thumbnails/256/cover.webp",
+        "created_at": "2026-11-30T12:00:00Z",
+        "updated_at": "2026-11-30T12:30:00Z",
+        "distance_km": 84.012,
+    },
 )
 ETAG_HEADER = {"ETag": OpenApiResponse(description="`ETag` of the detail")}
 _TRANSITION_ERRORS = (
@@ -113,8 +144,11 @@ def _with_etag(response: Response, real_estate: RealEstate) -> Response:
 @extend_schema_view(
     list=extend_schema(
         summary="List real estates",
-        description="Collectors see their own; managers and admins all. Newest first by default.",
+        description="Collectors see their own; managers and admins all. Newest first by default. "
+        "`near` (with `radius_km`) and `bbox` select by place; with `near`, each item carries `distance_km` "
+        "and `ordering=distance` puts the nearest first.",
         responses={200: RealEstateListItemSerializer(many=True), **error_responses(errors.ValidationError)},
+        examples=[NEARBY_EXAMPLE],
     ),
     retrieve=extend_schema(
         summary="A real estate",
@@ -398,7 +432,9 @@ class RealEstateViewSet(
         summary="The filtered list as CSV (streamed)",
         responses={
             (200, "text/csv"): OpenApiResponse(
-                OpenApiTypes.STR, description="A header row, then one row per real estate."
+                OpenApiTypes.STR,
+                description="A header row, then one row per real estate; with `near`, a last "
+                "column `distance_km` (kilometres, three decimals).",
             ),
             **error_responses(errors.ValidationError, errors.PermissionDenied),
         },
@@ -413,7 +449,10 @@ class RealEstateViewSet(
     def export(self, request: Request) -> StreamingHttpResponse:
         # Filters are validated here, before the first byte is sent.
         queryset = cast(ListingRows, self.filter_queryset(self.get_queryset()))
-        response = StreamingHttpResponse(csv_lines(queryset), content_type="text/csv; charset=utf-8")
+        with_distance = getattr(self, "filters", {}).get("near") is not None
+        response = StreamingHttpResponse(
+            csv_lines(queryset, with_distance=with_distance), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = 'attachment; filename="real-estates.csv"'
         return response
 

@@ -192,4 +192,6 @@ def test_stats_and_export_declare_the_lists_filters_in_the_schema() -> None:
         "-price",
         "area_m2",
         "-area_m2",
+        "distance",
+        "-distance",
     }

@@ -38,14 +38,14 @@ def resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
 
 
 def mismatches(schema: dict[str, Any], node: dict[str, Any], value: Any, where: str) -> list[str]:
-    """Where `value` has fields other than those `node` declares, walking every nested object
-    and array; a null value is not walked."""
+    """Where `value` has fields other than those `node` declares, or lacks one it requires,
+    walking every nested object and array; a null value is not walked."""
     node = resolve(schema, node)
     found: list[str] = []
     if isinstance(value, dict) and "properties" in node:
-        declared = set(node["properties"])
-        if set(value) != declared:
-            found.append(f"{where}: missing {declared - set(value)}, undeclared {set(value) - declared}")
+        declared, required = set(node["properties"]), set(node.get("required", ()))
+        if not required <= set(value) <= declared:
+            found.append(f"{where}: missing {required - set(value)}, undeclared {set(value) - declared}")
         for name in declared & set(value):
             found += mismatches(schema, node["properties"][name], value[name], f"{where}.{name}")
     elif isinstance(value, dict) and isinstance(node.get("additionalProperties"), dict):
@@ -82,7 +82,12 @@ def test_a_list_item_has_exactly_the_declared_fields(
     assert len(body["results"]) == 2
     assert mismatches(schema, response_schema(schema, LIST), body, "list") == []
     item = resolve(schema, response_schema(schema, LIST)["properties"]["results"]["items"])
-    assert set(item["properties"]) == set(body["results"][0])
+    # Every declared field but `distance_km`, which only a `near` query fills.
+    assert set(item["required"]) == set(body["results"][0]) == set(item["properties"]) - {"distance_km"}
+    nearby = manager_client.get(LIST, {"near": "-23.5,-46.6", "radius_km": 1}).json()
+    assert len(nearby["results"]) == 1
+    assert mismatches(schema, response_schema(schema, LIST), nearby, "list") == []
+    assert set(item["properties"]) == set(nearby["results"][0])
 
 
 def test_a_detail_has_exactly_the_declared_fields(
