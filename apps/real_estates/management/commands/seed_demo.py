@@ -12,6 +12,9 @@ per-row query; one transaction, so a failed run leaves nothing behind.
 import io
 import random
 import sys
+from argparse import BooleanOptionalAction
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from itertools import batched
 from typing import Any
 
@@ -33,6 +36,46 @@ from apps.users.models import Role, User
 
 DEMO_PASSWORD = "vivenda-demo-2026"  # noqa: S105 (printed on purpose: demo accounts only)
 MIN_USERS = 3  # one of each role
+PHOTO_MODES = ("submitted", "every")
+# From this many new real estates, and more than the table holds, the secondary indexes are
+# dropped and built again after the load (PostgreSQL's advice for bulk loads).
+REBUILD_INDEXES_FROM = 50_000
+BULK_TABLES = (RealEstate, RealEstateTransition, Photo)
+
+
+@contextmanager
+def indexes_built_after_load(models: tuple[type[Model], ...]) -> Iterator[None]:
+    """Drops the tables' secondary indexes (neither primary nor unique: those keep guarding
+    the load) and creates them again from their own definitions once the block has written
+    the rows: one sort per index instead of an index update per row, the trigram GIN above
+    all. Inside the caller's transaction, so a failure leaves every index as it was."""
+    tables = [m._meta.db_table for m in models]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT i.relname, pg_get_indexdef(x.indexrelid)
+            FROM pg_index x
+            JOIN pg_class i ON i.oid = x.indexrelid
+            JOIN pg_class t ON t.oid = x.indrelid
+            JOIN pg_namespace n ON n.oid = t.relnamespace
+            WHERE t.relname = ANY(%s) AND n.nspname = current_schema()
+              AND NOT x.indisprimary AND NOT x.indisunique
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+            """,
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        # The rows' deferred foreign-key checks run now rather than at commit: PostgreSQL
+        # builds no index on a table with trigger events pending.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _, definition in indexes:
+            cursor.execute(definition)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 class RowWriter:
@@ -85,6 +128,22 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=None, help="makes the data deterministic")
         parser.add_argument("--password", default=DEMO_PASSWORD, help="password shared by every demo account")
         parser.add_argument("--batch-size", type=int, default=2000, help="rows per INSERT (default 2000)")
+        parser.add_argument(
+            "--rebuild-indexes",
+            action=BooleanOptionalAction,
+            default=None,
+            help="PostgreSQL: drop the secondary indexes of the real estates, their history and "
+            "photos before the load and build them after (default: when adding at least "
+            f"{REBUILD_INDEXES_FROM} real estates, more than the table holds)",
+        )
+        parser.add_argument(
+            "--photos",
+            choices=PHOTO_MODES,
+            default="submitted",
+            help="which real estates show 1-3 of the shared demo photos: every one ever submitted "
+            "and half the drafts never submitted (`submitted`, the default), or every one (`every`: "
+            "what `make bench` seeds)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         users, estates, batch = options["users"], options["real_estates"], options["batch_size"]
@@ -103,7 +162,24 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 accounts = self.create_users(data, users, options["password"])
-                self.create_real_estates(data, accounts, estates, batch, blobs=blobs, seed=options["seed"])
+                rebuild = options["rebuild_indexes"]
+                if rebuild is None:
+                    rebuild = estates >= REBUILD_INDEXES_FROM and estates > RealEstate.objects.count()
+                loading = (
+                    indexes_built_after_load(BULK_TABLES)
+                    if rebuild and connection.vendor == "postgresql"
+                    else nullcontext()
+                )
+                with loading:
+                    self.create_real_estates(
+                        data,
+                        accounts,
+                        estates,
+                        batch,
+                        blobs=blobs,
+                        seed=options["seed"],
+                        every_photo=options["photos"] == "every",
+                    )
         except IntegrityError as exc:
             # Only a re-run with the same --seed on the same database collides (same UUIDs).
             raise CommandError(
@@ -182,6 +258,7 @@ class Command(BaseCommand):
         *,
         blobs: list[Blob],
         seed: int | None,
+        every_photo: bool = False,
     ) -> None:
         collectors = [u.pk for u in accounts if u.role == Role.COLLECTOR]
         names = {u.pk: u.name for u in accounts}
@@ -208,7 +285,10 @@ class Command(BaseCommand):
                     [
                         blobs[i]
                         for i in photo_choices(
-                            photo_rng, ever_submitted=bool(item.history), available=len(blobs)
+                            photo_rng,
+                            ever_submitted=bool(item.history),
+                            available=len(blobs),
+                            every=every_photo,
                         )
                     ]
                     if blobs
