@@ -2,11 +2,13 @@
 and photos (every real estate ever submitted has at least one, as the services require; six small
 pictures stored once, thumbnails made, shared by content address).
 
-Fast enough for 100k real estates in well under a minute (~25 s here): rows are generated in
+Meant for 1M real estates in under five minutes (docs/adr/0051): rows are generated in
 memory (apps/real_estates/seeding.py) and written in batches, with COPY on PostgreSQL and
-bulk_create elsewhere; the shared demo password is hashed once (Argon2 costs ~50 ms a hash)
-and the digest reused; search_text is computed with the normaliser the services use. No
-per-row query; one transaction, so a failed run leaves nothing behind.
+bulk_create elsewhere; a bulk load builds the secondary indexes after the rows are in rather
+than updating them per row; the shared demo password is hashed once (Argon2 costs ~50 ms a
+hash) and the digest reused; search_text is computed with the normaliser the services use. No
+per-row query; one transaction, so a failed run leaves nothing behind. `--photos every` (what
+`make bench` seeds) gives every real estate 1-3 photos, drafts never submitted included.
 """
 
 import io
