@@ -14,7 +14,7 @@ from apps.real_estates.management.commands.seed_demo import (
     BULK_TABLES,
     DEMO_PASSWORD,
     RowWriter,
-    indexes_built_after_load,
+    built_after_load,
 )
 from apps.real_estates.models import RealEstate, RealEstateTransition, Status
 from apps.real_estates.search import build_search_text
@@ -131,15 +131,23 @@ def test_photos_every_gives_every_real_estate_one_to_three_photos_with_its_cover
 
 
 def index_definitions() -> set[tuple[str, str]]:
+    """The three tables' indexes and constraints (foreign keys included), as PostgreSQL states them."""
     tables = [m._meta.db_table for m in (RealEstate, RealEstateTransition, Photo)]
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)", [tables])
-        return set(cursor.fetchall())
+        indexes = set(cursor.fetchall())
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid::regclass::text = ANY(%s)",
+            [tables],
+        )
+        return indexes | set(cursor.fetchall())
 
 
 def test_a_bulk_load_builds_the_indexes_again_as_they_were() -> None:
     before = index_definitions()
     assert any("gin_trgm_ops" in definition for _, definition in before)
+    assert any(definition.startswith("FOREIGN KEY") for _, definition in before)
 
     seed("--users", "4", "--real-estates", "150", "--seed", "11", "--rebuild-indexes", "-v", "0")
 
@@ -155,7 +163,7 @@ def test_a_failed_bulk_load_leaves_the_indexes_in_place() -> None:
     before = index_definitions()
 
     def load_that_fails() -> None:
-        with transaction.atomic(), indexes_built_after_load(BULK_TABLES):
+        with transaction.atomic(), built_after_load(BULK_TABLES):
             assert index_definitions() < before  # dropped meanwhile
             raise RuntimeError
 

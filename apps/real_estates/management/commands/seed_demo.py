@@ -4,11 +4,12 @@ pictures stored once, thumbnails made, shared by content address).
 
 Meant for 1M real estates in under five minutes (docs/adr/0051): rows are generated in
 memory (apps/real_estates/seeding.py) and written in batches, with COPY on PostgreSQL and
-bulk_create elsewhere; a bulk load builds the secondary indexes after the rows are in rather
-than updating them per row; the shared demo password is hashed once (Argon2 costs ~50 ms a
-hash) and the digest reused; search_text is computed with the normaliser the services use. No
-per-row query; one transaction, so a failed run leaves nothing behind. `--photos every` (what
-`make bench` seeds) gives every real estate 1-3 photos, drafts never submitted included.
+bulk_create elsewhere; a bulk load creates the secondary indexes and foreign keys after the
+rows are in rather than updating and checking them per row; the shared demo password is
+hashed once (Argon2 costs ~50 ms a hash) and the digest reused; search_text is computed with
+the normaliser the services use. No per-row query; one transaction, so a failed run leaves
+nothing behind. `--photos every` (what `make bench` seeds) gives every real estate 1-3
+photos, drafts never submitted included.
 """
 
 import io
@@ -39,18 +40,20 @@ from apps.users.models import Role, User
 DEMO_PASSWORD = "vivenda-demo-2026"  # noqa: S105 (printed on purpose: demo accounts only)
 MIN_USERS = 3  # one of each role
 PHOTO_MODES = ("submitted", "every")
-# From this many new real estates, and more than the table holds, the secondary indexes are
-# dropped and built again after the load (PostgreSQL's advice for bulk loads).
+# From this many new real estates, and more than the table holds, the foreign keys and
+# secondary indexes are dropped and created again after the load (PostgreSQL's advice).
 REBUILD_INDEXES_FROM = 50_000
 BULK_TABLES = (RealEstate, RealEstateTransition, Photo)
 
 
 @contextmanager
-def indexes_built_after_load(models: tuple[type[Model], ...]) -> Iterator[None]:
-    """Drops the tables' secondary indexes (neither primary nor unique: those keep guarding
-    the load) and creates them again from their own definitions once the block has written
-    the rows: one sort per index instead of an index update per row, the trigram GIN above
-    all. Inside the caller's transaction, so a failure leaves every index as it was."""
+def built_after_load(models: tuple[type[Model], ...]) -> Iterator[None]:
+    """PostgreSQL's advice for bulk loads: drops the tables' foreign keys and secondary indexes
+    (neither primary nor unique: those keep guarding the load), lets the block write the rows,
+    then creates them again from their own definitions: one sort per index instead of an
+    index update per row (the trigram GIN above all), and one validating join per foreign key
+    instead of a check per row. Inside the caller's transaction, so a failure leaves every
+    index and constraint as it was."""
     tables = [m._meta.db_table for m in models]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -67,16 +70,32 @@ def indexes_built_after_load(models: tuple[type[Model], ...]) -> Iterator[None]:
             [tables],
         )
         indexes = cursor.fetchall()
+        cursor.execute(
+            """
+            SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
+            FROM pg_constraint c
+            JOIN pg_class t ON t.oid = c.conrelid
+            JOIN pg_namespace n ON n.oid = t.relnamespace
+            WHERE c.contype = 'f' AND t.relname = ANY(%s) AND n.nspname = current_schema()
+            """,
+            [tables],
+        )
+        foreign_keys = cursor.fetchall()
+        quote = connection.ops.quote_name
+        for table, name, _ in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
         for name, _ in indexes:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+            cursor.execute(f"DROP INDEX {quote(name)}")
     yield
     with connection.cursor() as cursor:
-        # The rows' deferred foreign-key checks run now rather than at commit: PostgreSQL
-        # builds no index on a table with trigger events pending.
+        # Deferred checks of rows written before (the accounts) run now rather than at commit:
+        # PostgreSQL alters no table with trigger events pending.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _, definition in indexes:
             cursor.execute(definition)
+        for table, name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
@@ -134,8 +153,8 @@ class Command(BaseCommand):
             "--rebuild-indexes",
             action=BooleanOptionalAction,
             default=None,
-            help="PostgreSQL: drop the secondary indexes of the real estates, their history and "
-            "photos before the load and build them after (default: when adding at least "
+            help="PostgreSQL: drop the foreign keys and secondary indexes of the real estates, "
+            "their history and photos before the load and create them after (default: when adding at least "
             f"{REBUILD_INDEXES_FROM} real estates, more than the table holds)",
         )
         parser.add_argument(
@@ -168,7 +187,7 @@ class Command(BaseCommand):
                 if rebuild is None:
                     rebuild = estates >= REBUILD_INDEXES_FROM and estates > RealEstate.objects.count()
                 loading = (
-                    indexes_built_after_load(BULK_TABLES)
+                    built_after_load(BULK_TABLES)
                     if rebuild and connection.vendor == "postgresql"
                     else nullcontext()
                 )
