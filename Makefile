@@ -118,7 +118,7 @@ requirements: venv ## Re-pin requirements/*.txt from requirements/*.in
 	cd requirements && for f in base production local; do ../$(UV) pip compile --quiet --python ../$(PY) $$f.in -o $$f.txt; done
 
 BENCH_ARGS ?=
-bench: venv ## Load-test one production worker on 100k seeded real estates; writes bench/results/
+bench: venv ## Load-test the server as production runs it (2 workers) on BENCH_ROWS (100k) seeded real estates; writes bench/results/
 	@scripts/ensure-system-packages
 	@bench/ensure-tools
 	@bench_py=$$(bench/ensure-python) && \

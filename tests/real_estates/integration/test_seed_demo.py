@@ -5,11 +5,17 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from PIL import Image
 
 from apps.media import storage
 from apps.media.models import Blob, Photo, ThumbnailState
-from apps.real_estates.management.commands.seed_demo import DEMO_PASSWORD, RowWriter
+from apps.real_estates.management.commands.seed_demo import (
+    BULK_TABLES,
+    DEMO_PASSWORD,
+    RowWriter,
+    built_after_load,
+)
 from apps.real_estates.models import RealEstate, RealEstateTransition, Status
 from apps.real_estates.search import build_search_text
 from apps.real_estates.seeding import demo_images
@@ -109,6 +115,62 @@ def test_demo_photos_are_real_images_stored_once_with_their_thumbnails() -> None
             assert image.size == (blob.width, blob.height) == (640, 480)
         assert storage.object_exists(blob.thumbnail_256_key)
     assert Photo.objects.count() == sum(RealEstate.objects.values_list("photo_count", flat=True))
+
+
+def test_photos_every_gives_every_real_estate_one_to_three_photos_with_its_cover() -> None:
+    seed("--users", "5", "--real-estates", "120", "--seed", "9", "--photos", "every", "-v", "0")
+
+    estates = list(RealEstate.objects.all())
+    assert {e.status for e in estates} == set(Status.values)  # drafts never submitted included
+    for estate in estates:
+        photos = list(estate.photos.select_related("blob").order_by("position"))
+        assert 1 <= len(photos) == estate.photo_count <= 3
+        assert estate.cover_blob_id == photos[0].blob_id
+        assert estate.cover_key == photos[0].blob.thumbnail_256_key != ""
+    assert Blob.objects.count() == len(demo_images())
+
+
+def index_definitions() -> set[tuple[str, str]]:
+    """The three tables' indexes and constraints (foreign keys included), as PostgreSQL states them."""
+    tables = [m._meta.db_table for m in (RealEstate, RealEstateTransition, Photo)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)", [tables])
+        indexes = set(cursor.fetchall())
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid::regclass::text = ANY(%s)",
+            [tables],
+        )
+        return indexes | set(cursor.fetchall())
+
+
+def test_a_bulk_load_builds_the_indexes_again_as_they_were() -> None:
+    before = index_definitions()
+    assert any("gin_trgm_ops" in definition for _, definition in before)
+    assert any(definition.startswith("FOREIGN KEY") for _, definition in before)
+
+    seed("--users", "4", "--real-estates", "150", "--seed", "11", "--rebuild-indexes", "-v", "0")
+
+    assert index_definitions() == before
+    assert RealEstate.objects.count() == 150
+    assert (
+        RealEstate.objects.search("apartamento").exists()
+        == RealEstate.objects.filter(search_text__contains="apartamento").exists()
+    )
+
+
+def test_a_failed_bulk_load_leaves_the_indexes_in_place() -> None:
+    before = index_definitions()
+
+    def load_that_fails() -> None:
+        with transaction.atomic(), built_after_load(BULK_TABLES):
+            assert index_definitions() < before  # dropped meanwhile
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        load_that_fails()
+
+    assert index_definitions() == before
 
 
 def test_the_same_seed_gives_the_same_data() -> None:

@@ -1,11 +1,12 @@
 """The demo-data generator: realistic, consistent with the workflow, deterministic per seed."""
 
+import random
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from apps.real_estates.models import Kind, Status
 from apps.real_estates.search import build_search_text
-from apps.real_estates.seeding import AREAS, CITIES, DemoData, api_payloads
+from apps.real_estates.seeding import AREAS, CITIES, DemoData, api_payloads, photo_choices
 from apps.real_estates.validators import UFS
 from apps.users.cpf import is_valid_cpf
 
@@ -99,3 +100,17 @@ def test_api_payloads_nest_the_address_and_send_decimals_as_strings() -> None:
     assert isinstance(body["price"], str)
     assert isinstance(body["address"]["latitude"], str)
     assert "search_text" not in body
+
+
+def test_photo_choices_give_one_to_three_distinct_pictures_and_none_only_to_some_drafts() -> None:
+    rng = random.Random(5)
+
+    submitted = [photo_choices(rng, ever_submitted=True, available=6) for _ in range(300)]
+    drafts = [photo_choices(rng, ever_submitted=False, available=6) for _ in range(300)]
+    every = [photo_choices(rng, ever_submitted=False, available=6, every=True) for _ in range(300)]
+
+    for shown in (*submitted, *every):
+        assert 1 <= len(shown) <= 3
+        assert len(set(shown)) == len(shown)
+        assert set(shown) <= set(range(6))
+    assert 0 < sum(1 for shown in drafts if not shown) < len(drafts)

@@ -2,11 +2,14 @@
 and photos (every real estate ever submitted has at least one, as the services require; six small
 pictures stored once, thumbnails made, shared by content address).
 
-Fast enough for 100k real estates in well under a minute (~25 s here): rows are generated in
+Meant for 1M real estates in under five minutes (docs/adr/0051): rows are generated in
 memory (apps/real_estates/seeding.py) and written in batches, with COPY on PostgreSQL and
-bulk_create elsewhere; the shared demo password is hashed once (Argon2 costs ~50 ms a hash)
-and the digest reused; search_text is computed with the normaliser the services use. No
-per-row query; one transaction, so a failed run leaves nothing behind.
+bulk_create elsewhere; a bulk load creates the secondary indexes and foreign keys after the
+rows are in rather than updating and checking them per row; the shared demo password is
+hashed once (Argon2 costs ~50 ms a hash) and the digest reused; search_text is computed with
+the normaliser the services use. No per-row query; one transaction, so a failed run leaves
+nothing behind. `--photos every` (what `make bench` seeds) gives every real estate 1-3
+photos, drafts never submitted included.
 
 It writes around the services on purpose: a fixture loader, not anyone's action, so it records
 no audit event. Meant for an empty or demo database (docs/architecture.md, "Paths that write").
@@ -15,7 +18,10 @@ no audit event. Meant for an empty or demo database (docs/architecture.md, "Path
 import io
 import random
 import sys
-from itertools import batched
+from argparse import BooleanOptionalAction
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from itertools import accumulate, batched
 from typing import Any
 
 from django.conf import settings
@@ -38,6 +44,64 @@ from apps.users.models import Role, User
 
 DEMO_PASSWORD = "vivenda-demo-2026"  # noqa: S105 (printed on purpose: demo accounts only)
 MIN_USERS = 3  # one of each role
+PHOTO_MODES = ("submitted", "every")
+# From this many new real estates, and more than the table holds, the foreign keys and
+# secondary indexes are dropped and created again after the load (PostgreSQL's advice).
+REBUILD_INDEXES_FROM = 50_000
+BULK_TABLES = (RealEstate, RealEstateTransition, Photo)
+
+
+@contextmanager
+def built_after_load(models: tuple[type[Model], ...]) -> Iterator[None]:
+    """PostgreSQL's advice for bulk loads: drops the tables' foreign keys and secondary indexes
+    (neither primary nor unique: those keep guarding the load), lets the block write the rows,
+    then creates them again from their own definitions: one sort per index instead of an
+    index update per row (the trigram GIN above all), and one validating join per foreign key
+    instead of a check per row. Inside the caller's transaction, so a failure leaves every
+    index and constraint as it was."""
+    tables = [m._meta.db_table for m in models]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT i.relname, pg_get_indexdef(x.indexrelid)
+            FROM pg_index x
+            JOIN pg_class i ON i.oid = x.indexrelid
+            JOIN pg_class t ON t.oid = x.indrelid
+            JOIN pg_namespace n ON n.oid = t.relnamespace
+            WHERE t.relname = ANY(%s) AND n.nspname = current_schema()
+              AND NOT x.indisprimary AND NOT x.indisunique
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+            """,
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            """
+            SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
+            FROM pg_constraint c
+            JOIN pg_class t ON t.oid = c.conrelid
+            JOIN pg_namespace n ON n.oid = t.relnamespace
+            WHERE c.contype = 'f' AND t.relname = ANY(%s) AND n.nspname = current_schema()
+            """,
+            [tables],
+        )
+        foreign_keys = cursor.fetchall()
+        quote = connection.ops.quote_name
+        for table, name, _ in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
+    yield
+    with connection.cursor() as cursor:
+        # Deferred checks of rows written before (the accounts) run now rather than at commit:
+        # PostgreSQL alters no table with trigger events pending.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 class RowWriter:
@@ -91,6 +155,22 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=None, help="makes the data deterministic")
         parser.add_argument("--password", default=DEMO_PASSWORD, help="password shared by every demo account")
         parser.add_argument("--batch-size", type=int, default=2000, help="rows per INSERT (default 2000)")
+        parser.add_argument(
+            "--rebuild-indexes",
+            action=BooleanOptionalAction,
+            default=None,
+            help="PostgreSQL: drop the foreign keys and secondary indexes of the real estates, "
+            "their history and photos before the load and create them after (default: when adding at least "
+            f"{REBUILD_INDEXES_FROM} real estates, more than the table holds)",
+        )
+        parser.add_argument(
+            "--photos",
+            choices=PHOTO_MODES,
+            default="submitted",
+            help="which real estates show 1-3 of the shared demo photos: every one ever submitted "
+            "and half the drafts never submitted (`submitted`, the default), or every one (`every`: "
+            "what `make bench` seeds)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         users, estates, batch = options["users"], options["real_estates"], options["batch_size"]
@@ -109,7 +189,24 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 accounts = self.create_users(data, users, options["password"])
-                self.create_real_estates(data, accounts, estates, batch, blobs=blobs, seed=options["seed"])
+                rebuild = options["rebuild_indexes"]
+                if rebuild is None:
+                    rebuild = estates >= REBUILD_INDEXES_FROM and estates > RealEstate.objects.count()
+                loading = (
+                    built_after_load(BULK_TABLES)
+                    if rebuild and connection.vendor == "postgresql"
+                    else nullcontext()
+                )
+                with loading:
+                    self.create_real_estates(
+                        data,
+                        accounts,
+                        estates,
+                        batch,
+                        blobs=blobs,
+                        seed=options["seed"],
+                        every_photo=options["photos"] == "every",
+                    )
         except IntegrityError as exc:
             # Only a re-run with the same --seed on the same database collides (same UUIDs).
             raise CommandError(
@@ -188,12 +285,14 @@ class Command(BaseCommand):
         *,
         blobs: list[Blob],
         seed: int | None,
+        every_photo: bool = False,
     ) -> None:
         collectors = [u.pk for u in accounts if u.role == Role.COLLECTOR]
         names = {u.pk: u.name for u in accounts}
         reviewers = [u.pk for u in accounts if u.role in (Role.MANAGER, Role.ADMIN)]
         # A few collectors do most of the field work.
-        weights = [1 / (rank + 1) ** 0.8 for rank in range(len(collectors))]
+        # Cumulative weights, summed once rather than by `choices` for every row (same draws).
+        weights = list(accumulate(1 / (rank + 1) ** 0.8 for rank in range(len(collectors))))
         rng = data.rng
         # Its own generator: adding photos leaves the rest of a seed's data as it was.
         photo_rng = random.Random(None if seed is None else seed + 1)  # noqa: S311 (demo data)
@@ -206,7 +305,10 @@ class Command(BaseCommand):
             transitions: list[dict[str, Any]] = []
             photos: list[dict[str, Any]] = []
             for item in chunk:
-                actors = {"collector": rng.choices(collectors, weights)[0], "reviewer": rng.choice(reviewers)}
+                actors = {
+                    "collector": rng.choices(collectors, cum_weights=weights)[0],
+                    "reviewer": rng.choice(reviewers),
+                }
                 fields = item.fields
                 fields["collected_by_id"] = actors["collector"]
                 fields["collected_by_name"] = names[actors["collector"]]
@@ -215,7 +317,10 @@ class Command(BaseCommand):
                     [
                         blobs[i]
                         for i in photo_choices(
-                            photo_rng, ever_submitted=bool(item.history), available=len(blobs)
+                            photo_rng,
+                            ever_submitted=bool(item.history),
+                            available=len(blobs),
+                            every=every_photo,
                         )
                     ]
                     if blobs
