@@ -170,10 +170,13 @@ class SharedDatabaseCache(DatabaseCache):
         table, cache_key, expires = quote(self.table), quote("cache_key"), quote("expires")
         with transaction.atomic(using=db):
             with connection.cursor() as cursor:
-                # A write that changes nothing, for its lock (see the class's docstring).
+                # A write that changes nothing, for its lock (see the class's docstring). A row it
+                # did not lock (none yet, or one committed just after it) is not ours to count:
+                # the caller's `add` (or a later `incr`) takes that hit.
                 cursor.execute(f"UPDATE {table} SET {expires} = {expires} WHERE {cache_key} = %s", [db_key])  # noqa: S608 - quoted names
+                locked = cursor.rowcount == 1
                 cursor.execute(f"SELECT {expires} FROM {table} WHERE {cache_key} = %s", [db_key])  # noqa: S608
-                row = cursor.fetchone()
+                row = cursor.fetchone() if locked else None
             value = self.get(key, _MISSING, version=version)  # None if expired (and deleted)
             if row is None or value is _MISSING:
                 raise ValueError(f"Key {key!r} not found")

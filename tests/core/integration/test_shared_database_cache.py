@@ -79,3 +79,26 @@ def test_count_hit_counts_every_hit_from_concurrent_threads(db_cache: SharedData
     for thread in threads:
         thread.join()
     assert db_cache.get("window") == 100
+
+
+def test_the_first_hits_of_a_window_racing_are_all_counted(db_cache: SharedDatabaseCache) -> None:
+    """Four first hits at once, window after window: the one that wins `add` counts 1, and the
+    others, which found no row to lock (or one committed after they looked), count on it."""
+    windows, threads_count = 40, 4
+    start = threading.Barrier(threads_count)
+
+    def hit() -> None:
+        try:
+            for window in range(windows):
+                start.wait(timeout=30)
+                count_hit(db_cache, f"window-{window}", 60)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=hit) for _ in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    counts = [db_cache.get(f"window-{window}") for window in range(windows)]
+    assert counts == [threads_count] * windows
