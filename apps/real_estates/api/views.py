@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
 from apps.core import errors
+from apps.core.filters import refuse_empty
 from apps.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from apps.core.idempotency import idempotent
 from apps.core.openapi import error_responses
@@ -448,6 +449,7 @@ class RealEstateViewSet(
     )
     def export(self, request: Request) -> StreamingHttpResponse:
         # Filters are validated here, before the first byte is sent.
+        refuse_empty(request.query_params, "format")  # DRF would ignore it and answer CSV
         queryset = cast(ListingRows, self.filter_queryset(self.get_queryset()))
         with_distance = getattr(self, "filters", {}).get("near") is not None
         response = StreamingHttpResponse(

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core import errors
+from apps.core.filters import refuse_empty
 from apps.core.openapi import error_responses
 from apps.sync import feed
 from apps.sync.api.serializers import SyncPageSerializer, SyncQuerySerializer
@@ -108,6 +109,7 @@ class RealEstateSyncView(APIView):
         examples=EXAMPLES,
     )
     def get(self, request: Request) -> Response:
+        refuse_empty(request.query_params, "limit")  # the serializer would take its default
         query = SyncQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data: dict[str, Any] = query.validated_data

@@ -49,6 +49,11 @@ def test_an_empty_value_is_refused_on_every_endpoint(
     assert field_code(error, name) == "parameter_empty"
 
 
+def test_an_empty_format_on_the_export_is_refused(manager_client: APIClient) -> None:
+    error = refused(manager_client, f"{LIST}/export", {"format": ""})
+    assert field_code(error, "format") == "parameter_empty"
+
+
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 @pytest.mark.parametrize(
     ("name", "value"),

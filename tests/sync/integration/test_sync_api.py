@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from apps.real_estates import services
 from apps.real_estates.models import RealEstate
@@ -262,3 +263,9 @@ def test_a_page_costs_the_same_queries_whatever_its_size(
     with django_assert_num_queries(len(small_page.captured_queries)):
         large.pull(client)
     assert len(large.items) == 31
+
+
+def test_an_empty_limit_is_a_400_naming_it(admin_client: APIClient) -> None:
+    response = admin_client.get("/api/v1/sync/real-estates", {"limit": ""})
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["limit"][0]["code"] == "parameter_empty"
