@@ -87,16 +87,29 @@ def postprocess_contract(
     - `Patched*` request components declare no `default` (a generated client would send it) and
       nest `Patched*` copies (a partial address is a valid PATCH);
     - a nullable `allOf`/`oneOf`/`anyOf` gets an explicit null branch: OpenAPI 3.0's `nullable`
-      has no effect without a `type` beside it, so strict validators reject the `null` sent.
+      has no effect without a `type` beside it, so strict validators reject the `null` sent;
+    - a sort key's enum names its members (`x-enum-varnames`: `PRICE`, `PRICE_DESC`), which a
+      generated client cannot derive from `-price`.
     """
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             _document_common_errors(operation)
+            _name_sort_keys(operation)
     schemas: dict[str, Any] = result.get("components", {}).get("schemas", {})
     for name in [name for name in schemas if name.startswith("Patched")]:
         schemas[name] = _patched(schemas[name], schemas)
     _nullable_composites(result)
     return result
+
+
+def _name_sort_keys(operation: dict[str, Any]) -> None:
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        enum = schema.get("items", schema).get("enum", [])
+        if any(isinstance(value, str) and value.startswith("-") for value in enum):
+            schema.get("items", schema)["x-enum-varnames"] = [
+                value[1:].upper() + "_DESC" if value.startswith("-") else value.upper() for value in enum
+            ]
 
 
 def _document_common_errors(operation: dict[str, Any]) -> None:

@@ -262,3 +262,17 @@ def test_real_estate_answers_declare_their_etag_and_a_create_its_location(
     ]:
         assert "ETag" in paths[path][method]["responses"][status]["headers"]
     assert "Location" in paths["/api/v1/real-estates"]["post"]["responses"]["201"]["headers"]
+
+
+def test_a_generated_client_names_every_sort_key_descending_ones_included(generated: ModuleType) -> None:
+    ordering = module("models.real_estates_list_ordering_item").RealEstatesListOrderingItem
+    assert {member.name: member.value for member in ordering} == {
+        "AREA_M2": "area_m2",
+        "AREA_M2_DESC": "-area_m2",
+        "CREATED_AT": "created_at",
+        "CREATED_AT_DESC": "-created_at",
+        "DISTANCE": "distance",
+        "DISTANCE_DESC": "-distance",
+        "PRICE": "price",
+        "PRICE_DESC": "-price",
+    }
