@@ -140,6 +140,12 @@ class RealEstate(models.Model):
                 F("price"),
                 name="re_city_status_price_idx",
             ),
+            # The same shapes without a status (docs/adr/0051: city + kind + purpose by price, and
+            # kind + purpose by price descending then age), each scan already in its order.
+            models.Index(Lower("city"), F("kind"), F("purpose"), F("price"), name="re_city_kind_price_idx"),
+            models.Index(
+                F("kind"), F("purpose"), F("price").desc(), F("created_at"), name="re_kind_price_idx"
+            ),
             models.Index(fields=["price"], name="re_price_idx"),
             models.Index(fields=["area_m2"], name="re_area_idx"),
         ]

@@ -362,3 +362,18 @@ def test_near_and_a_box_are_correct_on_sqlite(tmp_path: Path) -> None:
     assert found[2][1] == pytest.approx(haversine(SE, CAMPINAS), abs=0.002)
     assert found[1][1] == pytest.approx(haversine(SE, GUARULHOS), abs=0.002)
     assert json.loads(box) == ["campinas", "guarulhos", "se"]
+
+
+# --- the list's shapes without a status (docs/adr/0051), on the same 3000 rows ----------------
+
+
+def test_city_kind_and_purpose_by_price_scan_their_index_in_order(many: None) -> None:
+    page = RealEstate.objects.in_city("Campinas").filter(kind="apartment", purpose="sale")
+    plan = _plan(page.order_by("price", "id").values("id")[:50].query.sql_with_params(), seqscan=False)
+    assert "re_city_kind_price_idx" in plan, plan
+
+
+def test_kind_and_purpose_by_price_descending_then_age_scan_their_index(many: None) -> None:
+    page = RealEstate.objects.filter(kind="house", purpose="rent").order_by("-price", "created_at", "id")
+    plan = _plan(page.values("id")[:50].query.sql_with_params(), seqscan=False)
+    assert "re_kind_price_idx" in plan, plan
