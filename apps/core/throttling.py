@@ -30,6 +30,14 @@ def parse_rate(rate: str | None) -> tuple[int | None, int | None]:
 
 
 class MultiUnitRateMixin:
+    if TYPE_CHECKING:  # provided by DRF's SimpleRateThrottle, which these mixins mix into
+        rate: str | None
+        num_requests: int
+        duration: int
+        cache: Any
+
+        def get_cache_key(self, request: Request, view: Any) -> str | None: ...
+
     def parse_rate(self, rate: str | None) -> tuple[int | None, int | None]:
         return parse_rate(rate)
 
@@ -41,14 +49,6 @@ class FixedWindowMixin(MultiUnitRateMixin):
     read before either writes). It may let up to twice the rate through across a window
     boundary, which suits the general API rates; brute-force brakes (sign-in, sign-up) use
     `SlidingWindowMixin`."""
-
-    if TYPE_CHECKING:  # provided by DRF's SimpleRateThrottle, which this mixes into
-        rate: str | None
-        num_requests: int
-        duration: int
-        cache: Any
-
-        def get_cache_key(self, request: Request, view: Any) -> str | None: ...
 
     def allow_request(self, request: Request, view: Any) -> bool:
         if self.rate is None:
@@ -76,14 +76,6 @@ class SlidingWindowMixin(MultiUnitRateMixin):
     it either."""
 
     BUCKETS = 10
-
-    if TYPE_CHECKING:
-        rate: str | None
-        num_requests: int
-        duration: int
-        cache: Any
-
-        def get_cache_key(self, request: Request, view: Any) -> str | None: ...
 
     def allow_request(self, request: Request, view: Any) -> bool:
         if self.rate is None:
