@@ -23,7 +23,7 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from faker import Faker  # noqa: E402
 
 from apps.users.models import Role, User  # noqa: E402
-from apps.users.tokens import issue_token_pair  # noqa: E402
+from apps.users.tokens import issue_token_pair  # noqa: E402 - after django.setup()
 
 BENCH_PASSWORD = "bench-password-not-secret-2026"
 SIGN_IN_ACCOUNTS = 16

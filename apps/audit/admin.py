@@ -12,7 +12,7 @@ from apps.audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
     list_display = ("created_at", "actor_display", "action", "target_type", "target_id", "request_id")
     list_filter = ("target_type", "action", "actor_erased", ("created_at", admin.DateFieldListFilter))
     search_fields = ("=target_id", "=request_id", "=actor__cpf")

@@ -175,7 +175,7 @@ class SharedDatabaseCache(DatabaseCache):
                 # the caller's `add` (or a later `incr`) takes that hit.
                 cursor.execute(f"UPDATE {table} SET {expires} = {expires} WHERE {cache_key} = %s", [db_key])  # noqa: S608 - quoted names
                 locked = cursor.rowcount == 1
-                cursor.execute(f"SELECT {expires} FROM {table} WHERE {cache_key} = %s", [db_key])  # noqa: S608
+                cursor.execute(f"SELECT {expires} FROM {table} WHERE {cache_key} = %s", [db_key])  # noqa: S608 - quoted names
                 row = cursor.fetchone() if locked else None
             value = self.get(key, _MISSING, version=version)  # None if expired (and deleted)
             if row is None or value is _MISSING:

@@ -38,7 +38,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
             raise _invalid(self.page_size_query_param, message, errors.PAGE_SIZE_INVALID.code)
         return size
 
-    def get_page_number(self, request: Request, paginator: Paginator) -> int:  # type: ignore[type-arg]
+    def get_page_number(self, request: Request, paginator: Paginator) -> int:  # type: ignore[type-arg]  # generic in the stubs only
         raw = request.query_params.get(self.page_query_param)
         if raw is None:
             return 1

@@ -105,7 +105,7 @@ class BlobAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return int(getattr(blob, "reference_count", 0))
 
 
-class PhotoInlineForm(forms.ModelForm):  # type: ignore[type-arg]
+class PhotoInlineForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
     """A photo's place (from 1) and caption; the real-estate admin saves them through the
     media services (photo_update / photo_delete), never with this form's save()."""
 

@@ -56,7 +56,7 @@ class RejectionForm(forms.Form):
     )
 
 
-class RealEstateForm(forms.ModelForm):  # type: ignore[type-arg]
+class RealEstateForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
     """Carries the version the page was read at: saving over someone else's later change is
     refused (`PRECONDITION_FAILED`), as `If-Match` does in the API."""
 

@@ -42,7 +42,7 @@ ERASED = "(personal data erased)"
 UPDATABLE_FIELDS = ("name", "email", "role", "is_active")
 
 
-class UserCreationAdminForm(UserCreationForm):  # type: ignore[type-arg]
+class UserCreationAdminForm(UserCreationForm):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
     """Always with a password (the service requires one): no "disable password" choice here."""
 
     class Meta:
