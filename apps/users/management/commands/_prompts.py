@@ -3,9 +3,14 @@
 import getpass
 from typing import Any
 
-from django.core.management.base import CommandError
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError, OutputWrapper
 
 from apps.core import errors
+from apps.users.models import User
+
+MAX_TRIES = 3
 
 
 def ask(prompt: str) -> str:
@@ -23,6 +28,23 @@ def ask_secret(prompt: str) -> str:
     if not secret:
         raise CommandError("aborted")
     return secret
+
+
+def ask_new_password(user: User, *, stderr: OutputWrapper) -> str | None:
+    """A password typed twice alike that the validators accept for `user`, within MAX_TRIES
+    attempts; None when every attempt failed (each failure said on `stderr`)."""
+    for _ in range(MAX_TRIES):
+        password = ask_secret("Password: ")
+        if password != ask_secret("Password (again): "):
+            stderr.write("Error: Your passwords didn't match.")
+            continue
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as exc:
+            stderr.write("\n".join(exc.messages))
+            continue
+        return password
+    return None
 
 
 def refusal(error: errors.ApiError) -> str:

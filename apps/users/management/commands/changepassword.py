@@ -4,16 +4,12 @@ and an audit event is recorded, as when an admin sets a password in the admin.""
 import getpass
 from typing import Any
 
-from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core import errors
 from apps.users import services
-from apps.users.management.commands._prompts import ask_secret, refusal
+from apps.users.management.commands._prompts import MAX_TRIES, ask_new_password, refusal
 from apps.users.models import User
-
-MAX_TRIES = 3
 
 
 class Command(BaseCommand):
@@ -33,19 +29,10 @@ class Command(BaseCommand):
         except User.DoesNotExist:
             raise CommandError(f"user '{username}' does not exist") from None
         self.stdout.write(f"Changing password for user '{user}'")
-        for _ in range(MAX_TRIES):
-            first = ask_secret("Password: ")
-            second = ask_secret("Password (again): ")
-            if first != second:
-                self.stdout.write("Passwords do not match. Please try again.")
-                continue
+        password = ask_new_password(user, stderr=self.stderr)
+        if password is not None:
             try:
-                password_validation.validate_password(first, user)
-            except ValidationError as exc:
-                self.stderr.write("\n".join(exc.messages))
-                continue
-            try:
-                services.user_set_password(user=user, actor=None, password=first)
+                services.user_set_password(user=user, actor=None, password=password)
             except errors.ApiError as error:
                 raise CommandError(refusal(error)) from error
             return f"Password changed successfully for user '{user}'; their tokens are revoked."

@@ -9,18 +9,15 @@ and `DJANGO_SUPERUSER_PASSWORD` (required: an admin signs in with a password).
 import os
 from typing import Any
 
-from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core import errors
 from apps.users import services
 from apps.users.cpf import format_cpf, normalize_cpf
-from apps.users.management.commands._prompts import ask, ask_secret, refusal
+from apps.users.management.commands._prompts import MAX_TRIES, ask, ask_new_password, refusal
 from apps.users.models import Role, User
 from apps.users.validators import validate_cpf, validate_name
-
-MAX_TRIES = 3
 
 
 class Command(BaseCommand):
@@ -66,16 +63,8 @@ class Command(BaseCommand):
         name = options["name"] or self._ask_valid("Name: ", validate_name)
         email = options["email"] if options["email"] is not None else ask("Email address (optional): ")
         candidate = User(cpf=normalize_cpf(cpf), name=name, email=email or None)
-        for _ in range(MAX_TRIES):
-            password = ask_secret("Password: ")
-            if password != ask_secret("Password (again): "):
-                self.stderr.write("Error: Your passwords didn't match.")
-                continue
-            try:
-                password_validation.validate_password(password, candidate)
-            except ValidationError as exc:
-                self.stderr.write("\n".join(exc.messages))
-                continue
+        password = ask_new_password(candidate, stderr=self.stderr)
+        if password is not None:
             return {"cpf": cpf, "name": name, "email": email or None, "password": password}
         raise CommandError(f"No admin created after {MAX_TRIES} attempts at a password.")
 
