@@ -16,13 +16,14 @@ from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from apps.core import errors
+from apps.core.admin_refusals import ServiceRefusalsMixin
 from apps.core.formatting import money, short_date
 from apps.media import services as media_services
 from apps.media.admin import PhotoInline, preview
@@ -98,7 +99,7 @@ class RealEstatePhotoInline(PhotoInline):
 
 
 @admin.register(RealEstate)
-class RealEstateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RealEstateAdmin(ServiceRefusalsMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     form = RealEstateForm
     list_display = (
         "cover",
@@ -186,26 +187,6 @@ class RealEstateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
-
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except errors.ApiError as error:  # the view's transaction has rolled back: nothing saved
-            return self._refused(request, error)
-
-    def delete_view(
-        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except errors.ApiError as error:  # rolled back, the log entry of the deletion included
-            return self._refused(request, error)
 
     def save_model(
         self, request: HttpRequest, obj: RealEstate, form: "forms.ModelForm[RealEstate]", change: bool
@@ -298,10 +279,6 @@ class RealEstateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             self.message_user(request, _done_message(done, succeeded), messages.SUCCESS)
         for failure in failures:
             self.message_user(request, failure, messages.WARNING)
-
-    def _refused(self, request: HttpRequest, error: errors.ApiError) -> HttpResponse:
-        self.message_user(request, str(error.message), messages.ERROR)
-        return HttpResponseRedirect(request.get_full_path())
 
 
 def _save_photos(formset: Any, actor: User) -> None:

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from apps.core import errors
+from apps.core.admin_refusals import ServiceRefusalsMixin
 from apps.users import services
 from apps.users.cpf import format_cpf, normalize_cpf
 from apps.users.models import Role, User
@@ -61,7 +62,7 @@ class RoleActionForm(ActionForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(ServiceRefusalsMixin, DjangoUserAdmin):  # type: ignore[type-arg]
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     action_form = RoleActionForm
@@ -94,18 +95,6 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
         return readonly if obj is None else ("cpf", *readonly)
 
     # --- the form page: validation here, writes in the services --------------------------------
-
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except errors.ApiError as error:  # the view's transaction has rolled back: nothing saved
-            return self._refused(request, error)
 
     def save_form(self, request: HttpRequest, form: Any, change: bool) -> User:
         """The validated, unsaved instance; not `form.save(commit=False)`, which would hash the
@@ -181,14 +170,6 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
 
     # --- deletion: the erasure of ADR 0010 ---------------------------------------------------
 
-    def delete_view(
-        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except errors.ApiError as error:  # rolled back, the log entry of the deletion included
-            return self._refused(request, error)
-
     def delete_model(self, request: HttpRequest, obj: User) -> None:
         services.user_delete(user=obj, actor=_staff(request))
 
@@ -263,10 +244,6 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
             self.message_user(request, f"{succeeded} user(s) {done}.", messages.SUCCESS)
         for failure in failures:
             self.message_user(request, failure, messages.ERROR)
-
-    def _refused(self, request: HttpRequest, error: errors.ApiError) -> HttpResponse:
-        self.message_user(request, str(error.message), messages.ERROR)
-        return HttpResponseRedirect(request.get_full_path())
 
 
 def _staff(request: HttpRequest) -> User:
