@@ -29,8 +29,6 @@ THUMBNAIL_SIZES: Final = (256, 1024)
 JPEG_QUALITY: Final = 90
 WEBP_QUALITY: Final = 85
 THUMBNAIL_QUALITY: Final = 80
-# One decoded copy of an image may take this much memory (settings.MEDIA_DECODE_MAX_BYTES).
-DEFAULT_MAX_DECODE_BYTES: Final = 48 * 1024 * 1024
 
 # Browsers sniff the leading bytes; markup there makes a file an HTML/SVG polyglot even when its
 # image structure is valid (e.g. a PNG whose first text chunk holds a <script>). Refused outright.
@@ -71,9 +69,7 @@ def decode_bytes(mode: str, size: tuple[int, int]) -> int:
     return width * height * per_pixel
 
 
-def normalise(
-    source: IO[bytes], *, max_pixels: int, max_decode_bytes: int = DEFAULT_MAX_DECODE_BYTES
-) -> NormalisedImage:
+def normalise(source: IO[bytes], *, max_pixels: int, max_decode_bytes: int) -> NormalisedImage:
     """Decode `source` (JPEG, PNG or WebP) and re-encode it without metadata, upright.
 
     Raises PhotoUnsupportedType (not one of the three formats, or markup in the sniffed
@@ -117,10 +113,8 @@ def normalise(
         image.close()
 
 
-def thumbnails(
-    data: bytes, *, sizes: tuple[int, ...] = THUMBNAIL_SIZES, max_decode_bytes: int = DEFAULT_MAX_DECODE_BYTES
-) -> dict[int, bytes]:
-    """WebP renditions of a normalised image, longest side at most each of `sizes` pixels.
+def thumbnails(data: bytes, *, max_decode_bytes: int) -> dict[int, bytes]:
+    """WebP renditions of a normalised image, longest side at most each of `THUMBNAIL_SIZES` pixels.
 
     One decode, under the same budget as an upload: JPEG decodes at a reduced scale, the others
     are reduced in place (`Image.thumbnail`), and each smaller rendition is made from the
@@ -129,7 +123,7 @@ def thumbnails(
     renditions: dict[int, bytes] = {}
     image: Image.Image = _open(io.BytesIO(data))
     try:
-        largest = max(sizes)
+        largest = max(THUMBNAIL_SIZES)
         mode = "RGBA" if _has_alpha(image) else "RGB"
         image.draft(mode, (largest, largest))  # JPEG: decode at a reduced scale when possible
         _fit_budget(image, target_mode=mode, max_decode_bytes=max_decode_bytes)
@@ -139,7 +133,7 @@ def thumbnails(
             image.thumbnail((largest, largest), Image.Resampling.LANCZOS)  # reduces in place
             if image.mode != mode:
                 image = _replace(image, image.convert(mode))
-            for size in sorted(sizes, reverse=True):
+            for size in sorted(THUMBNAIL_SIZES, reverse=True):
                 image.thumbnail((size, size), Image.Resampling.LANCZOS)
                 renditions[size] = _encode_thumbnail(image)
         except (OSError, SyntaxError, EOFError) as exc:
@@ -147,11 +141,6 @@ def thumbnails(
     finally:
         image.close()
     return renditions
-
-
-def thumbnail(data: bytes, *, size: int, max_decode_bytes: int = DEFAULT_MAX_DECODE_BYTES) -> bytes:
-    """One WebP rendition (see `thumbnails`)."""
-    return thumbnails(data, sizes=(size,), max_decode_bytes=max_decode_bytes)[size]
 
 
 def _open(source: IO[bytes]) -> ImageFile.ImageFile:

@@ -86,7 +86,7 @@ class Photo(models.Model):
                 fields=["real_estate", "blob"], name="media_photo_blob_once_per_real_estate"
             ),
             # Not deferrable (SQLite has no such thing): services reorder through an offset, see
-            # apps.media.services._renumber.
+            # apps.media.services.photos._renumber.
             models.UniqueConstraint(fields=["real_estate", "position"], name="media_photo_position_unique"),
         ]
 

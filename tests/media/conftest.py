@@ -1,6 +1,7 @@
 """Media fixtures: a draft to attach photos to and helpers to post them (the S3 server and the
 `backend` fixture are in tests/storage_backends.py, for every app)."""
 
+import io
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -10,9 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from apps.media import storage
+from apps.media import images, storage
+from apps.media.models import Blob
 from apps.real_estates.models import RealEstate
 from apps.users.models import User
+from tests.media.factories import BlobFactory
 from tests.real_estates.factories import RealEstateFactory
 
 
@@ -59,6 +62,45 @@ def upload(
 
 def stored_keys() -> list[str]:
     return sorted(obj.key for obj in storage.iter_objects())
+
+
+def as_stored(data: bytes) -> images.NormalisedImage:
+    """`data` as the upload service stores it."""
+    return images.normalise(
+        io.BytesIO(data),
+        max_pixels=settings.MEDIA_MAX_PIXELS,
+        max_decode_bytes=settings.MEDIA_DECODE_MAX_BYTES,
+    )
+
+
+def orphan_object(data: bytes) -> str:
+    """What a request that failed after its storage write leaves behind: the object, no row."""
+    image = as_stored(data)
+    key = storage.blob_key(image.sha256, image.extension)
+    storage.put_object(key, image.data)
+    return key
+
+
+def stored_blob(data: bytes) -> Blob:
+    """What an upload leaves before its thumbnails: the object and its row."""
+    image = as_stored(data)
+    return BlobFactory(
+        sha256=image.sha256,
+        key=orphan_object(data),
+        size=len(image.data),
+        content_type=image.content_type,
+        width=image.width,
+        height=image.height,
+    )
+
+
+def set_storage_options(settings: Any, **options: Any) -> None:
+    """Change the default storage's options; a new STORAGES makes Django drop the storages it built."""
+    default = settings.STORAGES["default"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**default, "OPTIONS": {**default["OPTIONS"], **options}},
+    }
 
 
 @pytest.fixture

@@ -5,14 +5,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.storage import storages
 from django.core.management import call_command
 
 from apps.media import storage, tasks
 from apps.media.models import Blob, Photo, ThumbnailState
 from apps.real_estates.models import RealEstate
 from tests.media import samples
-from tests.media.conftest import photos_url, post_photo, stored_keys
+from tests.media.conftest import as_stored, photos_url, post_photo, set_storage_options, stored_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -77,8 +76,7 @@ def test_an_unreachable_bucket_is_a_503_and_leaves_no_rows(
     from tests.storage_backends import use_s3
 
     use_s3(settings, s3_endpoint)
-    settings.STORAGES["default"]["OPTIONS"]["bucket_name"] = "no-such-bucket-here"
-    storages._storages = {}
+    set_storage_options(settings, bucket_name="no-such-bucket-here")
 
     response = post_photo(collector_client, draft, samples.image_bytes())
 
@@ -95,8 +93,7 @@ def test_an_s3_endpoint_that_is_down_is_a_503_and_leaves_no_rows(
 
     use_s3(settings, s3_endpoint)  # a complete S3 configuration (the shared server keeps running) ...
     closed = f"http://127.0.0.1:{_free_port()}"  # ... pointed at a port nothing listens on
-    settings.STORAGES["default"]["OPTIONS"]["endpoint_url"] = closed
-    storages._storages = {}
+    set_storage_options(settings, endpoint_url=closed)
     photo_count = draft.photo_count
 
     response = post_photo(collector_client, draft, samples.image_bytes())
@@ -113,9 +110,7 @@ def test_an_s3_endpoint_that_is_down_is_a_503_and_leaves_no_rows(
 
 
 def test_local_leftovers_of_interrupted_writes_are_replaced(upload: Any) -> None:
-    from apps.media import images
-
-    normalised = images.normalise(__import__("io").BytesIO(samples.image_bytes()), max_pixels=10**8)
+    normalised = as_stored(samples.image_bytes())
     key = storage.blob_key(normalised.sha256, normalised.extension)
     storage.put_object(key, normalised.data[:10])  # a truncated object at the canonical key
 

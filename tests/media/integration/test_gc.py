@@ -10,26 +10,19 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from apps.media import images, services, storage
+from apps.media import services, storage
 from apps.media.locks import lock_key
 from apps.media.models import Blob, Photo
+from apps.media.services import photos
 from apps.real_estates.models import RealEstate
 from apps.users.models import User
 from tests.media import samples
-from tests.media.conftest import photos_url, stored_keys
+from tests.media.conftest import orphan_object, photos_url, stored_keys
 from tests.real_estates.factories import RealEstateFactory
 
 pytestmark = pytest.mark.django_db
 
 NO_GRACE = timedelta(0)
-
-
-def orphan_object(data: bytes) -> str:
-    """What a request that failed after its storage write leaves behind."""
-    normalised = images.normalise(io.BytesIO(data), max_pixels=10**8)
-    key = storage.blob_key(normalised.sha256, normalised.extension)
-    storage.put_object(key, normalised.data)
-    return key
 
 
 def test_it_removes_unreferenced_blobs_with_their_thumbnails(
@@ -103,7 +96,7 @@ def test_an_upload_whose_blob_is_collected_midway_writes_it_again(
     """The upload saw the (unreferenced) blob row, skipped its write; gc then took row and object."""
     photo_id = upload(samples.image_bytes()).json()["id"]
     collector_client.delete(photos_url(draft, photo_id))
-    link = services._link_photo
+    link = photos._link_photo
     collected: list[services.GcReport] = []
 
     def gc_then_link(**kwargs: Any) -> services.UploadResult:
@@ -111,7 +104,7 @@ def test_an_upload_whose_blob_is_collected_midway_writes_it_again(
             collected.append(services.media_gc(grace=NO_GRACE))
         return link(**kwargs)
 
-    monkeypatch.setattr(services, "_link_photo", gc_then_link)
+    monkeypatch.setattr(photos, "_link_photo", gc_then_link)
 
     response = upload(samples.image_bytes())
 

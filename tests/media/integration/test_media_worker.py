@@ -1,6 +1,5 @@
 """The media tasks, run by a real Celery worker process on the test database and media directory."""
 
-import io
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,28 +7,14 @@ import pytest
 from celery import Celery
 from django.utils import timezone
 
-from apps.media import images, storage
+from apps.media import storage
 from apps.media.models import Blob, ThumbnailState
 from tests.media import samples
+from tests.media.conftest import stored_blob
 from tests.media.factories import BlobFactory, PhotoFactory
 from tests.worker import wait_result
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-
-
-def stored_blob(data: bytes) -> Blob:
-    """What an upload leaves before its thumbnails: the normalised object and its row."""
-    normalised = images.normalise(io.BytesIO(data), max_pixels=10**8)
-    key = storage.blob_key(normalised.sha256, normalised.extension)
-    storage.put_object(key, normalised.data)
-    return BlobFactory(
-        sha256=normalised.sha256,
-        key=key,
-        size=len(normalised.data),
-        content_type=normalised.content_type,
-        width=normalised.width,
-        height=normalised.height,
-    )
 
 
 def test_the_worker_derives_a_blobs_thumbnails(worker: Celery, use_worker_media: Path) -> None:

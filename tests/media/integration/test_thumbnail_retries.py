@@ -5,7 +5,6 @@ server through tests/media/flaky_s3.py, which answers chosen requests `503 SlowD
 makes one attempt per call (AWS_MAX_ATTEMPTS=1), so every failure reaches our task.
 """
 
-import io
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,14 +13,14 @@ from typing import Any
 import boto3
 import pytest
 from celery import Celery
-from django.core.files.storage import storages
 from django.test import Client
 from django.urls import reverse
 
-from apps.media import images, storage, tasks
+from apps.media import storage, tasks
 from apps.media.models import Blob, ThumbnailState
 from apps.users.models import User
 from tests.media import samples
+from tests.media.conftest import stored_blob
 from tests.media.factories import BlobFactory, PhotoFactory
 from tests.media.flaky_s3 import FlakyS3, run_flaky_s3
 from tests.storage_backends import S3_CREDENTIALS, S3_REGION
@@ -91,23 +90,12 @@ def on_flaky_s3(settings: Any, flaky_s3: FlakyS3, bucket: str, monkeypatch: pyte
             },
         },
     }
-    storages._storages = {}
     flaky_s3.reset()
     return flaky_s3
 
 
-def stored_blob(data: bytes) -> Blob:
-    normalised = images.normalise(io.BytesIO(data), max_pixels=10**8)
-    key = storage.blob_key(normalised.sha256, normalised.extension)
-    storage.put_object(key, normalised.data)
-    blob: Blob = BlobFactory(
-        sha256=normalised.sha256,
-        key=key,
-        size=len(normalised.data),
-        content_type=normalised.content_type,
-        width=normalised.width,
-        height=normalised.height,
-    )
+def photographed_blob(data: bytes) -> Blob:
+    blob = stored_blob(data)
     PhotoFactory(blob=blob)
     return blob
 
@@ -119,7 +107,7 @@ def reads_of(proxy: FlakyS3, blob: Blob) -> list[float]:
 def test_a_thumbnail_job_failing_on_storage_is_retried_with_backoff_until_it_succeeds(
     s3_worker: Celery, on_flaky_s3: FlakyS3
 ) -> None:
-    blob = stored_blob(samples.image_bytes(size=(1600, 1200)))
+    blob = photographed_blob(samples.image_bytes(size=(1600, 1200)))
     on_flaky_s3.fail(method="GET", path_contains=blob.key, times=2)
 
     result = s3_worker.send_task("apps.media.tasks.generate_thumbnails", args=[blob.pk])
@@ -138,7 +126,7 @@ def test_a_thumbnail_job_failing_on_storage_is_retried_with_backoff_until_it_suc
 def test_after_the_last_retry_the_blob_is_failed_and_the_admin_rebuilds_it(
     s3_worker: Celery, on_flaky_s3: FlakyS3, admin_user: User
 ) -> None:
-    blob = stored_blob(samples.image_bytes(size=(900, 600), color="#a53"))
+    blob = photographed_blob(samples.image_bytes(size=(900, 600), color="#a53"))
     on_flaky_s3.fail(method="GET", path_contains=blob.key, times=1000)
 
     result = s3_worker.send_task("apps.media.tasks.generate_thumbnails", args=[blob.pk])
@@ -186,7 +174,7 @@ def test_a_blob_whose_bytes_cannot_decode_fails_at_once_without_retries(
 def test_in_process_a_storage_failure_is_swallowed_and_the_blob_failed_without_retries(
     on_flaky_s3: FlakyS3,
 ) -> None:
-    blob = stored_blob(samples.image_bytes(size=(800, 600), color="#5a3"))
+    blob = photographed_blob(samples.image_bytes(size=(800, 600), color="#5a3"))
     on_flaky_s3.fail(method="GET", path_contains=blob.key, times=1000)
 
     # `apply` runs the task here, as it runs with no broker (after an upload's commit).

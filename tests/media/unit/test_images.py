@@ -3,17 +3,32 @@
 import io
 
 import pytest
+from django.conf import settings
 from PIL import Image, ImageCms
 
 from apps.core import errors
 from apps.media import images
 from tests.media import samples
 
-MAX_PIXELS = 50_000_000
+
+def normalise(data: bytes, *, max_pixels: int | None = None) -> images.NormalisedImage:
+    """Under the configured limits, as the upload service normalises."""
+    return images.normalise(
+        io.BytesIO(data),
+        max_pixels=settings.MEDIA_MAX_PIXELS if max_pixels is None else max_pixels,
+        max_decode_bytes=settings.MEDIA_DECODE_MAX_BYTES,
+    )
 
 
-def normalise(data: bytes, *, max_pixels: int = MAX_PIXELS) -> images.NormalisedImage:
-    return images.normalise(io.BytesIO(data), max_pixels=max_pixels)
+def budget(data: bytes, max_decode_bytes: int) -> images.NormalisedImage:
+    return images.normalise(
+        io.BytesIO(data), max_pixels=settings.MEDIA_MAX_PIXELS, max_decode_bytes=max_decode_bytes
+    )
+
+
+def rendition(data: bytes, size: int) -> Image.Image:
+    made = images.thumbnails(data, max_decode_bytes=settings.MEDIA_DECODE_MAX_BYTES)
+    return Image.open(io.BytesIO(made[size]))
 
 
 def reopen(result: images.NormalisedImage) -> Image.Image:
@@ -131,20 +146,20 @@ def test_a_corrupt_header_is_invalid_or_unsupported() -> None:
 def test_thumbnails_are_webp_bounded_by_their_size(size: int, expected: tuple[int, int]) -> None:
     original = normalise(samples.image_bytes("JPEG", size=(2000, 1000))).data
 
-    rendition = Image.open(io.BytesIO(images.thumbnail(original, size=size)))
+    made = rendition(original, size)
 
-    assert rendition.format == "WEBP"
-    assert rendition.size == expected
+    assert made.format == "WEBP"
+    assert made.size == expected
 
 
 def test_thumbnails_never_upscale_and_keep_alpha() -> None:
     out = io.BytesIO()
     Image.new("RGBA", (40, 20), (0, 0, 0, 0)).save(out, format="PNG")
 
-    rendition = Image.open(io.BytesIO(images.thumbnail(out.getvalue(), size=256)))
+    made = rendition(out.getvalue(), 256)
 
-    assert rendition.size == (40, 20)
-    assert rendition.mode == "RGBA"
+    assert made.size == (40, 20)
+    assert made.mode == "RGBA"
 
 
 # --- the decode budget (ADR 0031) -------------------------------------------------------------
@@ -161,11 +176,11 @@ def test_a_png_over_the_decode_budget_is_refused_before_decoding() -> None:
     data = samples.image_bytes("PNG", size=(200, 100))
 
     with pytest.raises(errors.PhotoTooManyPixels):
-        images.normalise(io.BytesIO(data), max_pixels=MAX_PIXELS, max_decode_bytes=200 * 100 * 4 - 1)
-    assert normalise(data).width == 200  # the default budget takes it
+        budget(data, 200 * 100 * 4 - 1)
+    assert budget(data, 200 * 100 * 4).width == 200
 
 
-def test_the_flat_7000_pixel_rgba_png_is_refused_by_the_default_budget() -> None:
+def test_the_flat_7000_pixel_rgba_png_is_refused_by_the_configured_budget() -> None:
     with pytest.raises(errors.PhotoTooManyPixels):
         normalise(samples.flat_rgba_png())
 
@@ -173,7 +188,7 @@ def test_the_flat_7000_pixel_rgba_png_is_refused_by_the_default_budget() -> None
 def test_a_jpeg_over_the_budget_is_decoded_at_a_reduced_scale_that_fits() -> None:
     data = samples.image_bytes("JPEG", size=(800, 600))
 
-    result = images.normalise(io.BytesIO(data), max_pixels=MAX_PIXELS, max_decode_bytes=800 * 600)
+    result = budget(data, 800 * 600)
 
     assert (result.width, result.height) == (400, 300)  # 1/2 scale: 400 x 300 x 4 bytes fits
     assert reopen(result).size == (400, 300)
@@ -183,13 +198,13 @@ def test_a_jpeg_that_fits_no_scale_is_refused() -> None:
     data = samples.image_bytes("JPEG", size=(800, 600))
 
     with pytest.raises(errors.PhotoTooManyPixels):
-        images.normalise(io.BytesIO(data), max_pixels=MAX_PIXELS, max_decode_bytes=100 * 75 * 4 - 1)
+        budget(data, 100 * 75 * 4 - 1)
 
 
 def test_thumbnails_come_from_one_decode_and_obey_the_budget() -> None:
     png = normalise(samples.image_bytes("PNG", size=(1600, 800))).data
 
-    renditions = images.thumbnails(png)
+    renditions = images.thumbnails(png, max_decode_bytes=1600 * 800 * 4)
 
     assert {size: Image.open(io.BytesIO(data)).size for size, data in renditions.items()} == {
         256: (256, 128),

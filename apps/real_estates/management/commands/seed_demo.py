@@ -255,7 +255,11 @@ class Command(BaseCommand):
         """The demo pictures as blobs with their thumbnails ready, stored once."""
         blobs = []
         for picture in demo_images():
-            normalised = images.normalise(io.BytesIO(picture), max_pixels=settings.MEDIA_MAX_PIXELS)
+            normalised = images.normalise(
+                io.BytesIO(picture),
+                max_pixels=settings.MEDIA_MAX_PIXELS,
+                max_decode_bytes=settings.MEDIA_DECODE_MAX_BYTES,
+            )
             key = storage.blob_key(normalised.sha256, normalised.extension)
             if not storage.object_exists(key):
                 storage.put_object(key, normalised.data)

@@ -1,13 +1,7 @@
-"""Write services of the media app: upload, edit, reorder and delete photos; thumbnails; gc.
+"""The photos of a real estate: upload, caption, move and delete (ordering rule: the package
+docstring). Every write keeps the real estate's count, cover and version right, in its transaction."""
 
-Ordering rule (docs/adr/0030-content-addressed-media.md): slow storage I/O never runs while a row
-lock is held. An upload normalises and writes the object first, with no transaction open, then
-links it in one short transaction. A failure after the write leaves at most an orphan object,
-which `media_gc` removes after the grace period; never a row pointing at a missing object.
-"""
-
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
 from functools import partial
 from typing import IO, Final
 from uuid import UUID
@@ -16,14 +10,13 @@ import structlog
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 
 from apps.audit.services import audit_created, audit_deleted, audit_diff, audit_record, audit_snapshot
 from apps.core import errors
 from apps.core.metrics import UPLOAD_BYTES
 from apps.media import images, storage
 from apps.media.decoding import decode_slot
-from apps.media.locks import lock_key, lock_keys
+from apps.media.locks import lock_key
 from apps.media.models import MAX_PHOTOS_PER_REAL_ESTATE, Blob, Photo, ThumbnailState
 from apps.real_estates import list_cache
 from apps.real_estates.models import RealEstate
@@ -54,14 +47,11 @@ class _ObjectVanished(Exception):
     """The object under a key was collected between our write and our link: write it again."""
 
 
-# --- Photos ------------------------------------------------------------------------------
-
-
 def photo_upload(*, real_estate: RealEstate, actor: User, file: IO[bytes], caption: str = "") -> UploadResult:
     """Add an image to a real estate: a new photo (created) or the one already holding these bytes.
 
     Deliberately not wrapped in one transaction: decoding and the storage write happen before
-    any lock is taken (see the module docstring); `_link_photo` is the short transaction.
+    any lock is taken (see the package docstring); `_link_photo` is the short transaction.
     """
     real_estate_ensure_editable(real_estate=real_estate)  # fail fast; scope and state re-checked under lock
     size = _size_of(file)
@@ -133,7 +123,9 @@ def _link_photo(
     _photos_changed(real_estate=real_estate, actor=actor, delta=1)
     audit_record(actor=actor, action="photo.add", target=photo, changes=audit_created(photo, AUDITED_FIELDS))
     if blob.thumbnail_state != ThumbnailState.READY:
-        _enqueue_thumbnails(blob.pk)
+        from apps.media.tasks import generate_thumbnails  # the tasks module imports the services
+
+        generate_thumbnails.delay_on_commit(blob.pk)  # type: ignore[attr-defined]  # celery-types lags
     return UploadResult(photo=photo, created=True)
 
 
@@ -169,8 +161,7 @@ def photo_update(
         photo.caption = caption
         photo.save(update_fields=["caption"])
     if position is not None:
-        ordered = list(Photo.objects.filter(real_estate_id=real_estate.pk).order_by("position"))
-        ordered = [p for p in ordered if p.pk != photo.pk]
+        ordered = [p for p in Photo.objects.of_real_estate(real_estate.pk) if p.pk != photo.pk]
         ordered.insert(max(0, min(position, len(ordered))), photo)
         _renumber(real_estate_id=real_estate.pk, ordered=ordered)
     _photos_changed(real_estate=real_estate, actor=actor, delta=0)
@@ -191,8 +182,7 @@ def photo_delete(*, photo: Photo, actor: User) -> None:
         raise errors.PhotoNotFound()
     changes = audit_deleted(photo, AUDITED_FIELDS)
     audit_record(actor=actor, action="photo.delete", target=photo, changes=changes)
-    ordered = list(Photo.objects.filter(real_estate_id=real_estate.pk).order_by("position"))
-    _renumber(real_estate_id=real_estate.pk, ordered=ordered)
+    _renumber(real_estate_id=real_estate.pk, ordered=list(Photo.objects.of_real_estate(real_estate.pk)))
     _photos_changed(real_estate=real_estate, actor=actor, delta=-1)
 
 
@@ -222,92 +212,11 @@ def _photos_changed(*, real_estate: RealEstate, actor: User, delta: int) -> None
     if cover_blob_id is not None and not cover_key:
         # The thumbnail task may commit between our read and our commit, and its copy to the
         # covers would then miss this row: look again once ours is committed.
-        transaction.on_commit(lambda: _copy_cover_thumbnail(cover_blob_id))
+        transaction.on_commit(partial(_copy_cover_thumbnail, cover_blob_id))
     transaction.on_commit(list_cache.bump_generation)
     # Changing its photos is editing it: the real-estate services own what that does to a
     # rejected one (SPEC §2, docs/architecture.md "Editing rules").
     real_estate_reopen_if_rejected(real_estate=real_estate, actor=actor)
-
-
-def _size_of(file: IO[bytes]) -> int:
-    size = getattr(file, "size", None)
-    if isinstance(size, int):
-        return size
-    file.seek(0, 2)
-    end = file.tell()
-    file.seek(0)
-    return end
-
-
-# --- Thumbnails ---------------------------------------------------------------------------
-
-
-def _enqueue_thumbnails(blob_id: int) -> None:
-    from apps.media.tasks import generate_thumbnails
-
-    generate_thumbnails.delay_on_commit(blob_id)  # type: ignore[attr-defined]  # celery-types lags
-
-
-def blob_generate_thumbnails(*, blob_id: int, force: bool = False) -> Blob | None:
-    """Derive the 256 px and 1024 px WebP renditions of a blob. Idempotent.
-
-    Renditions are content-addressed too: written first (no transaction), then linked under the
-    key locks, after checking they are still there. A blob that can never have them (its object
-    is gone, or its bytes do not decode within the budget) is marked `failed` and returned; a
-    storage failure, which may pass, raises `StorageUnavailable` (and a busy process
-    `ServiceUnavailable`) for the caller to retry, leaving the blob as it was.
-    """
-    blob: Blob | None = Blob.objects.filter(pk=blob_id).first()
-    if blob is None:
-        return None
-    if blob.thumbnail_state == ThumbnailState.READY and not force:
-        return blob
-    if not storage.object_exists(blob.key):
-        logger.error("thumbnail_failed", blob_id=blob_id, reason="object_missing")
-        return _mark_thumbnails_failed(blob)
-    original = storage.read_object(blob.key)
-    try:
-        with decode_slot():
-            renditions = images.thumbnails(original, max_decode_bytes=settings.MEDIA_DECODE_MAX_BYTES)
-    except (errors.PhotoInvalidImage, errors.PhotoUnsupportedType, errors.PhotoTooManyPixels, ValueError):
-        logger.exception("thumbnail_failed", blob_id=blob_id, reason="undecodable")
-        return _mark_thumbnails_failed(blob)
-    del original
-    keys = {size: storage.thumbnail_key(images.sha256_hex(data)) for size, data in renditions.items()}
-    for size, data in renditions.items():
-        storage.put_object(keys[size], data)
-    with transaction.atomic():
-        lock_keys(blob.key, *keys.values())
-        blob = Blob.objects.select_for_update().filter(pk=blob_id).first()
-        if blob is None:
-            return None  # collected meanwhile; the renditions are orphans the gc will take
-        if not all(storage.object_exists(key) for key in keys.values()):
-            raise errors.StorageUnavailable()  # collected in between: the task's retry rewrites them
-        blob.thumbnail_256_key = keys[256]
-        blob.thumbnail_1024_key = keys[1024]
-        blob.thumbnail_state = ThumbnailState.READY
-        blob.save(update_fields=["thumbnail_256_key", "thumbnail_1024_key", "thumbnail_state"])
-    # Outside the blob's lock: a photo service holds a real estate's lock while it reads a
-    # blob, so updating real estates under the blob's lock could deadlock with it.
-    real_estate_cover_thumbnail_made(blob_id=blob_id, key=keys[256])
-    return blob
-
-
-def blob_thumbnails_failed(*, blob_id: int) -> None:
-    """Give up on a blob's renditions (the task's retries are spent): `failed`, shown in the admin,
-    which (like `manage.py rebuild_thumbnails`) can start them again."""
-    blob = Blob.objects.filter(pk=blob_id).first()
-    if blob is not None:
-        _mark_thumbnails_failed(blob)
-
-
-def _mark_thumbnails_failed(blob: Blob) -> Blob:
-    # Never downgrades renditions a concurrent run has just linked.
-    Blob.objects.filter(pk=blob.pk).exclude(thumbnail_state=ThumbnailState.READY).update(
-        thumbnail_state=ThumbnailState.FAILED
-    )
-    blob.refresh_from_db(fields=["thumbnail_256_key", "thumbnail_1024_key", "thumbnail_state"])
-    return blob
 
 
 def _copy_cover_thumbnail(blob_id: int) -> None:
@@ -322,84 +231,11 @@ def _copy_cover_thumbnail(blob_id: int) -> None:
         real_estate_cover_thumbnail_made(blob_id=blob_id, key=key)
 
 
-# --- Garbage collection -------------------------------------------------------------------
-
-
-@dataclass
-class GcReport:
-    blobs: list[str] = field(default_factory=list)
-    objects: list[str] = field(default_factory=list)
-    freed_bytes: int = 0
-
-
-def media_gc(*, grace: timedelta | None = None, dry_run: bool = False) -> GcReport:
-    """Remove blobs no photo references and stored objects no blob row knows, older than `grace`.
-
-    Safe against uploads running at the same time: every deletion happens under the key lock that
-    uploads take to link an object, after re-checking (under it) that nothing references the key
-    and that the object is older than the grace period. Young objects are never touched, so a
-    request that wrote its object and has not inserted its row yet keeps it.
-    """
-    grace = timedelta(hours=settings.MEDIA_GC_GRACE_HOURS) if grace is None else grace
-    cutoff = timezone.now() - grace
-    report = GcReport()
-    for blob_id in Blob.objects.orphaned().created_before(cutoff).values_list("pk", flat=True):
-        _collect_blob(blob_id=blob_id, cutoff=cutoff, dry_run=dry_run, report=report)
-    for stored in storage.iter_objects():
-        if stored.modified_at < cutoff:
-            _collect_object(key=stored.key, size=stored.size, cutoff=cutoff, dry_run=dry_run, report=report)
-    logger.info(
-        "media_gc",
-        blobs=len(report.blobs),
-        objects=len(report.objects),
-        freed_bytes=report.freed_bytes,
-        dry_run=dry_run,
-    )
-    return report
-
-
-def _collect_blob(*, blob_id: int, cutoff: datetime, dry_run: bool, report: GcReport) -> None:
-    with transaction.atomic():
-        blob = Blob.objects.filter(pk=blob_id).first()
-        if blob is None:
-            return
-        lock_keys(blob.key, blob.thumbnail_256_key, blob.thumbnail_1024_key)
-        blob = Blob.objects.select_for_update().orphaned().created_before(cutoff).filter(pk=blob_id).first()
-        if blob is None:
-            return  # referenced again (or gone) since the scan
-        report.blobs.append(blob.sha256)
-        report.freed_bytes += blob.size
-        if dry_run:
-            return
-        # Under the locks, so an upload of the same bytes waits, then finds neither row nor
-        # object and writes it again. Renditions shared with another blob stay.
-        for key in (blob.thumbnail_256_key, blob.thumbnail_1024_key):
-            if key and not Blob.objects.with_thumbnail_key(key).exclude(pk=blob.pk).exists():
-                report.freed_bytes += storage.object_size(key)
-                storage.delete_object(key)
-        storage.delete_object(blob.key)
-        blob.delete()
-
-
-def _collect_object(*, key: str, size: int, cutoff: datetime, dry_run: bool, report: GcReport) -> None:
-    if not _is_canonical(key):
-        return
-    with transaction.atomic():
-        lock_key(key)
-        if Blob.objects.filter(key=key).exists() or Blob.objects.with_thumbnail_key(key).exists():
-            return
-        if dry_run:
-            if key not in report.objects:
-                report.objects.append(key)
-                report.freed_bytes += size
-            return
-        if not storage.object_exists(key) or storage.modified_at(key) >= cutoff:
-            return  # rewritten by an upload since the listing: it is about to be linked
-        storage.delete_object(key)
-        report.objects.append(key)
-        report.freed_bytes += size
-
-
-def _is_canonical(key: str) -> bool:
-    # Also catches leftovers like local storage's `<hash>_AbC123.jpg` duplicates.
-    return key.startswith(storage.PREFIXES)
+def _size_of(file: IO[bytes]) -> int:
+    size = getattr(file, "size", None)
+    if isinstance(size, int):
+        return size
+    file.seek(0, 2)
+    end = file.tell()
+    file.seek(0)
+    return end

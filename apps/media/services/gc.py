@@ -1,0 +1,87 @@
+"""The collector: blobs no photo references, and stored objects no blob row knows, once older
+than the grace period (ordering rule: the package docstring)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import structlog
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from apps.media import storage
+from apps.media.locks import lock_key, lock_keys
+from apps.media.models import Blob
+
+logger = structlog.get_logger(__name__)
+
+
+@dataclass
+class GcReport:
+    blobs: list[str] = field(default_factory=list)
+    objects: list[str] = field(default_factory=list)
+    freed_bytes: int = 0
+
+
+def media_gc(*, grace: timedelta | None = None, dry_run: bool = False) -> GcReport:
+    """Remove blobs no photo references and stored objects no blob row knows, older than `grace`
+    (default `MEDIA_GC_GRACE_HOURS`).
+
+    Safe against uploads running at the same time: every deletion happens under the key lock that
+    uploads take to link an object, after re-checking (under it) that nothing references the key
+    and that the object is older than the grace period. Young objects are never touched, so a
+    request that wrote its object and has not inserted its row yet keeps it.
+    """
+    grace = timedelta(hours=settings.MEDIA_GC_GRACE_HOURS) if grace is None else grace
+    cutoff = timezone.now() - grace
+    report = GcReport()
+    for blob_id in Blob.objects.orphaned().created_before(cutoff).values_list("pk", flat=True):
+        _collect_blob(blob_id=blob_id, cutoff=cutoff, dry_run=dry_run, report=report)
+    for stored in storage.iter_objects():
+        # Only our own prefixes; this also takes leftovers like local storage's `<hash>_AbC123.jpg`.
+        if stored.modified_at < cutoff and stored.key.startswith(storage.PREFIXES):
+            _collect_object(key=stored.key, size=stored.size, cutoff=cutoff, dry_run=dry_run, report=report)
+    logger.info(
+        "media_gc",
+        blobs=len(report.blobs),
+        objects=len(report.objects),
+        freed_bytes=report.freed_bytes,
+        dry_run=dry_run,
+    )
+    return report
+
+
+def _collect_blob(*, blob_id: int, cutoff: datetime, dry_run: bool, report: GcReport) -> None:
+    with transaction.atomic():
+        blob = Blob.objects.filter(pk=blob_id).first()
+        if blob is None:
+            return
+        lock_keys(blob.key, blob.thumbnail_256_key, blob.thumbnail_1024_key)
+        blob = Blob.objects.select_for_update().orphaned().created_before(cutoff).filter(pk=blob_id).first()
+        if blob is None:
+            return  # referenced again (or gone) since the scan
+        report.blobs.append(blob.sha256)
+        report.freed_bytes += blob.size
+        if dry_run:
+            return
+        # Under the locks, so an upload of the same bytes waits, then finds neither row nor
+        # object and writes it again. Renditions shared with another blob stay.
+        for key in (blob.thumbnail_256_key, blob.thumbnail_1024_key):
+            if key and not Blob.objects.with_thumbnail_key(key).exclude(pk=blob.pk).exists():
+                report.freed_bytes += storage.object_size(key)
+                storage.delete_object(key)
+        storage.delete_object(blob.key)
+        blob.delete()
+
+
+def _collect_object(*, key: str, size: int, cutoff: datetime, dry_run: bool, report: GcReport) -> None:
+    with transaction.atomic():
+        lock_key(key)
+        if Blob.objects.filter(key=key).exists() or Blob.objects.with_thumbnail_key(key).exists():
+            return
+        if not dry_run:
+            if not storage.object_exists(key) or storage.modified_at(key) >= cutoff:
+                return  # rewritten by an upload since the listing: it is about to be linked
+            storage.delete_object(key)
+        report.objects.append(key)
+        report.freed_bytes += size

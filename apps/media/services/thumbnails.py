@@ -1,0 +1,75 @@
+"""The 256 px and 1024 px renditions of a blob, for the `generate_thumbnails` task and
+`manage.py rebuild_thumbnails` (ordering rule: the package docstring)."""
+
+import structlog
+from django.conf import settings
+from django.db import transaction
+
+from apps.core import errors
+from apps.media import images, storage
+from apps.media.decoding import decode_slot
+from apps.media.locks import lock_keys
+from apps.media.models import Blob, ThumbnailState
+from apps.real_estates.services import real_estate_cover_thumbnail_made
+
+logger = structlog.get_logger(__name__)
+
+
+def blob_generate_thumbnails(*, blob_id: int, force: bool = False) -> Blob | None:
+    """Derive the 256 px and 1024 px WebP renditions of a blob. Idempotent.
+
+    Renditions are content-addressed too: written first (no transaction), then linked under the
+    key locks, after checking they are still there. A blob that can never have them (its object
+    is gone, or its bytes do not decode within the budget) is marked `failed` and returned; a
+    storage failure, which may pass, raises `StorageUnavailable` (and a busy process
+    `ServiceUnavailable`) for the caller to retry, leaving the blob as it was.
+    """
+    blob: Blob | None = Blob.objects.filter(pk=blob_id).first()
+    if blob is None:
+        return None
+    if blob.thumbnail_state == ThumbnailState.READY and not force:
+        return blob
+    if not storage.object_exists(blob.key):
+        logger.error("thumbnail_failed", blob_id=blob_id, reason="object_missing")
+        return _failed(blob)
+    original = storage.read_object(blob.key)
+    try:
+        with decode_slot():
+            renditions = images.thumbnails(original, max_decode_bytes=settings.MEDIA_DECODE_MAX_BYTES)
+    except (errors.PhotoInvalidImage, errors.PhotoUnsupportedType, errors.PhotoTooManyPixels, ValueError):
+        logger.exception("thumbnail_failed", blob_id=blob_id, reason="undecodable")
+        return _failed(blob)
+    del original
+    keys = {size: storage.thumbnail_key(images.sha256_hex(data)) for size, data in renditions.items()}
+    for size, data in renditions.items():
+        storage.put_object(keys[size], data)
+    with transaction.atomic():
+        lock_keys(blob.key, *keys.values())
+        blob = Blob.objects.select_for_update().filter(pk=blob_id).first()
+        if blob is None:
+            return None  # collected meanwhile; the renditions are orphans the gc will take
+        if not all(storage.object_exists(key) for key in keys.values()):
+            raise errors.StorageUnavailable()  # collected in between: the task's retry rewrites them
+        blob.thumbnail_256_key = keys[256]
+        blob.thumbnail_1024_key = keys[1024]
+        blob.thumbnail_state = ThumbnailState.READY
+        blob.save(update_fields=["thumbnail_256_key", "thumbnail_1024_key", "thumbnail_state"])
+    # Outside the blob's lock: a photo service holds a real estate's lock while it reads a
+    # blob, so updating real estates under the blob's lock could deadlock with it.
+    real_estate_cover_thumbnail_made(blob_id=blob_id, key=keys[256])
+    return blob
+
+
+def blob_thumbnails_failed(*, blob_id: int) -> None:
+    """Give up on a blob's renditions (the task's retries are spent): `failed`, shown in the admin,
+    which (like `manage.py rebuild_thumbnails`) can start them again. Never downgrades renditions
+    a concurrent run has just linked."""
+    Blob.objects.filter(pk=blob_id).exclude(thumbnail_state=ThumbnailState.READY).update(
+        thumbnail_state=ThumbnailState.FAILED
+    )
+
+
+def _failed(blob: Blob) -> Blob:
+    blob_thumbnails_failed(blob_id=blob.pk)
+    blob.refresh_from_db(fields=["thumbnail_256_key", "thumbnail_1024_key", "thumbnail_state"])
+    return blob
