@@ -151,12 +151,10 @@ def _serve_worker_metrics(**kwargs: Any) -> None:
     port = settings.CELERY_WORKER_METRICS_PORT
     if not port:
         return
-    import os
-
     from prometheus_client import REGISTRY, CollectorRegistry, multiprocess, start_http_server
 
     registry = REGISTRY
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if settings.PROMETHEUS_MULTIPROC_DIR:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     _worker_metrics_servers.append(

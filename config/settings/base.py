@@ -385,6 +385,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # internal network, never published).
 CELERY_WORKER_METRICS_PORT = env.int("CELERY_WORKER_METRICS_PORT", default=0)
 CELERY_WORKER_METRICS_ADDR: str = env("CELERY_WORKER_METRICS_ADDR", default="127.0.0.1")
+# Set (the image: /tmp/prometheus), prometheus_client keeps every process's metrics there and a
+# scrape adds them up. The library reads the variable itself; our code reads this setting.
+PROMETHEUS_MULTIPROC_DIR: str = env("PROMETHEUS_MULTIPROC_DIR", default="")
+# `manage.py ensure_local_admin` (make run) creates an admin only where this is true: local settings.
+LOCAL_ADMIN_BOOTSTRAP = False
 # Seconds each process answers /health/ready from its last round of checks (apps/core/health.py).
 HEALTH_READY_CACHE_SECONDS = env.float("HEALTH_READY_CACHE_SECONDS", default=2.0)
 CELERY_BEAT_SCHEDULE_FILENAME = env(

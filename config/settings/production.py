@@ -30,7 +30,6 @@ for _cidr in METRICS_ALLOWED_CIDRS:
         raise ImproperlyConfigured(f"METRICS_ALLOWED_CIDRS: {exc}") from exc
 
 DEBUG = False
-LOCAL_ADMIN_BOOTSTRAP = False
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # TLS ends at the reverse proxy, which says so in X-Forwarded-Proto.

@@ -16,6 +16,5 @@ STORAGES["default"]["OPTIONS"]["location"] = env("MEDIA_ROOT", default=str(VAR_D
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 LOG_FORMAT = "console"
 LOGGING["formatters"]["structured"]["json"] = False
-LOCAL_ADMIN_BOOTSTRAP = False
 WHITENOISE_AUTOREFRESH = True  # no collectstatic before tests
 HEALTH_READY_CACHE_SECONDS = 0.0  # tests change what readiness sees from one request to the next

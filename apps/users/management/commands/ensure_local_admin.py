@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = "Local settings only: create an admin account if none exists and print its password."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not getattr(settings, "LOCAL_ADMIN_BOOTSTRAP", False):
+        if not settings.LOCAL_ADMIN_BOOTSTRAP:
             raise CommandError("ensure_local_admin runs only under local settings.")
         if User.objects.filter(role=Role.ADMIN).exists():
             return
