@@ -56,10 +56,6 @@ def media_storage() -> Storage:
     return storages["default"]
 
 
-def is_local(storage: Storage | None = None) -> bool:
-    return isinstance(storage or media_storage(), FileSystemStorage)
-
-
 def _guarded[T](operation: Callable[[], T]) -> T:
     try:
         return operation()

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from apps.media import storage, tasks
+from apps.media import services, storage, tasks
 from apps.media.models import Blob, Photo, ThumbnailState
 from apps.real_estates.models import RealEstate
 from tests.media import samples
@@ -45,6 +45,20 @@ def test_a_thumbnail_failure_marks_the_blob_and_never_reaches_the_client(
     out = StringIO()
     call_command("rebuild_thumbnails", stdout=out)
     assert "0 blob(s) done, 1 failed" in out.getvalue()
+
+
+def test_giving_up_on_thumbnails_never_downgrades_ones_a_concurrent_run_linked(upload: Any) -> None:
+    upload(samples.image_bytes())  # thumbnails made at commit
+    ready = Blob.objects.get()
+
+    services.blob_thumbnails_failed(blob_id=ready.pk)  # a task whose retries ran out meanwhile
+
+    blob = Blob.objects.get()
+    assert blob.thumbnail_state == ThumbnailState.READY
+    assert (blob.thumbnail_256_key, blob.thumbnail_1024_key) == (
+        ready.thumbnail_256_key,
+        ready.thumbnail_1024_key,
+    )
 
 
 def test_the_thumbnail_task_ignores_a_collected_blob() -> None:

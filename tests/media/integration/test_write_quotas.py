@@ -6,7 +6,6 @@ import threading
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -76,12 +75,6 @@ def test_the_create_quota_answers_429_with_retry_after_and_its_code(
     assert RealEstate.objects.count() == 2
     assert collector_client.get(url).status_code == 200  # the list is not counted
     assert manager_client.post(url, payload(), format="json").status_code == 201  # per user
-
-
-def test_the_default_quotas_are_30_uploads_and_60_creates_a_minute() -> None:
-    rates = django_settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-
-    assert (rates["photo_upload"], rates["real_estate_create"]) == ("30/min", "60/min")
 
 
 def test_a_process_with_every_decode_slot_taken_answers_503_and_stores_nothing(
