@@ -14,7 +14,7 @@ from django.conf import settings
 
 from apps.core import errors
 from apps.media import services
-from apps.media.models import Blob, ThumbnailState
+from apps.media.models import ThumbnailState
 
 logger = structlog.get_logger(__name__)
 
@@ -31,17 +31,15 @@ def generate_thumbnails(self: Task[Any, Any], blob_id: int) -> bool:
     In-process (no broker), it runs after the upload's commit, where an error would reach a
     client whose photo is already saved: there, and only there, a failure is logged and swallowed.
     """
-    if self.request.is_eager:
-        try:
-            blob = services.blob_generate_thumbnails(blob_id=blob_id)
-        except Exception:  # in-process only: the client's photo is saved; logged
+    try:
+        blob = services.blob_generate_thumbnails(blob_id=blob_id)
+    except Exception as exc:
+        if self.request.is_eager:  # in-process only: the client's photo is saved; logged
             logger.warning("thumbnail_task_failed", blob_id=blob_id, exc_info=True)
             services.blob_thumbnails_failed(blob_id=blob_id)
             return False
-        return _ready(blob)
-    try:
-        blob = services.blob_generate_thumbnails(blob_id=blob_id)
-    except (errors.StorageUnavailable, errors.ServiceUnavailable) as exc:
+        if not isinstance(exc, errors.StorageUnavailable | errors.ServiceUnavailable):
+            raise
         retries = self.request.retries
         if retries >= settings.MEDIA_THUMBNAIL_MAX_RETRIES:
             logger.error("thumbnail_task_gave_up", blob_id=blob_id, attempts=retries + 1)
@@ -52,7 +50,7 @@ def generate_thumbnails(self: Task[Any, Any], blob_id: int) -> bool:
         raise self.retry(
             exc=exc, countdown=countdown, max_retries=settings.MEDIA_THUMBNAIL_MAX_RETRIES
         ) from exc
-    return _ready(blob)
+    return blob is not None and blob.thumbnail_state == ThumbnailState.READY
 
 
 def retry_delay(retries: int) -> float:
@@ -60,10 +58,6 @@ def retry_delay(retries: int) -> float:
     delay: float = min(float(settings.MEDIA_THUMBNAIL_RETRY_BACKOFF_SECONDS) * 2**retries, 600.0)
     jitter: float = random.uniform(0.75, 1.25)  # noqa: S311 - spreading retries, not a secret
     return delay * jitter
-
-
-def _ready(blob: Blob | None) -> bool:
-    return blob is not None and blob.thumbnail_state == ThumbnailState.READY
 
 
 @shared_task(name="apps.media.tasks.gc_media")

@@ -1,6 +1,7 @@
 """The photos of a real estate: upload, caption, move and delete (ordering rule: the package
 docstring). Every write keeps the real estate's count, cover and version right, in its transaction."""
 
+import io
 from dataclasses import dataclass
 from functools import partial
 from typing import IO, Final
@@ -54,7 +55,8 @@ def photo_upload(*, real_estate: RealEstate, actor: User, file: IO[bytes], capti
     any lock is taken (see the package docstring); `_link_photo` is the short transaction.
     """
     real_estate_ensure_editable(real_estate=real_estate)  # fail fast; scope and state re-checked under lock
-    size = _size_of(file)
+    size = file.seek(0, io.SEEK_END)
+    file.seek(0)
     if size > settings.MEDIA_UPLOAD_MAX_BYTES:
         raise errors.PhotoTooLarge()
     with decode_slot():  # bounds what concurrent uploads add to this process (ADR 0031)
@@ -229,13 +231,3 @@ def _copy_cover_thumbnail(blob_id: int) -> None:
     )
     if key:
         real_estate_cover_thumbnail_made(blob_id=blob_id, key=key)
-
-
-def _size_of(file: IO[bytes]) -> int:
-    size = getattr(file, "size", None)
-    if isinstance(size, int):
-        return size
-    file.seek(0, 2)
-    end = file.tell()
-    file.seek(0)
-    return end

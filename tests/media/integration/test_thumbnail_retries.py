@@ -20,10 +20,10 @@ from apps.media import storage, tasks
 from apps.media.models import Blob, ThumbnailState
 from apps.users.models import User
 from tests.media import samples
-from tests.media.conftest import stored_blob
+from tests.media.conftest import set_storage_options, stored_blob
 from tests.media.factories import BlobFactory, PhotoFactory
 from tests.media.flaky_s3 import FlakyS3, run_flaky_s3
-from tests.storage_backends import S3_CREDENTIALS, S3_REGION
+from tests.storage_backends import S3_CREDENTIALS, S3_REGION, use_s3
 from tests.worker import start_worker, wait_for, wait_result
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -70,26 +70,13 @@ def s3_worker(
 
 
 @pytest.fixture
-def on_flaky_s3(settings: Any, flaky_s3: FlakyS3, bucket: str, monkeypatch: pytest.MonkeyPatch) -> FlakyS3:
+def on_flaky_s3(
+    settings: Any, s3_endpoint: str, flaky_s3: FlakyS3, bucket: str, monkeypatch: pytest.MonkeyPatch
+) -> FlakyS3:
     """This process's storage is the worker's bucket, through the same proxy, one attempt per call."""
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": bucket,
-                "region_name": S3_REGION,
-                "endpoint_url": flaky_s3.endpoint,
-                "access_key": S3_CREDENTIALS["aws_access_key_id"],
-                "secret_key": S3_CREDENTIALS["aws_secret_access_key"],
-                "signature_version": "s3v4",
-                "addressing_style": "path",
-                "default_acl": None,
-                "file_overwrite": True,
-            },
-        },
-    }
+    use_s3(settings, s3_endpoint)
+    set_storage_options(settings, bucket_name=bucket, endpoint_url=flaky_s3.endpoint)
     flaky_s3.reset()
     return flaky_s3
 

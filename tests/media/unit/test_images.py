@@ -9,26 +9,13 @@ from PIL import Image, ImageCms
 from apps.core import errors
 from apps.media import images
 from tests.media import samples
-
-
-def normalise(data: bytes, *, max_pixels: int | None = None) -> images.NormalisedImage:
-    """Under the configured limits, as the upload service normalises."""
-    return images.normalise(
-        io.BytesIO(data),
-        max_pixels=settings.MEDIA_MAX_PIXELS if max_pixels is None else max_pixels,
-        max_decode_bytes=settings.MEDIA_DECODE_MAX_BYTES,
-    )
-
-
-def budget(data: bytes, max_decode_bytes: int) -> images.NormalisedImage:
-    return images.normalise(
-        io.BytesIO(data), max_pixels=settings.MEDIA_MAX_PIXELS, max_decode_bytes=max_decode_bytes
-    )
+from tests.media.conftest import as_stored
 
 
 def rendition(data: bytes, size: int) -> Image.Image:
-    made = images.thumbnails(data, max_decode_bytes=settings.MEDIA_DECODE_MAX_BYTES)
-    return Image.open(io.BytesIO(made[size]))
+    return Image.open(
+        io.BytesIO(images.thumbnails(data, max_decode_bytes=settings.MEDIA_DECODE_MAX_BYTES)[size])
+    )
 
 
 def reopen(result: images.NormalisedImage) -> Image.Image:
@@ -39,7 +26,7 @@ def reopen(result: images.NormalisedImage) -> Image.Image:
 def test_normalising_is_deterministic(fmt: str) -> None:
     data = samples.image_bytes(fmt, size=(120, 90))
 
-    first, second = normalise(data), normalise(data)
+    first, second = as_stored(data), as_stored(data)
 
     assert first.data == second.data
     assert first.sha256 == second.sha256 == images.sha256_hex(first.data)
@@ -48,7 +35,7 @@ def test_normalising_is_deterministic(fmt: str) -> None:
 
 
 def test_orientation_is_applied_and_every_tag_dropped() -> None:
-    result = normalise(samples.jpeg_with_gps_and_orientation(size=(80, 40), orientation=6))
+    result = as_stored(samples.jpeg_with_gps_and_orientation(size=(80, 40), orientation=6))
 
     image = reopen(result)
     assert image.size == (40, 80)
@@ -62,7 +49,7 @@ def test_an_icc_profile_is_converted_to_srgb_and_dropped() -> None:
     profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()
     Image.new("RGB", (16, 16), "#808080").save(out, format="JPEG", icc_profile=profile)
 
-    image = reopen(normalise(out.getvalue()))
+    image = reopen(as_stored(out.getvalue()))
 
     assert "icc_profile" not in image.info
 
@@ -81,28 +68,28 @@ def test_pixel_modes_are_normalised(mode: str, fmt: str, expected: str) -> None:
     out = io.BytesIO()
     Image.new(mode, (10, 10)).save(out, format=fmt)
 
-    assert reopen(normalise(out.getvalue())).mode == expected
+    assert reopen(as_stored(out.getvalue())).mode == expected
 
 
 def test_a_paletted_png_with_transparency_keeps_its_alpha() -> None:
     out = io.BytesIO()
     Image.new("P", (10, 10), 0).save(out, format="PNG", transparency=0)
 
-    assert reopen(normalise(out.getvalue())).mode == "RGBA"
+    assert reopen(as_stored(out.getvalue())).mode == "RGBA"
 
 
 def test_the_pixel_limit_is_checked_from_the_header() -> None:
     with pytest.raises(errors.PhotoTooManyPixels):
-        normalise(samples.image_bytes("PNG", size=(100, 100)), max_pixels=9_999)
+        as_stored(samples.image_bytes("PNG", size=(100, 100)), max_pixels=9_999)
 
 
 def test_a_huge_canvas_is_refused_before_decoding() -> None:
     bomb = samples.png_bomb_header(width=30000, height=30000)
     assert len(bomb) == 74
     with pytest.raises(errors.PhotoTooManyPixels):
-        normalise(bomb)
+        as_stored(bomb)
     with pytest.raises(errors.PhotoTooManyPixels):
-        normalise(samples.png_bomb_header(width=9000, height=9000))  # under Pillow's own bomb limit
+        as_stored(samples.png_bomb_header(width=9000, height=9000))  # under Pillow's own bomb limit
 
 
 @pytest.mark.parametrize(
@@ -117,34 +104,34 @@ def test_a_huge_canvas_is_refused_before_decoding() -> None:
 )
 def test_anything_but_jpeg_png_and_webp_is_unsupported(data: bytes) -> None:
     with pytest.raises(errors.PhotoUnsupportedType):
-        normalise(data)
+        as_stored(data)
 
 
 def test_a_gif_is_unsupported_even_when_valid() -> None:
     with pytest.raises(errors.PhotoUnsupportedType):
-        normalise(samples.image_bytes("GIF"))
+        as_stored(samples.image_bytes("GIF"))
 
 
 def test_markup_in_the_sniffed_prefix_is_refused() -> None:
     with pytest.raises(errors.PhotoUnsupportedType):
-        normalise(samples.png_with_html_text_chunk())
+        as_stored(samples.png_with_html_text_chunk())
 
 
 def test_a_truncated_image_is_invalid() -> None:
     with pytest.raises(errors.PhotoInvalidImage):
-        normalise(samples.truncated_jpeg())
+        as_stored(samples.truncated_jpeg())
 
 
 def test_a_corrupt_header_is_invalid_or_unsupported() -> None:
     data = bytearray(samples.image_bytes("PNG", size=(50, 50)))
     data[40:60] = b"\x00" * 20
     with pytest.raises((errors.PhotoInvalidImage, errors.PhotoUnsupportedType)):
-        normalise(bytes(data))
+        as_stored(bytes(data))
 
 
 @pytest.mark.parametrize(("size", "expected"), [(256, (256, 128)), (1024, (1024, 512))])
 def test_thumbnails_are_webp_bounded_by_their_size(size: int, expected: tuple[int, int]) -> None:
-    original = normalise(samples.image_bytes("JPEG", size=(2000, 1000))).data
+    original = as_stored(samples.image_bytes("JPEG", size=(2000, 1000))).data
 
     made = rendition(original, size)
 
@@ -176,19 +163,19 @@ def test_a_png_over_the_decode_budget_is_refused_before_decoding() -> None:
     data = samples.image_bytes("PNG", size=(200, 100))
 
     with pytest.raises(errors.PhotoTooManyPixels):
-        budget(data, 200 * 100 * 4 - 1)
-    assert budget(data, 200 * 100 * 4).width == 200
+        as_stored(data, max_decode_bytes=200 * 100 * 4 - 1)
+    assert as_stored(data, max_decode_bytes=200 * 100 * 4).width == 200
 
 
 def test_the_flat_7000_pixel_rgba_png_is_refused_by_the_configured_budget() -> None:
     with pytest.raises(errors.PhotoTooManyPixels):
-        normalise(samples.flat_rgba_png())
+        as_stored(samples.flat_rgba_png())
 
 
 def test_a_jpeg_over_the_budget_is_decoded_at_a_reduced_scale_that_fits() -> None:
     data = samples.image_bytes("JPEG", size=(800, 600))
 
-    result = budget(data, 800 * 600)
+    result = as_stored(data, max_decode_bytes=800 * 600)
 
     assert (result.width, result.height) == (400, 300)  # 1/2 scale: 400 x 300 x 4 bytes fits
     assert reopen(result).size == (400, 300)
@@ -198,11 +185,11 @@ def test_a_jpeg_that_fits_no_scale_is_refused() -> None:
     data = samples.image_bytes("JPEG", size=(800, 600))
 
     with pytest.raises(errors.PhotoTooManyPixels):
-        budget(data, 100 * 75 * 4 - 1)
+        as_stored(data, max_decode_bytes=100 * 75 * 4 - 1)
 
 
 def test_thumbnails_come_from_one_decode_and_obey_the_budget() -> None:
-    png = normalise(samples.image_bytes("PNG", size=(1600, 800))).data
+    png = as_stored(samples.image_bytes("PNG", size=(1600, 800))).data
 
     renditions = images.thumbnails(png, max_decode_bytes=1600 * 800 * 4)
 
