@@ -37,9 +37,8 @@ def media_gc(*, grace: timedelta | None = None, dry_run: bool = False) -> GcRepo
     report = GcReport()
     for blob_id in Blob.objects.orphaned().created_before(cutoff).values_list("pk", flat=True):
         _collect_blob(blob_id=blob_id, cutoff=cutoff, dry_run=dry_run, report=report)
-    for stored in storage.iter_objects():
-        # Only our own prefixes; this also takes leftovers like local storage's `<hash>_AbC123.jpg`.
-        if stored.modified_at < cutoff and stored.key.startswith(storage.PREFIXES):
+    for stored in storage.iter_objects():  # our prefixes only, leftovers like `<hash>_AbC123.jpg` too
+        if stored.modified_at < cutoff:
             _collect_object(key=stored.key, size=stored.size, cutoff=cutoff, dry_run=dry_run, report=report)
     logger.info(
         "media_gc",
