@@ -1,11 +1,10 @@
 """Media fixtures: a draft to attach photos to and helpers to post them (the S3 server and the
 `backend` fixture are in tests/storage_backends.py, for every app)."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -59,14 +58,3 @@ def upload(
 
 def stored_keys() -> list[str]:
     return sorted(obj.key for obj in storage.iter_objects())
-
-
-@pytest.fixture
-def rates() -> Iterator[dict[str, str]]:
-    """The throttle rates, restored after the test. DRF's throttles read this very dict, so a test
-    mutates it in place (as tests/users does)."""
-    rates: dict[str, str] = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    saved = dict(rates)
-    yield rates
-    rates.clear()
-    rates.update(saved)
