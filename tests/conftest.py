@@ -24,16 +24,20 @@ FACTORY_SEED = "vivenda"
 """Every test's factory data comes from `FACTORY_SEED` and the test's id (tests/README.md)."""
 
 
-def pytest_report_header() -> str:
+def pytest_report_header(config: pytest.Config) -> str:
+    if config.pluginmanager.hasplugin("randomly"):
+        return "factory-boy and Faker seeded by pytest-randomly (--randomly-seed)"
     return f"factory-boy and Faker seeded per test from {FACTORY_SEED!r} and the test id"
 
 
 @pytest.fixture(autouse=True)
 def _seeded_factories(request: pytest.FixtureRequest) -> None:
     """factory-boy's random and Faker's, reseeded before each test: the same test makes the same
-    data whatever ran before it. (pytest-randomly, if installed, reseeds them in its setup hook,
-    which runs before fixtures: this seed wins.)"""
-    factory.random.reseed_random(f"{FACTORY_SEED}:{request.node.nodeid}")
+    data whatever ran before it. pytest-randomly, when installed, reseeds them itself before the
+    setup, the call and the teardown of each test (from --randomly-seed), which would override
+    this seed inside the test body: then its seed alone decides."""
+    if not request.config.pluginmanager.hasplugin("randomly"):
+        factory.random.reseed_random(f"{FACTORY_SEED}:{request.node.nodeid}")
 
 
 @pytest.fixture(autouse=True)
