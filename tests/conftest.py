@@ -1,20 +1,43 @@
-"""Fixtures shared by every test: API clients per role, tokens, media storage in a temp dir."""
+"""Fixtures shared by every test: seeded factories, API clients per role, tokens, media storage
+in a temp dir."""
 
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import factory.random
 import pytest
 from celery import Celery
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from apps.users.models import Role, User
 from apps.users.tokens import issue_token_pair
 from tests.users.factories import UserFactory
+from tests.users.helpers import HASH_CALLS
 from tests.worker import start_worker
 
 pytest_plugins = ["tests.storage_backends"]  # the S3 server and `backend`, for every app
+
+FACTORY_SEED = "vivenda"
+"""Every test's factory data comes from `FACTORY_SEED` and the test's id (tests/README.md)."""
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if config.pluginmanager.hasplugin("randomly"):
+        return "factory-boy and Faker seeded by pytest-randomly (--randomly-seed)"
+    return f"factory-boy and Faker seeded per test from {FACTORY_SEED!r} and the test id"
+
+
+@pytest.fixture(autouse=True)
+def _seeded_factories(request: pytest.FixtureRequest) -> None:
+    """factory-boy's random and Faker's, reseeded before each test: the same test makes the same
+    data whatever ran before it. pytest-randomly, when installed, reseeds them itself before the
+    setup, the call and the teardown of each test (from --randomly-seed), which would override
+    this seed inside the test body: then its seed alone decides."""
+    if not request.config.pluginmanager.hasplugin("randomly"):
+        factory.random.reseed_random(f"{FACTORY_SEED}:{request.node.nodeid}")
 
 
 @pytest.fixture(autouse=True)
@@ -110,3 +133,23 @@ def use_worker_media(settings: object, worker_media_root: Path) -> Iterator[Path
     empty()
     yield worker_media_root
     empty()
+
+
+@pytest.fixture
+def rates() -> Iterator[dict[str, str]]:
+    """The throttle rates, restored after the test. DRF's throttles read this very dict, so a test
+    changes it in place (`rates["sign_in_cpf"] = "2/5min"`)."""
+    rates: dict[str, str] = django_settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    saved = dict(rates)
+    yield rates
+    rates.clear()
+    rates.update(saved)
+
+
+@pytest.fixture
+def hash_calls(settings: object) -> Iterator[list[str]]:
+    """Every password hash computed during the test, to store a password or to check one."""
+    settings.PASSWORD_HASHERS = ["tests.users.helpers.CountingHasher"]  # type: ignore[attr-defined]
+    HASH_CALLS.clear()
+    yield HASH_CALLS
+    HASH_CALLS.clear()

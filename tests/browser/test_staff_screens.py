@@ -21,11 +21,8 @@ from tests.users.factories import UserFactory
 def test_the_admin_speaks_portuguese_when_the_browser_asks_for_it(
     new_page: object, live_server: LiveServer, staff: User
 ) -> None:
-    RealEstateFactory(
-        title="Apartamento garden em Moema",
-        price=Decimal("23550.00"),
-        created_at=datetime(2026, 12, 1, 15, 0, tzinfo=UTC),
-    )
+    with time_machine.travel(datetime(2026, 12, 1, 15, 0, tzinfo=UTC), tick=False):
+        RealEstateFactory(title="Apartamento garden em Moema", price=Decimal("23550.00"))
     page: Page = new_page(locale="pt-BR")  # type: ignore[operator]
     sign_in(page, live_server.url)
 

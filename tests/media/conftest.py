@@ -2,11 +2,10 @@
 `backend` fixture are in tests/storage_backends.py, for every app)."""
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -101,14 +100,3 @@ def set_storage_options(settings: Any, **options: Any) -> None:
         **settings.STORAGES,
         "default": {**default, "OPTIONS": {**default["OPTIONS"], **options}},
     }
-
-
-@pytest.fixture
-def rates() -> Iterator[dict[str, str]]:
-    """The throttle rates, restored after the test. DRF's throttles read this very dict, so a test
-    mutates it in place (as tests/users does)."""
-    rates: dict[str, str] = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    saved = dict(rates)
-    yield rates
-    rates.clear()
-    rates.update(saved)

@@ -4,9 +4,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
-from apps.real_estates.models import RealEstate, RealEstateTransition, Status
+from apps.real_estates.models import RealEstate, RealEstateTransition
 from apps.users.models import User
 from tests.real_estates.factories import RealEstateFactory
 
@@ -15,18 +14,13 @@ MakeRealEstate = Callable[..., RealEstate]
 
 @pytest.fixture
 def make_real_estate(collector: User, manager: User) -> MakeRealEstate:
-    """`make_real_estate(status=..., **fields)`: review fields set as the status implies."""
+    """`make_real_estate(status=..., **fields)`: collected by `collector`, reviewed by `manager`,
+    brought to `status` by the services (tests/real_estates/factories.py)."""
 
-    def make(status: str = Status.DRAFT, **fields: Any) -> RealEstate:
+    def make(**fields: Any) -> RealEstate:
         fields.setdefault("collected_by", collector)
-        if status in (Status.SUBMITTED, Status.APPROVED, Status.REJECTED, Status.ARCHIVED):
-            fields.setdefault("photo_count", 1)
-        if status in (Status.APPROVED, Status.REJECTED, Status.ARCHIVED):
-            fields.setdefault("reviewed_by", manager)
-            fields.setdefault("reviewed_at", timezone.now())
-        if status == Status.REJECTED:
-            fields.setdefault("rejection_reason", "Fotos escuras")
-        return RealEstateFactory(status=status, **fields)
+        fields.setdefault("reviewed_by", manager)
+        return RealEstateFactory(**fields)
 
     return make
 

@@ -1,14 +1,30 @@
-"""Factories for real estates: real city/UF pairs, CEPs, prices by kind, pt-BR text."""
+"""Factories for real estates, made the way the services make them.
 
-import random
+`RealEstateFactory.create(status=...)` calls `real_estate_create` as its collector, adds
+`photos` through the photo upload service (tests/media/factories.py), then runs the transitions
+that lead to `status`: submit by the collector; approve, reject or archive by `reviewed_by` (a
+new manager unless given). So every row carries what the services give it: `search_text`,
+`collected_by_name`, `photo_count`, the cover, `version`, the review fields, the history and the
+audit events. `collected_by=None` is a real estate whose collector then erased their account.
+`.build()` makes an unsaved draft with the same computed columns, for tests without a database.
+
+The data (real city/UF pairs, CEPs, prices by kind, pt-BR text) comes from factory-boy's random
+generator, which tests/conftest.py seeds before every test.
+"""
+
 from decimal import Decimal
 from typing import Any
 
 import factory
 from factory.django import DjangoModelFactory
+from factory.fuzzy import FuzzyChoice
+from factory.random import randgen
 
-from apps.real_estates.models import Kind, Purpose, RealEstate, RealEstateTransition, Status
+from apps.real_estates import services
+from apps.real_estates.models import REVIEWED_STATUSES, Kind, Purpose, RealEstate, Status
 from apps.real_estates.search import build_search_text
+from apps.users.models import Role
+from apps.users.services import user_delete
 from tests.users.factories import UserFactory
 
 # (city, UF, CEP prefix, latitude, longitude)
@@ -59,22 +75,25 @@ TITLES: dict[str, str] = {
 }
 
 
-def _city(o: Any) -> tuple[str, str, str, float, float]:
-    return random.choice(CITIES)
+REJECTION_REASON = "Fotos escuras"
 
 
 def _price(o: Any) -> Decimal:
     low, high = PRICES[(o.kind, o.purpose)]
-    return Decimal(random.randrange(low, high, 100 if o.purpose == Purpose.RENT else 1_000))
+    return Decimal(randgen.randrange(low, high, 100 if o.purpose == Purpose.RENT else 1_000))
 
 
 def _area(o: Any) -> Decimal:
     low, high = AREAS[o.kind]
-    return Decimal(random.randint(low * 100, high * 100)) / 100
+    return Decimal(randgen.randint(low * 100, high * 100)) / 100
 
 
 def _bedrooms(o: Any) -> int:
-    return random.randint(1, 5) if o.kind in (Kind.HOUSE, Kind.APARTMENT) else 0
+    return randgen.randint(1, 5) if o.kind in (Kind.HOUSE, Kind.APARTMENT) else 0
+
+
+def _near(degrees: float) -> Decimal:
+    return Decimal(f"{degrees + randgen.uniform(-0.05, 0.05):.6f}")
 
 
 def _search_text(o: Any) -> str:
@@ -82,43 +101,80 @@ def _search_text(o: Any) -> str:
 
 
 class RealEstateFactory(DjangoModelFactory[RealEstate]):
-    """A draft by a fresh collector; pass `status=` with the review fields it implies."""
+    """A draft by a new collector; `status=` walks the workflow there (see the module docstring),
+    `photos=` uploads that many photos first (one by default past `draft`)."""
 
     class Meta:
         model = RealEstate
         exclude = ("place",)
 
-    place = factory.LazyAttribute(_city)
-    kind = factory.Iterator(Kind.values)
-    purpose = factory.Iterator([Purpose.SALE, Purpose.SALE, Purpose.RENT])
+    place = factory.LazyFunction(lambda: randgen.choice(CITIES))
+    kind = FuzzyChoice(Kind.values)
+    purpose = FuzzyChoice([Purpose.SALE, Purpose.SALE, Purpose.RENT])
     title = factory.LazyAttribute(lambda o: f"{TITLES[o.kind]} em {o.neighborhood}")
     description = factory.Faker("paragraph", nb_sentences=3, locale="pt_BR")
     price = factory.LazyAttribute(_price)
     area_m2 = factory.LazyAttribute(_area)
     bedrooms = factory.LazyAttribute(_bedrooms)
     bathrooms = factory.LazyAttribute(lambda o: max(1, o.bedrooms - 1) if o.bedrooms else 1)
-    parking_spaces = factory.LazyAttribute(lambda o: random.randint(0, 3))
-    zip_code = factory.LazyAttribute(lambda o: o.place[2] + f"{random.randint(0, 999_999):06d}")
+    parking_spaces = factory.LazyFunction(lambda: randgen.randint(0, 3))
+    zip_code = factory.LazyAttribute(lambda o: o.place[2] + f"{randgen.randint(0, 999_999):06d}")
     street = factory.Faker("street_name", locale="pt_BR")
-    number = factory.LazyAttribute(lambda o: str(random.randint(1, 3000)))
+    number = factory.LazyFunction(lambda: str(randgen.randint(1, 3000)))
     complement = ""
     neighborhood = factory.Faker("bairro", locale="pt_BR")
     city = factory.LazyAttribute(lambda o: o.place[0])
     state = factory.LazyAttribute(lambda o: o.place[1])
-    latitude = factory.LazyAttribute(lambda o: Decimal(f"{o.place[3] + random.uniform(-0.05, 0.05):.6f}"))
-    longitude = factory.LazyAttribute(lambda o: Decimal(f"{o.place[4] + random.uniform(-0.05, 0.05):.6f}"))
+    latitude = factory.LazyAttribute(lambda o: _near(o.place[3]))
+    longitude = factory.LazyAttribute(lambda o: _near(o.place[4]))
     status = Status.DRAFT
     collected_by = factory.SubFactory(UserFactory)
     collected_by_name = factory.LazyAttribute(lambda o: o.collected_by.name if o.collected_by else "")
     search_text = factory.LazyAttribute(_search_text)
+    # Not columns: how `create` gets there.
+    photos = factory.LazyAttribute(lambda o: 0 if o.status == Status.DRAFT else 1)
+    reviewed_by = None
+    rejection_reason = REJECTION_REASON
 
+    @classmethod
+    def _build(cls, model_class: type[RealEstate], *args: Any, **kwargs: Any) -> RealEstate:
+        if kwargs.pop("photos") or kwargs["status"] != Status.DRAFT:
+            raise TypeError("RealEstateFactory.build() makes drafts without photos; create() the rest")
+        kwargs["rejection_reason"] = ""
+        return super()._build(model_class, *args, **kwargs)
 
-class RealEstateTransitionFactory(DjangoModelFactory[RealEstateTransition]):
-    class Meta:
-        model = RealEstateTransition
+    @classmethod
+    def _create(cls, model_class: type[RealEstate], *args: Any, **kwargs: Any) -> RealEstate:
+        status = kwargs.pop("status")
+        photos: int = kwargs.pop("photos")
+        collector = kwargs.pop("collected_by")
+        reviewer = kwargs.pop("reviewed_by")
+        reason: str = kwargs.pop("rejection_reason")
+        del kwargs["collected_by_name"], kwargs["search_text"]  # the services compute them
+        not_editable = set(kwargs) - services.EDITABLE_FIELDS
+        if not_editable:
+            raise TypeError(f"{sorted(not_editable)}: only the services set these; pass status= or photos=")
+        if status != Status.DRAFT and photos < 1:
+            raise TypeError("nothing without a photo leaves draft (real_estate_submit refuses it)")
+        erased = collector is None
+        if erased:
+            collector = UserFactory()
+        if reviewer is None and status in REVIEWED_STATUSES:
+            reviewer = UserFactory(role=Role.MANAGER)
+        real_estate = services.real_estate_create(actor=collector, fields=kwargs)
+        if photos:
+            from tests.media.factories import PhotoFactory  # it builds on this module
 
-    real_estate = factory.SubFactory(RealEstateFactory)
-    from_status = Status.DRAFT
-    to_status = Status.SUBMITTED
-    actor = factory.LazyAttribute(lambda o: o.real_estate.collected_by)
-    reason = ""
+            PhotoFactory.create_batch(photos, real_estate=real_estate)
+        if status != Status.DRAFT:
+            real_estate = services.real_estate_submit(real_estate=real_estate, actor=collector)
+        if status in (Status.APPROVED, Status.ARCHIVED):
+            real_estate = services.real_estate_approve(real_estate=real_estate, actor=reviewer)
+        if status == Status.REJECTED:
+            real_estate = services.real_estate_reject(real_estate=real_estate, actor=reviewer, reason=reason)
+        if status == Status.ARCHIVED:
+            real_estate = services.real_estate_archive(real_estate=real_estate, actor=reviewer)
+        if erased:
+            user_delete(user=collector, actor=None)
+        real_estate.refresh_from_db()
+        return real_estate

@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
 from rest_framework.test import APIClient
 
 from apps.users import services
@@ -21,6 +22,19 @@ REVOCATIONS = [
     ),
     pytest.param(lambda u: u.delete(), id="deleted"),
 ]
+
+
+HASH_CALLS: list[str] = []
+
+
+class CountingHasher(MD5PasswordHasher):
+    """Records every hash computed in HASH_CALLS (the `hash_calls` fixture, tests/conftest.py)."""
+
+    algorithm = "counting_md5"
+
+    def encode(self, password: str, salt: str) -> str:
+        HASH_CALLS.append("hash")
+        return super().encode(password, salt)
 
 
 def error_of(response: Any) -> dict[str, Any]:

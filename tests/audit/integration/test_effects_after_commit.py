@@ -13,7 +13,6 @@ from django.db import transaction
 
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
-from apps.core.metrics import UPLOAD_BYTES
 from apps.media.models import Photo
 from apps.media.services import photo_upload
 from apps.real_estates.models import RealEstate
@@ -21,6 +20,7 @@ from apps.real_estates.services import real_estate_create
 from apps.users.models import Role
 from apps.users.services import user_update, user_update_profile
 from tests.media import samples
+from tests.metrics import sample
 from tests.real_estates.factories import RealEstateFactory
 from tests.users.factories import UserFactory
 
@@ -76,7 +76,7 @@ def test_an_upload_counts_logs_and_enqueues_its_thumbnails_only_if_it_commits(
     caplog.set_level(logging.INFO)
     collector = UserFactory(role=Role.COLLECTOR)
     draft = RealEstateFactory(collected_by=collector)
-    uploaded_before = UPLOAD_BYTES._value.get()
+    uploaded_before = sample("vivenda_upload_bytes_total")
     data = samples.image_bytes("PNG", size=(30, 20))
     try:
         with transaction.atomic():
@@ -87,7 +87,7 @@ def test_an_upload_counts_logs_and_enqueues_its_thumbnails_only_if_it_commits(
         pass
 
     assert ("photo_uploaded" in logged_events(caplog)) is commit
-    assert (UPLOAD_BYTES._value.get() > uploaded_before) is commit
+    assert (sample("vivenda_upload_bytes_total") > uploaded_before) is commit
     assert ("apps.media.tasks.generate_thumbnails" in tasks_run) is commit
     assert Photo.objects.exists() is commit
     assert AuditEvent.objects.filter(action="photo.add").exists() is commit

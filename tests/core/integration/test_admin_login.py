@@ -1,11 +1,9 @@
 """The admin's sign-in form: a CPF as people type it, and the API's brute-force brakes (same
 per-CPF and per-IP buckets as `POST /api/v1/sign-in`, checked before any password hashing)."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -15,33 +13,7 @@ from tests.users.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-HASH_CALLS: list[str] = []
 THROTTLED = "Too many requests; try again later."
-
-
-class CountingHasher(MD5PasswordHasher):
-    algorithm = "counting_md5"
-
-    def encode(self, password: str, salt: str) -> str:
-        HASH_CALLS.append("hash")
-        return super().encode(password, salt)
-
-
-@pytest.fixture
-def hash_calls(settings: Any) -> Iterator[list[str]]:
-    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
-    HASH_CALLS.clear()
-    yield HASH_CALLS
-    HASH_CALLS.clear()
-
-
-@pytest.fixture
-def rates(settings: Any) -> Iterator[dict[str, str]]:
-    rates: dict[str, str] = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    original = dict(rates)
-    yield rates
-    rates.clear()
-    rates.update(original)
 
 
 WRONG_PASSWORD = "wrong-password"

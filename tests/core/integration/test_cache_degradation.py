@@ -12,10 +12,13 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import OutOfMemoryError
 from rest_framework.test import APIClient
 
-from apps.core.cache import CACHE_DEGRADED, DegradingRedisCache, count_hit
+from apps.core.cache import DegradingRedisCache, count_hit
 from tests.core.redis_server import RedisServer
-from tests.real_estates.integration.test_api_real_estates import PAYLOAD
+from tests.metrics import sample
+from tests.real_estates.helpers import PAYLOAD
 from tests.users.factories import DEFAULT_PASSWORD
+
+DEGRADED = "vivenda_cache_degraded_total"
 
 
 @pytest.fixture
@@ -63,7 +66,7 @@ def test_it_answers_without_redis_when_redis_is_down(
 ) -> None:
     redis_cache.set("greeting", "olá", 30)
     redis_server.stop()
-    before = CACHE_DEGRADED.labels("get")._value.get()
+    before = sample(DEGRADED, operation="get")
 
     assert redis_cache.get("greeting") is None
     assert redis_cache.get("greeting", "fallback") == "fallback"
@@ -78,7 +81,7 @@ def test_it_answers_without_redis_when_redis_is_down(
     redis_cache.set("greeting", "olá", 30)
     redis_cache.delete_many(["a", "b"])
     redis_cache.clear()
-    assert CACHE_DEGRADED.labels("get")._value.get() == before + 2
+    assert sample(DEGRADED, operation="get") == before + 2
 
 
 def test_strict_view_raises_when_redis_is_down(
@@ -207,7 +210,7 @@ def full_redis(tmp_path: Path, settings: Any) -> Iterator[redis.Redis]:
 def test_a_full_redis_degrades_as_an_outage_does_and_the_api_still_answers(
     full_redis: redis.Redis, collector: Any, client_for: Any, api_client: APIClient
 ) -> None:
-    before = sum(CACHE_DEGRADED.labels(op)._value.get() for op in ("add", "set", "incr"))
+    before = sum(sample(DEGRADED, operation=op) for op in ("add", "set", "incr"))
     client = client_for(collector)
     url = "/api/v1/real-estates"
 
@@ -222,4 +225,4 @@ def test_a_full_redis_degrades_as_an_outage_does_and_the_api_still_answers(
 
     with pytest.raises(OutOfMemoryError):  # Redis is still full: the requests above wrote nothing
         full_redis.set("one-more", "x" * 1024)
-    assert sum(CACHE_DEGRADED.labels(op)._value.get() for op in ("add", "set", "incr")) > before
+    assert sum(sample(DEGRADED, operation=op) for op in ("add", "set", "incr")) > before

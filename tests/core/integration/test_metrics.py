@@ -6,8 +6,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from apps.core.metrics import TASK_OUTCOMES, UPLOAD_BYTES
+from apps.core.metrics import UPLOAD_BYTES
 from apps.core.tasks import flush_expired_tokens
+from tests.metrics import sample
+
+TASKS = "vivenda_celery_tasks_total"
 
 TOKEN = "metrics-token-0123456789abcdef"
 
@@ -86,13 +89,13 @@ def test_metrics_count_requests_by_view_and_status_and_database_statements(clien
 
 @pytest.mark.django_db
 def test_task_outcomes_are_counted() -> None:
-    before = TASK_OUTCOMES.labels("apps.core.tasks.flush_expired_tokens", "success")._value.get()
+    before = sample(TASKS, task="apps.core.tasks.flush_expired_tokens", outcome="success")
     flush_expired_tokens.delay()  # in-process: no broker in the test settings
-    after = TASK_OUTCOMES.labels("apps.core.tasks.flush_expired_tokens", "success")._value.get()
+    after = sample(TASKS, task="apps.core.tasks.flush_expired_tokens", outcome="success")
     assert after == before + 1
 
 
 def test_upload_bytes_is_a_counter_the_media_app_can_increase() -> None:
-    before = UPLOAD_BYTES._value.get()
+    before = sample("vivenda_upload_bytes_total")
     UPLOAD_BYTES.inc(2048)
-    assert UPLOAD_BYTES._value.get() == before + 2048
+    assert sample("vivenda_upload_bytes_total") == before + 2048

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import override_settings
 
 from apps.core.cache import SharedDatabaseCache, count_hit
+from tests.threads import run_at_once
 
 TABLE = "test_shared_cache"
 
@@ -67,17 +68,10 @@ def test_many_incrs_keep_the_keys_expiry_to_the_second(db_cache: SharedDatabaseC
 
 def test_count_hit_counts_every_hit_from_concurrent_threads(db_cache: SharedDatabaseCache) -> None:
     def hit() -> None:
-        try:
-            for _ in range(25):
-                count_hit(db_cache, "window", 60)
-        finally:
-            connection.close()  # each thread's own connection
+        for _ in range(25):
+            count_hit(db_cache, "window", 60)
 
-    threads = [threading.Thread(target=hit) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert run_at_once(hit, hit, hit, hit) == [None] * 4
     assert db_cache.get("window") == 100
 
 
@@ -88,17 +82,10 @@ def test_the_first_hits_of_a_window_racing_are_all_counted(db_cache: SharedDatab
     start = threading.Barrier(threads_count)
 
     def hit() -> None:
-        try:
-            for window in range(windows):
-                start.wait(timeout=30)
-                count_hit(db_cache, f"window-{window}", 60)
-        finally:
-            connection.close()
+        for window in range(windows):
+            start.wait(timeout=30)
+            count_hit(db_cache, f"window-{window}", 60)
 
-    threads = [threading.Thread(target=hit) for _ in range(threads_count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert run_at_once(*[hit] * threads_count) == [None] * threads_count
     counts = [db_cache.get(f"window-{window}") for window in range(windows)]
     assert counts == [threads_count] * windows

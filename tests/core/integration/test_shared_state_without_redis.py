@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from tests.core.redis_server import free_port
-from tests.real_estates.integration.test_api_real_estates import PAYLOAD, payload
+from tests.real_estates.helpers import PAYLOAD, payload
 
 ROOT = Path(__file__).resolve().parents[3]
 URL = "/api/v1/real-estates"

@@ -36,7 +36,8 @@ def test_the_worker_derives_a_blobs_thumbnails(worker: Celery, use_worker_media:
 def test_the_worker_reports_a_blob_whose_object_is_missing_as_failed(
     worker: Celery, use_worker_media: Path
 ) -> None:
-    blob = BlobFactory()  # a row, no stored object
+    blob = BlobFactory()
+    storage.delete_object(blob.key)  # its object went missing
 
     assert wait_result(worker.send_task("apps.media.tasks.generate_thumbnails", args=[blob.pk])) is False
     blob.refresh_from_db()

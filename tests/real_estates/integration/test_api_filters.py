@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 from rest_framework.test import APIClient
 
 from apps.real_estates.models import Kind, Purpose, RealEstate, Status
@@ -31,29 +32,29 @@ def one(real_estate: RealEstate) -> set[str]:
 @pytest.fixture
 def pair(db: None) -> tuple[RealEstate, RealEstate]:
     """Two real estates differing in every filtered field."""
-    first = RealEstateFactory(
-        status=Status.DRAFT,
-        kind=Kind.HOUSE,
-        purpose=Purpose.SALE,
-        city="São Paulo",
-        state="SP",
-        price=Decimal("500000.00"),
-        area_m2=Decimal("150.00"),
-        bedrooms=4,
-        created_at=datetime(2026, 3, 10, 12, 0, tzinfo=UTC),
-    )
-    second = RealEstateFactory(
-        status=Status.SUBMITTED,
-        photo_count=1,
-        kind=Kind.APARTMENT,
-        purpose=Purpose.RENT,
-        city="Curitiba",
-        state="PR",
-        price=Decimal("2500.00"),
-        area_m2=Decimal("60.00"),
-        bedrooms=1,
-        created_at=datetime(2026, 5, 20, 8, 30, tzinfo=UTC),
-    )
+    with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False):
+        first = RealEstateFactory(
+            status=Status.DRAFT,
+            kind=Kind.HOUSE,
+            purpose=Purpose.SALE,
+            city="São Paulo",
+            state="SP",
+            price=Decimal("500000.00"),
+            area_m2=Decimal("150.00"),
+            bedrooms=4,
+        )
+    with time_machine.travel(datetime(2026, 5, 20, 8, 30, tzinfo=UTC), tick=False):
+        second = RealEstateFactory(
+            status=Status.SUBMITTED,
+            photos=1,
+            kind=Kind.APARTMENT,
+            purpose=Purpose.RENT,
+            city="Curitiba",
+            state="PR",
+            price=Decimal("2500.00"),
+            area_m2=Decimal("60.00"),
+            bedrooms=1,
+        )
     return first, second
 
 

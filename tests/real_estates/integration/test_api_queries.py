@@ -49,9 +49,7 @@ def test_the_list_does_not_count_again_until_a_write(manager_client: APIClient) 
 
 
 def test_the_detail_costs_a_fixed_number_of_queries(manager_client: APIClient) -> None:
-    real_estate = RealEstateFactory(
-        status=Status.APPROVED, photo_count=1, reviewed_by=UserFactory(), reviewed_at="2026-01-01T00:00Z"
-    )
+    real_estate = RealEstateFactory(status=Status.APPROVED, photos=2)
     # The user (authentication), the real estate with its collector and reviewer, and its photos
     # with their blobs and uploaders (one prefetch, however many photos).
     assert queries_of(manager_client, f"{URL}/{real_estate.pk}") == 3
@@ -60,7 +58,7 @@ def test_the_detail_costs_a_fixed_number_of_queries(manager_client: APIClient) -
 
 
 def test_the_detail_of_a_real_estate_without_photos_does_not_look_for_them(manager_client: APIClient) -> None:
-    real_estate = RealEstateFactory(photo_count=0)
+    real_estate = RealEstateFactory()
     queries_of(manager_client, f"{URL}/{real_estate.pk}")  # the user is cached from here on
     with CaptureQueriesContext(connection) as captured:
         response = manager_client.get(f"{URL}/{real_estate.pk}")

@@ -168,18 +168,9 @@ def test_stats_are_computed_every_time_when_the_cache_is_off(
 
 
 def test_the_export_carries_each_items_cover_like_the_list(manager_client: APIClient) -> None:
-    from tests.media.factories import BlobFactory, PhotoFactory
+    from tests.media.factories import PhotoFactory
 
-    blob = BlobFactory()
-    blob.thumbnail_256_key = "thumbs/sha256/ab/cd/cover.webp"
-    blob.thumbnail_1024_key = "thumbs/sha256/ab/cd/large.webp"
-    blob.thumbnail_state = "ready"
-    blob.save()
-    with_cover = PhotoFactory(blob=blob).real_estate
-    # What the photo services keep with every photo change (the factory goes around them).
-    RealEstate.objects.filter(pk=with_cover.pk).update(
-        photo_count=1, cover_blob=blob, cover_key=blob.thumbnail_256_key
-    )
+    with_cover = PhotoFactory().real_estate  # its thumbnail made: the list shows it as the cover
     RealEstateFactory()  # no photo: an empty cover cell
     response = manager_client.get(f"{URL}/export")
     rows = {

@@ -17,7 +17,7 @@ from apps.real_estates.models import RealEstate
 from apps.users import services as user_services
 from apps.users.models import Role, User
 from tests.real_estates.factories import RealEstateFactory
-from tests.real_estates.integration.test_api_real_estates import PAYLOAD
+from tests.real_estates.helpers import PAYLOAD
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

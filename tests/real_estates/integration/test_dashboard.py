@@ -6,12 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
-from apps.real_estates import dashboard
+from apps.real_estates import dashboard, services
 from apps.real_estates.models import RealEstateTransition, Status
 from apps.users.models import Role, User
 from tests.real_estates.factories import RealEstateFactory
@@ -56,19 +57,15 @@ def test_review_times_are_the_median_and_90th_percentile_of_the_last_30_days() -
     now = timezone.now()
     reviewer = UserFactory(role=Role.MANAGER)
     for hours in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10):
-        estate = RealEstateFactory()
         submitted = now - timedelta(days=2, hours=hours)
-        RealEstateTransition.objects.create(real_estate=estate, from_status=Status.DRAFT,
-                                            to_status=Status.SUBMITTED, at=submitted)  # fmt: skip
-        RealEstateTransition.objects.create(real_estate=estate, from_status=Status.SUBMITTED,
-                                            to_status=Status.APPROVED, actor=reviewer,
-                                            at=submitted + timedelta(hours=hours))  # fmt: skip
-    old = RealEstateFactory()  # reviewed 40 days ago: outside the window
-    RealEstateTransition.objects.create(real_estate=old, from_status=Status.DRAFT, to_status=Status.SUBMITTED,
-                                        at=now - timedelta(days=60))  # fmt: skip
-    RealEstateTransition.objects.create(real_estate=old, from_status=Status.SUBMITTED,
-                                        to_status=Status.REJECTED, at=now - timedelta(days=40),
-                                        reason="x")  # fmt: skip
+        with time_machine.travel(submitted, tick=False):
+            estate = RealEstateFactory(status=Status.SUBMITTED)
+        with time_machine.travel(submitted + timedelta(hours=hours), tick=False):
+            services.real_estate_approve(real_estate=estate, actor=reviewer)
+    with time_machine.travel(now - timedelta(days=60), tick=False):
+        old = RealEstateFactory(status=Status.SUBMITTED)
+    with time_machine.travel(now - timedelta(days=40), tick=False):  # outside the window
+        services.real_estate_reject(real_estate=old, actor=reviewer, reason="Fotos escuras")
 
     times = dashboard.review_times()
 

@@ -18,6 +18,7 @@ from apps.sync.models import RealEstateChange
 from apps.users import services as user_services
 from apps.users.models import Role, User
 from tests.conftest import bearer_client
+from tests.media.factories import PhotoFactory
 from tests.media.samples import image_bytes
 from tests.real_estates.factories import RealEstateFactory
 from tests.sync.helpers import SYNC_URL, Replica, create, database_versions
@@ -133,9 +134,7 @@ def test_pages_of_the_log_follow_the_limit_without_losing_or_repeating(people: d
 
 def test_every_workflow_step_is_a_change(people: dict[str, User], settings: Any) -> None:
     ana, manager = people["ana"], people["manager"]
-    real_estate = create(ana)
-    RealEstate.objects.filter(pk=real_estate.pk).update(photo_count=1)  # (photos: their own test)
-    real_estate.refresh_from_db()
+    real_estate = PhotoFactory(real_estate=create(ana)).real_estate  # (photos: their own test)
     client = bearer_client(ana)
     replica = Replica()
     replica.drain(client)

@@ -1,11 +1,11 @@
 """Services called directly (as commands and other apps will): the model's rules still hold."""
 
 import pytest
-from django.db import IntegrityError
 
 from apps.core import errors
 from apps.users import services
-from apps.users.models import User
+from apps.users.models import Role, User
+from tests.threads import run_at_once
 from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,22 +32,27 @@ def test_a_service_caller_cannot_store_a_short_name(admin_user: User) -> None:
     }
 
 
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     ("field", "error"), [("cpf", errors.CpfAlreadyRegistered), ("email", errors.EmailAlreadyRegistered)]
 )
-def test_a_lost_uniqueness_race_is_its_catalog_error(field: str, error: type[errors.ApiError]) -> None:
-    existing = UserFactory(email="taken@example.com")
-    # What the loser of a race between the existence check and the INSERT meets.
-    racer = UserFactory.build(email="other@example.com")
-    setattr(racer, field, getattr(existing, field).upper())
-    with pytest.raises(error):
-        services._save(racer, force_insert=True)
+def test_two_accounts_created_at_once_with_one_cpf_or_email_make_one_and_a_catalog_error(
+    field: str, error: type[errors.ApiError]
+) -> None:
+    # Whichever way the two interleave (one sees the other's row, or both insert and one loses
+    # on the unique constraint), the loser meets the catalog error, never an IntegrityError.
+    first = {"cpf": "52998224725", "email": "taken@example.com"}
+    second = {"cpf": "11144477735", "email": "other@example.com"}
+    second[field] = first[field].upper()
 
+    def create(data: dict[str, str]) -> object:
+        return services.user_create(
+            actor=None, name="Maria Silva", password=PASSWORD, role=Role.COLLECTOR, **data
+        )
 
-def test_other_integrity_errors_are_not_disguised() -> None:
-    racer = UserFactory.build(name="Al")  # breaks the name-length CHECK constraint
-    with pytest.raises(IntegrityError):
-        services._save(racer, force_insert=True)
+    outcomes = run_at_once(lambda: create(first), lambda: create(second))
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == sorted(["User", error.__name__])
+    assert User.objects.count() == 1
 
 
 def test_an_update_without_changes_writes_nothing(admin_user: User) -> None:

@@ -1,14 +1,8 @@
-from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, make_password
 from django.test import override_settings
 
 from apps.users.hashers import Argon2idHasher
 from config.settings import base
-
-
-def test_argon2id_is_the_first_hasher_outside_tests() -> None:
-    assert base.PASSWORD_HASHERS[0] == "apps.users.hashers.Argon2idHasher"
-    assert settings.PASSWORD_HASHERS != base.PASSWORD_HASHERS  # tests run a fast hasher
 
 
 def test_it_hashes_with_owasp_parameters() -> None:

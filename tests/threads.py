@@ -1,0 +1,29 @@
+"""Running code at the same moment from several threads, each on its own database connection."""
+
+import threading
+from collections.abc import Callable
+
+from django.db import connections
+
+
+def run_at_once(*actions: Callable[[], object]) -> list[object]:
+    """Run each action in its own thread, released together by a barrier; its result, or the
+    exception it raised, at its index."""
+    barrier = threading.Barrier(len(actions))
+    outcomes: list[object] = [None] * len(actions)
+
+    def run(index: int, action: Callable[[], object]) -> None:
+        try:
+            barrier.wait()
+            outcomes[index] = action()
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
+            outcomes[index] = exc
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
