@@ -141,17 +141,24 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
             queryset = queryset.filter(search_text__contains=term)
         return queryset
 
-    def near(self, lat: float, lng: float, radius_km: float) -> "RealEstateQuerySet":
+    def near(self, lat: float, lng: float, radius_km: float, *, by_area: bool = True) -> "RealEstateQuerySet":
         """Real estates within `radius_km` of (`lat`, `lng`) (great-circle, inclusive), annotated
         with `distance_km`; those without coordinates never match.
 
         Index-backed on both backends: on PostgreSQL the GiST index on `ll_to_earth(latitude,
         longitude)` pre-selects a box around the circle; elsewhere the btree on (latitude,
-        longitude) a band of latitudes. The haversine distance then decides exactly."""
+        longitude) a band of latitudes. The haversine distance then decides exactly.
+
+        `by_area=False` (PostgreSQL): no box, only the exact distance, for a circle that holds so
+        many of the rows that a page is found sooner by reading newest first and checking each
+        candidate's distance on the covering index than by collecting the whole circle and
+        sorting it (the planner cannot tell: it estimates any `@>` on a cube at 0.1 % of the rows;
+        `RealEstateFilterBackend` decides from the counts, docs/adr/0057). The same rows."""
         distance = haversine_km(lat, lng)
         queryset = self.filter(latitude__isnull=False, longitude__isnull=False)
         if connections[self.db].vendor == "postgresql":
-            queryset = queryset.filter(_earth_box_contains(lat, lng, radius_km))
+            if by_area:
+                queryset = queryset.filter(_earth_box_contains(lat, lng, radius_km))
         else:
             band = math.degrees(radius_km / EARTH_RADIUS_KM)
             queryset = queryset.filter(
@@ -165,6 +172,13 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
         return self.filter(
             latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lng, longitude__lte=max_lng
         )
+
+    def page_ids(self, bottom: int, top: int) -> "RealEstateQuerySet":
+        """Rows `bottom` to `top` of this ordered queryset, found in two steps: the page's ids
+        first (a statement that reads only the ids, so on PostgreSQL an index-only scan of a
+        covering index can check `q` and `near` without reading a table row per candidate,
+        migration 0009), then those rows, by primary key, under the same conditions and order."""
+        return self.filter(pk__in=self.values("pk")[bottom:top])
 
     def stats_by(self, group_by: str) -> "models.QuerySet[RealEstate, dict[str, Any]]":
         """One row per `group_by` value: count, average price and average price per m²,

@@ -25,8 +25,9 @@ from rest_framework.request import Request
 
 from apps.core import errors
 from apps.core.filters import StrictQueryForm, field_error
+from apps.real_estates import list_cache
 from apps.real_estates.models import Kind, Purpose, RealEstate, Status
-from apps.real_estates.querysets import RealEstateQuerySet
+from apps.real_estates.querysets import RealEstateQuerySet, visibility
 from apps.real_estates.search import search_terms
 from apps.real_estates.validators import UFS
 
@@ -320,6 +321,10 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
         "`distance` only with `near`. Send the parameter once.",
     )
 
+    # Whether `near` pre-selects the circle's area on an index (`RealEstateQuerySet.near`);
+    # `RealEstateFilterBackend` turns it off for a dense circle read newest first.
+    near_by_area = True
+
     class Meta:
         model = RealEstate
         fields: list[str] = []
@@ -353,7 +358,7 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
     def filter_near(
         self, queryset: RealEstateQuerySet, name: str, value: tuple[float, float]
     ) -> RealEstateQuerySet:
-        return queryset.near(*value, radius_km=self.form.cleaned_data["radius_km"])
+        return queryset.near(*value, radius_km=self.form.cleaned_data["radius_km"], by_area=self.near_by_area)
 
     def filter_radius_km(self, queryset: RealEstateQuerySet, name: str, value: float) -> RealEstateQuerySet:
         return queryset  # `near` applies it
@@ -379,11 +384,22 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(created_at__lt=moment)
 
 
+# A circle is read newest first (`near_by_area = False`) when a page is expected among the first
+# `DENSE_FACTOR` × (its matches) rows of the ordered scan: with `c` matches among `n` rows in
+# view, the scan meets a page of `DENSE_PAGE` after about DENSE_PAGE × n / c rows (matches spread
+# evenly in time), the area's plan reads all `c`, and a candidate on the covering index costs
+# about a fifth of a row read through the area's bitmap (measured, docs/adr/0057).
+DENSE_PAGE = 50  # a page of 50 (the default is 20, the largest 100)
+DENSE_FACTOR = 5
+
+
 class RealEstateFilterBackend(filters.DjangoFilterBackend):  # type: ignore[misc]  # django-filter: no stubs
     """django-filter's backend, which also leaves the validated filters on the view as
-    `filters`: what the list's count and the stats are cached under (`list_cache.filters_key`)."""
+    `filters`: what the list's count and the stats are cached under (`list_cache.filters_key`),
+    and `page_ids_first`: whether the list's pages are found ids first (`page_ids`)."""
 
     def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
+        view.page_ids_first = False
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is None or not request.query_params.keys() & filterset_class.base_filters.keys():
             view.filters = {}  # nothing to validate or apply: the list as it is
@@ -391,6 +407,34 @@ class RealEstateFilterBackend(filters.DjangoFilterBackend):  # type: ignore[misc
         filterset = self.get_filterset(request, queryset, view)
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
-        view.filters = filterset.form.cleaned_data
+        cleaned = filterset.form.cleaned_data
+        view.filters = cleaned
+        view.page_ids_first = bool(cleaned.get("q"))
+        if getattr(view, "action", None) == "list" and cleaned.get("near") is not None and _newest_first(cleaned):
+            if self.dense(request, queryset, view, filterset):
+                filterset = self.get_filterset(request, queryset, view)
+                filterset.near_by_area = False
+                filterset.is_valid()
+                view.page_ids_first = True
         narrowed: QuerySet[Any] = filterset.qs
         return narrowed
+
+    @staticmethod
+    def dense(request: Request, queryset: QuerySet[Any], view: Any, filterset: Any) -> bool:
+        """Whether the list's matches are dense enough among the rows in view to be read newest
+        first. Both counts are the cached ones the list answers with (the matches' under the
+        list's own key, counted through the area's index; all rows' under the unfiltered list's)."""
+        from apps.real_estates.api.pagination import rows_key
+
+        if settings.REAL_ESTATES_COUNT_CACHE_SECONDS <= 0:
+            return False  # no cached counts: the plan by area, which needs none
+        matches = list_cache.cached_count(filterset.qs, key=rows_key(request, view))
+        total = list_cache.cached_count(
+            queryset, key=list_cache.filters_key(scope=visibility(request.user), filters={})
+        )
+        return DENSE_FACTOR * matches * matches >= DENSE_PAGE * total
+
+
+def _newest_first(cleaned: dict[str, Any]) -> bool:
+    ordering = cleaned.get("ordering") or ["-created_at"]
+    return str(ordering[0]).lstrip("-") == "created_at"
