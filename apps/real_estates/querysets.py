@@ -5,7 +5,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connections, models
 from django.db.models import F, Func, Value, prefetch_related_objects
-from django.db.models.functions import ASin, Cast, Cos, Least, Lower, Power, Radians, Sin, Sqrt
+from django.db.models.functions import ASin, Cast, Cos, Least, Lower, Power, Radians, Sin, Sqrt, StrIndex
+from django.db.models.lookups import GreaterThan
 
 from apps.real_estates.search import search_terms
 
@@ -132,13 +133,21 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
         """Case-insensitive; served by the `Lower(city)` index."""
         return self.alias(city_lower=Lower("city")).filter(city_lower=city.strip().lower())
 
-    def search(self, q: str) -> "RealEstateQuerySet":
+    def search(self, q: str, *, by_index: bool = True) -> "RealEstateQuerySet":
         """Every word of `q` in title, description, street, neighborhood or city, ignoring
         case and accents (`sao paulo` finds `São Paulo`). `LIKE '%word%'` on the normalised
-        `search_text`, served by its trigram index on PostgreSQL."""
+        `search_text`, served by its trigram index on PostgreSQL.
+
+        `by_index=False`: the same test as `strpos(search_text, word) > 0` (`instr` on SQLite),
+        which no index serves, for words so common that a page is found sooner by reading newest
+        first and checking each candidate on the covering index (`RealEstateFilterBackend`
+        decides from the counts, docs/adr/0057). The same rows."""
         queryset = self
         for term in search_terms(q):
-            queryset = queryset.filter(search_text__contains=term)
+            if by_index:
+                queryset = queryset.filter(search_text__contains=term)
+            else:
+                queryset = queryset.filter(GreaterThan(StrIndex("search_text", Value(term)), 0))
         return queryset
 
     def near(self, lat: float, lng: float, radius_km: float, *, by_area: bool = True) -> "RealEstateQuerySet":

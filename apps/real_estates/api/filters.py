@@ -26,6 +26,7 @@ from rest_framework.request import Request
 from apps.core import errors
 from apps.core.filters import StrictQueryForm, field_error
 from apps.real_estates import list_cache
+from apps.real_estates.api.pagination import rows_key
 from apps.real_estates.models import Kind, Purpose, RealEstate, Status
 from apps.real_estates.querysets import RealEstateQuerySet, visibility
 from apps.real_estates.search import search_terms
@@ -321,9 +322,9 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
         "`distance` only with `near`. Send the parameter once.",
     )
 
-    # Whether `near` pre-selects the circle's area on an index (`RealEstateQuerySet.near`);
-    # `RealEstateFilterBackend` turns it off for a dense circle read newest first.
-    near_by_area = True
+    # Whether `q` and `near` pre-select their matches on an index (the trigram index, the
+    # circle's area); `RealEstateFilterBackend` turns it off for dense matches read newest first.
+    by_index = True
 
     class Meta:
         model = RealEstate
@@ -353,12 +354,12 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
         }
     )
     def filter_q(self, queryset: RealEstateQuerySet, name: str, value: str) -> RealEstateQuerySet:
-        return queryset.search(value)
+        return queryset.search(value, by_index=self.by_index)
 
     def filter_near(
         self, queryset: RealEstateQuerySet, name: str, value: tuple[float, float]
     ) -> RealEstateQuerySet:
-        return queryset.near(*value, radius_km=self.form.cleaned_data["radius_km"], by_area=self.near_by_area)
+        return queryset.near(*value, radius_km=self.form.cleaned_data["radius_km"], by_area=self.by_index)
 
     def filter_radius_km(self, queryset: RealEstateQuerySet, name: str, value: float) -> RealEstateQuerySet:
         return queryset  # `near` applies it
@@ -384,11 +385,13 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(created_at__lt=moment)
 
 
-# A circle is read newest first (`near_by_area = False`) when a page is expected among the first
-# `DENSE_FACTOR` × (its matches) rows of the ordered scan: with `c` matches among `n` rows in
-# view, the scan meets a page of `DENSE_PAGE` after about DENSE_PAGE × n / c rows (matches spread
-# evenly in time), the area's plan reads all `c`, and a candidate on the covering index costs
-# about a fifth of a row read through the area's bitmap (measured, docs/adr/0057).
+# Matches of `q` or `near` are read newest first, without their index (`by_index = False`),
+# when a page is expected among the first `DENSE_FACTOR` × (their number) rows of the ordered
+# scan: with `c` matches among the `n` rows it walks, the scan meets a page of `DENSE_PAGE` after about
+# DENSE_PAGE × n / c candidates (matches spread evenly in time), checked on the covering index,
+# while the index's plan reads all `c` table rows and sorts them; a candidate costs about a fifth
+# of such a row (measured, docs/adr/0057). The planner cannot decide this itself: it estimates any
+# `@>` on a cube at 0.1 % of the rows, and a `LIKE '%word%'` from a sample of 100 values.
 DENSE_PAGE = 50  # a page of 50 (the default is 20, the largest 100)
 DENSE_FACTOR = 5
 
@@ -409,30 +412,39 @@ class RealEstateFilterBackend(filters.DjangoFilterBackend):  # type: ignore[misc
             raise translate_validation(filterset.errors)
         cleaned = filterset.form.cleaned_data
         view.filters = cleaned
-        view.page_ids_first = bool(cleaned.get("q"))
-        if getattr(view, "action", None) == "list" and cleaned.get("near") is not None and _newest_first(cleaned):
-            if self.dense(request, queryset, view, filterset):
-                filterset = self.get_filterset(request, queryset, view)
-                filterset.near_by_area = False
-                filterset.is_valid()
+        if (
+            getattr(view, "action", None) == "list"
+            and (cleaned.get("q") or cleaned.get("near") is not None)
+            and _newest_first(cleaned)
+            # The covering indexes hold no collector: a collector's scan would read a row per
+            # candidate, and their own lists are small.
+            and visibility(request.user) == "all"
+            and settings.REAL_ESTATES_COUNT_CACHE_SECONDS > 0  # the decision reads cached counts
+        ):
+            built: list[bool] = []
+
+            def count_matches() -> int:
+                built.append(True)
+                return int(filterset.qs.count())  # through the indexes
+
+            # The list's own count (the paginator reads it next), and the count of the rows the
+            # ordered scan walks: those of the status when one is given (re_status_created_idx),
+            # else all (re_created_idx); each the count of that list, cached under its key.
+            matches = list_cache.cached_result("count", rows_key(request, view), count_matches)
+            walked = {"status": cleaned["status"]} if cleaned.get("status") else {}
+            total = list_cache.cached_result(
+                "count",
+                list_cache.filters_key(scope="all", filters=walked),
+                lambda: queryset.filter(**walked).count(),
+            )
+            if DENSE_FACTOR * matches * matches >= DENSE_PAGE * total:
+                if built:  # its queryset is built: a fresh FilterSet builds the other one
+                    filterset = self.get_filterset(request, queryset, view)
+                    filterset.is_valid()
+                filterset.by_index = False
                 view.page_ids_first = True
         narrowed: QuerySet[Any] = filterset.qs
         return narrowed
-
-    @staticmethod
-    def dense(request: Request, queryset: QuerySet[Any], view: Any, filterset: Any) -> bool:
-        """Whether the list's matches are dense enough among the rows in view to be read newest
-        first. Both counts are the cached ones the list answers with (the matches' under the
-        list's own key, counted through the area's index; all rows' under the unfiltered list's)."""
-        from apps.real_estates.api.pagination import rows_key
-
-        if settings.REAL_ESTATES_COUNT_CACHE_SECONDS <= 0:
-            return False  # no cached counts: the plan by area, which needs none
-        matches = list_cache.cached_count(filterset.qs, key=rows_key(request, view))
-        total = list_cache.cached_count(
-            queryset, key=list_cache.filters_key(scope=visibility(request.user), filters={})
-        )
-        return DENSE_FACTOR * matches * matches >= DENSE_PAGE * total
 
 
 def _newest_first(cleaned: dict[str, Any]) -> bool:

@@ -4,15 +4,12 @@
   default order) is read in the list's exact order, `(-created_at, -id)`, with no sort.
 - On PostgreSQL, `re_created_idx` and `re_status_created_idx` also INCLUDE `search_text`,
   `latitude` and `longitude` (non-key columns): the first step of a `q` or `near` page
-  (`RealEstateQuerySet.page_ids`) is an index-only scan that checks the words and the distance on
+  (`RealEstateQuerySet.page_ids`) can be an index-only scan that checks the words and the distance on
   the index tuples and stops after a page of ids, instead of reading a table row for every
   candidate. The keys, what the model state declares, are the same on every backend; SQLite has no
   covering indexes, so there the indexes are the model's.
 - `re_status_state_area_idx` on (status, state, area_m2, id): `status`, `state`, an area range,
   ordered by area, scanned in order.
-- On PostgreSQL, a larger statistics sample for `search_text` (1000 instead of 100): the planner
-  estimates `LIKE '%word%'` from the sampled values, and with the default sample a word in 1 % of the
-  rows was estimated at 0.01 %, which made it prefer a bitmap of every match to the ordered scan.
 """
 
 from django.db import migrations, models
@@ -27,7 +24,6 @@ PLAIN_BEFORE = {
     "re_created_idx": "created_at DESC, id DESC",
     "re_status_created_idx": "status, created_at DESC",
 }
-SEARCH_STATISTICS = 1000
 
 
 def _rebuild(schema_editor, definitions, *, include: bool) -> None:
@@ -40,10 +36,6 @@ def _rebuild(schema_editor, definitions, *, include: bool) -> None:
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         _rebuild(schema_editor, COVERING, include=True)
-        schema_editor.execute(
-            f"ALTER TABLE {TABLE} ALTER COLUMN search_text SET STATISTICS {SEARCH_STATISTICS}"
-        )
-        schema_editor.execute(f"ANALYZE {TABLE}")
         return
     model = apps.get_model("real_estates", "RealEstate")
     schema_editor.remove_index(model, models.Index(fields=["status", "-created_at"], name="re_status_created_idx"))
@@ -55,7 +47,6 @@ def forwards(apps, schema_editor):
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         _rebuild(schema_editor, PLAIN_BEFORE, include=False)
-        schema_editor.execute(f"ALTER TABLE {TABLE} ALTER COLUMN search_text SET STATISTICS -1")
         return
     model = apps.get_model("real_estates", "RealEstate")
     schema_editor.remove_index(
