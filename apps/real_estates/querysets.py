@@ -5,12 +5,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connections, models
 from django.db.models import F, Func, Value, prefetch_related_objects
-from django.db.models.functions import ASin, Cast, Cos, Least, Lower, Power, Radians, Sin, Sqrt, StrIndex
+from django.db.models.functions import Cast, Lower, StrIndex
 from django.db.models.lookups import GreaterThan
 
 from apps.real_estates.search import search_terms
 
 if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
+
     from apps.real_estates.models import RealEstate
     from apps.users.models import User
 
@@ -46,19 +49,45 @@ def _float(column: str) -> Cast:
     return Cast(column, models.FloatField())
 
 
+class HaversineKm(Func):
+    """The great-circle distance in km from (`lat`, `lng`) to a row's coordinates; NULL without
+    coordinates. One expression that writes the haversine formula in SQL with functions both
+    backends have (SQLite's are Django's own), so a request resolves and compiles two columns
+    instead of a tree of some thirty math expressions (docs/adr/0057)."""
+
+    output_field = models.FloatField()
+
+    def __init__(self, lat: float, lng: float) -> None:
+        super().__init__(_float("latitude"), _float("longitude"))
+        self.lat_r, self.lng_r = math.radians(lat), math.radians(lng)
+
+    def as_sql(
+        self,
+        compiler: "SQLCompiler",
+        connection: "BaseDatabaseWrapper",
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> "_AsSqlType":
+        (lat_sql, lat_params), (lng_sql, lng_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        least = "MIN" if connection.vendor == "sqlite" else "LEAST"  # as Django's `Least`
+        # min(a, 1): floating point may leave `a` a hair above 1 for antipodal points.
+        sql = (
+            f"(%s * ASIN(SQRT({least}(POWER(SIN((RADIANS({lat_sql}) - %s) / 2.0), 2)"
+            f" + %s * COS(RADIANS({lat_sql})) * POWER(SIN((RADIANS({lng_sql}) - %s) / 2.0), 2), 1.0))))"
+        )
+        params: list[Any] = [2 * EARTH_RADIUS_KM, *lat_params, self.lat_r, math.cos(self.lat_r), *lat_params]
+        params += [*lng_params, self.lng_r]
+        return sql, (*params,)
+
+
 def haversine_km(lat: float, lng: float) -> models.Expression:
-    """The great-circle distance in km from (`lat`, `lng`) to a row's coordinates, in SQL with
-    Django's math functions alone (SQLite and PostgreSQL alike); NULL without coordinates."""
-    lat_r, lng_r = math.radians(lat), math.radians(lng)
-    row_lat = Radians(_float("latitude"))
-    half_dlat = (row_lat - Value(lat_r)) / Value(2.0)
-    half_dlng = (Radians(_float("longitude")) - Value(lng_r)) / Value(2.0)
-    cos_product = Value(math.cos(lat_r)) * Cos(row_lat)
-    a = Power(Sin(half_dlat), Value(2)) + cos_product * Power(Sin(half_dlng), Value(2))
-    # min(a, 1): floating point may leave `a` a hair above 1 for antipodal points.
-    return models.ExpressionWrapper(
-        Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(Least(a, Value(1.0)))), output_field=models.FloatField()
-    )
+    """The great-circle distance in km from (`lat`, `lng`) to a row's coordinates, in SQL
+    (SQLite and PostgreSQL alike); NULL without coordinates."""
+    return HaversineKm(lat, lng)
 
 
 def _ll_to_earth(lat: Any, lng: Any) -> Func:
@@ -200,7 +229,9 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
             .annotate(
                 # COUNT(*), not of a column: the covering `re_stats_idx` (migration 0010) then
                 # answers it by an index-only scan.
-                count=models.Count("*"), avg_price=models.Avg("price"), avg_price_per_m2=models.Avg(per_m2)
+                count=models.Count("*"),
+                avg_price=models.Avg("price"),
+                avg_price_per_m2=models.Avg(per_m2),
             )
             .order_by("-count", group_by)
         )

@@ -12,6 +12,7 @@ from apps.core.pagination import PageNumberPagination
 from apps.real_estates import list_cache
 from apps.real_estates.querysets import visibility
 
+
 def rows_key(request: Request, view: Any) -> str:
     """What decides which rows a list counts: the caller's visibility and the validated filters
     the filter backend left on the view (the ordering changes no count)."""

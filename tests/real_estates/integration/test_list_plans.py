@@ -24,7 +24,7 @@ SE = (-23.5505, -46.6333)
 NEWEST_FIRST = ("-created_at", "-id")
 
 
-def _plan(queryset: Any, *, off: tuple[str, ...] = ("seqscan", "bitmapscan")) -> str:  # noqa: S608
+def _plan(queryset: Any, *, off: tuple[str, ...] = ("seqscan", "bitmapscan")) -> str:
     """EXPLAIN of `queryset` after ANALYZE, with the scans in `off` priced out, so the plan shows
     what the indexes can serve (a few thousand rows are too few for the planner to prefer an index
     on its own)."""
@@ -99,7 +99,9 @@ def test_status_state_and_an_area_range_by_area_scan_their_index_in_order(spread
 @pytest.mark.django_db(transaction=True)  # VACUUM runs outside a transaction
 def test_the_stats_are_an_index_only_scan_of_their_covering_index(spread: None) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM (ANALYZE) real_estates_realestate")  # the visibility map, as autovacuum keeps it
+        cursor.execute(
+            "VACUUM (ANALYZE) real_estates_realestate"
+        )  # the visibility map, as autovacuum keeps it
     for group_by in ("city", "state", "kind", "status"):
         plan = _plan(RealEstate.objects.filter(status=Status.APPROVED, kind="house").stats_by(group_by))
         assert "Index Only Scan using re_stats_idx" in plan, plan
@@ -136,7 +138,9 @@ def _all_pages(client: APIClient, params: dict[str, Any]) -> tuple[int, list[str
         {"q": "lareira"},  # rare: found through the trigram index
     ],
 )
-def test_q_pages_found_ids_first_are_the_lists_pages(db: None, manager_client: APIClient, params: Any) -> None:
+def test_q_pages_found_ids_first_are_the_lists_pages(
+    db: None, manager_client: APIClient, params: Any
+) -> None:
     rng = random.Random(5)
     now = timezone.now()
     RealEstate.objects.bulk_create(
@@ -155,7 +159,10 @@ def test_q_pages_found_ids_first_are_the_lists_pages(db: None, manager_client: A
     if "status" in params:
         queryset = queryset.filter(status=params["status"])
     key = params.get("ordering", "-created_at")
-    expected = [str(pk) for pk in queryset.order_by(key, "-id" if key.startswith("-") else "id").values_list("id", flat=True)]
+    expected = [
+        str(pk)
+        for pk in queryset.order_by(key, "-id" if key.startswith("-") else "id").values_list("id", flat=True)
+    ]
     count, ids = _all_pages(manager_client, params)
     assert expected
     assert ids == expected
@@ -167,7 +174,9 @@ def _page_statement(client: APIClient, params: dict[str, Any]) -> tuple[list[str
     with CaptureQueriesContext(connection) as queries:
         response = client.get(URL, {**params, "page_size": 50})
     assert response.status_code == 200, response.content
-    (statement,) = [q["sql"] for q in queries.captured_queries if "LIMIT" in q["sql"] and "real_estates" in q["sql"]]
+    (statement,) = [
+        q["sql"] for q in queries.captured_queries if "LIMIT" in q["sql"] and "real_estates" in q["sql"]
+    ]
     return [item["id"] for item in response.json()["results"]], statement
 
 
@@ -181,7 +190,9 @@ def test_a_dense_circle_is_read_newest_first_and_a_sparse_one_by_area(
     assert ids == [str(pk) for pk in expected[:50]]
 
     far = RealEstate.objects.filter(latitude__lt=-27).order_by("id").first()  # far from the Sé
-    assert far is not None and far.latitude is not None and far.longitude is not None
+    assert far is not None
+    assert far.latitude is not None
+    assert far.longitude is not None
     centre = (float(far.latitude), float(far.longitude))
     sparse = {"near": f"{centre[0]:.6f},{centre[1]:.6f}", "radius_km": 100}
     ids, statement = _page_statement(manager_client, sparse)
@@ -192,9 +203,13 @@ def test_a_dense_circle_is_read_newest_first_and_a_sparse_one_by_area(
 
 
 def test_a_dense_circle_ordered_by_distance_is_read_by_area(spread: None, manager_client: APIClient) -> None:
-    ids, statement = _page_statement(manager_client, {"near": f"{SE[0]},{SE[1]}", "radius_km": 5, "ordering": "distance"})
+    ids, statement = _page_statement(
+        manager_client, {"near": f"{SE[0]},{SE[1]}", "radius_km": 5, "ordering": "distance"}
+    )
     assert "earth_box" in statement
-    expected = RealEstate.objects.near(*SE, radius_km=5).order_by("distance_km", "id").values_list("id", flat=True)
+    expected = (
+        RealEstate.objects.near(*SE, radius_km=5).order_by("distance_km", "id").values_list("id", flat=True)
+    )
     assert ids == [str(pk) for pk in expected[:50]]
 
 
@@ -202,20 +217,23 @@ def test_a_common_word_is_read_newest_first_and_a_rare_one_through_its_index(
     spread: None, manager_client: APIClient
 ) -> None:
     ids, statement = _page_statement(manager_client, {"q": "piscina"})  # one in five
-    assert "STRPOS" in statement and "LIKE" not in statement
+    assert "STRPOS" in statement
+    assert "LIKE" not in statement
     expected = RealEstate.objects.search("piscina").order_by(*NEWEST_FIRST).values_list("id", flat=True)
     assert ids == [str(pk) for pk in expected[:50]]
     rare = RealEstate.objects.order_by("id").first()
     assert rare is not None
     RealEstate.objects.filter(pk=rare.pk).update(search_text="casa com lareira")
     ids, statement = _page_statement(manager_client, {"q": "lareira"})
-    assert "LIKE" in statement and "STRPOS" not in statement
+    assert "LIKE" in statement
+    assert "STRPOS" not in statement
     assert ids == [str(rare.pk)]
 
 
 def test_a_collectors_list_keeps_the_index_plans(spread: None, client_for: Any, collector: Any) -> None:
     RealEstate.objects.filter(status=Status.DRAFT).update(collected_by=collector)
     ids, statement = _page_statement(client_for(collector), {"q": "piscina"})
-    assert "LIKE" in statement and "STRPOS" not in statement
+    assert "LIKE" in statement
+    assert "STRPOS" not in statement
     expected = RealEstate.objects.filter(collected_by=collector).search("piscina").order_by(*NEWEST_FIRST)
     assert ids == [str(pk) for pk in expected.values_list("id", flat=True)[:50]]
