@@ -124,8 +124,11 @@ class RealEstate(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
+            # Newest first, with or without a status. On PostgreSQL both also include
+            # search_text, latitude and longitude (migration 0009): a page's ids are then found
+            # by an index-only scan that checks `q` and `near` on the index (docs/adr/0057).
             models.Index(fields=["-created_at", "-id"], name="re_created_idx"),
-            models.Index(fields=["status", "-created_at"], name="re_status_created_idx"),
+            models.Index(fields=["status", "-created_at", "-id"], name="re_status_created_idx"),
             models.Index(fields=["collected_by", "-created_at"], name="re_collector_created_idx"),
             models.Index(fields=["state", "-created_at"], name="re_state_created_idx"),
             models.Index(fields=["kind", "-created_at"], name="re_kind_created_idx"),
@@ -148,6 +151,8 @@ class RealEstate(models.Model):
             ),
             models.Index(fields=["price"], name="re_price_idx"),
             models.Index(fields=["area_m2"], name="re_area_idx"),
+            # status + state + an area range by area: the scan is already in (area, id) order.
+            models.Index(fields=["status", "state", "area_m2", "id"], name="re_status_state_area_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(price__gte=Decimal(0)), name="re_price_gte_0"),

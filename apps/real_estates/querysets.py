@@ -5,11 +5,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connections, models
 from django.db.models import F, Func, Value, prefetch_related_objects
-from django.db.models.functions import ASin, Cast, Cos, Least, Lower, Power, Radians, Sin, Sqrt
+from django.db.models.functions import Cast, Lower, StrIndex
+from django.db.models.lookups import GreaterThan
 
 from apps.real_estates.search import search_terms
 
 if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
+
     from apps.real_estates.models import RealEstate
     from apps.users.models import User
 
@@ -45,19 +49,45 @@ def _float(column: str) -> Cast:
     return Cast(column, models.FloatField())
 
 
+class HaversineKm(Func):
+    """The great-circle distance in km from (`lat`, `lng`) to a row's coordinates; NULL without
+    coordinates. One expression that writes the haversine formula in SQL with functions both
+    backends have (SQLite's are Django's own), so a request resolves and compiles two columns
+    instead of a tree of some thirty math expressions (docs/adr/0057)."""
+
+    output_field = models.FloatField()
+
+    def __init__(self, lat: float, lng: float) -> None:
+        super().__init__(_float("latitude"), _float("longitude"))
+        self.lat_r, self.lng_r = math.radians(lat), math.radians(lng)
+
+    def as_sql(
+        self,
+        compiler: "SQLCompiler",
+        connection: "BaseDatabaseWrapper",
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> "_AsSqlType":
+        (lat_sql, lat_params), (lng_sql, lng_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        least = "MIN" if connection.vendor == "sqlite" else "LEAST"  # as Django's `Least`
+        # min(a, 1): floating point may leave `a` a hair above 1 for antipodal points.
+        sql = (
+            f"(%s * ASIN(SQRT({least}(POWER(SIN((RADIANS({lat_sql}) - %s) / 2.0), 2)"
+            f" + %s * COS(RADIANS({lat_sql})) * POWER(SIN((RADIANS({lng_sql}) - %s) / 2.0), 2), 1.0))))"
+        )
+        params: list[Any] = [2 * EARTH_RADIUS_KM, *lat_params, self.lat_r, math.cos(self.lat_r), *lat_params]
+        params += [*lng_params, self.lng_r]
+        return sql, (*params,)
+
+
 def haversine_km(lat: float, lng: float) -> models.Expression:
-    """The great-circle distance in km from (`lat`, `lng`) to a row's coordinates, in SQL with
-    Django's math functions alone (SQLite and PostgreSQL alike); NULL without coordinates."""
-    lat_r, lng_r = math.radians(lat), math.radians(lng)
-    row_lat = Radians(_float("latitude"))
-    half_dlat = (row_lat - Value(lat_r)) / Value(2.0)
-    half_dlng = (Radians(_float("longitude")) - Value(lng_r)) / Value(2.0)
-    cos_product = Value(math.cos(lat_r)) * Cos(row_lat)
-    a = Power(Sin(half_dlat), Value(2)) + cos_product * Power(Sin(half_dlng), Value(2))
-    # min(a, 1): floating point may leave `a` a hair above 1 for antipodal points.
-    return models.ExpressionWrapper(
-        Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(Least(a, Value(1.0)))), output_field=models.FloatField()
-    )
+    """The great-circle distance in km from (`lat`, `lng`) to a row's coordinates, in SQL
+    (SQLite and PostgreSQL alike); NULL without coordinates."""
+    return HaversineKm(lat, lng)
 
 
 def _ll_to_earth(lat: Any, lng: Any) -> Func:
@@ -132,26 +162,41 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
         """Case-insensitive; served by the `Lower(city)` index."""
         return self.alias(city_lower=Lower("city")).filter(city_lower=city.strip().lower())
 
-    def search(self, q: str) -> "RealEstateQuerySet":
+    def search(self, q: str, *, by_index: bool = True) -> "RealEstateQuerySet":
         """Every word of `q` in title, description, street, neighborhood or city, ignoring
         case and accents (`sao paulo` finds `São Paulo`). `LIKE '%word%'` on the normalised
-        `search_text`, served by its trigram index on PostgreSQL."""
+        `search_text`, served by its trigram index on PostgreSQL.
+
+        `by_index=False`: the same test as `strpos(search_text, word) > 0` (`instr` on SQLite),
+        which no index serves, for words so common that a page is found sooner by reading newest
+        first and checking each candidate on the covering index (`RealEstateFilterBackend`
+        decides from the counts, docs/adr/0057). The same rows."""
         queryset = self
         for term in search_terms(q):
-            queryset = queryset.filter(search_text__contains=term)
+            if by_index:
+                queryset = queryset.filter(search_text__contains=term)
+            else:
+                queryset = queryset.filter(GreaterThan(StrIndex("search_text", Value(term)), 0))
         return queryset
 
-    def near(self, lat: float, lng: float, radius_km: float) -> "RealEstateQuerySet":
+    def near(self, lat: float, lng: float, radius_km: float, *, by_area: bool = True) -> "RealEstateQuerySet":
         """Real estates within `radius_km` of (`lat`, `lng`) (great-circle, inclusive), annotated
         with `distance_km`; those without coordinates never match.
 
         Index-backed on both backends: on PostgreSQL the GiST index on `ll_to_earth(latitude,
         longitude)` pre-selects a box around the circle; elsewhere the btree on (latitude,
-        longitude) a band of latitudes. The haversine distance then decides exactly."""
+        longitude) a band of latitudes. The haversine distance then decides exactly.
+
+        `by_area=False` (PostgreSQL): no box, only the exact distance, for a circle that holds so
+        many of the rows that a page is found sooner by reading newest first and checking each
+        candidate's distance on the covering index than by collecting the whole circle and
+        sorting it (the planner cannot tell: it estimates any `@>` on a cube at 0.1 % of the rows;
+        `RealEstateFilterBackend` decides from the counts, docs/adr/0057). The same rows."""
         distance = haversine_km(lat, lng)
         queryset = self.filter(latitude__isnull=False, longitude__isnull=False)
         if connections[self.db].vendor == "postgresql":
-            queryset = queryset.filter(_earth_box_contains(lat, lng, radius_km))
+            if by_area:
+                queryset = queryset.filter(_earth_box_contains(lat, lng, radius_km))
         else:
             band = math.degrees(radius_km / EARTH_RADIUS_KM)
             queryset = queryset.filter(
@@ -166,6 +211,13 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
             latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lng, longitude__lte=max_lng
         )
 
+    def page_ids(self, bottom: int, top: int) -> "RealEstateQuerySet":
+        """Rows `bottom` to `top` of this ordered queryset, found in two steps: the page's ids
+        first (a statement that reads only the ids, so on PostgreSQL an index-only scan of a
+        covering index can check `q` and `near` without reading a table row per candidate,
+        migration 0009), then those rows, by primary key, under the same conditions and order."""
+        return self.filter(pk__in=self.values("pk")[bottom:top])
+
     def stats_by(self, group_by: str) -> "models.QuerySet[RealEstate, dict[str, Any]]":
         """One row per `group_by` value: count, average price and average price per m²,
         computed in the database, largest groups first."""
@@ -175,7 +227,11 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
             self.order_by()
             .values(group_by)
             .annotate(
-                count=models.Count("id"), avg_price=models.Avg("price"), avg_price_per_m2=models.Avg(per_m2)
+                # COUNT(*), not of a column: the covering `re_stats_idx` (migration 0010) then
+                # answers it by an index-only scan.
+                count=models.Count("*"),
+                avg_price=models.Avg("price"),
+                avg_price_per_m2=models.Avg(per_m2),
             )
             .order_by("-count", group_by)
         )

@@ -25,8 +25,10 @@ from rest_framework.request import Request
 
 from apps.core import errors
 from apps.core.filters import StrictQueryForm, field_error
+from apps.real_estates import list_cache
+from apps.real_estates.api.pagination import rows_key
 from apps.real_estates.models import Kind, Purpose, RealEstate, Status
-from apps.real_estates.querysets import RealEstateQuerySet
+from apps.real_estates.querysets import RealEstateQuerySet, visibility
 from apps.real_estates.search import search_terms
 from apps.real_estates.validators import UFS
 
@@ -320,6 +322,10 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
         "`distance` only with `near`. Send the parameter once.",
     )
 
+    # Whether `q` and `near` pre-select their matches on an index (the trigram index, the
+    # circle's area); `RealEstateFilterBackend` turns it off for dense matches read newest first.
+    by_index = True
+
     class Meta:
         model = RealEstate
         fields: list[str] = []
@@ -348,12 +354,12 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
         }
     )
     def filter_q(self, queryset: RealEstateQuerySet, name: str, value: str) -> RealEstateQuerySet:
-        return queryset.search(value)
+        return queryset.search(value, by_index=self.by_index)
 
     def filter_near(
         self, queryset: RealEstateQuerySet, name: str, value: tuple[float, float]
     ) -> RealEstateQuerySet:
-        return queryset.near(*value, radius_km=self.form.cleaned_data["radius_km"])
+        return queryset.near(*value, radius_km=self.form.cleaned_data["radius_km"], by_area=self.by_index)
 
     def filter_radius_km(self, queryset: RealEstateQuerySet, name: str, value: float) -> RealEstateQuerySet:
         return queryset  # `near` applies it
@@ -379,11 +385,24 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(created_at__lt=moment)
 
 
+# Matches of `q` or `near` are read newest first, without their index (`by_index = False`),
+# when a page is expected among the first `DENSE_FACTOR` x (their number) rows of the ordered
+# scan: with `c` matches among the `n` rows it walks, the scan meets a page of `DENSE_PAGE` after about
+# DENSE_PAGE x n / c candidates (matches spread evenly in time), checked on the covering index,
+# while the index's plan reads all `c` table rows and sorts them; a candidate costs about a fifth
+# of such a row (measured, docs/adr/0057). The planner cannot decide this itself: it estimates any
+# `@>` on a cube at 0.1 % of the rows, and a `LIKE '%word%'` from a sample of 100 values.
+DENSE_PAGE = 50  # a page of 50 (the default is 20, the largest 100)
+DENSE_FACTOR = 5
+
+
 class RealEstateFilterBackend(filters.DjangoFilterBackend):  # type: ignore[misc]  # django-filter: no stubs
     """django-filter's backend, which also leaves the validated filters on the view as
-    `filters`: what the list's count and the stats are cached under (`list_cache.filters_key`)."""
+    `filters`: what the list's count and the stats are cached under (`list_cache.filters_key`),
+    and `page_ids_first`: whether the list's pages are found ids first (`page_ids`)."""
 
     def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
+        view.page_ids_first = False
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is None or not request.query_params.keys() & filterset_class.base_filters.keys():
             view.filters = {}  # nothing to validate or apply: the list as it is
@@ -391,6 +410,43 @@ class RealEstateFilterBackend(filters.DjangoFilterBackend):  # type: ignore[misc
         filterset = self.get_filterset(request, queryset, view)
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
-        view.filters = filterset.form.cleaned_data
+        cleaned = filterset.form.cleaned_data
+        view.filters = cleaned
+        if (
+            getattr(view, "action", None) == "list"
+            and (cleaned.get("q") or cleaned.get("near") is not None)
+            and _newest_first(cleaned)
+            # The covering indexes hold no collector: a collector's scan would read a row per
+            # candidate, and their own lists are small.
+            and visibility(request.user) == "all"
+            and settings.REAL_ESTATES_COUNT_CACHE_SECONDS > 0  # the decision reads cached counts
+        ):
+            built: list[bool] = []
+
+            def count_matches() -> int:
+                built.append(True)
+                return int(filterset.qs.count())  # through the indexes
+
+            # The list's own count (the paginator reads it next), and the count of the rows the
+            # ordered scan walks: those of the status when one is given (re_status_created_idx),
+            # else all (re_created_idx); each the count of that list, cached under its key.
+            matches = list_cache.cached_result("count", rows_key(request, view), count_matches)
+            walked = {"status": cleaned["status"]} if cleaned.get("status") else {}
+            total = list_cache.cached_result(
+                "count",
+                list_cache.filters_key(scope="all", filters=walked),
+                lambda: queryset.filter(**walked).count(),
+            )
+            if DENSE_FACTOR * matches * matches >= DENSE_PAGE * total:
+                if built:  # its queryset is built: a fresh FilterSet builds the other one
+                    filterset = self.get_filterset(request, queryset, view)
+                    filterset.is_valid()
+                filterset.by_index = False
+                view.page_ids_first = True
         narrowed: QuerySet[Any] = filterset.qs
         return narrowed
+
+
+def _newest_first(cleaned: dict[str, Any]) -> bool:
+    ordering = cleaned.get("ordering") or ["-created_at"]
+    return str(ordering[0]).lstrip("-") == "created_at"

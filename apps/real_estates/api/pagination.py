@@ -1,10 +1,11 @@
 """The list's page-number pagination, its `count` cached under the validated meaning of the
-request (apps/real_estates/list_cache.py)."""
+request (apps/real_estates/list_cache.py); a page of a `q` list, or of a dense `near` one, is
+read ids first when the filter backend says so (`RealEstateQuerySet.page_ids`, docs/adr/0057)."""
 
 from functools import cached_property, partial
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from rest_framework.request import Request
 
 from apps.core.pagination import PageNumberPagination
@@ -20,18 +21,32 @@ def rows_key(request: Request, view: Any) -> str:
 
 
 class CachedCountPaginator(Paginator):  # type: ignore[type-arg]
-    def __init__(self, *args: Any, count_key: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, count_key: str, ids_first: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.count_key = count_key
+        self.ids_first = ids_first
 
     @cached_property
     def count(self) -> int:
         return list_cache.cached_count(self.object_list, key=self.count_key)  # type: ignore[arg-type]
 
+    def page(self, number: Any) -> Page:  # type: ignore[type-arg]
+        if not self.ids_first:
+            return super().page(number)
+        # Django's bounds (`Paginator.page`), then the rows by `page_ids` instead of a slice.
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return Page(self.object_list.page_ids(bottom, top), number, self)  # type: ignore[attr-defined]
+
 
 class RealEstatePagination(PageNumberPagination):
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
         self.django_paginator_class = partial(  # type: ignore[assignment]
-            CachedCountPaginator, count_key=rows_key(request, view)
+            CachedCountPaginator,
+            count_key=rows_key(request, view),
+            ids_first=getattr(view, "page_ids_first", False),
         )
         return super().paginate_queryset(queryset, request, view)
