@@ -231,7 +231,8 @@ class RealEstateViewSet(
 
     def get_queryset(self) -> RealEstateQuerySet:
         if self.action in ("list", "export"):
-            return self.listing_rows.visible_to(self.request.user)  # rows, still our QuerySet
+            # A clone, as DRF's `get_queryset` takes of `queryset`: nothing may evaluate the template.
+            return self.listing_rows.all().visible_to(self.request.user)  # rows, still our QuerySet
         visible = RealEstate.objects.visible_to(self.request.user)
         if self.action == "stats":
             return visible
@@ -262,7 +263,8 @@ class RealEstateViewSet(
 
     def _detail(self, pk: uuid.UUID, status_code: int = status.HTTP_200_OK) -> Response:
         """The detail as it is now: one query, scoped as `get_queryset`."""
-        rows = cast(list[dict[str, Any]], list(self.detail_rows.visible_to(self.request.user).filter(pk=pk)))
+        scoped = self.detail_rows.all().visible_to(self.request.user)  # a clone, as for the list
+        rows = cast(list[dict[str, Any]], list(scoped.filter(pk=pk)))
         if not rows:
             raise errors.RealEstateNotFound()
         return _detail_response(detail_body(rows), status_code)

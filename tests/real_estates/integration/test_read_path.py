@@ -143,3 +143,22 @@ def test_the_planner_knows_a_city_decides_its_state() -> None:
         cursor.execute("SELECT stxkind FROM pg_statistic_ext WHERE stxname = 're_city_state_stats'")
         (kinds,) = cursor.fetchone()
     assert set(kinds) >= {"f", "m"}  # functional dependencies and most-common values
+
+
+def test_no_request_reads_the_rows_an_earlier_request_read(manager_client: APIClient) -> None:
+    """The list, the export and the detail clone querysets assembled once per process (the view's
+    `listing_rows` and `detail_rows`): whatever a request evaluates, the next reads afresh."""
+    first = RealEstateFactory()
+    exported = b"".join(manager_client.get(f"{LIST}/export").streaming_content).decode()  # type: ignore[attr-defined]
+    assert str(first.pk) in exported
+    second = RealEstateFactory()
+    exported = b"".join(manager_client.get(f"{LIST}/export").streaming_content).decode()  # type: ignore[attr-defined]
+    assert str(second.pk) in exported
+    list_cache.bump_generation()
+    assert {item["id"] for item in manager_client.get(LIST).json()["results"]} == {
+        str(first.pk),
+        str(second.pk),
+    }
+    second.title = "Casa nova"
+    second.save()
+    assert manager_client.get(f"{LIST}/{second.pk}").json()["title"] == "Casa nova"
