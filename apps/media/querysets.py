@@ -11,6 +11,26 @@ if TYPE_CHECKING:
     from apps.media.models import Blob, Photo  # noqa: F401  (string annotations)
 
 
+# A photo's columns as a real-estate detail reads them beside its row (`photos__<column>`), blob
+# and uploader joined; `PhotoSerializer` declares the shape they are rendered in.
+PHOTO_COLUMNS: tuple[str, ...] = (
+    "id",
+    "caption",
+    "position",
+    "created_at",
+    "blob__key",
+    "blob__width",
+    "blob__height",
+    "blob__content_type",
+    "blob__size",
+    "blob__sha256",
+    "blob__thumbnail_256_key",
+    "blob__thumbnail_1024_key",
+    "uploaded_by_id",
+    "uploaded_by__name",
+)
+
+
 class BlobQuerySet(models.QuerySet["Blob"]):
     def with_reference_count(self) -> "BlobQuerySet":
         return self.annotate(reference_count=Count("photos"))

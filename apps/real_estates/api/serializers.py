@@ -5,6 +5,7 @@ dicts directly: a page of 100 items is the hot path and DRF's per-field machiner
 cost more than the SQL.
 """
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +17,10 @@ from rest_framework.exceptions import ErrorDetail
 from apps.core import errors
 from apps.core.fields import TextField
 from apps.media.api.serializers import MediaLinkField, PhotoSerializer, media_url
+from apps.media.querysets import PHOTO_COLUMNS
+from apps.media.storage import object_url
 from apps.real_estates.models import (
+    ADDRESS_FIELDS,
     AREA_MAX_DIGITS,
     PRICE_MAX_DIGITS,
     Kind,
@@ -35,6 +39,35 @@ COORDINATE_LIMIT = 180
 
 # --- rendering helpers ------------------------------------------------------------------
 
+# A detail's columns, read as plain rows (`.values()`): no model instance for the real estate,
+# its users or its photos. The real estate's own (its users' names joined) ...
+DETAIL_COLUMNS: tuple[str, ...] = (
+    "id",
+    "title",
+    "description",
+    "kind",
+    "purpose",
+    "status",
+    "price",
+    "area_m2",
+    "bedrooms",
+    "bathrooms",
+    "parking_spaces",
+    *ADDRESS_FIELDS,
+    "collected_by_id",
+    "collected_by__name",
+    "reviewed_by_id",
+    "reviewed_by__name",
+    "reviewed_at",
+    "rejection_reason",
+    "photo_count",
+    "created_at",
+    "updated_at",
+    "version",
+)
+# ... and, joined beside them, one photo's: one row per photo, in order, or one row with no photo.
+DETAIL_PHOTO_COLUMNS: tuple[str, ...] = tuple(f"photos__{name}" for name in PHOTO_COLUMNS)
+
 
 def decimal(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
@@ -44,9 +77,78 @@ def person(user: User | None) -> dict[str, str] | None:
     return None if user is None else {"id": str(user.pk), "name": user.name}
 
 
-def photos_of(real_estate: RealEstate) -> list[Any]:
-    """Rendered photos of a detail, as `querysets.load_photos` left them in `prefetched_photos`."""
-    return list(PhotoSerializer(getattr(real_estate, "prefetched_photos", []), many=True).data)
+def detail_row(real_estate: RealEstate) -> dict[str, Any]:
+    """The detail row of an instance without photos whose users are loaded or absent (a
+    create's: its collector is the actor, it has no reviewer), without a query."""
+    row = {name: getattr(real_estate, name) for name in DETAIL_COLUMNS if "__" not in name}
+    for relation in ("collected_by", "reviewed_by"):
+        user = getattr(real_estate, relation)
+        row[f"{relation}__name"] = None if user is None else user.name
+    row["photos__id"] = None
+    return row
+
+
+def detail_body(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The detail (`RealEstateDetailSerializer`'s fields) of a real estate's rows of
+    `DETAIL_COLUMNS` + `DETAIL_PHOTO_COLUMNS`. UUIDs and datetimes are left to the renderer
+    (orjson), which writes them as DRF's fields would."""
+    row = rows[0]
+    collector, reviewer = row["collected_by_id"], row["reviewed_by_id"]
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "description": row["description"],
+        "kind": row["kind"],
+        "purpose": row["purpose"],
+        "status": row["status"],
+        "price": str(row["price"]),
+        "area_m2": str(row["area_m2"]),
+        "bedrooms": row["bedrooms"],
+        "bathrooms": row["bathrooms"],
+        "parking_spaces": row["parking_spaces"],
+        "address": {
+            "zip_code": row["zip_code"],
+            "street": row["street"],
+            "number": row["number"],
+            "complement": row["complement"],
+            "neighborhood": row["neighborhood"],
+            "city": row["city"],
+            "state": row["state"],
+            "latitude": decimal(row["latitude"]),
+            "longitude": decimal(row["longitude"]),
+        },
+        "collected_by": None if collector is None else {"id": collector, "name": row["collected_by__name"]},
+        "reviewed_by": None if reviewer is None else {"id": reviewer, "name": row["reviewed_by__name"]},
+        "reviewed_at": row["reviewed_at"],
+        "rejection_reason": row["rejection_reason"],
+        "photo_count": row["photo_count"],
+        "photos": [photo_body(photo) for photo in rows if photo["photos__id"] is not None],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "version": row["version"],
+    }
+
+
+def photo_body(row: dict[str, Any]) -> dict[str, Any]:
+    """A photo as `PhotoSerializer` declares it, from its `DETAIL_PHOTO_COLUMNS`."""
+    uploader, uploader_name = row["photos__uploaded_by_id"], row["photos__uploaded_by__name"]
+    return {
+        "id": row["photos__id"],
+        "url": object_url(row["photos__blob__key"]),
+        "caption": row["photos__caption"],
+        "position": row["photos__position"],
+        "width": row["photos__blob__width"],
+        "height": row["photos__blob__height"],
+        "content_type": row["photos__blob__content_type"],
+        "size": row["photos__blob__size"],
+        "sha256": row["photos__blob__sha256"],
+        "thumbnails": {
+            "256": media_url(row["photos__blob__thumbnail_256_key"]),
+            "1024": media_url(row["photos__blob__thumbnail_1024_key"]),
+        },
+        "uploaded_by": None if uploader is None else {"id": uploader, "name": uploader_name},
+        "created_at": row["photos__created_at"],
+    }
 
 
 # --- output -------------------------------------------------------------------------------
@@ -141,39 +243,8 @@ class RealEstateDetailSerializer(serializers.Serializer[RealEstate]):
     version = serializers.IntegerField(help_text="Bumped by every change; the ETag carries it.")
 
     def to_representation(self, instance: RealEstate) -> dict[str, Any]:
-        return {
-            "id": str(instance.id),
-            "title": instance.title,
-            "description": instance.description,
-            "kind": instance.kind,
-            "purpose": instance.purpose,
-            "status": instance.status,
-            "price": str(instance.price),
-            "area_m2": str(instance.area_m2),
-            "bedrooms": instance.bedrooms,
-            "bathrooms": instance.bathrooms,
-            "parking_spaces": instance.parking_spaces,
-            "address": {
-                "zip_code": instance.zip_code,
-                "street": instance.street,
-                "number": instance.number,
-                "complement": instance.complement,
-                "neighborhood": instance.neighborhood,
-                "city": instance.city,
-                "state": instance.state,
-                "latitude": decimal(instance.latitude),
-                "longitude": decimal(instance.longitude),
-            },
-            "collected_by": person(instance.collected_by),
-            "reviewed_by": person(instance.reviewed_by),
-            "reviewed_at": iso(instance.reviewed_at),
-            "rejection_reason": instance.rejection_reason,
-            "photo_count": instance.photo_count,
-            "photos": photos_of(instance),
-            "created_at": iso(instance.created_at),
-            "updated_at": iso(instance.updated_at),
-            "version": instance.version,
-        }
+        """An instance with its users loaded and no photos; the views render `detail_body`."""
+        return detail_body([detail_row(instance)])
 
 
 class TransitionSerializer(serializers.Serializer[RealEstateTransition]):

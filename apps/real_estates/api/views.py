@@ -7,7 +7,7 @@ are the services'. Edits and transitions honour `If-Match` against the detail's 
 import re
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
@@ -36,6 +36,8 @@ from apps.real_estates import list_cache, services
 from apps.real_estates.api.filters import RealEstateFilterBackend, RealEstateFilterSet
 from apps.real_estates.api.pagination import RealEstatePagination, rows_key
 from apps.real_estates.api.serializers import (
+    DETAIL_COLUMNS,
+    DETAIL_PHOTO_COLUMNS,
     RealEstateDetailSerializer,
     RealEstateInputSerializer,
     RealEstateListItemSerializer,
@@ -43,10 +45,12 @@ from apps.real_estates.api.serializers import (
     StatsQuerySerializer,
     StatsSerializer,
     TransitionSerializer,
+    detail_body,
+    detail_row,
 )
 from apps.real_estates.export import csv_lines
 from apps.real_estates.models import RealEstate, RealEstateTransition
-from apps.real_estates.querysets import ListingRows, RealEstateQuerySet, load_photos
+from apps.real_estates.querysets import ListingRows, RealEstateQuerySet
 from apps.real_estates.throttling import RealEstateCreateQuota
 from apps.users.models import User
 from apps.users.permissions import IsManagerOrAdmin, IsReviewerOfObject
@@ -137,8 +141,10 @@ class RealEstateAutoSchema(AutoSchema):
         return super().get_filter_backends()
 
 
-def _with_etag(response: Response, real_estate: RealEstate) -> Response:
-    response["ETag"] = real_estate.etag
+def _detail_response(body: dict[str, Any], status_code: int) -> Response:
+    """The detail with its `ETag` (as `RealEstate.etag`: the id and the version)."""
+    response = Response(body, status=status_code)
+    response["ETag"] = f'"{body["id"].hex}-{body["version"]}"'
     return response
 
 
@@ -209,6 +215,13 @@ class RealEstateViewSet(
     schema = RealEstateAutoSchema()
     pagination_class = RealEstatePagination
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    # Reads as plain rows, assembled once per process and cloned by each request, as DRF's own
+    # `queryset` attribute is (docs/adr/0052): a list page's, and a detail's, one row per photo.
+    listing_rows: ClassVar = cast(RealEstateQuerySet, RealEstate.objects.with_listing_data())
+    detail_rows: ClassVar = cast(
+        RealEstateQuerySet,
+        RealEstate.objects.values(*DETAIL_COLUMNS, *DETAIL_PHOTO_COLUMNS).order_by("photos__position"),
+    )
 
     def get_throttles(self) -> list[BaseThrottle]:
         throttles = super().get_throttles()
@@ -217,9 +230,10 @@ class RealEstateViewSet(
         return throttles
 
     def get_queryset(self) -> RealEstateQuerySet:
-        visible = RealEstate.objects.visible_to(self.request.user)
         if self.action in ("list", "export"):
-            return visible.with_listing_data()  # type: ignore[return-value]  # rows, still our QuerySet
+            # A clone, as DRF's `get_queryset` takes of `queryset`: nothing may evaluate the template.
+            return self.listing_rows.all().visible_to(self.request.user)  # rows, still our QuerySet
+        visible = RealEstate.objects.visible_to(self.request.user)
         if self.action == "stats":
             return visible
         return visible.with_detail_data()
@@ -227,13 +241,15 @@ class RealEstateViewSet(
     def get_serializer_class(self) -> Any:
         return RealEstateListItemSerializer if self.action == "list" else RealEstateDetailSerializer
 
-    def get_object(self) -> RealEstate:
+    def _pk(self) -> uuid.UUID:
         try:
-            pk = uuid.UUID(str(self.kwargs["pk"]))
+            return uuid.UUID(str(self.kwargs["pk"]))
         except ValueError:
             raise errors.RealEstateNotFound() from None
+
+    def get_object(self) -> RealEstate:
         try:
-            real_estate: RealEstate = self.get_queryset().get(pk=pk)
+            real_estate: RealEstate = self.get_queryset().get(pk=self._pk())
         except RealEstate.DoesNotExist:
             raise errors.RealEstateNotFound() from None
         self.check_object_permissions(self.request, real_estate)
@@ -245,33 +261,29 @@ class RealEstateViewSet(
         assert isinstance(user, User)  # noqa: S101 - IsAuthenticated ran before
         return user
 
-    def _detail(self, real_estate: RealEstate, status_code: int = status.HTTP_200_OK) -> Response:
-        """The detail as re-read with its relations (a fixed, small number of queries).
-
-        A create renders the instance the service returned: it has no photos and no reviewer
-        yet, and its collector is the actor, so a re-read would only cost queries."""
-        fresh = load_photos(
-            real_estate
-            if self.action in ("retrieve", "create")
-            else self.get_queryset().get(pk=real_estate.pk)
-        )
-        return _with_etag(Response(RealEstateDetailSerializer(fresh).data, status=status_code), fresh)
+    def _detail(self, pk: uuid.UUID, status_code: int = status.HTTP_200_OK) -> Response:
+        """The detail as it is now: one query, scoped as `get_queryset`."""
+        scoped = self.detail_rows.all().visible_to(self.request.user)  # a clone, as for the list
+        rows = cast(list[dict[str, Any]], list(scoped.filter(pk=pk)))
+        if not rows:
+            raise errors.RealEstateNotFound()
+        return _detail_response(detail_body(rows), status_code)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._detail(self.get_object())
+        return self._detail(self._pk())
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         def handler() -> Response:
             serializer = RealEstateInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             real_estate = services.real_estate_create(actor=self.actor, fields=serializer.flat_fields())
-            response = self._detail(real_estate, status.HTTP_201_CREATED)
+            # The instance the service returned: no photos, no reviewer, the actor its collector.
+            response = _detail_response(detail_body([detail_row(real_estate)]), status.HTTP_201_CREATED)
             response["Location"] = f"{request.path.rstrip('/')}/{real_estate.pk}"
             return response
 
         def replay(pk: str) -> Response:  # a retry of the same create: the record as it is now
-            self.kwargs["pk"] = pk
-            response = self._detail(self.get_object())
+            response = self._detail(uuid.UUID(pk))
             response["Location"] = f"{request.path.rstrip('/')}/{pk}"
             return response
 
@@ -288,7 +300,7 @@ class RealEstateViewSet(
             fields=serializer.flat_fields(),
             expected_version=version,
         )
-        return self._detail(updated)
+        return self._detail(updated.pk)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         real_estate = self.get_object()
@@ -318,7 +330,7 @@ class RealEstateViewSet(
                 real_estate=real_estate,
                 actor=self.actor,
                 expected_version=expected_version(request, real_estate),
-            )
+            ).pk
         )
 
     @extend_schema(
@@ -338,7 +350,7 @@ class RealEstateViewSet(
                 real_estate=real_estate,
                 actor=self.actor,
                 expected_version=expected_version(request, real_estate),
-            )
+            ).pk
         )
 
     @extend_schema(
@@ -361,7 +373,7 @@ class RealEstateViewSet(
                 actor=self.actor,
                 reason=serializer.validated_data["reason"],
                 expected_version=expected_version(request, real_estate),
-            )
+            ).pk
         )
 
     @extend_schema(
@@ -381,7 +393,7 @@ class RealEstateViewSet(
                 real_estate=real_estate,
                 actor=self.actor,
                 expected_version=expected_version(request, real_estate),
-            )
+            ).pk
         )
 
     @extend_schema(

@@ -55,9 +55,11 @@ def mismatches(schema: dict[str, Any], node: dict[str, Any], value: Any, where: 
     return found
 
 
-def response_schema(schema: dict[str, Any], path: str) -> dict[str, Any]:
-    operation = schema["paths"][path]["get"]
-    return resolve(schema, operation["responses"]["200"]["content"]["application/json"]["schema"])
+def response_schema(
+    schema: dict[str, Any], path: str, method: str = "get", status: str = "200"
+) -> dict[str, Any]:
+    operation = schema["paths"][path][method]
+    return resolve(schema, operation["responses"][status]["content"]["application/json"]["schema"])
 
 
 @pytest.fixture
@@ -101,3 +103,27 @@ def test_the_walk_sees_an_undeclared_field(
     del body["photos"][0]["id"]
     found = mismatches(schema, response_schema(schema, f"{LIST}/{{id}}"), body, "detail")
     assert len(found) == 2
+
+
+def test_a_create_and_a_bare_detail_have_exactly_the_declared_fields(
+    schema: dict[str, Any], collector_client: APIClient
+) -> None:
+    """The create renders the instance the service returned, not a read: the same fields, with
+    the nulls of a draft (no reviewer, no coordinates, no photos)."""
+    body = {
+        "title": "Casa",
+        "kind": "house",
+        "purpose": "sale",
+        "price": "1.00",
+        "area_m2": "1.00",
+        "address": {"zip_code": "01310100", "street": "Av. Paulista", "city": "São Paulo", "state": "SP"},
+    }
+    created = collector_client.post(LIST, body, format="json").json()
+    declared = response_schema(schema, LIST, "post", "201")
+    assert created["reviewed_by"] is None
+    assert created["address"]["latitude"] is None
+    assert mismatches(schema, declared, created, "create") == []
+    assert set(declared["properties"]) == set(created)
+    detail = collector_client.get(f"{LIST}/{created['id']}").json()
+    assert mismatches(schema, response_schema(schema, f"{LIST}/{{id}}"), detail, "detail") == []
+    assert detail == created

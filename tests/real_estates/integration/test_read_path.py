@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from apps.real_estates import list_cache
 from apps.real_estates.models import Status
 from apps.users.models import Role, User
 from tests.real_estates.conftest import MakeRealEstate
@@ -118,3 +119,22 @@ def test_pages_follow_the_ordering_without_overlap(
     assert [item["id"] for item in again["results"]] == [item["id"] for item in first["results"]]
     everyone = client_for(manager).get(f"{LIST}?ordering=price&page_size=5&page=3").json()
     assert [item["price"] for item in everyone["results"]] == ["110000.00", "111000.00"]
+
+
+def test_no_request_reads_the_rows_an_earlier_request_read(manager_client: APIClient) -> None:
+    """The list, the export and the detail clone querysets assembled once per process (the view's
+    `listing_rows` and `detail_rows`): whatever a request evaluates, the next reads afresh."""
+    first = RealEstateFactory()
+    exported = b"".join(manager_client.get(f"{LIST}/export").streaming_content).decode()  # type: ignore[attr-defined]
+    assert str(first.pk) in exported
+    second = RealEstateFactory()
+    exported = b"".join(manager_client.get(f"{LIST}/export").streaming_content).decode()  # type: ignore[attr-defined]
+    assert str(second.pk) in exported
+    list_cache.bump_generation()
+    assert {item["id"] for item in manager_client.get(LIST).json()["results"]} == {
+        str(first.pk),
+        str(second.pk),
+    }
+    second.title = "Casa nova"
+    second.save()
+    assert manager_client.get(f"{LIST}/{second.pk}").json()["title"] == "Casa nova"
