@@ -122,7 +122,7 @@ def _rows(queryset: ListingRows, *, with_distance: bool) -> Iterator[tuple[Any, 
             (
                 pk, title, kind, purpose, status, price, area_m2, bedrooms, city, state,
                 collected_by_id, collected_by_name, photo_count, cover, created_at, updated_at, *rest,
-            )  = row  # fmt: skip
+            ) = row  # fmt: skip
             cells = (
                 pk,
                 text(title),
@@ -161,7 +161,7 @@ def csv_chunks(queryset: ListingRows, *, with_distance: bool = False) -> Iterato
 
     writer.writerow(_header(with_distance))
     yield take()
-    for batch in batched(_rows(queryset, with_distance=with_distance), ROWS_PER_CHUNK):
+    for batch in batched(_rows(queryset, with_distance=with_distance), ROWS_PER_CHUNK, strict=False):
         writer.writerows(batch)
         yield take()
 

@@ -83,7 +83,8 @@ def edge_cases(collector: User) -> list[RealEstate]:
     RealEstate.objects.filter(pk=made[1].pk).update(photo_count=2, cover_key="")  # thumbnail not made yet
     RealEstate.objects.filter(pk=made[2].pk).update(photo_count=1, cover_key="thumbs/sha256/é ç/ação.webp")
     RealEstate.objects.filter(pk=made[3].pk).update(
-        created_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), updated_at=datetime(2026, 1, 2, 3, 4, 5, 1, tzinfo=UTC)
+        created_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        updated_at=datetime(2026, 1, 2, 3, 4, 5, 1, tzinfo=UTC),
     )
     User.objects.filter(pk=collector.pk).update(name="=cmd|' /C calc'!A0")
     RealEstate.objects.filter(collected_by=collector).update(collected_by_name="=cmd|' /C calc'!A0")
