@@ -48,7 +48,7 @@ from apps.real_estates.api.serializers import (
     detail_body,
     detail_row,
 )
-from apps.real_estates.export import csv_lines
+from apps.real_estates.export import csv_chunks
 from apps.real_estates.models import RealEstate, RealEstateTransition
 from apps.real_estates.querysets import ListingRows, RealEstateQuerySet
 from apps.real_estates.throttling import RealEstateCreateQuota
@@ -465,7 +465,7 @@ class RealEstateViewSet(
         queryset = cast(ListingRows, self.filter_queryset(self.get_queryset()))
         with_distance = getattr(self, "filters", {}).get("near") is not None
         response = StreamingHttpResponse(
-            csv_lines(queryset, with_distance=with_distance), content_type="text/csv; charset=utf-8"
+            csv_chunks(queryset, with_distance=with_distance), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = 'attachment; filename="real-estates.csv"'
         return response
