@@ -10,7 +10,9 @@ reused) `xid` is 0 and `id` alone is the commit order. See docs/adr/0080.
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import connections, models
-from django.db.models import Func, Q
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import F, Func, Value
+from django.db.models.sql.compiler import SQLCompiler
 
 if TYPE_CHECKING:
     from apps.sync.models import RealEstateChange  # noqa: F401 - named by the QuerySet's type argument
@@ -39,6 +41,33 @@ class FinishedHorizon(Func):
     output_field = models.BigIntegerField()
 
 
+class RowComparison(Func):
+    """`(a, b) > (x, y)` (any of `<`, `<=`, `>`, `>=`): one row comparison. A btree index on
+    `(a, b)` (or on `(c, a, b)` after `c = …`) serves it as one range bound, where the equivalent
+    `a > x OR (a = x AND b > y)` would be a filter over every entry before the position.
+    PostgreSQL and SQLite (3.15+) both compare row values."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, columns: tuple[str, str], operator: str, values: tuple[Any, Any]) -> None:
+        if operator not in ("<", "<=", ">", ">="):
+            raise ValueError(f"not a row comparison: {operator!r}")
+        self.operator = operator
+        super().__init__(*(F(column) for column in columns), *(Value(value) for value in values))
+
+    def as_sql(  # type: ignore[override]  # narrower than Func's: no template or joiner to take
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
+        parts: list[str] = []
+        params: list[Any] = []
+        for expression in self.get_source_expressions():
+            sql, expression_params = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(expression_params)
+        half = len(parts) // 2
+        return f"({', '.join(parts[:half])}) {self.operator} ({', '.join(parts[half:])})", params
+
+
 def ordered_by_transaction(using: str = "default") -> bool:
     """Whether `xid` orders the log (PostgreSQL) or `id` alone does (SQLite, one writer)."""
     return connections[using].vendor == "postgresql"
@@ -58,10 +87,10 @@ class RealEstateChangeQuerySet(models.QuerySet["RealEstateChange"]):
         return self.filter(collected_by_id=user.pk)
 
     def after(self, position: Position) -> "RealEstateChangeQuerySet":
-        return self.filter(Q(xid__gt=position.xid) | Q(xid=position.xid, id__gt=position.id))
+        return self.filter(RowComparison(("xid", "id"), ">", position))
 
     def at_or_before(self, position: Position) -> "RealEstateChangeQuerySet":
-        return self.filter(Q(xid__lt=position.xid) | Q(xid=position.xid, id__lte=position.id))
+        return self.filter(RowComparison(("xid", "id"), "<=", position))
 
     def finished(self) -> "RealEstateChangeQuerySet":
         """Only changes whose transaction can no longer be running: never hand out a position
