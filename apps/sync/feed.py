@@ -9,7 +9,7 @@ caller, it is a tombstone. The API renders them (`api/serializers.py`). See docs
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -18,7 +18,7 @@ from django.conf import settings
 from apps.real_estates.models import RealEstate
 from apps.sync import cursor as cursors
 from apps.sync.models import RealEstateChange
-from apps.sync.querysets import Position, RowComparison
+from apps.sync.querysets import Position, RowComparison, among
 from apps.sync.services import purge_mark
 
 # A changed real estate: its list item's columns and `version`, as one tuple in this order.
@@ -89,12 +89,20 @@ def _visible_rows(user: Any) -> Any:
     return RealEstate.objects.visible_to(user).values_list(*SYNC_COLUMNS)
 
 
+def _after_in_table(user: Any, after: tuple[datetime, UUID]) -> RowComparison:
+    """Rows after the last one handed out, newest first. A manager's read starts there in
+    `re_created_idx` (-created_at, -id). A collector's bound carries their id in front, as their
+    index `re_collector_created_idx` (collected_by, -created_at) is ordered: only that index can
+    take it, so the read never walks everyone's rows filtering for theirs."""
+    if user.is_manager_or_admin:
+        return RowComparison(("created_at", "id"), "<", after)
+    return RowComparison(("collected_by_id", "created_at", "id"), "<", (user.pk, *after))
+
+
 def _table_page(*, user: Any, start: cursors.Cursor, limit: int) -> Page:
-    # Served by `re_created_idx` (-created_at, -id) for managers and by
-    # `re_collector_created_idx` (collected_by, -created_at) for a collector.
     rows = _visible_rows(user).order_by("-created_at", "-id")
     if start.after is not None:
-        rows = rows.filter(RowComparison(("created_at", "id"), "<", start.after))
+        rows = rows.filter(_after_in_table(user, start.after))
     results: list[tuple[Any, ...]] = list(rows[: limit + 1])
     if len(results) > limit:
         results = results[:limit]
@@ -109,14 +117,13 @@ def _table_page(*, user: Any, start: cursors.Cursor, limit: int) -> Page:
         return Page(results=results, next_cursor=cursors.encode(following), has_more=True)
     # The table is read: follow the log from where it stood when this sync began.
     following = cursors.Cursor(user_id=user.pk, scope=start.scope, position=start.position)
-    pending = RealEstateChange.objects.seen_by(user).after(start.position).finished().exists()
+    pending = RealEstateChange.objects.seen_by_after(user, start.position).finished().exists()
     return Page(results=results, next_cursor=cursors.encode(following), has_more=pending)
 
 
 def _log_page(*, user: Any, start: cursors.Cursor, limit: int) -> Page:
     entries = list(
-        RealEstateChange.objects.seen_by(user)
-        .after(start.position)
+        RealEstateChange.objects.seen_by_after(user, start.position)
         .finished()
         .in_log_order()
         .values_list("xid", "id", "real_estate_id")[: limit + 1]
@@ -129,7 +136,12 @@ def _log_page(*, user: Any, start: cursors.Cursor, limit: int) -> Page:
     for index, (_, _, real_estate_id) in enumerate(entries):
         last_seen[real_estate_id] = index
     ordered = sorted(last_seen, key=last_seen.__getitem__)
-    current = {row[_ID]: row for row in _visible_rows(user).filter(id__in=ordered)} if ordered else {}
+    # No order: the log's order is the page's.
+    current = (
+        {row[_ID]: row for row in _visible_rows(user).filter(among("id", ordered)).order_by()}
+        if ordered
+        else {}
+    )
     results: list[Change] = [current.get(pk, pk) for pk in ordered]
     following = cursors.Cursor(user_id=user.pk, scope=start.scope, position=position)
     return Page(results=results, next_cursor=cursors.encode(following), has_more=has_more)
