@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
+import orjson
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
@@ -71,18 +72,31 @@ class SyncPageSerializer(serializers.Serializer[Any]):
     has_more = serializers.BooleanField(help_text="More changes are ready now: ask again at once.")
 
 
+class _KeyJSON:
+    """`signing.JSONSerializer`'s bytes for a key (an ASCII path), without the JSON encoder the
+    standard library builds per call; `sign_object` takes it through its `serializer` argument
+    and the link still opens with the default serializer."""
+
+    def dumps(self, obj: str) -> bytes:
+        return orjson.dumps(obj) if obj.isascii() else signing.JSONSerializer().dumps(obj)
+
+    def loads(self, data: bytes) -> Any:
+        return orjson.loads(data)
+
+
 def cover_links() -> Callable[[str], str]:
     """`storage.object_url` for a page of keys. On local storage the link is
     `reverse("media-file", token)` of `TimestampSigner(salt=LINK_SALT).sign_object(key)`, as
-    `object_url` makes it: here the signer and the route's prefix are made once per page instead
-    of once per key (a third of the cost). S3 presigns each key, as the list does."""
+    `object_url` makes it, byte for byte: here the signer and the route's prefix are made once per
+    page instead of once per key (docs/adr/0080, addendum). S3 presigns each key, as the list
+    does."""
     if not storage.is_local():
         return storage.object_url
     signer = signing.TimestampSigner(salt=storage.LINK_SALT)
     placeholder = "token"
     prefix = reverse("media-file", kwargs={"token": placeholder}).removesuffix(placeholder)
     sign = signer.sign_object
-    return lambda key: prefix + sign(key)
+    return lambda key: prefix + sign(key, serializer=_KeyJSON)
 
 
 def render_changes(results: Sequence[Change]) -> list[dict[str, Any]]:
