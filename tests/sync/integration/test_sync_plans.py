@@ -112,3 +112,7 @@ def test_a_log_page_starts_at_its_position_in_the_index(
     cursor = cursors.encode(cursors.Cursor(user_id=user.pk, scope=cursors.scope_of(user), position=middle))
     (plan, *_) = _plans(lambda: feed.sync_page(user=user, cursor=cursor, limit=50), "sync_realestatechange")
     assert bound in _index_condition(plan, index), plan
+    # The page's rows: one primary-key probe per id, never a bitmap of all the collector's rows.
+    (rows,) = _plans(lambda: feed.sync_page(user=user, cursor=cursor, limit=50), "real_estates_realestate")
+    assert _index_condition(rows, "real_estates_realestate_pkey").startswith("(id = (unnest("), rows
+    assert "Bitmap" not in rows, rows
