@@ -2,14 +2,15 @@
 
 A cursor is `django.core.signing.dumps` of a small dict (timestamped, salted for this use):
 its format version, the user it was issued to, the scope they saw (`all` or `own`), the log
-position it continues from and, while a first sync still reads the table, the last real estate
-id it handed out. `decode` raises `CursorInvalid` for anything we did not issue to this user,
-and `CursorExpired` for a cursor issued longer than the retention ago.
+position it continues from and, while a first sync still reads the table (newest first), the
+creation time and id of the last real estate it handed out. `decode` raises `CursorInvalid` for
+anything we did not issue to this user, and `CursorExpired` for a cursor issued longer than the
+retention ago (or one it can no longer continue).
 """
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core import signing
@@ -18,6 +19,8 @@ from apps.sync.querysets import Position
 
 SALT = "apps.sync.cursor"
 FORMAT = 1
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 class CursorInvalid(Exception):
@@ -34,9 +37,10 @@ class Cursor:
     scope: str
     # The log continues after this position (during a first sync's table read: once it ends).
     position: Position
-    # A first sync reads the table first, in id order; `after_id` is the last id handed out.
+    # A first sync reads the table first, newest first (`created_at`, then `id`, descending);
+    # `after` is the (`created_at`, `id`) of the last real estate handed out.
     reading_table: bool = False
-    after_id: uuid.UUID | None = None
+    after: tuple[datetime, uuid.UUID] | None = None
 
 
 def scope_of(user: Any) -> str:
@@ -52,7 +56,12 @@ def encode(cursor: Cursor) -> str:
         "p": [cursor.position.xid, cursor.position.id],
     }
     if cursor.reading_table:
-        payload["t"] = cursor.after_id.hex if cursor.after_id is not None else ""
+        payload["t"] = ""
+        if cursor.after is not None:
+            created_at, after_id = cursor.after
+            # Exact microseconds (a float timestamp could round them).
+            payload["t"] = after_id.hex
+            payload["c"] = (created_at - _EPOCH) // _MICROSECOND
     return signing.dumps(payload, salt=SALT, compress=True)
 
 
@@ -70,16 +79,29 @@ def decode(text: str, *, user: Any, max_age: timedelta) -> Cursor:
         xid, change_id = payload["p"]
         if type(xid) is not int or type(change_id) is not int:
             raise CursorInvalid()
-        after = payload.get("t")
-        after_id = uuid.UUID(hex=after) if after else None
-    except (KeyError, ValueError, TypeError, AttributeError):
+        table = payload.get("t")
+        after = None
+        in_id_order = False
+        if table:
+            after_id = uuid.UUID(hex=table)
+            micros = payload.get("c", None)
+            # Without `c`: issued while the table was read in id order (before ADR 0080's
+            # addendum); this read cannot continue from it.
+            in_id_order = micros is None
+            if not in_id_order:
+                if type(micros) is not int:
+                    raise CursorInvalid()
+                after = (_EPOCH + micros * _MICROSECOND, after_id)
+    except (KeyError, ValueError, TypeError, AttributeError, OverflowError):
         raise CursorInvalid() from None
     if user_id != user.pk:
         raise CursorInvalid()
+    if in_id_order:
+        raise CursorExpired()
     return Cursor(
         user_id=user_id,
         scope=payload["s"],
         position=Position(xid, change_id),
-        reading_table=after is not None,
-        after_id=after_id,
+        reading_table=table is not None,
+        after=after,
     )

@@ -1,26 +1,51 @@
-"""One page of a client's sync: what changed after its cursor, as list items and tombstones.
+"""One page of a client's sync: what changed after its cursor, as rows and tombstones.
 
-A first sync (no cursor) reads the caller's real estates in id order, then follows the log
-from the position taken when it began; a later sync follows the log. Log entries are
-collapsed per real estate within a page and rendered from the row as it is now: absent or
-no longer visible to the caller, it is a tombstone. See docs/adr/0080.
+A first sync (no cursor) reads the caller's real estates newest first (`created_at`, then `id`,
+descending: the order the list's indexes keep for every scope), then follows the log from the
+position taken when it began; a later sync follows the log. Log entries are collapsed per real
+estate within a page and answered with the row as it is now: absent or no longer visible to the
+caller, it is a tombstone. The API renders them (`api/serializers.py`). See docs/adr/0080.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
 
 from apps.real_estates.models import RealEstate
-from apps.real_estates.querysets import LISTING_COLUMNS
 from apps.sync import cursor as cursors
 from apps.sync.models import RealEstateChange
-from apps.sync.querysets import Position
+from apps.sync.querysets import Position, RowComparison, among
 from apps.sync.services import purge_mark
 
-SYNC_COLUMNS: tuple[str, ...] = (*LISTING_COLUMNS, "version")
+# A changed real estate: its list item's columns and `version`, as one tuple in this order.
+SYNC_COLUMNS: tuple[str, ...] = (
+    "id",
+    "title",
+    "kind",
+    "purpose",
+    "status",
+    "price",
+    "area_m2",
+    "bedrooms",
+    "city",
+    "state",
+    "collected_by_id",
+    "collected_by_name",
+    "photo_count",
+    "cover_key",
+    "created_at",
+    "updated_at",
+    "version",
+)
+_ID = SYNC_COLUMNS.index("id")
+_CREATED_AT = SYNC_COLUMNS.index("created_at")
+
+# One result: a row of `SYNC_COLUMNS`, or the id of a real estate deleted (or no longer seen).
+Change = tuple[Any, ...] | UUID
 
 
 class CursorExpired(Exception):
@@ -29,8 +54,7 @@ class CursorExpired(Exception):
 
 @dataclass
 class Page:
-    # Rows of `SYNC_COLUMNS` (a changed real estate) or `{"id": ..., "deleted": True}`.
-    results: list[dict[str, Any]] = field(default_factory=list)
+    results: Sequence[Change] = field(default_factory=list)
     next_cursor: str = ""
     has_more: bool = False
 
@@ -62,34 +86,44 @@ def sync_page(*, user: Any, cursor: str | None, limit: int) -> Page:
 
 
 def _visible_rows(user: Any) -> Any:
-    return RealEstate.objects.visible_to(user).values(*SYNC_COLUMNS)
+    return RealEstate.objects.visible_to(user).values_list(*SYNC_COLUMNS)
+
+
+def _after_in_table(user: Any, after: tuple[datetime, UUID]) -> RowComparison:
+    """Rows after the last one handed out, newest first. A manager's read starts there in
+    `re_created_idx` (-created_at, -id). A collector's bound carries their id in front, as their
+    index `re_collector_created_idx` (collected_by, -created_at) is ordered: only that index can
+    take it, so the read never walks everyone's rows filtering for theirs."""
+    if user.is_manager_or_admin:
+        return RowComparison(("created_at", "id"), "<", after)
+    return RowComparison(("collected_by_id", "created_at", "id"), "<", (user.pk, *after))
 
 
 def _table_page(*, user: Any, start: cursors.Cursor, limit: int) -> Page:
-    rows = _visible_rows(user).order_by("id")
-    if start.after_id is not None:
-        rows = rows.filter(id__gt=start.after_id)
-    results = list(rows[: limit + 1])
+    rows = _visible_rows(user).order_by("-created_at", "-id")
+    if start.after is not None:
+        rows = rows.filter(_after_in_table(user, start.after))
+    results: list[tuple[Any, ...]] = list(rows[: limit + 1])
     if len(results) > limit:
         results = results[:limit]
+        last = results[-1]
         following = cursors.Cursor(
             user_id=user.pk,
             scope=start.scope,
             position=start.position,
             reading_table=True,
-            after_id=results[-1]["id"],
+            after=(last[_CREATED_AT], last[_ID]),
         )
         return Page(results=results, next_cursor=cursors.encode(following), has_more=True)
     # The table is read: follow the log from where it stood when this sync began.
     following = cursors.Cursor(user_id=user.pk, scope=start.scope, position=start.position)
-    pending = RealEstateChange.objects.seen_by(user).after(start.position).finished().exists()
+    pending = RealEstateChange.objects.seen_by_after(user, start.position).finished().exists()
     return Page(results=results, next_cursor=cursors.encode(following), has_more=pending)
 
 
 def _log_page(*, user: Any, start: cursors.Cursor, limit: int) -> Page:
     entries = list(
-        RealEstateChange.objects.seen_by(user)
-        .after(start.position)
+        RealEstateChange.objects.seen_by_after(user, start.position)
         .finished()
         .in_log_order()
         .values_list("xid", "id", "real_estate_id")[: limit + 1]
@@ -102,7 +136,12 @@ def _log_page(*, user: Any, start: cursors.Cursor, limit: int) -> Page:
     for index, (_, _, real_estate_id) in enumerate(entries):
         last_seen[real_estate_id] = index
     ordered = sorted(last_seen, key=last_seen.__getitem__)
-    current = {row["id"]: row for row in _visible_rows(user).filter(id__in=ordered)} if ordered else {}
-    results = [current.get(pk) or {"id": pk, "deleted": True} for pk in ordered]
+    # No order: the log's order is the page's.
+    current = (
+        {row[_ID]: row for row in _visible_rows(user).filter(among("id", ordered)).order_by()}
+        if ordered
+        else {}
+    )
+    results: list[Change] = [current.get(pk, pk) for pk in ordered]
     following = cursors.Cursor(user_id=user.pk, scope=start.scope, position=position)
     return Page(results=results, next_cursor=cursors.encode(following), has_more=has_more)

@@ -10,7 +10,9 @@ reused) `xid` is 0 and `id` alone is the commit order. See docs/adr/0080.
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import connections, models
-from django.db.models import Func, Q
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import F, Func, Q, Value
+from django.db.models.sql.compiler import SQLCompiler
 
 if TYPE_CHECKING:
     from apps.sync.models import RealEstateChange  # noqa: F401 - named by the QuerySet's type argument
@@ -39,6 +41,61 @@ class FinishedHorizon(Func):
     output_field = models.BigIntegerField()
 
 
+class RowComparison(Func):
+    """`(a, b) > (x, y)` (any of `<`, `<=`, `>`, `>=`): one row comparison. A btree index on
+    `(a, b)` serves it as one range bound, where the equivalent `a > x OR (a = x AND b > y)`
+    would be a filter over every entry before the position. PostgreSQL and SQLite (3.15+) both
+    compare row values."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, columns: tuple[str, ...], operator: str, values: tuple[Any, ...]) -> None:
+        if operator not in ("<", "<=", ">", ">=") or len(columns) != len(values):
+            raise ValueError(f"not a row comparison: {columns} {operator} {values}")
+        self.operator = operator
+        super().__init__(*(F(column) for column in columns), *(Value(value) for value in values))
+
+    def as_sql(  # type: ignore[override]  # narrower than Func's: no template or joiner to take
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
+        parts: list[str] = []
+        params: list[Any] = []
+        for expression in self.get_source_expressions():
+            sql, expression_params = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(expression_params)
+        half = len(parts) // 2
+        return f"({', '.join(parts[:half])}) {self.operator} ({', '.join(parts[half:])})", params
+
+
+class InArray(Func):
+    """`column IN (SELECT unnest(%s))` with the values as one array parameter (PostgreSQL): a
+    page's 500 ids cost one parameter to prepare and bind, where `__in` prepares, binds and
+    parses 500. Read as a join, the planner probes the primary key per id; with `= ANY(%s)` it
+    ANDed the ids' bitmap with the collector's index (every row of theirs) instead."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, column: str, values: list[Any]) -> None:
+        self.values = values
+        super().__init__(F(column))
+
+    def as_sql(  # type: ignore[override]  # narrower than Func's: no template or joiner to take
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
+        (column,) = self.get_source_expressions()
+        sql, params = compiler.compile(column)
+        return f"{sql} IN (SELECT unnest(%s))", [*params, self.values]
+
+
+def among(column: str, values: list[Any], using: str = "default") -> Any:
+    """A filter on `column` being one of `values`: one array parameter on PostgreSQL, `IN`
+    elsewhere (SQLite has no arrays)."""
+    if connections[using].vendor == "postgresql":
+        return InArray(column, values)
+    return Q(**{f"{column}__in": values})
+
+
 def ordered_by_transaction(using: str = "default") -> bool:
     """Whether `xid` orders the log (PostgreSQL) or `id` alone does (SQLite, one writer)."""
     return connections[using].vendor == "postgresql"
@@ -58,10 +115,22 @@ class RealEstateChangeQuerySet(models.QuerySet["RealEstateChange"]):
         return self.filter(collected_by_id=user.pk)
 
     def after(self, position: Position) -> "RealEstateChangeQuerySet":
-        return self.filter(Q(xid__gt=position.xid) | Q(xid=position.xid, id__gt=position.id))
+        return self.filter(RowComparison(("xid", "id"), ">", position))
+
+    def seen_by_after(self, user: Any, position: Position) -> "RealEstateChangeQuerySet":
+        """`seen_by(user).after(position)`, bounded so that one index serves it: for a collector
+        the position is compared with their id in front, `(collected_by_id, xid, id) > (me, …)`,
+        a bound only their index `(collected_by_id, xid, id)` can start from. With `(xid, id)`
+        alone the planner may walk the whole log's position index filtering for them (it judges
+        a row comparison by its first column, and a bulk write shares one `xid`)."""
+        if user.is_manager_or_admin:
+            return self.after(position)
+        return self.seen_by(user).filter(
+            RowComparison(("collected_by_id", "xid", "id"), ">", (user.pk, *position))
+        )
 
     def at_or_before(self, position: Position) -> "RealEstateChangeQuerySet":
-        return self.filter(Q(xid__lt=position.xid) | Q(xid=position.xid, id__lte=position.id))
+        return self.filter(RowComparison(("xid", "id"), "<=", position))
 
     def finished(self) -> "RealEstateChangeQuerySet":
         """Only changes whose transaction can no longer be running: never hand out a position

@@ -16,6 +16,7 @@ def main() -> None:
     from apps.real_estates import services
     from apps.real_estates.models import RealEstate
     from apps.sync import feed
+    from apps.sync.api.serializers import render_changes
     from apps.sync.models import RealEstateChange
     from apps.users.models import Role, User
     from tests.sync.helpers import fields
@@ -31,7 +32,7 @@ def main() -> None:
     def drain(cursor: str | None) -> str:
         for _ in range(100):
             page = feed.sync_page(user=manager, cursor=cursor, limit=2)
-            for row in page.results:
+            for row in render_changes(page.results):
                 if row.get("deleted"):
                     replica.pop(str(row["id"]), None)
                 else:
@@ -43,17 +44,21 @@ def main() -> None:
 
     first = services.real_estate_create(actor=ana, fields=fields())
     second = services.real_estate_create(actor=ana, fields=fields())
+    # Two of them created in the same microsecond: the table read pages by (created_at, id).
+    tied = [services.real_estate_create(actor=ana, fields=fields()) for _ in range(3)]
+    RealEstate.objects.filter(pk__in=[r.pk for r in tied]).update(created_at=tied[0].created_at)
     cursor = drain(None)
-    assert set(replica) == {str(first.pk), str(second.pk)}
+    assert set(replica) == {str(first.pk), str(second.pk), *(str(r.pk) for r in tied)}
     services.real_estate_update(real_estate=first, actor=ana, fields={"bedrooms": 5})
     services.real_estate_delete(real_estate=second, actor=manager)
     third = services.real_estate_create(actor=ana, fields=fields())
     page = feed.sync_page(user=manager, cursor=cursor, limit=10)
-    assert [(str(r["id"]), bool(r.get("deleted"))) for r in page.results] == [
+    results = render_changes(page.results)
+    assert [(str(r["id"]), bool(r.get("deleted"))) for r in results] == [
         (str(first.pk), False),
         (str(second.pk), True),
         (str(third.pk), False),
-    ], page.results
+    ], results
     cursor = drain(cursor)
     assert feed.sync_page(user=manager, cursor=cursor, limit=10).results == []
     expected = {str(pk): version for pk, version in RealEstate.objects.values_list("pk", "version")}

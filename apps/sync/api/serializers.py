@@ -1,13 +1,26 @@
-"""Shapes of the sync API. A changed real estate is the list's item (its rendering is reused
-from apps/real_estates) plus `version`; a deleted or no longer visible one is a tombstone."""
+"""Shapes of the sync API. A changed real estate is the list's item plus `version`; a deleted or
+no longer visible one is a tombstone.
 
+The serializers declare the shapes (the OpenAPI schema reads them); `render_changes` builds a
+page's results from the feed's rows in one pass. A page holds up to 500 items, so per-item
+framework work (a serializer call, a signer and a URL reversal per cover) would cost more than
+the SQL (docs/adr/0080, addendum).
+"""
+
+from collections.abc import Callable, Sequence
 from typing import Any
+from uuid import UUID
 
+import orjson
 from django.conf import settings
+from django.core import signing
+from django.urls import reverse
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from apps.media import storage
 from apps.real_estates.api.serializers import RealEstateListItemSerializer
+from apps.sync.feed import Change
 
 DEFAULT_LIMIT = 100
 
@@ -28,22 +41,16 @@ class SyncQuerySerializer(serializers.Serializer[Any]):
     )
 
 
+# The serializers below declare shapes for the schema; `render_changes` builds the data.
 class SyncRealEstateSerializer(RealEstateListItemSerializer):
     """The list item, with the version a client compares with what it holds."""
 
     version = serializers.IntegerField(help_text="Bumped by every change of the real estate.")
 
-    def to_representation(self, row: dict[str, Any]) -> dict[str, Any]:
-        """A row of `apps.sync.feed.SYNC_COLUMNS`."""
-        return {**super().to_representation(row), "version": row["version"]}
-
 
 class SyncTombstoneSerializer(serializers.Serializer[dict[str, Any]]):
     id = serializers.UUIDField()
     deleted = serializers.BooleanField(help_text="Always true: delete this real estate locally.")
-
-    def to_representation(self, row: dict[str, Any]) -> dict[str, Any]:
-        return {"id": row["id"], "deleted": True}
 
 
 SYNC_CHANGE = PolymorphicProxySerializer(
@@ -56,18 +63,77 @@ SYNC_CHANGE = PolymorphicProxySerializer(
 
 @extend_schema_field(SYNC_CHANGE)
 class SyncChangesField(serializers.ListField):
-    """Each result rendered by its own shape (for the schema: one of the two)."""
-
-    def to_representation(self, data: Any) -> list[dict[str, Any]]:
-        item = SyncRealEstateSerializer()
-        tombstone = SyncTombstoneSerializer()
-        return [
-            tombstone.to_representation(row) if row.get("deleted") else item.to_representation(row)
-            for row in data
-        ]
+    """Each result in its own shape (for the schema: one of the two)."""
 
 
 class SyncPageSerializer(serializers.Serializer[Any]):
     results = SyncChangesField(help_text="Changes in commit order, each real estate at most once.")
     next_cursor = serializers.CharField(help_text="Send it as `cursor` to continue; store it.")
     has_more = serializers.BooleanField(help_text="More changes are ready now: ask again at once.")
+
+
+class _KeyJSON:
+    """`signing.JSONSerializer`'s bytes for a key (an ASCII path), without the JSON encoder the
+    standard library builds per call; `sign_object` takes it through its `serializer` argument
+    and the link still opens with the default serializer."""
+
+    def dumps(self, obj: str) -> bytes:
+        return orjson.dumps(obj) if obj.isascii() else signing.JSONSerializer().dumps(obj)
+
+    def loads(self, data: bytes) -> Any:
+        return orjson.loads(data)
+
+
+def cover_links() -> Callable[[str], str]:
+    """`storage.object_url` for a page of keys. On local storage the link is
+    `reverse("media-file", token)` of `TimestampSigner(salt=LINK_SALT).sign_object(key)`, as
+    `object_url` makes it, byte for byte: here the signer and the route's prefix are made once per
+    page instead of once per key (docs/adr/0080, addendum). S3 presigns each key, as the list
+    does."""
+    if not storage.is_local():
+        return storage.object_url
+    signer = signing.TimestampSigner(salt=storage.LINK_SALT)
+    placeholder = "token"
+    prefix = reverse("media-file", kwargs={"token": placeholder}).removesuffix(placeholder)
+    sign = signer.sign_object
+    return lambda key: prefix + sign(key, serializer=_KeyJSON)
+
+
+def render_changes(results: Sequence[Change]) -> list[dict[str, Any]]:
+    """The page's results as the API answers them: each row as the list item
+    (`RealEstateListItemSerializer`'s shape: decimals as strings; ids, times left to the
+    renderer, as the list does) plus `version`; each tombstone as `{id, deleted: true}`.
+    Rows unpack in `feed.SYNC_COLUMNS` order."""
+    link = cover_links()
+    rendered: list[dict[str, Any]] = []
+    append = rendered.append
+    for result in results:
+        if isinstance(result, UUID):
+            append({"id": result, "deleted": True})
+            continue
+        (
+            pk, title, kind, purpose, status, price, area_m2, bedrooms, city, state,
+            collector_id, collector_name, photo_count, cover_key, created_at, updated_at, version,
+        ) = result  # fmt: skip
+        collected_by = None if collector_id is None else {"id": collector_id, "name": collector_name}
+        append(
+            {
+                "id": pk,
+                "title": title,
+                "kind": kind,
+                "purpose": purpose,
+                "status": status,
+                "price": str(price),
+                "area_m2": str(area_m2),
+                "bedrooms": bedrooms,
+                "city": city,
+                "state": state,
+                "collected_by": collected_by,
+                "photo_count": photo_count,
+                "cover": link(cover_key) if cover_key else None,
+                "created_at": created_at,
+                "updated_at": updated_at,
+                "version": version,
+            }
+        )
+    return rendered

@@ -12,7 +12,7 @@ from apps.core import errors
 from apps.core.filters import refuse_empty
 from apps.core.openapi import error_responses
 from apps.sync import feed
-from apps.sync.api.serializers import SyncPageSerializer, SyncQuerySerializer
+from apps.sync.api.serializers import SyncPageSerializer, SyncQuerySerializer, render_changes
 from apps.sync.cursor import CursorInvalid
 
 _ITEM = {
@@ -119,4 +119,10 @@ class RealEstateSyncView(APIView):
             raise _cursor_invalid() from None
         except feed.CursorExpired:
             raise errors.SyncCursorExpired() from None
-        return Response(SyncPageSerializer(page).data)
+        return Response(
+            {
+                "results": render_changes(page.results),
+                "next_cursor": page.next_cursor,
+                "has_more": page.has_more,
+            }
+        )

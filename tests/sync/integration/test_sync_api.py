@@ -230,7 +230,8 @@ def test_seeded_real_estates_reach_a_sync_that_follows_the_log(
 
 def test_changes_made_during_a_first_sync_reach_it_once_the_table_is_read(people: dict[str, User]) -> None:
     ana, manager = people["ana"], people["manager"]
-    rows = sorted((create(ana) for _ in range(4)), key=lambda r: r.pk)
+    # The table is read newest first.
+    rows = sorted((create(ana) for _ in range(4)), key=lambda r: (r.created_at, r.pk), reverse=True)
     client = bearer_client(manager)
     replica = Replica()
     first = replica.pull(client, limit=2)
