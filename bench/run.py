@@ -809,7 +809,12 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
         help="measured seconds per scenario (BENCH_SECONDS; default 15)",
     )
     parser.add_argument("--warmup", type=int, default=int(os.environ.get("BENCH_WARMUP", "3")))
-    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=32,
+        help="wrk connections (default 32); a scenario with its own count keeps it (sign-in: 8)",
+    )
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument(
         "--threads",
