@@ -15,6 +15,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_password
 
 from apps.core import errors
 from apps.users.models import User
@@ -45,14 +46,29 @@ def access_token_seconds() -> int:
 
 
 def issue_token_pair(*, user: User) -> TokenPair:
-    """A new refresh token (recorded as outstanding) and its access token, both carrying the role."""
-    refresh = RefreshToken.for_user(user)
+    """A new refresh token (recorded as outstanding) and its access token, both carrying the role.
+
+    Built with simplejwt's public token API rather than `RefreshToken.for_user`, which stores the
+    token before the role claim can be added (a second write to keep the stored copy exact):
+    the same claims as `for_user` (user id, the revoke claim), then the role, then one INSERT.
+    Not atomic on its own: the services that call it are the transaction.
+    """
+    refresh = RefreshToken()
+    refresh[api_settings.USER_ID_CLAIM] = str(getattr(user, api_settings.USER_ID_FIELD))
+    if api_settings.CHECK_REVOKE_TOKEN:
+        refresh[api_settings.REVOKE_TOKEN_CLAIM] = get_md5_hash_password(user.password)
     refresh[ROLE_CLAIM] = user.role
-    # for_user stored the token before the role claim was added; keep the stored copy exact.
-    OutstandingToken.objects.filter(jti=refresh[api_settings.JTI_CLAIM]).update(token=str(refresh))
+    encoded = str(refresh)
+    OutstandingToken.objects.create(
+        user=user,
+        jti=refresh[api_settings.JTI_CLAIM],
+        token=encoded,
+        created_at=refresh.current_time,
+        expires_at=datetime_from_epoch(refresh["exp"]),
+    )
     return TokenPair(
         token=str(refresh.access_token),
-        refresh=str(refresh),
+        refresh=encoded,
         token_type=TOKEN_TYPE,
         expires_in=access_token_seconds(),
     )
