@@ -11,21 +11,19 @@ import csv
 import io
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from itertools import batched
 from typing import Any, Final
 
 import structlog
 from django.conf import settings
-from django.core import signing
 from django.core.files import File
 from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import timezone
 from django_filters.utils import translate_validation
 
@@ -85,32 +83,12 @@ def _iso(value: datetime | None) -> str:
     return value.astimezone(UTC).isoformat()[:-6] + "Z"  # a UTC offset always prints `+00:00`
 
 
-def cover_links() -> Callable[[str], str]:
-    """A function from a cover's key to its link, as `media_url` makes it, for many rows.
-
-    On local storage the link is `reverse("media-file")` around a token signed with
-    `TimestampSigner(salt=LINK_SALT)`: the signer is made once and the URL's two ends are
-    reversed once, then each link is the token between them (a token is made of URL-safe
-    base64, `:` and base62 alone, which `reverse` leaves as it is). On S3 each key is
-    presigned by `object_url`, as for a single item.
-    """
-    if not media.is_local():
-        return media.object_url
-    signer = signing.TimestampSigner(salt=media.LINK_SALT)
-    probe = signer.sign_object("")
-    before, found, after = reverse("media-file", kwargs={"token": probe}).partition(probe)
-    if not found:  # a route that rewrites the token: the ordinary way, per link
-        return media.object_url
-    sign = signer.sign_object
-    return lambda key: before + sign(key) + after
-
-
 def _rows(queryset: ListingRows, *, with_distance: bool) -> Iterator[tuple[Any, ...]]:
     """One tuple of cells per real estate, in HEADER order (and `distance_km` last with
     `with_distance`), read inside a transaction: on PostgreSQL the cursor is then an ordinary
     server-side cursor, read as the rows are written, not one `WITH HOLD` cursor whose whole
     result PostgreSQL would materialise before the first row."""
-    link = cover_links()
+    link = media.object_urls()
     text = _text
     iso = _iso
     columns = [column for _, column in _FIELDS]

@@ -7,14 +7,11 @@ framework work (a serializer call, a signer and a URL reversal per cover) would 
 the SQL (docs/adr/0080, addendum).
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-import orjson
 from django.conf import settings
-from django.core import signing
-from django.urls import reverse
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
@@ -72,39 +69,12 @@ class SyncPageSerializer(serializers.Serializer[Any]):
     has_more = serializers.BooleanField(help_text="More changes are ready now: ask again at once.")
 
 
-class _KeyJSON:
-    """`signing.JSONSerializer`'s bytes for a key (an ASCII path), without the JSON encoder the
-    standard library builds per call; `sign_object` takes it through its `serializer` argument
-    and the link still opens with the default serializer."""
-
-    def dumps(self, obj: str) -> bytes:
-        return orjson.dumps(obj) if obj.isascii() else signing.JSONSerializer().dumps(obj)
-
-    def loads(self, data: bytes) -> Any:
-        return orjson.loads(data)
-
-
-def cover_links() -> Callable[[str], str]:
-    """`storage.object_url` for a page of keys. On local storage the link is
-    `reverse("media-file", token)` of `TimestampSigner(salt=LINK_SALT).sign_object(key)`, as
-    `object_url` makes it, byte for byte: here the signer and the route's prefix are made once per
-    page instead of once per key (docs/adr/0080, addendum). S3 presigns each key, as the list
-    does."""
-    if not storage.is_local():
-        return storage.object_url
-    signer = signing.TimestampSigner(salt=storage.LINK_SALT)
-    placeholder = "token"
-    prefix = reverse("media-file", kwargs={"token": placeholder}).removesuffix(placeholder)
-    sign = signer.sign_object
-    return lambda key: prefix + sign(key, serializer=_KeyJSON)
-
-
 def render_changes(results: Sequence[Change]) -> list[dict[str, Any]]:
     """The page's results as the API answers them: each row as the list item
     (`RealEstateListItemSerializer`'s shape: decimals as strings; ids, times left to the
     renderer, as the list does) plus `version`; each tombstone as `{id, deleted: true}`.
     Rows unpack in `feed.SYNC_COLUMNS` order."""
-    link = cover_links()
+    link = storage.object_urls()
     rendered: list[dict[str, Any]] = []
     append = rendered.append
     for result in results:

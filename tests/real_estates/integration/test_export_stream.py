@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from apps.media.api.serializers import media_url
 from apps.real_estates import export
-from apps.real_estates.export import HEADER, cover_links, csv_chunks, csv_lines, filtered_queryset
+from apps.real_estates.export import HEADER, csv_chunks, csv_lines, filtered_queryset
 from apps.real_estates.models import RealEstate
 from apps.real_estates.rendering import iso
 from apps.users.models import User
@@ -133,14 +133,6 @@ def test_the_response_comes_in_chunks_of_whole_lines(
 @pytest.mark.django_db
 def test_an_export_of_nothing_is_its_header() -> None:
     assert b"".join(csv_chunks(filtered_queryset({}))) == (",".join(HEADER) + "\r\n").encode()
-
-
-@pytest.mark.django_db
-def test_each_cover_link_is_the_one_media_url_makes() -> None:
-    link = cover_links()
-    keys = [COVER, "thumbs/sha256/é ç/ação.webp", "blobs/sha256/00/ff/x.jpg"]
-    with frozen():
-        assert [link(key) for key in keys] == [media_url(key) for key in keys]
 
 
 def _cursors() -> list[tuple[str, bool]]:

@@ -4,10 +4,8 @@ import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
-import time_machine
-
 from apps.media import storage
-from apps.sync.api.serializers import cover_links, render_changes
+from apps.sync.api.serializers import render_changes
 from apps.sync.feed import SYNC_COLUMNS
 
 KEY = "thumbs/sha256/ab/cd/abcd" + "0" * 60 + ".webp"
@@ -71,11 +69,3 @@ def test_no_collector_and_no_thumbnail_yet_are_nulls() -> None:
     assert item["cover"] is None
     (item,) = render_changes([_row(photo_count=0, cover_key=None)])
     assert item["cover"] is None
-
-
-def test_a_cover_link_is_the_one_the_media_storage_makes_byte_for_byte() -> None:
-    with time_machine.travel(UPDATED, tick=False):
-        link = cover_links()
-        assert link(KEY) == storage.object_url(KEY)
-        accented = "thumbs/sha256/ab/cd/ação.webp"  # not a key we make, but signed alike
-        assert link(accented) == storage.object_url(accented)

@@ -1,0 +1,23 @@
+"""`storage.object_urls()`: the links of a page or an export, made once per batch, are the links
+`object_url` makes one at a time, byte for byte, and they open."""
+
+import time_machine
+
+from apps.media import storage
+
+KEYS = [
+    "thumbs/sha256/ab/cd/abcdef0123456789-256.webp",
+    "blobs/sha256/00/ff/x.jpg",
+    "thumbs/sha256/ab/cd/ação é.webp",  # not a key we make, but signed alike
+]
+
+
+def test_a_batch_of_links_is_what_object_url_makes_one_at_a_time() -> None:
+    with time_machine.travel("2026-03-01T12:00:00Z", tick=False):
+        link = storage.object_urls()
+        assert [link(key) for key in KEYS] == [storage.object_url(key) for key in KEYS]
+
+
+def test_a_batch_link_opens_to_its_key() -> None:
+    link = storage.object_urls()(KEYS[0])
+    assert storage.key_from_token(link.removeprefix("/media/")) == KEYS[0]
