@@ -50,8 +50,12 @@ def check_storage() -> None:
 def check_broker() -> None:
     from kombu import Connection
 
-    with Connection(settings.CELERY_BROKER_URL, connect_timeout=1) as conn:
-        conn.ensure_connection(max_retries=1, timeout=1)
+    # The socket timeouts bound the reply a broker that accepts and never answers would make us
+    # wait for (connect_timeout and ensure_connection's timeout bound the connect alone).
+    seconds = settings.HEALTH_CHECK_TIMEOUT_SECONDS
+    options = {"socket_timeout": seconds, "socket_connect_timeout": seconds}
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=seconds, transport_options=options) as conn:
+        conn.ensure_connection(max_retries=1, timeout=seconds)
 
 
 def readiness_checks() -> dict[str, Callable[[], None]]:

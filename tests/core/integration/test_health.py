@@ -148,16 +148,17 @@ def test_while_one_thread_checks_the_others_answer_the_previous_round(
     settings: Any, api_client: APIClient, hung_broker: HungBroker
 ) -> None:
     settings.HEALTH_READY_CACHE_SECONDS = 0
+    settings.HEALTH_CHECK_TIMEOUT_SECONDS = 8  # the hung round outlasts the test's questions
     assert api_client.get("/health/ready").json() == {"status": "ok", "failing": []}  # a previous round
     settings.CELERY_BROKER_URL = hung_broker.url
     slow: list[Any] = []
     thread = ready_in_a_thread(slow)  # a round that waits on the broker
-    thread.join(timeout=3)
+    thread.join(timeout=2)
     assert thread.is_alive()
     # The previous round, at once: not queued behind the running one.
     assert api_client.get("/health/ready").json() == {"status": "ok", "failing": []}
-    hung_broker.release()  # the broker goes away: the slow round ends, failing
-    thread.join(timeout=10)
+    hung_broker.release()  # the broker goes away: the slow round ends, failing, within its timeout
+    thread.join(timeout=30)
     assert slow == [{"status": "unavailable", "failing": ["broker"]}]
 
 
@@ -165,11 +166,10 @@ def test_while_one_thread_checks_the_others_answer_the_previous_round(
 def test_a_broker_that_never_answers_fails_the_readiness_check_within_seconds(
     settings: Any, hung_broker: HungBroker
 ) -> None:
-    # KNOWN FAILURE (apps/core/health.py, check_broker): kombu's connect_timeout and
-    # ensure_connection(timeout=1) do not bound redis-py's read of the PING reply, so the check,
-    # and this process's readiness round with it, wait for ever; every later probe answers the
-    # last finished round, for ever.
+    # kombu's connect_timeout and ensure_connection(timeout=1) alone did not bound redis-py's
+    # read of the reply: the readiness round waited for ever (fixed by the socket timeouts).
     settings.HEALTH_READY_CACHE_SECONDS = 0
+    settings.HEALTH_CHECK_TIMEOUT_SECONDS = 1
     settings.CELERY_BROKER_URL = hung_broker.url
     answers: list[Any] = []
     thread = ready_in_a_thread(answers)
