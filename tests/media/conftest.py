@@ -83,15 +83,8 @@ def orphan_object(data: bytes) -> str:
 
 def stored_blob(data: bytes) -> Blob:
     """What an upload leaves before its thumbnails: the object and its row."""
-    image = as_stored(data)
-    return BlobFactory(
-        sha256=image.sha256,
-        key=orphan_object(data),
-        size=len(image.data),
-        content_type=image.content_type,
-        width=image.width,
-        height=image.height,
-    )
+    blob: Blob = BlobFactory(image=data)
+    return blob
 
 
 def set_storage_options(settings: Any, **options: Any) -> None:

@@ -42,7 +42,11 @@ def png(n: int) -> bytes:
 
 
 def _normalised(image: bytes) -> images.NormalisedImage:
-    return images.normalise(io.BytesIO(image), max_pixels=settings.MEDIA_MAX_PIXELS)
+    return images.normalise(
+        io.BytesIO(image),
+        max_pixels=settings.MEDIA_MAX_PIXELS,
+        max_decode_bytes=settings.MEDIA_DECODE_MAX_BYTES,
+    )
 
 
 class BlobFactory(DjangoModelFactory[Blob]):
@@ -119,7 +123,7 @@ def _link(*, real_estate: RealEstate, blob: Blob, caption: str, uploaded_by: Any
         )
         transaction.on_commit(list_cache.bump_generation)
         real_estate_reopen_if_rejected(real_estate=locked, actor=uploaded_by)
-        changes = audit_created(photo, services.AUDITED_FIELDS)
+        changes = audit_created(photo, services.photos.AUDITED_FIELDS)
         audit_record(actor=uploaded_by, action="photo.add", target=photo, changes=changes)
     real_estate.refresh_from_db()
     return photo
