@@ -1,11 +1,11 @@
 """Reads of the media app: photos in a real estate's order, blobs with their reference counts."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 if TYPE_CHECKING:
     from apps.media.models import Blob, Photo  # noqa: F401  (string annotations)
@@ -63,14 +63,3 @@ class PhotoQuerySet(models.QuerySet["Photo"]):
 
     def of_real_estate(self, real_estate_id: UUID) -> "PhotoQuerySet":
         return self.filter(real_estate_id=real_estate_id).order_by("position")
-
-
-def photos_prefetch() -> "Prefetch[Any]":
-    """For a real-estate queryset: its photos in order, with blob and uploader, as `prefetched_photos`."""
-    from apps.media.models import Photo
-
-    return Prefetch(
-        "photos",
-        queryset=Photo.objects.with_serializer_data().order_by("position"),
-        to_attr="prefetched_photos",
-    )

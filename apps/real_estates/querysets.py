@@ -4,7 +4,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from django.db import connections, models
-from django.db.models import F, Func, Value, prefetch_related_objects
+from django.db.models import F, Func, Value
 from django.db.models.functions import Cast, Lower, StrIndex
 from django.db.models.lookups import GreaterThan
 
@@ -147,8 +147,8 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
         return rows
 
     def with_detail_data(self) -> "RealEstateQuerySet":
-        """Both users joined, the heavy columns left out. The photos are loaded after the row
-        (`load_photos`), so a real estate without any costs no prefetch."""
+        """Both users joined, the heavy columns left out: the instance a write service takes.
+        The API's detail reads plain rows instead (`api.serializers.DETAIL_COLUMNS`)."""
         return self.select_related("collected_by", "reviewed_by").defer(
             "search_text",
             *(f"{rel}__{field}" for rel in ("collected_by", "reviewed_by") for field in _USER_HEAVY_FIELDS),
@@ -236,17 +236,6 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
             .order_by("-count", group_by)
         )
         return rows
-
-
-def load_photos(real_estate: "RealEstate") -> "RealEstate":
-    """The detail's photos, in order, as `prefetched_photos`: one query, none when its
-    (denormalised, service-maintained) `photo_count` says there are none (the serializer
-    reads a missing `prefetched_photos` as no photos)."""
-    from apps.media.querysets import photos_prefetch
-
-    if real_estate.photo_count:
-        prefetch_related_objects([real_estate], photos_prefetch())
-    return real_estate
 
 
 # Columns of a user a nested `{id, name}` never needs (the password hash above all).
