@@ -22,7 +22,7 @@ import django
 
 django.setup()
 
-from django.contrib.auth.hashers import get_hasher  # noqa: E402
+from django.contrib.auth.hashers import get_hasher  # noqa: E402 - after django.setup()
 
 PASSWORD = "bench-password-not-secret-2026"  # bench/prepare.py's; not a secret
 

@@ -156,7 +156,7 @@ def _serve_worker_metrics(**kwargs: Any) -> None:
     registry = REGISTRY
     if settings.PROMETHEUS_MULTIPROC_DIR:
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry, path=settings.PROMETHEUS_MULTIPROC_DIR)  # type: ignore[no-untyped-call]
+        multiprocess.MultiProcessCollector(registry, path=settings.PROMETHEUS_MULTIPROC_DIR)  # type: ignore[no-untyped-call]  # prometheus_client: untyped
     _worker_metrics_servers.append(
         start_http_server(port, addr=settings.CELERY_WORKER_METRICS_ADDR, registry=registry)
     )

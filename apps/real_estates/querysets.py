@@ -12,7 +12,7 @@ from apps.real_estates.search import search_terms
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
-    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
+    from django.db.models.sql.compiler import SQLCompiler
 
     from apps.real_estates.models import RealEstate
     from apps.users.models import User
@@ -69,7 +69,7 @@ class HaversineKm(Func):
         template: str | None = None,
         arg_joiner: str | None = None,
         **extra_context: Any,
-    ) -> "_AsSqlType":
+    ) -> tuple[str, tuple[Any, ...]]:  # Django's documented custom-expression hook
         (lat_sql, lat_params), (lng_sql, lng_params) = (
             compiler.compile(expression) for expression in self.get_source_expressions()
         )

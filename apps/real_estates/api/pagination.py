@@ -30,7 +30,7 @@ class CachedCountPaginator(Paginator):  # type: ignore[type-arg]
     def count(self) -> int:
         return list_cache.cached_count(self.object_list, key=self.count_key)  # type: ignore[arg-type]
 
-    def page(self, number: Any) -> Page:  # type: ignore[type-arg]
+    def page(self, number: Any) -> Page:  # type: ignore[type-arg]  # generic only in django-stubs
         if not self.ids_first:
             return super().page(number)
         # Django's bounds (`Paginator.page`), then the rows by `page_ids` instead of a slice.
@@ -39,7 +39,7 @@ class CachedCountPaginator(Paginator):  # type: ignore[type-arg]
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return Page(self.object_list.page_ids(bottom, top), number, self)  # type: ignore[attr-defined]
+        return Page(self.object_list.page_ids(bottom, top), number, self)  # type: ignore[attr-defined]  # our QuerySet, typed as Django's
 
 
 class RealEstatePagination(PageNumberPagination):
