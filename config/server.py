@@ -10,8 +10,13 @@ keep-alive and writing responses happen in Rust, outside the GIL.
 
 import argparse
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+# glibc's malloc settings the server and its workers start with unless the environment has its
+# own: one arena per process (docs/adr/0047-one-malloc-arena-per-web-worker.md).
+ALLOCATOR_DEFAULTS = {"MALLOC_ARENA_MAX": "1"}
 
 
 def _int(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -55,6 +60,23 @@ def worker_environment(environ: Mapping[str, str]) -> dict[str, str]:
     return {"DATABASE_STATEMENT_TIMEOUT_MS": str(_int(environ, "WEB_STATEMENT_TIMEOUT_MS", 30_000))}
 
 
+def allocator_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The allocator settings missing from this environment. glibc gives each thread that
+    allocates its own malloc arena, and an arena keeps the 19 MiB buffer of its last Argon2id
+    hash resident, so a worker would hold one per thread that ever hashed; with one arena per
+    process, and one hash at a time (`PASSWORD_HASH_CONCURRENCY`), a worker holds one."""
+    return {name: value for name, value in ALLOCATOR_DEFAULTS.items() if name not in environ}
+
+
+def start_with_allocator_settings() -> None:
+    """Runs this process again, same interpreter and arguments, with the allocator settings in its
+    environment when they are missing: glibc reads them once, when a process starts, and granian
+    forks its workers from this process (Python 3.13's start method), so they inherit its
+    allocator. The process id stays the same (a container's PID 1, a supervisor's child)."""
+    if missing := allocator_environment(os.environ):
+        os.execve(sys.executable, sys.orig_argv, {**os.environ, **missing})  # noqa: S606 - ourselves
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m config.server", description="Serve Vivenda with granian."
@@ -70,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     os.environ.update(worker_environment(os.environ))  # the workers inherit it
     kwargs = options(os.environ, bind=args.bind, workers=args.workers, threads=args.threads)
+    # The workers size their bound on concurrent password hashes from it (PASSWORD_HASH_CONCURRENCY).
+    os.environ["WEB_CONCURRENCY"] = str(kwargs["workers"])
     kwargs.update(
         interface=Interfaces(kwargs["interface"]),
         runtime_mode=RuntimeModes(kwargs["runtime_mode"]),
@@ -80,4 +104,5 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
+    start_with_allocator_settings()
     main()

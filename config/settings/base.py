@@ -136,7 +136,9 @@ def _hash_concurrency() -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise ImproperlyConfigured(f"PASSWORD_HASH_CONCURRENCY must be a whole number of at least 1, not {raw!r}.")
+        raise ImproperlyConfigured(
+            f"PASSWORD_HASH_CONCURRENCY must be a whole number of at least 1, not {raw!r}."
+        )
     return value
 
 
