@@ -10,13 +10,8 @@ keep-alive and writing responses happen in Rust, outside the GIL.
 
 import argparse
 import os
-import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
-
-# glibc's malloc settings the server and its workers start with unless the environment has its
-# own: one arena per process (docs/adr/0047-one-malloc-arena-per-web-worker.md).
-ALLOCATOR_DEFAULTS = {"MALLOC_ARENA_MAX": "1"}
 
 
 def _int(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -60,23 +55,6 @@ def worker_environment(environ: Mapping[str, str]) -> dict[str, str]:
     return {"DATABASE_STATEMENT_TIMEOUT_MS": str(_int(environ, "WEB_STATEMENT_TIMEOUT_MS", 30_000))}
 
 
-def allocator_environment(environ: Mapping[str, str]) -> dict[str, str]:
-    """The allocator settings missing from this environment. glibc gives each thread that
-    allocates its own malloc arena, and an arena keeps the 19 MiB buffer of its last Argon2id
-    hash resident, so a worker would hold one per thread that ever hashed; with one arena per
-    process, and one hash at a time (`PASSWORD_HASH_CONCURRENCY`), a worker holds one."""
-    return {name: value for name, value in ALLOCATOR_DEFAULTS.items() if name not in environ}
-
-
-def start_with_allocator_settings() -> None:
-    """Runs this process again, same interpreter and arguments, with the allocator settings in its
-    environment when they are missing: glibc reads them once, when a process starts, and granian
-    forks its workers from this process (Python 3.13's start method), so they inherit its
-    allocator. The process id stays the same (a container's PID 1, a supervisor's child)."""
-    if missing := allocator_environment(os.environ):
-        os.execve(sys.executable, sys.orig_argv, {**os.environ, **missing})  # noqa: S606 - ourselves
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m config.server", description="Serve Vivenda with granian."
@@ -104,5 +82,4 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    start_with_allocator_settings()
     main()

@@ -1,17 +1,10 @@
 """config/server.py: the options granian gets from the command line and the environment."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from granian.constants import HTTPModes, Interfaces, RuntimeModes
 from granian.log import LogLevels
 
 from config import server
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_defaults_serve_the_wsgi_app_with_two_workers_of_two_threads() -> None:
@@ -76,21 +69,3 @@ def test_workers_get_a_statement_timeout_unless_one_is_set(
     environ: dict[str, str], expected: dict[str, str]
 ) -> None:
     assert server.worker_environment(environ) == expected
-
-
-def test_the_server_starts_with_one_malloc_arena_unless_the_environment_says_otherwise() -> None:
-    assert server.allocator_environment({}) == {"MALLOC_ARENA_MAX": "1"}
-    assert server.allocator_environment({"MALLOC_ARENA_MAX": "4"}) == {}  # the operator's value wins
-
-
-def test_the_server_runs_itself_again_with_the_allocator_settings_glibc_reads_at_start() -> None:
-    """granian forks the workers from the server's process, so its environment at start is theirs."""
-    code = (
-        "import os; from config import server; server.start_with_allocator_settings(); "
-        "print(os.environ.get('MALLOC_ARENA_MAX'))"
-    )
-    environ = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
-    result = subprocess.run(  # noqa: S603 - our own interpreter
-        [sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True, check=True
-    )
-    assert result.stdout.split() == ["1"]
