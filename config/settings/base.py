@@ -129,7 +129,7 @@ def _hash_concurrency() -> int:
     hash on as many cores as it has, no more (docs/adr/0003, second addendum)."""
     raw = env.str("PASSWORD_HASH_CONCURRENCY", default="")
     if not raw:
-        workers = env.int("WEB_CONCURRENCY", default=2)
+        workers: int = env.int("WEB_CONCURRENCY", default=2)
         return max(1, (os.process_cpu_count() or 1) // max(1, workers))
     try:
         value = int(raw)
