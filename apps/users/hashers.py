@@ -2,10 +2,10 @@
 `PASSWORD_HASH_CONCURRENCY` hashes at once per process; see docs/adr/0003 and its addenda.
 
 The bound: a worker's threads would otherwise hash side by side, more hashes than the node has
-cores, each time-slicing with the others over 19 MiB of memory (every hash then costs more CPU),
-and each thread's malloc arena keeping a 19 MiB buffer resident after its first hash. A hash
-that finds every slot taken waits for one; the wait is bounded by the worker's threads, so no
-timeout and no new error.
+cores, each time-slicing with the others over 19 MiB of memory (every hash then costs more CPU).
+A hash that finds every slot taken waits for one; the wait is bounded by the worker's threads,
+so no timeout and no new error. (It does not bound memory: each thread's malloc arena still
+keeps the buffer of its last hash; see the addendum.)
 """
 
 import threading
