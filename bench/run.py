@@ -269,6 +269,18 @@ def status_kb(pid: int, key: str) -> int:
     return 0
 
 
+def worker_memory(workers: list[int]) -> dict[str, list[float]]:
+    """Each worker's resident set now and its peak so far (VmRSS, VmHWM), in MB: read after each
+    scenario, they say which scenarios leave the workers bigger."""
+    try:
+        return {
+            key: [round(status_kb(w, name) / 1024, 1) for w in workers]
+            for key, name in (("rss", "VmRSS"), ("hwm", "VmHWM"))
+        }
+    except (FileNotFoundError, ProcessLookupError):  # a worker died: the run reports it
+        return {"rss": [], "hwm": []}
+
+
 def postgres_pids() -> list[int]:
     pid_file = Path(os.environ["PG_DATA_DIR"]) / "postmaster.pid"
     master = int(pid_file.read_text().splitlines()[0])
@@ -683,6 +695,12 @@ def export_step(port: int, prepared: dict[str, Any], meter: CpuMeter, *, skip: s
     return export
 
 
+def memory_cell(memory: dict[str, list[float]] | None) -> str:
+    if not memory or not memory["rss"]:
+        return "-"
+    return ", ".join(f"{rss:g} / {hwm:g}" for rss, hwm in zip(memory["rss"], memory["hwm"], strict=True))
+
+
 def markdown(report: dict[str, Any]) -> str:
     config = report["config"]
     seed = report["seed"]
@@ -704,8 +722,9 @@ def markdown(report: dict[str, Any]) -> str:
         f"{json.dumps(seed.get('cpu_seconds'))}, other load {seed.get('other_load_cores')} cores",
         "",
         "| scenario | req/s | target | p50 ms | p99 ms | errors | SQL/req | worker CPU ms/req "
-        "| PG CPU ms/req | CPU ceiling req/s | x floor (req/s) | x floor (worker CPU) | other load (cores) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| PG CPU ms/req | CPU ceiling req/s | x floor (req/s) | x floor (worker CPU) | other load (cores) "
+        "| workers' RSS / VmHWM after, MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for name, r in report["scenarios"].items():
         q = report["queries"].get(name, {})
@@ -714,10 +733,11 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {name} | {r['rps']} | {r['target_rps'] or '-'} | {r['latency_ms']['p50']} "
             f"| {r['latency_ms']['p99']} | {r['errors']} | {q.get('queries', '?')} "
             f"| {r['cpu_ms_per_request']['worker']} | {r['cpu_ms_per_request']['postgres']} "
-            f"| {r['cpu_ceiling_rps']} | {f['rps']} | {f['worker_cpu']} | {r['other_load_cores']} |"
+            f"| {r['cpu_ceiling_rps']} | {f['rps']} | {f['worker_cpu']} | {r['other_load_cores']} "
+            f"| {memory_cell(r.get('worker_memory_mb'))} |"
         )
     for name, reason in report["skipped"].items():
-        lines.append(f"| {name} | skipped: {reason} |" + " |" * 11)
+        lines.append(f"| {name} | skipped: {reason} |" + " |" * 12)
     for name, r in report["scenarios"].items():
         if c := r.get("hash_ceiling"):
             lines += [
@@ -965,10 +985,12 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
                     f"by CPU {ceiling['cpu_ratio']}"
                 )
             results[scenario.name]["vs_floor"] = against_floor(results[scenario.name], results.get("floor"))
+            results[scenario.name]["worker_memory_mb"] = worker_memory(workers)
             r = results[scenario.name]
             log(
                 f"  {r['rps']} req/s, p50 {r['latency_ms']['p50']} ms, p99 {r['latency_ms']['p99']} ms, "
-                f"errors {r['errors']}, other load {r['other_load_cores']} cores"
+                f"errors {r['errors']}, other load {r['other_load_cores']} cores; workers' RSS / VmHWM "
+                f"after it {r['worker_memory_mb']['rss']} / {r['worker_memory_mb']['hwm']} MB"
             )
         alive = all(Path(f"/proc/{w}").exists() for w in workers)
         server_info = {

@@ -1,6 +1,39 @@
-"""Argon2id at OWASP's password-storage cost (m=19 MiB, t=2, p=1); see docs/adr/0003."""
+"""Argon2id at OWASP's password-storage cost (m=19 MiB, t=2, p=1), at most
+`PASSWORD_HASH_CONCURRENCY` hashes at once per process; see docs/adr/0003 and its addenda.
 
+The bound: a worker's threads would otherwise hash side by side, more hashes than the node has
+cores, each time-slicing with the others over 19 MiB of memory (every hash then costs more CPU).
+A hash that finds every slot taken waits for one; the wait is bounded by the worker's threads,
+so no timeout and no new error. (It does not bound memory: each thread's malloc arena still
+keeps the buffer of its last hash; see the addendum.)
+"""
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
+
+_guard = threading.Lock()
+_slots: tuple[int, threading.BoundedSemaphore] | None = None
+
+
+def _semaphore() -> threading.BoundedSemaphore:
+    global _slots  # noqa: PLW0603 - one semaphore per process, made on first use
+    size = int(settings.PASSWORD_HASH_CONCURRENCY)
+    with _guard:
+        if _slots is None or _slots[0] != size:  # a changed setting (tests) gets a new one
+            _slots = (size, threading.BoundedSemaphore(size))
+        return _slots[1]
+
+
+@contextmanager
+def password_hash_slot() -> Iterator[None]:
+    """Hold one of the process's password-hashing slots for the duration of the block."""
+    slots = _semaphore()
+    with slots:
+        yield
 
 
 class Argon2idHasher(Argon2PasswordHasher):
@@ -9,3 +42,13 @@ class Argon2idHasher(Argon2PasswordHasher):
     time_cost = 2
     memory_cost = 19 * 1024  # KiB
     parallelism = 1
+
+    # Both compute a hash: a sign-in's check (verify), and the hash of a new password, of an
+    # upgrade after sign-in, or of the password given for an unknown CPF (encode).
+    def verify(self, password: str, encoded: str) -> bool:
+        with password_hash_slot():
+            return super().verify(password, encoded)
+
+    def encode(self, password: str, salt: str) -> str:
+        with password_hash_slot():
+            return super().encode(password, salt)

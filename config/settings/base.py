@@ -5,12 +5,14 @@ environment modules beside this one, nowhere else. Secrets have no default in
 this module: `local` and `test` supply throwaway ones, `production` demands them.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import environ
 import orjson
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = BASE_DIR / "var"
@@ -119,6 +121,28 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+
+
+def _hash_concurrency() -> int:
+    """At most this many Argon2id hashes at once in one process: by default the process's share
+    of the node's cores (cores ÷ WEB_CONCURRENCY, at least one), so the node's workers together
+    hash on as many cores as it has, no more (docs/adr/0003, second addendum)."""
+    raw = env.str("PASSWORD_HASH_CONCURRENCY", default="")
+    if not raw:
+        workers: int = env.int("WEB_CONCURRENCY", default=2)
+        return max(1, (os.process_cpu_count() or 1) // max(1, workers))
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ImproperlyConfigured(
+            f"PASSWORD_HASH_CONCURRENCY must be a whole number of at least 1, not {raw!r}."
+        )
+    return value
+
+
+PASSWORD_HASH_CONCURRENCY = _hash_concurrency()
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
