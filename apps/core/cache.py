@@ -145,7 +145,8 @@ class DegradingRedisCache(RedisCache):  # type: ignore[misc]  # django-redis shi
 
     def count_hit_reading(self, key: str, timeout: int, read: Sequence[str]) -> tuple[int, dict[str, Any]]:
         """`count_hit_reading` in one round trip and one command (`COUNT_HIT_SCRIPT`)."""
-        return self._degrade("count_hit", lambda: self._count_hit(key, timeout, read), (1, {}))
+        fresh: tuple[int, dict[str, Any]] = (1, {})  # as `incr` degrades, and nothing read
+        return self._degrade("count_hit", lambda: self._count_hit(key, timeout, read), fresh)
 
     def _count_hit(self, key: str, timeout: int, read: Sequence[str]) -> tuple[int, dict[str, Any]]:
         names = [self.make_key(key), *(self.make_key(other) for other in read)]
