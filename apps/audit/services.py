@@ -14,6 +14,8 @@ token is dropped by `audit_record` whatever the caller passes.
 import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from functools import cache
 from typing import Any, Final
 
 from celery import current_task
@@ -37,16 +39,20 @@ def audit_value(value: Any) -> Any:
     """A value as it is stored in `changes`: JSON scalars as they are, the rest as JSON text."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)  # as DjangoJSONEncoder writes them, without a round trip through JSON
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
 def audit_snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """The audited values of `fields` on `obj` (a foreign key as the related row's id)."""
-    return {name: audit_value(getattr(obj, _attname(obj, name))) for name in fields}
+    model = type(obj)
+    return {name: audit_value(getattr(obj, _attname(model, name))) for name in fields}
 
 
-def _attname(obj: models.Model, name: str) -> str:
-    field = obj._meta.get_field(name)
+@cache  # a model's field names: the same for the whole process
+def _attname(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
     return field.attname if isinstance(field, models.Field) else name
 
 

@@ -5,7 +5,8 @@ only right when all the server's processes see the same store, so there is no pe
 cache anywhere (docs/adr/0045-shared-cache-without-redis.md).
 
 `DegradingRedisCache` is django-redis's cache (one client per process reused, an atomic `incr`
-that keeps the key's expiry in one round trip), made to degrade instead of failing when Redis
+that keeps the key's expiry in one round trip, and a throttle's hit with the reads it needs in
+one script, `count_hit_reading`), made to degrade instead of failing when Redis
 is unreachable, full or read-only: reads miss, writes are dropped, `add` answers True
 (the caller proceeds as if it took the key) and `incr` answers as for a fresh counter, so
 throttles allow and idempotency keys do not block (docs/adr/0040-redis-degradation.md). Each
@@ -20,10 +21,10 @@ with an `incr` that is atomic across processes and keeps the key's expiry.
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 import structlog
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -142,6 +143,32 @@ class DegradingRedisCache(RedisCache):  # type: ignore[misc]  # django-redis shi
     def clear(self) -> None:
         self._degrade("clear", lambda: super(DegradingRedisCache, self).clear(), None)
 
+    def count_hit_reading(self, key: str, timeout: int, read: Sequence[str]) -> tuple[int, dict[str, Any]]:
+        """`count_hit_reading` in one round trip and one command (`COUNT_HIT_SCRIPT`)."""
+        fresh: tuple[int, dict[str, Any]] = (1, {})  # as `incr` degrades, and nothing read
+        return self._degrade("count_hit", lambda: self._count_hit(key, timeout, read), fresh)
+
+    def _count_hit(self, key: str, timeout: int, read: Sequence[str]) -> tuple[int, dict[str, Any]]:
+        names = [self.make_key(key), *(self.make_key(other) for other in read)]
+        count, values = self.client.get_client(write=True).eval(COUNT_HIT_SCRIPT, len(names), *names, timeout)
+        found = {
+            other: self.client.decode(value)
+            for other, value in zip(read, values, strict=True)
+            if value is not None
+        }
+        return int(count), found
+
+
+# One more hit on KEYS[1], given ARGV[1] seconds to live if it has no expiry yet (it was just
+# created: an existing counter keeps its own; NX needs Redis 7), then the values of the other
+# keys. A script runs atomically: nothing expires or writes between the hit and the reads.
+COUNT_HIT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1], 'NX')
+local found = {}
+if #KEYS > 1 then found = redis.call('MGET', unpack(KEYS, 2)) end
+return {count, found}
+"""
 
 _MISSING = object()
 
@@ -205,9 +232,23 @@ class SharedDatabaseCache(DatabaseCache):
 
 def count_hit(cache: Any, key: str, timeout: int) -> int:
     """One more hit on the counter `key` in `cache`, created with `timeout` seconds to live;
-    answers its new value. Atomic on every shared backend (`incr` is, and `add` is the tie-break
-    of two first hits); an existing counter keeps its expiry. On Redis one round trip (an
-    `EVAL` of EXISTS + INCRBY), two for a window's first hit."""
+    answers its new value. Atomic on every shared backend; an existing counter keeps its expiry.
+    On Redis one round trip (`DegradingRedisCache.count_hit_reading`)."""
+    return count_hit_reading(cache, key, timeout, ())[0]
+
+
+def count_hit_reading(cache: Any, key: str, timeout: int, read: Sequence[str]) -> tuple[int, dict[str, Any]]:
+    """`count_hit`, and the values of the keys `read` (as `get_many`: missing keys left out),
+    read after the hit. On Redis both in one round trip; elsewhere `incr` (and `add`, the
+    tie-break of two first hits), then `get_many`."""
+    # `cache` may be Django's proxy of the default cache (DRF's throttles hold it): ask, not isinstance.
+    on_redis = getattr(cache, "count_hit_reading", None)
+    if on_redis is not None:
+        return cast(tuple[int, dict[str, Any]], on_redis(key, timeout, read))
+    return _count_hit(cache, key, timeout), (cache.get_many(read) if read else {})
+
+
+def _count_hit(cache: Any, key: str, timeout: int) -> int:
     try:
         return int(cache.incr(key))
     except ValueError:  # the window's first hit (or the counter just expired)

@@ -2,7 +2,8 @@
 
 DRF's own parser reads only `N/<unit>`; ours also reads `N/<k><unit>`. State lives in the
 default cache, which every app process shares (Redis, or the embedded database cache), and
-every count is an atomic `incr`: two processes never both see the same count.
+every count is atomic (`count_hit`): two processes never both see the same count. On Redis a
+throttle costs one round trip, the sliding window's earlier buckets read with its hit.
 """
 
 import re
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from rest_framework import throttling
 from rest_framework.request import Request
 
-from apps.core.cache import count_hit
+from apps.core.cache import count_hit, count_hit_reading
 
 _RATE = re.compile(r"^(?P<num>\d+)/(?P<mult>\d*)(?P<unit>s|sec|second|m|min|minute|h|hour|d|day)$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -87,9 +88,10 @@ class SlidingWindowMixin(MultiUnitRateMixin):
         now = time.time()
         bucket = int(now // width)
         # A bucket counts until BUCKETS buckets later begin: it lives one duration and a bucket.
-        current = count_hit(self.cache, f"{key}:b{bucket}", int(self.duration + width) + 1)
         names = [f"{key}:b{bucket - back}" for back in range(self.BUCKETS - 1, 0, -1)]  # oldest first
-        found = self.cache.get_many(names)
+        current, found = count_hit_reading(
+            self.cache, f"{key}:b{bucket}", int(self.duration + width) + 1, names
+        )
         earlier = [int(found.get(name, 0)) for name in names]
         if sum(earlier) + current <= self.num_requests:
             return True

@@ -12,7 +12,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import OutOfMemoryError
 from rest_framework.test import APIClient
 
-from apps.core.cache import DegradingRedisCache, count_hit
+from apps.core.cache import DegradingRedisCache, count_hit, count_hit_reading
 from tests.core.redis_server import RedisServer
 from tests.metrics import sample
 from tests.real_estates.helpers import PAYLOAD
@@ -169,6 +169,45 @@ def test_count_hit_degrades_to_a_fresh_counter(
     count_hit(redis_cache, "window", 60)
     redis_server.stop()
     assert count_hit(redis_cache, "window", 60) == 1
+
+
+def test_count_hit_keeps_the_expiry_the_counter_was_created_with(
+    redis_server: RedisServer, redis_cache: DegradingRedisCache
+) -> None:
+    count_hit(redis_cache, "window", 60)
+    client = redis.Redis.from_url(redis_server.url)
+    key = redis_cache.make_and_validate_key("window")
+    client.expire(key, 5)  # time has passed
+    assert count_hit(redis_cache, "window", 60) == 2
+    assert 0 < client.ttl(key) <= 5
+
+
+def test_count_hit_goes_on_from_a_counter_add_created(redis_cache: DegradingRedisCache) -> None:
+    assert redis_cache.add("window", 1, timeout=60)
+    assert count_hit(redis_cache, "window", 60) == 2
+
+
+def test_count_hit_reading_answers_the_other_keys_after_the_hit(redis_cache: DegradingRedisCache) -> None:
+    count_hit(redis_cache, "bucket-1", 60)
+    count_hit(redis_cache, "bucket-1", 60)
+    redis_cache.set("note", {"any": "value"})
+    count, found = count_hit_reading(redis_cache, "bucket-3", 60, ["bucket-1", "bucket-2", "note"])
+    assert (count, found) == (1, {"bucket-1": 2, "note": {"any": "value"}})
+    assert count_hit_reading(redis_cache, "bucket-3", 60, ["bucket-3"]) == (2, {"bucket-3": 2})
+
+
+def test_count_hit_reading_degrades_to_a_fresh_counter_and_nothing_read(
+    redis_server: RedisServer, redis_cache: DegradingRedisCache
+) -> None:
+    count_hit(redis_cache, "bucket-1", 60)
+    redis_server.stop()
+    assert count_hit_reading(redis_cache, "bucket-2", 60, ["bucket-1"]) == (1, {})
+
+
+def test_count_hit_reading_on_another_backend() -> None:
+    local = LocMemCache("count-hit-reading", {})
+    count_hit(local, "bucket-1", 60)
+    assert count_hit_reading(local, "bucket-2", 60, ["bucket-1", "bucket-0"]) == (1, {"bucket-1": 1})
 
 
 def test_count_hit_on_another_backend_adds_then_increments() -> None:
