@@ -91,8 +91,12 @@ def sync_page(*, user: Any, cursor: str | None, limit: int) -> Page:
     return _log_page(user=user, start=start, limit=limit)
 
 
-def _visible_rows(user: Any) -> Any:
-    return RealEstate.objects.visible_to(user).values_list(*map(_read_as, SYNC_COLUMNS))
+def _visible_rows(user: Any, *, as_written: bool = True) -> Any:
+    """The caller's rows as `SYNC_COLUMNS`; `as_written`: ids and decimals as text, times as naive
+    UTC on PostgreSQL. A log page reads them typed: the casts' cost per row tips the planner from
+    one primary-key probe per id to a bitmap of all the collector's rows (a plan test keeps it)."""
+    columns = map(_read_as, SYNC_COLUMNS) if as_written else SYNC_COLUMNS
+    return RealEstate.objects.visible_to(user).values_list(*columns)
 
 
 def _read_as(column: str) -> Any:
@@ -159,9 +163,12 @@ def _log_page(*, user: Any, start: cursors.Cursor, limit: int) -> Page:
         last_seen[real_estate_id] = index
     ordered = sorted(last_seen, key=last_seen.__getitem__)
     # No order: the log's order is the page's.
-    # Keyed by the id's text: a row's id is read as text on PostgreSQL (`str` of it is itself).
+    # Keyed by the id's text, as the log's UUIDs are looked up.
     current = (
-        {str(row[_ID]): row for row in _visible_rows(user).filter(among("id", ordered)).order_by()}
+        {
+            str(row[_ID]): row
+            for row in _visible_rows(user, as_written=False).filter(among("id", ordered)).order_by()
+        }
         if ordered
         else {}
     )
