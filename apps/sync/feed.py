@@ -9,7 +9,7 @@ caller, it is a tombstone. The API renders them (`api/serializers.py`). See docs
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -18,7 +18,7 @@ from django.conf import settings
 from apps.real_estates.models import RealEstate
 from apps.sync import cursor as cursors
 from apps.sync.models import RealEstateChange
-from apps.sync.querysets import Position, RowComparison, among
+from apps.sync.querysets import Position, RowComparison, among, as_text, as_utc
 from apps.sync.services import purge_mark
 
 # A changed real estate: its list item's columns and `version`, as one tuple in this order.
@@ -43,6 +43,12 @@ SYNC_COLUMNS: tuple[str, ...] = (
 )
 _ID = SYNC_COLUMNS.index("id")
 _CREATED_AT = SYNC_COLUMNS.index("created_at")
+# Read as text on PostgreSQL (`querysets.as_text`): the renderer writes ids and decimals as the
+# strings PostgreSQL sends for them, so the rows carry those strings (docs/adr/0080, 2nd addendum).
+_AS_TEXT = frozenset({"id", "collected_by_id", "price", "area_m2"})
+# Read as naive UTC on PostgreSQL (`querysets.as_utc`); the sync renderer writes naive datetimes
+# as UTC, the same bytes as the aware ones (`api/views.SyncRenderer`).
+_AS_UTC = frozenset({"created_at", "updated_at"})
 
 # One result: a row of `SYNC_COLUMNS`, or the id of a real estate deleted (or no longer seen).
 Change = tuple[Any, ...] | UUID
@@ -85,8 +91,28 @@ def sync_page(*, user: Any, cursor: str | None, limit: int) -> Page:
     return _log_page(user=user, start=start, limit=limit)
 
 
-def _visible_rows(user: Any) -> Any:
-    return RealEstate.objects.visible_to(user).values_list(*SYNC_COLUMNS)
+def _visible_rows(user: Any, *, as_written: bool = True) -> Any:
+    """The caller's rows as `SYNC_COLUMNS`; `as_written`: ids and decimals as text, times as naive
+    UTC on PostgreSQL. A log page reads them typed: the casts' cost per row tips the planner from
+    one primary-key probe per id to a bitmap of all the collector's rows (a plan test keeps it)."""
+    columns = map(_read_as, SYNC_COLUMNS) if as_written else SYNC_COLUMNS
+    return RealEstate.objects.visible_to(user).values_list(*columns)
+
+
+def _read_as(column: str) -> Any:
+    if column in _AS_TEXT:
+        return as_text(column)
+    if column in _AS_UTC:
+        return as_utc(column)
+    return column
+
+
+def _uuid(value: UUID | str) -> UUID:
+    return value if isinstance(value, UUID) else UUID(value)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _after_in_table(user: Any, after: tuple[datetime, UUID]) -> RowComparison:
@@ -112,7 +138,7 @@ def _table_page(*, user: Any, start: cursors.Cursor, limit: int) -> Page:
             scope=start.scope,
             position=start.position,
             reading_table=True,
-            after=(last[_CREATED_AT], last[_ID]),
+            after=(_aware(last[_CREATED_AT]), _uuid(last[_ID])),
         )
         return Page(results=results, next_cursor=cursors.encode(following), has_more=True)
     # The table is read: follow the log from where it stood when this sync began.
@@ -137,11 +163,15 @@ def _log_page(*, user: Any, start: cursors.Cursor, limit: int) -> Page:
         last_seen[real_estate_id] = index
     ordered = sorted(last_seen, key=last_seen.__getitem__)
     # No order: the log's order is the page's.
+    # Keyed by the id's text, as the log's UUIDs are looked up.
     current = (
-        {row[_ID]: row for row in _visible_rows(user).filter(among("id", ordered)).order_by()}
+        {
+            str(row[_ID]): row
+            for row in _visible_rows(user, as_written=False).filter(among("id", ordered)).order_by()
+        }
         if ordered
         else {}
     )
-    results: list[Change] = [current.get(pk, pk) for pk in ordered]
+    results: list[Change] = [current.get(str(pk), pk) for pk in ordered]
     following = cursors.Cursor(user_id=user.pk, scope=start.scope, position=position)
     return Page(results=results, next_cursor=cursors.encode(following), has_more=has_more)

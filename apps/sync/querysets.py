@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from django.db import connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Cast
 from django.db.models.sql.compiler import SQLCompiler
 
 if TYPE_CHECKING:
@@ -94,6 +95,34 @@ def among(column: str, values: list[Any], using: str = "default") -> Any:
     if connections[using].vendor == "postgresql":
         return InArray(column, values)
     return Q(**{f"{column}__in": values})
+
+
+def as_text(column: str, using: str = "default") -> Any:
+    """`column` read as PostgreSQL's text for it (`::text`): the very characters its text
+    output sends anyway, loaded as a plain string instead of a `UUID` or a `Decimal` that the
+    renderer would only turn back into the same string. Elsewhere the column as it is (SQLite
+    stores a UUID as 32 hex digits without hyphens)."""
+    if connections[using].vendor == "postgresql":
+        return Cast(column, output_field=models.TextField())
+    return column
+
+
+class AtUTC(Func):
+    """`column AT TIME ZONE 'UTC'`: a `timestamptz` as the UTC wall time (`timestamp`), which
+    psycopg loads in C, where Django's loader for `timestamptz` runs Python per value to set the
+    connection's time zone (~0.7 us a value)."""
+
+    template = "(%(expressions)s AT TIME ZONE 'UTC')"
+    arity = 1
+    output_field = models.DateTimeField()
+
+
+def as_utc(column: str, using: str = "default") -> Any:
+    """`column` (a `timestamptz`) as a naive UTC datetime on PostgreSQL (`AtUTC`); elsewhere the
+    column as it is (Django's converters make it aware)."""
+    if connections[using].vendor == "postgresql":
+        return AtUTC(F(column))
+    return column
 
 
 def ordered_by_transaction(using: str = "default") -> bool:

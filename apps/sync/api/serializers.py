@@ -73,7 +73,9 @@ def render_changes(results: Sequence[Change]) -> list[dict[str, Any]]:
     """The page's results as the API answers them: each row as the list item
     (`RealEstateListItemSerializer`'s shape: decimals as strings; ids, times left to the
     renderer, as the list does) plus `version`; each tombstone as `{id, deleted: true}`.
-    Rows unpack in `feed.SYNC_COLUMNS` order."""
+    Rows unpack in `feed.SYNC_COLUMNS` order. On PostgreSQL their ids and decimals are already
+    the text (`str` returns it as it is) and their times naive UTC, which `views.SyncRenderer`
+    writes as the list's aware ones (docs/adr/0080, second addendum)."""
     link = storage.object_urls()
     rendered: list[dict[str, Any]] = []
     append = rendered.append

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+import orjson
+from drf_orjson_renderer.renderers import ORJSONRenderer
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -85,8 +87,16 @@ def _cursor_invalid() -> errors.ValidationError:
     )
 
 
+class SyncRenderer(ORJSONRenderer):  # type: ignore[misc]  # the library ships no types
+    """The configured renderer, also writing naive datetimes as UTC: a page reads its
+    timestamps as naive UTC (`feed._AS_UTC`), and they come out as the list's aware ones do."""
+
+    options = ORJSONRenderer.options | orjson.OPT_NAIVE_UTC
+
+
 class RealEstateSyncView(APIView):
     permission_classes = [IsAuthenticated]
+    renderer_classes = [SyncRenderer]
 
     @extend_schema(
         operation_id="sync_real_estates",

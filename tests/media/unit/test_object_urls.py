@@ -21,3 +21,12 @@ def test_a_batch_of_links_is_what_object_url_makes_one_at_a_time() -> None:
 def test_a_batch_link_opens_to_its_key() -> None:
     link = storage.object_urls()(KEYS[0])
     assert storage.key_from_token(link.removeprefix("/media/")) == KEYS[0]
+
+
+def test_a_batch_stamps_its_links_with_the_second_it_was_made_in() -> None:
+    with time_machine.travel("2026-03-01T12:00:00Z", tick=False) as traveller:
+        link = storage.object_urls()
+        made_then = storage.object_url(KEYS[0])
+        traveller.shift(5)
+        assert link(KEYS[0]) == made_then
+        assert link(KEYS[0]) != storage.object_url(KEYS[0])

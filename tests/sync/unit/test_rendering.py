@@ -4,8 +4,12 @@ import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import time_machine
+from drf_orjson_renderer.renderers import ORJSONRenderer
+
 from apps.media import storage
 from apps.sync.api.serializers import render_changes
+from apps.sync.api.views import SyncRenderer
 from apps.sync.feed import SYNC_COLUMNS
 
 KEY = "thumbs/sha256/ab/cd/abcd" + "0" * 60 + ".webp"
@@ -69,3 +73,27 @@ def test_no_collector_and_no_thumbnail_yet_are_nulls() -> None:
     assert item["cover"] is None
     (item,) = render_changes([_row(photo_count=0, cover_key=None)])
     assert item["cover"] is None
+
+
+def test_a_row_read_as_text_and_naive_utc_is_written_as_the_typed_row_is() -> None:
+    """On PostgreSQL the feed reads ids and decimals as text and timestamps as naive UTC; the
+    sync's renderer writes them byte for byte as the configured renderer writes typed values."""
+    typed = _row(
+        created_at=datetime(2026, 11, 30, 13, 2, 11, tzinfo=UTC),  # whole seconds: no fraction
+        collected_by_name='Zé "Tião" Ñ',
+    )
+    as_read = tuple(
+        value.replace(tzinfo=None)
+        if isinstance(value, datetime)
+        else str(value)
+        if isinstance(value, (uuid.UUID, Decimal))
+        else value
+        for value in typed
+    )
+    gone = uuid.uuid4()
+    with time_machine.travel("2026-12-02T12:00:00Z", tick=False):
+        expected = ORJSONRenderer().render({"results": render_changes([typed, gone])})
+        written = SyncRenderer().render({"results": render_changes([as_read, gone])})
+    assert written == expected
+    assert b'"created_at":"2026-11-30T13:02:11Z"' in written
+    assert b'"updated_at":"2026-12-01T09:45:03.117000Z"' in written
