@@ -2,17 +2,27 @@
 
 import io
 import json
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.real_estates.models import Kind, RealEstate, Status
 from tests.real_estates.factories import RealEstateFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def one_second() -> Iterator[None]:
+    """Cover links carry the second they were signed in: the exports compared sign in the same one."""
+    with time_machine.travel(timezone.now(), tick=False):
+        yield
 
 
 @pytest.fixture
