@@ -260,17 +260,18 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
         decides from the counts, docs/adr/0057). Each candidate is first compared with the
         `bounding_box` (two or four numeric comparisons on the index tuple), and only those
         inside it pay the distance. The same rows."""
+        located = Q(latitude__isnull=False, longitude__isnull=False)
         area: list[Any]
         if connections[self.db].vendor != "postgresql":
-            area = [_in_bounding_box(lat, lng, radius_km)]
+            area = [located, _in_bounding_box(lat, lng, radius_km)]
         elif by_area:
-            area = [_earth_box_contains(lat, lng, radius_km)]
+            area = [located, _earth_box_contains(lat, lng, radius_km)]
         else:
+            # No `IS NOT NULL` (the box and the distance are NULL, so false, without coordinates):
+            # the btree on (latitude, longitude) would serve it, and the planner could take it.
             area = _near_bounding_box(lat, lng, radius_km)
         # One annotate and one filter: each clones the query.
-        return self.annotate(distance_km=haversine_km(lat, lng)).filter(
-            Q(latitude__isnull=False, longitude__isnull=False), *area, distance_km__lte=radius_km
-        )
+        return self.annotate(distance_km=haversine_km(lat, lng)).filter(*area, distance_km__lte=radius_km)
 
     def in_bbox(self, min_lng: float, min_lat: float, max_lng: float, max_lat: float) -> "RealEstateQuerySet":
         """Real estates whose coordinates lie in the box, edges included (no wrap across the
