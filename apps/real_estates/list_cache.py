@@ -50,22 +50,33 @@ def bump_generation() -> None:
 def cached_result[T](kind: str, key: str, compute: Callable[[], T]) -> T:
     """`compute()`, cached under `kind` and `key` with the generation it was computed at; valid
     while that is still the current generation. One round trip reads both."""
+    return cached_results(kind, {key: compute})[key]
+
+
+def cached_results[T](kind: str, computes: Mapping[str, Callable[[], T]]) -> dict[str, T]:
+    """`cached_result` of several keys of one kind: one round trip reads them all (and the
+    generation); each missing or stale one is computed and stored."""
     timeout = settings.REAL_ESTATES_COUNT_CACHE_SECONDS
     if timeout <= 0:
-        return compute()
-    cache_key = f"real_estates:list:{kind}:{hashlib.sha256(key.encode()).hexdigest()}"
-    found = cache.get_many([GENERATION_KEY, cache_key])
+        return {key: compute() for key, compute in computes.items()}
+    cache_keys = {
+        key: f"real_estates:list:{kind}:{hashlib.sha256(key.encode()).hexdigest()}" for key in computes
+    }
+    found = cache.get_many([GENERATION_KEY, *cache_keys.values()])
     # The generation is read before computing: a result racing a write is stored under the
     # generation that write has already made obsolete.
     current = found.get(GENERATION_KEY)
     if current is None:
         current = generation()
-    entry = found.get(cache_key)
-    if entry is not None and entry[0] == current:
-        return cast(T, entry[1])
-    value = compute()
-    cache.set(cache_key, (current, value), timeout=timeout)
-    return value
+    results: dict[str, T] = {}
+    for key, compute in computes.items():
+        entry = found.get(cache_keys[key])
+        if entry is not None and entry[0] == current:
+            results[key] = cast(T, entry[1])
+            continue
+        results[key] = compute()
+        cache.set(cache_keys[key], (current, results[key]), timeout=timeout)
+    return results
 
 
 def cached_count(queryset: "models.QuerySet[Any, Any]", *, key: str) -> int:

@@ -399,10 +399,12 @@ DENSE_FACTOR = 5
 class RealEstateFilterBackend(filters.DjangoFilterBackend):  # type: ignore[misc]  # django-filter: no stubs
     """django-filter's backend, which also leaves the validated filters on the view as
     `filters`: what the list's count and the stats are cached under (`list_cache.filters_key`),
-    and `page_ids_first`: whether the list's pages are found ids first (`page_ids`)."""
+    `page_ids_first`: whether the list's pages are found ids first (`page_ids`), and
+    `list_count`: the list's count when it read it (else None), which the paginator then reuses."""
 
     def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
         view.page_ids_first = False
+        view.list_count = None
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is None or not request.query_params.keys() & filterset_class.base_filters.keys():
             view.filters = {}  # nothing to validate or apply: the list as it is
@@ -427,16 +429,18 @@ class RealEstateFilterBackend(filters.DjangoFilterBackend):  # type: ignore[misc
                 built.append(True)
                 return int(filterset.qs.count())  # through the indexes
 
-            # The list's own count (the paginator reads it next), and the count of the rows the
-            # ordered scan walks: those of the status when one is given (re_status_created_idx),
-            # else all (re_created_idx); each the count of that list, cached under its key.
-            matches = list_cache.cached_result("count", rows_key(request, view), count_matches)
+            # The list's own count (left on the view for the paginator), and the count of the rows
+            # the ordered scan walks: those of the status when one is given (re_status_created_idx),
+            # else all (re_created_idx); each the count of that list, cached under its key, both
+            # read in one round trip.
             walked = {"status": cleaned["status"]} if cleaned.get("status") else {}
-            total = list_cache.cached_result(
-                "count",
-                list_cache.filters_key(scope="all", filters=walked),
-                lambda: queryset.filter(**walked).count(),
+            list_key = rows_key(request, view)
+            walked_key = list_cache.filters_key(scope="all", filters=walked)
+            counts = list_cache.cached_results(
+                "count", {list_key: count_matches, walked_key: lambda: queryset.filter(**walked).count()}
             )
+            matches, total = counts[list_key], counts[walked_key]
+            view.list_count = matches
             if DENSE_FACTOR * matches * matches >= DENSE_PAGE * total:
                 if built:  # its queryset is built: a fresh FilterSet builds the other one
                     filterset = self.get_filterset(request, queryset, view)

@@ -21,13 +21,23 @@ def rows_key(request: Request, view: Any) -> str:
 
 
 class CachedCountPaginator(Paginator):  # type: ignore[type-arg]
-    def __init__(self, *args: Any, count_key: str, ids_first: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        count_key: str,
+        ids_first: bool = False,
+        known_count: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.count_key = count_key
         self.ids_first = ids_first
+        self.known_count = known_count
 
     @cached_property
     def count(self) -> int:
+        if self.known_count is not None:  # read under `count_key` by the filter backend
+            return self.known_count
         return list_cache.cached_count(self.object_list, key=self.count_key)  # type: ignore[arg-type]
 
     def page(self, number: Any) -> Page:  # type: ignore[type-arg]  # generic only in django-stubs
@@ -48,5 +58,6 @@ class RealEstatePagination(PageNumberPagination):
             CachedCountPaginator,
             count_key=rows_key(request, view),
             ids_first=getattr(view, "page_ids_first", False),
+            known_count=getattr(view, "list_count", None),
         )
         return super().paginate_queryset(queryset, request, view)

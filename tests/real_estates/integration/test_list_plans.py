@@ -100,6 +100,19 @@ def test_a_dense_circle_finds_its_ids_newest_first_checking_the_distance_on_the_
     plan = _plan(_page(RealEstate.objects.near(*SE, radius_km=5, by_area=False)))
     assert "Index Only Scan using re_created_idx" in plan, plan
     assert "earth_box" not in plan
+    # The bounding box is tested on the index tuple, and before the distance (cheaper first).
+    scan = plan[plan.index("Index Only Scan using re_created_idx") :]
+    scan_filter = next(line for line in scan.splitlines() if "Filter:" in line)
+    assert scan_filter.index("abs((latitude") < scan_filter.index("asin"), scan_filter
+
+
+def test_a_dense_circles_box_leaves_the_ordered_scan_to_the_planner(spread: None) -> None:
+    """Nothing forced: the box is no range an index could serve (the btree on (latitude, longitude)
+    would be chosen from independent histograms, then the circle sorted), so the page's ids are the
+    ordered scan's or a plain scan's, never a bitmap of the box."""
+    plan = _plan(_page(RealEstate.objects.near(*SE, radius_km=5, by_area=False)), off=())
+    assert "re_lat_lng_idx" not in plan, plan
+    assert "Bitmap" not in plan, plan
 
 
 def test_status_state_and_an_area_range_by_area_scan_their_index_in_order(spread: None) -> None:

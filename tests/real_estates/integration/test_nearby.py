@@ -302,7 +302,8 @@ def test_a_box_is_served_by_the_coordinates_index_on_postgresql(many: None) -> N
     assert "re_lat_lng_idx" in _plan(queryset.query.sql_with_params(), seqscan=False)
 
 
-def test_near_agrees_with_a_computation_in_python(many: None) -> None:
+@pytest.mark.parametrize("by_area", [True, False])  # the GiST box, or the bounding box on the row
+def test_near_agrees_with_a_computation_in_python(many: None, by_area: bool) -> None:
     located = RealEstate.objects.filter(latitude__isnull=False, longitude__isnull=False)
     expected = {
         pk
@@ -310,7 +311,32 @@ def test_near_agrees_with_a_computation_in_python(many: None) -> None:
         if haversine(SE, (float(lat), float(lng))) <= 100
     }
     assert expected  # the sample has some
-    assert set(RealEstate.objects.near(*SE, radius_km=100).values_list("id", flat=True)) == expected
+    found = RealEstate.objects.near(*SE, radius_km=100, by_area=by_area).values_list("id", flat=True)
+    assert set(found) == expected
+
+
+@pytest.mark.parametrize("by_area", [True, False])
+def test_near_keeps_the_rim_and_drops_the_corners_of_its_box(db: None, by_area: bool) -> None:
+    """Due north at the radius (rounded to the columns' micro-degrees, inwards) is in; the corners of
+    the circle's bounding box, inside every latitude and longitude bound, are out."""
+    radius = 5.0
+    band = math.degrees(radius / EARTH_RADIUS_KM)
+    rim = RealEstateFactory(
+        collected_by=None, latitude=Decimal(f"{SE[0] + band - 0.000001:.6f}"), longitude=Decimal(str(SE[1]))
+    )
+    corner = RealEstateFactory(
+        collected_by=None,
+        latitude=Decimal(f"{SE[0] + band * 0.95:.6f}"),
+        longitude=Decimal(f"{SE[1] + band * 0.95 / math.cos(math.radians(SE[0])):.6f}"),
+    )
+    nowhere = RealEstateFactory(collected_by=None, latitude=None, longitude=None)
+    found = dict(
+        RealEstate.objects.near(*SE, radius_km=radius, by_area=by_area).values_list("id", "distance_km")
+    )
+    assert rim.pk in found
+    assert found[rim.pk] == pytest.approx(radius, abs=0.001)
+    assert corner.pk not in found
+    assert nowhere.pk not in found
 
 
 SQLITE_CHECK = """
