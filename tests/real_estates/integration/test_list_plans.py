@@ -91,11 +91,6 @@ def test_a_q_page_finds_its_ids_by_an_index_only_scan_newest_first(spread: None)
     assert "Index Only Scan using re_created_idx" in plan, plan
 
 
-def test_a_q_page_with_a_status_finds_its_ids_on_the_status_index(spread: None) -> None:
-    plan = _plan(_page(RealEstate.objects.filter(status=Status.APPROVED).search("piscina", by_index=False)))
-    assert "Index Only Scan using re_status_created_idx" in plan, plan
-
-
 def test_a_dense_circle_finds_its_ids_newest_first_checking_the_distance_on_the_index(spread: None) -> None:
     plan = _plan(_page(RealEstate.objects.near(*SE, radius_km=5, by_area=False)))
     assert "Index Only Scan using re_created_idx" in plan, plan
