@@ -5,8 +5,9 @@ dicts directly: a page of 100 items is the hot path and DRF's per-field machiner
 cost more than the SQL.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,7 +19,7 @@ from apps.core import errors
 from apps.core.fields import TextField
 from apps.media.api.serializers import MediaLinkField, PhotoSerializer, media_url
 from apps.media.querysets import PHOTO_COLUMNS
-from apps.media.storage import object_url
+from apps.media.storage import object_url, object_urls
 from apps.real_estates.models import (
     ADDRESS_FIELDS,
     AREA_MAX_DIGITS,
@@ -192,6 +193,12 @@ class RealEstateListItemSerializer(serializers.Serializer[dict[str, Any]]):
         help_text="Great-circle kilometres from `near`, three decimals; only with `near`.",
     )
 
+    @cached_property
+    def cover_link(self) -> Callable[[str], str]:
+        """One link maker for everything this instance renders: a page's items are one child
+        serializer's, so a page signs its covers with one signer (`object_urls`)."""
+        return object_urls()
+
     def to_representation(self, row: dict[str, Any]) -> dict[str, Any]:
         """A row of `RealEstateQuerySet.with_listing_data()`; `distance_km` when `near` annotated it."""
         collector = row["collected_by_id"]
@@ -210,7 +217,7 @@ class RealEstateListItemSerializer(serializers.Serializer[dict[str, Any]]):
             "state": row["state"],
             "collected_by": collected_by,
             "photo_count": row["photo_count"],
-            "cover": media_url(cover) if cover else None,
+            "cover": self.cover_link(cover) if cover else None,
             "created_at": row["created_at"],
             "updated_at": row["updated_at"],
         }
