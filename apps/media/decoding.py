@@ -7,31 +7,21 @@ threads. A request that cannot get a slot within `MEDIA_DECODE_WAIT_SECONDS` is 
 """
 
 import math
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
 
 from apps.core import errors
+from apps.core.slots import ProcessSlots
 
-_guard = threading.Lock()
-_slots: tuple[int, threading.BoundedSemaphore] | None = None
-
-
-def _semaphore() -> threading.BoundedSemaphore:
-    global _slots  # noqa: PLW0603 - one semaphore per process, made on first use
-    size = max(1, int(settings.MEDIA_MAX_CONCURRENT_DECODES))
-    with _guard:
-        if _slots is None or _slots[0] != size:  # a changed setting (tests) gets a new one
-            _slots = (size, threading.BoundedSemaphore(size))
-        return _slots[1]
+_DECODES = ProcessSlots("MEDIA_MAX_CONCURRENT_DECODES")
 
 
 @contextmanager
 def decode_slot() -> Iterator[None]:
     """Hold one of the process's decode slots for the duration of the block."""
-    slots = _semaphore()
+    slots = _DECODES.semaphore()
     wait = float(settings.MEDIA_DECODE_WAIT_SECONDS)
     if not slots.acquire(timeout=wait):
         raise errors.ServiceUnavailable(headers={"Retry-After": str(max(1, math.ceil(wait)))})

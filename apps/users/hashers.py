@@ -8,31 +8,20 @@ so no timeout and no new error. (It does not bound memory: each thread's malloc 
 keeps the buffer of its last hash; see the addendum.)
 """
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
-_guard = threading.Lock()
-_slots: tuple[int, threading.BoundedSemaphore] | None = None
+from apps.core.slots import ProcessSlots
 
-
-def _semaphore() -> threading.BoundedSemaphore:
-    global _slots  # noqa: PLW0603 - one semaphore per process, made on first use
-    size = int(settings.PASSWORD_HASH_CONCURRENCY)
-    with _guard:
-        if _slots is None or _slots[0] != size:  # a changed setting (tests) gets a new one
-            _slots = (size, threading.BoundedSemaphore(size))
-        return _slots[1]
+_HASHES = ProcessSlots("PASSWORD_HASH_CONCURRENCY")
 
 
 @contextmanager
 def password_hash_slot() -> Iterator[None]:
     """Hold one of the process's password-hashing slots for the duration of the block."""
-    slots = _semaphore()
-    with slots:
+    with _HASHES.semaphore():
         yield
 
 
