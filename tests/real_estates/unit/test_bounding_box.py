@@ -3,6 +3,7 @@ its distance is computed must hold every point of the circle (docs/adr/0081), at
 
 import math
 import random
+from decimal import Decimal
 
 import pytest
 
@@ -25,12 +26,14 @@ def _destination(start: tuple[float, float], bearing: float, km: float) -> tuple
     return math.degrees(lat2), (math.degrees(lng2) + 180) % 360 - 180
 
 
-def _inside(box: tuple[object, ...], point: tuple[float, float]) -> bool:
+def _inside(box: tuple[Decimal, Decimal, Decimal | None, Decimal | None], point: tuple[float, float]) -> bool:
     min_lat, max_lat, min_lng, max_lng = box
     lat, lng = point
-    if not float(min_lat) <= lat <= float(max_lat):  # type: ignore[arg-type]
+    if not float(min_lat) <= lat <= float(max_lat):
         return False
-    return min_lng is None or float(min_lng) <= lng <= float(max_lng)  # type: ignore[arg-type]
+    if min_lng is None or max_lng is None:
+        return min_lng is max_lng  # no longitude bounds: both are None
+    return float(min_lng) <= lng <= float(max_lng)
 
 
 @pytest.mark.parametrize(
