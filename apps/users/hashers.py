@@ -1,28 +1,19 @@
-"""Argon2id at OWASP's password-storage cost (m=19 MiB, t=2, p=1), at most
-`PASSWORD_HASH_CONCURRENCY` hashes at once per process; see docs/adr/0003 and its addenda.
+"""Argon2id at OWASP's password-storage cost (m=19 MiB, t=2, p=1), computed by the process's
+`PASSWORD_HASH_CONCURRENCY` hashing threads; see docs/adr/0003 and its addenda.
 
-The bound: a worker's threads would otherwise hash side by side, more hashes than the node has
-cores, each time-slicing with the others over 19 MiB of memory (every hash then costs more CPU).
-A hash that finds every slot taken waits for one; the wait is bounded by the worker's threads,
-so no timeout and no new error. (It does not bound memory: each thread's malloc arena still
-keeps the buffer of its last hash; see the addendum.)
+A worker's request threads would otherwise hash side by side, more hashes than the node has
+cores, each time-slicing with the others over 19 MiB of memory (every hash then costs more CPU),
+and each thread's malloc arena would keep the buffer of its last hash. On the hashing threads,
+at most that many hashes run at once and only their arenas keep a buffer. A request thread
+waits for a free hashing thread; the wait is bounded by the worker's threads, so no timeout and
+no new error.
 """
-
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
-from apps.core.slots import ProcessSlots
+from apps.core.slots import ProcessThreads
 
-_HASHES = ProcessSlots("PASSWORD_HASH_CONCURRENCY")
-
-
-@contextmanager
-def password_hash_slot() -> Iterator[None]:
-    """Hold one of the process's password-hashing slots for the duration of the block."""
-    with _HASHES.semaphore():
-        yield
+_HASHING = ProcessThreads("PASSWORD_HASH_CONCURRENCY", name="password-hash")
 
 
 class Argon2idHasher(Argon2PasswordHasher):
@@ -35,9 +26,7 @@ class Argon2idHasher(Argon2PasswordHasher):
     # Both compute a hash: a sign-in's check (verify), and the hash of a new password, of an
     # upgrade after sign-in, or of the password given for an unknown CPF (encode).
     def verify(self, password: str, encoded: str) -> bool:
-        with password_hash_slot():
-            return super().verify(password, encoded)
+        return _HASHING.run(super().verify, password, encoded)
 
     def encode(self, password: str, salt: str) -> str:
-        with password_hash_slot():
-            return super().encode(password, salt)
+        return _HASHING.run(super().encode, password, salt)

@@ -1,6 +1,10 @@
-"""At most PASSWORD_HASH_CONCURRENCY password hashes run at once in a process (docs/adr/0003,
-second addendum): more threads hashing than that wait for a slot, and each still gets its answer."""
+"""Password hashes run on the process's PASSWORD_HASH_CONCURRENCY hashing threads (docs/adr/0003,
+second and third addenda): more threads hashing than that wait for one, each still gets its
+answer, and no hash runs on the thread that asked for it."""
 
+import os
+import subprocess
+import sys
 import threading
 from typing import Any
 
@@ -23,9 +27,11 @@ class _Occupancy:
         # The first `together` to get in wait for each other: proves that many may hash at once.
         self.meet = threading.Barrier(together, timeout=30)
         self.calls = 0
+        self.threads: set[int] = set()
 
     def enter(self) -> None:
         with self.lock:
+            self.threads.add(threading.get_ident())
             self.inside += 1
             self.most = max(self.most, self.inside)
             first_group = self.calls < self.meet.parties
@@ -69,9 +75,11 @@ def _together(call: Any, limit: int) -> tuple[int, list[Any]]:
     start = threading.Barrier(THREADS, timeout=30)
     answers: list[Any] = [None] * THREADS
     failures: list[BaseException] = []
+    callers: set[int] = set()
 
     def run(i: int) -> None:
         try:
+            callers.add(threading.get_ident())
             start.wait()
             answers[i] = call(i)
         except BaseException as exc:  # noqa: BLE001 - reported by the test below
@@ -83,6 +91,10 @@ def _together(call: Any, limit: int) -> tuple[int, list[Any]]:
     for t in threads:
         t.join(timeout=60)
     assert not failures, failures
+    hashing = OCCUPANCY[-1].threads
+    # The hashes ran on at most `limit` threads, none of them a caller: only those keep a buffer.
+    assert len(hashing) <= limit
+    assert not hashing & callers
     return OCCUPANCY[-1].most, answers
 
 
@@ -103,10 +115,38 @@ def test_hashing_a_new_password_takes_a_slot_too(settings: Any) -> None:
     assert answers == [f"salt$password-{i}" for i in range(THREADS)]
 
 
-def test_a_slot_is_given_back_when_the_hash_fails(settings: Any) -> None:
+def test_a_failed_hash_raises_in_its_caller_and_frees_its_thread(settings: Any) -> None:
     settings.PASSWORD_HASH_CONCURRENCY = 1
     hasher = Argon2idHasher()
-    for _ in range(3):  # with the slot kept, the second would wait for ever
+    for _ in range(3):  # with the thread kept, the second would wait for ever
         with pytest.raises(InvalidHashError):
             hasher.verify("a password", "argon2$not-a-hash")
     assert not hasher.verify("a password", hasher.encode("another", hasher.salt()))
+
+
+FORKED = """
+import os
+import django
+django.setup()
+from apps.users.hashers import Argon2idHasher
+hasher = Argon2idHasher()
+encoded = hasher.encode("a password", hasher.salt())  # the parent's hashing thread exists now
+pid = os.fork()
+if pid == 0:
+    os._exit(0 if hasher.verify("a password", encoded) else 1)
+_, status = os.waitpid(pid, 0)
+print(os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_a_forked_child_hashes_on_threads_of_its_own() -> None:
+    # A parent's threads do not survive fork: a child that reused its pool would wait for ever.
+    result = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", FORKED],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.stdout.strip() == "0", result.stderr
