@@ -115,10 +115,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "users.User"
 AUTHENTICATION_BACKENDS = ["apps.users.backends.RoleModelBackend"]
 
-# Argon2id at OWASP's recommended cost; see docs/adr/0003-argon2-cost.md.
+# Argon2id at OWASP's recommended cost; see docs/adr/0003-argon2-cost.md. Ours alone carries
+# the algorithm name "argon2": it verifies hashes of any Argon2 cost (and upgrades them), and
+# Django picks the last hasher of a name to verify with, so a second one (Django's own) would
+# verify every sign-in outside the hashing threads (docs/adr/0082).
 PASSWORD_HASHERS = [
     "apps.users.hashers.Argon2idHasher",
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
