@@ -1,5 +1,6 @@
-"""Project configuration. The Celery app is loaded with Django so `@shared_task` binds to it."""
+"""Project configuration.
 
-from config.celery import app as celery_app
-
-__all__ = ["celery_app"]
+The Celery app (config/celery.py) is not imported here: a web worker, which only serves
+requests, does without Celery's ~6 MB (docs/adr/0082). `celery -A config` finds the app in
+`config.celery` by itself, and each tasks module imports the app its tasks bind to.
+"""

@@ -5,6 +5,8 @@ Every task derives from `BaseTask`: it retries transient failures (database, Red
 errors) with exponential backoff and jitter, and inherits the global time limits and
 `acks_late` + `reject_on_worker_lost`, so a task must be idempotent (see docs/adr/0041).
 Enqueue from services with `task.delay_on_commit(...)`, never inside an open transaction.
+Tasks bind to this app with `@app.task` (their module imports it): nothing else loads Celery in a
+web worker (docs/adr/0082).
 """
 
 import os
@@ -13,6 +15,8 @@ from typing import Any
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
 from celery.schedules import crontab
+
+from apps.core import task_metrics
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
@@ -49,6 +53,7 @@ class BaseTask(DjangoTask[Any, Any]):
 app = Celery("vivenda", task_cls=BaseTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+task_metrics.connect_signals()
 
 # Beat's schedule. Times are UTC; each job is idempotent, so a late or repeated run is harmless.
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {

@@ -18,7 +18,6 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, Final
 
-from celery import current_task
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
@@ -112,8 +111,13 @@ def audit_record(
 
 def _request_id() -> str | None:
     request_id = get_request_id()
-    if request_id is None and current_task:
-        request_id = getattr(current_task.request, "id", None)
+    if request_id is None:
+        # Outside a request: inside a task, its id. Imported here, so a web worker, whose every
+        # write has a request id, never loads Celery (docs/adr/0082).
+        from celery import current_task
+
+        if current_task:
+            request_id = getattr(current_task.request, "id", None)
     return request_id
 
 

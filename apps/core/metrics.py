@@ -4,7 +4,7 @@ else gets the 404 of an unknown route.
 django-prometheus's middleware counts requests and latencies by view (route), method and
 status. Here: statement counts and durations for every database connection (fed into
 django-prometheus's own `django_db_*` series through an execute wrapper, which, unlike its
-wrapped engine, stays correct with psycopg's connection pool), Celery task outcomes, and
+wrapped engine, stays correct with psycopg's connection pool) and
 `UPLOAD_BYTES` for the media app. With several server worker processes set PROMETHEUS_MULTIPROC_DIR
 so a scrape sums every worker.
 """
@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from celery import signals as celery_signals
 from django.conf import settings
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
@@ -31,12 +30,6 @@ from apps.core.views import _json_error
 UPLOAD_BYTES = Counter(
     "vivenda_upload_bytes_total",
     "Bytes received in accepted photo uploads (before thumbnails).",
-)
-
-TASK_OUTCOMES = Counter(
-    "vivenda_celery_tasks_total",
-    "Celery task runs by task name and outcome (success, failure, retry, revoked, rejected).",
-    ["task", "outcome"],
 )
 
 READINESS_CHECKS = Counter(
@@ -103,60 +96,9 @@ def _instrument_connection(sender: Any, connection: BaseDatabaseWrapper, **kwarg
         connection.execute_wrappers.insert(0, _count_statement)
 
 
-# --- Celery task outcomes -----------------------------------------------------------
-
-
-def _task_name(sender: Any) -> str:
-    return str(getattr(sender, "name", None) or sender or "unknown")
-
-
-def _on_success(sender: Any = None, **kwargs: Any) -> None:
-    TASK_OUTCOMES.labels(_task_name(sender), "success").inc()
-
-
-def _on_failure(sender: Any = None, **kwargs: Any) -> None:
-    TASK_OUTCOMES.labels(_task_name(sender), "failure").inc()
-
-
-def _on_retry(sender: Any = None, **kwargs: Any) -> None:
-    TASK_OUTCOMES.labels(_task_name(sender), "retry").inc()
-
-
-def _on_revoked(sender: Any = None, request: Any = None, **kwargs: Any) -> None:
-    TASK_OUTCOMES.labels(_task_name(sender or getattr(request, "task", None)), "revoked").inc()
-
-
-def _on_rejected(message: Any = None, **kwargs: Any) -> None:
-    headers = getattr(message, "headers", None) or {}
-    TASK_OUTCOMES.labels(str(headers.get("task", "unknown")), "rejected").inc()
-
-
 def connect_signals() -> None:
-    """Called once from CoreConfig.ready(): every process (web or worker) records its metrics."""
+    """Called once from CoreConfig.ready(): every process (web or worker) counts its statements.
+
+    Task outcomes are counted by apps/core/task_metrics.py, connected with the Celery app.
+    """
     connection_created.connect(_instrument_connection, dispatch_uid="vivenda-db-metrics")
-    celery_signals.task_success.connect(_on_success, weak=False, dispatch_uid="vivenda-task-success")
-    celery_signals.task_failure.connect(_on_failure, weak=False, dispatch_uid="vivenda-task-failure")
-    celery_signals.task_retry.connect(_on_retry, weak=False, dispatch_uid="vivenda-task-retry")
-    celery_signals.task_revoked.connect(_on_revoked, weak=False, dispatch_uid="vivenda-task-revoked")
-    celery_signals.task_rejected.connect(_on_rejected, weak=False, dispatch_uid="vivenda-task-rejected")
-    celery_signals.worker_ready.connect(_serve_worker_metrics, weak=False, dispatch_uid="vivenda-worker-http")
-
-
-_worker_metrics_servers: list[Any] = []
-
-
-def _serve_worker_metrics(**kwargs: Any) -> None:
-    """A worker has no HTTP endpoint of its own: serve its metrics on CELERY_WORKER_METRICS_PORT,
-    on loopback unless CELERY_WORKER_METRICS_ADDR says otherwise (it has no token check)."""
-    port = settings.CELERY_WORKER_METRICS_PORT
-    if not port:
-        return
-    from prometheus_client import REGISTRY, CollectorRegistry, multiprocess, start_http_server
-
-    registry = REGISTRY
-    if settings.PROMETHEUS_MULTIPROC_DIR:
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry, path=settings.PROMETHEUS_MULTIPROC_DIR)  # type: ignore[no-untyped-call]  # prometheus_client: untyped
-    _worker_metrics_servers.append(
-        start_http_server(port, addr=settings.CELERY_WORKER_METRICS_ADDR, registry=registry)
-    )

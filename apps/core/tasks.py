@@ -1,12 +1,13 @@
 """Platform tasks run by Celery workers (or in-process when no broker is configured)."""
 
-from celery import shared_task
 from django.core.management import call_command
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
+from config.celery import app
 
-@shared_task(name="apps.core.tasks.flush_expired_tokens")
+
+@app.task(name="apps.core.tasks.flush_expired_tokens")
 def flush_expired_tokens() -> int:
     """Delete expired refresh tokens (and their blacklist rows) with simplejwt's own command.
 

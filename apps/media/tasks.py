@@ -9,17 +9,18 @@ from datetime import timedelta
 from typing import Any
 
 import structlog
-from celery import Task, shared_task
+from celery import Task
 from django.conf import settings
 
 from apps.core import errors
 from apps.media import services
 from apps.media.models import ThumbnailState
+from config.celery import app
 
 logger = structlog.get_logger(__name__)
 
 
-@shared_task(name="apps.media.tasks.generate_thumbnails", bind=True)
+@app.task(name="apps.media.tasks.generate_thumbnails", bind=True)
 def generate_thumbnails(self: Task[Any, Any], blob_id: int) -> bool:
     """Derive a blob's renditions; True when they are ready.
 
@@ -60,7 +61,7 @@ def retry_delay(retries: int) -> float:
     return delay * jitter
 
 
-@shared_task(name="apps.media.tasks.gc_media")
+@app.task(name="apps.media.tasks.gc_media")
 def gc_media(grace_hours: float | None = None, dry_run: bool = False) -> dict[str, Any]:
     """Daily: remove unreferenced blobs and orphan objects older than the grace period."""
     grace = None if grace_hours is None else timedelta(hours=grace_hours)

@@ -3,16 +3,15 @@
 from datetime import timedelta
 from typing import Any
 
-from celery import shared_task
-
 from apps.real_estates.export import purge_exports, real_estate_export_to_storage
+from config.celery import app
 
 # An export of the whole table is the slowest job we run: more room than the global 240/300 s.
 EXPORT_SOFT_TIME_LIMIT = 840
 EXPORT_TIME_LIMIT = 900
 
 
-@shared_task(
+@app.task(
     name="apps.real_estates.tasks.export_real_estates",
     bind=True,
     soft_time_limit=EXPORT_SOFT_TIME_LIMIT,
@@ -26,7 +25,7 @@ def export_real_estates(self: Any, *, filters: dict[str, str], fmt: str = "csv")
     return real_estate_export_to_storage(filters=filters, fmt=fmt, export_id=self.request.id)
 
 
-@shared_task(name="apps.real_estates.tasks.purge_old_exports")
+@app.task(name="apps.real_estates.tasks.purge_old_exports")
 def purge_old_exports(retention_days: float | None = None) -> dict[str, int]:
     """Daily: delete exports older than `REAL_ESTATES_EXPORT_RETENTION_DAYS` (or `retention_days`).
 

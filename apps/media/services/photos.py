@@ -127,7 +127,7 @@ def _link_photo(
     if blob.thumbnail_state != ThumbnailState.READY:
         from apps.media.tasks import generate_thumbnails  # the tasks module imports the services
 
-        generate_thumbnails.delay_on_commit(blob.pk)  # type: ignore[attr-defined]  # celery-types lags
+        generate_thumbnails.delay_on_commit(blob.pk)
     return UploadResult(photo=photo, created=True)
 
 
