@@ -325,6 +325,9 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
     # Whether `q` and `near` pre-select their matches on an index (the trigram index, the
     # circle's area); `RealEstateFilterBackend` turns it off for dense matches read newest first.
     by_index = True
+    # Whether `near` pre-selects the circle's area on its GiST index; off for the stats, which
+    # test the circle on `re_stats_idx`'s tuples instead (`RealEstateFilterBackend`).
+    near_by_area = True
 
     class Meta:
         model = RealEstate
@@ -359,7 +362,9 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
     def filter_near(
         self, queryset: RealEstateQuerySet, name: str, value: tuple[float, float]
     ) -> RealEstateQuerySet:
-        return queryset.near(*value, radius_km=self.form.cleaned_data["radius_km"], by_area=self.by_index)
+        return queryset.near(
+            *value, radius_km=self.form.cleaned_data["radius_km"], by_area=self.by_index and self.near_by_area
+        )
 
     def filter_radius_km(self, queryset: RealEstateQuerySet, name: str, value: float) -> RealEstateQuerySet:
         return queryset  # `near` applies it
@@ -447,6 +452,11 @@ class RealEstateFilterBackend(filters.DjangoFilterBackend):  # type: ignore[misc
                     filterset.is_valid()
                 filterset.by_index = False
                 view.page_ids_first = True
+        if getattr(view, "action", None) == "stats" and cleaned.get("near") is not None:
+            # The stats read every row in view: a circle's are tested on `re_stats_idx`, which
+            # carries the coordinates (an index-only scan whatever the radius), rather than taken
+            # from the GiST index and read from the table one by one (docs/adr/0057, addendum).
+            filterset.near_by_area = False
         narrowed: QuerySet[Any] = filterset.qs
         return narrowed
 

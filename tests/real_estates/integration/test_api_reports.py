@@ -2,10 +2,12 @@
 
 import csv
 import io
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
+from django.db import connection, models
+from django.db.models.functions import Cast
 from rest_framework.test import APIClient
 
 from apps.real_estates.export import HEADER
@@ -13,6 +15,7 @@ from apps.real_estates.models import Kind, RealEstate, Status
 from apps.users import services as user_services
 from apps.users.models import User
 from tests.real_estates.factories import RealEstateFactory
+from tests.real_estates.helpers import payload
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +82,87 @@ def test_stats_need_a_valid_grouping_and_filters(manager_client: APIClient, para
     response = manager_client.get(f"{URL}/stats", params)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "VALIDATION_ERROR"
+
+
+# Rounding edges, (city, [(price, area_m2), ...]) -> avg_price, avg_price_per_m2 as the API writes
+# them (ROUND_HALF_UP to cents of the decimal the database's average prints as).
+EDGES: dict[str, tuple[list[tuple[str, str]], str, str]] = {
+    "Meio": ([("250000.50", "100")], "250000.50", "2500.01"),  # a half cent per m²: up
+    "Empate": ([("0.01", "1"), ("0.02", "1")], "0.02", "0.02"),  # half a cent in both averages
+    "Milésimo": ([("1000.01", "1"), ("1000.00", "1")], "1000.01", "1000.01"),  # 1000.005 as floats sum it
+    "Terço": ([("100000", "3"), ("200000", "3"), ("100000.01", "7")], "133333.34", "38095.24"),
+    "Grande": ([("999999999999.99", "0.01")], "999999999999.99", "99999999999999.00"),
+}
+
+
+def _money(value: Any) -> str | None:
+    if value is None:
+        return None
+    return str(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _as_before(group_by: str) -> list[dict[str, Any]]:
+    """The stats as computed before the price per m² was stored (migration 0011): the quotient of
+    the two decimals cast to floating point, per row, in the query."""
+    per_m2 = Cast("price", models.FloatField()) / Cast("area_m2", models.FloatField())
+    rows = (
+        RealEstate.objects.order_by()
+        .values(group_by)
+        .annotate(count=models.Count("*"), avg_price=models.Avg("price"), avg_price_per_m2=models.Avg(per_m2))
+        .order_by("-count", group_by)
+    )
+    return [
+        {
+            "key": row[group_by],
+            "count": row["count"],
+            "avg_price": _money(row["avg_price"]),
+            "avg_price_per_m2": _money(row["avg_price_per_m2"]),
+        }
+        for row in rows
+    ]
+
+
+@pytest.mark.parametrize("group_by", ["city", "state", "kind", "status"])
+def test_the_stored_price_per_m2_averages_as_the_quotient_did(
+    manager_client: APIClient, sample: list[RealEstate], group_by: str
+) -> None:
+    for city, (rows, _, _) in EDGES.items():
+        for price, area in rows:
+            RealEstateFactory(city=city, price=Decimal(price), area_m2=Decimal(area))
+    results = manager_client.get(f"{URL}/stats", {"group_by": group_by}).json()["results"]
+    assert results == _as_before(group_by)
+    if group_by == "city":
+        by_city = {row["key"]: (row["avg_price"], row["avg_price_per_m2"]) for row in results}
+        assert by_city == {
+            "São Paulo": ("400000.00", "6500.00"),
+            "Curitiba": ("200000.50", "2500.01"),
+            **{city: (avg_price, per_m2) for city, (_, avg_price, per_m2) in EDGES.items()},
+        }
+
+
+def test_the_stored_price_per_m2_is_the_quotient_after_every_write(
+    collector_client: APIClient, django_capture_on_commit_callbacks: Any
+) -> None:
+    """PostgreSQL computes the column on every write, whichever path makes it (an area of 0 still
+    breaks `re_area_gt_0`: `test_model_constraints`)."""
+    assert connection.vendor == "postgresql"
+
+    def stored(pk: Any) -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT price_per_m2 FROM real_estates_realestate WHERE id = %s", [pk])
+            (value,) = cursor.fetchone()
+        return float(value)
+
+    created = collector_client.post(URL, payload(price="333333.33", area_m2="77.70"), format="json")
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert stored(pk) == 333333.33 / 77.7
+    with django_capture_on_commit_callbacks(execute=True):
+        patched = collector_client.patch(f"{URL}/{pk}", {"price": "100000.10"}, format="json")
+    assert patched.status_code == 200, patched.content
+    assert stored(pk) == 100000.1 / 77.7
+    RealEstate.objects.filter(pk=pk).update(area_m2=Decimal("0.03"))  # behind the services' back
+    assert stored(pk) == 100000.1 / 0.03
 
 
 def _csv(response: Any) -> list[dict[str, str]]:

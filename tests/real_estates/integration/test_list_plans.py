@@ -4,7 +4,7 @@ their covering index; and, through the API, that the pages read that way are the
 
 import random
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
@@ -32,6 +32,10 @@ def _plan(queryset: Any, *, off: tuple[str, ...] = ("seqscan", "bitmapscan")) ->
     what the indexes can serve (a few thousand rows are too few for the planner to prefer an index
     on its own)."""
     sql, params = queryset.query.sql_with_params()
+    return _explain(sql, params, off=off)
+
+
+def _explain(sql: str, params: Any = None, *, off: tuple[str, ...] = ("seqscan", "bitmapscan")) -> str:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE real_estates_realestate")
         for scan in off:
@@ -129,6 +133,36 @@ def test_the_stats_are_an_index_only_scan_of_their_covering_index(spread: None) 
         plan = _plan(RealEstate.objects.filter(status=Status.APPROVED, kind="house").stats_by(group_by))
         assert "Index Only Scan using re_stats_idx" in plan, plan
     assert "Index Only Scan using re_stats_idx" in _plan(RealEstate.objects.stats_by("city"))
+
+
+def test_the_stats_of_a_circle_test_it_on_their_covering_index(
+    spread: None, manager_client: APIClient
+) -> None:
+    """Through the API: the circle's box and distance are tested on `re_stats_idx`'s tuples (an
+    index-only scan, whatever the radius), not taken from the GiST index and read from the table;
+    the figures are those of the circle taken by its area."""
+    params = {"group_by": "city", "near": f"{SE[0]},{SE[1]}", "radius_km": 5}
+    with CaptureQueriesContext(connection) as queries:
+        response = manager_client.get(f"{URL}/stats", params)
+    assert response.status_code == 200, response.content
+    (statement,) = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"]]
+    assert "earth_box" not in statement
+    plan = _explain(statement)
+    assert "Index Only Scan using re_stats_idx" in plan, plan
+    by_area = RealEstate.objects.near(*SE, radius_km=5).stats_by("city")
+    cents = Decimal("0.01")
+    expected = [
+        (
+            row["city"],
+            row["count"],
+            str(Decimal(str(row["avg_price"])).quantize(cents, rounding=ROUND_HALF_UP)),
+            str(Decimal(str(row["avg_price_per_m2"])).quantize(cents, rounding=ROUND_HALF_UP)),
+        )
+        for row in by_area
+    ]
+    results = response.json()["results"]
+    assert [(r["key"], r["count"], r["avg_price"], r["avg_price_per_m2"]) for r in results] == expected
+    assert sum(r["count"] for r in results) == 2000  # two thirds of the sample, within 3 km
 
 
 def test_a_page_found_ids_first_holds_the_rows_of_the_plain_slice(spread: None) -> None:
