@@ -129,7 +129,10 @@ class RealEstate(models.Model):
             # by an index-only scan that checks `q` and `near` on the index (docs/adr/0057).
             models.Index(fields=["-created_at", "-id"], name="re_created_idx"),
             models.Index(fields=["status", "-created_at", "-id"], name="re_status_created_idx"),
-            models.Index(fields=["collected_by", "-created_at"], name="re_collector_created_idx"),
+            # A collector's rows in the list's order. On PostgreSQL it also INCLUDEs what a sync page
+            # and a list item read, so a collector's sync page is an index-only scan (migration 0011,
+            # docs/adr/0080, third addendum).
+            models.Index(fields=["collected_by", "-created_at", "-id"], name="re_collector_created_idx"),
             models.Index(fields=["state", "-created_at"], name="re_state_created_idx"),
             models.Index(fields=["kind", "-created_at"], name="re_kind_created_idx"),
             # lower(city) alone is served by the leading column of re_city_status_price_idx.

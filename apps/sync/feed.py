@@ -73,30 +73,25 @@ def sync_page(*, user: Any, cursor: str | None, limit: int) -> Page:
     """Raises `cursor.CursorInvalid` (400) or `CursorExpired` (410)."""
     scope = cursors.scope_of(user)
     if cursor is None:
-        start = cursors.Cursor(
-            user_id=user.pk,
-            scope=scope,
-            position=RealEstateChange.objects.start_position(),
-            reading_table=True,
-        )
-    else:
-        try:
-            start = cursors.decode(cursor, user=user, max_age=_retention())
-        except cursors.CursorExpired:
-            raise CursorExpired() from None
-        if start.scope != scope or start.position < purge_mark():
-            raise CursorExpired()
+        return _first_page(user=user, scope=scope, limit=limit)
+    try:
+        start = cursors.decode(cursor, user=user, max_age=_retention())
+    except cursors.CursorExpired:
+        raise CursorExpired() from None
+    if start.scope != scope or start.position < purge_mark():
+        raise CursorExpired()
     if start.reading_table:
         return _table_page(user=user, start=start, limit=limit)
     return _log_page(user=user, start=start, limit=limit)
 
 
-def _visible_rows(user: Any, *, as_written: bool = True) -> Any:
-    """The caller's rows as `SYNC_COLUMNS`; `as_written`: ids and decimals as text, times as naive
-    UTC on PostgreSQL. A log page reads them typed: the casts' cost per row tips the planner from
-    one primary-key probe per id to a bitmap of all the collector's rows (a plan test keeps it)."""
+def _visible_rows(user: Any, *extra: Any, as_written: bool = True) -> Any:
+    """The caller's rows as `SYNC_COLUMNS` (then `extra`); `as_written`: ids and decimals as text,
+    times as naive UTC on PostgreSQL. A log page reads them typed: the casts' cost per row tips the
+    planner from one primary-key probe per id to a bitmap of all the collector's rows (a plan test
+    keeps it)."""
     columns = map(_read_as, SYNC_COLUMNS) if as_written else SYNC_COLUMNS
-    return RealEstate.objects.visible_to(user).values_list(*columns)
+    return RealEstate.objects.visible_to(user).values_list(*columns, *extra)
 
 
 def _read_as(column: str) -> Any:
@@ -118,18 +113,45 @@ def _aware(value: datetime) -> datetime:
 def _after_in_table(user: Any, after: tuple[datetime, UUID]) -> RowComparison:
     """Rows after the last one handed out, newest first. A manager's read starts there in
     `re_created_idx` (-created_at, -id). A collector's bound carries their id in front, as their
-    index `re_collector_created_idx` (collected_by, -created_at) is ordered: only that index can
+    index `re_collector_created_idx` (collected_by, -created_at, -id) is ordered: only that index can
     take it, so the read never walks everyone's rows filtering for theirs."""
     if user.is_manager_or_admin:
         return RowComparison(("created_at", "id"), "<", after)
     return RowComparison(("collected_by_id", "created_at", "id"), "<", (user.pk, *after))
 
 
-def _table_page(*, user: Any, start: cursors.Cursor, limit: int) -> Page:
-    rows = _visible_rows(user).order_by("-created_at", "-id")
-    if start.after is not None:
-        rows = rows.filter(_after_in_table(user, start.after))
-    results: list[tuple[Any, ...]] = list(rows[: limit + 1])
+def _first_page(*, user: Any, scope: str, limit: int) -> Page:
+    """A first sync's first page. On PostgreSQL the start position rides on the rows' read as a
+    last column (`StatementHorizon`, one value for the statement's snapshot, which shows every
+    change below it): one statement less a first page. Without rows (or on SQLite) it is read
+    on its own, before the rows are read (again): a position taken after a read could pass a
+    change committed between the two."""
+    changes = RealEstateChange.objects
+    horizon = changes.start_horizon()
+    rows: list[tuple[Any, ...]] = []
+    if horizon is not None:
+        rows = list(_visible_rows(user, horizon).order_by("-created_at", "-id")[: limit + 1])
+    if rows:
+        start = cursors.Cursor(
+            user_id=user.pk, scope=scope, position=Position(xid=rows[0][-1], id=0), reading_table=True
+        )
+        return _table_page(user=user, start=start, limit=limit, read=[row[:-1] for row in rows])
+    start = cursors.Cursor(
+        user_id=user.pk, scope=scope, position=changes.start_position(), reading_table=True
+    )
+    return _table_page(user=user, start=start, limit=limit)
+
+
+def _table_page(
+    *, user: Any, start: cursors.Cursor, limit: int, read: list[tuple[Any, ...]] | None = None
+) -> Page:
+    """`read`: the page's rows when `_first_page` has read them already."""
+    if read is None:
+        rows = _visible_rows(user).order_by("-created_at", "-id")
+        if start.after is not None:
+            rows = rows.filter(_after_in_table(user, start.after))
+        read = list(rows[: limit + 1])
+    results = read
     if len(results) > limit:
         results = results[:limit]
         last = results[-1]

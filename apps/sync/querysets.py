@@ -42,6 +42,16 @@ class FinishedHorizon(Func):
     output_field = models.BigIntegerField()
 
 
+class StatementHorizon(Func):
+    """`FinishedHorizon` as a scalar subquery, `(SELECT …)`: evaluated once per statement (an
+    InitPlan) against the statement's own snapshot, so it can ride along as a column of a read
+    whose rows that snapshot shows (`start_position` without a statement of its own)."""
+
+    template = "(SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)"
+    arity = 0
+    output_field = models.BigIntegerField()
+
+
 class RowComparison(Func):
     """`(a, b) > (x, y)` (any of `<`, `<=`, `>`, `>=`): one row comparison. A btree index on
     `(a, b)` serves it as one range bound, where the equivalent `a > x OR (a = x AND b > y)`
@@ -170,6 +180,13 @@ class RealEstateChangeQuerySet(models.QuerySet["RealEstateChange"]):
 
     def in_log_order(self) -> "RealEstateChangeQuerySet":
         return self.order_by("xid", "id")
+
+    def start_horizon(self) -> Any:
+        """`start_position()`'s horizon as a column a read of the real estates can carry
+        (PostgreSQL; `StatementHorizon`): every change below it is visible to that read, as to
+        any statement run after `start_position()`. None where `id` orders the log (SQLite):
+        there the start position stays a statement of its own."""
+        return StatementHorizon() if ordered_by_transaction(self.db) else None
 
     def start_position(self) -> Position:
         """Where the log continues after a full read of the table begun now: every change

@@ -148,3 +148,36 @@ def test_a_page_never_passes_a_change_whose_transaction_is_still_open() -> None:
     replica.drain(client)
     assert set(replica.items) == {str(held[0].pk), str(quick.pk)}
     assert replica.versions() == database_versions(manager)
+
+
+def test_a_first_sync_begun_beside_an_open_transaction_gets_its_change_from_the_log() -> None:
+    """The first page takes its start position in the same statement as its rows: a change whose
+    transaction is open then is not among the rows, and comes from the log once committed."""
+    manager = UserFactory(role=Role.MANAGER)
+    early = UserFactory(role=Role.COLLECTOR)
+    before = create(early)
+    client = bearer_client(manager)
+    written, release = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+    held: list[RealEstate] = []
+
+    def slow_writer() -> None:
+        with transaction.atomic():
+            held.append(create(early))
+            written.set()
+            assert release.wait(timeout=30)
+
+    thread = _in_thread(slow_writer, failures)
+    thread.start()
+    assert written.wait(timeout=30)
+    replica = Replica()
+    try:
+        body = replica.pull(client)  # a first sync's first page, the writer still open
+        assert [item["id"] for item in body["results"]] == [str(before.pk)]
+    finally:
+        release.set()
+        thread.join()
+    assert failures == []
+    replica.drain(client)
+    assert set(replica.items) == {str(before.pk), str(held[0].pk)}
+    assert replica.versions() == database_versions(manager)

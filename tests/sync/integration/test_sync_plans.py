@@ -85,9 +85,10 @@ def _second_table_page(user: User) -> Callable[[], feed.Page]:
 def test_a_collectors_table_read_follows_their_creation_index(people: dict[str, User]) -> None:
     (plan,) = _plans(_second_table_page(people["ana"]), "real_estates_realestate")
     condition = _index_condition(plan, "re_collector_created_idx")
-    # Their rows only, from the cursor on (not from their newest row).
-    assert "(ROW(collected_by_id, created_at) <= ROW(" in condition, plan
+    # Their rows only, from the cursor on (not from their newest row), the whole bound in the index.
+    assert "(ROW(collected_by_id, created_at, id) < ROW(" in condition, plan
     assert "(collected_by_id = " in condition, plan
+    assert "Sort" not in plan, plan  # the index's order is the page's, ties included
 
 
 def test_a_managers_table_read_starts_at_the_cursor_in_the_creation_index(people: dict[str, User]) -> None:
