@@ -47,7 +47,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("real_estates", "0010_stats_covering_index"),
+        ("real_estates", "0011_stats_price_per_m2"),
     ]
 
     operations = [
