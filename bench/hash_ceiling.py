@@ -42,11 +42,18 @@ def _verify_until(encoded: str, start_at: float, seconds: float) -> tuple[int, f
     return count, time.perf_counter() - started, time.process_time() - cpu
 
 
+def _encode() -> str:
+    hasher = get_hasher("default")
+    return hasher.encode(PASSWORD, hasher.salt())
+
+
 def measure(seconds: float, processes: int) -> dict[str, Any]:
     hasher = get_hasher("default")
-    encoded = hasher.encode(PASSWORD, hasher.salt())
-    start_at = time.time() + 1.0  # every process warmed up and waiting
+    # This process computes no hash: a hash starts the process's hashing thread (apps/core/slots),
+    # and the pool's processes are forked from it, which must be single-threaded to fork safely.
     with multiprocessing.get_context("fork").Pool(processes) as pool:
+        encoded = pool.apply(_encode)
+        start_at = time.time() + 1.0  # every process warmed up and waiting
         done = pool.starmap(_verify_until, [(encoded, start_at, seconds)] * processes)
     verifications = sum(count for count, _, _ in done)
     return {
