@@ -7,7 +7,8 @@ equal to the database.
 
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -38,6 +39,31 @@ def _in_thread(target: Callable[[], None], failures: list[BaseException]) -> thr
             connection.close()
 
     return threading.Thread(target=run)
+
+
+@contextmanager
+def _creating_in_an_open_transaction(collector: User) -> Iterator[list[RealEstate]]:
+    """Inside the block, another thread has created a real estate of `collector` in a transaction
+    it holds open (it took its transaction id first); it commits when the block ends."""
+    written, release = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+    held: list[RealEstate] = []
+
+    def slow_writer() -> None:
+        with transaction.atomic():
+            held.append(create(collector))
+            written.set()
+            assert release.wait(timeout=30)
+
+    thread = _in_thread(slow_writer, failures)
+    thread.start()
+    assert written.wait(timeout=30)
+    try:
+        yield held
+    finally:
+        release.set()
+        thread.join()
+    assert failures == []
 
 
 def _writer(collector: User, manager: User, seed: int, start: threading.Barrier) -> Callable[[], None]:
@@ -121,30 +147,12 @@ def test_a_page_never_passes_a_change_whose_transaction_is_still_open() -> None:
     client = bearer_client(manager)
     replica = Replica()
     replica.drain(client)
-    written, release = threading.Event(), threading.Event()
-    failures: list[BaseException] = []
-    held: list[RealEstate] = []
-
-    def slow_writer() -> None:
-        # Takes its transaction id first, commits last.
-        with transaction.atomic():
-            held.append(create(early))
-            written.set()
-            assert release.wait(timeout=30)
-
-    thread = _in_thread(slow_writer, failures)
-    thread.start()
-    assert written.wait(timeout=30)
-    try:
+    with _creating_in_an_open_transaction(early) as held:
         quick = create(late)  # a later transaction, committed while the first is open
         body = replica.pull(client)
         # The committed change waits behind the open transaction; the cursor stays before both.
         assert body["results"] == []
         assert body["has_more"] is False
-    finally:
-        release.set()
-        thread.join()
-    assert failures == []
     replica.drain(client)
     assert set(replica.items) == {str(held[0].pk), str(quick.pk)}
     assert replica.versions() == database_versions(manager)
@@ -157,27 +165,10 @@ def test_a_first_sync_begun_beside_an_open_transaction_gets_its_change_from_the_
     early = UserFactory(role=Role.COLLECTOR)
     before = create(early)
     client = bearer_client(manager)
-    written, release = threading.Event(), threading.Event()
-    failures: list[BaseException] = []
-    held: list[RealEstate] = []
-
-    def slow_writer() -> None:
-        with transaction.atomic():
-            held.append(create(early))
-            written.set()
-            assert release.wait(timeout=30)
-
-    thread = _in_thread(slow_writer, failures)
-    thread.start()
-    assert written.wait(timeout=30)
     replica = Replica()
-    try:
+    with _creating_in_an_open_transaction(early) as held:
         body = replica.pull(client)  # a first sync's first page, the writer still open
         assert [item["id"] for item in body["results"]] == [str(before.pk)]
-    finally:
-        release.set()
-        thread.join()
-    assert failures == []
     replica.drain(client)
     assert set(replica.items) == {str(before.pk), str(held[0].pk)}
     assert replica.versions() == database_versions(manager)
