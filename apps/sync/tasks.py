@@ -2,12 +2,11 @@
 
 from datetime import timedelta
 
-from celery import shared_task
-
 from apps.sync.services import sync_purge
+from config.celery import app
 
 
-@shared_task(name="apps.sync.tasks.purge_sync_log")
+@app.task(name="apps.sync.tasks.purge_sync_log")
 def purge_sync_log(retention_days: float | None = None) -> dict[str, int]:
     """Daily: delete change-log rows (tombstones included) older than `SYNC_RETENTION_DAYS`.
 
