@@ -130,7 +130,7 @@ class RealEstate(models.Model):
             models.Index(fields=["-created_at", "-id"], name="re_created_idx"),
             models.Index(fields=["status", "-created_at", "-id"], name="re_status_created_idx"),
             # A collector's rows in the list's order. On PostgreSQL it also INCLUDEs what a sync page
-            # and a list item read, so a collector's sync page is an index-only scan (migration 0011,
+            # and a list item read, so a collector's sync page is an index-only scan (migration 0012,
             # docs/adr/0080, third addendum).
             models.Index(fields=["collected_by", "-created_at", "-id"], name="re_collector_created_idx"),
             models.Index(fields=["state", "-created_at"], name="re_state_created_idx"),

@@ -47,7 +47,7 @@ class StatementHorizon(Func):
     InitPlan) against the statement's own snapshot, so it can ride along as a column of a read
     whose rows that snapshot shows (`start_position` without a statement of its own)."""
 
-    template = "(SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)"
+    template = f"(SELECT {FinishedHorizon.template})"
     arity = 0
     output_field = models.BigIntegerField()
 
