@@ -1,10 +1,12 @@
-"""Request id and access log: the first and last thing every request passes through."""
+"""Request id and access log, the first and last thing every request passes through; and the
+release of an API response's data once it is rendered, the last thing before the view."""
 
 import time
 from collections.abc import Callable
 
 import structlog
 from django.http import HttpRequest, HttpResponse
+from rest_framework.response import Response
 
 from apps.core.request_context import accept_or_generate, set_request_id
 
@@ -41,3 +43,24 @@ class RequestIdMiddleware:
         finally:
             structlog.contextvars.clear_contextvars()
             set_request_id(None)
+
+
+class ReleaseResponseDataMiddleware:
+    """Drops an API response's `data` once the response is rendered: its body is the bytes now.
+
+    DRF ties every request's view, request and response into reference cycles (the view keeps
+    the response, whose renderer context keeps the view), so the data a view answered with (a
+    page of 500 sync changes, 50 list items) outlives the request until the cycle collector
+    gets to it, often in a full collection a hundred requests later, after a collection during
+    the request moved it to the oldest generation. Released here, reference counting frees it
+    at once. Measured in docs/adr/0082 (addendum of 2026-12-03).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if isinstance(response, Response) and response.is_rendered:
+            response.data = None
+        return response

@@ -1,5 +1,7 @@
-"""Test-only views that raise each kind of error, to check the envelope for every class."""
+"""Test-only views: each kind of error, to check the envelope for every class, and a body whose
+life can be watched."""
 
+import weakref
 from typing import Any
 
 from django.db import OperationalError, connection, transaction
@@ -38,6 +40,24 @@ class PrivateView(APIView):
         return Response({"ok": True})
 
 
+class Body(dict[str, Any]):
+    """A response body a weak reference can follow (a plain dict cannot be weakly referenced)."""
+
+
+BODIES: list[weakref.ref[Body]] = []
+
+
+class BodyView(APIView):
+    """Answers a fresh `Body` and keeps only a weak reference to it, in `BODIES`."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request) -> Response:
+        body = Body(rows=[{"n": n} for n in range(50)])
+        BODIES.append(weakref.ref(body))
+        return Response(body)
+
+
 class RaisingView(APIView):
     permission_classes = [AllowAny]
     kind = ""
@@ -61,6 +81,7 @@ class RaisingView(APIView):
 api = [
     path("echo", EchoView.as_view()),
     path("private", PrivateView.as_view()),
+    path("body", BodyView.as_view()),
     path("raise/catalog", RaisingView.as_view(kind="catalog")),
     path("raise/throttled", RaisingView.as_view(kind="throttled")),
     path("raise/query", RaisingView.as_view(kind="query")),
