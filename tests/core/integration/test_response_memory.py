@@ -32,4 +32,3 @@ def test_a_body_is_freed_when_its_request_ends(api_client: APIClient) -> None:
     del response
 
     assert body() is None
-
