@@ -11,6 +11,7 @@ from typing import Any, ClassVar, cast
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
+from django.utils.http import parse_etags
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -107,10 +108,13 @@ _TRANSITION_ERRORS = (
 def expected_version(request: Request, real_estate: RealEstate) -> int | None:
     """The version `If-Match` expects, or None when absent (`*` matches any version)."""
     header = request.headers.get("If-Match")
-    if header is None or header.strip() == "*":
+    if header is None:
         return None
-    for candidate in header.split(","):
-        match = _ETAG.match(candidate.strip())
+    etags = parse_etags(header)  # the quoted tags, or ["*"]
+    if etags == ["*"]:
+        return None
+    for etag in etags:
+        match = _ETAG.match(etag)
         if match and match[1] == real_estate.id.hex:
             if int(match[2]) == real_estate.version:
                 return real_estate.version

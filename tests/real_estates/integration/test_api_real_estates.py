@@ -208,7 +208,9 @@ def test_a_patch_with_a_stale_etag_is_412_and_changes_nothing(
     assert RealEstate.objects.get(pk=real_estate.pk).title == "Primeira"
 
 
-@pytest.mark.parametrize("if_match", ['"garbage"', 'W/"00000000000000000000000000000000-1"'])
+@pytest.mark.parametrize(
+    "if_match", ['"garbage"', "garbage", 'W/"00000000000000000000000000000000-1"', '"a", "b"', ", ,"]
+)
 def test_an_etag_of_something_else_is_412(
     collector_client: APIClient, make_real_estate: MakeRealEstate, if_match: str
 ) -> None:
@@ -228,6 +230,17 @@ def test_if_match_star_and_a_weak_current_etag_are_accepted(
     weak = "W/" + collector_client.get(url)["ETag"]
     assert (
         collector_client.patch(url, {"title": "Dois"}, format="json", HTTP_IF_MATCH=weak).status_code == 200
+    )
+
+
+def test_if_match_takes_a_list_of_etags(
+    collector_client: APIClient, make_real_estate: MakeRealEstate
+) -> None:
+    real_estate = make_real_estate()
+    url = f"{URL}/{real_estate.pk}"
+    listed = f'"{"0" * 32}-1", W/"x", {collector_client.get(url)["ETag"]}'
+    assert (
+        collector_client.patch(url, {"title": "Um"}, format="json", HTTP_IF_MATCH=listed).status_code == 200
     )
 
 
