@@ -17,8 +17,9 @@ Runs inside `scripts/with-services --redis` (DATABASE_URL and REDIS_URL exported
        bench/wrk/replay.lua for BENCH_SECONDS (default 15) (sign-in: -c 8, between two
        measures of the node's hash ceiling, bench/hash_ceiling.py); CPU time of the workers,
        PostgreSQL, Redis and everything else on the machine is sampled around each run (the
-       machine is shared, so the figures say how loaded it was); each scenario's ratio to
-       the floor of the same run;
+       machine is shared, so the figures say how loaded it was), and the host's own stalls
+       (pressure stall information and CPU steal: a p99 outlier is the host's or ours); each
+       scenario's ratio to the floor of the same run;
     5. the workers' peak RSS (VmHWM) after the scenarios; then one CSV export of 100k rows,
        streamed and counted (rows/s, the workers' RSS sampled every 20 ms meanwhile); then
        the server stops and bench/queries.py counts SQL queries per request per scenario;
@@ -62,6 +63,8 @@ HASH_CEILING_RATIO_TARGET = 0.8
 HASH_CEILING_SECONDS = 4
 RSS_TARGET_MB = 200
 SEED_TARGET_S_PER_MILLION = 300  # seed_demo --real-estates 1000000 in under 5 minutes
+# io or memory `full` stall, or CPU steal, this long in one scenario: the host stalled, not us.
+HOST_STALL_MS = 1000
 
 
 @dataclass(frozen=True)
@@ -332,6 +335,43 @@ class CpuMeter:
         return d
 
 
+def host_stall_us() -> dict[str, int | None]:
+    """The whole host's cumulative stall in µs: pressure stall information (`some`: at least one
+    task waited on the resource; `full`: all non-idle tasks did) and CPU steal (the hypervisor
+    ran someone else). None where this kernel has no such file."""
+    totals: dict[str, int | None] = {}
+    for kind in ("io", "cpu", "memory"):
+        try:
+            lines = Path(f"/proc/pressure/{kind}").read_text().splitlines()
+            parsed = {line.split()[0]: int(line.partition("total=")[2]) for line in lines}
+        except (OSError, ValueError):
+            parsed = {}
+        totals |= {f"{kind}_{level}": parsed.get(level) for level in ("some", "full")}
+    steal_ticks = int(Path("/proc/stat").read_text().split()[8])  # the `cpu ` line's 8th value
+    return totals | {"steal": steal_ticks * 1_000_000 // CLK_TCK}
+
+
+def host_stall_delta(before: dict[str, int | None], after: dict[str, int | None]) -> dict[str, int | None]:
+    """Milliseconds of each stall between two readings."""
+    return {
+        key: None if b is None or a is None else round((a - b) / 1000)
+        for (key, b), a in zip(before.items(), after.values(), strict=True)
+    }
+
+
+def host_stalled(stall: dict[str, int | None]) -> str:
+    """Whether the host stalled long enough over a scenario to explain its slowest requests."""
+    keys = ("io_full", "memory_full", "steal")
+    over = [
+        f"{k.replace('_', ' ')} {v:,} ms" for k in keys if (v := stall[k]) is not None and v >= HOST_STALL_MS
+    ]
+    if over:
+        return "host stalled: " + ", ".join(over)
+    if any(stall[k] is None for k in keys):
+        return "host stall unknown (no /proc/pressure)"
+    return "host did not stall"
+
+
 # --- steps ---------------------------------------------------------------------------
 
 
@@ -597,8 +637,12 @@ def verdict(scenario: Scenario, result: dict[str, Any]) -> list[str]:
     misses = []
     if scenario.target_rps and result["rps"] < scenario.target_rps:
         misses.append(f"req/s {result['rps']} < {scenario.target_rps}")
-    if result["latency_ms"]["p99"] >= P99_TARGET_MS:
-        misses.append(f"p99 {result['latency_ms']['p99']} ms >= {P99_TARGET_MS}")
+    latency = result["latency_ms"]
+    if latency["p99"] >= P99_TARGET_MS:
+        misses.append(
+            f"p99 {latency['p99']} ms >= {P99_TARGET_MS} "
+            f"(max {latency['max']} ms, {host_stalled(result['host_stall_ms'])})"
+        )
     if result["errors"]:
         misses.append(f"{result['errors']} errors")
     ceiling = result.get("hash_ceiling")
@@ -701,6 +745,16 @@ def memory_cell(memory: dict[str, list[float]] | None) -> str:
     return ", ".join(f"{rss:g} / {hwm:g}" for rss, hwm in zip(memory["rss"], memory["hwm"], strict=True))
 
 
+def stall_cell(stall: dict[str, int | None]) -> str:
+    def ms(key: str) -> str:
+        return "?" if (v := stall[key]) is None else f"{v:,}"
+
+    return (
+        f"io {ms('io_some')}/{ms('io_full')}, cpu {ms('cpu_some')}, "
+        f"mem {ms('memory_some')}/{ms('memory_full')}, steal {ms('steal')}"
+    )
+
+
 def markdown(report: dict[str, Any]) -> str:
     config = report["config"]
     seed = report["seed"]
@@ -721,23 +775,24 @@ def markdown(report: dict[str, Any]) -> str:
         f"{config['rows']} real estates (`--photos every`: each with 1-3 photos); CPU s "
         f"{json.dumps(seed.get('cpu_seconds'))}, other load {seed.get('other_load_cores')} cores",
         "",
-        "| scenario | req/s | target | p50 ms | p99 ms | errors | SQL/req | worker CPU ms/req "
+        "| scenario | req/s | target | p50 ms | p99 ms | max ms | errors | SQL/req | worker CPU ms/req "
         "| PG CPU ms/req | CPU ceiling req/s | x floor (req/s) | x floor (worker CPU) | other load (cores) "
-        "| workers' RSS / VmHWM after, MB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| host stall ms (PSI some/full, steal) | workers' RSS / VmHWM after, MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for name, r in report["scenarios"].items():
         q = report["queries"].get(name, {})
         f = r["vs_floor"]
         lines.append(
             f"| {name} | {r['rps']} | {r['target_rps'] or '-'} | {r['latency_ms']['p50']} "
-            f"| {r['latency_ms']['p99']} | {r['errors']} | {q.get('queries', '?')} "
+            f"| {r['latency_ms']['p99']} | {r['latency_ms']['max']} | {r['errors']} "
+            f"| {q.get('queries', '?')} "
             f"| {r['cpu_ms_per_request']['worker']} | {r['cpu_ms_per_request']['postgres']} "
             f"| {r['cpu_ceiling_rps']} | {f['rps']} | {f['worker_cpu']} | {r['other_load_cores']} "
-            f"| {memory_cell(r.get('worker_memory_mb'))} |"
+            f"| {stall_cell(r['host_stall_ms'])} | {memory_cell(r.get('worker_memory_mb'))} |"
         )
     for name, reason in report["skipped"].items():
-        lines.append(f"| {name} | skipped: {reason} |" + " |" * 12)
+        lines.append(f"| {name} | skipped: {reason} |" + " |" * 14)
     for name, r in report["scenarios"].items():
         if c := r.get("hash_ceiling"):
             lines += [
@@ -966,7 +1021,7 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
             }
             run_wrk(port, scenario, seconds=args.warmup, **load)
             ceiling_before = hash_ceiling(env) if scenario.against_hash_ceiling else None
-            before = meter.snapshot()
+            before, stall_before = meter.snapshot(), host_stall_us()
             raw, wrk_ticks = run_wrk(port, scenario, seconds=args.duration, **load)
             cpu = CpuMeter.delta(before, meter.snapshot(), wrk_ticks)
             results[scenario.name] = {
@@ -974,6 +1029,8 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
                 "target_rps": scenario.target_rps,
                 "connections": connections,
                 **summarise(scenario, raw, cpu),
+                # The host's own stalls meanwhile: a p99 outlier with seconds of these is not ours.
+                "host_stall_ms": host_stall_delta(stall_before, host_stall_us()),
             }
             if ceiling_before is not None:
                 ceiling = against_hash_ceiling(results[scenario.name], ceiling_before, hash_ceiling(env))
@@ -989,7 +1046,8 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
             r = results[scenario.name]
             log(
                 f"  {r['rps']} req/s, p50 {r['latency_ms']['p50']} ms, p99 {r['latency_ms']['p99']} ms, "
-                f"errors {r['errors']}, other load {r['other_load_cores']} cores; workers' RSS / VmHWM "
+                f"max {r['latency_ms']['max']} ms, errors {r['errors']}, other load {r['other_load_cores']} "
+                f"cores; host stall ms {stall_cell(r['host_stall_ms'])}; workers' RSS / VmHWM "
                 f"after it {r['worker_memory_mb']['rss']} / {r['worker_memory_mb']['hwm']} MB"
             )
         alive = all(Path(f"/proc/{w}").exists() for w in workers)
