@@ -166,12 +166,22 @@ def _iter_local(root: Path) -> Iterator[StoredObject]:
 
 
 def object_url(key: str) -> str:
-    """An expiring URL: presigned by S3, or signed by us and served by `apps.media.views`."""
+    """An expiring link to `key` on every backend: our signed token, served by
+    `apps.media.views` (the file on local storage; on S3 a redirect to a URL presigned when the
+    link is opened, docs/adr/0083)."""
+    token = signing.TimestampSigner(salt=LINK_SALT).sign_object(key)
+    return reverse("media-file", kwargs={"token": token})
+
+
+def presigned_url(key: str) -> str:
+    """S3: a URL of `key` presigned for MEDIA_URL_EXPIRY_SECONDS (django-storages' `url`)."""
     storage = media_storage()
-    if isinstance(storage, FileSystemStorage):
-        token = signing.TimestampSigner(salt=LINK_SALT).sign_object(key)
-        return reverse("media-file", kwargs={"token": token})
     return _guarded(lambda: storage.url(key))
+
+
+def is_local() -> bool:
+    """Whether the media live on this host's disk (else on S3, served by presigned URLs)."""
+    return isinstance(media_storage(), FileSystemStorage)
 
 
 class _KeyJSON:
@@ -202,12 +212,10 @@ class _BatchSigner(signing.TimestampSigner):
 def object_urls() -> Callable[[str], str]:
     """`object_url` for many keys (a page, an export): the same links, byte for byte.
 
-    On local storage the signer is made once, stamped once, and the route reversed once around a
-    probe token; each link is then the token between the route's two ends (a token is URL-safe
-    base64, `:` and base62, which `reverse` leaves as it is). S3 presigns each key, as
-    `object_url` does. Measured in docs/adr/0055 and the addenda to 0080 (21 -> 5 -> 4 us a link)."""
-    if not isinstance(media_storage(), FileSystemStorage):
-        return object_url
+    The signer is made once, stamped once, and the route reversed once around a probe token; each
+    link is then the token between the route's two ends (a token is URL-safe base64, `:` and
+    base62, which `reverse` leaves as it is). Measured in docs/adr/0055 and the addenda to 0080
+    (21 -> 5 -> 4 us a link)."""
     signer = _BatchSigner(salt=LINK_SALT)
     probe = signer.sign_object("")
     before, _, after = reverse("media-file", kwargs={"token": probe}).partition(probe)  # our route keeps it
@@ -216,7 +224,7 @@ def object_urls() -> Callable[[str], str]:
 
 
 def key_from_token(token: str) -> str:
-    """The key a local link points at; raises MediaLinkInvalid when tampered with or expired."""
+    """The key a link points at; raises MediaLinkInvalid when tampered with or expired."""
     try:
         key = signing.TimestampSigner(salt=LINK_SALT).unsign_object(
             token, max_age=settings.MEDIA_URL_EXPIRY_SECONDS

@@ -12,13 +12,13 @@ from apps.media.models import CAPTION_MAX_LENGTH, MAX_PHOTOS_PER_REAL_ESTATE, Bl
 
 
 def media_url(key: str | None) -> str | None:
-    """Presigned S3 URL, or a site-relative signed link (`/media/…`) on local storage."""
+    """A site-relative signed link (`/media/…`) on every backend (docs/adr/0083)."""
     return storage.object_url(key) if key else None
 
 
 @extend_schema_field(OpenApiTypes.URI_REF)
 class MediaLinkField(serializers.CharField):
-    """A media link: site-relative (`/media/…`) on local storage, absolute (presigned) on S3."""
+    """A media link: site-relative and signed (`/media/…`); on S3 it redirects to a presigned URL."""
 
 
 class UploaderSerializer(serializers.Serializer[Any]):
@@ -38,7 +38,7 @@ class ThumbnailsSerializer(serializers.Serializer[Any]):
 
 class PhotoSerializer(serializers.ModelSerializer[Photo]):
     url = serializers.SerializerMethodField(
-        help_text="Expiring URL of the stored (normalised) image: presigned on S3, `/media/…` locally."
+        help_text="Expiring link to the stored (normalised) image, `/media/…` (on S3 it redirects)."
     )
     width = serializers.IntegerField(source="blob.width", read_only=True)
     height = serializers.IntegerField(source="blob.height", read_only=True)

@@ -91,7 +91,7 @@ NEARBY_EXAMPLE = OpenApiExample(
         "state": "SP",
         "collected_by": {"id": "5f1e2d3c-4b5a-4968-8776-655443322110", "name": "Ana Souza"},
         "photo_count": 4,
-        "cover": "https://media.example.com/thumbnails/256/cover.webp",
+        "cover": "/media/ImJsb2JzL3NoYTI1Ni9hYi9jZC9hYmNk…:1v2xYz:Q2k9…",
         "created_at": "2026-11-30T12:00:00Z",
         "updated_at": "2026-11-30T12:30:00Z",
         "distance_km": 84.012,

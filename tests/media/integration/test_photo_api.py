@@ -202,27 +202,50 @@ def test_a_signed_link_cannot_reach_outside_the_media_prefixes(api_client: APICl
     assert api_client.get(reverse("media-file", kwargs={"token": token})).status_code == 403
 
 
-def test_an_s3_presigned_url_works_then_expires(settings: Any, s3_endpoint: str, upload: Any) -> None:
+def test_an_s3_link_is_ours_and_redirects_to_a_url_presigned_when_opened(
+    settings: Any, s3_endpoint: str, upload: Any, api_client: APIClient
+) -> None:
     from tests.storage_backends import use_s3
 
     settings.MEDIA_URL_EXPIRY_SECONDS = 60
-    use_s3(settings, s3_endpoint)  # presigned for MEDIA_URL_EXPIRY_SECONDS
+    use_s3(settings, s3_endpoint)
     url = upload(samples.image_bytes()).json()["url"]
-    assert "X-Amz-Signature=" in url
-    assert "X-Amz-Expires=60" in url
+    assert url.startswith("/media/")  # the API signs; nothing is presigned until a link is opened
 
-    fresh = requests.get(url, timeout=10)
+    opened_at = timezone.now()
+    with time_machine.travel(opened_at, tick=False):
+        response = api_client.get(url)
+    assert response.status_code == 302
+    assert response["Cache-Control"] == "private, max-age=30"  # never past its target's lifetime
+    presigned = response["Location"]
+    assert presigned.startswith(f"{s3_endpoint}/")
+    assert "X-Amz-Algorithm=AWS4-HMAC-SHA256" in presigned
+    assert "X-Amz-Expires=60" in presigned
+    # moto's server does not enforce presigned expiry (real S3 does); what we own is that the URL is
+    # SigV4, signed when the link is opened, with the configured lifetime.
+    assert f"X-Amz-Date={opened_at.strftime('%Y%m%dT%H%M')}" in unquote(presigned)
+
+    fresh = requests.get(presigned, timeout=10)
     assert fresh.status_code == 200
     assert fresh.headers["Content-Type"] == "image/jpeg"
     assert fresh.content == storage.read_object(Blob.objects.get().key)
 
-    # moto's server does not enforce presigned expiry (real S3 does); what we own is that the URL is
-    # SigV4, signed at the current time with the configured lifetime.
-    signed_at = timezone.now() - timedelta(hours=2)
-    with time_machine.travel(signed_at, tick=False):
-        old_url = storage.object_url(Blob.objects.get().key)
-    assert f"X-Amz-Date={signed_at.strftime('%Y%m%dT%H%M')}" in unquote(old_url)
-    assert "X-Amz-Algorithm=AWS4-HMAC-SHA256" in old_url
+
+def test_an_expired_s3_link_is_refused_before_anything_is_presigned(
+    settings: Any, s3_endpoint: str, upload: Any, api_client: APIClient
+) -> None:
+    from tests.storage_backends import use_s3
+
+    settings.MEDIA_URL_EXPIRY_SECONDS = 60
+    use_s3(settings, s3_endpoint)
+    upload(samples.image_bytes())
+    with time_machine.travel(timezone.now() - timedelta(seconds=61), tick=False):
+        url = storage.object_url(Blob.objects.get().key)
+
+    response = api_client.get(url)
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "MEDIA_LINK_INVALID"
 
 
 def test_a_photo_deleted_meanwhile_cannot_be_edited(
