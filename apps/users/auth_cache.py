@@ -15,8 +15,9 @@ reads the database, as before. See docs/adr/0011-jwt-revocation.md.
 
 An entry is the row simplejwt's `get_user` accepted and the revoke claim of the token it
 accepted it for (apps/users/authentication.py); it answers only tokens carrying that claim.
-It never holds the password hash: the instance built from it leaves `password` deferred (read
-from the database if anything asks for it), and saving it writes the loaded fields only.
+It never holds the password hash nor `last_login`: the instance built from it leaves them
+deferred (read from the database if anything asks for them), and saving it writes the loaded
+fields only. So a sign-in, which writes `last_login` alone, leaves nothing here stale.
 """
 
 from typing import Any
@@ -28,9 +29,9 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from apps.users.models import User
 
 _TOMBSTONE = "forgotten"
-# Every concrete column but the password hash, in model order.
+# Every concrete column but the password hash and the last sign-in, in model order.
 _FIELDS: tuple[str, ...] = tuple(
-    field.attname for field in User._meta.concrete_fields if field.attname != "password"
+    field.attname for field in User._meta.concrete_fields if field.attname not in {"password", "last_login"}
 )
 
 

@@ -36,7 +36,6 @@ from apps.audit.services import (
 from apps.core import errors
 from apps.core.logging import keyed_hash
 from apps.real_estates import services as real_estate_services
-from apps.users import auth_cache
 from apps.users.cpf import format_cpf, normalize_cpf
 from apps.users.models import Role, User
 from apps.users.querysets import UserManager
@@ -397,8 +396,8 @@ def user_sign_in(*, cpf: str, password: str, request: HttpRequest | None = None)
         logger.info("sign_in_failed", cpf_hash=keyed_hash(normalize_cpf(cpf)))  # never what was typed
         raise errors.InvalidCredentials()
     with transaction.atomic():
+        # No post_save, and nothing to forget: the cached row leaves `last_login` out (auth_cache).
         User.objects.filter(pk=user.pk).update(last_login=timezone.now())
-        auth_cache.forget(user.pk)  # update() sends no post_save
         transaction.on_commit(partial(logger.info, "signed_in", user_id=str(user.pk)))
         return issue_token_pair(user=user)
 

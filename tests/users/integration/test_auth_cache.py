@@ -126,11 +126,22 @@ def test_the_commit_writes_the_tombstone_again(
     assert entry_of(manager) == auth_cache._TOMBSTONE
 
 
-def test_sign_in_forgets_the_cached_row(manager: User, client_for: Any, api_client: APIClient) -> None:
+def test_a_sign_in_keeps_the_cached_row_and_a_save_from_it_keeps_the_new_last_login(
+    manager: User, client_for: Any, api_client: APIClient
+) -> None:
     client = client_for(manager)
     client.get(ME)
-    sign_in(api_client, manager)  # last_login is written with update(), which sends no signal
-    assert entry_of(manager) == auth_cache._TOMBSTONE
+    cached = auth_cache.cached(manager.pk, claim=entry_of(manager)[1])
+    assert cached is not None
+
+    sign_in(api_client, manager)  # writes last_login alone
+    assert user_reads(client) == 0  # the row is still served from the cache
+    signed_in_at = User.objects.get(pk=manager.pk).last_login
+    assert signed_in_at is not None
+
+    cached.name = "Nome Novo Do Gerente"
+    cached.save()  # an instance read before the sign-in, saved after it
+    assert User.objects.get(pk=manager.pk).last_login == signed_in_at
 
 
 def test_with_the_cache_off_every_request_reads_the_database(
