@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connections, models
 from django.db.models import F, Func, Q, Value
-from django.db.models.functions import Abs, Cast, Lower, StrIndex
-from django.db.models.lookups import GreaterThan, LessThanOrEqual
+from django.db.models.functions import Cast, Lower, StrIndex
+from django.db.models.lookups import GreaterThan
 
 from apps.real_estates.search import search_terms
 
@@ -85,6 +85,53 @@ class HaversineKm(Func):
         return sql, (*params,)
 
 
+class WithinOffsets(Func):
+    """PostgreSQL, a dense circle read newest first: the row lies within the circle's
+    `bounding_box`, tested as offsets from the centre (`ABS(latitude - lat) <= half its height`,
+    and the same of longitudes when the box has them), then within `radius_km` by the haversine
+    distance. One boolean expression in place of three lookups, so a request builds the box once
+    and compiles it as two columns and the distance (docs/adr/0081); the offsets are numeric,
+    compared on the raw columns (or the covering index's tuple) before the distance is computed.
+
+    As offsets rather than ranges: compared as ranges, the planner would estimate the box from
+    the latitudes' and the longitudes' histograms as if they were independent (at 100k rows,
+    0.03 % of the rows for a box that holds 1.7 %) and read the box through the btree on
+    (latitude, longitude) and sort it. NULL (so false) without coordinates."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, lat: float, lng: float, radius_km: float) -> None:
+        super().__init__(F("latitude"), F("longitude"), HaversineKm(lat, lng))
+        self.radius_km = radius_km
+        min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_km)
+        centre_lat, centre_lng = Decimal(repr(lat)), Decimal(repr(lng))
+        # (centre, half the box's extent) of the latitudes, and of the longitudes when it has them
+        self.offsets = [(centre_lat, max(centre_lat - min_lat, max_lat - centre_lat))]
+        if min_lng is not None and max_lng is not None:
+            self.offsets.append((centre_lng, max(centre_lng - min_lng, max_lng - centre_lng)))
+
+    def as_sql(
+        self,
+        compiler: "SQLCompiler",
+        connection: "BaseDatabaseWrapper",
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, tuple[Any, ...]]:  # Django's documented custom-expression hook
+        *columns, (distance_sql, distance_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        tests: list[str] = []
+        params: list[Any] = []
+        for (column_sql, column_params), (centre, half) in zip(columns, self.offsets, strict=False):
+            tests.append(f"ABS({column_sql} - %s) <= %s")
+            params += [*column_params, centre, half]
+        tests.append(f"{distance_sql} <= %s")
+        params += [*distance_params, self.radius_km]
+        return f"({' AND '.join(tests)})", (*params,)
+
+
 def haversine_km(lat: float, lng: float) -> models.Expression:
     """The great-circle distance in km from (`lat`, `lng`) to a row's coordinates, in SQL
     (SQLite and PostgreSQL alike); NULL without coordinates."""
@@ -134,26 +181,6 @@ def _in_bounding_box(lat: float, lng: float, radius_km: float) -> Q:
     if min_lng is not None:
         box &= Q(longitude__gte=min_lng, longitude__lte=max_lng)
     return box
-
-
-def _near_bounding_box(lat: float, lng: float, radius_km: float) -> list[LessThanOrEqual]:
-    """The circle's `bounding_box` as offsets from the centre, `ABS(latitude - lat) <= half its
-    height` (and the same of longitudes): the same rows as `_in_bounding_box`, a test of two numeric
-    operations on the row (or index tuple) that no index serves. For the ordered scan of a dense
-    circle: compared as ranges, the planner would estimate the box from the latitudes' and the
-    longitudes' histograms as if they were independent (at 100k rows, 0.03 % of the rows for a box
-    that holds 1.7 %) and read the box through the btree on (latitude, longitude) and sort it."""
-    min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_km)
-    centre_lat, centre_lng = Decimal(repr(lat)), Decimal(repr(lng))
-    tests = [
-        LessThanOrEqual(
-            Abs(F("latitude") - Value(centre_lat)), max(centre_lat - min_lat, max_lat - centre_lat)
-        )
-    ]
-    if min_lng is not None and max_lng is not None:
-        half = max(centre_lng - min_lng, max_lng - centre_lng)
-        tests.append(LessThanOrEqual(Abs(F("longitude") - Value(centre_lng)), half))
-    return tests
 
 
 class StoredPricePerM2(Func):
@@ -268,18 +295,18 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
         decides from the counts, docs/adr/0057). Each candidate is first compared with the
         `bounding_box` (two or four numeric comparisons on the index tuple), and only those
         inside it pay the distance. The same rows."""
-        located = Q(latitude__isnull=False, longitude__isnull=False)
-        area: list[Any]
-        if connections[self.db].vendor != "postgresql":
-            area = [located, _in_bounding_box(lat, lng, radius_km)]
-        elif by_area:
-            area = [located, _earth_box_contains(lat, lng, radius_km)]
-        else:
-            # No `IS NOT NULL` (the box and the distance are NULL, so false, without coordinates):
-            # the btree on (latitude, longitude) would serve it, and the planner could take it.
-            area = _near_bounding_box(lat, lng, radius_km)
-        # One annotate and one filter: each clones the query.
-        return self.annotate(distance_km=haversine_km(lat, lng)).filter(*area, distance_km__lte=radius_km)
+        annotated = self.annotate(distance_km=haversine_km(lat, lng))  # each annotate or filter clones
+        if connections[self.db].vendor != "postgresql" or by_area:
+            located = Q(latitude__isnull=False, longitude__isnull=False)
+            area = (
+                _in_bounding_box(lat, lng, radius_km)
+                if connections[self.db].vendor != "postgresql"
+                else _earth_box_contains(lat, lng, radius_km)
+            )
+            return annotated.filter(located, area, distance_km__lte=radius_km)
+        # No `IS NOT NULL` (the offsets and the distance are NULL, so false, without coordinates):
+        # the btree on (latitude, longitude) would serve it, and the planner could take it.
+        return annotated.filter(WithinOffsets(lat, lng, radius_km))
 
     def in_bbox(self, min_lng: float, min_lat: float, max_lng: float, max_lat: float) -> "RealEstateQuerySet":
         """Real estates whose coordinates lie in the box, edges included (no wrap across the
