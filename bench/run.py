@@ -65,6 +65,8 @@ RSS_TARGET_MB = 200
 SEED_TARGET_S_PER_MILLION = 300  # seed_demo --real-estates 1000000 in under 5 minutes
 # io or memory `full` stall, or CPU steal, this long in one scenario: the host stalled, not us.
 HOST_STALL_MS = 1000
+# A scenario whose host speed probe ran this much slower than the floor's ran on a slower host.
+HOST_SLOW_RATIO = 1.15
 
 
 @dataclass(frozen=True)
@@ -349,6 +351,29 @@ def host_stall_us() -> dict[str, int | None]:
         totals |= {f"{kind}_{level}": parsed.get(level) for level in ("some", "full")}
     steal_ticks = int(Path("/proc/stat").read_text().split()[8])  # the `cpu ` line's 8th value
     return totals | {"steal": steal_ticks * 1_000_000 // CLK_TCK}
+
+
+def host_speed_ms() -> float:
+    """CPU milliseconds this process takes for a fixed piece of pure-Python work, the best of
+    three: constant on a host at rest, more when the host runs our vCPUs slower (a busy
+    hyperthread sibling, a lower clock), which neither steal nor PSI reports. Taken with the
+    server idle, just before and just after each scenario."""
+    best = float("inf")
+    for _ in range(3):
+        start, total = time.thread_time(), 0
+        for i in range(200_000):
+            total += i * i % 7
+        best = min(best, time.thread_time() - start)
+    return round(best * 1000, 2)
+
+
+def host_slowed(speed: dict[str, float], floor_speed: dict[str, float] | None) -> float | None:
+    """How many times slower than the floor's the host ran around a scenario (the slower of its
+    two probes against the faster of the floor's), when that is at least HOST_SLOW_RATIO."""
+    if not floor_speed:
+        return None
+    ratio = max(speed.values()) / min(floor_speed.values())
+    return round(ratio, 2) if ratio >= HOST_SLOW_RATIO else None
 
 
 def host_stall_delta(before: dict[str, int | None], after: dict[str, int | None]) -> dict[str, int | None]:
@@ -755,6 +780,26 @@ def stall_cell(stall: dict[str, int | None]) -> str:
     )
 
 
+def host_speed_note(scenarios: dict[str, Any]) -> str:
+    """A line on the host speed probe: its range over the run, and the scenarios it ran slowed."""
+    speeds = {name: r["host_speed_ms"] for name, r in scenarios.items() if "host_speed_ms" in r}
+    if not speeds:
+        return "Host speed probe: not taken."
+    values = [v for speed in speeds.values() for v in speed.values()]
+    floor = speeds.get("floor")
+    slowed = {name: ratio for name, speed in speeds.items() if (ratio := host_slowed(speed, floor))}
+    verdict = (
+        "slowed around " + ", ".join(f"{name} (x{ratio:g})" for name, ratio in slowed.items())
+        if slowed
+        else "no scenario slowed"
+    )
+    return (
+        f"Host speed probe (CPU ms of a fixed pure-Python loop in the bench process, the server idle, "
+        f"before and after each scenario): {min(values):g} to {max(values):g} ms; {verdict} "
+        f"(at least {HOST_SLOW_RATIO:g}x the floor's: its CPU ms per request are the host's as much as ours)."
+    )
+
+
 def markdown(report: dict[str, Any]) -> str:
     config = report["config"]
     seed = report["seed"]
@@ -793,6 +838,7 @@ def markdown(report: dict[str, Any]) -> str:
         )
     for name, reason in report["skipped"].items():
         lines.append(f"| {name} | skipped: {reason} |" + " |" * 14)
+    lines += ["", host_speed_note(report["scenarios"])]
     for name, r in report["scenarios"].items():
         if c := r.get("hash_ceiling"):
             lines += [
@@ -1021,16 +1067,20 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
             }
             run_wrk(port, scenario, seconds=args.warmup, **load)
             ceiling_before = hash_ceiling(env) if scenario.against_hash_ceiling else None
+            speed_before = host_speed_ms()
             before, stall_before = meter.snapshot(), host_stall_us()
             raw, wrk_ticks = run_wrk(port, scenario, seconds=args.duration, **load)
             cpu = CpuMeter.delta(before, meter.snapshot(), wrk_ticks)
+            stall = host_stall_delta(stall_before, host_stall_us())
             results[scenario.name] = {
                 "what": scenario.what,
                 "target_rps": scenario.target_rps,
                 "connections": connections,
                 **summarise(scenario, raw, cpu),
                 # The host's own stalls meanwhile: a p99 outlier with seconds of these is not ours.
-                "host_stall_ms": host_stall_delta(stall_before, host_stall_us()),
+                "host_stall_ms": stall,
+                # and its speed around it: CPU ms per request measured on a slowed host are not ours.
+                "host_speed_ms": {"before": speed_before, "after": host_speed_ms()},
             }
             if ceiling_before is not None:
                 ceiling = against_hash_ceiling(results[scenario.name], ceiling_before, hash_ceiling(env))
@@ -1047,7 +1097,8 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
             log(
                 f"  {r['rps']} req/s, p50 {r['latency_ms']['p50']} ms, p99 {r['latency_ms']['p99']} ms, "
                 f"max {r['latency_ms']['max']} ms, errors {r['errors']}, other load {r['other_load_cores']} "
-                f"cores; host stall ms {stall_cell(r['host_stall_ms'])}; workers' RSS / VmHWM "
+                f"cores; host stall ms {stall_cell(r['host_stall_ms'])}; host speed probe "
+                f"{r['host_speed_ms']['before']} / {r['host_speed_ms']['after']} ms; workers' RSS / VmHWM "
                 f"after it {r['worker_memory_mb']['rss']} / {r['worker_memory_mb']['hwm']} MB"
             )
         alive = all(Path(f"/proc/{w}").exists() for w in workers)
