@@ -295,18 +295,16 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
         decides from the counts, docs/adr/0057). Each candidate is first compared with the
         `bounding_box` (two or four numeric comparisons on the index tuple), and only those
         inside it pay the distance. The same rows."""
+        postgresql = connections[self.db].vendor == "postgresql"
         annotated = self.annotate(distance_km=haversine_km(lat, lng))  # each annotate or filter clones
-        if connections[self.db].vendor != "postgresql" or by_area:
-            located = Q(latitude__isnull=False, longitude__isnull=False)
-            area = (
-                _in_bounding_box(lat, lng, radius_km)
-                if connections[self.db].vendor != "postgresql"
-                else _earth_box_contains(lat, lng, radius_km)
-            )
-            return annotated.filter(located, area, distance_km__lte=radius_km)
-        # No `IS NOT NULL` (the offsets and the distance are NULL, so false, without coordinates):
-        # the btree on (latitude, longitude) would serve it, and the planner could take it.
-        return annotated.filter(WithinOffsets(lat, lng, radius_km))
+        if postgresql and not by_area:
+            # No `IS NOT NULL` (the offsets and the distance are NULL, so false, without
+            # coordinates): the btree on (latitude, longitude) would serve it, and the planner
+            # could take it.
+            return annotated.filter(WithinOffsets(lat, lng, radius_km))
+        area = (_earth_box_contains if postgresql else _in_bounding_box)(lat, lng, radius_km)
+        located = Q(latitude__isnull=False, longitude__isnull=False)
+        return annotated.filter(located, area, distance_km__lte=radius_km)
 
     def in_bbox(self, min_lng: float, min_lat: float, max_lng: float, max_lat: float) -> "RealEstateQuerySet":
         """Real estates whose coordinates lie in the box, edges included (no wrap across the

@@ -1,30 +1,16 @@
 """The benchmark's hash ceiling (bench/hash_ceiling.py) and how bench/run.py holds sign-in to it."""
 
-import importlib.util
 import json
 import os
 import subprocess
 import sys
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from django.conf import settings
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
+from tests.bench import BENCH, load_bench_module
 
-
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
-    assert spec
-    assert spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(module)
-    return module
-
-
-run = _load("run")
+run = load_bench_module("run")
 
 
 def _ceiling(per_s: float, cpu_ms: float) -> dict[str, Any]:

@@ -1,17 +1,8 @@
 """The benchmark's host speed probe (bench/run.py): a scenario measured on a slowed host says so."""
 
-import importlib.util
-import sys
-from pathlib import Path
+from tests.bench import load_bench_module
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
-
-_spec = importlib.util.spec_from_file_location("bench_run_speed", BENCH / "run.py")
-assert _spec
-assert _spec.loader
-run = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = run  # dataclasses look their module up while the class is made
-_spec.loader.exec_module(run)
+run = load_bench_module("run")
 
 
 def test_the_probe_measures_cpu_time_in_milliseconds() -> None:
@@ -19,7 +10,7 @@ def test_the_probe_measures_cpu_time_in_milliseconds() -> None:
     assert 0 < speed < 1000
 
 
-def test_a_scenario_is_slowed_from_the_ratio_to_the_floors_probe_on() -> None:
+def test_a_scenario_counts_as_slowed_from_1_15_times_the_floors_probe() -> None:
     floor = {"before": 10.0, "after": 10.4}
     assert run.host_slowed({"before": 10.2, "after": 11.4}, floor) is None  # 1.14
     assert run.host_slowed({"before": 10.0, "after": 11.5}, floor) == 1.15
