@@ -5,7 +5,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import connections, models
-from django.db.models import F, Func, Q, Value
+from django.db.models import F, Func, Q, Subquery, Value
 from django.db.models.functions import Cast, Lower, StrIndex
 from django.db.models.lookups import GreaterThan
 
@@ -131,6 +131,34 @@ class WithinCircle(Func):
         tests.append(f"{distance_sql} <= %s")
         params += [*distance_params, self.radius_km]
         return f"({' AND '.join(tests)})", (*params,)
+
+
+class AmongIds(Func):
+    """The row's primary key is one of `ids`' (a sliced queryset of primary keys). On PostgreSQL
+    `id = ANY(ARRAY(<ids>))`: the ids' statement runs once, as an init plan, and the primary key's
+    index looks up its array. As `id IN (<ids>)` the planner makes it a semi-join to plan and run
+    (a unique aggregate of the ids, a nested loop, a memoize node over the probes): a fifth more
+    planning and execution for a page (docs/adr/0057). Elsewhere `IN`."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, ids: "models.QuerySet[Any, Any]") -> None:
+        super().__init__(F("pk"), Subquery(ids))
+
+    def as_sql(
+        self,
+        compiler: "SQLCompiler",
+        connection: "BaseDatabaseWrapper",
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, tuple[Any, ...]]:  # Django's documented custom-expression hook
+        (pk_sql, pk_params), (ids_sql, ids_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        among = f"= ANY(ARRAY{ids_sql})" if connection.vendor == "postgresql" else f"IN {ids_sql}"
+        return f"{pk_sql} {among}", (*pk_params, *ids_params)
 
 
 def haversine_km(lat: float, lng: float) -> models.Expression:
@@ -318,8 +346,9 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
         """Rows `bottom` to `top` of this ordered queryset, found in two steps: the page's ids
         first (a statement that reads only the ids, so on PostgreSQL an index-only scan of a
         covering index can check `q` and `near` without reading a table row per candidate,
-        migration 0009), then those rows, by primary key, under the same conditions and order."""
-        return self.filter(pk__in=self.values("pk")[bottom:top])
+        migration 0009), then those rows, by primary key (`AmongIds`), under the same conditions
+        and order."""
+        return self.filter(AmongIds(self.values("pk")[bottom:top]))
 
     def stats_by(self, group_by: str) -> "models.QuerySet[RealEstate, dict[str, Any]]":
         """One row per `group_by` value: count, average price and average price per m²,
