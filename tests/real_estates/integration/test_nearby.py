@@ -366,6 +366,9 @@ near = RealEstate.objects.near(-23.5505, -46.6333, radius_km=100).order_by("dist
 print(json.dumps([(names[row["id"]], row["distance_km"]) for row in near.values("id", "distance_km")]))
 box = RealEstate.objects.in_bbox(-47.5, -24, -46, -22.5).values_list("id", flat=True)
 print(json.dumps(sorted(names[pk] for pk in box)))
+newest = RealEstate.objects.near(-23.5505, -46.6333, radius_km=100).order_by("-created_at", "-id")
+ids_first = [names[pk] for pk in newest.page_ids(1, 3).values_list("id", flat=True)]
+print(json.dumps([ids_first, [names[pk] for pk in newest.values_list("id", flat=True)[1:3]]]))
 """
 
 
@@ -387,12 +390,15 @@ def test_near_and_a_box_are_correct_on_sqlite(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    near, box = done.stdout.strip().splitlines()[-2:]
+    near, box, page = done.stdout.strip().splitlines()[-3:]
     found = json.loads(near)
     assert [name for name, _ in found] == ["se", "guarulhos", "campinas"]
     assert found[2][1] == pytest.approx(haversine(SE, CAMPINAS), abs=0.002)
     assert found[1][1] == pytest.approx(haversine(SE, GUARULHOS), abs=0.002)
     assert json.loads(box) == ["campinas", "guarulhos", "se"]
+    ids_first, sliced = json.loads(page)  # a page read ids first (`AmongIds`: `IN` on SQLite)
+    assert len(ids_first) == 2
+    assert ids_first == sliced
 
 
 # --- the list's shapes without a status (docs/adr/0051), on the same 3000 rows ----------------
