@@ -158,6 +158,7 @@ REJECTION_REASONS = (
 )
 COMPLEMENTS = ("", "", "", "Apto 12", "Apto 104", "Bloco B", "Casa 2", "Sala 305", "Fundos", "Lote 7")
 HOUR = timedelta(hours=1)
+SEED_SPAN = timedelta(days=365)  # how far back the seeded real estates were created
 
 
 _normalized = functools.lru_cache(maxsize=8192)(normalize_text)
@@ -273,11 +274,11 @@ class DemoData:
         )
         return SeedRealEstate(fields=fields)
 
-    def with_history(self, item: SeedRealEstate) -> SeedRealEstate:
-        """Picks a status and writes the transitions (and review fields) that lead to it."""
+    def with_history(self, item: SeedRealEstate, created: datetime) -> SeedRealEstate:
+        """Picks a status and writes the transitions (and review fields) that lead to it from
+        `created` on."""
         rng = self.rng
         status = rng.choices(self._statuses, cum_weights=self._status_weights)[0]
-        created = self.now - timedelta(seconds=rng.randint(3_600, 365 * 86_400))
         at = created
 
         def step(from_status: str, to_status: str, actor: str, reason: str = "") -> None:
@@ -311,8 +312,14 @@ class DemoData:
         return item
 
     def real_estates(self, count: int) -> Iterator[SeedRealEstate]:
-        for _ in range(count):
-            item = self.with_history(self.real_estate())
+        """`count` real estates created over the past year (up to an hour ago), oldest first, as
+        production inserts them: the i-th at a uniform moment of the i-th of `count` equal
+        slices of the year, so the times are uniform over the year and the table's physical
+        order follows `created_at`, as a table written over time does (docs/adr/0051)."""
+        first, span = self.now - SEED_SPAN, SEED_SPAN - HOUR
+        for i in range(count):
+            created = first + span * ((i + self.rng.random()) / count)
+            item = self.with_history(self.real_estate(), created)
             item.fields["id"] = self.uuid()
             yield item
 

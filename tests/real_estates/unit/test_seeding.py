@@ -1,8 +1,10 @@
 """The demo-data generator: realistic, consistent with the workflow, deterministic per seed."""
 
 import random
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+
+import pytest
 
 from apps.real_estates.models import Kind, Status
 from apps.real_estates.search import build_search_text
@@ -114,3 +116,15 @@ def test_photo_choices_give_one_to_three_distinct_pictures_and_none_only_to_some
         assert len(set(shown)) == len(shown)
         assert set(shown) <= set(range(6))
     assert 0 < sum(1 for shown in drafts if not shown) < len(drafts)
+
+
+def test_real_estates_come_oldest_first_spread_over_the_past_year() -> None:
+    """As production inserts them, so the table's physical order follows `created_at`."""
+    created = [fields["created_at"] for fields in generate(2000)]
+    assert created == sorted(created)
+    assert len(set(created)) == len(created)
+    assert timedelta(days=364) < NOW - created[0] <= timedelta(days=365)
+    assert timedelta(hours=1) <= NOW - created[-1] < timedelta(days=1)
+    # uniform over the year: each quarter holds about a quarter of them
+    quarters = [sum(1 for t in created if NOW - t > timedelta(days=365 * q / 4)) for q in (1, 2, 3)]
+    assert quarters == [pytest.approx(n, abs=10) for n in (1500, 1000, 500)]
