@@ -157,6 +157,8 @@ class AmongIds(Func):
         (pk_sql, pk_params), (ids_sql, ids_params) = (
             compiler.compile(expression) for expression in self.get_source_expressions()
         )
+        # Compiled here, not by `Func.as_sql`, which would write an empty page's ids (an
+        # `EmptyResultSet`) as NULL: raised, it empties the whole statement, as `pk__in` does.
         among = f"= ANY(ARRAY{ids_sql})" if connection.vendor == "postgresql" else f"IN {ids_sql}"
         return f"{pk_sql} {among}", (*pk_params, *ids_params)
 
