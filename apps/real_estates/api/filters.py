@@ -392,13 +392,14 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
 
 # Matches of `q` or `near` are read newest first, without their index (`by_index = False`),
 # when a page is expected among the first `DENSE_FACTOR` x (their number) rows of the ordered
-# scan: with `c` matches among the `n` rows it walks, the scan meets a page of `DENSE_PAGE` after about
-# DENSE_PAGE x n / c candidates (matches spread evenly in time), checked on the covering index,
-# while the index's plan reads all `c` table rows and sorts them; a candidate costs about a fifth
-# of such a row (measured, docs/adr/0057). The planner cannot decide this itself: it estimates any
-# `@>` on a cube at 0.1 % of the rows, and a `LIKE '%word%'` from a sample of 100 values.
+# scan: with `c` matches among the `n` rows it walks, the scan meets a page of `DENSE_PAGE` after
+# about DENSE_PAGE x n / c candidates (matches spread evenly in time), checked on the covering
+# index, while the index's plan reads all `c` table rows and sorts them; a candidate costs about
+# a twelfth of such a row (measured, docs/adr/0057's addendum of 2026-12-03). The planner cannot
+# decide this itself: it estimates any `@>` on a cube at 0.1 % of the rows, and a `LIKE '%word%'`
+# from a sample of 100 values.
 DENSE_PAGE = 50  # a page of 50 (the default is 20, the largest 100)
-DENSE_FACTOR = 5
+DENSE_FACTOR = 12
 
 
 class RealEstateFilterBackend(filters.DjangoFilterBackend):  # type: ignore[misc]  # django-filter: no stubs
