@@ -105,6 +105,13 @@ class Scenario:
 
 
 LIST = "GET /api/v1/real-estates?"
+
+
+def filtered(name: str, what: str, role: str, **options: Any) -> Scenario:
+    """A list shape held to the filtered list's targets (FILTERED_RPS, FILTERED_PG_MS)."""
+    return Scenario(name, what, role, FILTERED_RPS, 200, target_pg_ms=FILTERED_PG_MS, **options)
+
+
 SCENARIOS = [
     Scenario(
         "floor",
@@ -120,103 +127,67 @@ SCENARIOS = [
         LIST_RPS,
         200,
     ),
-    Scenario(
+    filtered(
         "list-collector",
         LIST + "page_size=50 (and ordering=-created_at, status=draft) as 64 seeded collectors, "
         "their own real estates",
         "field",
-        FILTERED_RPS,
-        200,
-        target_pg_ms=FILTERED_PG_MS,
     ),
-    Scenario(
+    filtered(
         "filter-status",
         LIST + "status=approved&page_size=50&page=1..5 (the default order)",
         "manager",
-        FILTERED_RPS,
-        200,
-        target_pg_ms=FILTERED_PG_MS,
     ),
-    Scenario(
+    filtered(
         "filter-status-city-price",
         LIST + "status=approved&state&city&kind&purpose&min_price&max_price&ordering=-price"
         "&page_size=50 (15 combinations on the busiest cities)",
         "manager",
-        FILTERED_RPS,
-        200,
-        target_pg_ms=FILTERED_PG_MS,
     ),
-    Scenario(
+    filtered(
         "filter-city-kind",
         LIST + "city&kind&purpose&ordering=price&page_size=50, no status (15 combinations)",
         "manager",
-        FILTERED_RPS,
-        200,
-        target_pg_ms=FILTERED_PG_MS,
     ),
-    Scenario(
+    filtered(
         "filter-price-range",
         LIST + "min_price&max_price&ordering=-price&page_size=50, no status (8 ranges)",
         "manager",
-        FILTERED_RPS,
-        200,
-        target_pg_ms=FILTERED_PG_MS,
     ),
-    Scenario(
+    filtered(
         "filter-area-range",
         LIST + "min_area&max_area&ordering=area_m2&page_size=50, no status (8 ranges)",
         "manager",
-        FILTERED_RPS,
-        200,
-        target_pg_ms=FILTERED_PG_MS,
     ),
-    Scenario(
+    filtered(
         "filter-status-area-bedrooms",
         LIST + "status=approved&state&min_area&max_area&min_bedrooms&ordering=-area_m2&page_size=50",
         "manager",
-        FILTERED_RPS,
-        200,
-        target_pg_ms=FILTERED_PG_MS,
     ),
-    Scenario(
+    filtered(
         "filter-review-queue",
         LIST + "status=submitted&ordering=created_at&page_size=50&page=1..5 (oldest first)",
         "manager",
-        FILTERED_RPS,
-        200,
-        target_pg_ms=FILTERED_PG_MS,
     ),
-    Scenario(
+    filtered(
         "filter-kind-two-keys",
         LIST + "kind&purpose&ordering=-price,created_at&page_size=50, no status",
         "manager",
-        FILTERED_RPS,
-        200,
-        target_pg_ms=FILTERED_PG_MS,
     ),
-    Scenario(
+    filtered(
         "filter-q",
         LIST + "q=<term>&page_size=50 (8 pt-BR terms), no status",
         "manager",
-        FILTERED_RPS,
-        200,
-        target_pg_ms=FILTERED_PG_MS,
     ),
-    Scenario(
+    filtered(
         "filter-q-status",
         LIST + "q=<term>&status=approved&ordering=-created_at&page_size=50 (8 terms)",
         "manager",
-        FILTERED_RPS,
-        200,
-        target_pg_ms=FILTERED_PG_MS,
     ),
-    Scenario(
+    filtered(
         "near",
         LIST + "near=-23.55,-46.63&radius_km=5&page_size=50 (and three more centres)",
         "manager",
-        FILTERED_RPS,
-        200,
-        target_pg_ms=FILTERED_PG_MS,
         unsupported_if_ok="/api/v1/real-estates?near=not-a-point&radius_km=5",
     ),
     Scenario(
@@ -234,13 +205,10 @@ SCENARIOS = [
         None,
         200,
     ),
-    Scenario(
+    filtered(
         "sync",
         "GET /api/v1/sync/real-estates?limit=500 as 64 seeded collectors (a page of 500 changes)",
         "field",
-        FILTERED_RPS,
-        200,
-        target_pg_ms=FILTERED_PG_MS,
     ),
     Scenario(
         "sign-in",
