@@ -7,12 +7,13 @@ the parameter's domain, never silently ignored; a repeated parameter takes its l
 except `ordering`, whose several keys go in one comma-separated value.
 """
 
+import functools
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, time, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.conf import settings
@@ -40,7 +41,6 @@ MAX_PRICE = Decimal(10**12)  # above any storable price (numeric 14,2)
 MAX_AREA = Decimal(10**10)  # above any storable area (numeric 12,2)
 MAX_BEDROOMS = 1000  # what a write accepts
 _OFFSET_SPACE = re.compile(r" ([0-9]{2}:?[0-9]{2})$")
-_FORM_CLASSES: dict[type[Any], type[forms.Form]] = {}
 
 
 class RealEstateQueryForm(StrictQueryForm):
@@ -334,14 +334,16 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
         fields: list[str] = []
         form = RealEstateQueryForm
 
+    built_form_class: ClassVar[type[forms.Form]]
+
     def get_form_class(self) -> type[forms.Form]:
         """django-filter's form class, built once per FilterSet class: its fields depend on the
         class alone (no choices read from the request or the database), and each form instance
         copies them, as with any form class declared at import."""
         cls = type(self)
-        if cls not in _FORM_CLASSES:
-            _FORM_CLASSES[cls] = super().get_form_class()
-        return _FORM_CLASSES[cls]
+        if "built_form_class" not in vars(cls):
+            cls.built_form_class = super().get_form_class()
+        return cls.built_form_class
 
     def filter_city(self, queryset: RealEstateQuerySet, name: str, value: str) -> RealEstateQuerySet:
         return queryset.in_city(value) if value.strip() else queryset
@@ -390,6 +392,27 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(created_at__lt=moment)
 
 
+# Filters that another filter reads: `near` applies `radius_km` (the form sets its default).
+_COMPANIONS = {"near": "radius_km"}
+
+
+def filterset_for(parameters: Iterable[str]) -> type[RealEstateFilterSet]:
+    """`RealEstateFilterSet` with the filters of `parameters` alone (and their companions): what a
+    request's parameters select. The others would validate and apply nothing, yet each request
+    would copy all 18 filters and their form fields (docs/adr/0020, item 10)."""
+    given = set(parameters) & RealEstateFilterSet.base_filters.keys()
+    given |= {_COMPANIONS[name] for name in given if name in _COMPANIONS}
+    return _narrowed(frozenset(given))
+
+
+@functools.lru_cache(maxsize=256)
+def _narrowed(names: frozenset[str]) -> type[RealEstateFilterSet]:
+    # A filter named in a subclass's attributes is not inherited (django-filter's metaclass, as
+    # Django's forms do with fields); the declared order stays, `ordering` last.
+    dropped = {name: None for name in RealEstateFilterSet.base_filters if name not in names}
+    return type("RealEstateFilterSet", (RealEstateFilterSet,), dropped)
+
+
 # Matches of `q` or `near` are read newest first, without their index (`by_index = False`),
 # when a page is expected among the first `DENSE_FACTOR` x (their number) rows of the ordered
 # scan: with `c` matches among the `n` rows it walks, the scan meets a page of `DENSE_PAGE` after
@@ -407,6 +430,15 @@ class RealEstateFilterBackend(filters.DjangoFilterBackend):  # type: ignore[misc
     `filters`: what the list's count and the stats are cached under (`list_cache.filters_key`),
     `page_ids_first`: whether the list's pages are found ids first (`page_ids`), and
     `list_count`: the list's count when it read it (else None), which the paginator then reuses."""
+
+    def get_filterset(self, request: Request, queryset: QuerySet[Any], view: Any) -> Any:
+        """The view's FilterSet, narrowed to the request's parameters (`filterset_for`)."""
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return None
+        if filterset_class is RealEstateFilterSet:
+            filterset_class = filterset_for(request.query_params.keys())
+        return filterset_class(**self.get_filterset_kwargs(request, queryset, view))
 
     def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
         view.page_ids_first = False

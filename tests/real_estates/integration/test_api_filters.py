@@ -6,12 +6,14 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.http import QueryDict
 from rest_framework.test import APIClient
 
+from apps.real_estates.api.filters import RealEstateFilterSet
 from apps.real_estates.models import Kind, Purpose, RealEstate, Status
 from apps.users.models import Role, User
 from tests.conftest import bearer_client as client_for
-from tests.real_estates.factories import RealEstateFactory
+from tests.real_estates.factories import CITIES, RealEstateFactory
 from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,10 +33,11 @@ def one(real_estate: RealEstate) -> set[str]:
 
 @pytest.fixture
 def pair(db: None) -> tuple[RealEstate, RealEstate]:
-    """Two real estates differing in every filtered field."""
+    """Two real estates differing in every filtered field (in São Paulo and in Curitiba)."""
     with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False):
         first = RealEstateFactory(
             status=Status.DRAFT,
+            place=CITIES[0],
             kind=Kind.HOUSE,
             purpose=Purpose.SALE,
             city="São Paulo",
@@ -46,6 +49,7 @@ def pair(db: None) -> tuple[RealEstate, RealEstate]:
     with time_machine.travel(datetime(2026, 5, 20, 8, 30, tzinfo=UTC), tick=False):
         second = RealEstateFactory(
             status=Status.SUBMITTED,
+            place=CITIES[5],
             photos=1,
             kind=Kind.APARTMENT,
             purpose=Purpose.RENT,
@@ -89,6 +93,30 @@ def test_each_filter_narrows_the_list(
     expected: int | None,
 ) -> None:
     assert ids(manager_client, **params) == (set() if expected is None else one(pair[expected]))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "near=-23.55,-46.63",  # `radius_km` defaults to 10 km: a filter the request did not name
+        "near=-25.43,-49.27&radius_km=100&ordering=-distance",
+        "bbox=-50,-26,-46,-23&kind=apartment",
+        "status=draft&city=s%C3%A3o+paulo&min_price=100000&ordering=price",
+        "q=paulo&max_area=500&min_bedrooms=1",
+    ],
+)
+def test_a_request_selects_what_the_whole_filterset_selects(
+    manager_client: APIClient, pair: tuple[RealEstate, RealEstate], query: str
+) -> None:
+    """The backend builds a FilterSet of the request's parameters alone (docs/adr/0020, item 10)."""
+    whole = RealEstateFilterSet(QueryDict(query), queryset=RealEstate.objects.all())
+    assert whole.is_valid(), whole.errors
+    expected = [str(pk) for pk in whole.qs.values_list("pk", flat=True)]
+    assert expected, "a query that selects nothing would not tell the two apart"
+    response = manager_client.get(f"{URL}?{query}")
+    assert response.status_code == 200, response.json()
+    found = [item["id"] for item in response.json()["results"]]
+    assert found == expected if "ordering" in query else sorted(found) == sorted(expected)
 
 
 def test_the_collected_by_filter(manager_client: APIClient, pair: tuple[RealEstate, RealEstate]) -> None:
