@@ -157,6 +157,28 @@ REJECTION_REASONS = (
     "Fotos desfocadas; refaça as imagens da fachada.",
 )
 COMPLEMENTS = ("", "", "", "Apto 12", "Apto 104", "Bloco B", "Casa 2", "Sala 305", "Fundos", "Lote 7")
+# The transitions from a draft to each status (from, to, who); a draft's is its reopening.
+WORKFLOW_PATHS: dict[Status, tuple[tuple[Status, Status, str], ...]] = {
+    Status.SUBMITTED: ((Status.DRAFT, Status.SUBMITTED, "collector"),),
+    Status.APPROVED: (
+        (Status.DRAFT, Status.SUBMITTED, "collector"),
+        (Status.SUBMITTED, Status.APPROVED, "reviewer"),
+    ),
+    Status.REJECTED: (
+        (Status.DRAFT, Status.SUBMITTED, "collector"),
+        (Status.SUBMITTED, Status.REJECTED, "reviewer"),
+    ),
+    Status.ARCHIVED: (
+        (Status.DRAFT, Status.SUBMITTED, "collector"),
+        (Status.SUBMITTED, Status.APPROVED, "reviewer"),
+        (Status.APPROVED, Status.ARCHIVED, "reviewer"),
+    ),
+    Status.DRAFT: (
+        (Status.DRAFT, Status.SUBMITTED, "collector"),
+        (Status.SUBMITTED, Status.REJECTED, "reviewer"),
+        (Status.REJECTED, Status.DRAFT, "collector"),  # the collector edited it
+    ),
+}
 HOUR = timedelta(hours=1)
 SEED_SPAN = timedelta(days=365)  # how far back the seeded real estates were created
 
@@ -275,32 +297,25 @@ class DemoData:
         return SeedRealEstate(fields=fields)
 
     def with_history(self, item: SeedRealEstate, created: datetime) -> SeedRealEstate:
-        """Picks a status and writes the transitions (and review fields) that lead to it from
-        `created` on."""
+        """Picks the status a listing is headed for and walks the workflow there from `created`,
+        a step every 1 to 240 hours. A step that would come after now has not happened yet: the
+        newest listings are still drafts or awaiting review, as in production (docs/adr/0085)."""
         rng = self.rng
-        status = rng.choices(self._statuses, cum_weights=self._status_weights)[0]
-        at = created
-
-        def step(from_status: str, to_status: str, actor: str, reason: str = "") -> None:
-            nonlocal at
+        headed = rng.choices(self._statuses, cum_weights=self._status_weights)[0]
+        if headed == Status.DRAFT:  # a quarter of the drafts were rejected and reopened
+            path = WORKFLOW_PATHS[Status.DRAFT] if rng.random() < 0.25 else ()
+        else:
+            path = WORKFLOW_PATHS[headed]
+        status, at, reviewed_at, reason = Status.DRAFT, created, None, ""
+        for from_status, to_status, actor in path:
             later = at + HOUR * rng.uniform(1, 240)
-            # Recent listings: the step lands somewhere before now, not all on `now`.
-            at = later if later < self.now else at + (self.now - at) * rng.random()
+            if later >= self.now:
+                break
+            at, status = later, to_status
+            reason = rng.choice(REJECTION_REASONS) if to_status == Status.REJECTED else ""
             item.history.append((from_status, to_status, actor, at, reason))
-
-        reason = ""
-        if status != Status.DRAFT or rng.random() < 0.25:
-            step(Status.DRAFT, Status.SUBMITTED, "collector")
-        if status in (Status.APPROVED, Status.ARCHIVED):
-            step(Status.SUBMITTED, Status.APPROVED, "reviewer")
-        elif status == Status.REJECTED or (status == Status.DRAFT and item.history):
-            reason = rng.choice(REJECTION_REASONS)
-            step(Status.SUBMITTED, Status.REJECTED, "reviewer", reason)
-        reviewed_at = at if len(item.history) >= 2 else None
-        if status == Status.ARCHIVED:
-            step(Status.APPROVED, Status.ARCHIVED, "reviewer")
-        if status == Status.DRAFT and item.history:
-            step(Status.REJECTED, Status.DRAFT, "collector")  # the collector edited it
+            if actor == "reviewer" and reviewed_at is None:
+                reviewed_at = at
         item.fields.update(
             status=status.value,
             created_at=created,
