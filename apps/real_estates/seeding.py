@@ -299,7 +299,7 @@ class DemoData:
     def with_history(self, item: SeedRealEstate, created: datetime) -> SeedRealEstate:
         """Picks the status a listing is headed for and walks the workflow there from `created`,
         a step every 1 to 240 hours. A step that would come after now has not happened yet: the
-        newest listings are still drafts or awaiting review, as in production (docs/adr/0085)."""
+        newest listings are still drafts or awaiting review, as in production (docs/adr/0051, addendum)."""
         rng = self.rng
         headed = rng.choices(self._statuses, cum_weights=self._status_weights)[0]
         if headed == Status.DRAFT:  # a quarter of the drafts were rejected and reopened

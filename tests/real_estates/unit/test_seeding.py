@@ -132,7 +132,7 @@ def test_real_estates_come_oldest_first_spread_over_the_past_year() -> None:
 
 def test_the_newest_listings_are_still_drafts_or_awaiting_review() -> None:
     """A workflow step takes 1 to 240 hours, and one that would come after now has not happened:
-    production's newest listings are not reviewed yet (docs/adr/0085)."""
+    production's newest listings are not reviewed yet (docs/adr/0051, addendum)."""
     data = DemoData(4, now=NOW)
     for _ in range(300):  # created 90 minutes ago: a submission at most
         item = data.with_history(data.real_estate(), NOW - timedelta(minutes=90))
