@@ -20,10 +20,13 @@ Runs inside `scripts/with-services --redis` (DATABASE_URL and REDIS_URL exported
        machine is shared, so the figures say how loaded it was), and the host's own stalls
        (pressure stall information and CPU steal: a p99 outlier is the host's or ours); each
        scenario's ratio to the floor of the same run;
-    5. the workers' peak RSS (VmHWM) after the scenarios; then one CSV export of 100k rows,
-       streamed and counted (rows/s, the workers' RSS sampled every 20 ms meanwhile); then
+    5. the workers' peak RSS (VmHWM) after the scenarios; then each stats query once with no
+       cached result (just after a create through the API), timed; then one CSV export of 100k
+       rows, streamed and counted (rows/s, the workers' RSS sampled every 20 ms meanwhile); then
        the server stops and bench/queries.py counts SQL queries per request per scenario;
-    6. bench/results/<UTC timestamp>.json and .md, and a table on stdout.
+    6. at more than 100k rows, each scenario's req/s against a run at 100k of the same commit
+       (--baseline / BENCH_BASELINE, else the newest in bench/results/);
+    7. bench/results/<UTC timestamp>.json and .md, and a table on stdout.
 
 Requests rotate over 64 users' tokens per role, so the per-user throttle keeps its
 production rate (1200/min) and still runs (one Redis round trip) on every request; the
@@ -79,6 +82,12 @@ DETAIL_RPS, DETAIL_WORKER_MS = 437, 3.0
 CREATE_RPS, CREATE_WORKER_MS = 589, 2.5
 EXPORT_ROWS_PER_S = 20_000  # the CSV export of 100k rows, streaming in constant memory:
 EXPORT_RSS_MB = 150  # the worker's peak RSS while it streams
+# Issue 17's targets at more rows (1M): every scenario at least SCALE_RATIO_TARGET of its
+# throughput in a run of the same commit at BASELINE_ROWS, and the stats of a query that no cached
+# result answers in under STATS_UNCACHED_MS.
+BASELINE_ROWS = 100_000
+SCALE_RATIO_TARGET = 0.8
+STATS_UNCACHED_MS = 500
 
 
 @dataclass(frozen=True)
@@ -502,32 +511,35 @@ def first_line(path: str | None) -> str | None:
     return Path(path).read_text(encoding="utf-8").splitlines()[0] if path else None
 
 
-def probe(port: int, request_file: str, token: str | None) -> tuple[int, str]:
-    method, path, *rest = Path(request_file).read_text(encoding="utf-8").splitlines()[0].split("\t")
-    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+def send(port: int, method: str, path: str, token: str | None, body: str | None = None) -> tuple[int, bytes]:
+    """One request to the server, its status and its whole body."""
+    headers = {"Accept": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
+    if body is not None:
+        headers["Content-Type"] = "application/json"
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}{path}",
         method=method,
         headers=headers,
-        data=rest[0].encode() if rest else None,
+        data=body.encode() if body is not None else None,
     )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read(300).decode(errors="replace")
+            return response.status, response.read()
     except urllib.error.HTTPError as exc:
-        return exc.code, exc.read(300).decode(errors="replace")
+        return exc.code, exc.read()
+
+
+def probe(port: int, request_file: str, token: str | None) -> tuple[int, str]:
+    method, path, *rest = Path(request_file).read_text(encoding="utf-8").splitlines()[0].split("\t")
+    status, body = send(port, method, path, token, rest[0] if rest else None)
+    return status, body[:300].decode(errors="replace")
 
 
 def probe_path(port: int, path: str, token: str | None) -> tuple[int, str]:
-    headers = {"Accept": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read(300).decode(errors="replace")
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read(300).decode(errors="replace")
+    status, body = send(port, "GET", path, token)
+    return status, body[:300].decode(errors="replace")
 
 
 def run_wrk(
@@ -785,6 +797,91 @@ def export_step(port: int, prepared: dict[str, Any], meter: CpuMeter, *, skip: s
     return export
 
 
+def stats_uncached_step(port: int, prepared: dict[str, Any], *, skip: str | None) -> dict[str, Any]:
+    """Each query of the stats scenario once with no cached result to answer it: just before it, a
+    create through the API makes every cached count and stats result obsolete, as every write does
+    (apps/real_estates/list_cache.py). Its time as the client sees it, the server otherwise idle."""
+    reason = skip or prepared["unavailable"].get("stats") or prepared["unavailable"].get("create")
+    if reason:
+        log(f"SKIPPED the stats without their cache: {reason}")
+        return {"skipped": reason}
+    creates = Path(prepared["files"]["create"]).read_text(encoding="utf-8").splitlines()
+    collector = first_line(prepared["tokens"]["collector"])
+    manager = first_line(prepared["tokens"]["manager"])
+    queries: list[dict[str, Any]] = []
+    lines = Path(prepared["files"]["stats"]).read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines):
+        method, path, body = creates[number % len(creates)].split("\t")
+        created, _ = send(port, method, path, collector, body)
+        query = line.split("\t")[1]
+        started = time.perf_counter()
+        status, _ = send(port, "GET", query, manager)
+        elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
+        queries.append({"path": query, "created": created, "status": status, "ms": elapsed_ms})
+    stats = {"queries": queries, "max_ms": max(q["ms"] for q in queries)}
+    log(f"  the stats without their cache: {', '.join(str(q['ms']) for q in queries)} ms")
+    return stats
+
+
+def stats_uncached_verdict(stats: dict[str, Any]) -> list[str]:
+    """A query of the stats that failed (or whose create did), or the slowest at STATS_UNCACHED_MS."""
+    if "skipped" in stats:
+        return []
+    queries = stats["queries"]
+    misses = [f"a create before {q['path']} answered {q['created']}" for q in queries if q["created"] != 201]
+    misses += [f"{q['path']} answered {q['status']}" for q in queries if q["status"] != 200]
+    if stats["max_ms"] >= STATS_UNCACHED_MS:
+        misses.append(f"{stats['max_ms']} ms >= {STATS_UNCACHED_MS}")
+    return misses
+
+
+def find_baseline(rows: int, commit: str) -> Path | None:
+    """For a run at more than BASELINE_ROWS: the newest run in bench/results of the same commit, at
+    BASELINE_ROWS, without uncommitted changes."""
+    if rows <= BASELINE_ROWS:
+        return None
+    for path in sorted(RESULTS.glob("*.json"), reverse=True):
+        report = json.loads(path.read_text(encoding="utf-8"))
+        git, rows_there = report.get("git", {}), report.get("config", {}).get("rows")
+        if rows_there == BASELINE_ROWS and git.get("commit") == commit and not git.get("dirty"):
+            return path
+    return None
+
+
+def against_baseline_run(
+    given: str | None, rows: int, commit: str, results: dict[str, Any]
+) -> dict[str, Any]:
+    """The run at fewer rows this one is held to (`given`, else `find_baseline`), and the ratios."""
+    path = Path(given) if given else find_baseline(rows, commit)
+    if path is None:
+        return {"path": None, "ratios": {}}
+    before = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        "path": str(path.resolve().relative_to(ROOT, walk_up=True)),
+        "commit": before["git"]["commit"],
+        "rows": before["config"]["rows"],
+        "ratios": against_baseline(results, before),
+    }
+
+
+def against_baseline(results: dict[str, Any], baseline: dict[str, Any]) -> dict[str, float]:
+    """Each scenario's req/s as a share of its req/s in `baseline` (a report of a run at fewer rows)."""
+    before = baseline["scenarios"]
+    return {
+        name: round(r["rps"] / before[name]["rps"], 2)
+        for name, r in results.items()
+        if name != "floor" and before.get(name, {}).get("rps")
+    }
+
+
+def scale_verdict(ratios: dict[str, float]) -> list[str]:
+    return [
+        f"{name} {ratio} of its {BASELINE_ROWS} rows' req/s < {SCALE_RATIO_TARGET}"
+        for name, ratio in ratios.items()
+        if ratio < SCALE_RATIO_TARGET
+    ]
+
+
 def memory_cell(memory: dict[str, list[float]] | None) -> str:
     if not memory or not memory["rss"]:
         return "-"
@@ -828,6 +925,30 @@ def host_speed_note(scenarios: dict[str, Any]) -> str:
         f"Host speed probe (CPU ms of a fixed pure-Python loop in the bench process, the server idle, "
         f"before and after each scenario): {min(values):g} to {max(values):g} ms; {verdict} "
         f"(at least {HOST_SLOW_RATIO:g}x the floor's: its CPU ms per request are the host's as much as ours)."
+    )
+
+
+def stats_uncached_note(stats: dict[str, Any] | None) -> str:
+    if not stats or "skipped" in stats:
+        return f"Stats without their cache: skipped ({(stats or {}).get('skipped', 'not measured')})."
+    times = ", ".join(f"{q['ms']:g}" for q in stats["queries"])
+    return (
+        f"Stats without their cache (each of the stats scenario's {len(stats['queries'])} queries once, "
+        f"just after a create through the API made every cached result obsolete): {times} ms; "
+        f"**slowest {stats['max_ms']:g} ms** (target < {STATS_UNCACHED_MS} ms)."
+    )
+
+
+def scale_note(baseline: dict[str, Any] | None) -> str:
+    if not baseline or not baseline.get("path"):
+        return f"Against a run at {BASELINE_ROWS} rows: none (only a run at more rows is held to one)."
+    ratios = baseline["ratios"]
+    cells = ", ".join(f"{name} {ratio:g}" for name, ratio in ratios.items())
+    lowest = min(ratios.values(), default=None)
+    return (
+        f"Against the run at {baseline['rows']} rows `{baseline['path']}` (commit `{baseline['commit']}`), "
+        f"each scenario's req/s as a share of its req/s there: {cells}; **lowest {lowest}** "
+        f"(target ≥ {SCALE_RATIO_TARGET})."
     )
 
 
@@ -905,6 +1026,7 @@ def markdown(report: dict[str, Any]) -> str:
         ]
     elif export:
         lines += [f"CSV export skipped: {export['skipped']}", ""]
+    lines += [stats_uncached_note(report.get("stats_uncached")), "", scale_note(report.get("baseline")), ""]
     lines += [
         "Misses: "
         + (
@@ -985,6 +1107,13 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
         "--only", default="", help="comma-separated scenario names (the floor always runs, and first)"
     )
     parser.add_argument("--no-export", action="store_true", help="skip the CSV export measurement")
+    parser.add_argument(
+        "--baseline",
+        default=os.environ.get("BENCH_BASELINE"),
+        help=f"for a run at more than {BASELINE_ROWS} rows: the bench/results JSON of the run at "
+        f"{BASELINE_ROWS} whose req/s each scenario is held to (BENCH_BASELINE; default: the newest "
+        "of the same commit)",
+    )
     parser.add_argument("--no-write", action="store_true", help="print only; write nothing to bench/results/")
     args = parser.parse_args()
     if "DATABASE_URL" not in os.environ or "PG_DATA_DIR" not in os.environ:
@@ -1145,6 +1274,9 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
             else None,
             "worker_pid_stable": alive and sorted(children(server.pid)) == sorted(workers),
         }
+        stats_uncached = stats_uncached_step(
+            port, prepared, skip="--only without stats" if only and "stats" not in only else None
+        )
         export = export_step(port, prepared, meter, skip="--no-export" if args.no_export else None)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -1180,11 +1312,17 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
         misses["seed"] = [
             f"{seeded} s for {args.rows} rows (target {SEED_TARGET_S_PER_MILLION} s per million)"
         ]
-    if export_misses := export_verdict(export):
-        misses["export"] = export_misses
+    git = git_state()
+    baseline = against_baseline_run(args.baseline, args.rows, git["commit"], results)
+    steps = {
+        "export": export_verdict(export),
+        "stats-uncached": stats_uncached_verdict(stats_uncached),
+        "scale": scale_verdict(baseline["ratios"]),
+    }
+    misses |= {name: step_misses for name, step_misses in steps.items() if step_misses}
     report = {
         "started_at": started_at.isoformat(timespec="seconds"),
-        "git": git_state(),
+        "git": git,
         "machine": {
             "cpus": os.cpu_count(),
             "cpu_model": cpu_model(),
@@ -1210,6 +1348,8 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
         "queries": queries,
         "server": server_info,
         "export": export,
+        "stats_uncached": stats_uncached,
+        "baseline": baseline,
         "targets": {
             "rps": {s.name: s.target_rps for s in SCENARIOS if s.target_rps},
             "worker_cpu_ms": {s.name: s.target_worker_ms for s in SCENARIOS if s.target_worker_ms},
@@ -1219,6 +1359,8 @@ def main() -> int:  # noqa: PLR0915 (one linear script, read top to bottom)
             "hash_ceiling_ratio": HASH_CEILING_RATIO_TARGET,
             "errors": 0,
             "worker_rss_mb": RSS_TARGET_MB,
+            "stats_uncached_ms": STATS_UNCACHED_MS,
+            "scale_ratio": SCALE_RATIO_TARGET,
         },
         "misses": misses,
     }
