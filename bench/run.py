@@ -842,6 +842,8 @@ def find_baseline(rows: int, commit: str) -> Path | None:
         return None
     for path in sorted(RESULTS.glob("*.json"), reverse=True):
         report = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(report, dict):  # another harness's figures (upload-memory-*.json)
+            continue
         git, rows_there = report.get("git", {}), report.get("config", {}).get("rows")
         if rows_there == BASELINE_ROWS and git.get("commit") == commit and not git.get("dirty"):
             return path

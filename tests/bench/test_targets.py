@@ -108,7 +108,7 @@ def test_the_baseline_is_the_newest_clean_run_of_the_same_commit_at_100k(
     write("2026-12-03T1200Z", rows=100_000, commit="abc1234", dirty=True)
     write("2026-12-03T1300Z", rows=1_000_000, commit="abc1234")
     write("2026-12-03T1400Z", rows=100_000, commit="def5678")
-    (tmp_path / "upload-memory-2026-12-02T0543Z.json").write_text(json.dumps({"rows": 1}))
+    (tmp_path / "upload-memory-2026-12-02T0543Z.json").write_text(json.dumps([{"rows": 1}]))
     assert run.find_baseline(1_000_000, "abc1234") == wanted
     assert run.find_baseline(100_000, "abc1234") is None  # a run at 100k is its own reference
     assert run.find_baseline(1_000_000, "0000000") is None
