@@ -35,9 +35,6 @@ class BlobQuerySet(models.QuerySet["Blob"]):
     def with_reference_count(self) -> "BlobQuerySet":
         return self.annotate(reference_count=Count("photos"))
 
-    def referenced(self) -> "BlobQuerySet":
-        return self.filter(Exists(self._photos()))
-
     def orphaned(self) -> "BlobQuerySet":
         return self.exclude(Exists(self._photos()))
 
@@ -46,9 +43,6 @@ class BlobQuerySet(models.QuerySet["Blob"]):
 
     def with_thumbnail_key(self, key: str) -> "BlobQuerySet":
         return self.filter(Q(thumbnail_256_key=key) | Q(thumbnail_1024_key=key))
-
-    def missing_thumbnails(self) -> "BlobQuerySet":
-        return self.filter(Q(thumbnail_256_key="") | Q(thumbnail_1024_key=""))
 
     @staticmethod
     def _photos() -> "models.QuerySet[Photo]":

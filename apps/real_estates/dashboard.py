@@ -144,10 +144,3 @@ def awaiting_review_annotation(queryset: "models.QuerySet[RealEstate]") -> "mode
         .values("at")[:1]
     )
     return queryset.annotate(submitted_at=latest_submission)
-
-
-def awaiting_review() -> "models.QuerySet[RealEstate]":
-    """The review queue: submitted real estates, waiting longest first, with `submitted_at`."""
-    return awaiting_review_annotation(RealEstate.objects.filter(status=Status.SUBMITTED)).order_by(
-        F("submitted_at").asc(nulls_first=True), "created_at"
-    )

@@ -286,10 +286,6 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
             *(f"{rel}__{field}" for rel in ("collected_by", "reviewed_by") for field in _USER_HEAVY_FIELDS),
         )
 
-    def with_photos(self) -> "RealEstateQuerySet":
-        """Real estates that may be submitted: at least one photo (the denormalised count)."""
-        return self.filter(photo_count__gte=1)
-
     def in_city(self, city: str) -> "RealEstateQuerySet":
         """Case-insensitive; served by the `Lower(city)` index."""
         return self.alias(city_lower=Lower("city")).filter(city_lower=city.strip().lower())
