@@ -86,8 +86,8 @@ class MalformedRequest(ApiError):
     code = 'MALFORMED_REQUEST'
     status_code = 400
     default_message = catalog_message(
-        en='The request body could not be parsed.',
-        pt_br='Não foi possível interpretar o corpo da requisição.',
+        en='The request could not be parsed (its body, query string or headers).',
+        pt_br='Não foi possível interpretar a requisição (o corpo, a query string ou os cabeçalhos).',
     )
 
 

@@ -170,6 +170,16 @@ def test_a_body_nested_ten_thousand_levels_deep_is_a_malformed_request(
 
 
 @pytest.mark.urls("config.urls")
+def test_a_query_string_over_the_field_cap_is_a_malformed_request(
+    admin_client: APIClient, settings: Any
+) -> None:
+    query = "&".join(f"p{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = admin_client.get(f"/api/v1/real-estates?{query}")
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "MALFORMED_REQUEST"
+
+
+@pytest.mark.urls("config.urls")
 @pytest.mark.parametrize("debug", [True, False])
 @pytest.mark.parametrize(
     "path",
