@@ -11,7 +11,7 @@ import functools
 import math
 import re
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, ClassVar
 
@@ -388,6 +388,8 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
     ) -> RealEstateQuerySet:
         moment, is_date = value
         if is_date:  # the whole day is included
+            if moment.date() == date.max:  # no next day to stop before: every row is earlier
+                return queryset
             return queryset.filter(created_at__lt=moment + timedelta(days=1))
         return queryset.filter(created_at__lt=moment)
 
