@@ -11,7 +11,7 @@ import functools
 import math
 import re
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, ClassVar
 
@@ -168,7 +168,9 @@ class BboxFilter(filters.Filter):  # type: ignore[misc]
 
 
 class DateOrDateTimeField(forms.CharField):
-    """`2026-01-31` or an ISO 8601 datetime (naive means UTC) → (datetime, is_date)."""
+    """`2026-01-31` or an ISO 8601 datetime (naive means UTC) → (datetime in UTC, is_date). A
+    moment outside years 1 to 9999 in UTC (`0001-01-01T00:30+01:00`) becomes the nearest one
+    inside, which selects the same rows: Django's SQLite adapter converts the bound to UTC."""
 
     def to_python(self, value: Any) -> tuple[datetime, bool] | None:  # type: ignore[override]
         text = super().to_python(value)
@@ -186,7 +188,11 @@ class DateOrDateTimeField(forms.CharField):
             raise forms.ValidationError(
                 "Enter a date (YYYY-MM-DD) or an ISO 8601 datetime.", code="invalid_datetime"
             )
-        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)), False
+        try:
+            return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC), False
+        except OverflowError:  # before year 1 or after 9999 in UTC: the nearest moment a datetime holds
+            edge = datetime.min.replace(tzinfo=UTC) if moment.year == 1 else datetime.max.replace(tzinfo=UTC)
+            return edge, False
 
 
 def _date_or_datetime[F: Callable[..., Any]](description: str) -> Callable[[F], F]:
@@ -388,6 +394,8 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
     ) -> RealEstateQuerySet:
         moment, is_date = value
         if is_date:  # the whole day is included
+            if moment.date() == date.max:  # no next day to stop before: every row is earlier
+                return queryset
             return queryset.filter(created_at__lt=moment + timedelta(days=1))
         return queryset.filter(created_at__lt=moment)
 

@@ -56,7 +56,9 @@ from apps.real_estates.throttling import RealEstateCreateQuota
 from apps.users.models import User
 from apps.users.permissions import IsManagerOrAdmin, IsReviewerOfObject
 
-_ETAG = re.compile(r'^(?:W/)?"([0-9a-f]{32})-([0-9]+)"$')
+# A version is a PositiveIntegerField (at most 10 digits): a longer one names no version of ours,
+# and int() of thousands of digits would raise.
+_ETAG = re.compile(r'^(?:W/)?"([0-9a-f]{32})-([0-9]{1,10})"$')
 CENTS = Decimal("0.01")
 
 IF_MATCH = OpenApiParameter(
@@ -113,14 +115,16 @@ def expected_version(request: Request, real_estate: RealEstate) -> int | None:
     etags = parse_etags(header)  # the quoted tags, or ["*"]
     if etags == ["*"]:
         return None
-    for etag in etags:
-        match = _ETAG.match(etag)
-        if match and match[1] == real_estate.id.hex:
-            if int(match[2]) == real_estate.version:
-                return real_estate.version
-            # An old version of this resource: the service compares under the row lock.
-            return int(match[2])
-    raise errors.PreconditionFailed()
+    versions = [
+        int(match[2])
+        for match in map(_ETAG.match, etags)
+        if match is not None and match[1] == real_estate.id.hex
+    ]
+    if not versions:
+        raise errors.PreconditionFailed()
+    if real_estate.version in versions:  # any listed tag may match, not only the first
+        return real_estate.version
+    return versions[0]  # an old version of this resource: the service compares under the row lock
 
 
 class CsvRenderer(renderers.BaseRenderer):

@@ -81,6 +81,29 @@ def test_a_value_outside_its_domain_is_refused_on_every_endpoint(
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"created_before": "9999-12-31"},
+        {"created_after": "9999-12-31", "created_before": "9999-12-31T23:59:59.999999Z"},
+        {"created_after": "0001-01-01", "created_before": "0001-01-01"},
+    ],
+)
+def test_the_first_and_last_days_a_date_can_name_are_valid_bounds_on_every_endpoint(
+    manager_client: APIClient, make_real_estate: MakeRealEstate, endpoint: str, params: dict[str, str]
+) -> None:
+    make_real_estate()
+    url, base = ENDPOINTS[endpoint]
+    response = manager_client.get(url, {**base, **params})
+    assert response.status_code == 200, response.content
+    everything = params == {"created_before": "9999-12-31"}
+    if endpoint == "list":
+        assert response.json()["count"] == (1 if everything else 0)
+    if endpoint == "stats":
+        assert len(response.json()["results"]) == (1 if everything else 0)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_the_same_valid_filters_are_accepted_on_every_endpoint(
     manager_client: APIClient, endpoint: str
 ) -> None:

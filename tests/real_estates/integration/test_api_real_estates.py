@@ -244,6 +244,36 @@ def test_if_match_takes_a_list_of_etags(
     )
 
 
+def test_if_match_listing_an_older_and_the_current_etag_matches(
+    collector_client: APIClient, make_real_estate: MakeRealEstate
+) -> None:
+    real_estate = make_real_estate()
+    url = f"{URL}/{real_estate.pk}"
+    older = collector_client.get(url)["ETag"]
+    collector_client.patch(url, {"title": "Um"}, format="json", HTTP_IF_MATCH=older)
+    listed = f"{older}, {collector_client.get(url)['ETag']}"
+    response = collector_client.patch(url, {"title": "Dois"}, format="json", HTTP_IF_MATCH=listed)
+    assert response.status_code == 200, response.content
+    assert RealEstate.objects.get(pk=real_estate.pk).title == "Dois"
+
+
+@pytest.mark.parametrize("method", ["patch", "delete", "submit"])
+def test_an_etag_with_a_version_of_thousands_of_digits_is_412_not_a_500(
+    collector_client: APIClient, make_real_estate: MakeRealEstate, method: str
+) -> None:
+    real_estate = make_real_estate()
+    url = f"{URL}/{real_estate.pk}"
+    if_match = f'"{real_estate.pk.hex}-{"9" * 5000}"'
+    if method == "submit":
+        response = collector_client.post(f"{url}/submit", HTTP_IF_MATCH=if_match)
+    else:
+        send = getattr(collector_client, method)
+        response = send(url, {"title": "X"}, format="json", HTTP_IF_MATCH=if_match)
+    assert response.status_code == 412, response.content
+    assert code_of(response) == "PRECONDITION_FAILED"
+    assert RealEstate.objects.get(pk=real_estate.pk).version == real_estate.version
+
+
 def test_a_patch_validates_only_the_fields_sent(
     collector_client: APIClient, make_real_estate: MakeRealEstate
 ) -> None:

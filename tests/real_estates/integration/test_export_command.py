@@ -76,6 +76,22 @@ def test_filters_select_what_the_api_selects(
     assert len(output.splitlines()) < len(estates) + 1  # the filter did filter
 
 
+def test_with_near_the_distance_is_the_last_column_as_in_the_api(manager_client: APIClient) -> None:
+    for latitude, longitude in [
+        ("-23.550500", "-46.633300"),
+        ("-22.905600", "-47.060800"),
+        ("-8.0476", "-34.877"),
+    ]:
+        RealEstateFactory(latitude=Decimal(latitude), longitude=Decimal(longitude))
+
+    output = export("--near=-23.5505,-46.6333", "--radius-km", "100", "--ordering", "distance")
+
+    assert output == api_export(manager_client, "?near=-23.5505,-46.6333&radius_km=100&ordering=distance")
+    header, *rows = output.splitlines()
+    assert header.endswith(",distance_km")
+    assert [row.rsplit(",", 1)[1] for row in rows] == ["0.000", "84.061"]
+
+
 def test_csv_file_has_a_header_then_one_row_per_real_estate(
     estates: list[RealEstate], tmp_path: Path
 ) -> None:

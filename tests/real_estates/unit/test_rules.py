@@ -1,7 +1,7 @@
 """Rules that need no database: search normalisation, CEP/UF, ETag parsing, filter values."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django import forms
@@ -95,6 +95,23 @@ def test_if_match_yields_the_version_it_names() -> None:
 def test_date_filters_accept_dates_and_iso_datetimes(raw: str, moment: datetime, is_date: bool) -> None:
     parsed = DateOrDateTimeField(required=False).clean(raw)
     assert parsed == (moment, is_date)
+
+
+@pytest.mark.parametrize(
+    ("raw", "moment"),
+    [
+        ("0001-01-01T00:30:00+01:00", datetime.min.replace(tzinfo=UTC)),
+        ("9999-12-31T23:30:00-03:00", datetime.max.replace(tzinfo=UTC)),
+    ],
+)
+def test_date_filters_hold_a_moment_beyond_utcs_years_1_to_9999_at_that_edge(
+    raw: str, moment: datetime
+) -> None:
+    """Every database adapter can take the bound: SQLite's (Django converts to naive UTC) raised
+    OverflowError, a 500, on the offset those moments were written with."""
+    parsed, is_date = DateOrDateTimeField(required=False).clean(raw)
+    assert parsed.utcoffset() == timedelta(0)
+    assert (parsed.replace(tzinfo=None), is_date) == (moment.replace(tzinfo=None), False)
 
 
 @pytest.mark.parametrize("raw", ["yesterday", "2026-02-30", "2026-01-31T25:00"])

@@ -88,7 +88,12 @@ class Command(BaseCommand):
             filters = {name: str(params[name]) for name in params}
             self.to_storage(filters, enqueue=options["enqueue"], fmt=options["format"])
             return
-        lines = csv_lines(queryset) if options["format"] == "csv" else jsonl_lines(queryset)
+        with_distance = filterset.form.cleaned_data.get("near") is not None  # a last column, as the API's
+        lines = (
+            csv_lines(queryset, with_distance=with_distance)
+            if options["format"] == "csv"
+            else jsonl_lines(queryset)
+        )
         header_lines = 1 if options["format"] == "csv" else 0
         with ExitStack() as stack:
             if options["output"] == "-":
