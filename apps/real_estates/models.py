@@ -9,6 +9,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Lower
@@ -42,6 +43,9 @@ class Purpose(models.TextChoices):
 
 PRICE_MAX_DIGITS = 14
 AREA_MAX_DIGITS = 12
+# Bounds every write path keeps (the API's serializer, the admin's model form).
+DESCRIPTION_MAX_LENGTH = 10_000
+ROOMS_MAX = 1000  # bedrooms, bathrooms, parking spaces
 REVIEWED_STATUSES = (Status.APPROVED, Status.REJECTED, Status.ARCHIVED)
 # The address, stored flat on the row (the API nests it as `address`).
 ADDRESS_FIELDS: tuple[str, ...] = (
@@ -60,14 +64,14 @@ ADDRESS_FIELDS: tuple[str, ...] = (
 class RealEstate(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True, default="")
+    description = models.TextField(blank=True, default="", max_length=DESCRIPTION_MAX_LENGTH)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     purpose = models.CharField(max_length=8, choices=Purpose.choices)
     price = models.DecimalField(max_digits=PRICE_MAX_DIGITS, decimal_places=2)
     area_m2 = models.DecimalField(max_digits=AREA_MAX_DIGITS, decimal_places=2)
-    bedrooms = models.PositiveSmallIntegerField(default=0)
-    bathrooms = models.PositiveSmallIntegerField(default=0)
-    parking_spaces = models.PositiveSmallIntegerField(default=0)
+    bedrooms = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(ROOMS_MAX)])
+    bathrooms = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(ROOMS_MAX)])
+    parking_spaces = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(ROOMS_MAX)])
 
     # Address, flat: the API renders it as an object.
     zip_code = models.CharField("CEP", max_length=8, validators=[validate_cep])

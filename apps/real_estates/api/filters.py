@@ -28,7 +28,7 @@ from apps.core import errors
 from apps.core.filters import StrictQueryForm, field_error
 from apps.real_estates import list_cache
 from apps.real_estates.api.pagination import rows_key
-from apps.real_estates.models import Kind, Purpose, RealEstate, Status
+from apps.real_estates.models import ROOMS_MAX, Kind, Purpose, RealEstate, Status
 from apps.real_estates.querysets import RealEstateQuerySet, visibility
 from apps.real_estates.search import search_terms
 from apps.real_estates.validators import UFS
@@ -39,7 +39,6 @@ DEFAULT_RADIUS_KM = 10.0  # `near` without `radius_km`
 CENTS = Decimal("0.01")
 MAX_PRICE = Decimal(10**12)  # above any storable price (numeric 14,2)
 MAX_AREA = Decimal(10**10)  # above any storable area (numeric 12,2)
-MAX_BEDROOMS = 1000  # what a write accepts
 _OFFSET_SPACE = re.compile(r" ([0-9]{2}:?[0-9]{2})$")
 
 
@@ -265,12 +264,12 @@ class AreaFilter(BoundFilter):
     maximum = MAX_AREA
 
 
-@extend_schema_field({"type": "integer", "minimum": 0, "maximum": MAX_BEDROOMS})
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": ROOMS_MAX})
 class BedroomsFilter(filters.NumberFilter):  # type: ignore[misc]
     field_class = forms.IntegerField
 
     def __init__(self) -> None:
-        super().__init__(field_name="bedrooms", lookup_expr="gte", min_value=0, max_value=MAX_BEDROOMS)
+        super().__init__(field_name="bedrooms", lookup_expr="gte", min_value=0, max_value=ROOMS_MAX)
 
     def get_max_validator(self) -> None:
         return None  # the field has its own maximum

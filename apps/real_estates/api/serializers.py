@@ -23,7 +23,9 @@ from apps.media.storage import object_url, object_urls
 from apps.real_estates.models import (
     ADDRESS_FIELDS,
     AREA_MAX_DIGITS,
+    DESCRIPTION_MAX_LENGTH,
     PRICE_MAX_DIGITS,
+    ROOMS_MAX,
     Kind,
     Purpose,
     RealEstate,
@@ -348,7 +350,7 @@ class RealEstateInputSerializer(serializers.Serializer[Any]):
     """Create (every required field) and PATCH (`partial=True`, any subset, `address` too)."""
 
     title = TextField(max_length=200)
-    description = TextField(required=False, allow_blank=True, default="", max_length=10_000)
+    description = TextField(required=False, allow_blank=True, default="", max_length=DESCRIPTION_MAX_LENGTH)
     kind = serializers.ChoiceField(choices=Kind.choices)
     purpose = serializers.ChoiceField(choices=Purpose.choices)
     price = serializers.DecimalField(
@@ -357,9 +359,9 @@ class RealEstateInputSerializer(serializers.Serializer[Any]):
     area_m2 = serializers.DecimalField(
         max_digits=AREA_MAX_DIGITS, decimal_places=2, min_value=Decimal("0.01")
     )
-    bedrooms = serializers.IntegerField(min_value=0, max_value=1000, required=False, default=0)
-    bathrooms = serializers.IntegerField(min_value=0, max_value=1000, required=False, default=0)
-    parking_spaces = serializers.IntegerField(min_value=0, max_value=1000, required=False, default=0)
+    bedrooms = serializers.IntegerField(min_value=0, max_value=ROOMS_MAX, required=False, default=0)
+    bathrooms = serializers.IntegerField(min_value=0, max_value=ROOMS_MAX, required=False, default=0)
+    parking_spaces = serializers.IntegerField(min_value=0, max_value=ROOMS_MAX, required=False, default=0)
     address = AddressInputSerializer()
 
     def to_internal_value(self, data: Any) -> Any:

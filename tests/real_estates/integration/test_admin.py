@@ -198,6 +198,37 @@ def test_editing_a_draft_in_the_admin_goes_through_the_service(
     assert "niteroi" in real_estate.search_text
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("description", "x" * 10_001), ("bedrooms", 1001), ("bathrooms", 1001), ("parking_spaces", 1001)],
+)
+def test_the_change_form_keeps_the_apis_bounds(
+    admin_user: User, make_real_estate: MakeRealEstate, field: str, value: object
+) -> None:
+    client = Client()
+    client.force_login(admin_user)
+    real_estate = make_real_estate()
+    url = f"{CHANGELIST}{real_estate.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: ("" if value is None else value) for name, value in form.initial.items() if name in form.fields
+    }
+    data.update(
+        {
+            field: value,
+            "transitions-TOTAL_FORMS": "0",
+            "transitions-INITIAL_FORMS": "0",
+            "photos-TOTAL_FORMS": "0",
+            "photos-INITIAL_FORMS": "0",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    real_estate.refresh_from_db()
+    assert real_estate.version == 1
+
+
 def test_an_approved_real_estate_is_read_only_in_the_admin(
     staff: Client, make_real_estate: MakeRealEstate
 ) -> None:
