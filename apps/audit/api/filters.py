@@ -1,14 +1,14 @@
 """Query filters of the audit list: `actor`, `target_type`, `target_id`, `action`,
 `created_after`, `created_before` (dates or ISO 8601 datetimes, as in the real-estate list)."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django_filters import rest_framework as filters
 
 from apps.audit.models import AuditEvent, TargetType
 from apps.audit.querysets import AuditEventQuerySet
 from apps.core.filters import StrictQueryForm
-from apps.real_estates.api.filters import DateOrDateTimeFilter
+from apps.real_estates.api.filters import DateOrDateTimeFilter, created_before
 
 
 class AuditEventFilter(filters.FilterSet):  # type: ignore[misc]
@@ -39,5 +39,4 @@ class AuditEventFilter(filters.FilterSet):  # type: ignore[misc]
     def filter_created_before(
         self, queryset: AuditEventQuerySet, name: str, value: tuple[datetime, bool]
     ) -> AuditEventQuerySet:
-        moment, is_date = value
-        return queryset.filter(created_at__lt=moment + timedelta(days=1) if is_date else moment)
+        return created_before(queryset, value)

@@ -207,6 +207,16 @@ class DateOrDateTimeFilter(filters.Filter):  # type: ignore[misc]
     field_class = DateOrDateTimeField
 
 
+def created_before[Q: QuerySet[Any]](queryset: Q, value: tuple[datetime, bool]) -> Q:
+    """`created_before`: up to the end of a date (inclusive), or up to a datetime (exclusive)."""
+    moment, is_date = value
+    if not is_date:
+        return queryset.filter(created_at__lt=moment)
+    if moment.date() == date.max:  # no next day to stop before: every row is earlier
+        return queryset
+    return queryset.filter(created_at__lt=moment + timedelta(days=1))
+
+
 class UfChoiceField(forms.CharField):
     def to_python(self, value: Any) -> str:
         text = (super().to_python(value) or "").strip().upper()
@@ -391,12 +401,7 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
     def filter_created_before(
         self, queryset: RealEstateQuerySet, name: str, value: tuple[datetime, bool]
     ) -> RealEstateQuerySet:
-        moment, is_date = value
-        if is_date:  # the whole day is included
-            if moment.date() == date.max:  # no next day to stop before: every row is earlier
-                return queryset
-            return queryset.filter(created_at__lt=moment + timedelta(days=1))
-        return queryset.filter(created_at__lt=moment)
+        return created_before(queryset, value)
 
 
 # Filters that another filter reads: `near` applies `radius_km` (the form sets its default).

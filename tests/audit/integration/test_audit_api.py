@@ -85,6 +85,24 @@ def test_each_filter_narrows_the_list(admin_client: APIClient) -> None:
 
 
 @pytest.mark.parametrize(
+    ("params", "found"),
+    [
+        ({"created_before": "9999-12-31"}, 1),
+        ({"created_before": "9999-12-31T23:00:00-03:00"}, 1),
+        ({"created_after": "0001-01-01T00:00:00+14:00"}, 1),
+        ({"created_before": "0001-01-01"}, 0),
+    ],
+)
+def test_the_first_and_last_days_a_date_can_name_are_valid_bounds(
+    admin_client: APIClient, params: dict[str, str], found: int
+) -> None:
+    AuditEventFactory(created_at=at(1))
+    response = admin_client.get(URL, params)
+    assert response.status_code == 200, response.content
+    assert response.json()["count"] == found
+
+
+@pytest.mark.parametrize(
     "params",
     [
         {"actor": "not-a-uuid"},
