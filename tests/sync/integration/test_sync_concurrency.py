@@ -9,17 +9,21 @@ import random
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from apps.core import errors
 from apps.real_estates import services
 from apps.real_estates.models import RealEstate
+from apps.sync.models import RealEstateChange
+from apps.sync.services import sync_purge
 from apps.users.models import Role, User
 from tests.conftest import bearer_client
-from tests.sync.helpers import Replica, create, database_versions
+from tests.sync.helpers import SYNC_URL, Replica, create, database_versions
 from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -172,3 +176,34 @@ def test_a_first_sync_begun_beside_an_open_transaction_gets_its_change_from_the_
     replica.drain(client)
     assert set(replica.items) == {str(before.pk), str(held[0].pk)}
     assert replica.versions() == database_versions(manager)
+
+
+def test_a_purge_committing_while_a_page_is_read_leaves_no_silent_gap() -> None:
+    """The daily purge commits between the page's statements (right after the purge mark is
+    read): the page either still holds the purged change or is a 410, never a page past it."""
+    manager, ana = UserFactory(role=Role.MANAGER), UserFactory(role=Role.COLLECTOR)
+    client = bearer_client(manager)
+    replica = Replica()
+    replica.drain(client)
+    missed = create(ana)
+    RealEstateChange.objects.filter(real_estate_id=missed.pk).update(
+        created_at=timezone.now() - timedelta(days=31)
+    )
+    kept = create(ana)
+    purged: list[int] = []
+    failures: list[BaseException] = []
+
+    def purge_once_the_mark_is_read(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        result = execute(sql, params, many, context)
+        if "sync_purgemark" in sql and not purged:
+            thread = _in_thread(lambda: purged.append(sync_purge()), failures)
+            thread.start()
+            thread.join()
+        return result
+
+    with connection.execute_wrapper(purge_once_the_mark_is_read):
+        response = client.get(SYNC_URL, {"cursor": replica.cursor})
+    assert failures == []
+    assert purged == [1]
+    assert response.status_code == 200, response.content
+    assert [item["id"] for item in response.json()["results"]] == [str(missed.pk), str(kept.pk)]
