@@ -7,6 +7,7 @@ equal to the database.
 
 import random
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -21,6 +22,7 @@ from apps.real_estates import services
 from apps.real_estates.models import RealEstate
 from apps.sync.models import RealEstateChange
 from apps.sync.services import sync_purge
+from apps.users import services as user_services
 from apps.users.models import Role, User
 from tests.conftest import bearer_client
 from tests.sync.helpers import SYNC_URL, Replica, create, database_versions
@@ -207,3 +209,46 @@ def test_a_purge_committing_while_a_page_is_read_leaves_no_silent_gap() -> None:
     assert purged == [1]
     assert response.status_code == 200, response.content
     assert [item["id"] for item in response.json()["results"]] == [str(missed.pk), str(kept.pk)]
+
+
+def _until_a_backend_waits_for_a_lock() -> None:
+    for _ in range(300):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.05)
+    raise AssertionError("no backend ever waited for a lock")
+
+
+def test_an_erasure_beside_an_open_edit_leaves_no_trace_of_the_user_in_the_log() -> None:
+    """A manager's edit of the collector's real estate has recorded its change (with the
+    collector's id) but not committed when the erasure starts: once both commit, the log still
+    holds no entry naming the erased user."""
+    ana, manager, admin = (UserFactory(role=role) for role in (Role.COLLECTOR, Role.MANAGER, Role.ADMIN))
+    real_estate = create(ana)
+    recorded, release = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def edit() -> None:
+        with transaction.atomic():
+            services.real_estate_update(real_estate=real_estate, actor=manager, fields={"bedrooms": 5})
+            recorded.set()
+            assert release.wait(timeout=30)
+
+    editor = _in_thread(edit, failures)
+    editor.start()
+    assert recorded.wait(timeout=30)
+    eraser = _in_thread(lambda: user_services.user_delete(user=ana, actor=admin), failures)
+    eraser.start()
+    _until_a_backend_waits_for_a_lock()  # the erasure waits for the edit's row lock
+    release.set()
+    editor.join()
+    eraser.join()
+    assert failures == []
+    assert not User.objects.filter(pk=ana.pk).exists()
+    assert RealEstateChange.objects.filter(real_estate_id=real_estate.pk).count() == 3
+    assert not RealEstateChange.objects.filter(collected_by_id=ana.pk).exists()
