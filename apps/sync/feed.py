@@ -78,11 +78,17 @@ def sync_page(*, user: Any, cursor: str | None, limit: int) -> Page:
         start = cursors.decode(cursor, user=user, max_age=_retention())
     except cursors.CursorExpired:
         raise CursorExpired() from None
-    if start.scope != scope or start.position < purge_mark():
+    if start.scope != scope:
         raise CursorExpired()
     if start.reading_table:
-        return _table_page(user=user, start=start, limit=limit)
-    return _log_page(user=user, start=start, limit=limit)
+        page = _table_page(user=user, start=start, limit=limit)
+    else:
+        page = _log_page(user=user, start=start, limit=limit)
+    # The mark is read after the page: a purge committing before it is seen here (410), one
+    # committing after it removed nothing the page's reads had not seen.
+    if start.position < purge_mark():
+        raise CursorExpired()
+    return page
 
 
 def _visible_rows(user: Any, *extra: Any, as_written: bool = True) -> Any:
@@ -169,16 +175,34 @@ def _table_page(
     return Page(results=results, next_cursor=cursors.encode(following), has_more=pending)
 
 
+def _log_entries(user: Any, position: Position, limit: int) -> tuple[list[tuple[Any, ...]], Position]:
+    """Up to `limit + 1` of the caller's entries after `position`, and a horizon below which every
+    entry of theirs was visible to the read. On PostgreSQL the horizon rides on the read's rows
+    (`StatementHorizon`, as a first page's does); without rows (or on SQLite) it is taken on its
+    own and the entries read again after it (a horizon taken after the only read could pass an
+    entry committed between the two)."""
+    changes = RealEstateChange.objects
+    read = changes.seen_by_after(user, position).finished().in_log_order()
+    horizon = changes.start_horizon()
+    if horizon is not None:
+        rows = list(read.values_list("xid", "id", "real_estate_id", horizon)[: limit + 1])
+        if rows:
+            return [row[:-1] for row in rows], Position(xid=rows[0][-1], id=0)
+    taken = changes.start_position()
+    return list(read.values_list("xid", "id", "real_estate_id")[: limit + 1]), taken
+
+
 def _log_page(*, user: Any, start: cursors.Cursor, limit: int) -> Page:
-    entries = list(
-        RealEstateChange.objects.seen_by_after(user, start.position)
-        .finished()
-        .in_log_order()
-        .values_list("xid", "id", "real_estate_id")[: limit + 1]
-    )
+    entries, horizon = _log_entries(user, start.position, limit)
     has_more = len(entries) > limit
     entries = entries[:limit]
     position = Position(entries[-1][0], entries[-1][1]) if entries else start.position
+    if not has_more:
+        # Every entry of the caller's below the horizon is in this page, so the cursor moves up
+        # to it: a collector whose own real estates are quiet would otherwise keep a position
+        # that others' entries, once purged, leave behind the purge mark (a 410 for a cursor in
+        # daily use that missed nothing).
+        position = max(position, horizon)
     # Each real estate once, where its last change in the page stands.
     last_seen: dict[UUID, int] = {}
     for index, (_, _, real_estate_id) in enumerate(entries):

@@ -68,6 +68,14 @@ def sync_forget_collector(*, user_id: UUID) -> int:
     """User erasure: the log keeps no trace of the erased user (their id is personal data).
     Their entries stay, unscoped: the user can no longer sync, managers still see them."""
     _require_transaction()
+    # Every writer records under its real estate's row lock: taking the user's rows first waits
+    # for a write still open, whose entry (with the user's id) the update below then sees.
+    list(
+        RealEstate.objects.filter(collected_by_id=user_id)
+        .order_by("pk")
+        .select_for_update()
+        .values_list("pk")
+    )
     return RealEstateChange.objects.filter(collected_by_id=user_id).update(collected_by_id=None)
 
 

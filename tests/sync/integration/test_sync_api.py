@@ -256,7 +256,7 @@ def test_a_page_costs_the_same_queries_whatever_its_size(
     large.drain(client)
     create(ana)
     client.get(SYNC_URL, {"cursor": small.cursor})  # the user is now cached, as in steady use
-    with django_assert_num_queries(3) as small_page:  # purge mark, log entries, current rows
+    with django_assert_num_queries(3) as small_page:  # log entries, current rows, purge mark
         small.pull(client)
     for _ in range(30):
         create(ana)

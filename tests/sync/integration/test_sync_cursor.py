@@ -166,3 +166,18 @@ def test_the_purge_task_is_scheduled_daily() -> None:
 
 def test_anonymous_callers_are_refused(api_client: Any) -> None:
     assert api_client.get(SYNC_URL).status_code == 401
+
+
+def test_a_collector_polling_without_changes_of_their_own_keeps_a_live_cursor(ana: User) -> None:
+    # Ana syncs every day but nothing of hers changes; others' changes age past the retention
+    # and are purged. Her cursor was never unused, and she missed nothing: it stays valid.
+    client = bearer_client(ana)
+    replica = Replica()
+    replica.drain(client)
+    create(UserFactory(role=Role.COLLECTOR))
+    assert replica.pull(client)["results"] == []  # polled after the other collector's change
+    RealEstateChange.objects.update(created_at=timezone.now() - timedelta(days=31))
+    assert purge_sync_log() == {"deleted": 1}
+    response = client.get(SYNC_URL, {"cursor": replica.cursor})
+    assert response.status_code == 200, response.content
+    assert response.json()["results"] == []
