@@ -102,7 +102,14 @@ def _save(real_estate: RealEstate, update_fields: Iterable[str]) -> None:
 def real_estate_create(*, actor: User, fields: Mapping[str, Any]) -> RealEstate:
     """A new draft collected by `actor`."""
     _check_fields(fields)
-    real_estate = RealEstate(**fields, collected_by=actor, collected_by_name=actor.name, status=Status.DRAFT)
+    # The name as committed, read under a lock a rename's update of the user row waits for: a
+    # rename committing meanwhile is read here, or waits and then copies its name to this row too.
+    name = (
+        User.objects.select_for_update(no_key=True).filter(pk=actor.pk).values_list("name", flat=True).first()
+    )
+    if name is None:  # erased since the request was authenticated
+        raise errors.AuthenticationFailed()
+    real_estate = RealEstate(**fields, collected_by=actor, collected_by_name=name, status=Status.DRAFT)
     _refresh_search_text(real_estate)
     real_estate.save(force_insert=True)
     audit_record(

@@ -3,16 +3,20 @@ user (the API and the admin, both through the users services, which own the copy
 gone with the user (LGPD)."""
 
 import re
+import threading
+import time
 from importlib import import_module
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from apps.core import errors
+from apps.real_estates import services as real_estate_services
 from apps.real_estates.models import RealEstate
 from apps.users import services as user_services
 from apps.users.models import Role, User
@@ -23,6 +27,9 @@ from tests.users.factories import DEFAULT_PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 LIST_URL = reverse("real-estate-list")
+FIELDS = {"title": "Casa", "kind": "house", "purpose": "sale", "price": 1, "area_m2": 10,
+          "zip_code": "01001000", "street": "Praça da Sé", "number": "1", "neighborhood": "Sé",
+          "city": "São Paulo", "state": "SP"}  # fmt: skip
 
 
 def listed_names(client: APIClient) -> dict[str, str | None]:
@@ -135,3 +142,55 @@ def test_the_migration_gives_existing_real_estates_their_collectors_names() -> N
     real_estate.refresh_from_db()
     orphan.refresh_from_db()
     assert (real_estate.collected_by_name, orphan.collected_by_name) == (real_estate.collected_by.name, "")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_create_racing_a_rename_carries_the_new_name() -> None:
+    """The rename commits while the create is under way: the new row gets the new name, whichever
+    reads first (the create waits for the rename's lock on the user row, or the reverse)."""
+    collector = UserFactory(role=Role.COLLECTOR, name="Nome Antigo")
+    admin = UserFactory(role=Role.ADMIN)
+    renaming = threading.Event()
+    created: list[RealEstate] = []
+
+    def create() -> None:
+        try:
+            renaming.wait()
+            created.append(real_estate_services.real_estate_create(actor=collector, fields=FIELDS))
+        finally:
+            connection.close()
+
+    creator = threading.Thread(target=create)
+    creator.start()
+    with transaction.atomic():
+        user_services.user_update(user=collector, actor=admin, name="Nome Novo")
+        renaming.set()  # the create starts with the old name in hand while the rename is open
+        _wait_for_a_lock_wait()  # the create waits on the user row
+    creator.join(timeout=10)
+
+    assert len(created) == 1
+    assert RealEstate.objects.get(pk=created[0].pk).collected_by_name == "Nome Novo"
+
+
+def _wait_for_a_lock_wait() -> None:
+    """Until another session of this database waits for a lock (read inside the caller's
+    transaction, whose statistics snapshot is cleared before each look)."""
+    waiting = (
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    with connection.cursor() as cursor:
+        for _ in range(500):
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(waiting)
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.01)
+    raise AssertionError("the create never waited for the rename's lock")
+
+
+def test_a_create_by_a_user_erased_meanwhile_is_refused(collector: User) -> None:
+    User.objects.filter(pk=collector.pk).delete()
+    with pytest.raises(errors.AuthenticationFailed):
+        real_estate_services.real_estate_create(actor=collector, fields=FIELDS)
+    assert not RealEstate.objects.exists()
