@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import IO, Final
 
-from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, ImageFile, UnidentifiedImageError
 
 from apps.core import errors
 
@@ -24,6 +24,17 @@ ACCEPTED_FORMATS: Final = ("JPEG", "PNG", "WEBP")
 CONTENT_TYPES: Final = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS: Final = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 CONTENT_TYPE_BY_EXTENSION: Final = {ext: CONTENT_TYPES[fmt] for fmt, ext in EXTENSIONS.items()}
+
+# EXIF orientation -> the transposition that makes the pixels upright (as Pillow's exif_transpose).
+_UPRIGHT: Final = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 THUMBNAIL_SIZES: Final = (256, 1024)
 JPEG_QUALITY: Final = 90
@@ -95,7 +106,7 @@ def normalise(source: IO[bytes], *, max_pixels: int, max_decode_bytes: int) -> N
         _fit_budget(image, target_mode=_target_mode(image), max_decode_bytes=max_decode_bytes)
         try:
             image.load()
-            ImageOps.exif_transpose(image, in_place=True)  # the rotated copy replaces the pixels
+            image = _upright(image)
             image = _to_srgb(image)
         except Image.DecompressionBombError as exc:  # pragma: no cover - size checked above
             raise errors.PhotoTooManyPixels() from exc
@@ -153,6 +164,17 @@ def _open(source: IO[bytes]) -> ImageFile.ImageFile:
         raise errors.PhotoUnsupportedType() from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise errors.PhotoInvalidImage() from exc
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """Apply the EXIF orientation; the rotated copy replaces the pixels.
+
+    Not `ImageOps.exif_transpose`: it also writes the EXIF block back, which fails on tags whose
+    stored type differs from the standard one (TypeError, struct.error...), and that block is
+    dropped here anyway."""
+    orientation = image.getexif().get(ExifTags.Base.Orientation)
+    method = _UPRIGHT.get(orientation) if isinstance(orientation, int) else None
+    return image if method is None else _replace(image, image.transpose(method))
 
 
 def _fit_budget(image: Image.Image, *, target_mode: str, max_decode_bytes: int) -> None:

@@ -34,6 +34,24 @@ def jpeg_with_gps_and_orientation(*, size: tuple[int, int] = (80, 40), orientati
     return out.getvalue()
 
 
+def _tiff(entries: list[tuple[int, int, int, bytes]]) -> bytes:
+    """A little-endian TIFF header and one IFD of (tag, type, count, 4-byte value) entries."""
+    ifd = struct.pack("<H", len(entries))
+    ifd += b"".join(struct.pack("<HHI", tag, kind, count) + value for tag, kind, count, value in entries)
+    return b"II*\x00" + struct.pack("<I", 8) + ifd + struct.pack("<I", 0)
+
+
+def jpeg_with_mistyped_exif(*, size: tuple[int, int] = (80, 40)) -> bytes:
+    """A JPEG rotated by its EXIF whose XResolution is stored as text instead of a rational, as
+    some camera firmwares and editors write it: Pillow reads it, but cannot write it back."""
+    exif = b"Exif\x00\x00" + _tiff(
+        [(ORIENTATION, 3, 1, struct.pack("<HH", 6, 0)), (0x011A, 2, 4, b"72\x00\x00")]
+    )
+    out = io.BytesIO()
+    Image.new("RGB", size, "#c33").save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 

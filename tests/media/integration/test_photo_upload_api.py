@@ -85,6 +85,14 @@ def test_exif_gps_is_gone_and_orientation_applied_in_the_stored_file(
     assert served == stored
 
 
+def test_a_photo_whose_exif_cannot_be_written_back_is_stored_upright_without_it(upload: Any) -> None:
+    response = upload(samples.jpeg_with_mistyped_exif(size=(80, 40)))
+
+    assert response.status_code == 201
+    assert (response.json()["width"], response.json()["height"]) == (40, 80)
+    assert b"Exif" not in storage.read_object(Blob.objects.get().key)
+
+
 @pytest.mark.parametrize(
     ("data", "name", "status", "code"),
     [

@@ -44,6 +44,14 @@ def test_orientation_is_applied_and_every_tag_dropped() -> None:
     assert "icc_profile" not in image.info
 
 
+def test_an_exif_block_pillow_cannot_write_back_is_still_applied_and_dropped() -> None:
+    result = as_stored(samples.jpeg_with_mistyped_exif(size=(80, 40)))
+
+    image = reopen(result)
+    assert image.size == (40, 80)
+    assert not image.getexif()
+
+
 def test_an_icc_profile_is_converted_to_srgb_and_dropped() -> None:
     out = io.BytesIO()
     profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()
