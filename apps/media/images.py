@@ -24,6 +24,9 @@ ACCEPTED_FORMATS: Final = ("JPEG", "PNG", "WEBP")
 CONTENT_TYPES: Final = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS: Final = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 CONTENT_TYPE_BY_EXTENSION: Final = {ext: CONTENT_TYPES[fmt] for fmt, ext in EXTENSIONS.items()}
+# Pillow's JPEG reader names a JPEG that carries more pictures (Multi-Picture Format: phones'
+# depth and HDR gain maps) "MPO"; its first picture is an ordinary JPEG, the one decoded and kept.
+_JPEG_FORMATS: Final = ("JPEG", "MPO")
 
 # EXIF orientation -> the transposition that makes the pixels upright (as Pillow's exif_transpose).
 _UPRIGHT: Final = {
@@ -97,7 +100,7 @@ def normalise(source: IO[bytes], *, max_pixels: int, max_decode_bytes: int) -> N
     source.seek(0)
     image: Image.Image = _open(source)
     try:
-        fmt = image.format or ""
+        fmt = "JPEG" if image.format in _JPEG_FORMATS else (image.format or "")
         if fmt not in ACCEPTED_FORMATS:  # pragma: no cover - Pillow honours `formats`
             raise errors.PhotoUnsupportedType()
         width, height = image.size
@@ -186,7 +189,7 @@ def _fit_budget(image: Image.Image, *, target_mode: str, max_decode_bytes: int) 
 
     if needed() <= max_decode_bytes:
         return
-    if image.format == "JPEG":
+    if image.format in _JPEG_FORMATS:
         width, height = image.size
         for scale in (2, 4, 8):
             if decode_bytes(target_mode, (-(-width // scale), -(-height // scale))) <= max_decode_bytes:

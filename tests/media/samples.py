@@ -52,6 +52,15 @@ def jpeg_with_mistyped_exif(*, size: tuple[int, int] = (80, 40)) -> bytes:
     return out.getvalue()
 
 
+def mpo(*, size: tuple[int, int] = (64, 48)) -> bytes:
+    """A JPEG carrying a second picture (Multi-Picture Format: phones' depth and HDR gain maps,
+    stereo cameras). Its first picture is an ordinary baseline JPEG."""
+    first, second = Image.new("RGB", size, "#3a7"), Image.new("RGB", (size[0] // 2, size[1] // 2), "#fff")
+    out = io.BytesIO()
+    first.save(out, format="MPO", save_all=True, append_images=[second])
+    return out.getvalue()
+
+
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 

@@ -93,6 +93,14 @@ def test_a_photo_whose_exif_cannot_be_written_back_is_stored_upright_without_it(
     assert b"Exif" not in storage.read_object(Blob.objects.get().key)
 
 
+def test_a_multi_picture_jpeg_is_accepted_as_a_jpeg(upload: Any) -> None:
+    response = upload(samples.mpo(size=(64, 48)))
+
+    assert response.status_code == 201
+    assert response.json()["content_type"] == "image/jpeg"
+    assert Blob.objects.get().key.endswith(".jpg")
+
+
 @pytest.mark.parametrize(
     ("data", "name", "status", "code"),
     [

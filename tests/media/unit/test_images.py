@@ -52,6 +52,15 @@ def test_an_exif_block_pillow_cannot_write_back_is_still_applied_and_dropped() -
     assert not image.getexif()
 
 
+def test_a_multi_picture_jpeg_is_a_jpeg_of_its_first_picture() -> None:
+    result = as_stored(samples.mpo(size=(64, 48)))
+
+    assert result.format == "JPEG"
+    assert result.content_type == "image/jpeg"
+    assert (result.width, result.height) == (64, 48)
+    assert reopen(result).format == "JPEG"
+
+
 def test_an_icc_profile_is_converted_to_srgb_and_dropped() -> None:
     out = io.BytesIO()
     profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()
