@@ -28,6 +28,11 @@ CONTENT_TYPE_BY_EXTENSION: Final = {ext: CONTENT_TYPES[fmt] for fmt, ext in EXTE
 # depth and HDR gain maps) "MPO"; its first picture is an ordinary JPEG, the one decoded and kept.
 _JPEG_FORMATS: Final = ("JPEG", "MPO")
 
+# A progressive JPEG costs libjpeg one pass over the whole image per scan, whatever the scan's
+# bytes: ten-odd scans is what encoders write, thousands is a CPU bomb (ADR 0031).
+_SCAN_MARKER: Final = b"\xff\xda"
+_SCAN_READ_BYTES: Final = 1024 * 1024
+
 # EXIF orientation -> the transposition that makes the pixels upright (as Pillow's exif_transpose).
 _UPRIGHT: Final = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -83,13 +88,16 @@ def decode_bytes(mode: str, size: tuple[int, int]) -> int:
     return width * height * per_pixel
 
 
-def normalise(source: IO[bytes], *, max_pixels: int, max_decode_bytes: int) -> NormalisedImage:
+def normalise(
+    source: IO[bytes], *, max_pixels: int, max_decode_bytes: int, max_jpeg_scans: int = 100
+) -> NormalisedImage:
     """Decode `source` (JPEG, PNG or WebP) and re-encode it without metadata, upright.
 
     Raises PhotoUnsupportedType (not one of the three formats, or markup in the sniffed
     prefix), PhotoTooManyPixels (checked from the header, before any pixel is decoded: more
     pixels than `max_pixels`, or a decoded copy larger than `max_decode_bytes` that JPEG's
-    scaled decoding cannot bring under it) and PhotoInvalidImage (truncated or corrupt).
+    scaled decoding cannot bring under it) and PhotoInvalidImage (truncated or corrupt, or a
+    JPEG of more than `max_jpeg_scans` scans, counted before decoding).
 
     At most two decoded copies are alive at once (docs/adr/0031-bounded-image-decoding.md):
     each step replaces the previous image and closes it.
@@ -106,6 +114,8 @@ def normalise(source: IO[bytes], *, max_pixels: int, max_decode_bytes: int) -> N
         width, height = image.size
         if width < 1 or height < 1 or width * height > max_pixels:
             raise errors.PhotoTooManyPixels()
+        if fmt == "JPEG" and _jpeg_scans(source) > max_jpeg_scans:
+            raise errors.PhotoInvalidImage()
         _fit_budget(image, target_mode=_target_mode(image), max_decode_bytes=max_decode_bytes)
         try:
             image.load()
@@ -167,6 +177,21 @@ def _open(source: IO[bytes]) -> ImageFile.ImageFile:
         raise errors.PhotoUnsupportedType() from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise errors.PhotoInvalidImage() from exc
+
+
+def _jpeg_scans(source: IO[bytes]) -> int:
+    """The scans of a JPEG, counted in its bytes without decoding. Entropy-coded data never holds
+    FF DA (a data byte FF is followed by 00 or a restart marker), so every scan's marker counts,
+    and at most a few metadata byte pairs besides: an over-estimate, on the safe side."""
+    position = source.tell()
+    source.seek(0)
+    count, carry = 0, b""
+    while chunk := source.read(_SCAN_READ_BYTES):
+        window = carry + chunk
+        count += window.count(_SCAN_MARKER)
+        carry = window[-1:]  # a marker split between two reads
+    source.seek(position)
+    return count
 
 
 def _upright(image: Image.Image) -> Image.Image:

@@ -61,6 +61,17 @@ def mpo(*, size: tuple[int, int] = (64, 48)) -> bytes:
     return out.getvalue()
 
 
+def jpeg_with_many_scans(*, scans: int = 1000, size: tuple[int, int] = (64, 48)) -> bytes:
+    """A small progressive JPEG whose last scan is repeated: libjpeg decodes every scan over the
+    whole image (a warning, not an error), so the CPU it costs grows with the count, not the
+    bytes (~7 ms a scan at 3000 x 3000: a 10 MB file of them would be hours)."""
+    out = io.BytesIO()
+    Image.new("RGB", size, "#808080").save(out, format="JPEG", progressive=True)
+    data = out.getvalue()
+    last = data.rindex(b"\xff\xda")  # the last SOS marker; its scan runs to the EOI
+    return data[:-2] + data[last:-2] * (scans - data.count(b"\xff\xda")) + b"\xff\xd9"
+
+
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 

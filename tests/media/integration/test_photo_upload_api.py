@@ -130,6 +130,15 @@ def test_bad_files_are_refused_and_leave_nothing_behind(
     assert draft.photo_count == 0
 
 
+def test_a_jpeg_of_too_many_scans_is_refused_and_leaves_nothing_behind(upload: Any) -> None:
+    response = upload(samples.jpeg_with_many_scans(), name="scans.jpg")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "PHOTO_INVALID_IMAGE"
+    assert not Blob.objects.exists()
+    assert stored_keys() == []
+
+
 def test_an_eleven_megabyte_file_is_refused_with_413(backend: str, upload: Any) -> None:
     response = upload(b"\xff\xd8\xff" + b"\0" * (11 * 1024 * 1024))
 

@@ -134,6 +134,17 @@ def test_markup_in_the_sniffed_prefix_is_refused() -> None:
         as_stored(samples.png_with_html_text_chunk())
 
 
+def test_a_jpeg_with_more_scans_than_allowed_is_refused_before_decoding() -> None:
+    with pytest.raises(errors.PhotoInvalidImage):
+        as_stored(samples.jpeg_with_many_scans(scans=101), max_jpeg_scans=100)
+
+
+def test_a_progressive_jpeg_within_the_scan_limit_is_accepted() -> None:
+    progressive = samples.jpeg_with_many_scans(scans=100)
+
+    assert as_stored(progressive, max_jpeg_scans=100).format == "JPEG"
+
+
 def test_a_truncated_image_is_invalid() -> None:
     with pytest.raises(errors.PhotoInvalidImage):
         as_stored(samples.truncated_jpeg())
