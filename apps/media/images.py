@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import IO, Final
 
-from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, ImageFile, UnidentifiedImageError
 
 from apps.core import errors
 
@@ -24,6 +24,25 @@ ACCEPTED_FORMATS: Final = ("JPEG", "PNG", "WEBP")
 CONTENT_TYPES: Final = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS: Final = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 CONTENT_TYPE_BY_EXTENSION: Final = {ext: CONTENT_TYPES[fmt] for fmt, ext in EXTENSIONS.items()}
+# Pillow's JPEG reader names a JPEG that carries more pictures (Multi-Picture Format: phones'
+# depth and HDR gain maps) "MPO"; its first picture is an ordinary JPEG, the one decoded and kept.
+_JPEG_FORMATS: Final = ("JPEG", "MPO")
+
+# A progressive JPEG costs libjpeg one pass over the whole image per scan, whatever the scan's
+# bytes: ten-odd scans is what encoders write, thousands is a CPU bomb (ADR 0031).
+_SCAN_MARKER: Final = b"\xff\xda"
+_SCAN_READ_BYTES: Final = 1024 * 1024
+
+# EXIF orientation -> the transposition that makes the pixels upright (as Pillow's exif_transpose).
+_UPRIGHT: Final = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 THUMBNAIL_SIZES: Final = (256, 1024)
 JPEG_QUALITY: Final = 90
@@ -69,13 +88,16 @@ def decode_bytes(mode: str, size: tuple[int, int]) -> int:
     return width * height * per_pixel
 
 
-def normalise(source: IO[bytes], *, max_pixels: int, max_decode_bytes: int) -> NormalisedImage:
+def normalise(
+    source: IO[bytes], *, max_pixels: int, max_decode_bytes: int, max_jpeg_scans: int = 100
+) -> NormalisedImage:
     """Decode `source` (JPEG, PNG or WebP) and re-encode it without metadata, upright.
 
     Raises PhotoUnsupportedType (not one of the three formats, or markup in the sniffed
     prefix), PhotoTooManyPixels (checked from the header, before any pixel is decoded: more
     pixels than `max_pixels`, or a decoded copy larger than `max_decode_bytes` that JPEG's
-    scaled decoding cannot bring under it) and PhotoInvalidImage (truncated or corrupt).
+    scaled decoding cannot bring under it) and PhotoInvalidImage (truncated or corrupt, or a
+    JPEG of more than `max_jpeg_scans` scans, counted before decoding).
 
     At most two decoded copies are alive at once (docs/adr/0031-bounded-image-decoding.md):
     each step replaces the previous image and closes it.
@@ -86,16 +108,18 @@ def normalise(source: IO[bytes], *, max_pixels: int, max_decode_bytes: int) -> N
     source.seek(0)
     image: Image.Image = _open(source)
     try:
-        fmt = image.format or ""
+        fmt = "JPEG" if image.format in _JPEG_FORMATS else (image.format or "")
         if fmt not in ACCEPTED_FORMATS:  # pragma: no cover - Pillow honours `formats`
             raise errors.PhotoUnsupportedType()
         width, height = image.size
         if width < 1 or height < 1 or width * height > max_pixels:
             raise errors.PhotoTooManyPixels()
+        if fmt == "JPEG" and _jpeg_scans(source) > max_jpeg_scans:
+            raise errors.PhotoInvalidImage()
         _fit_budget(image, target_mode=_target_mode(image), max_decode_bytes=max_decode_bytes)
         try:
             image.load()
-            ImageOps.exif_transpose(image, in_place=True)  # the rotated copy replaces the pixels
+            image = _upright(image)
             image = _to_srgb(image)
         except Image.DecompressionBombError as exc:  # pragma: no cover - size checked above
             raise errors.PhotoTooManyPixels() from exc
@@ -155,6 +179,32 @@ def _open(source: IO[bytes]) -> ImageFile.ImageFile:
         raise errors.PhotoInvalidImage() from exc
 
 
+def _jpeg_scans(source: IO[bytes]) -> int:
+    """The scans of a JPEG, counted in its bytes without decoding. Entropy-coded data never holds
+    FF DA (a data byte FF is followed by 00 or a restart marker), so every scan's marker counts,
+    and at most a few metadata byte pairs besides: an over-estimate, on the safe side."""
+    position = source.tell()
+    source.seek(0)
+    count, carry = 0, b""
+    while chunk := source.read(_SCAN_READ_BYTES):
+        window = carry + chunk
+        count += window.count(_SCAN_MARKER)
+        carry = window[-1:]  # a marker split between two reads
+    source.seek(position)
+    return count
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """Apply the EXIF orientation; the rotated copy replaces the pixels.
+
+    Not `ImageOps.exif_transpose`: it also writes the EXIF block back, which fails on tags whose
+    stored type differs from the standard one (TypeError, struct.error...), and that block is
+    dropped here anyway."""
+    orientation = image.getexif().get(ExifTags.Base.Orientation)
+    method = _UPRIGHT.get(orientation) if isinstance(orientation, int) else None
+    return image if method is None else _replace(image, image.transpose(method))
+
+
 def _fit_budget(image: Image.Image, *, target_mode: str, max_decode_bytes: int) -> None:
     """Refuse, before decoding, an image whose decoded copy would pass the budget — unless it is
     a JPEG that libjpeg can decode at 1/2, 1/4 or 1/8 of its size under it (`draft`)."""
@@ -164,7 +214,7 @@ def _fit_budget(image: Image.Image, *, target_mode: str, max_decode_bytes: int) 
 
     if needed() <= max_decode_bytes:
         return
-    if image.format == "JPEG":
+    if image.format in _JPEG_FORMATS:
         width, height = image.size
         for scale in (2, 4, 8):
             if decode_bytes(target_mode, (-(-width // scale), -(-height // scale))) <= max_decode_bytes:

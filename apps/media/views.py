@@ -9,7 +9,7 @@ now, so a page of links costs one HMAC each and only an image actually opened co
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
 
 from apps.core import errors
 from apps.core.exception_handler import envelope
@@ -20,9 +20,14 @@ from apps.media import storage
 _REUSE_SECONDS = 300
 
 
-@require_safe
+_METHODS = ("GET", "HEAD")
+
+
+@csrf_exempt  # it only reads; any other method gets the 405 below, not a CSRF page
 def media_file(request: HttpRequest, token: str) -> HttpResponseBase:
     try:
+        if request.method not in _METHODS:
+            raise errors.MethodNotAllowed(headers={"Allow": ", ".join(_METHODS)})
         key = storage.key_from_token(token)
         if not storage.is_local():
             return _redirect(storage.presigned_url(key))
@@ -33,12 +38,19 @@ def media_file(request: HttpRequest, token: str) -> HttpResponseBase:
         except OSError as exc:
             raise errors.StorageUnavailable() from exc
     except errors.ApiError as error:
-        return JsonResponse(envelope(error), status=error.status_code)
+        return _error(error)
     response = FileResponse(handle, content_type=storage.content_type_for(key))
     response["Content-Disposition"] = f'inline; filename="{key.rsplit("/", 1)[-1]}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = f"private, max-age={_REUSE_SECONDS}"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _error(error: errors.ApiError) -> JsonResponse:
+    response = JsonResponse(envelope(error), status=error.status_code)
+    for name, value in error.headers.items():
+        response[name] = value
     return response
 
 

@@ -259,6 +259,8 @@ MEDIA_MAX_PIXELS = env.int("MEDIA_MAX_PIXELS", default=50_000_000)
 # Memory one decoded copy of an image may take (width x height x 4 for colour); at most two copies
 # are alive per decode and MEDIA_MAX_CONCURRENT_DECODES decodes run at once per process (ADR 0031).
 MEDIA_DECODE_MAX_BYTES = env.int("MEDIA_DECODE_MAX_BYTES", default=48 * 1024 * 1024)
+# Scans of a progressive JPEG: each costs a pass over the whole image (encoders write about ten).
+MEDIA_JPEG_MAX_SCANS = env.int("MEDIA_JPEG_MAX_SCANS", default=100)
 MEDIA_MAX_CONCURRENT_DECODES = env.int("MEDIA_MAX_CONCURRENT_DECODES", default=2)
 MEDIA_DECODE_WAIT_SECONDS = env.float("MEDIA_DECODE_WAIT_SECONDS", default=10.0)
 # Thumbnail jobs retry transient storage failures with exponential backoff, then mark the blob failed.

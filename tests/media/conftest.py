@@ -64,12 +64,15 @@ def stored_keys() -> list[str]:
     return sorted(obj.key for obj in storage.iter_objects())
 
 
-def as_stored(data: bytes, *, max_pixels: int = 0, max_decode_bytes: int = 0) -> images.NormalisedImage:
+def as_stored(
+    data: bytes, *, max_pixels: int = 0, max_decode_bytes: int = 0, max_jpeg_scans: int = 0
+) -> images.NormalisedImage:
     """`data` as the upload service stores it: under the configured limits, unless given others."""
     return images.normalise(
         io.BytesIO(data),
         max_pixels=max_pixels or settings.MEDIA_MAX_PIXELS,
         max_decode_bytes=max_decode_bytes or settings.MEDIA_DECODE_MAX_BYTES,
+        max_jpeg_scans=max_jpeg_scans or settings.MEDIA_JPEG_MAX_SCANS,
     )
 
 

@@ -34,6 +34,44 @@ def jpeg_with_gps_and_orientation(*, size: tuple[int, int] = (80, 40), orientati
     return out.getvalue()
 
 
+def _tiff(entries: list[tuple[int, int, int, bytes]]) -> bytes:
+    """A little-endian TIFF header and one IFD of (tag, type, count, 4-byte value) entries."""
+    ifd = struct.pack("<H", len(entries))
+    ifd += b"".join(struct.pack("<HHI", tag, kind, count) + value for tag, kind, count, value in entries)
+    return b"II*\x00" + struct.pack("<I", 8) + ifd + struct.pack("<I", 0)
+
+
+def jpeg_with_mistyped_exif(*, size: tuple[int, int] = (80, 40)) -> bytes:
+    """A JPEG rotated by its EXIF whose XResolution is stored as text instead of a rational, as
+    some camera firmwares and editors write it: Pillow reads it, but cannot write it back."""
+    exif = b"Exif\x00\x00" + _tiff(
+        [(ORIENTATION, 3, 1, struct.pack("<HH", 6, 0)), (0x011A, 2, 4, b"72\x00\x00")]
+    )
+    out = io.BytesIO()
+    Image.new("RGB", size, "#c33").save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def mpo(*, size: tuple[int, int] = (64, 48)) -> bytes:
+    """A JPEG carrying a second picture (Multi-Picture Format: phones' depth and HDR gain maps,
+    stereo cameras). Its first picture is an ordinary baseline JPEG."""
+    first, second = Image.new("RGB", size, "#3a7"), Image.new("RGB", (size[0] // 2, size[1] // 2), "#fff")
+    out = io.BytesIO()
+    first.save(out, format="MPO", save_all=True, append_images=[second])
+    return out.getvalue()
+
+
+def jpeg_with_many_scans(*, scans: int = 1000, size: tuple[int, int] = (64, 48)) -> bytes:
+    """A small progressive JPEG whose last scan is repeated: libjpeg decodes every scan over the
+    whole image (a warning, not an error), so the CPU it costs grows with the count, not the
+    bytes (~7 ms a scan at 3000 x 3000: a 10 MB file of them would be hours)."""
+    out = io.BytesIO()
+    Image.new("RGB", size, "#808080").save(out, format="JPEG", progressive=True)
+    data = out.getvalue()
+    last = data.rindex(b"\xff\xda")  # the last SOS marker; its scan runs to the EOI
+    return data[:-2] + data[last:-2] * (scans - data.count(b"\xff\xda")) + b"\xff\xd9"
+
+
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 

@@ -61,7 +61,10 @@ def photo_upload(*, real_estate: RealEstate, actor: User, file: IO[bytes], capti
         raise errors.PhotoTooLarge()
     with decode_slot():  # bounds what concurrent uploads add to this process (ADR 0031)
         normalised = images.normalise(
-            file, max_pixels=settings.MEDIA_MAX_PIXELS, max_decode_bytes=settings.MEDIA_DECODE_MAX_BYTES
+            file,
+            max_pixels=settings.MEDIA_MAX_PIXELS,
+            max_decode_bytes=settings.MEDIA_DECODE_MAX_BYTES,
+            max_jpeg_scans=settings.MEDIA_JPEG_MAX_SCANS,
         )
     key = storage.blob_key(normalised.sha256, normalised.extension)
     # Cheap, lock-free pre-check so a full real estate writes nothing; re-checked under the lock

@@ -78,10 +78,13 @@ def test_the_scheduled_gc_task_reports_its_work(
     assert result["freed_bytes"] > 0
 
 
-def test_a_negative_grace_is_refused() -> None:
+@pytest.mark.parametrize("grace", ["-1", "nan", "inf", "1e12"])
+def test_a_grace_that_is_not_a_usable_number_of_hours_is_refused(grace: str) -> None:
     err = StringIO()
     with pytest.raises(SystemExit):
-        call_command("gc_media", "--grace", "-1", stderr=err)
+        call_command("gc_media", "--grace", grace, stderr=err)
+
+    assert "--grace must be" in err.getvalue()
 
 
 def test_an_unreachable_bucket_is_a_503_and_leaves_no_rows(

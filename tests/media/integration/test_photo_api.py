@@ -8,6 +8,7 @@ from urllib.parse import unquote
 import pytest
 import requests
 import time_machine
+from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -191,6 +192,17 @@ def test_a_tampered_local_link_is_refused(upload: Any, api_client: APIClient) ->
 
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "MEDIA_LINK_INVALID"
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_a_link_answers_other_methods_with_a_405_in_the_envelope(upload: Any, method: str) -> None:
+    url = upload(samples.image_bytes()).json()["url"]
+
+    response = getattr(Client(enforce_csrf_checks=True), method)(url)  # a browser's, CSRF checked
+
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+    assert response["Allow"] == "GET, HEAD"
 
 
 def test_a_signed_link_cannot_reach_outside_the_media_prefixes(api_client: APIClient) -> None:

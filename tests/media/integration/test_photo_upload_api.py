@@ -85,6 +85,22 @@ def test_exif_gps_is_gone_and_orientation_applied_in_the_stored_file(
     assert served == stored
 
 
+def test_a_photo_whose_exif_cannot_be_written_back_is_stored_upright_without_it(upload: Any) -> None:
+    response = upload(samples.jpeg_with_mistyped_exif(size=(80, 40)))
+
+    assert response.status_code == 201
+    assert (response.json()["width"], response.json()["height"]) == (40, 80)
+    assert b"Exif" not in storage.read_object(Blob.objects.get().key)
+
+
+def test_a_multi_picture_jpeg_is_accepted_as_a_jpeg(upload: Any) -> None:
+    response = upload(samples.mpo(size=(64, 48)))
+
+    assert response.status_code == 201
+    assert response.json()["content_type"] == "image/jpeg"
+    assert Blob.objects.get().key.endswith(".jpg")
+
+
 @pytest.mark.parametrize(
     ("data", "name", "status", "code"),
     [
@@ -112,6 +128,15 @@ def test_bad_files_are_refused_and_leave_nothing_behind(
     assert stored_keys() == []
     draft.refresh_from_db()
     assert draft.photo_count == 0
+
+
+def test_a_jpeg_of_too_many_scans_is_refused_and_leaves_nothing_behind(upload: Any) -> None:
+    response = upload(samples.jpeg_with_many_scans(), name="scans.jpg")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "PHOTO_INVALID_IMAGE"
+    assert not Blob.objects.exists()
+    assert stored_keys() == []
 
 
 def test_an_eleven_megabyte_file_is_refused_with_413(backend: str, upload: Any) -> None:

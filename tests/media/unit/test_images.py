@@ -44,6 +44,23 @@ def test_orientation_is_applied_and_every_tag_dropped() -> None:
     assert "icc_profile" not in image.info
 
 
+def test_an_exif_block_pillow_cannot_write_back_is_still_applied_and_dropped() -> None:
+    result = as_stored(samples.jpeg_with_mistyped_exif(size=(80, 40)))
+
+    image = reopen(result)
+    assert image.size == (40, 80)
+    assert not image.getexif()
+
+
+def test_a_multi_picture_jpeg_is_a_jpeg_of_its_first_picture() -> None:
+    result = as_stored(samples.mpo(size=(64, 48)))
+
+    assert result.format == "JPEG"
+    assert result.content_type == "image/jpeg"
+    assert (result.width, result.height) == (64, 48)
+    assert reopen(result).format == "JPEG"
+
+
 def test_an_icc_profile_is_converted_to_srgb_and_dropped() -> None:
     out = io.BytesIO()
     profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()
@@ -115,6 +132,17 @@ def test_a_gif_is_unsupported_even_when_valid() -> None:
 def test_markup_in_the_sniffed_prefix_is_refused() -> None:
     with pytest.raises(errors.PhotoUnsupportedType):
         as_stored(samples.png_with_html_text_chunk())
+
+
+def test_a_jpeg_with_more_scans_than_allowed_is_refused_before_decoding() -> None:
+    with pytest.raises(errors.PhotoInvalidImage):
+        as_stored(samples.jpeg_with_many_scans(scans=101), max_jpeg_scans=100)
+
+
+def test_a_progressive_jpeg_within_the_scan_limit_is_accepted() -> None:
+    progressive = samples.jpeg_with_many_scans(scans=100)
+
+    assert as_stored(progressive, max_jpeg_scans=100).format == "JPEG"
 
 
 def test_a_truncated_image_is_invalid() -> None:

@@ -1,5 +1,6 @@
 """`manage.py gc_media [--dry-run] [--grace HOURS]`: remove unreferenced blobs and orphan objects."""
 
+import math
 from datetime import timedelta
 from typing import Any
 
@@ -7,6 +8,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from apps.media.services import media_gc
+
+# A century: enough to keep everything, and a cutoff date Python can still compute.
+MAX_GRACE_HOURS = 100 * 365 * 24
 
 
 class Command(BaseCommand):
@@ -25,10 +29,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        grace = None if options["grace"] is None else timedelta(hours=options["grace"])
-        if grace is not None and grace < timedelta(0):
-            self.stderr.write("--grace must not be negative")
+        hours = options["grace"]
+        if hours is not None and not (math.isfinite(hours) and 0 <= hours <= MAX_GRACE_HOURS):
+            self.stderr.write(f"--grace must be a number of hours from 0 to {MAX_GRACE_HOURS}")
             raise SystemExit(2)
+        grace = None if hours is None else timedelta(hours=hours)
         report = media_gc(grace=grace, dry_run=options["dry_run"])
         verb = "Would remove" if options["dry_run"] else "Removed"
         for sha256 in report.blobs:
