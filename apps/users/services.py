@@ -396,8 +396,15 @@ def user_sign_in(*, cpf: str, password: str, request: HttpRequest | None = None)
         logger.info("sign_in_failed", cpf_hash=keyed_hash(normalize_cpf(cpf)))  # never what was typed
         raise errors.InvalidCredentials()
     with transaction.atomic():
+        # The UPDATE locks the user's row before the token row is written, the order of the
+        # services that revoke (_token_owner_locked), and matches only the row as it was checked:
+        # erased, deactivated, given a new password or a new role while the hash was computed
+        # (or a revocation in progress, which it waits for), nothing is issued.
         # No post_save, and nothing to forget: the cached row leaves `last_login` out (auth_cache).
-        User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+        still = User.objects.filter(pk=user.pk, is_active=True, password=user.password, role=user.role)
+        if not still.update(last_login=timezone.now()):
+            logger.info("sign_in_failed", cpf_hash=keyed_hash(normalize_cpf(cpf)))
+            raise errors.InvalidCredentials()
         transaction.on_commit(partial(logger.info, "signed_in", user_id=str(user.pk)))
         return issue_token_pair(user=user)
 
@@ -406,12 +413,14 @@ def user_sign_in(*, cpf: str, password: str, request: HttpRequest | None = None)
 def token_refresh(*, refresh: str) -> TokenPair:
     """Trades a refresh token for a new pair; the old refresh token is dead afterwards.
 
-    Single use even under concurrency: the token's OutstandingToken row is locked, so of
-    parallel refreshes of one token the first blacklists it and the others then find it
-    blacklisted. A deleted or deactivated user, or one whose password changed since the
-    token was issued, gets TOKEN_INVALID.
+    Single use even under concurrency: the user's row and then the token's OutstandingToken
+    row are locked, so of parallel refreshes of one token the first blacklists it and the
+    others then find it blacklisted, and a refresh racing a revocation waits for it. A deleted
+    or deactivated user, or one whose password changed since the token was issued, gets
+    TOKEN_INVALID.
     """
     token = decode_refresh(refresh, check_blacklist=False)  # checked below, under the lock
+    user = _token_owner_locked(token_user_id(token))
     outstanding = (
         # order_by: the model's default ordering joins the user table, which FOR UPDATE cannot lock.
         OutstandingToken.objects.select_for_update()
@@ -421,7 +430,6 @@ def token_refresh(*, refresh: str) -> TokenPair:
     )
     if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
         raise errors.TokenInvalid()
-    user = _token_owner(token_user_id(token))
     if (
         user is None
         or not user.is_active
@@ -432,9 +440,16 @@ def token_refresh(*, refresh: str) -> TokenPair:
     return issue_token_pair(user=user)
 
 
-def _token_owner(user_id: Any) -> User | None:
+def _token_owner_locked(user_id: Any) -> User | None:
+    """The user row, locked before any of their token rows.
+
+    The services that revoke tokens (`user_update`, the password services, `user_delete`) lock
+    the user row and then blacklist or delete the token rows; sign-in, refresh and sign-out take
+    the locks in that same order, so they wait for a revocation in progress and then see it,
+    instead of deadlocking with it or inserting a token for a row being erased. NO KEY: rows
+    that merely reference the user (a new token, a real estate) are not held up."""
     try:
-        return User.objects.filter(pk=user_id).first()
+        return User.objects.select_for_update(no_key=True).filter(pk=user_id).first()
     except DjangoValidationError:  # not a UUID: cannot come from a token we signed, but never a 500
         return None
 
@@ -445,6 +460,7 @@ def user_sign_out(*, user: User, refresh: str) -> None:
     token = decode_refresh(refresh, check_blacklist=False)
     if str(token_user_id(token)) != str(user.pk):
         raise errors.TokenInvalid()
+    _token_owner_locked(user.pk)  # a revocation in progress first (see there)
     outstanding = (
         # order_by: the model's default ordering joins the user table, which FOR UPDATE cannot lock.
         OutstandingToken.objects.select_for_update()
