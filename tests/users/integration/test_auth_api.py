@@ -156,6 +156,9 @@ def test_sign_up_refuses_read_only_and_unknown_fields(api_client: APIClient, fie
         ({"password": "123"}, "password", "password_too_short"),
         ({"password": "password123"}, "password", "password_too_common"),
         ({"password": "52998224725"}, "password", "password_entirely_numeric"),
+        # Django's similarity validator, told this model's attributes (it has no username).
+        ({"password": "529.982.247-25"}, "password", "password_too_similar"),
+        ({"password": "Maria da Silva"}, "password", "password_too_similar"),
     ],
 )
 def test_sign_up_rejects_bad_fields(
