@@ -159,11 +159,13 @@ def _lock_active_admins() -> list[Any]:
 
     Every service that can take admin rights away from someone (demotion, deactivation,
     deletion) takes this lock first, in primary-key order, so two admins demoting each other at
-    the same moment queue here and the second sees that only one admin is left."""
+    the same moment queue here and the second sees that only one admin is left. NO KEY: the
+    admins' own writes meanwhile reference their rows (an audit event's actor, a review) and
+    must not wait for this lock while holding a row its taker waits for (a deadlock)."""
     return list(
         User.objects.filter(role=Role.ADMIN, is_active=True)
         .order_by("pk")
-        .select_for_update()
+        .select_for_update(no_key=True)
         .values_list("pk", flat=True)
     )
 

@@ -1,8 +1,8 @@
-"""A refresh token is single-use even when many requests race with it (PostgreSQL row locks)."""
+"""A refresh token is single-use even when many requests race with it, and sign-in, refresh and
+sign-out wait for a revocation racing them and then see it (PostgreSQL row locks)."""
 
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -13,6 +13,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 
 from apps.users import services
 from apps.users.models import Role, User
+from tests.threads import in_background
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
 from tests.users.helpers import bearer, error_of, sign_in
 
@@ -43,23 +44,6 @@ def test_ten_parallel_refreshes_of_one_token_give_exactly_one_200() -> None:
     assert OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True).count() == 1
 
 
-def _in_thread(action: Callable[[], Any]) -> tuple[threading.Thread, list[Any]]:
-    """Start `action` on its own connection; its result (or exception) lands in the list."""
-    outcome: list[Any] = []
-
-    def run() -> None:
-        try:
-            outcome.append(action())
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
-            outcome.append(exc)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, outcome
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_sign_in_racing_the_erasure_of_its_account_is_refused_not_a_500() -> None:
     user = UserFactory()
@@ -67,7 +51,7 @@ def test_a_sign_in_racing_the_erasure_of_its_account_is_refused_not_a_500() -> N
         # What user_delete does first: lock the row. The sign-in's password check reads the row
         # as it still is and then waits for the erasure.
         User.objects.select_for_update().get(pk=user.pk)
-        thread, outcome = _in_thread(
+        thread, outcome = in_background(
             lambda: APIClient().post(
                 "/api/v1/sign-in", {"cpf": user.cpf, "password": DEFAULT_PASSWORD}, format="json"
             )
@@ -95,7 +79,7 @@ def test_a_refresh_racing_a_revocation_is_refused_and_the_revocation_done(change
     with transaction.atomic():
         # What user_update does first: lock the row. The refresh then runs into the revocation.
         User.objects.select_for_update().get(pk=user.pk)
-        thread, outcome = _in_thread(
+        thread, outcome = in_background(
             lambda: APIClient().post("/api/v1/token/refresh", {"refresh": refresh}, format="json")
         )
         time.sleep(WAIT)
@@ -115,7 +99,7 @@ def test_a_sign_out_racing_a_password_change_signs_out() -> None:
     with transaction.atomic():
         # The password change has blacklisted the token but not committed when the sign-out comes.
         services.user_set_password(user=user, actor=None, password="uma-senha-nova-e-longa-1")
-        thread, outcome = _in_thread(
+        thread, outcome = in_background(
             lambda: bearer(pair["token"]).post(
                 "/api/v1/sign-out", {"refresh": pair["refresh"]}, format="json"
             )
