@@ -179,8 +179,17 @@ def _ensure_admin_may_go(*, user: User, actor: User | None, active_admins: list[
         raise errors.LastActiveAdmin()
 
 
-def _locked(user: User) -> User:
-    found = User.objects.select_for_update().filter(pk=user.pk).first()
+def _locked(user: User, *, erasing: bool = False) -> User:
+    """The user's row, re-read and locked for the rest of the transaction.
+
+    NO KEY, like the admins' lock, unless the row is to be erased: the user's own writes in
+    flight reference the row (an audit event, a real estate's collector) and may hold a row
+    this transaction then writes (a real estate of theirs), so a lock blocking their
+    references would deadlock with them. An erasure does block them (FOR UPDATE): no row
+    referencing the user, with a copy of their name, may be committed while it erases them;
+    one in flight then fails, or the erasure, which can be retried (503 on a deadlock)."""
+    locking = User.objects.select_for_update(no_key=not erasing)
+    found = locking.filter(pk=user.pk).first()
     if found is None:  # deleted by someone else since the caller read it
         raise errors.UserNotFound()
     return found
@@ -346,7 +355,7 @@ def user_delete(*, user: User, actor: User | None) -> None:
     theirs. An admin cannot erase themselves, nor anyone the last active admin.
     """
     active_admins = _lock_active_admins()
-    user = _locked(user)
+    user = _locked(user, erasing=True)
     if user.is_active and user.role == Role.ADMIN:
         _ensure_admin_may_go(user=user, actor=actor, active_admins=active_admins)
     user_id = str(user.pk)

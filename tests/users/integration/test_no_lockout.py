@@ -13,9 +13,11 @@ from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from apps.core import errors
+from apps.real_estates import services as real_estate_services
 from apps.users import services
 from apps.users.models import Role, User
 from tests.conftest import bearer_client
+from tests.real_estates.factories import RealEstateFactory
 from tests.threads import in_background
 from tests.users.factories import UserFactory
 from tests.users.helpers import error_of, sign_in
@@ -167,3 +169,27 @@ def test_an_admin_editing_an_account_while_it_is_erased_deadlocks_no_one() -> No
 
     assert outcome[0].status_code == 200, outcome[0].content
     assert not User.objects.filter(pk=collector.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_renaming_a_collector_while_they_edit_a_real_estate_deadlocks_no_one(admin_client: APIClient) -> None:
+    """The rename holds the collector's row and copies the name to their real estates; the
+    collector's edit holds one of those and references the collector (its audit event)."""
+    collector = UserFactory()
+    real_estate = RealEstateFactory(collected_by=collector, collected_by_name=collector.name)
+    with transaction.atomic():
+        real_estate_services.real_estate_update(
+            real_estate=real_estate, actor=collector, fields={"title": "Casa reformada no centro"}
+        )
+        thread, outcome = in_background(
+            lambda: admin_client.patch(f"/api/v1/users/{collector.pk}", {"name": "Nome Corrigido"})
+        )
+        time.sleep(1.0)  # the rename holds the collector's row and waits for the real estate
+    thread.join()
+
+    assert outcome[0].status_code == 200, outcome[0].content
+    real_estate.refresh_from_db()
+    assert (real_estate.title, real_estate.collected_by_name) == (
+        "Casa reformada no centro",
+        "Nome Corrigido",
+    )
