@@ -39,7 +39,14 @@ from apps.real_estates import services as real_estate_services
 from apps.users.cpf import format_cpf, normalize_cpf
 from apps.users.models import Role, User
 from apps.users.querysets import UserManager
-from apps.users.tokens import TokenPair, decode_refresh, issue_token_pair, token_user_id, user_tokens_revoke
+from apps.users.tokens import (
+    TokenPair,
+    decode_refresh,
+    issue_token_pair,
+    issued_before_revocation,
+    token_user_id,
+    user_tokens_revoke,
+)
 
 logger = structlog.get_logger(__name__)
 
@@ -445,6 +452,7 @@ def token_refresh(*, refresh: str) -> TokenPair:
         user is None
         or not user.is_active
         or token.get(api_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(user.password)
+        or issued_before_revocation(token, user)
     ):
         raise errors.TokenInvalid()
     BlacklistedToken.objects.create(token=outstanding)
