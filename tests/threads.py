@@ -2,6 +2,7 @@
 
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from django.db import connections
 
@@ -27,3 +28,21 @@ def run_at_once(*actions: Callable[[], object]) -> list[object]:
     for thread in threads:
         thread.join()
     return outcomes
+
+
+def in_background(action: Callable[[], object]) -> tuple[threading.Thread, list[Any]]:
+    """Start `action` in its own thread (and connection); once the thread is joined, the list
+    holds its result, or the exception it raised."""
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append(action())
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
+            outcome.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome

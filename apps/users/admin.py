@@ -52,9 +52,21 @@ class UserCreationAdminForm(UserCreationForm):  # type: ignore[type-arg]  # gene
 
 
 class UserChangeAdminForm(UserChangeForm):  # type: ignore[type-arg]
+    """`changed_data` is what was changed on the page: each field carries the value it was shown
+    with (Django's `show_hidden_initial`), so a page opened before a colleague deactivated the
+    account or changed its role saves its own edit without undoing theirs."""
+
     class Meta:
         model = User
         fields = ("name", "email", "role", "is_active")  # the CPF is the login: shown, not edited
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in UPDATABLE_FIELDS:
+            if name in self.fields:
+                # A post without the shown value (not from this page) is compared with the row.
+                shown = not self.is_bound or self.add_initial_prefix(name) in self.data
+                self.fields[name].show_hidden_initial = shown
 
 
 class RoleActionForm(ActionForm):

@@ -21,7 +21,7 @@ from rest_framework_simplejwt.tokens import Token
 
 from apps.users import auth_cache
 from apps.users.models import User
-from apps.users.tokens import ROLE_CLAIM
+from apps.users.tokens import ROLE_CLAIM, issued_before_revocation
 
 
 class CachedUserJWTAuthentication(JWTAuthentication):
@@ -31,6 +31,8 @@ class CachedUserJWTAuthentication(JWTAuthentication):
         user = self._accepted_user(validated_token)
         if validated_token.get(ROLE_CLAIM) != user.role:
             raise InvalidToken("The token was issued for another role.")
+        if issued_before_revocation(validated_token, user):  # deactivated or demoted since, say
+            raise InvalidToken("The token was revoked.")
         return user
 
     def _accepted_user(self, validated_token: Token) -> User:

@@ -44,6 +44,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # Every token issued before this second is dead (a deactivation, a role change, a new
+    # password): a reactivation or a role changed back does not revive them (apps/users/tokens.py).
+    tokens_revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.db import models
+from django.db.models.functions import Lower
 
 from apps.users.cpf import normalize_cpf
 
@@ -17,6 +18,12 @@ class UserQuerySet(models.QuerySet["User"]):
 
     def with_role(self, role: str) -> "UserQuerySet":
         return self.filter(role=role)
+
+    def with_email(self, email: str) -> "UserQuerySet":
+        """Users whose email the unique index (`lower(email)`) takes for `email`. Compared with
+        the database's own lower() on both sides: `iexact` compares upper cases, and a Kelvin
+        sign or a dotted capital I is not upper-cased to what it lower-cases from."""
+        return self.alias(email_lower=Lower("email")).filter(email_lower=Lower(models.Value(email)))
 
     def search(self, term: str) -> "UserQuerySet":
         """Name contains `term`, or CPF starts with its digits (formatted input allowed)."""

@@ -39,7 +39,14 @@ from apps.real_estates import services as real_estate_services
 from apps.users.cpf import format_cpf, normalize_cpf
 from apps.users.models import Role, User
 from apps.users.querysets import UserManager
-from apps.users.tokens import TokenPair, decode_refresh, issue_token_pair, token_user_id, user_tokens_revoke
+from apps.users.tokens import (
+    TokenPair,
+    decode_refresh,
+    issue_token_pair,
+    issued_before_revocation,
+    token_user_id,
+    user_tokens_revoke,
+)
 
 logger = structlog.get_logger(__name__)
 
@@ -84,7 +91,7 @@ def _normalize_email(email: str | None) -> str | None:
 def _ensure_email_free(email: str | None, *, exclude: User | None = None) -> None:
     if email is None:
         return
-    taken = User.objects.filter(email__iexact=email)
+    taken = User.objects.get_queryset().with_email(email)
     if exclude is not None:
         taken = taken.exclude(pk=exclude.pk)
     if taken.exists():
@@ -106,7 +113,7 @@ def _save(user: User, **kwargs: Any) -> None:
     except IntegrityError as exc:
         if User.objects.filter(cpf=user.cpf).exclude(pk=user.pk).exists():
             raise errors.CpfAlreadyRegistered() from exc
-        if user.email and User.objects.filter(email__iexact=user.email).exclude(pk=user.pk).exists():
+        if user.email and User.objects.get_queryset().with_email(user.email).exclude(pk=user.pk).exists():
             raise errors.EmailAlreadyRegistered() from exc
         raise
 
@@ -159,11 +166,13 @@ def _lock_active_admins() -> list[Any]:
 
     Every service that can take admin rights away from someone (demotion, deactivation,
     deletion) takes this lock first, in primary-key order, so two admins demoting each other at
-    the same moment queue here and the second sees that only one admin is left."""
+    the same moment queue here and the second sees that only one admin is left. NO KEY: the
+    admins' own writes meanwhile reference their rows (an audit event's actor, a review) and
+    must not wait for this lock while holding a row its taker waits for (a deadlock)."""
     return list(
         User.objects.filter(role=Role.ADMIN, is_active=True)
         .order_by("pk")
-        .select_for_update()
+        .select_for_update(no_key=True)
         .values_list("pk", flat=True)
     )
 
@@ -177,8 +186,17 @@ def _ensure_admin_may_go(*, user: User, actor: User | None, active_admins: list[
         raise errors.LastActiveAdmin()
 
 
-def _locked(user: User) -> User:
-    found = User.objects.select_for_update().filter(pk=user.pk).first()
+def _locked(user: User, *, erasing: bool = False) -> User:
+    """The user's row, re-read and locked for the rest of the transaction.
+
+    NO KEY, like the admins' lock, unless the row is to be erased: the user's own writes in
+    flight reference the row (an audit event, a real estate's collector) and may hold a row
+    this transaction then writes (a real estate of theirs), so a lock blocking their
+    references would deadlock with them. An erasure does block them (FOR UPDATE): no row
+    referencing the user, with a copy of their name, may be committed while it erases them;
+    one in flight then fails, or the erasure, which can be retried (503 on a deadlock)."""
+    locking = User.objects.select_for_update(no_key=not erasing)
+    found = locking.filter(pk=user.pk).first()
     if found is None:  # deleted by someone else since the caller read it
         raise errors.UserNotFound()
     return found
@@ -344,7 +362,7 @@ def user_delete(*, user: User, actor: User | None) -> None:
     theirs. An admin cannot erase themselves, nor anyone the last active admin.
     """
     active_admins = _lock_active_admins()
-    user = _locked(user)
+    user = _locked(user, erasing=True)
     if user.is_active and user.role == Role.ADMIN:
         _ensure_admin_may_go(user=user, actor=actor, active_admins=active_admins)
     user_id = str(user.pk)
@@ -396,8 +414,15 @@ def user_sign_in(*, cpf: str, password: str, request: HttpRequest | None = None)
         logger.info("sign_in_failed", cpf_hash=keyed_hash(normalize_cpf(cpf)))  # never what was typed
         raise errors.InvalidCredentials()
     with transaction.atomic():
+        # The UPDATE locks the user's row before the token row is written, the order of the
+        # services that revoke (_token_owner_locked), and matches only the row as it was checked:
+        # erased, deactivated, given a new password or a new role while the hash was computed
+        # (or a revocation in progress, which it waits for), nothing is issued.
         # No post_save, and nothing to forget: the cached row leaves `last_login` out (auth_cache).
-        User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+        still = User.objects.filter(pk=user.pk, is_active=True, password=user.password, role=user.role)
+        if not still.update(last_login=timezone.now()):
+            logger.info("sign_in_failed", cpf_hash=keyed_hash(normalize_cpf(cpf)))
+            raise errors.InvalidCredentials()
         transaction.on_commit(partial(logger.info, "signed_in", user_id=str(user.pk)))
         return issue_token_pair(user=user)
 
@@ -406,12 +431,14 @@ def user_sign_in(*, cpf: str, password: str, request: HttpRequest | None = None)
 def token_refresh(*, refresh: str) -> TokenPair:
     """Trades a refresh token for a new pair; the old refresh token is dead afterwards.
 
-    Single use even under concurrency: the token's OutstandingToken row is locked, so of
-    parallel refreshes of one token the first blacklists it and the others then find it
-    blacklisted. A deleted or deactivated user, or one whose password changed since the
-    token was issued, gets TOKEN_INVALID.
+    Single use even under concurrency: the user's row and then the token's OutstandingToken
+    row are locked, so of parallel refreshes of one token the first blacklists it and the
+    others then find it blacklisted, and a refresh racing a revocation waits for it. A deleted
+    or deactivated user, or one whose password changed since the token was issued, gets
+    TOKEN_INVALID.
     """
     token = decode_refresh(refresh, check_blacklist=False)  # checked below, under the lock
+    user = _token_owner_locked(token_user_id(token))
     outstanding = (
         # order_by: the model's default ordering joins the user table, which FOR UPDATE cannot lock.
         OutstandingToken.objects.select_for_update()
@@ -421,20 +448,27 @@ def token_refresh(*, refresh: str) -> TokenPair:
     )
     if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
         raise errors.TokenInvalid()
-    user = _token_owner(token_user_id(token))
     if (
         user is None
         or not user.is_active
         or token.get(api_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(user.password)
+        or issued_before_revocation(token, user)
     ):
         raise errors.TokenInvalid()
     BlacklistedToken.objects.create(token=outstanding)
     return issue_token_pair(user=user)
 
 
-def _token_owner(user_id: Any) -> User | None:
+def _token_owner_locked(user_id: Any) -> User | None:
+    """The user row, locked before any of their token rows.
+
+    The services that revoke tokens (`user_update`, the password services, `user_delete`) lock
+    the user row and then blacklist or delete the token rows; sign-in, refresh and sign-out take
+    the locks in that same order, so they wait for a revocation in progress and then see it,
+    instead of deadlocking with it or inserting a token for a row being erased. NO KEY: rows
+    that merely reference the user (a new token, a real estate) are not held up."""
     try:
-        return User.objects.filter(pk=user_id).first()
+        return User.objects.select_for_update(no_key=True).filter(pk=user_id).first()
     except DjangoValidationError:  # not a UUID: cannot come from a token we signed, but never a 500
         return None
 
@@ -445,6 +479,7 @@ def user_sign_out(*, user: User, refresh: str) -> None:
     token = decode_refresh(refresh, check_blacklist=False)
     if str(token_user_id(token)) != str(user.pk):
         raise errors.TokenInvalid()
+    _token_owner_locked(user.pk)  # a revocation in progress first (see there)
     outstanding = (
         # order_by: the model's default ordering joins the user table, which FOR UPDATE cannot lock.
         OutstandingToken.objects.select_for_update()

@@ -40,5 +40,7 @@ class SignInCpfThrottle(SimpleRateThrottle):
         cpf = data.get("cpf") if isinstance(data, Mapping) else None
         if cpf is None or isinstance(cpf, (dict, list)):
             return None  # nothing to count: such a body is rejected before any hashing
-        digest = hashlib.sha256(normalize_cpf(str(cpf)).encode()).hexdigest()
+        # surrogatepass: JSON can carry a lone surrogate (`"\\ud800"`), which plain UTF-8 cannot
+        # encode; the serializer refuses it after this has counted the attempt.
+        digest = hashlib.sha256(normalize_cpf(str(cpf)).encode("utf-8", "surrogatepass")).hexdigest()
         return self.cache_format % {"scope": self.scope, "ident": digest}

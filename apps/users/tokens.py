@@ -14,10 +14,11 @@ from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.tokens import RefreshToken, Token
 from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_password
 
 from apps.core import errors
+from apps.users import auth_cache
 from apps.users.models import User
 
 TOKEN_TYPE = "Bearer"  # noqa: S105 — the auth scheme, not a secret
@@ -88,10 +89,15 @@ def token_user_id(token: RefreshToken) -> Any:
 
 
 def user_tokens_revoke(*, user: User) -> int:
-    """Blacklists every refresh token of `user` that is still alive; returns how many.
+    """Kills every token of `user` issued until now: their refresh tokens that are still alive
+    are blacklisted (returns how many), and `tokens_revoked_at` refuses their access tokens
+    (`issued_before_revocation`), even once the account is reactivated or its role restored.
 
     Not atomic on its own: the write services that call it are the transaction.
     """
+    user.tokens_revoked_at = timezone.now()
+    User.objects.filter(pk=user.pk).update(tokens_revoked_at=user.tokens_revoked_at)
+    auth_cache.forget(user.pk)  # a raw update: no post_save tombstones the cached row
     alive = OutstandingToken.objects.filter(
         user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
     )
@@ -99,3 +105,14 @@ def user_tokens_revoke(*, user: User) -> int:
         [BlacklistedToken(token=outstanding) for outstanding in alive], ignore_conflicts=True
     )
     return len(created)
+
+
+def issued_before_revocation(token: Token, user: User) -> bool:
+    """True for a token issued before the user's tokens were last revoked. To the second (the
+    `iat` claim is whole seconds): a token issued in the second of the revocation is spared, so
+    a sign-in right after a revocation never gets a dead token."""
+    revoked_at = user.tokens_revoked_at
+    if revoked_at is None:
+        return False
+    issued_at = token.get("iat")
+    return not isinstance(issued_at, int) or issued_at < int(revoked_at.timestamp())

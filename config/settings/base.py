@@ -155,7 +155,11 @@ def _hash_concurrency() -> int:
 PASSWORD_HASH_CONCURRENCY = _hash_concurrency()
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        # Its default attributes are username, first_name, last_name and email: ours are these.
+        "OPTIONS": {"user_attributes": ("cpf", "name", "email")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},

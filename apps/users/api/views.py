@@ -72,7 +72,7 @@ class SignUpView(NoStoreMixin):
         tags=["auth"],
         summary="Create a collector account",
         description="Anyone may sign up unless `SIGN_UP_ENABLED` is off. The account is always a "
-        "`collector`; sending `role` (or any field not listed) is a VALIDATION_ERROR.",
+        "`collector`: a sent `role` is ignored; any field not listed is a VALIDATION_ERROR.",
         request=SignUpInputSerializer,
         examples=[examples.SIGN_UP_REQUEST, examples.USER_RESPONSE],
         responses={

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from apps.real_estates.models import RealEstate
+from apps.users import services
 from apps.users.admin import ERASED
 from apps.users.cpf import format_cpf
 from apps.users.models import Role, User
@@ -216,6 +217,24 @@ def test_the_cpf_is_shown_but_not_editable_in_the_change_form(admin: User) -> No
     target.refresh_from_db()
     assert target.cpf != "52998224725"
     assert target.cpf in client.get(f"{USERS}{target.pk}/change/").content.decode()
+
+
+def test_a_form_opened_before_a_deactivation_saves_its_edit_without_reactivating(admin: User) -> None:
+    """The form says what was changed on the page, not what differs from the row when it is
+    posted: a colleague's deactivation in between stays."""
+    target = UserFactory()
+    client = staff(admin)
+    url = f"{USERS}{target.pk}/change/"
+    page = client.get(url).content.decode()
+    shown = dict(re.findall(r'<input type="hidden" name="((?:initial-)?[\w-]+)" value="([^"]*)"', page))
+    services.user_update(user=target, actor=UserFactory(role=Role.ADMIN), is_active=False)
+
+    response = client.post(url, {**shown, **change_form(target, name="Nome Corrigido", is_active="on")})
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    target.refresh_from_db()
+    assert target.name == "Nome Corrigido"
+    assert target.is_active is False
 
 
 # --- deletion is the erasure of ADR 0010 ----------------------------------------------------------

@@ -156,6 +156,9 @@ def test_sign_up_refuses_read_only_and_unknown_fields(api_client: APIClient, fie
         ({"password": "123"}, "password", "password_too_short"),
         ({"password": "password123"}, "password", "password_too_common"),
         ({"password": "52998224725"}, "password", "password_entirely_numeric"),
+        # Django's similarity validator, told this model's attributes (it has no username).
+        ({"password": "529.982.247-25"}, "password", "password_too_similar"),
+        ({"password": "Maria da Silva"}, "password", "password_too_similar"),
     ],
 )
 def test_sign_up_rejects_bad_fields(
@@ -180,6 +183,23 @@ def test_sign_up_with_a_registered_email_in_other_case_is_a_conflict(api_client:
     response = api_client.post("/api/v1/sign-up", sign_up_body(email="MARIA@example.com"))
     assert response.status_code == 409
     assert error_of(response)["code"] == "EMAIL_ALREADY_REGISTERED"
+
+
+@pytest.mark.parametrize(
+    ("registered", "sent"),
+    [("k@example.com", "\u212a@example.com"), ("i@example.com", "\u0130@example.com")],
+    ids=["kelvin-sign", "dotted-capital-i"],
+)
+def test_sign_up_with_an_email_equal_to_a_registered_one_in_lower_case_is_a_conflict(
+    api_client: APIClient, registered: str, sent: str
+) -> None:
+    """The unique index compares lower(email): letters whose upper case is not the upper case
+    of their lower case (the Kelvin sign, a dotted capital I) are taken too, not a 500."""
+    UserFactory(email=registered)
+    response = api_client.post("/api/v1/sign-up", sign_up_body(email=sent))
+    assert response.status_code == 409, response.content
+    assert error_of(response)["code"] == "EMAIL_ALREADY_REGISTERED"
+    assert User.objects.count() == 1
 
 
 def test_sign_up_with_a_blank_email_stores_none(api_client: APIClient) -> None:

@@ -131,6 +131,20 @@ def test_a_cpf_sent_as_a_json_number_is_refused_and_still_counted(
     assert again.status_code == 429
 
 
+def test_a_cpf_with_a_lone_surrogate_is_refused_and_still_counted(
+    api_client: APIClient, rates: dict[str, str]
+) -> None:
+    """JSON may escape half of a UTF-16 pair (`\\ud800`); the throttle hashes the CPF before the
+    serializer refuses it, and that hash must not fail on text UTF-8 cannot encode."""
+    rates["sign_in_cpf"] = "1/5min"
+    body = '{"cpf": "529\\ud800", "password": "x"}'
+    response = api_client.generic("POST", "/api/v1/sign-in", body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert error_of(response)["fields"]["cpf"][0]["code"] == "surrogate_characters_not_allowed"
+    again = api_client.generic("POST", "/api/v1/sign-in", body, content_type="application/json")
+    assert again.status_code == 429
+
+
 def test_concurrent_sign_ins_on_a_cpf_are_each_counted(rates: dict[str, str], db: None) -> None:
     """Attempts racing on several threads never all slip under the limit (an atomic count)."""
     rates["sign_in_cpf"] = "5/5min"

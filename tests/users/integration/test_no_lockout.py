@@ -3,18 +3,22 @@ themselves, and the last active admin stays one, through the API (here) and the 
 (test_admin_writes.py). Races between admins are decided under a lock of the admin rows."""
 
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from apps.core import errors
+from apps.real_estates import services as real_estate_services
 from apps.users import services
 from apps.users.models import Role, User
 from tests.conftest import bearer_client
+from tests.real_estates.factories import RealEstateFactory
+from tests.threads import in_background
 from tests.users.factories import UserFactory
 from tests.users.helpers import error_of, sign_in
 
@@ -148,3 +152,44 @@ def test_two_admins_taking_each_others_rights_at_once_leave_one_admin(body: dict
         assert statuses[0] == 200, statuses
         assert statuses[1] in (401, 403, 409), statuses
         assert User.objects.filter(role=Role.ADMIN, is_active=True).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_editing_an_account_while_it_is_erased_deadlocks_no_one() -> None:
+    """The erasure locks the admin rows before the account's; an admin's own write holds the
+    account's row and references the admin (its audit event), which the lock must not block."""
+    admin = UserFactory(role=Role.ADMIN)
+    collector = UserFactory()
+    client = bearer_client(collector)
+    with transaction.atomic():
+        services.user_update(user=collector, actor=admin, name="Nome Corrigido")
+        thread, outcome = in_background(lambda: client.delete("/api/v1/users/me"))
+        time.sleep(1.0)  # the erasure has locked the admins and waits for the collector's row
+    thread.join()
+
+    assert outcome[0].status_code == 200, outcome[0].content
+    assert not User.objects.filter(pk=collector.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_renaming_a_collector_while_they_edit_a_real_estate_deadlocks_no_one(admin_client: APIClient) -> None:
+    """The rename holds the collector's row and copies the name to their real estates; the
+    collector's edit holds one of those and references the collector (its audit event)."""
+    collector = UserFactory()
+    real_estate = RealEstateFactory(collected_by=collector, collected_by_name=collector.name)
+    with transaction.atomic():
+        real_estate_services.real_estate_update(
+            real_estate=real_estate, actor=collector, fields={"title": "Casa reformada no centro"}
+        )
+        thread, outcome = in_background(
+            lambda: admin_client.patch(f"/api/v1/users/{collector.pk}", {"name": "Nome Corrigido"})
+        )
+        time.sleep(1.0)  # the rename holds the collector's row and waits for the real estate
+    thread.join()
+
+    assert outcome[0].status_code == 200, outcome[0].content
+    real_estate.refresh_from_db()
+    assert (real_estate.title, real_estate.collected_by_name) == (
+        "Casa reformada no centro",
+        "Nome Corrigido",
+    )

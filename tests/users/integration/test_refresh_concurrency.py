@@ -1,17 +1,24 @@
-"""A refresh token is single-use even when many requests race with it (PostgreSQL row locks)."""
+"""A refresh token is single-use even when many requests race with it, and sign-in, refresh and
+sign-out wait for a revocation racing them and then see it (PostgreSQL row locks)."""
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from tests.users.factories import UserFactory
-from tests.users.helpers import sign_in
+from apps.users import services
+from apps.users.models import Role, User
+from tests.threads import in_background
+from tests.users.factories import DEFAULT_PASSWORD, UserFactory
+from tests.users.helpers import bearer, error_of, sign_in
 
 PARALLEL = 10
+WAIT = 1.0  # long enough for the other request to reach the lock it waits on
 
 
 @pytest.mark.django_db(transaction=True)
@@ -35,3 +42,70 @@ def test_ten_parallel_refreshes_of_one_token_give_exactly_one_200() -> None:
     # One token was traded: the original is blacklisted, exactly one new one is alive.
     assert BlacklistedToken.objects.count() == 1
     assert OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sign_in_racing_the_erasure_of_its_account_is_refused_not_a_500() -> None:
+    user = UserFactory()
+    with transaction.atomic():
+        # What user_delete does first: lock the row. The sign-in's password check reads the row
+        # as it still is and then waits for the erasure.
+        User.objects.select_for_update().get(pk=user.pk)
+        thread, outcome = in_background(
+            lambda: APIClient().post(
+                "/api/v1/sign-in", {"cpf": user.cpf, "password": DEFAULT_PASSWORD}, format="json"
+            )
+        )
+        time.sleep(WAIT)
+        services.user_delete(user=user, actor=None)
+    thread.join()
+
+    response = outcome[0]
+    assert response.status_code == 401, response.content
+    assert error_of(response)["code"] == "INVALID_CREDENTIALS"
+    assert not OutstandingToken.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "change",
+    [{"is_active": False}, {"role": Role.MANAGER}],
+    ids=["deactivated", "role-changed"],
+)
+def test_a_refresh_racing_a_revocation_is_refused_and_the_revocation_done(change: dict[str, Any]) -> None:
+    user = UserFactory()
+    admin = UserFactory(role=Role.ADMIN)
+    refresh = sign_in(APIClient(), user)["refresh"]
+    with transaction.atomic():
+        # What user_update does first: lock the row. The refresh then runs into the revocation.
+        User.objects.select_for_update(no_key=True).get(pk=user.pk)
+        thread, outcome = in_background(
+            lambda: APIClient().post("/api/v1/token/refresh", {"refresh": refresh}, format="json")
+        )
+        time.sleep(WAIT)
+        services.user_update(user=user, actor=admin, **change)
+    thread.join()
+
+    response = outcome[0]
+    assert response.status_code == 401, response.content
+    assert error_of(response)["code"] == "TOKEN_INVALID"
+    assert not OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sign_out_racing_a_password_change_signs_out() -> None:
+    user = UserFactory()
+    pair = sign_in(APIClient(), user)
+    with transaction.atomic():
+        # The password change has blacklisted the token but not committed when the sign-out comes.
+        services.user_set_password(user=user, actor=None, password="uma-senha-nova-e-longa-1")
+        thread, outcome = in_background(
+            lambda: bearer(pair["token"]).post(
+                "/api/v1/sign-out", {"refresh": pair["refresh"]}, format="json"
+            )
+        )
+        time.sleep(WAIT)
+    thread.join()
+
+    assert outcome[0].status_code == 204, outcome[0].content
+    assert not OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True).exists()

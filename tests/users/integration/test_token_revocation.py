@@ -194,6 +194,28 @@ def test_a_role_change_revokes_every_token_at_once(
     assert bearer(fresh["token"]).get("/api/v1/users/me").json()["role"] == new_role
 
 
+@pytest.mark.parametrize(
+    ("revoke", "restore"),
+    [({"is_active": False}, {"is_active": True}), ({"role": Role.MANAGER}, {"role": Role.COLLECTOR})],
+    ids=["deactivated-then-reactivated", "role-changed-and-back"],
+)
+def test_an_access_token_revoked_stays_dead_when_the_account_is_restored(
+    api_client: APIClient, admin_client: APIClient, revoke: dict[str, object], restore: dict[str, object]
+) -> None:
+    user = UserFactory(role=Role.COLLECTOR)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        pair = sign_in(api_client, user)
+        clock.shift(timedelta(seconds=5))
+        assert admin_client.patch(f"/api/v1/users/{user.pk}", revoke).status_code == 200
+        assert_token_refused(bearer(pair["token"]).get("/api/v1/users/me"))
+        clock.shift(timedelta(seconds=5))
+        assert admin_client.patch(f"/api/v1/users/{user.pk}", restore).status_code == 200
+
+        assert_token_refused(bearer(pair["token"]).get("/api/v1/users/me"))
+        fresh = sign_in(api_client, user)  # a token issued after the revocation works
+        assert bearer(fresh["token"]).get("/api/v1/users/me").status_code == 200
+
+
 def test_refresh_for_a_user_deactivated_outside_the_api_is_a_401(api_client: APIClient) -> None:
     user = UserFactory()
     pair = sign_in(api_client, user)
