@@ -1,41 +1,59 @@
 """Query filters of the audit list: `actor`, `target_type`, `target_id`, `action`,
 `created_after`, `created_before` (dates or ISO 8601 datetimes, as in the real-estate list)."""
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 
 from apps.audit.models import AuditEvent, TargetType
 from apps.audit.querysets import AuditEventQuerySet
 from apps.core.filters import StrictQueryForm
 from apps.real_estates.api.filters import DateOrDateTimeFilter, created_before
 
+KEY_LENGTH = 64  # `AuditEvent.action` and `.target_id`
+
+
+def key_filter(description: str) -> filters.CharFilter:
+    """Text of at most `KEY_LENGTH` characters (a longer one is a 400), declared so in the schema."""
+    schema = {"type": "string", "maxLength": KEY_LENGTH, "description": description}
+    filter_: filters.CharFilter = extend_schema_field(schema)(filters.CharFilter(max_length=KEY_LENGTH))
+    return filter_
+
+
+def _date_or_datetime[F: Callable[..., Any]](description: str) -> Callable[[F], F]:
+    """The schema of a `DateOrDateTimeFilter`'s method (a plain string would hide the dates from
+    schema-driven clients and fuzzers)."""
+    return extend_schema_field(
+        {
+            "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}],
+            "description": f"{description} A naive datetime is UTC.",
+        }
+    )
+
 
 class AuditEventFilter(filters.FilterSet):  # type: ignore[misc]
     actor = filters.UUIDFilter(field_name="actor_id", help_text="Events made by this user (id).")
     target_type = filters.ChoiceFilter(choices=TargetType.choices, help_text="Kind of record changed.")
-    target_id = filters.CharFilter(max_length=64, help_text="Id of the record changed (with `target_type`).")
-    action = filters.CharFilter(
-        max_length=64, help_text="`<target type>.<verb>`, e.g. `real_estate.approve`."
-    )
-    created_after = DateOrDateTimeFilter(
-        method="filter_created_after", help_text="Date (from its start) or ISO 8601 datetime, inclusive."
-    )
-    created_before = DateOrDateTimeFilter(
-        method="filter_created_before",
-        help_text="Date (up to its end, inclusive) or ISO 8601 datetime (exclusive).",
-    )
+    target_id = key_filter("Id of the record changed (with `target_type`).")
+    action = key_filter("`<target type>.<verb>`, e.g. `real_estate.approve`.")
+    created_after = DateOrDateTimeFilter(method="filter_created_after")
+    created_before = DateOrDateTimeFilter(method="filter_created_before")
 
     class Meta:
         model = AuditEvent
         form = StrictQueryForm  # an empty value is a 400 naming the parameter
         fields = ("actor", "target_type", "target_id", "action", "created_after", "created_before")
 
+    @_date_or_datetime("Date (from its start) or ISO 8601 datetime, inclusive.")
     def filter_created_after(
         self, queryset: AuditEventQuerySet, name: str, value: tuple[datetime, bool]
     ) -> AuditEventQuerySet:
         return queryset.filter(created_at__gte=value[0])
 
+    @_date_or_datetime("Date (up to its end, inclusive) or ISO 8601 datetime (exclusive).")
     def filter_created_before(
         self, queryset: AuditEventQuerySet, name: str, value: tuple[datetime, bool]
     ) -> AuditEventQuerySet:

@@ -169,3 +169,16 @@ def test_the_schema_documents_the_endpoint(admin_client: APIClient, admin_user: 
     params = {p["name"] for p in operation["parameters"]}
     filters = {"actor", "target_type", "target_id", "action", "created_after", "created_before"}
     assert filters | {"page", "page_size"} <= params
+
+
+def test_the_schema_declares_each_filters_domain(admin_client: APIClient) -> None:
+    """Schema-driven clients and fuzzers (Schemathesis, tests/contract/test_boundary_values.py)
+    draw values from these: a plain `string` never sent a date boundary to the trail."""
+    schema = admin_client.get("/api/v1/schema", {"format": "json"}).json()
+    params = {p["name"]: p for p in schema["paths"]["/api/v1/audit-events"]["get"]["parameters"]}
+    date_or_datetime = {
+        "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]
+    }
+    assert params["created_after"]["schema"] == params["created_before"]["schema"] == date_or_datetime
+    assert "inclusive" in params["created_after"]["description"]
+    assert params["target_id"]["schema"] == params["action"]["schema"] == {"type": "string", "maxLength": 64}
