@@ -6,14 +6,14 @@ cache anywhere (docs/adr/0045-shared-cache-without-redis.md).
 
 `DegradingRedisCache` is django-redis's cache (one client per process reused, an atomic `incr`
 that keeps the key's expiry in one round trip, and a throttle's hit with the reads it needs in
-one script, `count_hit_reading`), made to degrade instead of failing when Redis
-is unreachable, full or read-only: reads miss, writes are dropped, `add` answers True
-(the caller proceeds as if it took the key) and `incr` answers as for a fresh counter, so
-throttles allow and idempotency keys do not block (docs/adr/0040-redis-degradation.md). Each
-degraded call is counted (`vivenda_cache_degraded_total`) and logged at most once per
-`DEGRADED_LOG_SECONDS`; after a failure Redis is skipped for `DEGRADED_RETRY_SECONDS` so a
-partition costs one connect timeout, not one per call. `strict` is the same cache without the
-degradation, for the readiness probe.
+one script, `count_hit_reading`), made to degrade instead of failing when Redis is unreachable,
+full or read-only (or refuses writes after a failed snapshot): reads miss, writes are dropped,
+`add` answers True (the caller proceeds as if it took the key) and `incr` answers as for a
+fresh counter, so throttles allow and idempotency keys do not block
+(docs/adr/0040-redis-degradation.md). Each degraded call is counted
+(`vivenda_cache_degraded_total`) and logged at most once per `DEGRADED_LOG_SECONDS`; after a
+failure Redis is skipped for `DEGRADED_RETRY_SECONDS` so a partition costs one connect timeout,
+not one per call. `strict` is the same cache without the degradation, for the readiness probe.
 
 `SharedDatabaseCache` is Django's database cache (the embedded default, on the local SQLite)
 with an `incr` that is atomic across processes and keeps the key's expiry.
@@ -33,21 +33,32 @@ from django.db import connections, models, router, transaction
 from django_redis.cache import RedisCache
 from prometheus_client import Counter
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import OutOfMemoryError, ReadOnlyError
+from redis.exceptions import MasterDownError, OutOfMemoryError, ReadOnlyError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = structlog.get_logger(__name__)
 
-# Unreachable, and also full (`maxmemory` with `noeviction`) or read-only (a replica after a
-# failover): to a request all of them are the same outage.
+# Unreachable, and also full (`maxmemory` with `noeviction`), read-only (a replica after a
+# failover) or a replica cut off from its primary: to a request all of them are the same outage.
 UNAVAILABLE = (
     RedisConnectionError,
     RedisTimeoutError,
     OutOfMemoryError,
     ReadOnlyError,
+    MasterDownError,
     ConnectionError,
     TimeoutError,
 )
+# Outages redis-py raises as a plain `ResponseError`, told by their reply's code: writes refused
+# because the last snapshot failed (a full disk), a script keeping Redis busy.
+UNAVAILABLE_REPLIES = ("MISCONF ", "BUSY ")
+
+
+def _unavailable(exc: Exception) -> bool:
+    return isinstance(exc, UNAVAILABLE) or (
+        isinstance(exc, ResponseError) and str(exc).startswith(UNAVAILABLE_REPLIES)
+    )
+
 
 CACHE_DEGRADED = Counter(
     "vivenda_cache_degraded_total",
@@ -80,7 +91,9 @@ class DegradingRedisCache(RedisCache):  # type: ignore[misc]  # django-redis shi
             return fallback
         try:
             return call()
-        except UNAVAILABLE as exc:
+        except (*UNAVAILABLE, ResponseError) as exc:
+            if not _unavailable(exc):
+                raise  # a wrong command or type: a bug, not an outage
             CACHE_DEGRADED.labels(operation).inc()
             with self.degraded_lock:
                 self.down_until = now + self.retry_seconds

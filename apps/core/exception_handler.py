@@ -13,9 +13,11 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404
+from drf_orjson_renderer.renderers import ORJSONRenderer
 from rest_framework import exceptions as drf
+from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import set_rollback
+from rest_framework.views import APIView, set_rollback
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from apps.core import errors
@@ -83,6 +85,20 @@ def api_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Respons
     for name, value in error.headers.items():
         response[name] = value
     return response
+
+
+class JsonErrorsView(APIView):
+    """Base of the views whose renderers are not JSON (the schema's YAML, Swagger UI's HTML and
+    script): DRF renders an error with the negotiated renderer, or the view's first one when
+    negotiation is what failed, so their errors would be YAML or a bare status line. Here an
+    error is rendered as JSON, as the handler's content type says, whatever was negotiated."""
+
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(response, "exception", False):
+            response.accepted_renderer = ORJSONRenderer()
+            response.accepted_media_type = "application/json"
+        return response
 
 
 def _headers_for(exc: Exception) -> dict[str, str]:

@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from functools import wraps
 
 import structlog
 from django.conf import settings
@@ -20,9 +21,10 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
+from apps.core import errors
 from apps.core.metrics import READINESS_CHECK_SECONDS, READINESS_CHECKS
+from apps.core.views import _json_error
 
 logger = structlog.get_logger(__name__)
 
@@ -130,14 +132,26 @@ def failing_components() -> list[str]:
     return readiness_cache.failing(settings.HEALTH_READY_CACHE_SECONDS)
 
 
+def _get_only(view: Callable[[HttpRequest], JsonResponse]) -> Callable[[HttpRequest], JsonResponse]:
+    """Django's `require_GET`, its 405 in the error envelope."""
+
+    @wraps(view)
+    def checked(request: HttpRequest) -> JsonResponse:
+        if request.method != "GET":
+            return _json_error(errors.MethodNotAllowed(headers={"Allow": "GET"}))
+        return view(request)
+
+    return checked
+
+
 @never_cache
-@require_GET
+@_get_only
 def live(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
 @never_cache
-@require_GET
+@_get_only
 def ready(request: HttpRequest) -> JsonResponse:
     failing = failing_components()
     body = {"status": "unavailable" if failing else "ok", "failing": failing}

@@ -52,7 +52,8 @@ READINESS_CHECK_SECONDS = Histogram(
 def _allowed(request: HttpRequest) -> bool:
     if settings.METRICS_TOKEN:
         supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-        if supplied and hmac.compare_digest(supplied, settings.METRICS_TOKEN):
+        # As bytes: compare_digest refuses str with non-ASCII characters, which a header may carry.
+        if supplied and hmac.compare_digest(supplied.encode(), settings.METRICS_TOKEN.encode()):
             return True
     # The client's address, not the proxy's: a request nginx forwarded is judged by whom it
     # came from, so the allow-list of the internal network never covers the public.

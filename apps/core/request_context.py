@@ -12,11 +12,12 @@ _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 # Accept what proxies and clients commonly send (UUIDs, ULIDs, trace ids), nothing that
 # could inject into logs or headers.
-_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$")
+_VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,127}")
 
 
 def accept_or_generate(candidate: str | None) -> str:
-    if candidate and _VALID_REQUEST_ID.match(candidate):
+    # fullmatch: `$` would also match before a final newline, which a header value cannot carry.
+    if candidate and _VALID_REQUEST_ID.fullmatch(candidate):
         return candidate
     return uuid.uuid4().hex
 

@@ -13,7 +13,10 @@ def _is_api(request: HttpRequest) -> bool:
 
 
 def _json_error(error: errors.ApiError) -> JsonResponse:
-    return JsonResponse(envelope(error), status=error.status_code)
+    response = JsonResponse(envelope(error), status=error.status_code)
+    for name, value in error.headers.items():
+        response[name] = value
+    return response
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

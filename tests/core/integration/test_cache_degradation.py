@@ -1,5 +1,6 @@
 """The Redis cache degrades when Redis is down, and readiness still tells the truth."""
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ import redis
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import OutOfMemoryError
+from redis.exceptions import OutOfMemoryError, ResponseError
 from rest_framework.test import APIClient
 
 from apps.core.cache import DegradingRedisCache, count_hit, count_hit_reading
@@ -265,3 +266,45 @@ def test_a_full_redis_degrades_as_an_outage_does_and_the_api_still_answers(
     with pytest.raises(OutOfMemoryError):  # Redis is still full: the requests above wrote nothing
         full_redis.set("one-more", "x" * 1024)
     assert sum(sample(DEGRADED, operation=op) for op in ("add", "set", "incr")) > before
+
+
+@pytest.fixture
+def write_refusing_redis(tmp_path: Path, settings: Any) -> Iterator[redis.Redis]:
+    """A Redis that refuses every write with `MISCONF` (its last snapshot failed and
+    `stop-writes-on-bgsave-error` is on, as when its disk is full), as this test's cache."""
+    data = tmp_path / "data"
+    data.mkdir()
+    server = RedisServer(tmp_path, extra_args=("--save", "3600 1", "--dir", str(data)))
+    server.start()
+    client = redis.Redis.from_url(server.url)
+    try:
+        data.rmdir()  # the snapshot has nowhere to go
+        client.bgsave()
+        deadline = time.monotonic() + 10
+        while client.info("persistence")["rdb_last_bgsave_status"] != "err":
+            assert time.monotonic() < deadline, "the snapshot did not fail"
+            time.sleep(0.05)
+        with pytest.raises(ResponseError, match=r"^MISCONF"):
+            client.set("one", "1")
+        settings.CACHES = _cache_settings(server.url)
+        yield client
+    finally:
+        settings.CACHES = _cache_settings("redis://127.0.0.1:1/0")  # the autouse fixture's clear() degrades
+        client.config_set("save", "")  # or it would refuse to stop, unable to save
+        server.stop()
+
+
+@pytest.mark.django_db
+def test_a_redis_refusing_writes_after_a_failed_snapshot_degrades_and_the_api_still_answers(
+    write_refusing_redis: redis.Redis, collector: Any, client_for: Any, api_client: APIClient
+) -> None:
+    before = sum(sample(DEGRADED, operation=op) for op in ("add", "set", "incr", "count_hit"))
+    client = client_for(collector)
+    url = "/api/v1/real-estates"
+
+    created = client.post(url, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY="misconf-redis-1")
+    assert created.status_code == 201, created.json()
+    assert client.get(url).status_code == 200
+    signed_in = api_client.post("/api/v1/sign-in", {"cpf": collector.cpf, "password": DEFAULT_PASSWORD})
+    assert signed_in.status_code == 200
+    assert sum(sample(DEGRADED, operation=op) for op in ("add", "set", "incr", "count_hit")) > before

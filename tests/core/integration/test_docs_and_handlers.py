@@ -36,6 +36,26 @@ def test_the_swagger_ui_loads_only_local_assets() -> None:
 
 
 @pytest.mark.parametrize(
+    ("method", "path", "headers", "status", "code"),
+    [
+        ("post", "/api/v1/schema", {}, 405, "METHOD_NOT_ALLOWED"),
+        ("get", "/api/v1/schema", {"Accept": "application/xml"}, 406, "NOT_ACCEPTABLE"),
+        ("get", "/api/v1/schema?format=xml", {}, 404, "NOT_FOUND"),
+        ("post", "/api/v1/docs", {}, 405, "METHOD_NOT_ALLOWED"),
+        ("get", "/api/v1/docs", {"Accept": "application/xml"}, 406, "NOT_ACCEPTABLE"),
+    ],
+)
+def test_the_schema_and_its_docs_answer_errors_in_the_json_envelope(
+    method: str, path: str, headers: dict[str, str], status: int, code: str
+) -> None:
+    """Their own renderers are YAML and HTML; an error is the envelope in JSON all the same."""
+    response = getattr(Client(), method)(path, headers=headers)
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == code
+
+
+@pytest.mark.parametrize(
     ("handler", "status", "code"),
     [
         (lambda r: views.bad_request(r, Exception()), 400, "MALFORMED_REQUEST"),

@@ -29,6 +29,15 @@ def test_live_answers_ok(api_client: APIClient) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/health/live", "/health/ready"])
+def test_a_probe_refuses_another_method_in_the_error_envelope(api_client: APIClient, path: str) -> None:
+    response = api_client.post(path)
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+    assert response["Allow"] == "GET"
+
+
+@pytest.mark.django_db
 def test_ready_checks_every_component_and_answers_only_that_all_pass(api_client: APIClient) -> None:
     before = {name: _checks_run(name, "success") for name in ("database", "cache", "storage")}
     response = api_client.get("/health/ready")

@@ -42,6 +42,16 @@ def test_metrics_are_refused_with_a_wrong_token(outside_network: None, client: C
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("token", ["tóken-não-ascii", "\u00ff" * 40])
+def test_metrics_are_refused_with_a_token_of_non_ascii_characters(
+    outside_network: None, client: Client, token: str
+) -> None:
+    response = _scrape(client, "203.0.113.9", Authorization=f"Bearer {token}")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "NOT_FOUND"
+
+
+@pytest.mark.django_db
 def test_metrics_are_served_with_the_bearer_token(outside_network: None, client: Client) -> None:
     response = _scrape(client, "203.0.113.9", Authorization=f"Bearer {TOKEN}")
     assert response.status_code == 200

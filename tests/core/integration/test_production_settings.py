@@ -125,3 +125,19 @@ def test_proxies_worker_metrics_address_and_readiness_cache_come_from_the_enviro
     assert configured.returncode == 0, configured.stderr
     loaded = json.loads(configured.stdout.strip().splitlines()[-1])
     assert (loaded["num_proxies"], loaded["worker_metrics_addr"], loaded["ready_cache"]) == (1, internal, 1.5)
+
+
+PROBE_PLAIN_HTTP = (
+    "import json; from django.test import Client; c = Client(); print(json.dumps({p: c.get(p, "
+    "REMOTE_ADDR='127.0.0.1', HTTP_HOST='vivenda.example.com').status_code for p in "
+    "('/metrics', '/health/live', '/api/v1/users/me')}))"
+)
+
+
+def test_the_internal_network_scrapes_metrics_and_probes_health_over_plain_http() -> None:
+    """Prometheus scrapes each replica directly (no nginx, no X-Forwarded-Proto), as the health
+    probes do: neither is redirected to an https:// the app does not serve; the API still is."""
+    result = _run_production(PROBE_PLAIN_HTTP, _production_env())
+    assert result.returncode == 0, result.stderr
+    statuses = json.loads(result.stdout.strip().splitlines()[-1])
+    assert statuses == {"/metrics": 200, "/health/live": 200, "/api/v1/users/me": 301}

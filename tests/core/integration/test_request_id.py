@@ -24,6 +24,14 @@ def test_an_invalid_request_id_is_replaced(api_client: APIClient, bad: str) -> N
     assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
 
 
+@pytest.mark.parametrize("bad", ["req-abcdef012345\n", "req-abcdef012345\r\nSet-Cookie: x=1"])
+def test_a_request_id_with_a_line_break_is_replaced_not_echoed(api_client: APIClient, bad: str) -> None:
+    response = api_client.get("/api/v1/nothing-here", HTTP_X_REQUEST_ID=bad)
+    assert response.status_code == 404
+    assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
+    assert response.json()["error"]["request_id"] == response["X-Request-ID"]
+
+
 def test_the_request_id_is_in_error_bodies(api_client: APIClient) -> None:
     response = api_client.get("/api/v1/nothing-here", HTTP_X_REQUEST_ID="req-abcdef012345")
     assert response.json()["error"]["request_id"] == "req-abcdef012345"

@@ -131,3 +131,24 @@ def test_createsuperuser_asks_for_the_cpf_name_email_and_password(answers: list[
     assert admin.check_password(NEW_PASSWORD)
     assert "Error" in err.getvalue()  # the invalid CPF was reported and asked again
     assert len(_events("user.create", admin)) == 1
+
+
+def test_createsuperuser_asks_again_for_a_name_with_a_nul_character(answers: list[str]) -> None:
+    # PostgreSQL stores no NUL in a text: typed at a prompt, it is refused there, not by a traceback.
+    answers.extend([ADMIN_CPF, "Ana\x00 Operadora", "Ana Operadora", "", NEW_PASSWORD, NEW_PASSWORD])
+    err = io.StringIO()
+    call_command("createsuperuser", stdout=io.StringIO(), stderr=err)
+
+    assert User.objects.get(cpf="52998224725").name == "Ana Operadora"
+    assert "Null characters are not allowed." in err.getvalue()
+
+
+def test_createsuperuser_asks_again_for_an_invalid_email(answers: list[str]) -> None:
+    answers.extend([ADMIN_CPF, "Ana Operadora", "ana\x00@example.com", "ana@", "ana@example.com"])
+    answers.extend([NEW_PASSWORD, NEW_PASSWORD])
+    err = io.StringIO()
+    call_command("createsuperuser", stdout=io.StringIO(), stderr=err)
+
+    assert User.objects.get(cpf="52998224725").email == "ana@example.com"
+    assert "Null characters are not allowed." in err.getvalue()
+    assert "Enter a valid email address." in err.getvalue()

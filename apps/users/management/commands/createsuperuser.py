@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.validators import ProhibitNullCharactersValidator, validate_email
 
 from apps.core import errors
 from apps.users import services
@@ -60,8 +61,12 @@ class Command(BaseCommand):
 
     def _ask(self, options: dict[str, Any]) -> dict[str, Any]:
         cpf = options["cpf"] or self._ask_valid("CPF: ", _check_cpf)
-        name = options["name"] or self._ask_valid("Name: ", validate_name)
-        email = options["email"] if options["email"] is not None else ask("Email address (optional): ")
+        name = options["name"] or self._ask_valid("Name: ", _check_name)
+        email = (
+            options["email"]
+            if options["email"] is not None
+            else self._ask_valid("Email address (optional): ", _check_email)
+        )
         candidate = User(cpf=normalize_cpf(cpf), name=name, email=email or None)
         password = ask_new_password(candidate, stderr=self.stderr)
         if password is not None:
@@ -78,6 +83,22 @@ class Command(BaseCommand):
                 continue
             return value
         raise CommandError(f"No admin created after {MAX_TRIES} attempts at {prompt.rstrip(': ')}.")
+
+
+# What a prompt reads may hold a NUL (an option or a variable cannot), which PostgreSQL refuses
+# in a text: refused at the prompt, as the API's serializers refuse it.
+_no_nul = ProhibitNullCharactersValidator()
+
+
+def _check_name(value: str) -> None:
+    _no_nul(value)
+    validate_name(value)
+
+
+def _check_email(value: str) -> None:
+    if value:
+        _no_nul(value)
+        validate_email(value)
 
 
 def _check_cpf(value: str) -> None:
