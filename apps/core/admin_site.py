@@ -12,7 +12,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path
@@ -84,18 +84,23 @@ class VivendaAdminSite(admin.AdminSite):
     login_form = AdminLoginForm
 
     def admin_view[V: Callable[..., Any]](self, view: V, cacheable: bool = False) -> V:
-        """Every admin page (the model admins' included) refuses a NUL character in its query
-        string with a 400: the changelists pass filter values to the database unchecked, and
-        PostgreSQL takes no NUL in a text (Django would answer a 500). Forms already refuse it."""
+        """Every admin page (the model admins' included) answers two kinds of crafted input with
+        a 400 where Django would answer a 500: a NUL character in the query string (changelists
+        pass filter values to the database unchecked, and PostgreSQL takes no NUL in a text), and
+        a value a model field refuses outside any form (an action posted with a selected id that
+        is no UUID: Django filters by it as it is). Forms already report their own."""
         guarded = super().admin_view(view, cacheable)
 
         @wraps(guarded)
-        def refusing_nul(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        def refusing_crafted_input(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             if any("\x00" in key + "".join(values) for key, values in request.GET.lists()):
                 raise SuspiciousOperation("A NUL character in an admin page's query string.")
-            return guarded(request, *args, **kwargs)
+            try:
+                return guarded(request, *args, **kwargs)
+            except ValidationError as exc:
+                raise SuspiciousOperation(f"An admin request with an invalid value: {exc.messages}") from exc
 
-        return cast(V, refusing_nul)
+        return cast(V, refusing_crafted_input)
 
     def get_urls(self) -> list[URLPattern | URLResolver]:
         urls: list[URLPattern | URLResolver] = [

@@ -1,5 +1,6 @@
-"""An admin page's query string with a NUL character is a 400 on every model admin, not a 500:
-the changelists hand filter values to PostgreSQL, which takes no NUL in a text."""
+"""Crafted input to the admin is a 400, not a 500: a NUL character in a page's query string (the
+changelists hand filter values to PostgreSQL, which takes no NUL in a text), and an action posted
+with a selected id that is no UUID."""
 
 import pytest
 from django.test import Client
@@ -36,3 +37,16 @@ def test_the_same_filters_without_nul_still_answer(staff: Client) -> None:
 
 def test_a_page_other_than_a_changelist_is_guarded_too(staff: Client) -> None:
     assert staff.get("/admin/dashboard/?x=%00").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("page", "action"),
+    [
+        ("/admin/real_estates/realestate/", "approve_selected"),
+        ("/admin/real_estates/realestate/", "delete_selected"),
+        ("/admin/users/user/", "delete_selected"),
+    ],
+)
+def test_an_action_on_an_id_that_is_no_uuid_is_a_400(staff: Client, page: str, action: str) -> None:
+    response = staff.post(page, {"action": action, "_selected_action": ["not-a-uuid"]})
+    assert response.status_code == 400
