@@ -1,11 +1,16 @@
 """Every list filter, `q` (case- and accent-insensitive), ordering, and bad filter values."""
 
+import json
+import subprocess
+import sys
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.http import QueryDict
 from rest_framework.test import APIClient
 
@@ -251,3 +256,38 @@ def test_cached_counts_are_kept_apart_by_scope_and_filters(
     assert manager_client.get(url, {"city": "Olinda"}).json()["count"] == 0
     other = UserFactory(role=Role.COLLECTOR)
     assert client_for(other).get(url, {"city": "Recife"}).json()["count"] == 0
+
+
+CITY_ON_SQLITE = """
+import json
+from django.core.management import call_command
+from apps.real_estates.models import RealEstate
+from tests.real_estates.factories import RealEstateFactory
+call_command("migrate", verbosity=0)
+RealEstateFactory(collected_by=None, city="Águas Lindas de Goiás", state="GO")
+asked = ["Águas Lindas de Goiás", " Águas LINDAS de Goiás ", "Águas Lindas"]
+print(json.dumps([RealEstate.objects.in_city(city).count() for city in asked]))
+"""
+
+
+def test_a_city_with_a_non_ascii_capital_is_found_on_sqlite(tmp_path: Path) -> None:
+    """SQLite's lower() folds ASCII letters only: the city compared with Python's lower() (`Á` to
+    `á`) never equalled the column's (`Á` kept), and `city=Águas Lindas de Goiás` found nothing
+    on the embedded default database."""
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+    }
+    done = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "manage.py", "shell", "-c", CITY_ON_SQLITE],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [1, 1, 0]
