@@ -40,7 +40,21 @@ class SignInCpfThrottle(SimpleRateThrottle):
         cpf = data.get("cpf") if isinstance(data, Mapping) else None
         if cpf is None or isinstance(cpf, (dict, list)):
             return None  # nothing to count: such a body is rejected before any hashing
+        return self.key_of(str(cpf))
+
+    def key_of(self, cpf: str) -> str:
+        """The bucket of the account `cpf` names, however it is spelled."""
         # surrogatepass: JSON can carry a lone surrogate (`"\\ud800"`), which plain UTF-8 cannot
         # encode; the serializer refuses it after this has counted the attempt.
-        digest = hashlib.sha256(normalize_cpf(str(cpf)).encode("utf-8", "surrogatepass")).hexdigest()
+        digest = hashlib.sha256(normalize_cpf(cpf).encode("utf-8", "surrogatepass")).hexdigest()
         return self.cache_format % {"scope": self.scope, "ident": digest}
+
+
+class CurrentPasswordCpfThrottle(SignInCpfThrottle):
+    """Counts a check of the signed-in user's current password (`POST /users/me/password`) as a
+    sign-in attempt on their account, in the same bucket: a stolen access token is no way to
+    guess the password faster than the sign-in allows, and a braked check hashes nothing."""
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        cpf = getattr(request.user, "cpf", None)
+        return self.key_of(cpf) if isinstance(cpf, str) else None

@@ -13,6 +13,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from apps.core import errors
@@ -35,7 +36,12 @@ from apps.users.api.serializers import (
 from apps.users.models import User
 from apps.users.permissions import IsAdminOrManagerReadOnly
 from apps.users.querysets import UserQuerySet
-from apps.users.throttling import SignInCpfThrottle, SignInIpThrottle, SignUpIpThrottle
+from apps.users.throttling import (
+    CurrentPasswordCpfThrottle,
+    SignInCpfThrottle,
+    SignInIpThrottle,
+    SignUpIpThrottle,
+)
 
 DELETED_MESSAGE = "User deleted successfully"
 
@@ -205,16 +211,23 @@ class MeView(NoStoreMixin):
 class MePasswordView(NoStoreMixin):
     permission_classes = [IsAuthenticated]
 
+    def get_throttles(self) -> list[BaseThrottle]:
+        # After the general rate, before the current password is hashed: an attempt on the account.
+        return [*super().get_throttles(), CurrentPasswordCpfThrottle()]
+
     @extend_schema(
         tags=["users"],
         summary="Change own password",
         description="Every token issued before is revoked, the one used for this request included: "
-        "sign in again.",
+        "sign in again. Each attempt counts as a sign-in attempt on the account (the per-CPF "
+        "throttle, shared with `POST /sign-in`): 429 with `Retry-After` beyond it.",
         request=PasswordChangeInputSerializer,
         examples=[examples.PASSWORD_CHANGE_REQUEST],
         responses={
             204: OpenApiResponse(description="Password changed; sign in again."),
-            **error_responses(errors.ValidationError, errors.WrongCurrentPassword, *_AUTH_ERRORS),
+            **error_responses(
+                errors.ValidationError, errors.WrongCurrentPassword, *_AUTH_ERRORS, errors.Throttled
+            ),
         },
     )
     def post(self, request: Request) -> Response:

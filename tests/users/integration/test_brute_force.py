@@ -9,6 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.users.cpf import format_cpf
+from tests.conftest import bearer_client
 from tests.threads import run_at_once
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
 from tests.users.helpers import error_of
@@ -156,3 +157,36 @@ def test_concurrent_sign_ins_on_a_cpf_are_each_counted(rates: dict[str, str], db
     statuses = run_at_once(*[attempt] * 12)
     assert statuses.count(429) == 7
     assert statuses.count(401) == 5
+
+
+def test_guessing_the_current_password_with_a_token_counts_in_the_accounts_sign_in_bucket(
+    api_client: APIClient, rates: dict[str, str], hash_calls: list[str]
+) -> None:
+    """`POST /users/me/password` checks the current password: with a stolen access token it would
+    otherwise be a password oracle at the general per-user rate (1200/min), hashing every guess."""
+    rates["sign_in_cpf"] = "3/5min"
+    user = UserFactory()
+    client = bearer_client(user)
+    guesses = [
+        client.post(
+            "/api/v1/users/me/password",
+            {"current_password": f"guess-{n}", "new_password": "uma-senha-nova-e-longa-1"},
+            format="json",
+        )
+        for n in range(3)
+    ]
+    assert [response.status_code for response in guesses] == [400, 400, 400]
+    hash_calls.clear()
+
+    right = client.post(
+        "/api/v1/users/me/password",
+        {"current_password": DEFAULT_PASSWORD, "new_password": "uma-senha-nova-e-longa-1"},
+        format="json",
+    )
+
+    assert right.status_code == 429
+    assert error_of(right)["code"] == "THROTTLED"
+    assert 1 <= int(right["Retry-After"]) <= 300
+    assert hash_calls == []
+    # The same bucket as the sign-in's: the account's sign-in is braked as well.
+    assert sign_in(api_client, user.cpf, DEFAULT_PASSWORD, ip="10.9.9.9").status_code == 429
