@@ -36,6 +36,7 @@ from apps.core.admin_refusals import ServiceRefusalsMixin
 from apps.users import services
 from apps.users.cpf import format_cpf, normalize_cpf
 from apps.users.models import Role, User
+from apps.users.throttling import current_password_check_allowed
 
 ERASED = "(personal data erased)"
 """What the admin log and the success message say of an erased account instead of its name."""
@@ -267,7 +268,16 @@ def _staff(request: HttpRequest) -> User:
 class OwnPasswordChangeForm(PasswordChangeForm):
     """The admin site's "Change password" page (a staff member's own password): Django's form
     checks the current password and the validators; saving is `services.user_change_password`,
-    so the user's tokens are revoked and the change audited, as `PUT /users/me/password` does."""
+    so the user's tokens are revoked and the change audited, as `POST /users/me/password` does.
+    Each check of the current password counts in the account's sign-in bucket first, as there."""
+
+    error_messages = {**PasswordChangeForm.error_messages, "throttled": errors.Throttled.default_message}
+
+    def clean_old_password(self) -> str:
+        if not current_password_check_allowed(self.user):  # before any hash is computed
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        old_password: str = super().clean_old_password()
+        return old_password
 
     def save(self, commit: bool = True) -> Any:
         services.user_change_password(

@@ -3,7 +3,8 @@ before any password is hashed). Rates live in REST_FRAMEWORK["DEFAULT_THROTTLE_R
 
 import hashlib
 from collections.abc import Mapping
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from rest_framework.request import Request
 
@@ -58,3 +59,11 @@ class CurrentPasswordCpfThrottle(SignInCpfThrottle):
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         cpf = getattr(request.user, "cpf", None)
         return self.key_of(cpf) if isinstance(cpf, str) else None
+
+
+def current_password_check_allowed(user: Any) -> bool:
+    """`CurrentPasswordCpfThrottle` outside DRF (the admin's own-password page, whose form has
+    the user but no request): counts one check of `user`'s current password; False when their
+    account's bucket is over its rate."""
+    attempt = cast(Request, SimpleNamespace(user=user))  # the throttle reads `user` alone
+    return CurrentPasswordCpfThrottle().allow_request(attempt, None)

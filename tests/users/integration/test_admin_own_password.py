@@ -75,3 +75,32 @@ def test_a_wrong_current_password_changes_nothing(api_client: APIClient) -> None
     user.refresh_from_db()
     assert user.check_password(DEFAULT_PASSWORD)
     assert not AuditEvent.objects.filter(action="user.password_change").exists()
+
+
+def test_guessing_the_current_password_on_the_page_counts_in_the_accounts_sign_in_bucket(
+    api_client: APIClient, rates: dict[str, str], hash_calls: list[str]
+) -> None:
+    """A staff session (a shared computer left signed in) is no faster oracle for the password
+    than the sign-in: each check of the current password is an attempt on the account."""
+    rates["sign_in_cpf"] = "2/5min"
+    user = UserFactory(role=Role.MANAGER)
+    client = Client()
+    client.force_login(user)
+
+    def attempt(old_password: str) -> str:
+        return client.post(
+            PAGE, {"old_password": old_password, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+        ).content.decode()
+
+    for n in range(2):
+        assert "Your old password was entered incorrectly" in attempt(f"guess-{n}")
+    hash_calls.clear()
+
+    page = attempt(DEFAULT_PASSWORD)
+
+    assert "Too many requests; try again later." in page
+    assert hash_calls == []
+    user.refresh_from_db()
+    assert user.check_password(DEFAULT_PASSWORD)  # unchanged
+    response = api_client.post("/api/v1/sign-in", {"cpf": user.cpf, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 429  # the same bucket as the sign-in's
