@@ -1,11 +1,11 @@
 """Brute-force brakes for sign-in and sign-up, checked by DRF before the view runs (so
 before any password is hashed). Rates live in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]."""
 
-import hashlib
 from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any, cast
 
+from django.utils.crypto import salted_hmac
 from rest_framework.request import Request
 
 from apps.core.throttling import SimpleRateThrottle
@@ -30,8 +30,10 @@ class SignUpIpThrottle(_IpThrottle):
 class SignInCpfThrottle(SimpleRateThrottle):
     """Counts sign-in attempts per account, whatever IP they come from.
 
-    The CPF is normalised (formatted and plain spellings count together) and hashed, so
-    CPFs never sit in the cache's keys.
+    The CPF is normalised (formatted and plain spellings count together) and hashed with a key
+    derived from SECRET_KEY, so CPFs never sit in the cache's keys: a plain hash of one of the
+    ~10^9 CPFs would be reversed by hashing them all (`apps.core.logging.keyed_hash` does the same
+    for the logs).
     """
 
     scope = "sign_in_cpf"
@@ -47,7 +49,8 @@ class SignInCpfThrottle(SimpleRateThrottle):
         """The bucket of the account `cpf` names, however it is spelled."""
         # surrogatepass: JSON can carry a lone surrogate (`"\\ud800"`), which plain UTF-8 cannot
         # encode; the serializer refuses it after this has counted the attempt.
-        digest = hashlib.sha256(normalize_cpf(cpf).encode("utf-8", "surrogatepass")).hexdigest()
+        value = normalize_cpf(cpf).encode("utf-8", "surrogatepass")
+        digest = salted_hmac("apps.users.throttling.cpf", value, algorithm="sha256").hexdigest()
         return self.cache_format % {"scope": self.scope, "ident": digest}
 
 

@@ -190,3 +190,21 @@ def test_guessing_the_current_password_with_a_token_counts_in_the_accounts_sign_
     assert hash_calls == []
     # The same bucket as the sign-in's: the account's sign-in is braked as well.
     assert sign_in(api_client, user.cpf, DEFAULT_PASSWORD, ip="10.9.9.9").status_code == 429
+
+
+def test_the_per_cpf_bucket_is_named_by_a_keyed_hash_that_cannot_be_reversed_by_trying_every_cpf(
+    settings: Any,
+) -> None:
+    """A CPF has about 10^9 possible values: a plain SHA-256 of it in a cache key is reversed by
+    hashing them all in seconds, so whoever reads the cache would read who is signing in."""
+    import hashlib
+
+    from apps.users.throttling import SignInCpfThrottle
+
+    cpf = "52998224725"
+    key = SignInCpfThrottle().key_of(format_cpf(cpf))
+
+    assert key == SignInCpfThrottle().key_of(cpf)  # every spelling, one bucket
+    assert hashlib.sha256(cpf.encode()).hexdigest() not in key
+    settings.SECRET_KEY = "another-secret-key-for-another-deployment-0123456789"
+    assert SignInCpfThrottle().key_of(cpf) != key  # computed with the server's secret
