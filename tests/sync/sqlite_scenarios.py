@@ -1,0 +1,165 @@
+"""The sync on SQLite (the embedded default `make run` serves), scenario by scenario, each run by
+test_sqlite.py in a subprocess on its own SQLite file (the suite itself runs on PostgreSQL).
+
+`python -m tests.sync.sqlite_scenarios <scenario>` with DJANGO_SETTINGS_MODULE=config.settings.local
+and DATABASE_URL pointing at an empty SQLite file: migrates, runs the scenario and exits non-zero
+(an AssertionError) when the sync misbehaves; prints "<scenario> ok" otherwise.
+`writer` is not a scenario: the `concurrent_writers` scenario starts it in processes of their own,
+as `make run`'s two granian workers write to the same file.
+"""
+
+import os
+import random
+import subprocess
+import sys
+from datetime import timedelta
+from typing import Any
+
+import django
+
+WRITERS = 3
+OPERATIONS = 40
+
+
+def _users() -> tuple[Any, Any, Any]:
+    from apps.users.models import Role, User
+
+    ana = User.objects.create_user(cpf="52998224725", name="Ana Lima", password="x" * 12, role=Role.COLLECTOR)
+    bia = User.objects.create_user(cpf="39053344705", name="Bia Reis", password="x" * 12, role=Role.COLLECTOR)
+    manager = User.objects.create_user(
+        cpf="11144477735", name="Gil Souza", password="x" * 12, role=Role.MANAGER
+    )
+    return ana, bia, manager
+
+
+def _client(user: Any) -> Any:
+    from rest_framework.test import APIClient
+
+    client = APIClient(SERVER_NAME="localhost")
+    client.force_authenticate(user)
+    return client
+
+
+def _get(client: Any, cursor: str | None, limit: int = 3) -> Any:
+    from tests.sync.helpers import SYNC_URL
+
+    params: dict[str, Any] = {"limit": limit}
+    if cursor is not None:
+        params["cursor"] = cursor
+    return client.get(SYNC_URL, params)
+
+
+def after_a_purge_of_the_whole_log() -> None:
+    """Every entry is older than the retention and purged: a first sync begun then must hand out a
+    cursor its next page accepts (not a 410 that a new first sync would meet again)."""
+    from django.utils import timezone
+
+    from apps.sync.services import sync_purge
+    from tests.sync.helpers import Replica, create
+
+    ana, _, manager = _users()
+    create(ana)
+    assert sync_purge(now=timezone.now() + timedelta(days=31)) == 1
+    for user in (ana, manager):
+        replica, client = Replica(), _client(user)
+        replica.drain(client, limit=1)
+        replica.drain(client, limit=1)  # a later poll with the stored cursor
+        assert len(replica.items) == 1
+
+
+def writer(seed: int) -> None:
+    """Writes through the services, as a server process would: creates, edits, deletes, sometimes
+    two writes in one transaction."""
+    from django.db import transaction
+
+    from apps.core import errors
+    from apps.real_estates import services
+    from apps.users.models import Role, User
+    from tests.sync.helpers import create
+
+    collectors = list(User.objects.filter(role=Role.COLLECTOR).order_by("cpf"))
+    manager = User.objects.get(role=Role.MANAGER)
+    rng = random.Random(seed)
+    mine: list[Any] = []
+    for _ in range(OPERATIONS):
+        choice = rng.random()
+        collector = collectors[rng.randrange(len(collectors))]
+        with transaction.atomic():
+            if not mine or choice < 0.4:
+                mine.append(create(collector, bedrooms=rng.randint(0, 5)))
+            elif choice < 0.85:
+                target = rng.choice(mine)
+                try:
+                    mine[mine.index(target)] = services.real_estate_update(
+                        real_estate=target, actor=manager, fields={"bedrooms": rng.randint(0, 9)}
+                    )
+                except errors.RealEstateNotFound:
+                    mine.remove(target)
+            else:
+                services.real_estate_delete(real_estate=mine.pop(rng.randrange(len(mine))), actor=manager)
+            if choice > 0.9 and mine:
+                services.real_estate_update(real_estate=mine[-1], actor=manager, fields={"title": f"T{seed}"})
+
+
+def concurrent_writers() -> None:
+    """Writer processes commit concurrently while a manager and a collector sync through the API
+    with `limit=3`: each replica ends equal to what its reader sees in the database, and a later
+    page never answers an older version than an earlier one."""
+    from tests.sync.helpers import Replica, create, database_versions
+
+    ana, bia, manager = _users()
+    create(ana)
+    create(bia)
+    writers = [
+        subprocess.Popen(  # noqa: S603 - this module, with a number
+            [sys.executable, "-m", "tests.sync.sqlite_scenarios", "writer", str(seed)], env=os.environ
+        )
+        for seed in range(WRITERS)
+    ]
+    readers: list[tuple[Any, Any, Replica, dict[str, int]]] = [
+        (manager, _client(manager), Replica(), {}),
+        (ana, _client(ana), Replica(), {}),
+    ]
+    pages = 0
+
+    def pull(reader: tuple[Any, Any, Replica, dict[str, int]]) -> bool:
+        _, client, replica, highest = reader
+        body = replica.pull(client, limit=3)
+        ids = [r["id"] for r in body["results"]]
+        assert len(ids) == len(set(ids)), "a real estate twice in one page"
+        for result in body["results"]:
+            if not result.get("deleted"):
+                assert result["version"] >= highest.get(result["id"], 0), result
+                highest[result["id"]] = result["version"]
+        return bool(body["has_more"])
+
+    while any(process.poll() is None for process in writers):
+        pull(readers[pages % 2])
+        pages += 1
+    assert [process.wait() for process in writers] == [0] * WRITERS
+    for reader in readers:
+        while pull(reader):
+            pass
+        user, _, replica, _ = reader
+        assert replica.versions() == database_versions(user), (replica.versions(), database_versions(user))
+    assert pages > 2, pages
+    assert 0 < len(readers[1][2].items) < len(readers[0][2].items)
+
+
+def main() -> None:
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    assert connection.vendor == "sqlite"
+    name, *args = sys.argv[1:]
+    if name == "writer":
+        writer(int(args[0]))
+        return
+    call_command("migrate", verbosity=0)
+    globals()[name]()
+    print(f"{name} ok")  # noqa: T201 - what the test reads
+
+
+if __name__ == "__main__":
+    main()
