@@ -146,6 +146,108 @@ def concurrent_writers() -> None:
     assert 0 < len(readers[1][2].items) < len(readers[0][2].items)
 
 
+def every_write_path() -> None:
+    """The API (a create, a photo upload whose thumbnail the in-process task makes and turns
+    into the cover, a caption), the admin's bulk actions (approve, delete), a command
+    (`rebuild_thumbnails --all`) and an erasure: a manager's and a collector's replicas end as the
+    list shows the real estates, and a deletion reaches the collector as a tombstone."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import reverse
+
+    from apps.real_estates import services
+    from apps.users import services as user_services
+    from apps.users.models import Role, User
+    from tests.media.samples import image_bytes
+    from tests.real_estates.helpers import payload
+    from tests.sync.helpers import Replica, create
+
+    ana, bia, manager = _users()
+    admin = User.objects.create_user(cpf="86288366757", name="Rui Alves", password="x" * 12, role=Role.ADMIN)
+    gone = create(ana)
+    create(bia)
+    ana_client = _client(ana)
+    replicas = {ana: Replica(), manager: Replica()}
+    for user, replica in replicas.items():
+        replica.drain(_client(user), limit=2)
+    created = ana_client.post(reverse("real-estate-list"), payload(), format="json")
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    upload = ana_client.post(
+        reverse("real-estate-photos", kwargs={"real_estate_id": pk}),
+        {"file": SimpleUploadedFile("a.jpg", image_bytes(), content_type="image/jpeg")},
+        format="multipart",
+    )
+    assert upload.status_code == 201, upload.content
+    photo = reverse("real-estate-photo", kwargs={"real_estate_id": pk, "photo_id": upload.json()["id"]})
+    assert ana_client.patch(photo, {"caption": "Fachada"}, format="json").status_code == 200
+    services.real_estate_submit(real_estate=services.RealEstate.objects.get(pk=pk), actor=ana)
+    site = Client(SERVER_NAME="localhost")
+    site.force_login(admin)
+    changelist = reverse("admin:real_estates_realestate_changelist")
+    approved = site.post(changelist, {"action": "approve_selected", "_selected_action": [pk]}, follow=True)
+    assert services.RealEstate.objects.get(pk=pk).status == "approved", approved.content.decode()[-3000:]
+    deleted = site.post(
+        changelist,
+        {"action": "delete_selected", "_selected_action": [str(gone.pk)], "post": "yes"},
+        follow=True,
+    )
+    assert not services.RealEstate.objects.filter(pk=gone.pk).exists(), deleted.content.decode()[-3000:]
+    call_command("rebuild_thumbnails", "--all", verbosity=0)
+    user_services.user_delete(user=bia, actor=admin)
+    for user, replica in replicas.items():
+        replica.drain(_client(user), limit=2)
+        listed = _client(user).get(reverse("real-estate-list"), {"page_size": 100}).json()["results"]
+        shown = {item["id"]: item for item in listed}
+        assert set(replica.items) == set(shown), (replica.items, shown)
+        for key, item in replica.items.items():
+            for name, value in shown[key].items():
+                if name != "cover":  # a signed link: its timestamp may differ
+                    assert item[name] == value, (name, item[name], value)
+            assert (item["cover"] is None) == (shown[key]["cover"] is None)
+    assert replicas[manager].items[pk]["status"] == "approved"
+    assert replicas[manager].items[pk]["cover"] is not None
+    assert str(gone.pk) not in replicas[ana].items
+
+
+def expired_and_bad_cursors() -> None:
+    """A cursor unused for longer than the retention, or behind what the purge task (run in-process,
+    as Celery is eager without a broker) removed, is a 410, and a fresh sync recovers; a malformed
+    cursor or another user's is a 400 naming the cursor."""
+    import time_machine
+    from django.utils import timezone
+
+    from apps.sync.models import RealEstateChange
+    from apps.sync.tasks import purge_sync_log
+    from tests.sync.helpers import Replica, create
+
+    ana, bia, _ = _users()
+    client = _client(ana)
+    replica = Replica()
+    replica.drain(client)
+    stale = replica.cursor
+    with time_machine.travel(timezone.now() + timedelta(days=31), tick=False):
+        response = _get(client, stale)
+        assert (response.status_code, response.json()["error"]["code"]) == (410, "SYNC_CURSOR_EXPIRED")
+    kept = create(ana)
+    RealEstateChange.objects.update(created_at=timezone.now() - timedelta(days=31))
+    assert purge_sync_log.delay().get() == {"deleted": 1}
+    response = _get(client, stale)
+    assert (response.status_code, response.json()["error"]["code"]) == (410, "SYNC_CURSOR_EXPIRED")
+    fresh = Replica()
+    fresh.drain(client)
+    assert set(fresh.items) == {str(kept.pk)}
+    for cursor in ("garbage", fresh.cursor):
+        response = _get(_client(bia), cursor)
+        assert response.status_code == 400, response.content
+        error = response.json()["error"]
+        assert (error["code"], error["fields"]["cursor"][0]["code"]) == (
+            "VALIDATION_ERROR",
+            "sync_cursor_invalid",
+        )
+
+
 def main() -> None:
     django.setup()
     from django.core.management import call_command

@@ -15,6 +15,7 @@ def _run_on_sqlite(tmp_path: Path, module: str, *args: str) -> str:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "MEDIA_ROOT": str(tmp_path / "media"),
         "REDIS_URL": "",
         "CELERY_BROKER_URL": "",
         "LOG_LEVEL": "WARNING",
@@ -43,6 +44,10 @@ def test_the_sync_follows_a_simple_sequence_on_sqlite(tmp_path: Path) -> None:
         "after_a_purge_of_the_whole_log",
         # Writer processes (as `make run`'s two workers) commit while readers sync: nothing missed.
         "concurrent_writers",
+        # The API, the admin's bulk actions, a command, the in-process tasks and an erasure record.
+        "every_write_path",
+        # 410 for a cursor too old or behind the (in-process) purge task; 400 for a bad one.
+        "expired_and_bad_cursors",
     ],
 )
 def test_the_sync_on_sqlite(tmp_path: Path, scenario: str) -> None:
