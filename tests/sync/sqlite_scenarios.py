@@ -12,6 +12,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -82,6 +83,7 @@ def writer(seed: int) -> None:
     rng = random.Random(seed)
     mine: list[Any] = []
     for _ in range(OPERATIONS):
+        time.sleep(rng.random() / 50)  # now and then the readers catch up: pages short of the limit
         choice = rng.random()
         collector = collectors[rng.randrange(len(collectors))]
         with transaction.atomic():
@@ -102,9 +104,10 @@ def writer(seed: int) -> None:
 
 
 def concurrent_writers() -> None:
-    """Writer processes commit concurrently while a manager and a collector sync through the API
-    with `limit=3`: each replica ends equal to what its reader sees in the database, and a later
-    page never answers an older version than an earlier one."""
+    """Writer processes commit concurrently while a manager (`limit=3`) and a collector (`limit=20`:
+    pages short of the limit, whose cursor moves up to the horizon) sync through the API: each
+    replica ends equal to what its reader sees in the database, and a later page never answers an
+    older version than an earlier one."""
     from tests.sync.helpers import Replica, create, database_versions
 
     ana, bia, manager = _users()
@@ -116,15 +119,18 @@ def concurrent_writers() -> None:
         )
         for seed in range(WRITERS)
     ]
-    readers: list[tuple[Any, Any, Replica, dict[str, int]]] = [
-        (manager, _client(manager), Replica(), {}),
-        (ana, _client(ana), Replica(), {}),
+    readers: list[tuple[Any, Any, Replica, dict[str, int], int]] = [
+        (manager, _client(manager), Replica(), {}, 3),
+        (ana, _client(ana), Replica(), {}, 20),
     ]
-    pages = 0
+    pages = short_with_changes = 0
 
-    def pull(reader: tuple[Any, Any, Replica, dict[str, int]]) -> bool:
-        _, client, replica, highest = reader
-        body = replica.pull(client, limit=3)
+    def pull(reader: tuple[Any, Any, Replica, dict[str, int], int]) -> bool:
+        nonlocal short_with_changes
+        _, client, replica, highest, limit = reader
+        body = replica.pull(client, limit=limit)
+        if body["results"] and not body["has_more"]:
+            short_with_changes += 1
         ids = [r["id"] for r in body["results"]]
         assert len(ids) == len(set(ids)), "a real estate twice in one page"
         for result in body["results"]:
@@ -140,9 +146,11 @@ def concurrent_writers() -> None:
     for reader in readers:
         while pull(reader):
             pass
-        user, _, replica, _ = reader
+        user, _, replica, _, _ = reader
         assert replica.versions() == database_versions(user), (replica.versions(), database_versions(user))
+    print(f"{pages} pages, {short_with_changes} short ones with changes")  # noqa: T201 - for a reader of the log
     assert pages > 2, pages
+    assert short_with_changes > 2, short_with_changes
     assert 0 < len(readers[1][2].items) < len(readers[0][2].items)
 
 
