@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import F, Func, Q, Value
-from django.db.models.functions import Cast
+from django.db.models import F, Func, Q, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Greatest
 from django.db.models.sql.compiler import SQLCompiler
 
 if TYPE_CHECKING:
@@ -198,5 +198,10 @@ class RealEstateChangeQuerySet(models.QuerySet["RealEstateChange"]):
                 cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
                 row = cursor.fetchone()
             return Position(xid=int(row[0]), id=0)
-        last = self.aggregate(last=models.Max("id"))["last"]
-        return Position(xid=0, id=last or 0)
+        # The last id handed out: the log's, or the purge mark's once the purge has removed the
+        # entries above every remaining one (AUTOINCREMENT never hands out an id again). Without
+        # the mark a first sync after a purge of the whole log would start below it (a 410).
+        marks = self.model._meta.apps.get_model("sync", "PurgeMark").objects.filter(pk=1)
+        purged = Subquery(marks.values("change_id")[:1])
+        last = self.aggregate(last=Greatest(Coalesce(models.Max("id"), 0), Coalesce(purged, 0)))["last"]
+        return Position(xid=0, id=last)

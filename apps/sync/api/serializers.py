@@ -43,6 +43,8 @@ class SyncRealEstateSerializer(RealEstateListItemSerializer):
     """The list item, with the version a client compares with what it holds."""
 
     version = serializers.IntegerField(help_text="Bumped by every change of the real estate.")
+    # The list's, only with `near`, which the sync does not take (DRF: None removes an inherited field).
+    distance_km = None  # type: ignore[assignment]
 
 
 class SyncTombstoneSerializer(serializers.Serializer[dict[str, Any]]):

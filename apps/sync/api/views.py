@@ -109,7 +109,8 @@ class RealEstateSyncView(APIView):
             "every real estate you see, then the changes made meanwhile, paged the same way. "
             "Store `next_cursor` and ask again while `has_more` is true. A real estate may come "
             "more than once across pages; apply each result over what you hold. A cursor unused "
-            "for `SYNC_RETENTION_DAYS` (30) expires: 410, sync again without one."
+            "for `SYNC_RETENTION_DAYS` (30), behind changes the daily purge removed, or issued "
+            "before your role changed expires: 410, sync again without one."
         ),
         parameters=[SyncQuerySerializer],
         responses={

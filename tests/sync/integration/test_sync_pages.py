@@ -6,6 +6,7 @@
 from datetime import timedelta
 
 import pytest
+import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -13,6 +14,7 @@ from apps.media import storage
 from apps.real_estates.models import RealEstate
 from apps.users.models import Role, User
 from tests.conftest import bearer_client
+from tests.contract.openapi_validator import SCHEMA_PATH
 from tests.media.samples import image_bytes
 from tests.sync.helpers import Replica, create
 from tests.users.factories import UserFactory
@@ -78,3 +80,17 @@ def test_a_first_sync_reads_the_table_newest_first_through_equal_creation_times(
             break
     assert seen == expected
     assert replica.pages == 6
+
+
+def test_the_schema_of_a_sync_item_names_the_keys_it_has(ana: User) -> None:
+    """docs/api/openapi.yaml describes a sync item with the keys the endpoint sends, no more: the
+    list's `distance_km` comes only with `near`, which the sync does not take."""
+    schema = yaml.safe_load(SCHEMA_PATH.read_text())
+    declared = schema["components"]["schemas"]["SyncRealEstate"]["properties"]
+    create(ana)
+    replica = Replica()
+    replica.drain(bearer_client(ana))
+    (item,) = replica.items.values()
+    assert list(declared) == list(item)
+    parameters = schema["paths"]["/api/v1/sync/real-estates"]["get"]["parameters"]
+    assert "near" not in {parameter["name"] for parameter in parameters}
