@@ -33,6 +33,7 @@ run: venv ## Set up and serve on HOST:PORT with granian (local settings: SQLite,
 	@$(MANAGE) createcachetable -v 0  # the shared cache (docs/adr/0045), had migrate run with REDIS_URL set
 	@$(MANAGE) collectstatic --noinput -v 0
 	@$(MANAGE) ensure_local_admin
+	@$(MANAGE) run_scheduled_tasks -v 0  # no beat without a broker: the daily tasks once (docs/operations.md)
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) -m config.server --bind $(HOST):$(PORT) --workers $(WORKERS)
 
 dev: venv ## Autoreloading development server on HOST:PORT

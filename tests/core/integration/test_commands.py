@@ -1,11 +1,19 @@
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+from apps.sync.models import RealEstateChange
+from apps.users.models import User
+from config.celery import app
+from tests.sync.helpers import create as sync_create
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -94,3 +102,32 @@ def test_ensure_local_admin_creates_one_admin_once(
 def test_ensure_local_admin_refuses_outside_local_settings() -> None:
     with pytest.raises(CommandError):
         call_command("ensure_local_admin")
+
+
+@pytest.mark.django_db
+def test_run_scheduled_tasks_runs_beats_entries_here(
+    collector: User, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The embedded default's stand-in for beat: each scheduled task once, in this process."""
+    sync_create(collector)
+    RealEstateChange.objects.update(created_at=timezone.now() - timedelta(days=31))
+    expired = OutstandingToken.objects.create(
+        user=collector, jti="expired", token="t", expires_at=timezone.now() - timedelta(minutes=1)
+    )
+
+    call_command("run_scheduled_tasks")
+
+    assert not RealEstateChange.objects.exists()  # older than SYNC_RETENTION_DAYS
+    assert not OutstandingToken.objects.filter(pk=expired.pk).exists()
+    out = capsys.readouterr().out
+    assert set(app.conf.beat_schedule) == {line.split(":")[0] for line in out.splitlines()}
+
+
+@pytest.mark.django_db
+def test_run_scheduled_tasks_only_runs_the_entries_named(collector: User) -> None:
+    sync_create(collector)
+    RealEstateChange.objects.update(created_at=timezone.now() - timedelta(days=31))
+    call_command("run_scheduled_tasks", "--only", "flush-expired-tokens-daily")
+    assert RealEstateChange.objects.exists()  # its purge was not named
+    with pytest.raises(CommandError):
+        call_command("run_scheduled_tasks", "--only", "no-such-entry")
