@@ -1,8 +1,6 @@
 """Every list filter, `q` (case- and accent-insensitive), ordering, and bad filter values."""
 
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -10,7 +8,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.http import QueryDict
 from rest_framework.test import APIClient
 
@@ -19,6 +16,7 @@ from apps.real_estates.models import Kind, Purpose, RealEstate, Status
 from apps.users.models import Role, User
 from tests.conftest import bearer_client as client_for
 from tests.real_estates.factories import CITIES, RealEstateFactory
+from tests.sqlite import run_on_sqlite
 from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -274,20 +272,6 @@ def test_a_city_with_a_non_ascii_capital_is_found_on_sqlite(tmp_path: Path) -> N
     """SQLite's lower() folds ASCII letters only: the city compared with Python's lower() (`Á` to
     `á`) never equalled the column's (`Á` kept), and `city=Águas Lindas de Goiás` found nothing
     on the embedded default database."""
-    env = {
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(tmp_path),
-    }
-    done = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, "manage.py", "shell", "-c", CITY_ON_SQLITE],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = run_on_sqlite(tmp_path, "manage.py", "shell", "-c", CITY_ON_SQLITE)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == [1, 1, 0]

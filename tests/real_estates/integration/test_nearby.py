@@ -6,14 +6,11 @@ import io
 import json
 import math
 import random
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.files.storage import storages
 from django.db import connection, transaction
 from rest_framework.test import APIClient
@@ -22,6 +19,7 @@ from apps.real_estates.export import HEADER, real_estate_export_to_storage
 from apps.real_estates.models import RealEstate
 from apps.real_estates.querysets import EARTH_RADIUS_KM
 from tests.real_estates.factories import RealEstateFactory
+from tests.sqlite import run_on_sqlite
 
 pytestmark = pytest.mark.django_db
 
@@ -374,21 +372,7 @@ print(json.dumps([ids_first, [names[pk] for pk in newest.values_list("id", flat=
 
 def test_near_and_a_box_are_correct_on_sqlite(tmp_path: Path) -> None:
     """The embedded default database: the same QuerySet methods, run by manage.py on SQLite."""
-    env = {
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(tmp_path),
-    }
-    done = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, "manage.py", "shell", "-c", SQLITE_CHECK],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = run_on_sqlite(tmp_path, "manage.py", "shell", "-c", SQLITE_CHECK)
     assert done.returncode == 0, done.stderr
     near, box, page = done.stdout.strip().splitlines()[-3:]
     found = json.loads(near)

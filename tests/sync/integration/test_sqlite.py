@@ -1,33 +1,16 @@
 """The sync's SQLite path (ids in commit order, no transaction ids), in a subprocess on its own
 SQLite file: the suite itself runs on PostgreSQL."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+
+from tests.sqlite import run_on_sqlite
 
 
 def _run_on_sqlite(tmp_path: Path, module: str, *args: str) -> str:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "REDIS_URL": "",
-        "CELERY_BROKER_URL": "",
-        "LOG_LEVEL": "WARNING",
-    }
-    done = subprocess.run(  # noqa: S603 - our own interpreter and test modules
-        [sys.executable, "-m", module, *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    done = run_on_sqlite(
+        tmp_path, "-m", module, *args, settings_module="config.settings.local", LOG_LEVEL="WARNING"
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
