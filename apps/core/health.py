@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 
 from apps.core import errors
 from apps.core.metrics import READINESS_CHECK_SECONDS, READINESS_CHECKS
-from apps.core.views import _json_error
+from apps.core.views import json_error
 
 logger = structlog.get_logger(__name__)
 
@@ -138,7 +138,7 @@ def _get_only(view: Callable[[HttpRequest], JsonResponse]) -> Callable[[HttpRequ
     @wraps(view)
     def checked(request: HttpRequest) -> JsonResponse:
         if request.method != "GET":
-            return _json_error(errors.MethodNotAllowed(headers={"Allow": "GET"}))
+            return json_error(errors.MethodNotAllowed(headers={"Allow": "GET"}))
         return view(request)
 
     return checked

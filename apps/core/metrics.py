@@ -25,7 +25,7 @@ from prometheus_client import Counter, Histogram
 
 from apps.core import errors
 from apps.core.request_context import client_address
-from apps.core.views import _json_error
+from apps.core.views import json_error
 
 UPLOAD_BYTES = Counter(
     "vivenda_upload_bytes_total",
@@ -68,7 +68,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
     # Refused as an unknown route is (nginx answers the same): an outsider learns nothing,
     # not even that the endpoint exists.
     if not _allowed(request):
-        return _json_error(errors.NotFound())
+        return json_error(errors.NotFound())
     response: HttpResponse = ExportToDjangoView(request)
     return response
 

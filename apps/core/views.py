@@ -12,7 +12,8 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/") or request.path.startswith("/media/")
 
 
-def _json_error(error: errors.ApiError) -> JsonResponse:
+def json_error(error: errors.ApiError) -> JsonResponse:
+    """`error` in the envelope, with its headers (`Allow`, `Retry-After`), outside DRF."""
     response = JsonResponse(envelope(error), status=error.status_code)
     for name, value in error.headers.items():
         response[name] = value
@@ -21,28 +22,28 @@ def _json_error(error: errors.ApiError) -> JsonResponse:
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _is_api(request):
-        return _json_error(errors.MalformedRequest())
+        return json_error(errors.MalformedRequest())
     return defaults.bad_request(request, exception)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _is_api(request):
-        return _json_error(errors.PermissionDenied())
+        return json_error(errors.PermissionDenied())
     return defaults.permission_denied(request, exception)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _is_api(request):
-        return _json_error(errors.NotFound())
+        return json_error(errors.NotFound())
     return defaults.page_not_found(request, exception)
 
 
 @csrf_exempt
 def api_not_found(request: HttpRequest) -> HttpResponse:
-    return _json_error(errors.NotFound())
+    return json_error(errors.NotFound())
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
-        return _json_error(errors.InternalError())
+        return json_error(errors.InternalError())
     return defaults.server_error(request)

@@ -7,12 +7,12 @@ now, so a page of links costs one HMAC each and only an image actually opened co
 """
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
 from apps.core import errors
-from apps.core.exception_handler import envelope
+from apps.core.views import json_error
 from apps.media import storage
 
 # How long a browser may reuse what a link answered: the file, or the redirect, whose target
@@ -38,19 +38,12 @@ def media_file(request: HttpRequest, token: str) -> HttpResponseBase:
         except OSError as exc:
             raise errors.StorageUnavailable() from exc
     except errors.ApiError as error:
-        return _error(error)
+        return json_error(error)
     response = FileResponse(handle, content_type=storage.content_type_for(key))
     response["Content-Disposition"] = f'inline; filename="{key.rsplit("/", 1)[-1]}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = f"private, max-age={_REUSE_SECONDS}"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
-
-def _error(error: errors.ApiError) -> JsonResponse:
-    response = JsonResponse(envelope(error), status=error.status_code)
-    for name, value in error.headers.items():
-        response[name] = value
     return response
 
 

@@ -1,9 +1,7 @@
 """Query filters of the audit list: `actor`, `target_type`, `target_id`, `action`,
 `created_after`, `created_before` (dates or ISO 8601 datetimes, as in the real-estate list)."""
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
@@ -11,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from apps.audit.models import AuditEvent, TargetType
 from apps.audit.querysets import AuditEventQuerySet
 from apps.core.filters import StrictQueryForm
-from apps.real_estates.api.filters import DateOrDateTimeFilter, created_before
+from apps.real_estates.api.filters import DateOrDateTimeFilter, created_before, date_or_datetime_schema
 
 KEY_LENGTH = 64  # `AuditEvent.action` and `.target_id`
 
@@ -21,17 +19,6 @@ def key_filter(description: str) -> filters.CharFilter:
     schema = {"type": "string", "maxLength": KEY_LENGTH, "description": description}
     filter_: filters.CharFilter = extend_schema_field(schema)(filters.CharFilter(max_length=KEY_LENGTH))
     return filter_
-
-
-def _date_or_datetime[F: Callable[..., Any]](description: str) -> Callable[[F], F]:
-    """The schema of a `DateOrDateTimeFilter`'s method (a plain string would hide the dates from
-    schema-driven clients and fuzzers)."""
-    return extend_schema_field(
-        {
-            "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}],
-            "description": f"{description} A naive datetime is UTC.",
-        }
-    )
 
 
 class AuditEventFilter(filters.FilterSet):  # type: ignore[misc]
@@ -47,13 +34,13 @@ class AuditEventFilter(filters.FilterSet):  # type: ignore[misc]
         form = StrictQueryForm  # an empty value is a 400 naming the parameter
         fields = ("actor", "target_type", "target_id", "action", "created_after", "created_before")
 
-    @_date_or_datetime("Date (from its start) or ISO 8601 datetime, inclusive.")
+    @date_or_datetime_schema("Date (from its start) or ISO 8601 datetime, inclusive.")
     def filter_created_after(
         self, queryset: AuditEventQuerySet, name: str, value: tuple[datetime, bool]
     ) -> AuditEventQuerySet:
         return queryset.filter(created_at__gte=value[0])
 
-    @_date_or_datetime("Date (up to its end, inclusive) or ISO 8601 datetime (exclusive).")
+    @date_or_datetime_schema("Date (up to its end, inclusive) or ISO 8601 datetime (exclusive).")
     def filter_created_before(
         self, queryset: AuditEventQuerySet, name: str, value: tuple[datetime, bool]
     ) -> AuditEventQuerySet:
