@@ -6,6 +6,7 @@ every count is atomic (`count_hit`): two processes never both see the same count
 throttle costs one round trip, the sliding window's earlier buckets read with its hit.
 """
 
+import ipaddress
 import re
 import time
 from contextlib import suppress
@@ -112,11 +113,33 @@ class SlidingWindowMixin(MultiUnitRateMixin):
         return max(getattr(self, "_wait", 1.0), 1.0)
 
 
-class UserRateThrottle(FixedWindowMixin, throttling.UserRateThrottle):
+def client_network(address: str) -> str:
+    """What a per-client throttle counts for a client at `address`: the address, or for IPv6 its
+    /64. One subscriber is handed at least a /64 (RFC 6177), whose 2^64 addresses would each get
+    a bucket of their own; an IPv4 address mapped into IPv6 counts as that IPv4 address."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:  # not an address (DRF's ident of a request without one): as it is
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return address
+
+
+class ClientNetworkMixin:
+    """A throttle per client address counts an IPv6 client by its /64 (`client_network`)."""
+
+    def get_ident(self, request: Request) -> str:
+        return client_network(super().get_ident(request))  # type: ignore[misc]  # DRF's BaseThrottle
+
+
+class UserRateThrottle(ClientNetworkMixin, FixedWindowMixin, throttling.UserRateThrottle):
     pass
 
 
-class AnonRateThrottle(FixedWindowMixin, throttling.AnonRateThrottle):
+class AnonRateThrottle(ClientNetworkMixin, FixedWindowMixin, throttling.AnonRateThrottle):
     pass
 
 

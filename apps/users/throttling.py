@@ -8,12 +8,13 @@ from typing import Any, cast
 from django.utils.crypto import salted_hmac
 from rest_framework.request import Request
 
-from apps.core.throttling import SimpleRateThrottle
+from apps.core.throttling import ClientNetworkMixin, SimpleRateThrottle
 from apps.users.cpf import normalize_cpf
 
 
-class _IpThrottle(SimpleRateThrottle):
-    """Counts every request from one client IP (NUM_PROXIES decides which address that is)."""
+class _IpThrottle(ClientNetworkMixin, SimpleRateThrottle):
+    """Counts every request from one client IP (NUM_PROXIES decides which address that is; an
+    IPv6 client by its /64)."""
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

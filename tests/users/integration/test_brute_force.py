@@ -208,3 +208,13 @@ def test_the_per_cpf_bucket_is_named_by_a_keyed_hash_that_cannot_be_reversed_by_
     assert hashlib.sha256(cpf.encode()).hexdigest() not in key
     settings.SECRET_KEY = "another-secret-key-for-another-deployment-0123456789"
     assert SignInCpfThrottle().key_of(cpf) != key  # computed with the server's secret
+
+
+def test_an_ipv6_client_is_throttled_by_its_64(api_client: APIClient, rates: dict[str, str]) -> None:
+    """A subscriber holds a whole /64: a new address in it is no new bucket; another /64 is."""
+    rates["sign_up_ip"] = "1/min"
+    body = {"cpf": "529.982.247-25", "name": "Maria da Silva", "password": "uma-senha-bem-longa-42"}
+    assert api_client.post("/api/v1/sign-up", body, REMOTE_ADDR="2001:db8:1:2::1").status_code == 201
+    again = {**body, "cpf": "11144477735"}
+    assert api_client.post("/api/v1/sign-up", again, REMOTE_ADDR="2001:db8:1:2:ffff::9").status_code == 429
+    assert api_client.post("/api/v1/sign-up", again, REMOTE_ADDR="2001:db8:1:3::1").status_code == 201
