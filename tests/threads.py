@@ -7,6 +7,16 @@ from typing import Any
 from django.db import connections
 
 
+def _outcome(action: Callable[[], object]) -> object:
+    """What `action` returns, or the exception it raised; then this thread's connections close."""
+    try:
+        return action()
+    except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
+        return exc
+    finally:
+        connections.close_all()
+
+
 def run_at_once(*actions: Callable[[], object]) -> list[object]:
     """Run each action in its own thread, released together by a barrier; its result, or the
     exception it raised, at its index."""
@@ -14,13 +24,11 @@ def run_at_once(*actions: Callable[[], object]) -> list[object]:
     outcomes: list[object] = [None] * len(actions)
 
     def run(index: int, action: Callable[[], object]) -> None:
-        try:
+        def released() -> object:
             barrier.wait()
-            outcomes[index] = action()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
-            outcomes[index] = exc
-        finally:
-            connections.close_all()  # this thread's own connections
+            return action()
+
+        outcomes[index] = _outcome(released)
 
     threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
     for thread in threads:
@@ -34,15 +42,6 @@ def in_background(action: Callable[[], object]) -> tuple[threading.Thread, list[
     """Start `action` in its own thread (and connection); once the thread is joined, the list
     holds its result, or the exception it raised."""
     outcome: list[Any] = []
-
-    def run() -> None:
-        try:
-            outcome.append(action())
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
-            outcome.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
+    thread = threading.Thread(target=lambda: outcome.append(_outcome(action)))
     thread.start()
     return thread, outcome

@@ -128,11 +128,11 @@ def client_network(address: str) -> str:
     return address
 
 
-class ClientNetworkMixin:
+class ClientNetworkMixin(throttling.BaseThrottle):
     """A throttle per client address counts an IPv6 client by its /64 (`client_network`)."""
 
     def get_ident(self, request: Request) -> str:
-        return client_network(super().get_ident(request))  # type: ignore[misc]  # DRF's BaseThrottle
+        return client_network(super().get_ident(request))
 
 
 class UserRateThrottle(ClientNetworkMixin, FixedWindowMixin, throttling.UserRateThrottle):

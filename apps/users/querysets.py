@@ -51,6 +51,9 @@ class UserManager(BaseUserManager["User"]):
     def search(self, term: str) -> UserQuerySet:
         return self.get_queryset().search(term)
 
+    def with_email(self, email: str) -> UserQuerySet:
+        return self.get_queryset().with_email(email)
+
     def get_by_natural_key(self, username: str | None) -> "User":
         return self.get(cpf=normalize_cpf(username or ""))
 

@@ -91,7 +91,7 @@ def _normalize_email(email: str | None) -> str | None:
 def _ensure_email_free(email: str | None, *, exclude: User | None = None) -> None:
     if email is None:
         return
-    taken = User.objects.get_queryset().with_email(email)
+    taken = User.objects.with_email(email)
     if exclude is not None:
         taken = taken.exclude(pk=exclude.pk)
     if taken.exists():
@@ -113,7 +113,7 @@ def _save(user: User, **kwargs: Any) -> None:
     except IntegrityError as exc:
         if User.objects.filter(cpf=user.cpf).exclude(pk=user.pk).exists():
             raise errors.CpfAlreadyRegistered() from exc
-        if user.email and User.objects.get_queryset().with_email(user.email).exclude(pk=user.pk).exists():
+        if user.email and User.objects.with_email(user.email).exclude(pk=user.pk).exists():
             raise errors.EmailAlreadyRegistered() from exc
         raise
 

@@ -1,12 +1,15 @@
 """Helpers of the sync tests: writes through the services and a client that applies pages."""
 
+import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from apps.core import errors
 from apps.real_estates import services
 from apps.real_estates.models import RealEstate
 from apps.users.models import User
@@ -39,6 +42,38 @@ def fields(**overrides: Any) -> dict[str, Any]:
 
 def create(actor: User, **overrides: Any) -> RealEstate:
     return services.real_estate_create(actor=actor, fields=fields(**overrides))
+
+
+def write_at_random(
+    rng: random.Random,
+    mine: list[RealEstate],
+    *,
+    collector: User,
+    editor: User,
+    deleter: User,
+    tag: str,
+    create_below: float = 0.35,
+) -> None:
+    """One transaction of a random writer over `mine` (its real estates, kept up to date): a create
+    by `collector` (always when `mine` is empty), an edit by `editor` or a deletion by `deleter`,
+    and now and then a second edit in the same transaction (their changes share one transaction
+    id). An edit of one deleted meanwhile drops it from `mine`."""
+    choice = rng.random()
+    with transaction.atomic():
+        if not mine or choice < create_below:
+            mine.append(create(collector, bedrooms=rng.randint(0, 5)))
+        elif choice < 0.85:
+            target = rng.choice(mine)
+            try:
+                mine[mine.index(target)] = services.real_estate_update(
+                    real_estate=target, actor=editor, fields={"bedrooms": rng.randint(0, 9)}
+                )
+            except errors.RealEstateNotFound:
+                mine.remove(target)
+        else:
+            services.real_estate_delete(real_estate=mine.pop(rng.randrange(len(mine))), actor=deleter)
+        if choice > 0.9 and mine:
+            services.real_estate_update(real_estate=mine[-1], actor=editor, fields={"title": tag})
 
 
 @dataclass

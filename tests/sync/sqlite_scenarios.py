@@ -71,12 +71,8 @@ def after_a_purge_of_the_whole_log() -> None:
 def writer(seed: int) -> None:
     """Writes through the services, as a server process would: creates, edits, deletes, sometimes
     two writes in one transaction."""
-    from django.db import transaction
-
-    from apps.core import errors
-    from apps.real_estates import services
     from apps.users.models import Role, User
-    from tests.sync.helpers import create
+    from tests.sync.helpers import write_at_random
 
     collectors = list(User.objects.filter(role=Role.COLLECTOR).order_by("cpf"))
     manager = User.objects.get(role=Role.MANAGER)
@@ -84,23 +80,10 @@ def writer(seed: int) -> None:
     mine: list[Any] = []
     for _ in range(OPERATIONS):
         time.sleep(rng.random() / 50)  # now and then the readers catch up: pages short of the limit
-        choice = rng.random()
         collector = collectors[rng.randrange(len(collectors))]
-        with transaction.atomic():
-            if not mine or choice < 0.4:
-                mine.append(create(collector, bedrooms=rng.randint(0, 5)))
-            elif choice < 0.85:
-                target = rng.choice(mine)
-                try:
-                    mine[mine.index(target)] = services.real_estate_update(
-                        real_estate=target, actor=manager, fields={"bedrooms": rng.randint(0, 9)}
-                    )
-                except errors.RealEstateNotFound:
-                    mine.remove(target)
-            else:
-                services.real_estate_delete(real_estate=mine.pop(rng.randrange(len(mine))), actor=manager)
-            if choice > 0.9 and mine:
-                services.real_estate_update(real_estate=mine[-1], actor=manager, fields={"title": f"T{seed}"})
+        write_at_random(
+            rng, mine, collector=collector, editor=manager, deleter=manager, tag=f"T{seed}", create_below=0.4
+        )
 
 
 def concurrent_writers() -> None:

@@ -22,6 +22,7 @@ from apps.users import services as user_services
 from apps.users.models import Role, User
 from tests.real_estates.factories import RealEstateFactory
 from tests.real_estates.helpers import PAYLOAD
+from tests.threads import in_background
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -151,25 +152,21 @@ def test_a_create_racing_a_rename_carries_the_new_name() -> None:
     collector = UserFactory(role=Role.COLLECTOR, name="Nome Antigo")
     admin = UserFactory(role=Role.ADMIN)
     renaming = threading.Event()
-    created: list[RealEstate] = []
 
-    def create() -> None:
-        try:
-            renaming.wait()
-            created.append(real_estate_services.real_estate_create(actor=collector, fields=FIELDS))
-        finally:
-            connection.close()
+    def create() -> RealEstate:
+        renaming.wait()
+        return real_estate_services.real_estate_create(actor=collector, fields=FIELDS)
 
-    creator = threading.Thread(target=create)
-    creator.start()
+    creator, outcome = in_background(create)
     with transaction.atomic():
         user_services.user_update(user=collector, actor=admin, name="Nome Novo")
         renaming.set()  # the create starts with the old name in hand while the rename is open
         _wait_for_a_lock_wait()  # the create waits on the user row
     creator.join(timeout=10)
 
-    assert len(created) == 1
-    assert RealEstate.objects.get(pk=created[0].pk).collected_by_name == "Nome Novo"
+    [created] = outcome
+    assert isinstance(created, RealEstate), created
+    assert RealEstate.objects.get(pk=created.pk).collected_by_name == "Nome Novo"
 
 
 def _wait_for_a_lock_wait() -> None:

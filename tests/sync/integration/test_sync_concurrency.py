@@ -17,7 +17,6 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.core import errors
 from apps.real_estates import services
 from apps.real_estates.models import RealEstate
 from apps.sync.models import RealEstateChange
@@ -25,7 +24,7 @@ from apps.sync.services import sync_purge
 from apps.users import services as user_services
 from apps.users.models import Role, User
 from tests.conftest import bearer_client
-from tests.sync.helpers import SYNC_URL, Replica, create, database_versions
+from tests.sync.helpers import SYNC_URL, Replica, create, database_versions, write_at_random
 from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -78,26 +77,7 @@ def _writer(collector: User, manager: User, seed: int, start: threading.Barrier)
         mine: list[RealEstate] = []
         start.wait()
         for _ in range(OPERATIONS):
-            choice = rng.random()
-            # Two writes in one transaction now and then: its changes share one transaction id.
-            with transaction.atomic():
-                if not mine or choice < 0.35:
-                    mine.append(create(collector, bedrooms=rng.randint(0, 5)))
-                elif choice < 0.85:
-                    target = rng.choice(mine)
-                    try:
-                        mine[mine.index(target)] = services.real_estate_update(
-                            real_estate=target, actor=collector, fields={"bedrooms": rng.randint(0, 9)}
-                        )
-                    except errors.RealEstateNotFound:
-                        mine.remove(target)
-                else:
-                    target = mine.pop(rng.randrange(len(mine)))
-                    services.real_estate_delete(real_estate=target, actor=manager)
-                if choice > 0.9 and mine:
-                    services.real_estate_update(
-                        real_estate=mine[-1], actor=collector, fields={"title": f"T{seed}"}
-                    )
+            write_at_random(rng, mine, collector=collector, editor=collector, deleter=manager, tag=f"T{seed}")
 
     return write
 
