@@ -4,7 +4,7 @@ Without it the planner multiplies the selectivities of `lower(city) = …` and `
 they were independent, underestimates a filtered list's rows 10× and AND-s a bitmap of
 `re_state_created_idx` (17k rows for RJ) into `re_city_status_price_idx` before sorting,
 instead of reading that index backwards and stopping after one page: 1–4 ms of execution
-per filtered-list page instead of 0.2 ms (docs/performance.md). Functional-dependency and
+per filtered-list page instead of 0.2 ms (docs/performance-log.md). Functional-dependency and
 MCV statistics on the pair fix the estimate; ANALYZE (or autovacuum) fills them in.
 Statistics on an expression need PostgreSQL 14 or later (we run 15).
 """
