@@ -15,6 +15,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
+from apps.core import errors
 from apps.real_estates.models import RealEstate
 from apps.users import services
 from apps.users.admin import ERASED
@@ -382,6 +383,43 @@ def test_a_bulk_delete_that_includes_oneself_deletes_no_one(admin: User) -> None
     assert User.objects.filter(pk__in=[admin.pk, other.pk]).count() == 2
     assert not LogEntry.objects.filter(action_flag=DELETION).exists()
     assert "cannot demote, deactivate or delete" in messages_on(client.get(USERS))
+
+
+def test_an_admin_cannot_disable_their_own_password_sign_in_in_the_admin(admin: User) -> None:
+    """Django's password page offers "disable password-based authentication": on one's own
+    account that is a lockout once the session ends (the only admin's: the platform's)."""
+    client = staff(admin)
+    url = f"{USERS}{admin.pk}/password/"
+
+    response = submit(client, url, {"usable_password": "false", "unset-password": "1"})
+
+    assert response.status_code == 302
+    assert response["Location"] == url
+    assert "cannot demote, deactivate or delete their own account" in messages_on(client.get(url))
+    admin.refresh_from_db()
+    assert admin.has_usable_password()
+    assert sign_in(APIClient(), admin)["token"]
+    assert not LogEntry.objects.filter(object_id=str(admin.pk)).exists()
+
+
+def test_the_last_active_admins_password_sign_in_cannot_be_disabled(admin: User) -> None:
+    """An operator's call (no actor) is refused for the only active admin, as a demotion is."""
+    with pytest.raises(errors.LastActiveAdmin):
+        services.user_set_password(user=admin, actor=None, password=None)
+    admin.refresh_from_db()
+    assert admin.has_usable_password()
+
+
+def test_another_admins_password_sign_in_can_be_disabled(admin: User) -> None:
+    other = UserFactory(role=Role.ADMIN)
+
+    response = submit(
+        staff(admin), f"{USERS}{other.pk}/password/", {"usable_password": "false", "unset-password": "1"}
+    )
+
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert not other.has_usable_password()
 
 
 def test_a_bulk_deactivation_skips_oneself_and_says_why(admin: User) -> None:
