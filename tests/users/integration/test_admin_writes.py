@@ -208,6 +208,32 @@ def test_creating_a_user_in_the_admin_goes_through_the_service(admin: User) -> N
     assert sign_in(APIClient(), created, NEW_PASSWORD)["token"]
 
 
+def test_an_email_taken_in_another_case_is_a_clear_error_on_the_email_field(admin: User) -> None:
+    """Said as the API says it (EMAIL_ALREADY_REGISTERED), on the field; not the name of the
+    database constraint that would have refused it."""
+    UserFactory(email="taken@example.com")
+    target = UserFactory()
+    client = staff(admin)
+    new_user = {
+        "cpf": "529.982.247-25",
+        "name": "Nova Coletora",
+        "role": "collector",
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+    }
+
+    created = submit(client, f"{USERS}add/", {**new_user, "email": "Taken@Example.com"})
+    changed = submit(client, f"{USERS}{target.pk}/change/", change_form(target, email="TAKEN@example.com"))
+
+    for response in (created, changed):
+        assert response.status_code == 200
+        form_errors = response.context["adminform"].form.errors
+        assert form_errors == {"email": ["A user with this email already exists."]}
+    assert not User.objects.filter(cpf="52998224725").exists()
+    target.refresh_from_db()
+    assert target.email != "taken@example.com"
+
+
 def test_the_cpf_is_shown_but_not_editable_in_the_change_form(admin: User) -> None:
     target = UserFactory()
     client = staff(admin)
