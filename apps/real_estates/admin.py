@@ -8,12 +8,14 @@ Creation happens in the field (API), not in the admin. The review queue is the c
 filtered on "submitted": oldest submission first, with cover, collector, city and days waiting.
 """
 
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -57,6 +59,17 @@ class RejectionForm(forms.Form):
     )
 
 
+# The API's bounds (RealEstateInputSerializer), which the table's check constraints also hold:
+# checked on the fields, so that a staff member reads which value is wrong, in the API's words,
+# rather than the name of the constraint the model form would quote.
+FIELD_BOUNDS: dict[str, tuple[Decimal | None, Decimal | None]] = {
+    "price": (Decimal(0), None),
+    "area_m2": (Decimal("0.01"), None),
+    "latitude": (Decimal(-90), Decimal(90)),
+    "longitude": (Decimal(-180), Decimal(180)),
+}
+
+
 class RealEstateForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
     """Carries the version the page was read at: saving over someone else's later change is
     refused (`PRECONDITION_FAILED`), as `If-Match` does in the API."""
@@ -67,6 +80,16 @@ class RealEstateForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in t
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields["seen_version"].initial = self.instance.version
+        for name, (low, high) in FIELD_BOUNDS.items():
+            field = self.fields.get(name)  # absent when read-only
+            if field is None:
+                continue
+            if low is not None:
+                field.validators.append(MinValueValidator(low))
+                field.widget.attrs["min"] = str(low)
+            if high is not None:
+                field.validators.append(MaxValueValidator(high))
+                field.widget.attrs["max"] = str(high)
 
 
 class TransitionInline(admin.TabularInline):  # type: ignore[type-arg]
