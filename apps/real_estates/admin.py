@@ -241,6 +241,8 @@ class RealEstateAdmin(ServiceRefusalsMixin, admin.ModelAdmin):  # type: ignore[t
     def delete_selected(self, request: HttpRequest, queryset: QuerySet[RealEstate]) -> HttpResponse | None:
         """Django's bulk delete (its confirmation page, then `delete_queryset` above), all or
         nothing: when the service refuses one real estate, none is deleted and the refusal shown."""
+        if self._selection_vanished(request, queryset):
+            return None
         try:
             with transaction.atomic():
                 response: HttpResponse | None = django_delete_selected(self, request, queryset)
@@ -262,6 +264,8 @@ class RealEstateAdmin(ServiceRefusalsMixin, admin.ModelAdmin):  # type: ignore[t
     )
     def reject_selected(self, request: HttpRequest, queryset: QuerySet[RealEstate]) -> HttpResponse | None:
         """Asks for the reason on a page of its own; rejects once it is given."""
+        if self._selection_vanished(request, queryset):
+            return None
         form = RejectionForm(request.POST if "reject" in request.POST else None, use_required_attribute=False)
         if form.is_bound and form.is_valid():
             reason = form.cleaned_data["reason"]
@@ -290,6 +294,8 @@ class RealEstateAdmin(ServiceRefusalsMixin, admin.ModelAdmin):  # type: ignore[t
         )
 
     def _run(self, request: HttpRequest, queryset: QuerySet[RealEstate], done: str, service: Any) -> None:
+        if self._selection_vanished(request, queryset):
+            return
         actor = _staff(request)
         succeeded, failures = 0, []
         for real_estate in queryset:

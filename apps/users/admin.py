@@ -230,6 +230,8 @@ class UserAdmin(ServiceRefusalsMixin, DjangoUserAdmin):  # type: ignore[type-arg
         """Django's bulk delete (its confirmation page, then `log_deletions` and `delete_queryset`
         above), all or nothing: when the service refuses one account, none is deleted and the
         refusal is shown."""
+        if self._selection_vanished(request, queryset):
+            return None
         try:
             with transaction.atomic():
                 response: HttpResponse | None = django_delete_selected(self, request, queryset)
@@ -259,6 +261,8 @@ class UserAdmin(ServiceRefusalsMixin, DjangoUserAdmin):  # type: ignore[type-arg
         self._update_each(request, queryset, f"made {role}", role=role)
 
     def _update_each(self, request: HttpRequest, queryset: QuerySet[User], done: str, **changes: Any) -> None:
+        if self._selection_vanished(request, queryset):
+            return
         actor = _staff(request)
         succeeded, failures = 0, []
         for user in queryset:

@@ -493,3 +493,50 @@ def test_the_photos_of_a_real_estate_no_longer_editable_are_shown_not_offered_fo
         if f.opts.model is Photo
     ]
     assert (formset.has_change_permission, formset.has_delete_permission) == (True, True)
+
+
+@pytest.mark.parametrize(
+    ("action", "extra"),
+    [
+        ("approve_selected", {}),
+        ("archive_selected", {}),
+        ("reject_selected", {"reject": "Reject", "reason": "Fotos borradas"}),
+        ("reject_selected", {}),  # the page asking for the reason
+        ("delete_selected", {}),  # the confirmation page
+        ("delete_selected", {"post": "yes"}),
+    ],
+)
+def test_an_action_on_a_selection_deleted_meanwhile_says_so(
+    admin_user: User, make_real_estate: MakeRealEstate, action: str, extra: dict[str, str]
+) -> None:
+    """Someone deleted the selected real estates between the list and the click (or between the
+    action's two pages): the staff member is told nothing was done, not left with no word."""
+    real_estate = make_real_estate(status=Status.SUBMITTED)
+    client = Client()
+    client.force_login(admin_user)
+    RealEstate.objects.filter(pk=real_estate.pk).delete()  # by someone else, meanwhile
+
+    response = client.post(
+        CHANGELIST, {"action": action, "_selected_action": [str(real_estate.pk)], **extra}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert _messages(response) == [
+        "None of the selected real estates exists any more (deleted meanwhile?): nothing was done."
+    ]
+
+
+def test_the_vanished_selection_is_reported_in_the_browsers_language(
+    manager: User, make_real_estate: MakeRealEstate
+) -> None:
+    real_estate = make_real_estate(status=Status.SUBMITTED)
+    client = Client(HTTP_ACCEPT_LANGUAGE="pt-BR")
+    client.force_login(manager)
+    RealEstate.objects.filter(pk=real_estate.pk).delete()
+
+    response = client.post(
+        CHANGELIST, {"action": "approve_selected", "_selected_action": [str(real_estate.pk)]}, follow=True
+    )
+
+    [message] = _messages(response)
+    assert message.startswith("Nenhum dos real estates selecionados existe mais")

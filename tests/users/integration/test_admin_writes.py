@@ -481,3 +481,26 @@ def test_token_rows_and_groups_have_no_admin_pages(admin: User) -> None:
         "/admin/auth/group/",
     ):
         assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize(
+    ("action", "extra"),
+    [
+        ("deactivate_selected", {}),
+        ("activate_selected", {}),
+        ("change_role_of_selected", {"role": "manager"}),
+        ("delete_selected", {}),
+        ("delete_selected", {"post": "yes"}),
+    ],
+)
+def test_an_action_on_users_erased_meanwhile_says_so(admin: User, action: str, extra: dict[str, str]) -> None:
+    target = UserFactory()
+    client = staff(admin)
+    services.user_delete(user=target, actor=None)  # by someone else, meanwhile
+
+    response = run_action(client, action, [target], **extra)
+
+    assert response.status_code == 302
+    assert messages_on(client.get(USERS)) == (
+        "None of the selected users exists any more (deleted meanwhile?): nothing was done."
+    )
