@@ -15,6 +15,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
 from django.db.models import QuerySet
@@ -153,6 +155,20 @@ class RealEstateAdmin(ServiceRefusalsMixin, admin.ModelAdmin):  # type: ignore[t
         ("Address", {"fields": ADDRESS_FIELDS}),
         ("Workflow", {"fields": WORKFLOW_FIELDS}),
     )
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """A page posted after someone else changed the real estate is refused as stale before its
+        form is read: the form is built for the real estate as it is now, and a page read while
+        it was not editable has none of the fields an editable one requires."""
+        if request.method == "POST" and object_id is not None and _posted_stale(request, object_id):
+            return self._refused(request, errors.PreconditionFailed())
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RealEstate]:
         # Annotated before ordering: the review queue sorts on `submitted_at`.
@@ -350,6 +366,17 @@ def _done_message(done: str, count: int) -> str:
 
 def _editable(obj: RealEstate | None) -> bool:
     return obj is None or obj.status in services.EDITABLE_STATUSES
+
+
+def _posted_stale(request: HttpRequest, object_id: str) -> bool:
+    """The page's `seen_version` is not the real estate's version now. A missing or malformed
+    one, or a real estate gone, is left for the form and Django's own page to answer."""
+    try:
+        seen = int(request.POST.get("seen_version", ""))
+        current = RealEstate.objects.filter(pk=unquote(object_id)).values_list("version", flat=True).first()
+    except (ValueError, ValidationError):
+        return False
+    return current is not None and current != seen
 
 
 def _is_review_queue(request: HttpRequest) -> bool:

@@ -17,6 +17,7 @@ from apps.media.models import Photo
 from apps.real_estates.models import RealEstate, Status
 from apps.users.models import User
 from tests.real_estates.conftest import MakeRealEstate, history_of
+from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -540,3 +541,31 @@ def test_the_vanished_selection_is_reported_in_the_browsers_language(
 
     [message] = _messages(response)
     assert message.startswith("Nenhum dos real estates selecionados existe mais")
+
+
+def test_saving_a_read_only_page_of_a_real_estate_rejected_meanwhile_is_refused_as_stale(
+    manager: User, make_real_estate: MakeRealEstate
+) -> None:
+    """The page was read while the real estate was submitted (its fields shown, not offered for
+    change); a colleague rejected it meanwhile, so the fields are editable when the page is
+    posted. The page is stale: it is refused as such, not answered with "This field is required"
+    on every field the page never offered."""
+    from apps.real_estates import services
+
+    real_estate = make_real_estate(title="Casa enviada", status=Status.SUBMITTED)
+    url = f"{CHANGELIST}{real_estate.pk}/change/"
+    client = _csrf_client(manager)
+    data = _change_form(client, url)
+    assert "title" not in data  # read-only on the page
+    services.real_estate_reject(real_estate=real_estate, actor=UserFactory(role="manager"), reason="Fotos")
+    rejected_version = RealEstate.objects.get(pk=real_estate.pk).version
+
+    response = client.post(url, data, follow=True)
+
+    assert response.redirect_chain == [(url, 302)]
+    assert _messages(response) == [
+        "The resource has changed since you last read it; reload it and try again."
+    ]
+    real_estate.refresh_from_db()
+    assert (real_estate.title, real_estate.status) == ("Casa enviada", Status.REJECTED)
+    assert real_estate.version == rejected_version
