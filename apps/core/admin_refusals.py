@@ -1,11 +1,14 @@
 """What every admin that writes through the services shares: a service's refusal (a catalog
 error) is shown as the page's message instead of a 500. The admin's view runs in a transaction,
-so by the time the refusal is shown nothing of the attempt is saved."""
+so by the time the refusal is shown nothing of the attempt is saved. An action whose selected
+rows were all deleted meanwhile says so, rather than nothing."""
 
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext as _
 
 from apps.core import errors
 
@@ -41,3 +44,15 @@ class ServiceRefusalsMixin(_ModelAdmin):
     def _refused(self, request: HttpRequest, error: errors.ApiError) -> HttpResponse:
         self.message_user(request, str(error.message), messages.ERROR)
         return HttpResponseRedirect(request.get_full_path())
+
+    def _selection_vanished(self, request: HttpRequest, queryset: "QuerySet[Any]") -> bool:
+        """For an action, first: True, with a message, when none of the selected rows exists any
+        more (Django filters the selection by the ids posted, so rows deleted since the list was
+        shown, or since the action's own confirmation page, just drop out)."""
+        if queryset.exists():
+            return False
+        message = _("None of the selected %(items)s exists any more (deleted meanwhile?): nothing was done.")
+        self.message_user(
+            request, message % {"items": self.model._meta.verbose_name_plural}, messages.WARNING
+        )
+        return True

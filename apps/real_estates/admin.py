@@ -8,12 +8,16 @@ Creation happens in the field (API), not in the admin. The review queue is the c
 filtered on "submitted": oldest submission first, with cover, collector, city and days waiting.
 """
 
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -57,6 +61,17 @@ class RejectionForm(forms.Form):
     )
 
 
+# The API's bounds (RealEstateInputSerializer), which the table's check constraints also hold:
+# checked on the fields, so that a staff member reads which value is wrong, in the API's words,
+# rather than the name of the constraint the model form would quote.
+FIELD_BOUNDS: dict[str, tuple[Decimal | None, Decimal | None]] = {
+    "price": (Decimal(0), None),
+    "area_m2": (Decimal("0.01"), None),
+    "latitude": (Decimal(-90), Decimal(90)),
+    "longitude": (Decimal(-180), Decimal(180)),
+}
+
+
 class RealEstateForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
     """Carries the version the page was read at: saving over someone else's later change is
     refused (`PRECONDITION_FAILED`), as `If-Match` does in the API."""
@@ -67,6 +82,16 @@ class RealEstateForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in t
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields["seen_version"].initial = self.instance.version
+        for name, (low, high) in FIELD_BOUNDS.items():
+            field = self.fields.get(name)  # absent when read-only
+            if field is None:
+                continue
+            if low is not None:
+                field.validators.append(MinValueValidator(low))
+                field.widget.attrs["min"] = str(low)
+            if high is not None:
+                field.validators.append(MaxValueValidator(high))
+                field.widget.attrs["max"] = str(high)
 
 
 class TransitionInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -130,6 +155,20 @@ class RealEstateAdmin(ServiceRefusalsMixin, admin.ModelAdmin):  # type: ignore[t
         ("Address", {"fields": ADDRESS_FIELDS}),
         ("Workflow", {"fields": WORKFLOW_FIELDS}),
     )
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """A page posted after someone else changed the real estate is refused as stale before its
+        form is read: the form is built for the real estate as it is now, and a page read while
+        it was not editable has none of the fields an editable one requires."""
+        if request.method == "POST" and object_id is not None and _posted_stale(request, object_id):
+            return self._refused(request, errors.PreconditionFailed())
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RealEstate]:
         # Annotated before ordering: the review queue sorts on `submitted_at`.
@@ -218,6 +257,8 @@ class RealEstateAdmin(ServiceRefusalsMixin, admin.ModelAdmin):  # type: ignore[t
     def delete_selected(self, request: HttpRequest, queryset: QuerySet[RealEstate]) -> HttpResponse | None:
         """Django's bulk delete (its confirmation page, then `delete_queryset` above), all or
         nothing: when the service refuses one real estate, none is deleted and the refusal shown."""
+        if self._selection_vanished(request, queryset):
+            return None
         try:
             with transaction.atomic():
                 response: HttpResponse | None = django_delete_selected(self, request, queryset)
@@ -239,6 +280,8 @@ class RealEstateAdmin(ServiceRefusalsMixin, admin.ModelAdmin):  # type: ignore[t
     )
     def reject_selected(self, request: HttpRequest, queryset: QuerySet[RealEstate]) -> HttpResponse | None:
         """Asks for the reason on a page of its own; rejects once it is given."""
+        if self._selection_vanished(request, queryset):
+            return None
         form = RejectionForm(request.POST if "reject" in request.POST else None, use_required_attribute=False)
         if form.is_bound and form.is_valid():
             reason = form.cleaned_data["reason"]
@@ -267,6 +310,8 @@ class RealEstateAdmin(ServiceRefusalsMixin, admin.ModelAdmin):  # type: ignore[t
         )
 
     def _run(self, request: HttpRequest, queryset: QuerySet[RealEstate], done: str, service: Any) -> None:
+        if self._selection_vanished(request, queryset):
+            return
         actor = _staff(request)
         succeeded, failures = 0, []
         for real_estate in queryset:
@@ -321,6 +366,17 @@ def _done_message(done: str, count: int) -> str:
 
 def _editable(obj: RealEstate | None) -> bool:
     return obj is None or obj.status in services.EDITABLE_STATUSES
+
+
+def _posted_stale(request: HttpRequest, object_id: str) -> bool:
+    """The page's `seen_version` is not the real estate's version now. A missing or malformed
+    one, or a real estate gone, is left for the form and Django's own page to answer."""
+    try:
+        seen = int(request.POST.get("seen_version", ""))
+        current = RealEstate.objects.filter(pk=unquote(object_id)).values_list("version", flat=True).first()
+    except (ValueError, ValidationError):
+        return False
+    return current is not None and current != seen
 
 
 def _is_review_queue(request: HttpRequest) -> bool:

@@ -44,7 +44,21 @@ ERASED = "(personal data erased)"
 UPDATABLE_FIELDS = ("name", "email", "role", "is_active")
 
 
-class UserCreationAdminForm(UserCreationForm):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
+class EmailFreeFormMixin(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
+    """An e-mail another account has (in any case) is an error on the field, in the API's words
+    (`EMAIL_ALREADY_REGISTERED`), not the name of the unique index the model form would quote.
+    The service checks again under its transaction."""
+
+    def clean_email(self) -> str | None:
+        email: str | None = self.cleaned_data.get("email")
+        if email and User.objects.with_email(email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                errors.EmailAlreadyRegistered.default_message, code=errors.EmailAlreadyRegistered.code
+            )
+        return email
+
+
+class UserCreationAdminForm(EmailFreeFormMixin, UserCreationForm):  # type: ignore[type-arg]
     """Always with a password (the service requires one): no "disable password" choice here."""
 
     class Meta:
@@ -52,7 +66,7 @@ class UserCreationAdminForm(UserCreationForm):  # type: ignore[type-arg]  # gene
         fields = ("cpf", "name", "email", "role")
 
 
-class UserChangeAdminForm(UserChangeForm):  # type: ignore[type-arg]
+class UserChangeAdminForm(EmailFreeFormMixin, UserChangeForm):  # type: ignore[type-arg]
     """`changed_data` is what was changed on the page: each field carries the value it was shown
     with (Django's `show_hidden_initial`), so a page opened before a colleague deactivated the
     account or changed its role saves its own edit without undoing theirs."""
@@ -216,6 +230,8 @@ class UserAdmin(ServiceRefusalsMixin, DjangoUserAdmin):  # type: ignore[type-arg
         """Django's bulk delete (its confirmation page, then `log_deletions` and `delete_queryset`
         above), all or nothing: when the service refuses one account, none is deleted and the
         refusal is shown."""
+        if self._selection_vanished(request, queryset):
+            return None
         try:
             with transaction.atomic():
                 response: HttpResponse | None = django_delete_selected(self, request, queryset)
@@ -245,6 +261,8 @@ class UserAdmin(ServiceRefusalsMixin, DjangoUserAdmin):  # type: ignore[type-arg
         self._update_each(request, queryset, f"made {role}", role=role)
 
     def _update_each(self, request: HttpRequest, queryset: QuerySet[User], done: str, **changes: Any) -> None:
+        if self._selection_vanished(request, queryset):
+            return
         actor = _staff(request)
         succeeded, failures = 0, []
         for user in queryset:

@@ -323,8 +323,13 @@ def user_change_password(*, user: User, current_password: str, new_password: str
 def user_set_password(*, user: User, actor: User | None, password: str | None) -> None:
     """Staff set someone's password without knowing the current one (the Django admin; `actor`
     None: an operator's `manage.py changepassword`), or with None disable password sign-in.
-    Either way every token of the user dies, as with `user_change_password`."""
+    Either way every token of the user dies, as with `user_change_password`. Disabling an active
+    admin's password sign-in locks them out as a deactivation does: nobody does it to
+    themselves, nor to the last active admin (ADR 0012)."""
+    active_admins = _lock_active_admins() if password is None else []
     user = _locked(user)
+    if password is None and user.is_active and user.role == Role.ADMIN:
+        _ensure_admin_may_go(user=user, actor=actor, active_admins=active_admins)
     if password is not None:
         _check_password_strength(password=password, user=user, field="password")
     _store_password(user, password)

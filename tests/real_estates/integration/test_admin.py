@@ -17,6 +17,7 @@ from apps.media.models import Photo
 from apps.real_estates.models import RealEstate, Status
 from apps.users.models import User
 from tests.real_estates.conftest import MakeRealEstate, history_of
+from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -200,7 +201,17 @@ def test_editing_a_draft_in_the_admin_goes_through_the_service(
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("description", "x" * 10_001), ("bedrooms", 1001), ("bathrooms", 1001), ("parking_spaces", 1001)],
+    [
+        ("description", "x" * 10_001),
+        ("bedrooms", 1001),
+        ("bathrooms", 1001),
+        ("parking_spaces", 1001),
+        # On the field, as the API says it; not "Constraint re_price_gte_0 is violated" on the form.
+        ("price", "-0.01"),
+        ("area_m2", "0"),
+        ("latitude", "90.000001"),
+        ("longitude", "-180.5"),
+    ],
 )
 def test_the_change_form_keeps_the_apis_bounds(
     admin_user: User, make_real_estate: MakeRealEstate, field: str, value: object
@@ -224,7 +235,7 @@ def test_the_change_form_keeps_the_apis_bounds(
     )
     response = client.post(url, data)
     assert response.status_code == 200
-    assert field in response.context["adminform"].form.errors
+    assert set(response.context["adminform"].form.errors) == {field}
     real_estate.refresh_from_db()
     assert real_estate.version == 1
 
@@ -483,3 +494,78 @@ def test_the_photos_of_a_real_estate_no_longer_editable_are_shown_not_offered_fo
         if f.opts.model is Photo
     ]
     assert (formset.has_change_permission, formset.has_delete_permission) == (True, True)
+
+
+@pytest.mark.parametrize(
+    ("action", "extra"),
+    [
+        ("approve_selected", {}),
+        ("archive_selected", {}),
+        ("reject_selected", {"reject": "Reject", "reason": "Fotos borradas"}),
+        ("reject_selected", {}),  # the page asking for the reason
+        ("delete_selected", {}),  # the confirmation page
+        ("delete_selected", {"post": "yes"}),
+    ],
+)
+def test_an_action_on_a_selection_deleted_meanwhile_says_so(
+    admin_user: User, make_real_estate: MakeRealEstate, action: str, extra: dict[str, str]
+) -> None:
+    """Someone deleted the selected real estates between the list and the click (or between the
+    action's two pages): the staff member is told nothing was done, not left with no word."""
+    real_estate = make_real_estate(status=Status.SUBMITTED)
+    client = Client()
+    client.force_login(admin_user)
+    RealEstate.objects.filter(pk=real_estate.pk).delete()  # by someone else, meanwhile
+
+    response = client.post(
+        CHANGELIST, {"action": action, "_selected_action": [str(real_estate.pk)], **extra}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert _messages(response) == [
+        "None of the selected real estates exists any more (deleted meanwhile?): nothing was done."
+    ]
+
+
+def test_the_vanished_selection_is_reported_in_the_browsers_language(
+    manager: User, make_real_estate: MakeRealEstate
+) -> None:
+    real_estate = make_real_estate(status=Status.SUBMITTED)
+    client = Client(HTTP_ACCEPT_LANGUAGE="pt-BR")
+    client.force_login(manager)
+    RealEstate.objects.filter(pk=real_estate.pk).delete()
+
+    response = client.post(
+        CHANGELIST, {"action": "approve_selected", "_selected_action": [str(real_estate.pk)]}, follow=True
+    )
+
+    [message] = _messages(response)
+    assert message.startswith("Nenhum dos real estates selecionados existe mais")
+
+
+def test_saving_a_read_only_page_of_a_real_estate_rejected_meanwhile_is_refused_as_stale(
+    manager: User, make_real_estate: MakeRealEstate
+) -> None:
+    """The page was read while the real estate was submitted (its fields shown, not offered for
+    change); a colleague rejected it meanwhile, so the fields are editable when the page is
+    posted. The page is stale: it is refused as such, not answered with "This field is required"
+    on every field the page never offered."""
+    from apps.real_estates import services
+
+    real_estate = make_real_estate(title="Casa enviada", status=Status.SUBMITTED)
+    url = f"{CHANGELIST}{real_estate.pk}/change/"
+    client = _csrf_client(manager)
+    data = _change_form(client, url)
+    assert "title" not in data  # read-only on the page
+    services.real_estate_reject(real_estate=real_estate, actor=UserFactory(role="manager"), reason="Fotos")
+    rejected_version = RealEstate.objects.get(pk=real_estate.pk).version
+
+    response = client.post(url, data, follow=True)
+
+    assert response.redirect_chain == [(url, 302)]
+    assert _messages(response) == [
+        "The resource has changed since you last read it; reload it and try again."
+    ]
+    real_estate.refresh_from_db()
+    assert (real_estate.title, real_estate.status) == ("Casa enviada", Status.REJECTED)
+    assert real_estate.version == rejected_version

@@ -15,6 +15,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
+from apps.core import errors
 from apps.real_estates.models import RealEstate
 from apps.users import services
 from apps.users.admin import ERASED
@@ -207,6 +208,32 @@ def test_creating_a_user_in_the_admin_goes_through_the_service(admin: User) -> N
     assert sign_in(APIClient(), created, NEW_PASSWORD)["token"]
 
 
+def test_an_email_taken_in_another_case_is_a_clear_error_on_the_email_field(admin: User) -> None:
+    """Said as the API says it (EMAIL_ALREADY_REGISTERED), on the field; not the name of the
+    database constraint that would have refused it."""
+    UserFactory(email="taken@example.com")
+    target = UserFactory()
+    client = staff(admin)
+    new_user = {
+        "cpf": "529.982.247-25",
+        "name": "Nova Coletora",
+        "role": "collector",
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+    }
+
+    created = submit(client, f"{USERS}add/", {**new_user, "email": "Taken@Example.com"})
+    changed = submit(client, f"{USERS}{target.pk}/change/", change_form(target, email="TAKEN@example.com"))
+
+    for response in (created, changed):
+        assert response.status_code == 200
+        form_errors = response.context["adminform"].form.errors
+        assert form_errors == {"email": ["A user with this email already exists."]}
+    assert not User.objects.filter(cpf="52998224725").exists()
+    target.refresh_from_db()
+    assert target.email != "taken@example.com"
+
+
 def test_the_cpf_is_shown_but_not_editable_in_the_change_form(admin: User) -> None:
     target = UserFactory()
     client = staff(admin)
@@ -384,6 +411,43 @@ def test_a_bulk_delete_that_includes_oneself_deletes_no_one(admin: User) -> None
     assert "cannot demote, deactivate or delete" in messages_on(client.get(USERS))
 
 
+def test_an_admin_cannot_disable_their_own_password_sign_in_in_the_admin(admin: User) -> None:
+    """Django's password page offers "disable password-based authentication": on one's own
+    account that is a lockout once the session ends (the only admin's: the platform's)."""
+    client = staff(admin)
+    url = f"{USERS}{admin.pk}/password/"
+
+    response = submit(client, url, {"usable_password": "false", "unset-password": "1"})
+
+    assert response.status_code == 302
+    assert response["Location"] == url
+    assert "cannot demote, deactivate or delete their own account" in messages_on(client.get(url))
+    admin.refresh_from_db()
+    assert admin.has_usable_password()
+    assert sign_in(APIClient(), admin)["token"]
+    assert not LogEntry.objects.filter(object_id=str(admin.pk)).exists()
+
+
+def test_the_last_active_admins_password_sign_in_cannot_be_disabled(admin: User) -> None:
+    """An operator's call (no actor) is refused for the only active admin, as a demotion is."""
+    with pytest.raises(errors.LastActiveAdmin):
+        services.user_set_password(user=admin, actor=None, password=None)
+    admin.refresh_from_db()
+    assert admin.has_usable_password()
+
+
+def test_another_admins_password_sign_in_can_be_disabled(admin: User) -> None:
+    other = UserFactory(role=Role.ADMIN)
+
+    response = submit(
+        staff(admin), f"{USERS}{other.pk}/password/", {"usable_password": "false", "unset-password": "1"}
+    )
+
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert not other.has_usable_password()
+
+
 def test_a_bulk_deactivation_skips_oneself_and_says_why(admin: User) -> None:
     other = UserFactory()
     client = staff(admin)
@@ -417,3 +481,26 @@ def test_token_rows_and_groups_have_no_admin_pages(admin: User) -> None:
         "/admin/auth/group/",
     ):
         assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize(
+    ("action", "extra"),
+    [
+        ("deactivate_selected", {}),
+        ("activate_selected", {}),
+        ("change_role_of_selected", {"role": "manager"}),
+        ("delete_selected", {}),
+        ("delete_selected", {"post": "yes"}),
+    ],
+)
+def test_an_action_on_users_erased_meanwhile_says_so(admin: User, action: str, extra: dict[str, str]) -> None:
+    target = UserFactory()
+    client = staff(admin)
+    services.user_delete(user=target, actor=None)  # by someone else, meanwhile
+
+    response = run_action(client, action, [target], **extra)
+
+    assert response.status_code == 302
+    assert messages_on(client.get(USERS)) == (
+        "None of the selected users exists any more (deleted meanwhile?): nothing was done."
+    )
