@@ -3,6 +3,7 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -131,3 +132,26 @@ def test_run_scheduled_tasks_only_runs_the_entries_named(collector: User) -> Non
     assert RealEstateChange.objects.exists()  # its purge was not named
     with pytest.raises(CommandError):
         call_command("run_scheduled_tasks", "--only", "no-such-entry")
+
+
+@pytest.mark.django_db
+def test_run_scheduled_tasks_runs_every_entry_when_one_fails_and_names_the_failures(
+    collector: User, settings: Any, s3_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A task that fails (the bucket is gone: the media collector and the exports' purge) is
+    reported and the command fails, but the others still run; no traceback."""
+    from tests.storage_backends import use_s3
+
+    use_s3(settings, s3_endpoint)
+    settings.STORAGES["default"]["OPTIONS"]["bucket_name"] = "no-such-bucket-here"
+    sync_create(collector)
+    RealEstateChange.objects.update(created_at=timezone.now() - timedelta(days=31))
+
+    with pytest.raises(CommandError, match="2 scheduled task") as failure:
+        call_command("run_scheduled_tasks")
+
+    assert "gc-media-daily" in str(failure.value)
+    assert "purge-old-exports-daily" in str(failure.value)
+    assert not RealEstateChange.objects.exists()  # the purge after the failures still ran
+    err = capsys.readouterr().err
+    assert "gc-media-daily: failed" in err
