@@ -2,6 +2,9 @@
 
 import io
 import json
+import os
+import resource
+import signal
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -174,3 +177,55 @@ class _ClosedPipe(io.StringIO):
 
 def test_a_reader_that_goes_away_ends_the_export_quietly(estates: list[RealEstate]) -> None:
     call_command("export_real_estates", stdout=_ClosedPipe(), stderr=io.StringIO())  # no exception
+
+
+def test_a_device_that_refuses_the_writes_is_a_clean_error(estates: list[RealEstate]) -> None:
+    """`-o /dev/full`: the open succeeds, the writes fail (no space left)."""
+    with pytest.raises(CommandError, match="Cannot write /dev/full"):
+        export("--output", "/dev/full")
+
+
+@pytest.fixture
+def small_file_limit() -> Iterator[int]:
+    """The process may write files of at most 200 bytes (a disk filling up): larger writes fail."""
+    limit = 200
+    previous_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    previous = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, previous[1]))
+    try:
+        yield limit
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, previous)
+        signal.signal(signal.SIGXFSZ, previous_handler)
+
+
+def test_an_export_that_fails_half_way_leaves_the_previous_file_and_no_partial_one(
+    estates: list[RealEstate], tmp_path: Path, small_file_limit: int
+) -> None:
+    (exports := tmp_path / "exports").mkdir()
+    target = exports / "sp.csv"
+    target.write_text("yesterday's export\n")
+
+    with pytest.raises(CommandError, match="Cannot write"):
+        export("--output", str(target))
+
+    assert target.read_text() == "yesterday's export\n"
+    assert [p.name for p in exports.iterdir()] == ["sp.csv"]
+
+
+def test_a_new_file_that_fails_half_way_is_not_left_behind(
+    estates: list[RealEstate], tmp_path: Path, small_file_limit: int
+) -> None:
+    (exports := tmp_path / "exports").mkdir()
+    with pytest.raises(CommandError, match="Cannot write"):
+        export("--output", str(exports / "new.csv"))
+
+    assert list(exports.iterdir()) == []
+
+
+def test_the_file_written_has_the_usual_permissions(estates: list[RealEstate], tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    export("--output", str(tmp_path / "o.csv"))
+
+    assert (tmp_path / "o.csv").stat().st_mode & 0o777 == 0o666 & ~umask

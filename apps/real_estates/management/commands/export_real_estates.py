@@ -8,6 +8,11 @@ list endpoint renders it. Rows are streamed with `.iterator(chunk_size=...)`: me
 flat whatever the size. A progress bar goes to stderr only when stderr is a terminal.
 An operator's command: no visibility scoping, every real estate is exported.
 
+`--output FILE` is written whole or not at all: the lines go to a temporary file beside it, which
+replaces FILE only once every row is in, so a run that fails half-way (a full disk, a lost
+database) leaves FILE as it was and nothing else behind. A device or a pipe (`/dev/stdout`, a
+FIFO) is written directly. Any failure to write is a CommandError, not a traceback.
+
 `--to-storage` writes the CSV to the default storage (`exports/<id>.csv`) and prints its key;
 `--enqueue` does the same on a Celery worker (`apps.real_estates.tasks.export_real_estates`)
 and prints the task id.
@@ -16,9 +21,11 @@ and prints the task id.
 import functools
 import io
 import os
+import secrets
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager, suppress
 from typing import Any, TextIO
 
 import orjson
@@ -45,6 +52,36 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, io.UnsupportedOperation):  # not a real file (tests, IDEs)
         pass
+
+
+@contextmanager
+def _output_file(path: str) -> Iterator[TextIO]:
+    """`path` opened for the export's text: a regular file (or a new one) through a temporary
+    file in the same directory that replaces it on success and is removed on failure; a device
+    or a FIFO directly. OSError from opening, writing or replacing reaches the caller."""
+    target = os.path.realpath(path)  # through a symlink: the file it names is replaced, not the link
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        with open(target, "w", encoding="utf-8", newline="") as file:
+            yield file
+        return
+    directory, name = os.path.split(target)
+    partial = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.part")
+    # Created as `open` creates a file (0o666 less the umask); an existing file keeps its mode.
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        if mode is not None:
+            os.fchmod(fd, stat.S_IMODE(mode))
+        with open(fd, "w", encoding="utf-8", newline="") as file:
+            yield file
+        os.replace(partial, target)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(partial)
+        raise
 
 
 def jsonl_lines(queryset: ListingRows) -> Iterator[str]:
@@ -95,30 +132,30 @@ class Command(BaseCommand):
             else jsonl_lines(queryset)
         )
         header_lines = 1 if options["format"] == "csv" else 0
-        with ExitStack() as stack:
-            if options["output"] == "-":
-                write: Callable[[str], Any] = functools.partial(
-                    self.stdout.write, ending=""
-                )  # lines end themselves
-            else:
+        to_stdout = options["output"] == "-"
+        try:
+            with ExitStack() as stack:
+                if to_stdout:
+                    write: Callable[[str], Any] = functools.partial(
+                        self.stdout.write, ending=""
+                    )  # lines end themselves
+                else:
+                    write = stack.enter_context(_output_file(options["output"])).write
                 try:
-                    file: TextIO = stack.enter_context(
-                        open(options["output"], "w", encoding="utf-8", newline="")
-                    )
-                except OSError as exc:
-                    raise CommandError(f"Cannot write {options['output']}: {exc.strerror}") from exc
-                write = file.write
-            try:
-                written = self.copy(lines, write, queryset, header_lines=header_lines)
-            except BrokenPipeError:
-                # The reader went away (`export_real_estates | head`): stop quietly, as Unix
-                # tools do, and keep the interpreter's final flush from failing again.
-                _silence_stdout()
-                return
-            finally:
-                close = getattr(lines, "close", None)  # a generator: ends its server-side cursor now
-                if close is not None:
-                    close()
+                    written = self.copy(lines, write, queryset, header_lines=header_lines)
+                except BrokenPipeError:
+                    # The reader went away (`export_real_estates | head`): stop quietly, as Unix
+                    # tools do, and keep the interpreter's final flush from failing again.
+                    if to_stdout:
+                        _silence_stdout()
+                    return
+                finally:
+                    close = getattr(lines, "close", None)  # a generator: ends its server-side cursor now
+                    if close is not None:
+                        close()
+        except OSError as exc:  # opening, writing or replacing the file (a full disk, no permission)
+            where = "stdout" if to_stdout else options["output"]
+            raise CommandError(f"Cannot write {where}: {exc.strerror or exc}") from exc
         if options["output"] != "-" and options["verbosity"] > 0:
             self.stderr.write(f"Wrote {written} real estates to {options['output']}.")
 
