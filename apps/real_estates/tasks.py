@@ -1,8 +1,8 @@
 """Background tasks of the real estates app (in-process when no broker is configured)."""
 
-from datetime import timedelta
 from typing import Any
 
+from apps.core.periods import period
 from apps.real_estates.export import purge_exports, real_estate_export_to_storage
 from config.celery import app
 
@@ -29,7 +29,8 @@ def export_real_estates(self: Any, *, filters: dict[str, str], fmt: str = "csv")
 def purge_old_exports(retention_days: float | None = None) -> dict[str, int]:
     """Daily: delete exports older than `REAL_ESTATES_EXPORT_RETENTION_DAYS` (or `retention_days`).
 
-    Idempotent: a repeated run finds nothing more to delete.
+    Idempotent: a repeated run finds nothing more to delete. A `retention_days` that is not a
+    number from 0 to a century is refused (ValueError) before anything is deleted.
     """
-    retention = None if retention_days is None else timedelta(days=retention_days)
+    retention = None if retention_days is None else period(retention_days, unit="days", name="retention_days")
     return {"deleted": len(purge_exports(retention=retention))}

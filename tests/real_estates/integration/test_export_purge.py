@@ -91,3 +91,15 @@ def test_beat_purges_exports_daily() -> None:
     entry = BEAT_SCHEDULE["purge-old-exports-daily"]
     assert entry["task"] == purge_old_exports.name
     assert entry["options"]["expires"] <= 24 * 3600
+
+
+@pytest.mark.parametrize("days", [-1, float("nan"), float("inf"), 1e9, "7"])
+def test_the_task_refuses_a_retention_that_is_not_a_usable_number_of_days(
+    two_exports: list[str], days: Any
+) -> None:
+    """A negative retention deleted every export, even one written a second ago whose key a
+    caller was just given; the others were tracebacks (OverflowError, float NaN)."""
+    with pytest.raises(ValueError, match="retention_days must be a number of days from 0 to"):
+        purge_old_exports(retention_days=days)
+
+    assert all(map(exists, two_exports))
