@@ -27,6 +27,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django_filters.utils import translate_validation
 
+from apps.core import errors
 from apps.media import storage as media
 from apps.real_estates.models import RealEstate
 from apps.real_estates.querysets import ListingRows
@@ -186,7 +187,8 @@ def real_estate_export_to_storage(
 
     Idempotent for one `export_id` (the task passes its own id): a rerun rewrites the same key.
     The file is spooled to a temporary file first, so memory stays flat and a failed run never
-    leaves a partial object under the key.
+    leaves a partial object under the key. A storage failure (the bucket unreachable or gone, the
+    disk full) raises `StorageUnavailable`, as the media app's writes do.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {FORMATS}")
@@ -198,9 +200,12 @@ def real_estate_export_to_storage(
             spool.write(chunk)
         size = spool.tell()
         spool.seek(0)
-        if storage.exists(key):
-            storage.delete(key)  # a rerun: FileSystemStorage would otherwise pick another name
-        stored = storage.save(key, File(spool, name=key))
+        try:
+            if storage.exists(key):
+                storage.delete(key)  # a rerun: FileSystemStorage would otherwise pick another name
+            stored = storage.save(key, File(spool, name=key))
+        except media.STORAGE_ERRORS as exc:
+            raise errors.StorageUnavailable() from exc
     logger.info("real_estates_exported", key=stored, size=size, filters=dict(filters))
     return stored
 

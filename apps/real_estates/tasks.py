@@ -2,9 +2,12 @@
 
 from typing import Any
 
+from celery.utils.time import get_exponential_backoff_interval
+
+from apps.core import errors
 from apps.core.periods import period
 from apps.real_estates.export import purge_exports, real_estate_export_to_storage
-from config.celery import app
+from config.celery import BaseTask, app
 
 # An export of the whole table is the slowest job we run: more room than the global 240/300 s.
 EXPORT_SOFT_TIME_LIMIT = 840
@@ -20,9 +23,19 @@ EXPORT_TIME_LIMIT = 900
 def export_real_estates(self: Any, *, filters: dict[str, str], fmt: str = "csv") -> str:
     """Write the filtered list's CSV to storage under `exports/<task id>.csv`; answers the key.
 
-    Idempotent: a retried or redelivered run (acks_late) rewrites the same key.
+    Idempotent: a retried or redelivered run (acks_late) rewrites the same key. A storage
+    failure (StorageUnavailable: the network, the bucket) is retried on a worker with the same
+    backoff as the other transient errors; in-process it reaches the caller at once.
     """
-    return real_estate_export_to_storage(filters=filters, fmt=fmt, export_id=self.request.id)
+    try:
+        return real_estate_export_to_storage(filters=filters, fmt=fmt, export_id=self.request.id)
+    except errors.StorageUnavailable as exc:
+        if self.request.is_eager:
+            raise
+        countdown = get_exponential_backoff_interval(
+            factor=1, retries=self.request.retries, maximum=BaseTask.retry_backoff_max, full_jitter=True
+        )
+        raise self.retry(exc=exc, countdown=countdown) from exc
 
 
 @app.task(name="apps.real_estates.tasks.purge_old_exports")

@@ -8,6 +8,7 @@ import signal
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
@@ -229,3 +230,27 @@ def test_the_file_written_has_the_usual_permissions(estates: list[RealEstate], t
     export("--output", str(tmp_path / "o.csv"))
 
     assert (tmp_path / "o.csv").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_to_storage_with_the_bucket_unreachable_is_a_clean_error(
+    estates: list[RealEstate], settings: Any, s3_endpoint: str
+) -> None:
+    from tests.storage_backends import use_s3
+
+    use_s3(settings, s3_endpoint)
+    settings.STORAGES["default"]["OPTIONS"]["bucket_name"] = "no-such-bucket-here"
+
+    with pytest.raises(CommandError, match="STORAGE_UNAVAILABLE: File storage"):
+        export("--to-storage")
+
+
+def test_enqueue_in_process_with_the_bucket_unreachable_is_a_clean_error(
+    estates: list[RealEstate], settings: Any, s3_endpoint: str
+) -> None:
+    from tests.storage_backends import use_s3
+
+    use_s3(settings, s3_endpoint)
+    settings.STORAGES["default"]["OPTIONS"]["bucket_name"] = "no-such-bucket-here"
+
+    with pytest.raises(CommandError, match="STORAGE_UNAVAILABLE"):
+        export("--enqueue")

@@ -33,6 +33,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import QueryDict
 from tqdm import tqdm
 
+from apps.core import errors
 from apps.real_estates.api.filters import RealEstateFilterSet
 from apps.real_estates.api.serializers import RealEstateListItemSerializer
 from apps.real_estates.export import CHUNK_SIZE, csv_lines, real_estate_export_to_storage
@@ -162,12 +163,15 @@ class Command(BaseCommand):
     def to_storage(self, filters: dict[str, str], *, enqueue: bool, fmt: str) -> None:
         if fmt != "csv":
             raise CommandError("--to-storage and --enqueue write CSV only.")
-        if enqueue:
-            from apps.real_estates.tasks import export_real_estates
+        try:
+            if enqueue:  # in-process without a broker: the storage's failure arrives here too
+                from apps.real_estates.tasks import export_real_estates
 
-            self.stdout.write(str(export_real_estates.delay(filters=filters).id))
-        else:
-            self.stdout.write(real_estate_export_to_storage(filters=filters))
+                self.stdout.write(str(export_real_estates.delay(filters=filters).id))
+            else:
+                self.stdout.write(real_estate_export_to_storage(filters=filters))
+        except errors.ApiError as error:
+            raise CommandError(f"{error.code}: {error.message}") from error
 
     def copy(
         self,
