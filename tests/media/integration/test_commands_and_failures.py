@@ -162,3 +162,15 @@ def test_local_leftovers_of_interrupted_writes_are_replaced(upload: Any) -> None
         for path in Path(storage.media_storage().path(key)).parent.iterdir()
         if path.name != Path(key).name
     ]
+
+
+def test_gc_media_with_the_bucket_unreachable_is_a_clean_error(
+    settings: Any, s3_endpoint: str, upload: Any
+) -> None:
+    from tests.storage_backends import use_s3
+
+    use_s3(settings, s3_endpoint)
+    set_storage_options(settings, bucket_name="no-such-bucket-here")
+
+    with pytest.raises(CommandError, match="STORAGE_UNAVAILABLE"):
+        call_command("gc_media", "--grace", "0", stdout=StringIO())

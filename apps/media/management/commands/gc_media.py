@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from apps.core import errors
 from apps.core.periods import MAX_HOURS, period
 from apps.media.services import media_gc
 
@@ -31,7 +32,10 @@ class Command(BaseCommand):
             grace = None if hours is None else period(hours, unit="hours", name="--grace")
         except ValueError as exc:  # a usage error: exit status 2, as argparse's
             raise CommandError(str(exc), returncode=2) from exc
-        report = media_gc(grace=grace, dry_run=options["dry_run"])
+        try:
+            report = media_gc(grace=grace, dry_run=options["dry_run"])
+        except errors.ApiError as error:  # the storage unreachable: what was removed so far stays removed
+            raise CommandError(f"{error.code}: {error.message}") from error
         verb = "Would remove" if options["dry_run"] else "Removed"
         for sha256 in report.blobs:
             self.stdout.write(f"{verb} blob {sha256}")
