@@ -50,7 +50,8 @@ def test_a_thumbnail_failure_marks_the_blob_and_never_reaches_the_client(
 
     assert Blob.objects.get().thumbnail_state == ThumbnailState.FAILED
     out = StringIO()
-    call_command("rebuild_thumbnails", stdout=out)
+    with pytest.raises(CommandError, match="1 blob"):  # a non-zero exit status for cron and scripts
+        call_command("rebuild_thumbnails", stdout=out)
     assert "0 blob(s) done, 1 failed" in out.getvalue()
 
 
