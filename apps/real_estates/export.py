@@ -17,9 +17,10 @@ from itertools import batched
 from typing import Any, Final
 
 import structlog
+from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
@@ -215,7 +216,8 @@ def purge_exports(*, retention: timedelta | None = None, now: datetime | None = 
     (`REAL_ESTATES_EXPORT_RETENTION_DAYS` by default; 0 keeps them); answers the deleted keys.
 
     Only the CSV files `export_key` names are considered, not what else may lie under the
-    prefix or below it.
+    prefix or below it. A file gone between the listing and the reading of its age (another
+    purge at the same time, a rerun rewriting its key) is skipped, not an error.
     """
     if retention is None:
         if settings.REAL_ESTATES_EXPORT_RETENTION_DAYS <= 0:
@@ -230,8 +232,24 @@ def purge_exports(*, retention: timedelta | None = None, now: datetime | None = 
     deleted = []
     for name in sorted(names):
         key = f"{EXPORT_PREFIX}{name}"
-        if name.endswith(".csv") and storage.get_modified_time(key) < cutoff:
-            storage.delete(key)
+        if not name.endswith(".csv"):
+            continue
+        modified = _modified_time(storage, key)
+        if modified is not None and modified < cutoff:
+            storage.delete(key)  # deleting what is already gone is no error, on disk or on S3
             deleted.append(key)
     logger.info("real_estate_exports_purged", deleted=len(deleted), cutoff=cutoff.isoformat())
     return deleted
+
+
+def _modified_time(storage: Storage, key: str) -> datetime | None:
+    """When `key` was last written, or None when it is not there (any more)."""
+    try:
+        modified: datetime = storage.get_modified_time(key)
+    except FileNotFoundError:
+        return None
+    except ClientError as exc:  # S3 answers a HEAD of a missing key with a bare 404
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
+            return None
+        raise
+    return modified
