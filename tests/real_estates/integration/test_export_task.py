@@ -178,3 +178,13 @@ def test_the_command_refuses_invalid_filters(arguments: list[str]) -> None:
 def test_the_command_writes_csv_only_to_storage() -> None:
     with pytest.raises(CommandError, match="CSV only"):
         call_command("export_real_estates", "--to-storage", "--format", "jsonl", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("option", ["--to-storage", "--enqueue"])
+def test_the_command_refuses_an_output_file_it_would_not_write(option: str, tmp_path: Path) -> None:
+    """The key (or task id) goes to stdout and the CSV to storage: `-o` was silently ignored."""
+    with pytest.raises(CommandError, match="--output"):
+        call_command("export_real_estates", option, "-o", str(tmp_path / "x.csv"), stdout=io.StringIO())
+    assert not (tmp_path / "x.csv").exists()
+    assert not storages["default"].exists("exports")

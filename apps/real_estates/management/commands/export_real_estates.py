@@ -97,7 +97,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--format", choices=FORMATS, default="csv", help="csv (default) or jsonl")
-        parser.add_argument("--output", "-o", default="-", help="file to write; `-` (default) is stdout")
+        parser.add_argument(
+            "--output",
+            "-o",
+            default="-",
+            help="file to write; `-` (default) is stdout (not with --to-storage, --enqueue)",
+        )
         where = parser.add_mutually_exclusive_group()
         where.add_argument("--to-storage", action="store_true", help="CSV to storage; print its key.")
         where.add_argument(
@@ -124,7 +129,9 @@ class Command(BaseCommand):
         queryset: ListingRows = filterset.qs
         if options["to_storage"] or options["enqueue"]:
             filters = {name: str(params[name]) for name in params}
-            self.to_storage(filters, enqueue=options["enqueue"], fmt=options["format"])
+            self.to_storage(
+                filters, enqueue=options["enqueue"], fmt=options["format"], output=options["output"]
+            )
             return
         with_distance = filterset.form.cleaned_data.get("near") is not None  # a last column, as the API's
         lines = (
@@ -160,9 +167,11 @@ class Command(BaseCommand):
         if options["output"] != "-" and options["verbosity"] > 0:
             self.stderr.write(f"Wrote {written} real estates to {options['output']}.")
 
-    def to_storage(self, filters: dict[str, str], *, enqueue: bool, fmt: str) -> None:
+    def to_storage(self, filters: dict[str, str], *, enqueue: bool, fmt: str, output: str) -> None:
         if fmt != "csv":
             raise CommandError("--to-storage and --enqueue write CSV only.")
+        if output != "-":
+            raise CommandError("--output goes with neither --to-storage nor --enqueue (they print a key).")
         try:
             if enqueue:  # in-process without a broker: the storage's failure arrives here too
                 from apps.real_estates.tasks import export_real_estates
