@@ -155,3 +155,28 @@ def test_run_scheduled_tasks_runs_every_entry_when_one_fails_and_names_the_failu
     assert not RealEstateChange.objects.exists()  # the purge after the failures still ran
     err = capsys.readouterr().err
     assert "gc-media-daily: failed" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("MEDIA_GC_GRACE_HOURS", "-1"),
+        ("SYNC_RETENTION_DAYS", "-1"),
+        ("REAL_ESTATES_EXPORT_RETENTION_DAYS", "nan"),
+        ("REAL_ESTATES_EXPORT_RETENTION_DAYS", "1e12"),
+    ],
+)
+def test_settings_refuse_a_period_the_daily_tasks_cannot_use(name: str, value: str) -> None:
+    """A negative grace let the daily gc take objects uploads were about to link; a negative sync
+    retention purged the whole log every day; NaN or a huge retention failed every purge."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_production_env(**{name: value}),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert name in result.stderr
