@@ -180,3 +180,22 @@ def test_settings_refuse_a_period_the_daily_tasks_cannot_use(name: str, value: s
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert name in result.stderr
+
+
+@pytest.mark.django_db
+def test_run_scheduled_tasks_reports_a_task_whose_retries_all_failed(
+    settings: Any, s3_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A transient error (the S3 endpoint down) is retried in-process; the last attempt's failure
+    escaped apply(throw=False) as a traceback."""
+    from tests.storage_backends import _free_port, use_s3
+
+    use_s3(settings, s3_endpoint)
+    settings.STORAGES["default"]["OPTIONS"]["endpoint_url"] = f"http://127.0.0.1:{_free_port()}"
+
+    with pytest.raises(CommandError, match="purge-old-exports-daily"):
+        call_command(
+            "run_scheduled_tasks", "--only", "purge-old-exports-daily", "--only", "purge-sync-log-daily"
+        )
+
+    assert "purge-sync-log-daily: {'deleted': 0}" in capsys.readouterr().out

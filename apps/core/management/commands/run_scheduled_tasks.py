@@ -36,11 +36,15 @@ class Command(BaseCommand):
                 continue
             task = import_string(entry["task"])  # our task names are their dotted paths
             # throw=False: the settings propagate in-process failures (CELERY_TASK_EAGER_PROPAGATES),
-            # which would end the run at the first failing task, the others never run.
-            result = task.apply(args=entry.get("args", ()), kwargs=entry.get("kwargs", {}), throw=False)
-            if result.failed():
+            # which would end the run at the first failing task, the others never run. A transient
+            # error is retried in-process by a nested apply that does propagate: caught as well.
+            try:
+                result = task.apply(args=entry.get("args", ()), kwargs=entry.get("kwargs", {}), throw=False)
+                error = result.result if result.failed() else None
+            except Exception as exc:  # noqa: BLE001 - any failure of a task is reported, the next runs
+                error = exc
+            if error is not None:
                 failed.append(name)
-                error = result.result
                 self.stderr.write(f"{name}: failed ({type(error).__name__}: {error})")
             elif options["verbosity"] > 0:
                 self.stdout.write(f"{name}: {result.result}")
