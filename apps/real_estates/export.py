@@ -7,6 +7,7 @@ cursor read inside a transaction, a chunk at a time, never a list of the whole r
 chunk of lines is written by the csv module into one reused buffer (docs/adr/0055).
 """
 
+import contextlib
 import csv
 import io
 import tempfile
@@ -21,7 +22,7 @@ from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, storages
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.http import QueryDict
@@ -87,9 +88,11 @@ def _iso(value: datetime | None) -> str:
 
 def _rows(queryset: ListingRows, *, with_distance: bool) -> Iterator[tuple[Any, ...]]:
     """One tuple of cells per real estate, in HEADER order (and `distance_km` last with
-    `with_distance`), read inside a transaction: on PostgreSQL the cursor is then an ordinary
+    `with_distance`), read inside a transaction on PostgreSQL: the cursor is then an ordinary
     server-side cursor, read as the rows are written, not one `WITH HOLD` cursor whose whole
-    result PostgreSQL would materialise before the first row."""
+    result PostgreSQL would materialise before the first row. Not on SQLite (the embedded
+    default), whose transactions begin IMMEDIATE, taking the write lock: every write of the other
+    processes would wait for the whole export; one SELECT reads one snapshot there anyway."""
     link = media.object_urls()
     text = _text
     iso = _iso
@@ -97,7 +100,12 @@ def _rows(queryset: ListingRows, *, with_distance: bool) -> Iterator[tuple[Any, 
     if with_distance:
         columns.append("distance_km")
     values = queryset.values_list(*columns)
-    with transaction.atomic(using=values.db):
+    in_transaction = (
+        transaction.atomic(using=values.db)
+        if connections[values.db].vendor == "postgresql"
+        else contextlib.nullcontext()
+    )
+    with in_transaction:
         for row in values.iterator(chunk_size=CHUNK_SIZE):
             (
                 pk, title, kind, purpose, status, price, area_m2, bedrooms, city, state,

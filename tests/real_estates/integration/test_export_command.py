@@ -252,3 +252,35 @@ def test_enqueue_in_process_with_the_bucket_unreachable_is_a_clean_error(
 
     with pytest.raises(CommandError, match="STORAGE_UNAVAILABLE"):
         export("--enqueue")
+
+
+EXPORT_WHILE_WRITING_ON_SQLITE = """
+import sqlite3
+from django.conf import settings
+from apps.real_estates.export import csv_lines
+from apps.real_estates.models import RealEstate
+from tests.real_estates.factories import RealEstateFactory
+from tests.sqlite import run_on_sqlite
+RealEstateFactory.create_batch(3)
+lines = iter(csv_lines(RealEstate.objects.with_listing_data()))
+next(lines), next(lines)  # the export is under way: its cursor open, rows still to come
+other = sqlite3.connect(settings.DATABASES["default"]["NAME"], timeout=0.5)  # another process's write
+try:
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("ROLLBACK")
+    print("written")
+except sqlite3.OperationalError as exc:
+    print(exc)
+print(len(list(lines)))
+"""
+
+
+def test_an_export_on_sqlite_does_not_hold_the_write_lock(tmp_path: Path) -> None:
+    """The embedded default opens every transaction IMMEDIATE (the write lock): the export read
+    its rows in one, so every write of the API's other processes waited for the whole export,
+    and failed `database is locked` past the busy timeout."""
+    assert run_on_sqlite(tmp_path, "manage.py", "migrate", "-v", "0").returncode == 0
+    done = run_on_sqlite(tmp_path, "manage.py", "shell", "-c", EXPORT_WHILE_WRITING_ON_SQLITE)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-2:] == ["written", "2"]
