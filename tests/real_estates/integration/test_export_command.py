@@ -186,10 +186,13 @@ def test_a_device_that_refuses_the_writes_is_a_clean_error(estates: list[RealEst
 
 
 # A full disk, in a process of its own (a file size limit would break this one's logs): files may
-# grow to 200 bytes, less than the export, so its writes fail half-way.
+# grow to 200 bytes, less than the export, so its writes fail half-way. Everything the command
+# imports is imported before the limit, and the process writes no bytecode: a .pyc written under
+# the limit would be cut short, for every later run of the shared interpreter.
 EXPORT_ON_A_FULL_DISK = """
 import os, resource, signal, sys
 from django.core.management import CommandError, call_command
+from apps.real_estates.management.commands import export_real_estates  # noqa: F401
 from tests.real_estates.factories import RealEstateFactory
 RealEstateFactory.create_batch(5)
 target, new = sys.argv[-2:]
@@ -209,7 +212,14 @@ def test_an_export_that_fails_half_way_leaves_the_previous_file_and_no_partial_o
     target.write_text("yesterday's export\n")
     assert run_on_sqlite(tmp_path, "manage.py", "migrate", "-v", "0").returncode == 0
 
-    done = run_on_sqlite(tmp_path, "-c", _shell(EXPORT_ON_A_FULL_DISK), str(target), str(exports / "new.csv"))
+    done = run_on_sqlite(
+        tmp_path,
+        "-c",
+        _shell(EXPORT_ON_A_FULL_DISK),
+        str(target),
+        str(exports / "new.csv"),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("refused: Cannot write") == 2, done.stdout
