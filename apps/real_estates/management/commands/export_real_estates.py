@@ -31,6 +31,7 @@ from typing import Any, TextIO
 import orjson
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import QueryDict
+from kombu.exceptions import OperationalError as BrokerUnreachable
 from tqdm import tqdm
 
 from apps.core import errors
@@ -181,6 +182,11 @@ class Command(BaseCommand):
                 self.stdout.write(real_estate_export_to_storage(filters=filters))
         except errors.ApiError as error:
             raise CommandError(f"{error.code}: {error.message}") from error
+        except BrokerUnreachable as exc:  # --enqueue with the broker down (after kombu's retries)
+            raise CommandError(
+                f"{errors.ServiceUnavailable.code}: the task queue is unreachable ({exc}); "
+                "try again, or write it here with --to-storage."
+            ) from exc
 
     def copy(
         self,
