@@ -1,5 +1,6 @@
 """`manage.py export_real_estates`: the API's CSV (or JSON Lines), filtered like the list."""
 
+import contextlib
 import io
 import json
 import os
@@ -294,3 +295,19 @@ def test_an_export_on_sqlite_does_not_hold_the_write_lock(tmp_path: Path) -> Non
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[-2:] == ["written", "2"]
+
+
+def test_an_output_through_a_link_to_a_pipe_is_written_directly(
+    estates: list[RealEstate], tmp_path: Path
+) -> None:
+    """`-o /proc/self/fd/1` and the like: a link to a pipe, not a file to replace beside it."""
+    read_end, write_end = os.pipe()
+    (tmp_path / "out").symlink_to(f"/proc/self/fd/{write_end}")
+    try:
+        export("--output", str(tmp_path / "out"))
+        os.close(write_end)
+        with os.fdopen(read_end) as pipe:
+            assert pipe.read().count("\n") == len(estates) + 1
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(write_end)

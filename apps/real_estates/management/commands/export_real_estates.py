@@ -61,15 +61,15 @@ def _output_file(path: str) -> Iterator[TextIO]:
     """`path` opened for the export's text: a regular file (or a new one) through a temporary
     file in the same directory that replaces it on success and is removed on failure; a device
     or a FIFO directly. OSError from opening, writing or replacing reaches the caller."""
-    target = os.path.realpath(path)  # through a symlink: the file it names is replaced, not the link
     try:
-        mode = os.stat(target).st_mode
+        mode = os.stat(path).st_mode  # through symlinks (`/proc/self/fd/1` names a pipe)
     except FileNotFoundError:
         mode = None
     if mode is not None and not stat.S_ISREG(mode):
-        with open(target, "w", encoding="utf-8", newline="") as file:
+        with open(path, "w", encoding="utf-8", newline="") as file:
             yield file
         return
+    target = os.path.realpath(path)  # through a symlink: the file it names is replaced, not the link
     directory, name = os.path.split(target)
     partial = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.part")
     # Created as `open` creates a file (0o666 less the umask); an existing file keeps its mode.
