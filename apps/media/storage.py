@@ -29,7 +29,8 @@ THUMBNAIL_PREFIX: Final = "thumbs/sha256/"
 PREFIXES: Final = (BLOB_PREFIX, THUMBNAIL_PREFIX)
 LINK_SALT: Final = "apps.media.link"
 
-_STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+# What a storage backend raises when the disk or the bucket fails (other apps' writes use it too).
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
 T = TypeVar("T")
 
 
@@ -60,7 +61,7 @@ def media_storage() -> Storage:
 def _guarded[T](operation: Callable[[], T]) -> T:
     try:
         return operation()
-    except _STORAGE_ERRORS as exc:
+    except STORAGE_ERRORS as exc:
         raise errors.StorageUnavailable() from exc
 
 

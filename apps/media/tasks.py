@@ -5,7 +5,6 @@ collector re-checks everything it deletes. Thumbnails retry storage failures wit
 """
 
 import random
-from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -13,6 +12,7 @@ from celery import Task
 from django.conf import settings
 
 from apps.core import errors
+from apps.core.periods import period
 from apps.media import services
 from apps.media.models import ThumbnailState
 from config.celery import app
@@ -63,7 +63,10 @@ def retry_delay(retries: int) -> float:
 
 @app.task(name="apps.media.tasks.gc_media")
 def gc_media(grace_hours: float | None = None, dry_run: bool = False) -> dict[str, Any]:
-    """Daily: remove unreferenced blobs and orphan objects older than the grace period."""
-    grace = None if grace_hours is None else timedelta(hours=grace_hours)
+    """Daily: remove unreferenced blobs and orphan objects older than the grace period.
+
+    A `grace_hours` that is not a number from 0 to a century is refused (ValueError) before
+    anything is deleted: a negative one would take objects an upload is about to link."""
+    grace = None if grace_hours is None else period(grace_hours, unit="hours", name="grace_hours")
     report = services.media_gc(grace=grace, dry_run=dry_run)
     return {"blobs": len(report.blobs), "objects": len(report.objects), "freed_bytes": report.freed_bytes}

@@ -7,6 +7,7 @@ cursor read inside a transaction, a chunk at a time, never a list of the whole r
 chunk of lines is written by the csv module into one reused buffer (docs/adr/0055).
 """
 
+import contextlib
 import csv
 import io
 import tempfile
@@ -17,16 +18,18 @@ from itertools import batched
 from typing import Any, Final
 
 import structlog
+from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import storages
-from django.db import transaction
+from django.core.files.storage import Storage, storages
+from django.db import connections, transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.http import QueryDict
 from django.utils import timezone
 from django_filters.utils import translate_validation
 
+from apps.core import errors
 from apps.media import storage as media
 from apps.real_estates.models import RealEstate
 from apps.real_estates.querysets import ListingRows
@@ -85,9 +88,11 @@ def _iso(value: datetime | None) -> str:
 
 def _rows(queryset: ListingRows, *, with_distance: bool) -> Iterator[tuple[Any, ...]]:
     """One tuple of cells per real estate, in HEADER order (and `distance_km` last with
-    `with_distance`), read inside a transaction: on PostgreSQL the cursor is then an ordinary
+    `with_distance`), read inside a transaction on PostgreSQL: the cursor is then an ordinary
     server-side cursor, read as the rows are written, not one `WITH HOLD` cursor whose whole
-    result PostgreSQL would materialise before the first row."""
+    result PostgreSQL would materialise before the first row. Not on SQLite (the embedded
+    default), whose transactions begin IMMEDIATE, taking the write lock: every write of the other
+    processes would wait for the whole export; one SELECT reads one snapshot there anyway."""
     link = media.object_urls()
     text = _text
     iso = _iso
@@ -95,7 +100,12 @@ def _rows(queryset: ListingRows, *, with_distance: bool) -> Iterator[tuple[Any, 
     if with_distance:
         columns.append("distance_km")
     values = queryset.values_list(*columns)
-    with transaction.atomic(using=values.db):
+    in_transaction = (
+        transaction.atomic(using=values.db)
+        if connections[values.db].vendor == "postgresql"
+        else contextlib.nullcontext()
+    )
+    with in_transaction:
         for row in values.iterator(chunk_size=CHUNK_SIZE):
             (
                 pk, title, kind, purpose, status, price, area_m2, bedrooms, city, state,
@@ -186,7 +196,8 @@ def real_estate_export_to_storage(
 
     Idempotent for one `export_id` (the task passes its own id): a rerun rewrites the same key.
     The file is spooled to a temporary file first, so memory stays flat and a failed run never
-    leaves a partial object under the key.
+    leaves a partial object under the key. A storage failure (the bucket unreachable or gone, the
+    disk full) raises `StorageUnavailable`, as the media app's writes do.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {FORMATS}")
@@ -198,9 +209,12 @@ def real_estate_export_to_storage(
             spool.write(chunk)
         size = spool.tell()
         spool.seek(0)
-        if storage.exists(key):
-            storage.delete(key)  # a rerun: FileSystemStorage would otherwise pick another name
-        stored = storage.save(key, File(spool, name=key))
+        try:
+            if storage.exists(key):
+                storage.delete(key)  # a rerun: FileSystemStorage would otherwise pick another name
+            stored = storage.save(key, File(spool, name=key))
+        except media.STORAGE_ERRORS as exc:
+            raise errors.StorageUnavailable() from exc
     logger.info("real_estates_exported", key=stored, size=size, filters=dict(filters))
     return stored
 
@@ -210,7 +224,8 @@ def purge_exports(*, retention: timedelta | None = None, now: datetime | None = 
     (`REAL_ESTATES_EXPORT_RETENTION_DAYS` by default; 0 keeps them); answers the deleted keys.
 
     Only the CSV files `export_key` names are considered, not what else may lie under the
-    prefix or below it.
+    prefix or below it. A file gone between the listing and the reading of its age (another
+    purge at the same time, a rerun rewriting its key) is skipped, not an error.
     """
     if retention is None:
         if settings.REAL_ESTATES_EXPORT_RETENTION_DAYS <= 0:
@@ -225,8 +240,24 @@ def purge_exports(*, retention: timedelta | None = None, now: datetime | None = 
     deleted = []
     for name in sorted(names):
         key = f"{EXPORT_PREFIX}{name}"
-        if name.endswith(".csv") and storage.get_modified_time(key) < cutoff:
-            storage.delete(key)
+        if not name.endswith(".csv"):
+            continue
+        modified = _modified_time(storage, key)
+        if modified is not None and modified < cutoff:
+            storage.delete(key)  # deleting what is already gone is no error, on disk or on S3
             deleted.append(key)
     logger.info("real_estate_exports_purged", deleted=len(deleted), cutoff=cutoff.isoformat())
     return deleted
+
+
+def _modified_time(storage: Storage, key: str) -> datetime | None:
+    """When `key` was last written, or None when it is not there (any more)."""
+    try:
+        modified: datetime = storage.get_modified_time(key)
+    except FileNotFoundError:
+        return None
+    except ClientError as exc:  # S3 answers a HEAD of a missing key with a bare 404
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
+            return None
+        raise
+    return modified

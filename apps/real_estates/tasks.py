@@ -1,10 +1,13 @@
 """Background tasks of the real estates app (in-process when no broker is configured)."""
 
-from datetime import timedelta
 from typing import Any
 
+from celery.utils.time import get_exponential_backoff_interval
+
+from apps.core import errors
+from apps.core.periods import period
 from apps.real_estates.export import purge_exports, real_estate_export_to_storage
-from config.celery import app
+from config.celery import BaseTask, app
 
 # An export of the whole table is the slowest job we run: more room than the global 240/300 s.
 EXPORT_SOFT_TIME_LIMIT = 840
@@ -20,16 +23,27 @@ EXPORT_TIME_LIMIT = 900
 def export_real_estates(self: Any, *, filters: dict[str, str], fmt: str = "csv") -> str:
     """Write the filtered list's CSV to storage under `exports/<task id>.csv`; answers the key.
 
-    Idempotent: a retried or redelivered run (acks_late) rewrites the same key.
+    Idempotent: a retried or redelivered run (acks_late) rewrites the same key. A storage
+    failure (StorageUnavailable: the network, the bucket) is retried on a worker with the same
+    backoff as the other transient errors; in-process it reaches the caller at once.
     """
-    return real_estate_export_to_storage(filters=filters, fmt=fmt, export_id=self.request.id)
+    try:
+        return real_estate_export_to_storage(filters=filters, fmt=fmt, export_id=self.request.id)
+    except errors.StorageUnavailable as exc:
+        if self.request.is_eager:
+            raise
+        countdown = get_exponential_backoff_interval(
+            factor=1, retries=self.request.retries, maximum=BaseTask.retry_backoff_max, full_jitter=True
+        )
+        raise self.retry(exc=exc, countdown=countdown) from exc
 
 
 @app.task(name="apps.real_estates.tasks.purge_old_exports")
 def purge_old_exports(retention_days: float | None = None) -> dict[str, int]:
     """Daily: delete exports older than `REAL_ESTATES_EXPORT_RETENTION_DAYS` (or `retention_days`).
 
-    Idempotent: a repeated run finds nothing more to delete.
+    Idempotent: a repeated run finds nothing more to delete. A `retention_days` that is not a
+    number from 0 to a century is refused (ValueError) before anything is deleted.
     """
-    retention = None if retention_days is None else timedelta(days=retention_days)
+    retention = None if retention_days is None else period(retention_days, unit="days", name="retention_days")
     return {"deleted": len(purge_exports(retention=retention))}

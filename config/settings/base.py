@@ -5,6 +5,7 @@ environment modules beside this one, nowhere else. Secrets have no default in
 this module: `local` and `test` supply throwaway ones, `production` demands them.
 """
 
+import math
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -154,6 +155,28 @@ def _hash_concurrency() -> int:
 
 PASSWORD_HASH_CONCURRENCY = _hash_concurrency()
 
+# A century, in each unit: the longest retention or grace the daily tasks can compute a cutoff for
+# (apps.core.periods, which checks the same bounds on a task's argument).
+_CENTURY = {"days": 100 * 365, "hours": 100 * 365 * 24}
+
+
+def _period[N: (int, float)](name: str, default: N, unit: str) -> N:
+    """A retention or grace period from the environment (a number of the default's type),
+    refused at start unless 0 to a century: a negative one puts the daily task's cutoff in the
+    future (everything is old), NaN or a huge one fails it every day. Parsed here, not by
+    environ's `float`, which drops the characters it does not expect (`1e12` read as 112)."""
+    raw = env.str(name, default=str(default))
+    try:
+        value = type(default)(raw)
+    except ValueError:
+        value = None
+    if value is None or not (math.isfinite(value) and 0 <= value <= _CENTURY[unit]):
+        raise ImproperlyConfigured(
+            f"{name} must be a number of {unit} from 0 to {_CENTURY[unit]}, not {raw!r}."
+        )
+    return value
+
+
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
@@ -270,7 +293,7 @@ MEDIA_DECODE_WAIT_SECONDS = env.float("MEDIA_DECODE_WAIT_SECONDS", default=10.0)
 # Thumbnail jobs retry transient storage failures with exponential backoff, then mark the blob failed.
 MEDIA_THUMBNAIL_MAX_RETRIES = env.int("MEDIA_THUMBNAIL_MAX_RETRIES", default=5)
 MEDIA_THUMBNAIL_RETRY_BACKOFF_SECONDS = env.float("MEDIA_THUMBNAIL_RETRY_BACKOFF_SECONDS", default=10.0)
-MEDIA_GC_GRACE_HOURS = env.int("MEDIA_GC_GRACE_HOURS", default=24)
+MEDIA_GC_GRACE_HOURS = _period("MEDIA_GC_GRACE_HOURS", 24, "hours")
 
 _media_storage: dict[str, Any] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -444,7 +467,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = env(
 REAL_ESTATES_COUNT_CACHE_SECONDS = env.int("REAL_ESTATES_COUNT_CACHE_SECONDS", default=300)
 # Days an export written to storage (`exports/`, by the task or `--to-storage`) is kept before
 # the daily purge deletes it. 0 keeps every export.
-REAL_ESTATES_EXPORT_RETENTION_DAYS = env.float("REAL_ESTATES_EXPORT_RETENTION_DAYS", default=7)
+REAL_ESTATES_EXPORT_RETENTION_DAYS = _period("REAL_ESTATES_EXPORT_RETENTION_DAYS", 7.0, "days")
 # Bounds of the list's `q` (and of stats and export): characters, and words of two or more
 # characters (one-character words are ignored). Longer input is a 400 naming `q`.
 REAL_ESTATES_SEARCH_MAX_LENGTH = env.int("REAL_ESTATES_SEARCH_MAX_LENGTH", default=200)
@@ -455,7 +478,7 @@ IDEMPOTENCY_TTL_SECONDS = env.int("IDEMPOTENCY_TTL_SECONDS", default=24 * 3600)
 
 # Days the sync change log (tombstones included) is kept; a cursor older than that, or behind
 # what the daily purge removed, is answered with 410 SYNC_CURSOR_EXPIRED (docs/adr/0080).
-SYNC_RETENTION_DAYS = env.int("SYNC_RETENTION_DAYS", default=30)
+SYNC_RETENTION_DAYS = _period("SYNC_RETENTION_DAYS", 30, "days")
 # Largest `limit` of one sync page (the default is 100).
 SYNC_PAGE_MAX = env.int("SYNC_PAGE_MAX", default=500)
 

@@ -3,6 +3,7 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -131,3 +132,70 @@ def test_run_scheduled_tasks_only_runs_the_entries_named(collector: User) -> Non
     assert RealEstateChange.objects.exists()  # its purge was not named
     with pytest.raises(CommandError):
         call_command("run_scheduled_tasks", "--only", "no-such-entry")
+
+
+@pytest.mark.django_db
+def test_run_scheduled_tasks_runs_every_entry_when_one_fails_and_names_the_failures(
+    collector: User, settings: Any, s3_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A task that fails (the bucket is gone: the media collector and the exports' purge) is
+    reported and the command fails, but the others still run; no traceback."""
+    from tests.storage_backends import use_s3
+
+    use_s3(settings, s3_endpoint)
+    settings.STORAGES["default"]["OPTIONS"]["bucket_name"] = "no-such-bucket-here"
+    sync_create(collector)
+    RealEstateChange.objects.update(created_at=timezone.now() - timedelta(days=31))
+
+    with pytest.raises(CommandError, match="2 scheduled task") as failure:
+        call_command("run_scheduled_tasks")
+
+    assert "gc-media-daily" in str(failure.value)
+    assert "purge-old-exports-daily" in str(failure.value)
+    assert not RealEstateChange.objects.exists()  # the purge after the failures still ran
+    err = capsys.readouterr().err
+    assert "gc-media-daily: failed" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("MEDIA_GC_GRACE_HOURS", "-1"),
+        ("SYNC_RETENTION_DAYS", "-1"),
+        ("REAL_ESTATES_EXPORT_RETENTION_DAYS", "nan"),
+        ("REAL_ESTATES_EXPORT_RETENTION_DAYS", "1e12"),
+    ],
+)
+def test_settings_refuse_a_period_the_daily_tasks_cannot_use(name: str, value: str) -> None:
+    """A negative grace let the daily gc take objects uploads were about to link; a negative sync
+    retention purged the whole log every day; NaN or a huge retention failed every purge."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_production_env(**{name: value}),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert name in result.stderr
+
+
+@pytest.mark.django_db
+def test_run_scheduled_tasks_reports_a_task_whose_retries_all_failed(
+    settings: Any, s3_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A transient error (the S3 endpoint down) is retried in-process; the last attempt's failure
+    escaped apply(throw=False) as a traceback."""
+    from tests.storage_backends import _free_port, use_s3
+
+    use_s3(settings, s3_endpoint)
+    settings.STORAGES["default"]["OPTIONS"]["endpoint_url"] = f"http://127.0.0.1:{_free_port()}"
+
+    with pytest.raises(CommandError, match="purge-old-exports-daily"):
+        call_command(
+            "run_scheduled_tasks", "--only", "purge-old-exports-daily", "--only", "purge-sync-log-daily"
+        )
+
+    assert "purge-sync-log-daily: {'deleted': 0}" in capsys.readouterr().out

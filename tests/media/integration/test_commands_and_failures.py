@@ -5,13 +5,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from apps.media import services, storage, tasks
 from apps.media.models import Blob, Photo, ThumbnailState
 from apps.real_estates.models import RealEstate
 from tests.media import samples
-from tests.media.conftest import as_stored, photos_url, post_photo, set_storage_options, stored_keys
+from tests.media.conftest import (
+    as_stored,
+    orphan_object,
+    photos_url,
+    post_photo,
+    set_storage_options,
+    stored_keys,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +50,8 @@ def test_a_thumbnail_failure_marks_the_blob_and_never_reaches_the_client(
 
     assert Blob.objects.get().thumbnail_state == ThumbnailState.FAILED
     out = StringIO()
-    call_command("rebuild_thumbnails", stdout=out)
+    with pytest.raises(CommandError, match="1 blob"):  # a non-zero exit status for cron and scripts
+        call_command("rebuild_thumbnails", stdout=out)
     assert "0 blob(s) done, 1 failed" in out.getvalue()
 
 
@@ -80,11 +88,25 @@ def test_the_scheduled_gc_task_reports_its_work(
 
 @pytest.mark.parametrize("grace", ["-1", "nan", "inf", "1e12"])
 def test_a_grace_that_is_not_a_usable_number_of_hours_is_refused(grace: str) -> None:
-    err = StringIO()
-    with pytest.raises(SystemExit):
-        call_command("gc_media", "--grace", grace, stderr=err)
+    key = orphan_object(samples.image_bytes())
 
-    assert "--grace must be" in err.getvalue()
+    with pytest.raises(CommandError, match="--grace must be a number of hours from 0 to") as refusal:
+        call_command("gc_media", "--grace", grace)
+
+    assert refusal.value.returncode == 2  # a usage error, as argparse's
+    assert stored_keys() == [key]
+
+
+@pytest.mark.parametrize("grace", [-1, float("nan"), float("inf"), 1e12, "0"])
+def test_the_gc_task_refuses_a_grace_that_is_not_a_usable_number_of_hours(grace: Any) -> None:
+    """By hand (`gc_media.delay(grace_hours=N)`): a negative grace took objects uploaded a moment
+    ago whose rows were not inserted yet, the very race the grace period exists for."""
+    key = orphan_object(samples.image_bytes())
+
+    with pytest.raises(ValueError, match="grace_hours must be a number of hours from 0 to"):
+        tasks.gc_media(grace_hours=grace)
+
+    assert stored_keys() == [key]
 
 
 def test_an_unreachable_bucket_is_a_503_and_leaves_no_rows(
@@ -141,3 +163,15 @@ def test_local_leftovers_of_interrupted_writes_are_replaced(upload: Any) -> None
         for path in Path(storage.media_storage().path(key)).parent.iterdir()
         if path.name != Path(key).name
     ]
+
+
+def test_gc_media_with_the_bucket_unreachable_is_a_clean_error(
+    settings: Any, s3_endpoint: str, upload: Any
+) -> None:
+    from tests.storage_backends import use_s3
+
+    use_s3(settings, s3_endpoint)
+    set_storage_options(settings, bucket_name="no-such-bucket-here")
+
+    with pytest.raises(CommandError, match="STORAGE_UNAVAILABLE"):
+        call_command("gc_media", "--grace", "0", stdout=StringIO())

@@ -1,10 +1,13 @@
 """`manage.py export_real_estates`: the API's CSV (or JSON Lines), filtered like the list."""
 
+import contextlib
 import io
 import json
+import os
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
@@ -14,6 +17,7 @@ from rest_framework.test import APIClient
 
 from apps.real_estates.models import Kind, RealEstate, Status
 from tests.real_estates.factories import RealEstateFactory
+from tests.sqlite import run_on_sqlite
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +178,136 @@ class _ClosedPipe(io.StringIO):
 
 def test_a_reader_that_goes_away_ends_the_export_quietly(estates: list[RealEstate]) -> None:
     call_command("export_real_estates", stdout=_ClosedPipe(), stderr=io.StringIO())  # no exception
+
+
+def test_a_device_that_refuses_the_writes_is_a_clean_error(estates: list[RealEstate]) -> None:
+    """`-o /dev/full`: the open succeeds, the writes fail (no space left)."""
+    with pytest.raises(CommandError, match="Cannot write /dev/full"):
+        export("--output", "/dev/full")
+
+
+# A full disk, in a process of its own (a file size limit would break this one's logs): files may
+# grow to 200 bytes, less than the export, so its writes fail half-way. Everything the command
+# imports is imported before the limit, and the process writes no bytecode: a .pyc written under
+# the limit would be cut short, for every later run of the shared interpreter.
+EXPORT_ON_A_FULL_DISK = """
+import os, resource, signal, sys
+from django.core.management import CommandError, call_command
+from apps.real_estates.management.commands import export_real_estates  # noqa: F401
+from tests.real_estates.factories import RealEstateFactory
+RealEstateFactory.create_batch(5)
+target, new = sys.argv[-2:]
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (200, resource.RLIM_INFINITY))
+for path in (target, new):
+    try:
+        call_command("export_real_estates", "--output", path)
+    except CommandError as exc:
+        print("refused:", exc)
+"""
+
+
+def test_an_export_that_fails_half_way_leaves_the_previous_file_and_no_partial_one(tmp_path: Path) -> None:
+    (exports := tmp_path / "exports").mkdir()
+    target = exports / "sp.csv"
+    target.write_text("yesterday's export\n")
+    assert run_on_sqlite(tmp_path, "manage.py", "migrate", "-v", "0").returncode == 0
+
+    done = run_on_sqlite(
+        tmp_path,
+        "-c",
+        _shell(EXPORT_ON_A_FULL_DISK),
+        str(target),
+        str(exports / "new.csv"),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("refused: Cannot write") == 2, done.stdout
+    assert target.read_text() == "yesterday's export\n"
+    assert [p.name for p in exports.iterdir()] == ["sp.csv"]
+
+
+def _shell(code: str) -> str:
+    """`code` run as `manage.py shell` would: Django set up first (arguments stay in sys.argv)."""
+    return "import django; django.setup()\n" + code
+
+
+def test_the_file_written_has_the_usual_permissions(estates: list[RealEstate], tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    export("--output", str(tmp_path / "o.csv"))
+
+    assert (tmp_path / "o.csv").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_to_storage_with_the_bucket_unreachable_is_a_clean_error(
+    estates: list[RealEstate], settings: Any, s3_endpoint: str
+) -> None:
+    from tests.storage_backends import use_s3
+
+    use_s3(settings, s3_endpoint)
+    settings.STORAGES["default"]["OPTIONS"]["bucket_name"] = "no-such-bucket-here"
+
+    with pytest.raises(CommandError, match="STORAGE_UNAVAILABLE: File storage"):
+        export("--to-storage")
+
+
+def test_enqueue_in_process_with_the_bucket_unreachable_is_a_clean_error(
+    estates: list[RealEstate], settings: Any, s3_endpoint: str
+) -> None:
+    from tests.storage_backends import use_s3
+
+    use_s3(settings, s3_endpoint)
+    settings.STORAGES["default"]["OPTIONS"]["bucket_name"] = "no-such-bucket-here"
+
+    with pytest.raises(CommandError, match="STORAGE_UNAVAILABLE"):
+        export("--enqueue")
+
+
+EXPORT_WHILE_WRITING_ON_SQLITE = """
+import sqlite3
+from django.conf import settings
+from apps.real_estates.export import csv_lines
+from apps.real_estates.models import RealEstate
+from tests.real_estates.factories import RealEstateFactory
+from tests.sqlite import run_on_sqlite
+RealEstateFactory.create_batch(3)
+lines = iter(csv_lines(RealEstate.objects.with_listing_data()))
+next(lines), next(lines)  # the export is under way: its cursor open, rows still to come
+other = sqlite3.connect(settings.DATABASES["default"]["NAME"], timeout=0.5)  # another process's write
+try:
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("ROLLBACK")
+    print("written")
+except sqlite3.OperationalError as exc:
+    print(exc)
+print(len(list(lines)))
+"""
+
+
+def test_an_export_on_sqlite_does_not_hold_the_write_lock(tmp_path: Path) -> None:
+    """The embedded default opens every transaction IMMEDIATE (the write lock): the export read
+    its rows in one, so every write of the API's other processes waited for the whole export,
+    and failed `database is locked` past the busy timeout."""
+    assert run_on_sqlite(tmp_path, "manage.py", "migrate", "-v", "0").returncode == 0
+    done = run_on_sqlite(tmp_path, "manage.py", "shell", "-c", EXPORT_WHILE_WRITING_ON_SQLITE)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-2:] == ["written", "2"]
+
+
+def test_an_output_through_a_link_to_a_pipe_is_written_directly(
+    estates: list[RealEstate], tmp_path: Path
+) -> None:
+    """`-o /proc/self/fd/1` and the like: a link to a pipe, not a file to replace beside it."""
+    read_end, write_end = os.pipe()
+    (tmp_path / "out").symlink_to(f"/proc/self/fd/{write_end}")
+    try:
+        export("--output", str(tmp_path / "out"))
+        os.close(write_end)
+        with os.fdopen(read_end) as pipe:
+            assert pipe.read().count("\n") == len(estates) + 1
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(write_end)

@@ -91,3 +91,34 @@ def test_beat_purges_exports_daily() -> None:
     entry = BEAT_SCHEDULE["purge-old-exports-daily"]
     assert entry["task"] == purge_old_exports.name
     assert entry["options"]["expires"] <= 24 * 3600
+
+
+@pytest.mark.parametrize("days", [-1, float("nan"), float("inf"), 1e9, "7"])
+def test_the_task_refuses_a_retention_that_is_not_a_usable_number_of_days(
+    two_exports: list[str], days: Any
+) -> None:
+    """A negative retention deleted every export, even one written a second ago whose key a
+    caller was just given; the others were tracebacks (OverflowError, float NaN)."""
+    with pytest.raises(ValueError, match="retention_days must be a number of days from 0 to"):
+        purge_old_exports(retention_days=days)
+
+    assert all(map(exists, two_exports))
+
+
+def test_an_export_gone_between_the_listing_and_its_deletion_is_skipped(
+    two_exports: list[str], settings: Any
+) -> None:
+    """Two purges at once (beat's and one by hand, two hosts' cron), or a rerun rewriting its key:
+    a name listed may be gone by the time its age is read. Here a dangling link stands for it."""
+    root = settings.STORAGES["default"]["OPTIONS"]["location"]
+    os.symlink(os.path.join(root, "exports", "deleted-meanwhile.csv"), os.path.join(root, "exports", "a.csv"))
+
+    assert purge_exports(now=timezone.now() + 2 * WEEK) == sorted(two_exports)
+    assert not any(map(exists, two_exports))
+
+
+@pytest.mark.usefixtures("backend")
+def test_the_age_of_a_missing_export_is_none_on_disk_and_on_s3() -> None:
+    from apps.real_estates.export import _modified_time
+
+    assert _modified_time(storages["default"], "exports/missing.csv") is None

@@ -15,6 +15,8 @@ from apps.real_estates.export import EXPORT_PREFIX, export_key, real_estate_expo
 from apps.real_estates.models import Kind, RealEstate
 from apps.real_estates.tasks import export_real_estates
 from tests.real_estates.factories import RealEstateFactory
+from tests.sqlite import run_on_sqlite
+from tests.storage_backends import _free_port
 from tests.worker import wait_result
 
 URL = "/api/v1/real-estates/export"
@@ -178,3 +180,26 @@ def test_the_command_refuses_invalid_filters(arguments: list[str]) -> None:
 def test_the_command_writes_csv_only_to_storage() -> None:
     with pytest.raises(CommandError, match="CSV only"):
         call_command("export_real_estates", "--to-storage", "--format", "jsonl", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("option", ["--to-storage", "--enqueue"])
+def test_the_command_refuses_an_output_file_it_would_not_write(option: str, tmp_path: Path) -> None:
+    """The key (or task id) goes to stdout and the CSV to storage: `-o` was silently ignored."""
+    with pytest.raises(CommandError, match="--output"):
+        call_command("export_real_estates", option, "-o", str(tmp_path / "x.csv"), stdout=io.StringIO())
+    assert not (tmp_path / "x.csv").exists()
+    assert not storages["default"].exists("exports")
+
+
+def test_enqueue_with_the_broker_down_is_a_clean_error(tmp_path: Path) -> None:
+    """`--enqueue` where a broker is configured but not answering: kombu's OperationalError was
+    a traceback."""
+    assert run_on_sqlite(tmp_path, "manage.py", "migrate", "-v", "0").returncode == 0
+    closed = f"redis://127.0.0.1:{_free_port()}/1"
+
+    done = run_on_sqlite(tmp_path, "manage.py", "export_real_estates", "--enqueue", CELERY_BROKER_URL=closed)
+
+    assert done.returncode == 1
+    assert "CommandError: SERVICE_UNAVAILABLE: the task queue is unreachable" in done.stderr
+    assert "Traceback" not in done.stderr

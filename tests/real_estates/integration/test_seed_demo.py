@@ -2,6 +2,7 @@
 
 import io
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -239,3 +240,16 @@ def test_the_insert_fallback_writes_the_same_rows_as_copy() -> None:
     assert (a.status, a.version, a.photo_count, a.price, a.latitude) == (
         c.status, c.version, c.photo_count, c.price, c.latitude,
     )  # fmt: skip
+
+
+def test_the_storage_unreachable_is_a_clean_error_and_writes_no_rows(settings: Any, s3_endpoint: str) -> None:
+    from tests.storage_backends import use_s3
+
+    use_s3(settings, s3_endpoint)
+    settings.STORAGES["default"]["OPTIONS"]["bucket_name"] = "no-such-bucket-here"
+
+    with pytest.raises(CommandError, match="STORAGE_UNAVAILABLE"):
+        seed("--users", "3", "--real-estates", "5")
+
+    assert not User.objects.exists()
+    assert not RealEstate.objects.exists()

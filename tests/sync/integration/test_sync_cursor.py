@@ -181,3 +181,16 @@ def test_a_collector_polling_without_changes_of_their_own_keeps_a_live_cursor(an
     response = client.get(SYNC_URL, {"cursor": replica.cursor})
     assert response.status_code == 200, response.content
     assert response.json()["results"] == []
+
+
+@pytest.mark.parametrize("days", [-1, float("nan"), float("inf"), 1e9, "30"])
+def test_the_purge_task_refuses_a_retention_that_is_not_a_usable_number_of_days(ana: User, days: Any) -> None:
+    """By hand (`purge_sync_log.delay(retention_days=N)`): a negative retention would purge every
+    change and raise the mark past every client's cursor (all 410); others were tracebacks."""
+    create(ana)
+
+    with pytest.raises(ValueError, match="retention_days must be a number of days from 0 to"):
+        purge_sync_log(retention_days=days)
+
+    assert RealEstateChange.objects.count() == 1
+    assert not PurgeMark.objects.exclude(change_id=0).exists()

@@ -1,16 +1,13 @@
 """`manage.py gc_media [--dry-run] [--grace HOURS]`: remove unreferenced blobs and orphan objects."""
 
-import math
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from apps.core import errors
+from apps.core.periods import MAX_HOURS, period
 from apps.media.services import media_gc
-
-# A century: enough to keep everything, and a cutoff date Python can still compute.
-MAX_GRACE_HOURS = 100 * 365 * 24
 
 
 class Command(BaseCommand):
@@ -25,16 +22,20 @@ class Command(BaseCommand):
             type=float,
             default=None,
             metavar="HOURS",
-            help=f"Keep anything younger (default MEDIA_GC_GRACE_HOURS={settings.MEDIA_GC_GRACE_HOURS}).",
+            help=f"Keep anything younger, 0 to {MAX_HOURS} "
+            f"(default MEDIA_GC_GRACE_HOURS={settings.MEDIA_GC_GRACE_HOURS}).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         hours = options["grace"]
-        if hours is not None and not (math.isfinite(hours) and 0 <= hours <= MAX_GRACE_HOURS):
-            self.stderr.write(f"--grace must be a number of hours from 0 to {MAX_GRACE_HOURS}")
-            raise SystemExit(2)
-        grace = None if hours is None else timedelta(hours=hours)
-        report = media_gc(grace=grace, dry_run=options["dry_run"])
+        try:
+            grace = None if hours is None else period(hours, unit="hours", name="--grace")
+        except ValueError as exc:  # a usage error: exit status 2, as argparse's
+            raise CommandError(str(exc), returncode=2) from exc
+        try:
+            report = media_gc(grace=grace, dry_run=options["dry_run"])
+        except errors.ApiError as error:  # the storage unreachable: what was removed so far stays removed
+            raise CommandError(f"{error.code}: {error.message}") from error
         verb = "Would remove" if options["dry_run"] else "Removed"
         for sha256 in report.blobs:
             self.stdout.write(f"{verb} blob {sha256}")

@@ -1,9 +1,13 @@
-"""`manage.py rebuild_thumbnails [--all]`: derive missing (or all) renditions, with a progress bar."""
+"""`manage.py rebuild_thumbnails [--all]`: derive missing (or all) renditions, with a progress bar.
+
+Every blob is tried; when any failed (storage unreachable, an original gone or undecodable)
+the command ends in a CommandError (exit status 1) after its summary, so cron and scripts see it.
+"""
 
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from apps.core import errors
@@ -12,7 +16,10 @@ from apps.media.services import blob_generate_thumbnails
 
 
 class Command(BaseCommand):
-    help = "Generate the thumbnails of blobs that miss them (or of every blob with --all)."
+    help = (
+        "Generate the thumbnails of blobs that miss them (or of every blob with --all); "
+        "exits 1 when any failed."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--all", action="store_true", help="Regenerate even the ready ones.")
@@ -34,3 +41,5 @@ class Command(BaseCommand):
             if blob is not None and blob.thumbnail_state != ThumbnailState.READY:
                 failed += 1
         self.stdout.write(f"Thumbnails: {len(ids) - failed} blob(s) done, {failed} failed.")
+        if failed:
+            raise CommandError(f"{failed} blob(s) have no thumbnails (see the log and the admin's blobs).")

@@ -8,6 +8,11 @@ list endpoint renders it. Rows are streamed with `.iterator(chunk_size=...)`: me
 flat whatever the size. A progress bar goes to stderr only when stderr is a terminal.
 An operator's command: no visibility scoping, every real estate is exported.
 
+`--output FILE` is written whole or not at all: the lines go to a temporary file beside it, which
+replaces FILE only once every row is in, so a run that fails half-way (a full disk, a lost
+database) leaves FILE as it was and nothing else behind. A device or a pipe (`/dev/stdout`, a
+FIFO) is written directly. Any failure to write is a CommandError, not a traceback.
+
 `--to-storage` writes the CSV to the default storage (`exports/<id>.csv`) and prints its key;
 `--enqueue` does the same on a Celery worker (`apps.real_estates.tasks.export_real_estates`)
 and prints the task id.
@@ -16,16 +21,20 @@ and prints the task id.
 import functools
 import io
 import os
+import secrets
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager, suppress
 from typing import Any, TextIO
 
 import orjson
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import QueryDict
+from kombu.exceptions import OperationalError as BrokerUnreachable
 from tqdm import tqdm
 
+from apps.core import errors
 from apps.real_estates.api.filters import RealEstateFilterSet
 from apps.real_estates.api.serializers import RealEstateListItemSerializer
 from apps.real_estates.export import CHUNK_SIZE, csv_lines, real_estate_export_to_storage
@@ -47,6 +56,36 @@ def _silence_stdout() -> None:
         pass
 
 
+@contextmanager
+def _output_file(path: str) -> Iterator[TextIO]:
+    """`path` opened for the export's text: a regular file (or a new one) through a temporary
+    file in the same directory that replaces it on success and is removed on failure; a device
+    or a FIFO directly. OSError from opening, writing or replacing reaches the caller."""
+    try:
+        mode = os.stat(path).st_mode  # through symlinks (`/proc/self/fd/1` names a pipe)
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        with open(path, "w", encoding="utf-8", newline="") as file:
+            yield file
+        return
+    target = os.path.realpath(path)  # through a symlink: the file it names is replaced, not the link
+    directory, name = os.path.split(target)
+    partial = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.part")
+    # Created as `open` creates a file (0o666 less the umask); an existing file keeps its mode.
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        if mode is not None:
+            os.fchmod(fd, stat.S_IMODE(mode))
+        with open(fd, "w", encoding="utf-8", newline="") as file:
+            yield file
+        os.replace(partial, target)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(partial)
+        raise
+
+
 def jsonl_lines(queryset: ListingRows) -> Iterator[str]:
     render = RealEstateListItemSerializer().to_representation
     for row in queryset.iterator(chunk_size=CHUNK_SIZE):
@@ -59,7 +98,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--format", choices=FORMATS, default="csv", help="csv (default) or jsonl")
-        parser.add_argument("--output", "-o", default="-", help="file to write; `-` (default) is stdout")
+        parser.add_argument(
+            "--output",
+            "-o",
+            default="-",
+            help="file to write; `-` (default) is stdout (not with --to-storage, --enqueue)",
+        )
         where = parser.add_mutually_exclusive_group()
         where.add_argument("--to-storage", action="store_true", help="CSV to storage; print its key.")
         where.add_argument(
@@ -86,7 +130,9 @@ class Command(BaseCommand):
         queryset: ListingRows = filterset.qs
         if options["to_storage"] or options["enqueue"]:
             filters = {name: str(params[name]) for name in params}
-            self.to_storage(filters, enqueue=options["enqueue"], fmt=options["format"])
+            self.to_storage(
+                filters, enqueue=options["enqueue"], fmt=options["format"], output=options["output"]
+            )
             return
         with_distance = filterset.form.cleaned_data.get("near") is not None  # a last column, as the API's
         lines = (
@@ -95,42 +141,52 @@ class Command(BaseCommand):
             else jsonl_lines(queryset)
         )
         header_lines = 1 if options["format"] == "csv" else 0
-        with ExitStack() as stack:
-            if options["output"] == "-":
-                write: Callable[[str], Any] = functools.partial(
-                    self.stdout.write, ending=""
-                )  # lines end themselves
-            else:
+        to_stdout = options["output"] == "-"
+        try:
+            with ExitStack() as stack:
+                if to_stdout:
+                    write: Callable[[str], Any] = functools.partial(
+                        self.stdout.write, ending=""
+                    )  # lines end themselves
+                else:
+                    write = stack.enter_context(_output_file(options["output"])).write
                 try:
-                    file: TextIO = stack.enter_context(
-                        open(options["output"], "w", encoding="utf-8", newline="")
-                    )
-                except OSError as exc:
-                    raise CommandError(f"Cannot write {options['output']}: {exc.strerror}") from exc
-                write = file.write
-            try:
-                written = self.copy(lines, write, queryset, header_lines=header_lines)
-            except BrokenPipeError:
-                # The reader went away (`export_real_estates | head`): stop quietly, as Unix
-                # tools do, and keep the interpreter's final flush from failing again.
-                _silence_stdout()
-                return
-            finally:
-                close = getattr(lines, "close", None)  # a generator: ends its server-side cursor now
-                if close is not None:
-                    close()
+                    written = self.copy(lines, write, queryset, header_lines=header_lines)
+                except BrokenPipeError:
+                    # The reader went away (`export_real_estates | head`): stop quietly, as Unix
+                    # tools do, and keep the interpreter's final flush from failing again.
+                    if to_stdout:
+                        _silence_stdout()
+                    return
+                finally:
+                    close = getattr(lines, "close", None)  # a generator: ends its server-side cursor now
+                    if close is not None:
+                        close()
+        except OSError as exc:  # opening, writing or replacing the file (a full disk, no permission)
+            where = "stdout" if to_stdout else options["output"]
+            raise CommandError(f"Cannot write {where}: {exc.strerror or exc}") from exc
         if options["output"] != "-" and options["verbosity"] > 0:
             self.stderr.write(f"Wrote {written} real estates to {options['output']}.")
 
-    def to_storage(self, filters: dict[str, str], *, enqueue: bool, fmt: str) -> None:
+    def to_storage(self, filters: dict[str, str], *, enqueue: bool, fmt: str, output: str) -> None:
         if fmt != "csv":
             raise CommandError("--to-storage and --enqueue write CSV only.")
-        if enqueue:
-            from apps.real_estates.tasks import export_real_estates
+        if output != "-":
+            raise CommandError("--output goes with neither --to-storage nor --enqueue (they print a key).")
+        try:
+            if enqueue:  # in-process without a broker: the storage's failure arrives here too
+                from apps.real_estates.tasks import export_real_estates
 
-            self.stdout.write(str(export_real_estates.delay(filters=filters).id))
-        else:
-            self.stdout.write(real_estate_export_to_storage(filters=filters))
+                self.stdout.write(str(export_real_estates.delay(filters=filters).id))
+            else:
+                self.stdout.write(real_estate_export_to_storage(filters=filters))
+        except errors.ApiError as error:
+            raise CommandError(f"{error.code}: {error.message}") from error
+        except BrokerUnreachable as exc:  # --enqueue with the broker down (after kombu's retries)
+            raise CommandError(
+                f"{errors.ServiceUnavailable.code}: the task queue is unreachable ({exc}); "
+                "try again, or write it here with --to-storage."
+            ) from exc
 
     def copy(
         self,

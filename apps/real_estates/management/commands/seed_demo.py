@@ -32,6 +32,7 @@ from django.db.models import Model
 from django.utils import timezone
 from tqdm import tqdm
 
+from apps.core import errors
 from apps.media import images, storage
 from apps.media.models import Blob, Photo, ThumbnailState
 from apps.media.services import blob_generate_thumbnails
@@ -185,7 +186,10 @@ class Command(BaseCommand):
         data = DemoData(options["seed"], now=now)
         # Before the transaction, as an upload does (storage I/O outside it): content-addressed,
         # so a failed or repeated run reuses them.
-        blobs = self.create_demo_blobs() if estates else []
+        try:
+            blobs = self.create_demo_blobs() if estates else []
+        except errors.ApiError as error:  # the storage unreachable: no row written yet
+            raise CommandError(f"{error.code}: {error.message}") from error
         try:
             with transaction.atomic():
                 accounts = self.create_users(data, users, options["password"])
