@@ -4,33 +4,17 @@ Input serializers reject any field they do not declare as writable (no mass assi
 they check shapes and formats only — rules across rows or roles are in apps.users.services.
 """
 
-from collections.abc import Mapping
 from typing import Any
 
 from rest_framework import serializers
-from rest_framework.exceptions import ErrorDetail
 
-from apps.core import errors
+from apps.core.serializers import StrictInputSerializer
 from apps.users.cpf import normalize_cpf
 from apps.users.models import Role, User
 from apps.users.validators import NAME_MAX_LENGTH, validate_cpf, validate_name
 
 PASSWORD_MAX_LENGTH = 1024  # a longer "password" is only a way to make the server hash megabytes
 TOKEN_MAX_LENGTH = 4096
-
-
-class StrictInputSerializer(serializers.Serializer[Any]):
-    """Rejects unknown and read-only fields with FIELD_NOT_ALLOWED, naming each one."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, Mapping):
-            writable = {name for name, field in self.fields.items() if not field.read_only}
-            refused = sorted(str(key) for key in data if key not in writable)
-            if refused:
-                message = errors.FIELD_NOT_ALLOWED
-                detail = ErrorDetail(str(message.message), code=message.code)
-                raise serializers.ValidationError({name: [detail] for name in refused})
-        return super().to_internal_value(data)
 
 
 class StringField(serializers.CharField):
