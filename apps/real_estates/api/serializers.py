@@ -17,6 +17,7 @@ from rest_framework.exceptions import ErrorDetail
 
 from apps.core import errors
 from apps.core.fields import TextField
+from apps.core.serializers import StrictInputSerializer
 from apps.media.api.serializers import MediaLinkField, PhotoSerializer, media_url
 from apps.media.querysets import PHOTO_COLUMNS
 from apps.media.storage import object_url, object_urls
@@ -394,7 +395,7 @@ class ReasonField(TextField):
         return super().run_validation(data)
 
 
-class RejectInputSerializer(serializers.Serializer[Any]):
+class RejectInputSerializer(StrictInputSerializer):
     reason = ReasonField(max_length=2000)
 
 
