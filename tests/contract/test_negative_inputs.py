@@ -106,3 +106,16 @@ def test_a_lone_surrogate_as_a_role_is_a_validation_error(admin_client: APIClien
     assert response.status_code == 400
     assert response.json()["error"]["fields"]["role"][0]["code"] == "invalid_choice"
     assert not User.objects.filter(cpf="52998224725").exists()
+
+
+@pytest.mark.parametrize("value", [0, 1, "false", "no", "off", "0", "true"])
+def test_a_user_edit_refuses_a_non_boolean_is_active(
+    admin_client: APIClient, collector: User, value: object
+) -> None:
+    """`is_active` is a JSON boolean in the schema; DRF's field took `0`, `"no"` or `"off"` for false
+    (and deactivated the account, revoking its tokens) and `1` or `"true"` for true."""
+    response = admin_client.patch(f"/api/v1/users/{collector.pk}", {"is_active": value}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["is_active"]
+    collector.refresh_from_db()
+    assert collector.is_active

@@ -27,6 +27,16 @@ class StringField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class JsonBooleanField(serializers.BooleanField):
+    """A BooleanField that takes only JSON `true`/`false`: DRF's also takes `0`, `1`, `"no"`,
+    `"off"`, `"true"`…, so `{"is_active": "no"}` deactivated an account (and revoked its tokens)."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
 class CpfField(StringField):
     """A CPF, plain or formatted; validated value is the 11 digits."""
 
@@ -135,4 +145,4 @@ class UserUpdateInputSerializer(StrictInputSerializer):
     name = NameField(required=False)
     email = _email_field()
     role = serializers.ChoiceField(choices=Role.choices, required=False)
-    is_active = serializers.BooleanField(required=False)
+    is_active = JsonBooleanField(required=False)
