@@ -119,3 +119,24 @@ def test_a_user_edit_refuses_a_non_boolean_is_active(
     assert list(response.json()["error"]["fields"]) == ["is_active"]
     collector.refresh_from_db()
     assert collector.is_active
+
+
+@pytest.mark.parametrize("value", ["3", " 3 ", "+3", "\u0663"])
+@pytest.mark.parametrize("field", ["bedrooms", "bathrooms", "parking_spaces"])
+def test_a_real_estate_patch_refuses_an_integer_sent_as_a_string(
+    collector_client: APIClient, draft: RealEstate, field: str, value: str
+) -> None:
+    """`type: integer` in the schema; DRF's IntegerField parsed any numeric text (an Arabic-Indic
+    `٣` included) as the number."""
+    before = getattr(draft, field)
+    response = collector_client.patch(f"/api/v1/real-estates/{draft.pk}", {field: value}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == [field]
+    draft.refresh_from_db()
+    assert getattr(draft, field) == before
+
+
+def test_an_integral_json_number_is_still_an_integer(collector_client: APIClient, draft: RealEstate) -> None:
+    response = collector_client.patch(f"/api/v1/real-estates/{draft.pk}", {"bedrooms": 4.0}, format="json")
+    assert response.status_code == 200
+    assert response.json()["bedrooms"] == 4

@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.core.fields import TextField
+from apps.core.fields import TextField, WholeNumberField
 from apps.core.serializers import StrictInputSerializer
 from apps.media import storage
 from apps.media.models import CAPTION_MAX_LENGTH, MAX_PHOTOS_PER_REAL_ESTATE, Blob, Photo
@@ -81,7 +81,7 @@ class PhotoUploadSerializer(StrictInputSerializer):
 
 class PhotoUpdateSerializer(StrictInputSerializer):
     caption = TextField(max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=True)
-    position = serializers.IntegerField(
+    position = WholeNumberField(
         required=False,
         min_value=0,
         max_value=MAX_PHOTOS_PER_REAL_ESTATE - 1,

@@ -16,7 +16,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
 from apps.core import errors
-from apps.core.fields import TextField
+from apps.core.fields import TextField, WholeNumberField
 from apps.core.serializers import StrictInputSerializer
 from apps.media.api.serializers import MediaLinkField, PhotoSerializer, media_url
 from apps.media.querysets import PHOTO_COLUMNS
@@ -360,9 +360,9 @@ class RealEstateInputSerializer(serializers.Serializer[Any]):
     area_m2 = serializers.DecimalField(
         max_digits=AREA_MAX_DIGITS, decimal_places=2, min_value=Decimal("0.01")
     )
-    bedrooms = serializers.IntegerField(min_value=0, max_value=ROOMS_MAX, required=False, default=0)
-    bathrooms = serializers.IntegerField(min_value=0, max_value=ROOMS_MAX, required=False, default=0)
-    parking_spaces = serializers.IntegerField(min_value=0, max_value=ROOMS_MAX, required=False, default=0)
+    bedrooms = WholeNumberField(min_value=0, max_value=ROOMS_MAX, required=False, default=0)
+    bathrooms = WholeNumberField(min_value=0, max_value=ROOMS_MAX, required=False, default=0)
+    parking_spaces = WholeNumberField(min_value=0, max_value=ROOMS_MAX, required=False, default=0)
     address = AddressInputSerializer()
 
     def to_internal_value(self, data: Any) -> Any:

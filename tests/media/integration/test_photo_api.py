@@ -432,3 +432,14 @@ def test_an_unknown_or_read_only_field_of_a_photo_edit_is_refused(
         name: ["field_not_allowed"] for name in refused
     }
     assert Photo.objects.get(pk=three[0]).caption == ""
+
+
+@pytest.mark.parametrize("value", ["1", "+1", "\u0661"])
+def test_a_photo_position_sent_as_a_string_is_refused(
+    collector_client: APIClient, draft: RealEstate, three: list[str], value: str
+) -> None:
+    response = collector_client.patch(photos_url(draft, three[0]), {"position": value}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["position"]
+    assert positions(draft) == three
