@@ -117,13 +117,20 @@ def _headers_for(exc: Exception) -> dict[str, str]:
 def _field_details(detail: Any) -> Any:
     """DRF's nested error detail → `{"field": [{"code", "message"}], "nested": {...}}`."""
     if isinstance(detail, dict):
-        return {str(key): _field_details(value) for key, value in detail.items()}
+        return {_encodable(str(key)): _field_details(value) for key, value in detail.items()}
     if isinstance(detail, list):
         if all(isinstance(item, drf.ErrorDetail) for item in detail):
-            return [{"code": item.code, "message": str(item)} for item in detail]
+            return [{"code": item.code, "message": _encodable(str(item))} for item in detail]
         if len(detail) == 1 and isinstance(detail[0], drf.ErrorDetail):
             return _field_details(detail[0])
         return [_field_details(item) for item in detail]
     if isinstance(detail, drf.ErrorDetail):
-        return {"non_field_errors": [{"code": detail.code, "message": str(detail)}]}
+        return {"non_field_errors": [{"code": detail.code, "message": _encodable(str(detail))}]}
     return detail
+
+
+def _encodable(text: str) -> str:
+    """`text` with each lone surrogate as U+FFFD. A JSON body can carry one (`"\\ud800"`), and
+    an error naming an unknown key or quoting a refused choice echoes it; UTF-8, so the
+    renderer, cannot encode it (a 500)."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")

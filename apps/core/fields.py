@@ -13,3 +13,13 @@ class TextField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class WholeNumberField(serializers.IntegerField):
+    """Only a JSON number with no fraction (`3`, `3.0`): DRF's IntegerField also parsed text
+    (`"3"`, `" +3 "`, an Arabic-Indic `"٣"`), which the schema (`type: integer`) does not allow."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, (int, float)):
+            self.fail("invalid")
+        return int(super().to_internal_value(data))

@@ -14,10 +14,12 @@ The record holds only what a replay needs: the body's fingerprint, the status an
 object's id, ~150 bytes whatever the response's size, so a client creating at the general rate
 cannot fill the cache with response bodies (docs/adr/0045). State lives in the default cache,
 which every process shares (Redis, or the embedded database cache); `cache.add` is the
-in-flight lock. Only successful (2xx) responses are recorded: a failed request changed
-nothing, so running it again is safe. Known limits: if the process dies between the commit
-and the cache write, a retry runs again; while the cache is unavailable (ADR 0040) a retry may
-create a second object; a replay of an object deleted since answers as a read of it would (404).
+in-flight lock, and the record is read again once it is held (the first request may have
+written it and let go of the lock just after this one found none). Only successful (2xx)
+responses are recorded: a failed request changed nothing, so running it again is safe. Known
+limits: if the process dies between the commit and the cache write, a retry runs again; while
+the cache is unavailable (ADR 0040) a retry may create a second object; a replay of an object
+deleted since answers as a read of it would (404).
 """
 
 import hashlib
@@ -92,6 +94,11 @@ def idempotent(
             raise errors.IdempotencyKeyReused()
         raise errors.IdempotencyRequestInProgress()
     try:
+        # The first request may have written its record and released the lock between our read
+        # and our `add`: read again now that we hold the lock, or a retry storm creates twice.
+        stored = cache.get(record_key)
+        if stored is not None:
+            return _replay(stored, body_fingerprint, replay)
         response = handler()
         if 200 <= response.status_code < 300:
             record = {

@@ -1,7 +1,8 @@
 """Negative data Schemathesis found accepted or crashing: a `type: string` field given a JSON
 number or boolean is refused (DRF would store its text); a coordinate far out of range is a 400,
-not a 500."""
+not a 500; a lone surrogate an error echoes (an unknown key, a refused choice) is a 400, not a 500."""
 
+import json
 from typing import Any
 
 import pytest
@@ -63,3 +64,79 @@ def test_a_latitude_far_out_of_range_is_a_validation_error(
     )
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]["address"]) == ["latitude"]
+
+
+LONE_SURROGATE = "\ud800"  # JSON can carry one (`"\ud800"`); UTF-8, and so the renderer, cannot
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({LONE_SURROGATE: 1}, LONE_SURROGATE),
+        ({"title": "Casa", LONE_SURROGATE: 1}, LONE_SURROGATE),
+        ({"address": {LONE_SURROGATE: 1}}, f"address.{LONE_SURROGATE}"),
+        ({"kind": LONE_SURROGATE}, "kind"),
+    ],
+)
+def test_a_lone_surrogate_echoed_in_a_real_estate_error_is_a_validation_error(
+    collector_client: APIClient, draft: RealEstate, body: dict[str, Any], field: str
+) -> None:
+    response = collector_client.patch(
+        f"/api/v1/real-estates/{draft.pk}", json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "VALIDATION_ERROR"
+    assert list(error["fields"]) == [field.replace(LONE_SURROGATE, "\ufffd")]
+
+
+def test_a_lone_surrogate_as_an_unknown_profile_field_is_a_validation_error(
+    collector_client: APIClient,
+) -> None:
+    response = collector_client.patch(
+        "/api/v1/users/me", json.dumps({LONE_SURROGATE: "x"}), content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["\ufffd"]
+
+
+def test_a_lone_surrogate_as_a_role_is_a_validation_error(admin_client: APIClient) -> None:
+    body = {"cpf": "52998224725", "name": "Ana Souza", "password": "senha-longa-9", "role": LONE_SURROGATE}
+    response = admin_client.post("/api/v1/users", json.dumps(body), content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["role"][0]["code"] == "invalid_choice"
+    assert not User.objects.filter(cpf="52998224725").exists()
+
+
+@pytest.mark.parametrize("value", [0, 1, "false", "no", "off", "0", "true"])
+def test_a_user_edit_refuses_a_non_boolean_is_active(
+    admin_client: APIClient, collector: User, value: object
+) -> None:
+    """`is_active` is a JSON boolean in the schema; DRF's field took `0`, `"no"` or `"off"` for false
+    (and deactivated the account, revoking its tokens) and `1` or `"true"` for true."""
+    response = admin_client.patch(f"/api/v1/users/{collector.pk}", {"is_active": value}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["is_active"]
+    collector.refresh_from_db()
+    assert collector.is_active
+
+
+@pytest.mark.parametrize("value", ["3", " 3 ", "+3", "\u0663"])
+@pytest.mark.parametrize("field", ["bedrooms", "bathrooms", "parking_spaces"])
+def test_a_real_estate_patch_refuses_an_integer_sent_as_a_string(
+    collector_client: APIClient, draft: RealEstate, field: str, value: str
+) -> None:
+    """`type: integer` in the schema; DRF's IntegerField parsed any numeric text (an Arabic-Indic
+    `٣` included) as the number."""
+    before = getattr(draft, field)
+    response = collector_client.patch(f"/api/v1/real-estates/{draft.pk}", {field: value}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == [field]
+    draft.refresh_from_db()
+    assert getattr(draft, field) == before
+
+
+def test_an_integral_json_number_is_still_an_integer(collector_client: APIClient, draft: RealEstate) -> None:
+    response = collector_client.patch(f"/api/v1/real-estates/{draft.pk}", {"bedrooms": 4.0}, format="json")
+    assert response.status_code == 200
+    assert response.json()["bedrooms"] == 4

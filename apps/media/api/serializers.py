@@ -6,7 +6,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.core.fields import TextField
+from apps.core.fields import TextField, WholeNumberField
+from apps.core.serializers import StrictInputSerializer
 from apps.media import storage
 from apps.media.models import CAPTION_MAX_LENGTH, MAX_PHOTOS_PER_REAL_ESTATE, Blob, Photo
 
@@ -69,7 +70,7 @@ def thumbnail_urls(blob: Blob) -> dict[str, str | None]:
     return {str(size): media_url(key) for size, key in blob.thumbnail_keys.items()}
 
 
-class PhotoUploadSerializer(serializers.Serializer[Any]):
+class PhotoUploadSerializer(StrictInputSerializer):
     file = serializers.FileField(
         allow_empty_file=True, help_text="JPEG, PNG or WebP; the type is read from the bytes."
     )
@@ -78,9 +79,9 @@ class PhotoUploadSerializer(serializers.Serializer[Any]):
     )
 
 
-class PhotoUpdateSerializer(serializers.Serializer[Any]):
+class PhotoUpdateSerializer(StrictInputSerializer):
     caption = TextField(max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=True)
-    position = serializers.IntegerField(
+    position = WholeNumberField(
         required=False,
         min_value=0,
         max_value=MAX_PHOTOS_PER_REAL_ESTATE - 1,

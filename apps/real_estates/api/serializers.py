@@ -16,7 +16,8 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
 from apps.core import errors
-from apps.core.fields import TextField
+from apps.core.fields import TextField, WholeNumberField
+from apps.core.serializers import StrictInputSerializer
 from apps.media.api.serializers import MediaLinkField, PhotoSerializer, media_url
 from apps.media.querysets import PHOTO_COLUMNS
 from apps.media.storage import object_url, object_urls
@@ -359,9 +360,9 @@ class RealEstateInputSerializer(serializers.Serializer[Any]):
     area_m2 = serializers.DecimalField(
         max_digits=AREA_MAX_DIGITS, decimal_places=2, min_value=Decimal("0.01")
     )
-    bedrooms = serializers.IntegerField(min_value=0, max_value=ROOMS_MAX, required=False, default=0)
-    bathrooms = serializers.IntegerField(min_value=0, max_value=ROOMS_MAX, required=False, default=0)
-    parking_spaces = serializers.IntegerField(min_value=0, max_value=ROOMS_MAX, required=False, default=0)
+    bedrooms = WholeNumberField(min_value=0, max_value=ROOMS_MAX, required=False, default=0)
+    bathrooms = WholeNumberField(min_value=0, max_value=ROOMS_MAX, required=False, default=0)
+    parking_spaces = WholeNumberField(min_value=0, max_value=ROOMS_MAX, required=False, default=0)
     address = AddressInputSerializer()
 
     def to_internal_value(self, data: Any) -> Any:
@@ -394,7 +395,7 @@ class ReasonField(TextField):
         return super().run_validation(data)
 
 
-class RejectInputSerializer(serializers.Serializer[Any]):
+class RejectInputSerializer(StrictInputSerializer):
     reason = ReasonField(max_length=2000)
 
 

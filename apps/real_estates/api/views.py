@@ -72,7 +72,8 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     description="Up to 255 visible ASCII characters (a UUID, say). A retry with the same key and body "
-    "within 24 h returns the first response instead of creating a duplicate.",
+    "within 24 h returns the first response (the real estate as it is now; 404 if deleted since) instead "
+    "of creating a duplicate.",
 )
 NEARBY_EXAMPLE = OpenApiExample(
     "Nearby, nearest first",
@@ -181,6 +182,7 @@ def _detail_response(body: dict[str, Any], status_code: int) -> Response:
                 errors.IdempotencyKeyReused,
                 errors.IdempotencyRequestInProgress,
                 errors.RealEstateCreateQuotaExceeded,
+                errors.RealEstateNotFound,  # a replay of a create whose real estate was deleted since
             ),
         },
     ),

@@ -4,33 +4,17 @@ Input serializers reject any field they do not declare as writable (no mass assi
 they check shapes and formats only — rules across rows or roles are in apps.users.services.
 """
 
-from collections.abc import Mapping
 from typing import Any
 
 from rest_framework import serializers
-from rest_framework.exceptions import ErrorDetail
 
-from apps.core import errors
+from apps.core.serializers import StrictInputSerializer
 from apps.users.cpf import normalize_cpf
 from apps.users.models import Role, User
 from apps.users.validators import NAME_MAX_LENGTH, validate_cpf, validate_name
 
 PASSWORD_MAX_LENGTH = 1024  # a longer "password" is only a way to make the server hash megabytes
 TOKEN_MAX_LENGTH = 4096
-
-
-class StrictInputSerializer(serializers.Serializer[Any]):
-    """Rejects unknown and read-only fields with FIELD_NOT_ALLOWED, naming each one."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, Mapping):
-            writable = {name for name, field in self.fields.items() if not field.read_only}
-            refused = sorted(str(key) for key in data if key not in writable)
-            if refused:
-                message = errors.FIELD_NOT_ALLOWED
-                detail = ErrorDetail(str(message.message), code=message.code)
-                raise serializers.ValidationError({name: [detail] for name in refused})
-        return super().to_internal_value(data)
 
 
 class StringField(serializers.CharField):
@@ -41,6 +25,16 @@ class StringField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class JsonBooleanField(serializers.BooleanField):
+    """A BooleanField that takes only JSON `true`/`false`: DRF's also takes `0`, `1`, `"no"`,
+    `"off"`, `"true"`…, so `{"is_active": "no"}` deactivated an account (and revoked its tokens)."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
 
 
 class CpfField(StringField):
@@ -151,4 +145,4 @@ class UserUpdateInputSerializer(StrictInputSerializer):
     name = NameField(required=False)
     email = _email_field()
     role = serializers.ChoiceField(choices=Role.choices, required=False)
-    is_active = serializers.BooleanField(required=False)
+    is_active = JsonBooleanField(required=False)

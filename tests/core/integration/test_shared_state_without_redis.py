@@ -14,8 +14,10 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +166,37 @@ def test_an_idempotent_retry_on_the_other_process_gives_one_record(server: Serve
     assert retried["id"] == created["id"]
     for worker in (first, second):
         assert server.request(worker, "GET", URL, headers=auth)[2]["count"] == 1
+
+
+def test_identical_requests_racing_with_one_key_on_both_processes_create_one_record(server: Server) -> None:
+    """A request that found no record, then took the key's lock just after the first request
+    (its record written) released it, ran the create again: a retry storm made two or three."""
+    auth = {"Authorization": f"Bearer {_account(server, '714.602.380-01')}"}
+    rounds, racers = 6, 8
+    for attempt in range(rounds):
+        headers = {**auth, "Idempotency-Key": f"retry-storm-{attempt}"}
+        connections = [server.connection_to(server.workers[i % 2]) for i in range(racers)]
+        barrier = threading.Barrier(racers)
+
+        def post(
+            connection: http.client.HTTPConnection,
+            headers: dict[str, str] = headers,
+            barrier: threading.Barrier = barrier,
+        ) -> tuple[int, Any]:
+            barrier.wait()
+            connection.request(
+                "POST", URL, body=json.dumps(PAYLOAD), headers={**headers, "Content-Type": "application/json"}
+            )
+            response = connection.getresponse()
+            return response.status, json.loads(response.read())
+
+        with ThreadPoolExecutor(racers) as pool:
+            outcomes = list(pool.map(post, connections))
+        for connection in connections:
+            connection.close()
+        assert {status for status, _ in outcomes} <= {201, 409}, outcomes
+        assert len({body["id"] for status, body in outcomes if status == 201}) == 1, outcomes
+    assert server.request(server.workers[0], "GET", URL, headers=auth)[2]["count"] == rounds
 
 
 def test_a_lists_count_is_right_on_both_processes_right_after_a_create(server: Server) -> None:

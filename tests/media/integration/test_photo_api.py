@@ -407,3 +407,39 @@ def test_another_collectors_photos_are_not_found_for_every_change(
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "REAL_ESTATE_NOT_FOUND"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"caption": "Sala", "positon": 0},
+        {"id": "x"},
+        {"url": "https://example.com/x.jpg"},
+        {"sha256": "0" * 64},
+    ],
+)
+def test_an_unknown_or_read_only_field_of_a_photo_edit_is_refused(
+    collector_client: APIClient, draft: RealEstate, three: list[str], body: dict[str, Any]
+) -> None:
+    """As for a real estate's or a user's: a typo (`positon`) is not a silent 200 that moved nothing."""
+    response = collector_client.patch(photos_url(draft, three[0]), body, format="json")
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "VALIDATION_ERROR"
+    refused = sorted(set(body) - {"caption"})
+    assert {name: [item["code"] for item in items] for name, items in error["fields"].items()} == {
+        name: ["field_not_allowed"] for name in refused
+    }
+    assert Photo.objects.get(pk=three[0]).caption == ""
+
+
+@pytest.mark.parametrize("value", ["1", "+1", "\u0661"])
+def test_a_photo_position_sent_as_a_string_is_refused(
+    collector_client: APIClient, draft: RealEstate, three: list[str], value: str
+) -> None:
+    response = collector_client.patch(photos_url(draft, three[0]), {"position": value}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["position"]
+    assert positions(draft) == three

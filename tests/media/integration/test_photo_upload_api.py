@@ -262,3 +262,21 @@ def test_anonymous_uploads_are_refused(api_client: APIClient, draft: RealEstate)
     response = post_photo(api_client, draft, samples.image_bytes())
 
     assert response.status_code == 401
+
+
+def test_an_unknown_field_of_an_upload_is_refused_and_leaves_nothing_behind(
+    collector_client: APIClient, draft: RealEstate
+) -> None:
+    """`position` is not an upload's (a PATCH's): sent with the file, it was dropped without a word."""
+    response = collector_client.post(
+        photos_url(draft),
+        {"file": io.BytesIO(samples.image_bytes("PNG")), "position": "2"},
+        format="multipart",
+    )
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "VALIDATION_ERROR"
+    assert [item["code"] for item in error["fields"]["position"]] == ["field_not_allowed"]
+    assert not Photo.objects.exists()
+    assert stored_keys() == []

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from apps.core.idempotency import _keys
 from apps.real_estates.models import RealEstate
 from apps.users.models import User
+from tests.contract.openapi_validator import ContractValidator
 from tests.real_estates.helpers import PAYLOAD, URL, payload
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +121,10 @@ def test_a_replay_of_a_deleted_record_is_a_404(collector_client: APIClient) -> N
     assert retry.status_code == 404
     assert retry.json()["error"]["code"] == "REAL_ESTATE_NOT_FOUND"
     assert not RealEstate.objects.exists()
+
+
+def test_the_schema_documents_the_replay_of_a_deleted_record() -> None:
+    """The 404 above is what a client retrying a create can get: the schema must say so, or a
+    strict generated client fails on it as an undocumented status."""
+    _, operation = ContractValidator().operation("POST", URL)
+    assert "REAL_ESTATE_NOT_FOUND" in operation["responses"]["404"]["description"]

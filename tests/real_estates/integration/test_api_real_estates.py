@@ -384,6 +384,19 @@ def test_rejecting_without_a_reason_is_a_validation_error(
     assert field_codes(response, "reason") == [errors.REJECTION_REASON_REQUIRED.code]
 
 
+def test_a_rejection_refuses_an_unknown_field_and_stays_submitted(
+    manager_client: APIClient, make_real_estate: MakeRealEstate
+) -> None:
+    """As every other write body: a field the endpoint does not take is named, not dropped."""
+    real_estate = make_real_estate(status=Status.SUBMITTED)
+    body = {"reason": "Faltam fotos", "rejection_reason": "Outra coisa"}
+    response = manager_client.post(f"{URL}/{real_estate.pk}/reject", body, format="json")
+    assert response.status_code == 400
+    assert field_codes(response, "rejection_reason") == [errors.FIELD_NOT_ALLOWED.code]
+    real_estate.refresh_from_db()
+    assert real_estate.status == Status.SUBMITTED
+
+
 def test_submitting_without_photos_is_a_conflict(
     collector_client: APIClient, make_real_estate: MakeRealEstate
 ) -> None:

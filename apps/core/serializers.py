@@ -1,0 +1,25 @@
+"""Input serializers every app's API shares."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
+
+from apps.core import errors
+
+
+class StrictInputSerializer(serializers.Serializer[Any]):
+    """Rejects unknown and read-only fields with FIELD_NOT_ALLOWED, naming each one."""
+
+    # A typo or a read-only field is a 400, not a 200 that silently changed nothing.
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            refused = sorted(str(key) for key in data if key not in writable)
+            if refused:
+                message = errors.FIELD_NOT_ALLOWED
+                detail = ErrorDetail(str(message.message), code=message.code)
+                raise serializers.ValidationError({name: [detail] for name in refused})
+        return super().to_internal_value(data)
