@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core import errors
 from apps.media import storage
 from apps.media.locks import lock_key, lock_keys
 from apps.media.models import Blob
@@ -48,6 +49,20 @@ def media_gc(*, grace: timedelta | None = None, dry_run: bool = False) -> GcRepo
         dry_run=dry_run,
     )
     return report
+
+
+def forget_unlinked_object(key: str) -> None:
+    """Remove the object a failed upload wrote, unless a blob row holds it by now (the same bytes
+    linked meanwhile by another request). Under the key lock, as the collector deletes: an upload
+    of the same bytes that has written the object and not linked it yet finds it gone under that
+    lock and writes it again. If the storage fails here, the object is left to the collector."""
+    try:
+        with transaction.atomic():
+            lock_key(key)
+            if not Blob.objects.filter(key=key).exists():
+                storage.delete_object(key)
+    except errors.StorageUnavailable:
+        logger.warning("unlinked_object_left", key=key)
 
 
 def _collect_blob(*, blob_id: int, cutoff: datetime, dry_run: bool, report: GcReport) -> None:

@@ -19,6 +19,7 @@ from apps.media import images, storage
 from apps.media.decoding import decode_slot
 from apps.media.locks import lock_key
 from apps.media.models import MAX_PHOTOS_PER_REAL_ESTATE, Blob, Photo, ThumbnailState
+from apps.media.services.gc import forget_unlinked_object
 from apps.real_estates import list_cache
 from apps.real_estates.models import RealEstate
 from apps.real_estates.services import (
@@ -68,7 +69,7 @@ def photo_upload(*, real_estate: RealEstate, actor: User, file: IO[bytes], capti
         )
     key = storage.blob_key(normalised.sha256, normalised.extension)
     # Cheap, lock-free pre-check so a full real estate writes nothing; re-checked under the lock
-    # (a request losing that race leaves an orphan object for the collector, never a row).
+    # (a request losing that race removes the object it wrote, never leaves a row).
     photos = Photo.objects.filter(real_estate_id=real_estate.pk)
     if (
         photos.count() >= MAX_PHOTOS_PER_REAL_ESTATE
@@ -76,7 +77,8 @@ def photo_upload(*, real_estate: RealEstate, actor: User, file: IO[bytes], capti
     ):
         raise errors.PhotoLimitReached()
     for attempt in range(_UPLOAD_ATTEMPTS):
-        if attempt or not Blob.objects.filter(sha256=normalised.sha256).exists():
+        wrote = attempt > 0 or not Blob.objects.filter(sha256=normalised.sha256).exists()
+        if wrote:
             storage.put_object(key, normalised.data)  # outside any transaction, on purpose
         try:
             result = _link_photo(
@@ -84,6 +86,12 @@ def photo_upload(*, real_estate: RealEstate, actor: User, file: IO[bytes], capti
             )
         except _ObjectVanished:
             continue
+        except errors.ApiError:
+            # Refused under the lock (the limit reached, the real estate submitted or deleted
+            # meanwhile): what this request wrote goes with it.
+            if wrote:
+                forget_unlinked_object(key)
+            raise
         if result.created:
             # In-process thumbnails ran at commit: show them in this very response.
             result.photo.blob.refresh_from_db(

@@ -243,15 +243,17 @@ def _wait_for_a_blocked_advisory_lock() -> None:
     raise AssertionError("the upload never waited on the key lock")
 
 
-def test_a_request_failing_after_its_write_leaves_only_an_orphan_object_for_the_collector(
+def test_a_request_failing_after_its_write_removes_the_object_it_wrote(
     backend: str, upload: Any, draft: RealEstate, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from apps.real_estates.models import Status
 
     put_object = storage.put_object
+    written: list[str] = []
 
     def write_then_lose_the_race(key: str, data: bytes) -> None:
         put_object(key, data)
+        written.append(key)
         RealEstate.objects.filter(pk=draft.pk).update(status=Status.SUBMITTED)  # submitted meanwhile
 
     monkeypatch.setattr(storage, "put_object", write_then_lose_the_race)
@@ -259,9 +261,34 @@ def test_a_request_failing_after_its_write_leaves_only_an_orphan_object_for_the_
     response = upload(samples.image_bytes())
 
     assert response.status_code == 409
+    assert len(written) == 1
     assert not Blob.objects.exists()
     assert not Photo.objects.exists()
-    orphans = stored_keys()
-    assert len(orphans) == 1
-    assert services.media_gc(grace=NO_GRACE).objects == orphans
     assert stored_keys() == []
+
+
+def test_a_failed_request_keeps_an_object_the_same_bytes_were_linked_to_meanwhile(
+    backend: str, upload: Any, draft: RealEstate, collector: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apps.real_estates.models import Status
+
+    put_object = storage.put_object
+    other = RealEstateFactory(collected_by=collector)
+    data = samples.image_bytes()
+
+    def write_then_lose_the_race(key: str, data_written: bytes) -> None:
+        put_object(key, data_written)
+        if not Photo.objects.filter(real_estate=other).exists():
+            # Another request uploads the same bytes to another real estate, and commits.
+            monkeypatch.setattr(storage, "put_object", put_object)
+            photos.photo_upload(real_estate=other, actor=collector, file=io.BytesIO(data), caption="")
+            RealEstate.objects.filter(pk=draft.pk).update(status=Status.SUBMITTED)
+
+    monkeypatch.setattr(storage, "put_object", write_then_lose_the_race)
+
+    response = upload(data)
+
+    assert response.status_code == 409
+    blob = Blob.objects.get()
+    assert Photo.objects.get().real_estate_id == other.pk
+    assert blob.key in stored_keys()
