@@ -168,8 +168,14 @@ class UserAdmin(ServiceRefusalsMixin, DjangoUserAdmin):  # type: ignore[type-arg
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         """Django's page, but a valid submission goes to `services.user_set_password`, which revokes
-        every token of the user. Anything else (a GET, a refused or invalid form) is Django's."""
+        every token of the user. Anything else (a GET, a refused or invalid form) is Django's. One's
+        own password is changed on the site's page that asks for the current one (as the API does:
+        `services.user_set_password` refuses it here)."""
         user = self.get_object(request, unquote(id))
+        if user is not None and user.pk == request.user.pk:
+            return HttpResponseRedirect(
+                reverse(f"{self.admin_site.name}:password_change", current_app=self.admin_site.name)
+            )
         if request.method != "POST" or user is None or not self.has_change_permission(request, user):
             return super().user_change_password(request, id, form_url)
         form = self.change_password_form(user, request.POST)

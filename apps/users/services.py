@@ -323,9 +323,12 @@ def user_change_password(*, user: User, current_password: str, new_password: str
 def user_set_password(*, user: User, actor: User | None, password: str | None) -> None:
     """Staff set someone's password without knowing the current one (the Django admin; `actor`
     None: an operator's `manage.py changepassword`), or with None disable password sign-in.
-    Either way every token of the user dies, as with `user_change_password`. Disabling an active
-    admin's password sign-in locks them out as a deactivation does: nobody does it to
-    themselves, nor to the last active admin (ADR 0012)."""
+    Either way every token of the user dies, as with `user_change_password`. Nobody sets their
+    own this way (`OWN_PASSWORD_NEEDS_CURRENT`): one's own password changes with the current one,
+    `user_change_password`, as in the API. Disabling an active admin's password sign-in locks
+    them out as a deactivation does: never the last active admin's (ADR 0012)."""
+    if actor is not None and actor.pk == user.pk:
+        raise errors.OwnPasswordNeedsCurrent()
     active_admins = _lock_active_admins() if password is None else []
     user = _locked(user)
     if password is None and user.is_active and user.role == Role.ADMIN:

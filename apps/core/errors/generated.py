@@ -30,6 +30,7 @@ __all__ = [
     "NotAuthenticated",
     "NotFound",
     "ORDERING_DISTANCE_WITHOUT_NEAR",
+    "OwnPasswordNeedsCurrent",
     "PAGE_INVALID",
     "PAGE_SIZE_INVALID",
     "PARAMETER_EMPTY",
@@ -295,6 +296,15 @@ class CannotChangeOwnAccount(ApiError):
     default_message = catalog_message(
         en='Administrators cannot demote, deactivate or delete their own account; another administrator must do it.',
         pt_br='Administradores não podem rebaixar, desativar nem excluir a própria conta; outro administrador deve fazê-lo.',
+    )
+
+
+class OwnPasswordNeedsCurrent(ApiError):
+    code = 'OWN_PASSWORD_NEEDS_CURRENT'
+    status_code = 409
+    default_message = catalog_message(
+        en='Change your own password with your current one: POST /api/v1/users/me/password, or the admin\'s "Change password" page.',
+        pt_br='Altere a sua própria senha informando a senha atual: POST /api/v1/users/me/password, ou a página "Alterar senha" do admin.',
     )
 
 

@@ -133,19 +133,38 @@ def test_disabling_password_sign_in_in_the_admin_revokes_the_users_tokens(admin:
     assert signed_in.status_code == 401
 
 
-def test_an_admin_changing_their_own_password_in_the_admin_stays_signed_in_there(admin: User) -> None:
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_admins_own_password_page_is_the_one_that_asks_for_the_current_password(
+    admin: User, method: str
+) -> None:
+    """As in the API (`POST /users/me/password`), one's own password changes only with the current
+    one: the staff page that sets a password without it sends an admin to that page instead, so a
+    session left open is no way to take the account over."""
     client = staff(admin)
     tokens = sign_in(APIClient(), admin)
+    data = {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"}
 
-    response = submit(
-        client,
-        f"{USERS}{admin.pk}/password/",
-        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
+    url = f"{USERS}{admin.pk}/password/"
+    # A page opened on the user's change form, whose CSRF token the POST carries.
+    response = (
+        submit(client, url, data, page=f"{USERS}{admin.pk}/change/") if method == "post" else client.get(url)
     )
 
     assert response.status_code == 302
-    assert client.get(USERS).status_code == 200
-    assert_tokens_dead(tokens)
+    assert response["Location"] == "/admin/password_change/"
+    admin.refresh_from_db()
+    assert admin.check_password(DEFAULT_PASSWORD)
+    assert bearer(tokens["token"]).get("/api/v1/users/me").status_code == 200
+    assert not LogEntry.objects.filter(object_id=str(admin.pk)).exists()
+
+
+def test_the_service_refuses_to_set_ones_own_password_without_the_current_one(admin: User) -> None:
+    with pytest.raises(errors.OwnPasswordNeedsCurrent):
+        services.user_set_password(user=admin, actor=admin, password=NEW_PASSWORD)
+    with pytest.raises(errors.OwnPasswordNeedsCurrent):
+        services.user_set_password(user=admin, actor=admin, password=None)
+    admin.refresh_from_db()
+    assert admin.check_password(DEFAULT_PASSWORD)
 
 
 def test_the_bulk_deactivation_revokes_every_selected_users_tokens(admin: User) -> None:
@@ -409,23 +428,6 @@ def test_a_bulk_delete_that_includes_oneself_deletes_no_one(admin: User) -> None
     assert User.objects.filter(pk__in=[admin.pk, other.pk]).count() == 2
     assert not LogEntry.objects.filter(action_flag=DELETION).exists()
     assert "cannot demote, deactivate or delete" in messages_on(client.get(USERS))
-
-
-def test_an_admin_cannot_disable_their_own_password_sign_in_in_the_admin(admin: User) -> None:
-    """Django's password page offers "disable password-based authentication": on one's own
-    account that is a lockout once the session ends (the only admin's: the platform's)."""
-    client = staff(admin)
-    url = f"{USERS}{admin.pk}/password/"
-
-    response = submit(client, url, {"usable_password": "false", "unset-password": "1"})
-
-    assert response.status_code == 302
-    assert response["Location"] == url
-    assert "cannot demote, deactivate or delete their own account" in messages_on(client.get(url))
-    admin.refresh_from_db()
-    assert admin.has_usable_password()
-    assert sign_in(APIClient(), admin)["token"]
-    assert not LogEntry.objects.filter(object_id=str(admin.pk)).exists()
 
 
 def test_the_last_active_admins_password_sign_in_cannot_be_disabled(admin: User) -> None:

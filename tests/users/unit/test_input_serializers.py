@@ -47,6 +47,6 @@ def test_overlong_passwords_are_refused_before_any_hashing(length: int) -> None:
 
 
 def test_an_admin_update_only_carries_the_fields_sent() -> None:
-    serializer = UserUpdateInputSerializer(data={"is_active": "false"})
+    serializer = UserUpdateInputSerializer(data={"is_active": False})
     assert serializer.is_valid()
     assert dict(serializer.validated_data) == {"is_active": False}
