@@ -92,6 +92,11 @@ def idempotent(
             raise errors.IdempotencyKeyReused()
         raise errors.IdempotencyRequestInProgress()
     try:
+        # The first request may have recorded its response and freed the key between the read
+        # above and the `add`: the record is what counts, read again now that the key is ours.
+        stored = cache.get(record_key)
+        if stored is not None:
+            return _replay(stored, body_fingerprint, replay)
         response = handler()
         if 200 <= response.status_code < 300:
             record = {
