@@ -3,8 +3,9 @@
 Shared by `GET /api/v1/real-estates/export` (`csv_chunks`), the `export_real_estates` command
 (`csv_lines`, the same bytes line by line) and the `export_real_estates` task, which writes
 the same file to storage (`real_estate_export_to_storage`). Rows come from a server-side
-cursor read inside a transaction, a chunk at a time, never a list of the whole result; each
-chunk of lines is written by the csv module into one reused buffer (docs/adr/0055).
+cursor read inside a transaction (on PostgreSQL; on SQLite one statement, see `_reading`), a
+chunk at a time, never a list of the whole result; each chunk of lines is written by the csv
+module into one reused buffer (docs/adr/0055).
 """
 
 import csv
@@ -12,6 +13,7 @@ import io
 import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
 from itertools import batched
 from typing import Any, Final
@@ -20,7 +22,7 @@ import structlog
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import storages
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.http import QueryDict
@@ -83,6 +85,18 @@ def _iso(value: datetime | None) -> str:
     return value.astimezone(UTC).isoformat()[:-6] + "Z"  # a UTC offset always prints `+00:00`
 
 
+def _reading(db: str) -> AbstractContextManager[Any]:
+    """What the rows are read in: a transaction on PostgreSQL, for its server-side cursor. On
+    SQLite none: there a transaction begins IMMEDIATE, taking the database's write lock (settings,
+    `transaction_mode`), which an export would hold from its first row to its last, for as long as
+    its client takes to download it, while every writer of every `make run` worker (each request's
+    throttle counter included) waits and then fails. Outside a transaction the one SELECT reads
+    one snapshot of the database all the same (WAL mode), and writers go on."""
+    if connections[db].vendor == "sqlite":
+        return nullcontext()
+    return transaction.atomic(using=db)
+
+
 def _rows(queryset: ListingRows, *, with_distance: bool) -> Iterator[tuple[Any, ...]]:
     """One tuple of cells per real estate, in HEADER order (and `distance_km` last with
     `with_distance`), read inside a transaction: on PostgreSQL the cursor is then an ordinary
@@ -95,7 +109,7 @@ def _rows(queryset: ListingRows, *, with_distance: bool) -> Iterator[tuple[Any, 
     if with_distance:
         columns.append("distance_km")
     values = queryset.values_list(*columns)
-    with transaction.atomic(using=values.db):
+    with _reading(values.db):
         for row in values.iterator(chunk_size=CHUNK_SIZE):
             (
                 pk, title, kind, purpose, status, price, area_m2, bedrooms, city, state,

@@ -5,6 +5,7 @@ import csv
 import io
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from apps.real_estates.models import RealEstate
 from apps.real_estates.rendering import iso
 from apps.users.models import User
 from tests.real_estates.factories import RealEstateFactory
+from tests.sqlite import run_on_sqlite
 
 URL = "/api/v1/real-estates/export"
 COVER = "thumbs/sha256/ab/cd/abcdef0123456789-256.webp"
@@ -174,3 +176,19 @@ def test_an_export_abandoned_midway_ends_its_transaction_and_cursor(monkeypatch:
     assert not connection.in_atomic_block
     assert _cursors() == []
     assert RealEstate.objects.count() == 3  # the connection is usable
+
+
+def test_an_export_mid_stream_on_sqlite_does_not_hold_writers(tmp_path: Path) -> None:
+    """On the embedded default a transaction takes SQLite's write lock when it begins
+    (`transaction_mode` IMMEDIATE): an export read in one held every writer of every `make run`
+    worker (and every request's throttle counter) for as long as its client took to download
+    it, each answering 503 after SQLite's 5 s wait."""
+    done = run_on_sqlite(
+        tmp_path,
+        "-m",
+        "tests.real_estates.sqlite_export",
+        settings_module="config.settings.local",
+        LOG_LEVEL="WARNING",
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "sqlite export ok" in done.stdout
