@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "apps.core.middleware.DatabaseUnavailableMiddleware",
     "apps.core.middleware.ReleaseResponseDataMiddleware",
 ]
 
