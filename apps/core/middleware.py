@@ -1,14 +1,19 @@
-"""Request id and access log, the first and last thing every request passes through; and the
-release of an API response's data once it is rendered, the last thing before the view."""
+"""Request id and access log, the first and last thing every request passes through; the
+release of an API response's data once it is rendered, the last thing before the view; and a
+503 for a view outside DRF that finds the database busy or down."""
 
 import time
 from collections.abc import Callable
 
 import structlog
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from rest_framework.response import Response
 
+from apps.core import errors
+from apps.core.exception_handler import DATABASE_RETRY_AFTER_SECONDS
 from apps.core.request_context import accept_or_generate, set_request_id
+from apps.core.views import is_api, json_error
 
 access_log = structlog.get_logger("vivenda.access")
 
@@ -63,4 +68,30 @@ class ReleaseResponseDataMiddleware:
         response = self.get_response(request)
         if isinstance(response, Response) and response.is_rendered:
             response.data = None
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view outside DRF (the admin, the media links) that finds the database busy or down
+    answers what DRF's handler answers an API view: 503 `SERVICE_UNAVAILABLE` with `Retry-After`,
+    not a 500. On the embedded default that is SQLite's "database is locked" after a writer waited
+    its 5 s for the write lock; on PostgreSQL a lock, statement or pool timeout, or an outage.
+    API paths get the error envelope, the admin a plain page with the same message."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        first_line = str(exception).splitlines()[0] if str(exception) else ""
+        access_log.warning("database_unavailable", path=request.path, error=first_line)
+        error = errors.ServiceUnavailable(headers={"Retry-After": DATABASE_RETRY_AFTER_SECONDS})
+        if is_api(request):
+            return json_error(error)
+        response = HttpResponse(str(error.message), status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = DATABASE_RETRY_AFTER_SECONDS
         return response

@@ -8,7 +8,7 @@ from apps.core import errors
 from apps.core.exception_handler import envelope
 
 
-def _is_api(request: HttpRequest) -> bool:
+def is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/") or request.path.startswith("/media/")
 
 
@@ -21,19 +21,19 @@ def json_error(error: errors.ApiError) -> JsonResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _is_api(request):
+    if is_api(request):
         return json_error(errors.MalformedRequest())
     return defaults.bad_request(request, exception)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _is_api(request):
+    if is_api(request):
         return json_error(errors.PermissionDenied())
     return defaults.permission_denied(request, exception)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _is_api(request):
+    if is_api(request):
         return json_error(errors.NotFound())
     return defaults.page_not_found(request, exception)
 
@@ -44,6 +44,6 @@ def api_not_found(request: HttpRequest) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    if _is_api(request):
+    if is_api(request):
         return json_error(errors.InternalError())
     return defaults.server_error(request)

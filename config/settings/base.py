@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "apps.core.middleware.DatabaseUnavailableMiddleware",
     "apps.core.middleware.ReleaseResponseDataMiddleware",
 ]
 
@@ -356,13 +357,15 @@ else:
             "OPTIONS": {"MAX_ENTRIES": env.int("CACHE_MAX_ENTRIES", default=50_000)},
         }
     }
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-        # Throttles write the cache on every request: in WAL mode a commit is a write to the
-        # log, not an fsync of the database (~0.3 ms instead of ~13 ms), and readers never
-        # wait for the writer.
-        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-            "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-        )
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several processes share the file (`make run`), with or without Redis: in WAL mode a commit
+    # is a write to the log, not an fsync of the database (~0.3 ms instead of ~13 ms; without
+    # Redis throttles write the cache on every request), readers never wait for the writer, nor
+    # the writer for readers (a list, an export being downloaded).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
 
 # --- Background tasks ----------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """`Idempotency-Key` on creates: retries replay the first response instead of duplicating."""
 
 import json
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -128,3 +129,28 @@ def test_the_schema_documents_the_replay_of_a_deleted_record() -> None:
     strict generated client fails on it as an undocumented status."""
     _, operation = ContractValidator().operation("POST", URL)
     assert "REAL_ESTATE_NOT_FOUND" in operation["responses"]["404"]["description"]
+
+
+def test_a_retry_that_takes_the_key_as_the_first_request_finishes_replays_it(
+    collector_client: APIClient, settings: Any
+) -> None:
+    """The retry reads no record, then the first request records its response and frees the key,
+    then the retry takes the key: it must find the record, not create a second real estate.
+    (Seen on `make run`: ten parallel retries of one key created three real estates.) The
+    cache's own `KEY_FUNCTION` finishes the first request at that moment, in the same thread."""
+    first: list[Any] = []
+
+    def make_key(key: str, key_prefix: str, version: int) -> str:
+        if key.startswith("idempotency:") and key.endswith(":lock") and not first:
+            first.append(None)  # the first request's own calls pass through
+            first[0] = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+        return f"{key_prefix}:{version}:{key}"
+
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_FUNCTION": make_key}}
+    retry = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+
+    assert first[0].status_code == 201
+    assert retry.status_code == 201, retry.json()
+    assert retry["Idempotent-Replayed"] == "true"
+    assert retry.json()["id"] == first[0].json()["id"]
+    assert RealEstate.objects.count() == 1
