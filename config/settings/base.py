@@ -20,6 +20,29 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 
+
+def env_number[N: (int, float)](name: str, default: N, *, minimum: N, maximum: N | None = None) -> N:
+    """A number from the environment, of the default's type (a whole number for an int), from
+    `minimum` to `maximum`; anything else stops the settings from loading with the variable's
+    name. Parsed by `int` and `float` themselves: environ's readers keep a negative value and its
+    `float` drops the characters it does not expect (`1e12` read as 112, `5s` as 5)."""
+    raw = env.str(name, default=str(default)).strip()
+    try:
+        value = type(default)(raw)
+    except ValueError:
+        value = None
+    if (
+        value is None
+        or not math.isfinite(value)
+        or value < minimum
+        or (maximum is not None and value > maximum)
+    ):
+        kind = "a whole number" if isinstance(default, int) else "a number"
+        bounds = f"from {minimum} to {maximum}" if maximum is not None else f"of at least {minimum}"
+        raise ImproperlyConfigured(f"{name} must be {kind} {bounds}, not {raw!r}.")
+    return value
+
+
 # --- Core -------------------------------------------------------------------
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -97,26 +120,26 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False  # services open transactions
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"]["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = env_number("DATABASE_CONNECT_TIMEOUT", 3, minimum=1)
     session = []
     # A statement running longer is cancelled by PostgreSQL (the request answers 503). The web
     # server sets it for its workers (config/server.py); commands and Celery run without one.
-    if statement_timeout := env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=0):
+    if statement_timeout := env_number("DATABASE_STATEMENT_TIMEOUT_MS", 0, minimum=0):
         session.append(f"-c statement_timeout={statement_timeout}")
     # The planner's price of a table page read out of order, against 1 in order: PostgreSQL's 4
     # is a disk's; our tables are read from memory, where both cost the same (docs/adr/0085).
-    if random_page_cost := env.float("DATABASE_RANDOM_PAGE_COST", default=1.1):
+    if random_page_cost := env_number("DATABASE_RANDOM_PAGE_COST", 1.1, minimum=0.0):
         session.append(f"-c random_page_cost={random_page_cost}")
     if session:
         DATABASES["default"]["OPTIONS"]["options"] = " ".join(session)
     if env.bool("DATABASE_POOL", default=False):
         DATABASES["default"]["OPTIONS"]["pool"] = {
-            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
-            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
-            "timeout": env.int("DATABASE_POOL_TIMEOUT", default=5),
+            "min_size": env_number("DATABASE_POOL_MIN_SIZE", 2, minimum=0),
+            "max_size": env_number("DATABASE_POOL_MAX_SIZE", 10, minimum=1),
+            "timeout": env_number("DATABASE_POOL_TIMEOUT", 5.0, minimum=0.1),
         }
     else:
-        DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+        DATABASES["default"]["CONN_MAX_AGE"] = env_number("DATABASE_CONN_MAX_AGE", 60, minimum=0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -141,7 +164,7 @@ def _hash_concurrency() -> int:
     hash on as many cores as it has, no more (docs/adr/0003, second addendum)."""
     raw = env.str("PASSWORD_HASH_CONCURRENCY", default="")
     if not raw:
-        workers: int = env.int("WEB_CONCURRENCY", default=2)
+        workers: int = env_number("WEB_CONCURRENCY", 2, minimum=1)
         return max(1, (os.process_cpu_count() or 1) // max(1, workers))
     try:
         value = int(raw)
@@ -157,25 +180,9 @@ def _hash_concurrency() -> int:
 PASSWORD_HASH_CONCURRENCY = _hash_concurrency()
 
 # A century, in each unit: the longest retention or grace the daily tasks can compute a cutoff for
-# (apps.core.periods, which checks the same bounds on a task's argument).
+# (apps.core.periods, which checks the same bounds on a task's argument). A negative one would put
+# a daily task's cutoff in the future (everything old), a huge one fail it every day.
 _CENTURY = {"days": 100 * 365, "hours": 100 * 365 * 24}
-
-
-def _period[N: (int, float)](name: str, default: N, unit: str) -> N:
-    """A retention or grace period from the environment (a number of the default's type),
-    refused at start unless 0 to a century: a negative one puts the daily task's cutoff in the
-    future (everything is old), NaN or a huge one fails it every day. Parsed here, not by
-    environ's `float`, which drops the characters it does not expect (`1e12` read as 112)."""
-    raw = env.str(name, default=str(default))
-    try:
-        value = type(default)(raw)
-    except ValueError:
-        value = None
-    if value is None or not (math.isfinite(value) and 0 <= value <= _CENTURY[unit]):
-        raise ImproperlyConfigured(
-            f"{name} must be a number of {unit} from 0 to {_CENTURY[unit]}, not {raw!r}."
-        )
-    return value
 
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -192,8 +199,8 @@ AUTH_PASSWORD_VALIDATORS = [
 JWT_SIGNING_KEY: str = env("JWT_SIGNING_KEY", default="")
 
 SIMPLE_JWT: dict[str, Any] = {
-    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_TOKEN_MINUTES", default=15)),
-    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_TOKEN_DAYS", default=7)),
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_number("JWT_ACCESS_TOKEN_MINUTES", 15, minimum=1)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env_number("JWT_REFRESH_TOKEN_DAYS", 7, minimum=1)),
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": False,
@@ -235,7 +242,7 @@ REST_FRAMEWORK: dict[str, Any] = {
         "photo_upload": env("THROTTLE_PHOTO_UPLOAD_RATE", default="30/min"),
         "real_estate_create": env("THROTTLE_REAL_ESTATE_CREATE_RATE", default="60/min"),
     },
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+    "NUM_PROXIES": env_number("NUM_PROXIES", 0, minimum=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -281,20 +288,20 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 STORAGE_BACKEND = env("STORAGE_BACKEND", default="local")
-MEDIA_URL_EXPIRY_SECONDS = env.int("MEDIA_URL_EXPIRY_SECONDS", default=3600)
-MEDIA_UPLOAD_MAX_BYTES = env.int("MEDIA_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
-MEDIA_MAX_PIXELS = env.int("MEDIA_MAX_PIXELS", default=50_000_000)
+MEDIA_URL_EXPIRY_SECONDS = env_number("MEDIA_URL_EXPIRY_SECONDS", 3600, minimum=1)
+MEDIA_UPLOAD_MAX_BYTES = env_number("MEDIA_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+MEDIA_MAX_PIXELS = env_number("MEDIA_MAX_PIXELS", 50_000_000, minimum=1)
 # Memory one decoded copy of an image may take (width x height x 4 for colour); at most two copies
 # are alive per decode and MEDIA_MAX_CONCURRENT_DECODES decodes run at once per process (ADR 0031).
-MEDIA_DECODE_MAX_BYTES = env.int("MEDIA_DECODE_MAX_BYTES", default=48 * 1024 * 1024)
+MEDIA_DECODE_MAX_BYTES = env_number("MEDIA_DECODE_MAX_BYTES", 48 * 1024 * 1024, minimum=1)
 # Scans of a progressive JPEG: each costs a pass over the whole image (encoders write about ten).
-MEDIA_JPEG_MAX_SCANS = env.int("MEDIA_JPEG_MAX_SCANS", default=100)
-MEDIA_MAX_CONCURRENT_DECODES = env.int("MEDIA_MAX_CONCURRENT_DECODES", default=2)
-MEDIA_DECODE_WAIT_SECONDS = env.float("MEDIA_DECODE_WAIT_SECONDS", default=10.0)
+MEDIA_JPEG_MAX_SCANS = env_number("MEDIA_JPEG_MAX_SCANS", 100, minimum=1)
+MEDIA_MAX_CONCURRENT_DECODES = env_number("MEDIA_MAX_CONCURRENT_DECODES", 2, minimum=1)
+MEDIA_DECODE_WAIT_SECONDS = env_number("MEDIA_DECODE_WAIT_SECONDS", 10.0, minimum=0.0)
 # Thumbnail jobs retry transient storage failures with exponential backoff, then mark the blob failed.
-MEDIA_THUMBNAIL_MAX_RETRIES = env.int("MEDIA_THUMBNAIL_MAX_RETRIES", default=5)
-MEDIA_THUMBNAIL_RETRY_BACKOFF_SECONDS = env.float("MEDIA_THUMBNAIL_RETRY_BACKOFF_SECONDS", default=10.0)
-MEDIA_GC_GRACE_HOURS = _period("MEDIA_GC_GRACE_HOURS", 24, "hours")
+MEDIA_THUMBNAIL_MAX_RETRIES = env_number("MEDIA_THUMBNAIL_MAX_RETRIES", 5, minimum=0)
+MEDIA_THUMBNAIL_RETRY_BACKOFF_SECONDS = env_number("MEDIA_THUMBNAIL_RETRY_BACKOFF_SECONDS", 10.0, minimum=0.0)
+MEDIA_GC_GRACE_HOURS = env_number("MEDIA_GC_GRACE_HOURS", 24, minimum=0, maximum=_CENTURY["hours"])
 
 _media_storage: dict[str, Any] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -323,7 +330,7 @@ STORAGES: dict[str, Any] = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("REQUEST_BODY_MAX_BYTES", default=1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_number("REQUEST_BODY_MAX_BYTES", 1024 * 1024, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # uploads always stream to a temporary file
 
 # --- Cache -------------------------------------------------------------------
@@ -341,7 +348,7 @@ if REDIS_URL:
             "OPTIONS": {
                 "SOCKET_CONNECT_TIMEOUT": 1,
                 "SOCKET_TIMEOUT": 1,
-                "DEGRADED_RETRY_SECONDS": env.float("CACHE_DEGRADED_RETRY_SECONDS", default=5),
+                "DEGRADED_RETRY_SECONDS": env_number("CACHE_DEGRADED_RETRY_SECONDS", 5.0, minimum=0.0),
             },
         }
     }
@@ -354,7 +361,7 @@ else:
             "BACKEND": "apps.core.cache.SharedDatabaseCache",
             "LOCATION": "vivenda_cache",
             "KEY_PREFIX": "vivenda",
-            "OPTIONS": {"MAX_ENTRIES": env.int("CACHE_MAX_ENTRIES", default=50_000)},
+            "OPTIONS": {"MAX_ENTRIES": env_number("CACHE_MAX_ENTRIES", 50_000, minimum=1)},
         }
     }
 
@@ -377,8 +384,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = env_number("CELERY_TASK_TIME_LIMIT", 300, minimum=1)
+CELERY_TASK_SOFT_TIME_LIMIT = env_number("CELERY_TASK_SOFT_TIME_LIMIT", 240, minimum=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Security ------------------------------------------------------------------
@@ -436,8 +443,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Seconds an authenticated request may take its user from the cache instead of the database
 # (apps/users/auth_cache.py). Only a cache every process shares can be told of a change, so
 # the default is on with Redis and off with the per-process local-memory cache.
-AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=60 if REDIS_URL else 0)
-AUTH_USER_TOMBSTONE_SECONDS = env.int("AUTH_USER_TOMBSTONE_SECONDS", default=10)
+AUTH_USER_CACHE_SECONDS = env_number("AUTH_USER_CACHE_SECONDS", 60 if REDIS_URL else 0, minimum=0)
+AUTH_USER_TOMBSTONE_SECONDS = env_number("AUTH_USER_TOMBSTONE_SECONDS", 10, minimum=0)
 
 # SQLite (the local default) has no row locks: IMMEDIATE transactions serialise writers, so a
 # refresh token stays single-use there too (PostgreSQL uses SELECT ... FOR UPDATE).
@@ -449,7 +456,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Where a Celery worker serves its own Prometheus metrics (task outcomes); 0 turns it off. It
 # has no token check, so it listens on loopback unless an address is given (prod compose: the
 # internal network, never published).
-CELERY_WORKER_METRICS_PORT = env.int("CELERY_WORKER_METRICS_PORT", default=0)
+CELERY_WORKER_METRICS_PORT = env_number("CELERY_WORKER_METRICS_PORT", 0, minimum=0, maximum=65535)
 CELERY_WORKER_METRICS_ADDR: str = env("CELERY_WORKER_METRICS_ADDR", default="127.0.0.1")
 # Set (the image: /tmp/prometheus), prometheus_client keeps every process's metrics there and a
 # scrape adds them up. The library reads the variable itself; our code reads this setting.
@@ -457,8 +464,8 @@ PROMETHEUS_MULTIPROC_DIR: str = env("PROMETHEUS_MULTIPROC_DIR", default="")
 # `manage.py ensure_local_admin` (make run) creates an admin only where this is true: local settings.
 LOCAL_ADMIN_BOOTSTRAP = False
 # Seconds each process answers /health/ready from its last round of checks (apps/core/health.py).
-HEALTH_READY_CACHE_SECONDS = env.float("HEALTH_READY_CACHE_SECONDS", default=2.0)
-HEALTH_CHECK_TIMEOUT_SECONDS = env.float("HEALTH_CHECK_TIMEOUT_SECONDS", default=1.0)
+HEALTH_READY_CACHE_SECONDS = env_number("HEALTH_READY_CACHE_SECONDS", 2.0, minimum=0.0)
+HEALTH_CHECK_TIMEOUT_SECONDS = env_number("HEALTH_CHECK_TIMEOUT_SECONDS", 1.0, minimum=0.1)
 CELERY_BEAT_SCHEDULE_FILENAME = env(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
 )
@@ -467,23 +474,25 @@ CELERY_BEAT_SCHEDULE_FILENAME = env(
 
 # Seconds a list `count` stays cached; writes through the services invalidate it at once,
 # so this only bounds staleness after writes made outside them. 0 disables the cache.
-REAL_ESTATES_COUNT_CACHE_SECONDS = env.int("REAL_ESTATES_COUNT_CACHE_SECONDS", default=300)
+REAL_ESTATES_COUNT_CACHE_SECONDS = env_number("REAL_ESTATES_COUNT_CACHE_SECONDS", 300, minimum=0)
 # Days an export written to storage (`exports/`, by the task or `--to-storage`) is kept before
 # the daily purge deletes it. 0 keeps every export.
-REAL_ESTATES_EXPORT_RETENTION_DAYS = _period("REAL_ESTATES_EXPORT_RETENTION_DAYS", 7.0, "days")
+REAL_ESTATES_EXPORT_RETENTION_DAYS = env_number(
+    "REAL_ESTATES_EXPORT_RETENTION_DAYS", 7.0, minimum=0.0, maximum=float(_CENTURY["days"])
+)
 # Bounds of the list's `q` (and of stats and export): characters, and words of two or more
 # characters (one-character words are ignored). Longer input is a 400 naming `q`.
-REAL_ESTATES_SEARCH_MAX_LENGTH = env.int("REAL_ESTATES_SEARCH_MAX_LENGTH", default=200)
-REAL_ESTATES_SEARCH_MAX_TERMS = env.int("REAL_ESTATES_SEARCH_MAX_TERMS", default=8)
+REAL_ESTATES_SEARCH_MAX_LENGTH = env_number("REAL_ESTATES_SEARCH_MAX_LENGTH", 200, minimum=1)
+REAL_ESTATES_SEARCH_MAX_TERMS = env_number("REAL_ESTATES_SEARCH_MAX_TERMS", 8, minimum=1)
 # How long a replayable response of an `Idempotency-Key` create is kept.
-IDEMPOTENCY_TTL_SECONDS = env.int("IDEMPOTENCY_TTL_SECONDS", default=24 * 3600)
+IDEMPOTENCY_TTL_SECONDS = env_number("IDEMPOTENCY_TTL_SECONDS", 24 * 3600, minimum=1)
 # --- sync ------------------------------------------------------------------------
 
 # Days the sync change log (tombstones included) is kept; a cursor older than that, or behind
 # what the daily purge removed, is answered with 410 SYNC_CURSOR_EXPIRED (docs/adr/0080).
-SYNC_RETENTION_DAYS = _period("SYNC_RETENTION_DAYS", 30, "days")
+SYNC_RETENTION_DAYS = env_number("SYNC_RETENTION_DAYS", 30, minimum=0, maximum=_CENTURY["days"])
 # Largest `limit` of one sync page (the default is 100).
-SYNC_PAGE_MAX = env.int("SYNC_PAGE_MAX", default=500)
+SYNC_PAGE_MAX = env_number("SYNC_PAGE_MAX", 500, minimum=1)
 
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {

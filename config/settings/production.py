@@ -5,7 +5,7 @@ import ipaddress
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, METRICS_ALLOWED_CIDRS, METRICS_TOKEN, SIMPLE_JWT, env
+from .base import DATABASES, METRICS_ALLOWED_CIDRS, METRICS_TOKEN, SIMPLE_JWT, env, env_number
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 JWT_SIGNING_KEY = env("JWT_SIGNING_KEY")
@@ -37,7 +37,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 # Probes and Prometheus reach each replica directly on the internal network, over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
-SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_SECONDS = env_number("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
@@ -49,12 +49,12 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.postgresql" and env.bool("DATABASE_POOL", default=True):
     _db["OPTIONS"]["pool"] = {
-        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
-        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+        "min_size": env_number("DATABASE_POOL_MIN_SIZE", 2, minimum=0),
+        "max_size": env_number("DATABASE_POOL_MAX_SIZE", 10, minimum=1),
         # Seconds a request waits for a pooled connection before a 503. A worker runs at most
         # WEB_THREADS (2) requests at once, fewer than max_size, so it waits only when
         # PostgreSQL is unreachable.
-        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=0.5),
+        "timeout": env_number("DATABASE_POOL_TIMEOUT", 0.5, minimum=0.1),
     }
     _db["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django must not
 

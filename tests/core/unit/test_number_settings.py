@@ -1,0 +1,65 @@
+"""Numeric settings as a fresh process reads them from the environment: parsed as the numbers
+they are written as, within their bounds; anything else stops the settings from loading with
+the variable's name (environ's own readers kept a negative size and read `1e1` as 11)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _load(name: str, value: str) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", name: value}
+    return subprocess.run(  # noqa: S603 - our own interpreter and settings
+        [
+            sys.executable,
+            "-c",
+            f"import django; django.setup(); from django.conf import settings; print(settings.{name})",
+        ],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("MEDIA_UPLOAD_MAX_BYTES", "-1"),
+        ("MEDIA_UPLOAD_MAX_BYTES", "10MB"),
+        ("SYNC_PAGE_MAX", "1.5"),
+        ("MEDIA_DECODE_WAIT_SECONDS", "nan"),
+        ("MEDIA_DECODE_WAIT_SECONDS", "-2"),
+        ("MEDIA_URL_EXPIRY_SECONDS", "0"),
+        ("CELERY_WORKER_METRICS_PORT", "70000"),
+        ("SYNC_RETENTION_DAYS", "1e12"),
+    ],
+)
+def test_a_value_outside_its_bounds_or_not_a_number_stops_the_settings(name: str, value: str) -> None:
+    result = _load(name, value)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"{name} must be" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "read"),
+    [
+        ("MEDIA_DECODE_WAIT_SECONDS", "1e1", "10.0"),
+        ("MEDIA_UPLOAD_MAX_BYTES", " 2048 ", "2048"),
+        ("REAL_ESTATES_EXPORT_RETENTION_DAYS", "0.5", "0.5"),
+        ("CELERY_WORKER_METRICS_PORT", "9101", "9101"),
+    ],
+)
+def test_a_number_is_read_as_written(name: str, value: str, read: str) -> None:
+    result = _load(name, value)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == read
