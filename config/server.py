@@ -13,9 +13,22 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+# What a count may be: a worker count, a thread count or a backlog of 0 is no server; a memory limit
+# or a timeout of 0 means none.
+_MINIMUM = {"WEB_CONCURRENCY": 1, "WEB_THREADS": 1, "WEB_BACKLOG": 1}
+
 
 def _int(environ: Mapping[str, str], name: str, default: int) -> int:
-    return int(environ.get(name) or default)
+    """A whole number from the environment, or the server refuses to start naming the variable."""
+    raw = (environ.get(name) or str(default)).strip()
+    minimum = _MINIMUM.get(name, 0)
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise SystemExit(f"{name} must be a whole number of at least {minimum}, not {raw!r}.")
+    return value
 
 
 def options(

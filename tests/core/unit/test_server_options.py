@@ -69,3 +69,17 @@ def test_workers_get_a_statement_timeout_unless_one_is_set(
     environ: dict[str, str], expected: dict[str, str]
 ) -> None:
     assert server.worker_environment(environ) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("WEB_CONCURRENCY", "0"),
+        ("WEB_THREADS", "two"),
+        ("WEB_WORKER_MAX_RSS_MB", "-1"),
+        ("WEB_BACKLOG", "1.5"),
+    ],
+)
+def test_a_count_that_is_no_whole_number_in_bounds_is_refused_by_name(name: str, value: str) -> None:
+    with pytest.raises(SystemExit, match=f"{name} must be a whole number"):
+        server.options({name: value}, bind="127.0.0.1:8000")
