@@ -96,6 +96,32 @@ def test_with_near_the_distance_is_the_last_column_as_in_the_api(manager_client:
     assert [row.rsplit(",", 1)[1] for row in rows] == ["0.000", "84.061"]
 
 
+@pytest.mark.parametrize(
+    ("args", "query"),
+    [
+        # Every point in Brazil is negative: argparse took such a value for an option ("expected
+        # one argument"), so `--near LAT,LNG` as the help shows it never worked there.
+        (["--near", "-23.5505,-46.6333", "--radius-km", "100"], "?near=-23.5505,-46.6333&radius_km=100"),
+        (["--bbox", "-47.5,-24,-46,-22.5"], "?bbox=-47.5,-24,-46,-22.5"),
+        (["--ordering", "-price"], "?ordering=-price"),
+        (["--ordering", "-area_m2,created_at", "--format", "csv"], "?ordering=-area_m2,created_at"),
+    ],
+)
+def test_a_filter_value_starting_with_a_minus_is_taken_as_the_value(
+    manager_client: APIClient, args: list[str], query: str
+) -> None:
+    points = [("-23.550500", "-46.633300"), ("-22.905600", "-47.060800"), ("-8.0476", "-34.877")]
+    for latitude, longitude in points:
+        RealEstateFactory(latitude=Decimal(latitude), longitude=Decimal(longitude))
+
+    assert export(*args) == api_export(manager_client, query)
+
+
+def test_a_filter_option_followed_by_another_option_still_lacks_its_value() -> None:
+    with pytest.raises(CommandError, match="--near: expected one argument"):
+        export("--near", "--radius-km", "5")
+
+
 def test_csv_file_has_a_header_then_one_row_per_real_estate(
     estates: list[RealEstate], tmp_path: Path
 ) -> None:

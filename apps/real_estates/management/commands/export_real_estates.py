@@ -1,11 +1,12 @@
 """`manage.py export_real_estates`: the API's CSV export (or JSON Lines) to a file or stdout.
 
-The filters are the list's own FilterSet, one option per filter (`--status approved
---city "São Paulo" --min-price 100000 --ordering=-price`), so the command and the API can
-never disagree. CSV is `apps.real_estates.export.csv_lines`, byte for byte what
-`GET /api/v1/real-estates/export` streams; JSON Lines is one list item per line, as the
-list endpoint renders it. Rows are streamed with `.iterator(chunk_size=...)`: memory stays
-flat whatever the size. A progress bar goes to stderr only when stderr is a terminal.
+The filters are the list's own FilterSet, one option per filter (`--status approved --city "São
+Paulo" --min-price 100000 --ordering -price --near -23.55,-46.63`; a value starting with `-` is
+the option's value), so the command and the API can never disagree. CSV is
+`apps.real_estates.export.csv_lines`, byte for byte what `GET /api/v1/real-estates/export`
+streams; JSON Lines is one list item per line, as the list endpoint renders it. Rows are
+streamed with `.iterator(chunk_size=...)`: memory stays flat whatever the size. A progress bar
+goes to stderr only when stderr is a terminal.
 An operator's command: no visibility scoping, every real estate is exported.
 
 `--output FILE` is written whole or not at all: the lines go to a temporary file beside it, which
@@ -24,7 +25,7 @@ import os
 import secrets
 import stat
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from typing import Any, TextIO
 
@@ -46,6 +47,26 @@ FORMATS = ("csv", "jsonl")
 
 def _option(filter_name: str) -> str:
     return "--" + filter_name.replace("_", "-")
+
+
+_FILTER_OPTIONS = frozenset(_option(name) for name in RealEstateFilterSet.base_filters)
+
+
+def _dashed_values_attached(args: Sequence[str]) -> list[str]:
+    """`--near -23.55,-46.63` as `--near=-23.55,-46.63`: argparse takes a value that starts with
+    `-` and is not a plain number for an option ("expected one argument"), and every point in
+    Brazil, a box around one, and a descending `--ordering -price` start with one. A filter
+    option's next argument is its value unless it is an option itself (`--…`, or a short `-x`)."""
+    attached: list[str] = []
+    pending = list(args)
+    while pending:
+        arg = pending.pop(0)
+        value = pending[0] if pending else ""
+        if arg in _FILTER_OPTIONS and value.startswith("-") and not value.startswith("--") and len(value) > 2:
+            attached.append(f"{arg}={pending.pop(0)}")
+        else:
+            attached.append(arg)
+    return attached
 
 
 def _silence_stdout() -> None:
@@ -95,6 +116,18 @@ def jsonl_lines(queryset: ListingRows) -> Iterator[str]:
 
 class Command(BaseCommand):
     help = "Export real estates as the API's CSV (or JSON Lines), filtered like the list."
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        """The command's parser, reading a filter's value that starts with `-` as that value
+        (`_dashed_values_attached`), from the command line and from `call_command` alike."""
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parse_args = parser.parse_args
+
+        def parse_with_dashed_values(args: Sequence[str] | None = None, namespace: Any = None) -> Any:
+            return parse_args(None if args is None else _dashed_values_attached(args), namespace)
+
+        parser.parse_args = parse_with_dashed_values  # type: ignore[method-assign,assignment]
+        return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--format", choices=FORMATS, default="csv", help="csv (default) or jsonl")
