@@ -141,3 +141,17 @@ def test_the_internal_network_scrapes_metrics_and_probes_health_over_plain_http(
     assert result.returncode == 0, result.stderr
     statuses = json.loads(result.stdout.strip().splitlines()[-1])
     assert statuses == {"/metrics": 200, "/health/live": 200, "/api/v1/users/me": 301}
+
+
+@pytest.mark.parametrize("key", ["", "short", "x" * 31, "ç" * 15])
+def test_production_refuses_a_jwt_signing_key_shorter_than_32_bytes(key: str) -> None:
+    # HS256 with a short key is forged after an offline search from any one token; an empty
+    # one started and then answered every sign-in with a 500 (PyJWT refuses an empty key).
+    result = _check(_production_env(JWT_SIGNING_KEY=key))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "JWT_SIGNING_KEY" in result.stderr
+
+
+def test_production_starts_with_a_32_byte_jwt_signing_key() -> None:
+    assert _check(_production_env(JWT_SIGNING_KEY="k" * 32)).returncode == 0
