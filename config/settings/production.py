@@ -27,6 +27,9 @@ if not METRICS_TOKEN and not env("METRICS_ALLOWED_CIDRS", default=""):
     raise ImproperlyConfigured(
         "Set METRICS_TOKEN, or METRICS_ALLOWED_CIDRS (the networks that may read /metrics), or both."
     )
+# /metrics is braked by no throttle: a token short enough to guess is no token.
+if METRICS_TOKEN and len(METRICS_TOKEN.encode()) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 32 bytes (a random value), or unset.")
 for _cidr in METRICS_ALLOWED_CIDRS:
     try:
         ipaddress.ip_network(_cidr, strict=False)

@@ -100,7 +100,7 @@ def test_production_refuses_to_start_when_nobody_was_named_to_read_the_metrics()
 
 
 def test_production_starts_with_a_metrics_token_alone_and_keeps_the_loopback_allow_list() -> None:
-    env = _production_env(METRICS_TOKEN="a-long-random-metrics-token")
+    env = _production_env(METRICS_TOKEN="a-long-random-metrics-token-of-32-bytes")
     del env["METRICS_ALLOWED_CIDRS"]
     result = _run_production(PRINT_OPS, env)
     assert result.returncode == 0, result.stderr
@@ -155,3 +155,12 @@ def test_production_refuses_a_jwt_signing_key_shorter_than_32_bytes(key: str) ->
 
 def test_production_starts_with_a_32_byte_jwt_signing_key() -> None:
     assert _check(_production_env(JWT_SIGNING_KEY="k" * 32)).returncode == 0
+
+
+@pytest.mark.parametrize("token", ["x", "metrics", "m" * 31])
+def test_production_refuses_a_metrics_token_shorter_than_32_bytes(token: str) -> None:
+    # /metrics is a plain Django view, braked by no throttle: a short token is guessed.
+    result = _check(_production_env(METRICS_TOKEN=token))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "METRICS_TOKEN" in result.stderr
