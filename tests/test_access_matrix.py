@@ -207,3 +207,76 @@ def test_access(route: str, method: str, role: str, status: int) -> None:
     assert response.status_code == status, response.content
     if status >= 400:
         assert set(response.json()) == {"error"}
+
+
+# --- someone else's objects ------------------------------------------------------------------
+# A collector reaching another collector's real estate, its photos, history or transitions gets
+# the 404 of a real estate that does not exist (never a 403, which would confirm it exists),
+# whatever the method, and nothing changes. Routes with no object in their path are scoped by
+# their queries and covered in their apps' tests.
+OBJECT_ROUTES = sorted(PATH_KWARGS.keys() - {"user-detail"})
+
+
+def _others_photo(users: Users) -> dict[str, Any]:
+    from tests.media.factories import PhotoFactory
+
+    photo = PhotoFactory(real_estate__collected_by=users.other)
+    return {"real_estate_id": photo.real_estate_id, "photo_id": photo.pk}
+
+
+def _others_kwargs(route: str, users: Users) -> dict[str, Any]:
+    kwargs = _others_photo(users)
+    if route == "real-estate-photo":
+        return kwargs
+    if route == "real-estate-photos":
+        return {"real_estate_id": kwargs["real_estate_id"]}
+    return {"pk": kwargs["real_estate_id"]}
+
+
+def _multipart_photo() -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.media.samples import image_bytes
+
+    return {"file": SimpleUploadedFile("a.jpg", image_bytes(), content_type="image/jpeg")}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("route", "method"),
+    [
+        pytest.param(route, method, id=f"{method} {route}")
+        for route in OBJECT_ROUTES
+        for method in METHODS
+        if EXPECTED[(route, method)]["collector"] != 405
+    ],
+)
+def test_a_collector_gets_404_on_another_collectors_objects(route: str, method: str) -> None:
+    from apps.media.models import Photo
+    from apps.real_estates.models import RealEstate
+
+    users = Users(
+        collector=UserFactory(role=Role.COLLECTOR),
+        manager=UserFactory(role=Role.MANAGER),
+        admin=UserFactory(role=Role.ADMIN),
+        other=UserFactory(role=Role.COLLECTOR),
+    )
+    kwargs = _others_kwargs(route, users)
+    before = (
+        list(RealEstate.objects.values_list("pk", "status", "title", "version")),
+        list(Photo.objects.values_list("pk", "caption", "position")),
+    )
+    client = bearer_client(users.collector)
+    url = reverse(route, kwargs=kwargs)
+    if route == "real-estate-photos" and method == "POST":
+        response = client.post(url, {**_multipart_photo(), "caption": "x"}, format="multipart")
+    else:
+        body = {"title": "Mine now", "caption": "x", "reason": "no"} if method != "GET" else None
+        response = getattr(client, method.lower())(url, body, format="json")
+    assert response.status_code == 404, response.content
+    assert response.json()["error"]["code"] == "REAL_ESTATE_NOT_FOUND"
+    after = (
+        list(RealEstate.objects.values_list("pk", "status", "title", "version")),
+        list(Photo.objects.values_list("pk", "caption", "position")),
+    )
+    assert after == before

@@ -71,7 +71,12 @@ class BlobAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_delete_permission(self, request: HttpRequest, obj: Blob | None = None) -> bool:
         return False  # gc_media removes blobs, under the locks that keep racing uploads safe
 
-    @admin.action(description="Rebuild the thumbnails of the selected blobs")
+    def has_rebuild_permission(self, request: HttpRequest) -> bool:
+        """An operator's task (`manage.py rebuild_thumbnails`): admins only. A manager reads blobs
+        to review photos; an action without `permissions` would be theirs too."""
+        return bool(request.user.is_superuser)
+
+    @admin.action(description="Rebuild the thumbnails of the selected blobs", permissions=["rebuild"])
     def rebuild_thumbnails(self, request: HttpRequest, queryset: QuerySet[Blob]) -> None:
         from apps.media.tasks import generate_thumbnails
 

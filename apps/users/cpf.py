@@ -7,14 +7,16 @@ Input may be formatted (`529.982.247-25`); it is stored as digits only.
 import re
 import secrets
 
-_FORMATTED = re.compile(r"^\d{3}\.?\d{3}\.?\d{3}-?\d{2}$")
+# ASCII digits only: Python's `\d` and `str.isdigit` also take other scripts' digits (fullwidth,
+# Arabic-Indic...), which are no CPF's (the database holds `[0-9]{11}`).
+_FORMATTED = re.compile(r"^[0-9]{3}\.?[0-9]{3}\.?[0-9]{3}-?[0-9]{2}$")
 
 
 def normalize_cpf(value: str) -> str:
     """Digits only when `value` is a plain or formatted CPF; otherwise `value` stripped, unchanged."""
     stripped = value.strip()
     if _FORMATTED.match(stripped):
-        return re.sub(r"\D", "", stripped)
+        return re.sub(r"[^0-9]", "", stripped)
     return stripped
 
 
@@ -27,7 +29,7 @@ def _check_digit(digits: str) -> str:
 
 def is_valid_cpf(value: str) -> bool:
     """True for 11 digits, not all the same, with both check digits right."""
-    if len(value) != 11 or not value.isdigit() or len(set(value)) == 1:
+    if len(value) != 11 or not (value.isascii() and value.isdigit()) or len(set(value)) == 1:
         return False
     return _check_digit(value[:9]) == value[9] and _check_digit(value[:10]) == value[10]
 

@@ -15,6 +15,10 @@ if not env("DATABASE_URL", default=""):
     raise ImproperlyConfigured("Set the DATABASE_URL environment variable.")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set the DJANGO_ALLOWED_HOSTS environment variable.")
+# HS256 wants a key as long as its hash (RFC 7518, 3.2): a shorter one is found by an offline
+# search from any one token, and PyJWT refuses an empty one at the first sign-in (a 500).
+if len(JWT_SIGNING_KEY.encode()) < 32:
+    raise ImproperlyConfigured("JWT_SIGNING_KEY must be at least 32 bytes (a random value).")
 if JWT_SIGNING_KEY == SECRET_KEY:
     raise ImproperlyConfigured("JWT_SIGNING_KEY must differ from DJANGO_SECRET_KEY.")
 
@@ -23,6 +27,9 @@ if not METRICS_TOKEN and not env("METRICS_ALLOWED_CIDRS", default=""):
     raise ImproperlyConfigured(
         "Set METRICS_TOKEN, or METRICS_ALLOWED_CIDRS (the networks that may read /metrics), or both."
     )
+# /metrics is braked by no throttle: a token short enough to guess is no token.
+if METRICS_TOKEN and len(METRICS_TOKEN.encode()) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 32 bytes (a random value), or unset.")
 for _cidr in METRICS_ALLOWED_CIDRS:
     try:
         ipaddress.ip_network(_cidr, strict=False)

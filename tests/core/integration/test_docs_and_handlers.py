@@ -82,3 +82,36 @@ def test_django_level_errors_elsewhere_keep_html_pages(handler: object, status: 
     response = handler(RequestFactory().get("/admin/anything"))
     assert response.status_code == status
     assert not response["Content-Type"].startswith("application/json")
+
+
+def test_the_schema_is_generated_once_per_representation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An anonymous GET of the schema cost ~150 ms of CPU (generation, then YAML), 20 times a list
+    page's, as often as the anonymous rate allowed: it is made once per process and language."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from config import api
+
+    api.SchemaView.forget()
+    generated: list[object] = []
+    original = SchemaGenerator.get_schema
+
+    def counting(self: SchemaGenerator, *args: object, **kwargs: object) -> object:
+        generated.append(self)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counting)
+    client = Client()
+    yaml = [client.get("/api/v1/schema") for _ in range(3)]
+    as_json = [client.get("/api/v1/schema", HTTP_ACCEPT="application/vnd.oai.openapi+json") for _ in range(2)]
+    portuguese = client.get("/api/v1/schema", HTTP_ACCEPT_LANGUAGE="pt-BR")
+    # Anything else a client may put in the query is answered, and not kept.
+    for value in ("xx", "en", "1"):
+        assert client.get("/api/v1/schema", {"lang": value, "version": value}).status_code == 200
+
+    assert {r.status_code for r in [*yaml, *as_json, portuguese]} == {200}
+    assert len({r.content for r in yaml}) == 1
+    assert yaml[1]["Content-Type"] == yaml[0]["Content-Type"]
+    assert yaml[1]["Content-Disposition"] == yaml[0]["Content-Disposition"]
+    assert as_json[1].json() == as_json[0].json()
+    assert len(generated) == 3 + 3  # YAML, JSON, pt-BR YAML; then each uncached query
+    assert len(api.SchemaView.kept()) == 3

@@ -100,7 +100,7 @@ def test_production_refuses_to_start_when_nobody_was_named_to_read_the_metrics()
 
 
 def test_production_starts_with_a_metrics_token_alone_and_keeps_the_loopback_allow_list() -> None:
-    env = _production_env(METRICS_TOKEN="a-long-random-metrics-token")
+    env = _production_env(METRICS_TOKEN="a-long-random-metrics-token-of-32-bytes")
     del env["METRICS_ALLOWED_CIDRS"]
     result = _run_production(PRINT_OPS, env)
     assert result.returncode == 0, result.stderr
@@ -141,3 +141,26 @@ def test_the_internal_network_scrapes_metrics_and_probes_health_over_plain_http(
     assert result.returncode == 0, result.stderr
     statuses = json.loads(result.stdout.strip().splitlines()[-1])
     assert statuses == {"/metrics": 200, "/health/live": 200, "/api/v1/users/me": 301}
+
+
+@pytest.mark.parametrize("key", ["", "short", "x" * 31, "ç" * 15])
+def test_production_refuses_a_jwt_signing_key_shorter_than_32_bytes(key: str) -> None:
+    # HS256 with a short key is forged after an offline search from any one token; an empty
+    # one started and then answered every sign-in with a 500 (PyJWT refuses an empty key).
+    result = _check(_production_env(JWT_SIGNING_KEY=key))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "JWT_SIGNING_KEY" in result.stderr
+
+
+def test_production_starts_with_a_32_byte_jwt_signing_key() -> None:
+    assert _check(_production_env(JWT_SIGNING_KEY="k" * 32)).returncode == 0
+
+
+@pytest.mark.parametrize("token", ["x", "metrics", "m" * 31])
+def test_production_refuses_a_metrics_token_shorter_than_32_bytes(token: str) -> None:
+    # /metrics is a plain Django view, braked by no throttle: a short token is guessed.
+    result = _check(_production_env(METRICS_TOKEN=token))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "METRICS_TOKEN" in result.stderr

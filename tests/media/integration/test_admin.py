@@ -61,3 +61,30 @@ def test_the_real_estate_page_shows_its_photos_with_previews(
 
     assert "Fachada da casa" in page
     assert '<img src="/media/' in page
+
+
+def test_a_manager_cannot_rebuild_thumbnails(manager: User, upload: Any) -> None:
+    """Rebuilding thumbnails is an operator's task (`manage.py rebuild_thumbnails`): a manager
+    reviews photos and reads blobs, and neither sees nor runs the action."""
+    from apps.media.models import ThumbnailState
+
+    upload(samples.image_bytes())
+    Blob.objects.update(thumbnail_state=ThumbnailState.FAILED)
+    blob = Blob.objects.get()
+    client = Client()
+    client.force_login(manager)
+    changelist = reverse("admin:media_blob_changelist")
+
+    assert 'value="rebuild_thumbnails"' not in client.get(changelist).content.decode()
+    action = {"action": "rebuild_thumbnails", "_selected_action": [blob.pk]}
+    response = client.post(changelist, action, follow=True)
+
+    assert "queued" not in response.content.decode()
+    blob.refresh_from_db()
+    assert blob.thumbnail_state == ThumbnailState.FAILED
+
+
+def test_an_admin_is_offered_the_rebuild_action(staff: Client, upload: Any) -> None:
+    upload(samples.image_bytes())
+
+    assert 'value="rebuild_thumbnails"' in staff.get(reverse("admin:media_blob_changelist")).content.decode()

@@ -150,6 +150,9 @@ def test_sign_up_refuses_read_only_and_unknown_fields(api_client: APIClient, fie
         ({"cpf": "111.111.111-11"}, "cpf", "cpf_invalid"),
         ({"cpf": "529.982.247-24"}, "cpf", "cpf_invalid"),
         ({"cpf": "abc"}, "cpf", "cpf_invalid"),
+        # Digits of other scripts are digits to Python (`\\d`, `isdigit`), not to the database.
+        ({"cpf": "\u0665\u0662\u0669\u0669\u0668\u0662\u0662\u0664\u0667\u0662\u0665"}, "cpf", "cpf_invalid"),
+        ({"cpf": "\uff15\uff12\uff19.982.247-25"}, "cpf", "cpf_invalid"),
         ({"name": "  Ana  "}, "name", "name_length"),
         ({"name": "x" * 151}, "name", "name_length"),
         ({"email": "not-an-email"}, "email", "invalid"),

@@ -19,8 +19,10 @@ pytestmark = pytest.mark.django_db
 WRONG_PASSWORD = "wrong-password"
 
 
-def sign_in(client: APIClient, cpf: str, password: str = WRONG_PASSWORD, ip: str = "10.0.0.1") -> Any:
-    return client.post("/api/v1/sign-in", {"cpf": cpf, "password": password}, REMOTE_ADDR=ip)
+def sign_in(
+    client: APIClient, cpf: str, password: str = WRONG_PASSWORD, ip: str = "10.0.0.1", **headers: str
+) -> Any:
+    return client.post("/api/v1/sign-in", {"cpf": cpf, "password": password}, REMOTE_ADDR=ip, **headers)
 
 
 def test_an_unknown_cpf_costs_one_hash_like_a_wrong_password(
@@ -218,3 +220,27 @@ def test_an_ipv6_client_is_throttled_by_its_64(api_client: APIClient, rates: dic
     again = {**body, "cpf": "11144477735"}
     assert api_client.post("/api/v1/sign-up", again, REMOTE_ADDR="2001:db8:1:2:ffff::9").status_code == 429
     assert api_client.post("/api/v1/sign-up", again, REMOTE_ADDR="2001:db8:1:3::1").status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("num_proxies", "forged"),
+    [
+        # Without a proxy the peer's address is the client's; any X-Forwarded-For is the client's say.
+        (0, ["203.0.113.1", "203.0.113.2", "203.0.113.3, 10.0.0.9"]),
+        # Behind one proxy (nginx, which overwrites the header) the last entry counts: what a client
+        # writes in front of it, were it relayed, is never read.
+        (1, ["203.0.113.1, 10.9.9.9", "203.0.113.2, 10.9.9.9", "garbage, 10.9.9.9"]),
+    ],
+)
+def test_a_forged_x_forwarded_for_opens_no_new_sign_in_bucket(
+    api_client: APIClient, rates: dict[str, str], settings: Any, num_proxies: int, forged: list[str]
+) -> None:
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": num_proxies}
+    rates["sign_in_ip"] = "1/min"
+    first = {"HTTP_X_FORWARDED_FOR": "10.9.9.9"} if num_proxies else {}
+    assert sign_in(api_client, UserFactory().cpf, ip="10.9.9.9", **first).status_code == 401
+
+    for header in forged:
+        cpf = UserFactory().cpf
+        response = sign_in(api_client, cpf, DEFAULT_PASSWORD, ip="10.9.9.9", HTTP_X_FORWARDED_FOR=header)
+        assert response.status_code == 429, header

@@ -23,6 +23,19 @@ def test_it_rejects_wrong_lengths_and_non_digits(cpf: str) -> None:
     assert not is_valid_cpf(cpf)
 
 
+@pytest.mark.parametrize(
+    "cpf",
+    [
+        "\u0665\u0662\u0669\u0669\u0668\u0662\u0662\u0664\u0667\u0662\u0665",  # Arabic-Indic digits
+        "\uff15\uff12\uff19\uff19\uff18\uff12\uff12\uff14\uff17\uff12\uff15",  # fullwidth digits
+        "5299822472\u0665",
+    ],
+)
+def test_it_rejects_digits_of_other_scripts(cpf: str) -> None:
+    assert not is_valid_cpf(normalize_cpf(cpf))
+    assert normalize_cpf(cpf) == cpf  # not a CPF's shape: left for the validator, never half-normalised
+
+
 @pytest.mark.parametrize("raw", ["529.982.247-25", " 529.982.247-25 ", "52998224725", "529982247-25"])
 def test_it_normalises_formatted_input_to_digits(raw: str) -> None:
     assert normalize_cpf(raw) == "52998224725"
