@@ -8,6 +8,7 @@ result for HEALTH_READY_CACHE_SECONDS, so a flood of probes costs the dependenci
 checks per process per window.
 """
 
+import math
 import threading
 import time
 import uuid
@@ -57,7 +58,7 @@ def check_broker() -> None:
     seconds = settings.HEALTH_CHECK_TIMEOUT_SECONDS
     options = {"socket_timeout": seconds, "socket_connect_timeout": seconds}
     with Connection(settings.CELERY_BROKER_URL, connect_timeout=seconds, transport_options=options) as conn:
-        conn.ensure_connection(max_retries=1, timeout=seconds)
+        conn.ensure_connection(max_retries=1, timeout=math.ceil(seconds))  # kombu takes whole seconds
 
 
 def readiness_checks() -> dict[str, Callable[[], None]]:
