@@ -14,7 +14,7 @@ MANAGE := $(PY) manage.py
 REQUIREMENTS ?= requirements/local.txt
 PYTEST_ARGS ?=
 
-.PHONY: help venv run dev migrate test check lint format typecheck schema errors requirements clean docker-check scale-test worker beat bench screenshots messages fuzz
+.PHONY: help venv run dev test check lint format typecheck schema errors requirements clean docker-check scale-test worker beat bench screenshots messages fuzz
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
