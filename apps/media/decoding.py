@@ -1,4 +1,5 @@
-"""A per-process bound on how many images are decoded at once (docs/adr/0031-bounded-image-decoding.md).
+"""A per-process bound on how many images are decoded at once
+(docs/adr/0031-bounded-image-decoding-and-write-quotas.md).
 
 Each decode may take up to `MEDIA_DECODE_MAX_BYTES` per copy; bounding how many run together
 bounds what a burst of uploads (or thumbnail jobs) can add to one process, whatever its

@@ -99,8 +99,9 @@ def normalise(
     scaled decoding cannot bring under it) and PhotoInvalidImage (truncated or corrupt, or a
     JPEG of more than `max_jpeg_scans` scans, counted before decoding).
 
-    At most two decoded copies are alive at once (docs/adr/0031-bounded-image-decoding.md):
-    each step replaces the previous image and closes it.
+    At most two decoded copies are alive at once
+    (docs/adr/0031-bounded-image-decoding-and-write-quotas.md): each step replaces the previous
+    image and closes it.
     """
     source.seek(0)
     if _MARKUP.search(source.read(SNIFF_WINDOW)):

@@ -127,7 +127,7 @@ def oldest_waiting(limit: int = OLDEST_WAITING) -> "models.QuerySet[RealEstate]"
 
     A submitted real estate's latest submission is its latest transition into `submitted`, so
     one join and a grouped MAX give it for all of them at once, where a correlated subquery per
-    row (`awaiting_review`) costs ~4x as much on 100k real estates."""
+    row (`awaiting_review_annotation`) costs ~4x as much on 100k real estates."""
     return (
         RealEstate.objects.filter(status=Status.SUBMITTED)
         .annotate(submitted_at=Max("transitions__at", filter=Q(transitions__to_status=Status.SUBMITTED)))

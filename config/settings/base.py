@@ -441,8 +441,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # --- users ---------------------------------------------------------------------
 
 # Seconds an authenticated request may take its user from the cache instead of the database
-# (apps/users/auth_cache.py). Only a cache every process shares can be told of a change, so
-# the default is on with Redis and off with the per-process local-memory cache.
+# (apps/users/auth_cache.py). On with Redis; off without it, where the cache is a database table
+# and reading the user from it would cost what reading it from its own table does (ADR 0045).
 AUTH_USER_CACHE_SECONDS = env_number("AUTH_USER_CACHE_SECONDS", 60 if REDIS_URL else 0, minimum=0)
 AUTH_USER_TOMBSTONE_SECONDS = env_number("AUTH_USER_TOMBSTONE_SECONDS", 10, minimum=0)
 
