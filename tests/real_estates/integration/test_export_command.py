@@ -219,7 +219,7 @@ def test_a_device_that_refuses_the_writes_is_a_clean_error(estates: list[RealEst
 EXPORT_ON_A_FULL_DISK = """
 import os, resource, signal, sys
 from django.core.management import CommandError, call_command
-from apps.real_estates.management.commands import export_real_estates  # noqa: F401
+from apps.real_estates.management.commands import export_real_estates  # before the limit
 from tests.real_estates.factories import RealEstateFactory
 RealEstateFactory.create_batch(5)
 target, new = sys.argv[-2:]
