@@ -15,6 +15,9 @@ import environ
 import orjson
 from django.core.exceptions import ImproperlyConfigured
 
+# Retention and grace periods: at most a century, as the daily tasks check their argument.
+from apps.core import periods
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = BASE_DIR / "var"
 
@@ -179,11 +182,6 @@ def _hash_concurrency() -> int:
 
 PASSWORD_HASH_CONCURRENCY = _hash_concurrency()
 
-# A century, in each unit: the longest retention or grace the daily tasks can compute a cutoff for
-# (apps.core.periods, which checks the same bounds on a task's argument). A negative one would put
-# a daily task's cutoff in the future (everything old), a huge one fail it every day.
-_CENTURY = {"days": 100 * 365, "hours": 100 * 365 * 24}
-
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -301,7 +299,7 @@ MEDIA_DECODE_WAIT_SECONDS = env_number("MEDIA_DECODE_WAIT_SECONDS", 10.0, minimu
 # Thumbnail jobs retry transient storage failures with exponential backoff, then mark the blob failed.
 MEDIA_THUMBNAIL_MAX_RETRIES = env_number("MEDIA_THUMBNAIL_MAX_RETRIES", 5, minimum=0)
 MEDIA_THUMBNAIL_RETRY_BACKOFF_SECONDS = env_number("MEDIA_THUMBNAIL_RETRY_BACKOFF_SECONDS", 10.0, minimum=0.0)
-MEDIA_GC_GRACE_HOURS = env_number("MEDIA_GC_GRACE_HOURS", 24, minimum=0, maximum=_CENTURY["hours"])
+MEDIA_GC_GRACE_HOURS = env_number("MEDIA_GC_GRACE_HOURS", 24, minimum=0, maximum=periods.MAX_HOURS)
 
 _media_storage: dict[str, Any] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -478,7 +476,7 @@ REAL_ESTATES_COUNT_CACHE_SECONDS = env_number("REAL_ESTATES_COUNT_CACHE_SECONDS"
 # Days an export written to storage (`exports/`, by the task or `--to-storage`) is kept before
 # the daily purge deletes it. 0 keeps every export.
 REAL_ESTATES_EXPORT_RETENTION_DAYS = env_number(
-    "REAL_ESTATES_EXPORT_RETENTION_DAYS", 7.0, minimum=0.0, maximum=float(_CENTURY["days"])
+    "REAL_ESTATES_EXPORT_RETENTION_DAYS", 7.0, minimum=0.0, maximum=float(periods.MAX_DAYS)
 )
 # Bounds of the list's `q` (and of stats and export): characters, and words of two or more
 # characters (one-character words are ignored). Longer input is a 400 naming `q`.
@@ -490,7 +488,7 @@ IDEMPOTENCY_TTL_SECONDS = env_number("IDEMPOTENCY_TTL_SECONDS", 24 * 3600, minim
 
 # Days the sync change log (tombstones included) is kept; a cursor older than that, or behind
 # what the daily purge removed, is answered with 410 SYNC_CURSOR_EXPIRED (docs/adr/0080).
-SYNC_RETENTION_DAYS = env_number("SYNC_RETENTION_DAYS", 30, minimum=0, maximum=_CENTURY["days"])
+SYNC_RETENTION_DAYS = env_number("SYNC_RETENTION_DAYS", 30, minimum=0, maximum=periods.MAX_DAYS)
 # Largest `limit` of one sync page (the default is 100).
 SYNC_PAGE_MAX = env_number("SYNC_PAGE_MAX", 500, minimum=1)
 
