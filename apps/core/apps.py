@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Platform"
 
     def ready(self) -> None:
-        from apps.core.metrics import connect_signals
+        from apps.core import metrics, unicode_case
 
-        connect_signals()
+        metrics.connect_signals()
+        unicode_case.connect_signals()

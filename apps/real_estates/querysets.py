@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connections, models
 from django.db.models import F, Func, Q, Subquery, Value
-from django.db.models.functions import Cast, Lower, StrIndex
+from django.db.models.functions import Cast, StrIndex
 from django.db.models.lookups import GreaterThan
 
+from apps.core.unicode_case import UnicodeLower
 from apps.real_estates.search import search_terms
 
 if TYPE_CHECKING:
@@ -287,10 +288,12 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
         )
 
     def in_city(self, city: str) -> "RealEstateQuerySet":
-        """Case-insensitive; served by the `Lower(city)` index. Compared with the database's own
-        lower() on both sides (as `UserQuerySet.with_email`): SQLite's folds ASCII letters only,
-        so Python's (`Á` to `á`) missed every city with a non-ASCII capital there."""
-        return self.alias(city_lower=Lower("city")).filter(city_lower=Lower(Value(city.strip())))
+        """Case-insensitive, every letter (`são paulo` finds `SÃO PAULO`); served by the
+        `Lower(city)` index on PostgreSQL. Lower-cased by the database on both sides: on SQLite,
+        whose lower() folds ASCII letters only, by `unicode_lower` (apps/core/unicode_case.py)."""
+        return self.alias(city_lower=UnicodeLower("city")).filter(
+            city_lower=UnicodeLower(Value(city.strip()))
+        )
 
     def search(self, q: str, *, by_index: bool = True) -> "RealEstateQuerySet":
         """Every word of `q` in title, description, street, neighborhood or city, ignoring

@@ -4,8 +4,8 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.db import models
-from django.db.models.functions import Lower
 
+from apps.core.unicode_case import UnicodeIContains, UnicodeLower
 from apps.users.cpf import normalize_cpf
 
 if TYPE_CHECKING:
@@ -20,17 +20,21 @@ class UserQuerySet(models.QuerySet["User"]):
         return self.filter(role=role)
 
     def with_email(self, email: str) -> "UserQuerySet":
-        """Users whose email the unique index (`lower(email)`) takes for `email`. Compared with
-        the database's own lower() on both sides: `iexact` compares upper cases, and a Kelvin
-        sign or a dotted capital I is not upper-cased to what it lower-cases from."""
-        return self.alias(email_lower=Lower("email")).filter(email_lower=Lower(models.Value(email)))
+        """Users whose email PostgreSQL's unique index (`lower(email)`) takes for `email`.
+        Compared with the database's lower() on both sides: `iexact` compares upper cases, and a
+        Kelvin sign or a dotted capital I is not upper-cased to what it lower-cases from. On
+        SQLite, whose lower() folds ASCII letters only, `unicode_lower` (apps/core/unicode_case.py)."""
+        return self.alias(email_lower=UnicodeLower("email")).filter(
+            email_lower=UnicodeLower(models.Value(email))
+        )
 
     def search(self, term: str) -> "UserQuerySet":
-        """Name contains `term`, or CPF starts with its digits (formatted input allowed)."""
+        """Name contains `term` in any case, every letter (`joão` finds `JOÃO`; on SQLite too,
+        apps/core/unicode_case.py), or CPF starts with its digits (formatted input allowed)."""
         term = term.strip()
         if not term:
             return self
-        query = models.Q(name__icontains=term)
+        query = models.Q(UnicodeIContains(models.F("name"), term))
         digits = "".join(ch for ch in term if ch.isdigit())
         if digits and len(digits) == len(term.replace(".", "").replace("-", "")):
             query |= models.Q(cpf__startswith=digits)

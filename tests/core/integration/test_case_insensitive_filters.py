@@ -1,0 +1,100 @@
+"""The case-insensitive filters fold every letter, as PostgreSQL does: the real estates' `city` and
+`q`, the users' `search`, and the check that an e-mail is free. Accents are not folded by `city`
+and `search` (by `q` they are). The suite runs this module on PostgreSQL;
+`test_case_insensitive_filters_on_sqlite` runs it again on SQLite, the embedded default, whose
+lower() and LIKE fold ASCII letters only.
+"""
+
+import pytest
+from django.db import connection
+from django.db.models import Q, Value
+from django.db.models.functions import Lower
+from rest_framework.test import APIClient
+
+from apps.core.unicode_case import unicode_lower, unicode_upper
+from apps.real_estates.models import RealEstate
+from apps.users.models import User
+from tests.real_estates.factories import RealEstateFactory
+from tests.users.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CITIES = ("São Paulo", "SÃO PAULO", "Sao Paulo", "Águas Lindas de Goiás", "ÁGUAS LINDAS DE GOIÁS")
+NAMES = ("Ana Quixabeirão", "ANA QUIXABEIRÃO", "Ana Quixabeirao", "Íris Quixabeira")
+
+
+@pytest.mark.parametrize(
+    ("asked", "found"),
+    [
+        ("são paulo", {"São Paulo", "SÃO PAULO"}),
+        ("SÃO PAULO", {"São Paulo", "SÃO PAULO"}),
+        ("São paulo", {"São Paulo", "SÃO PAULO"}),
+        ("SAO PAULO", {"Sao Paulo"}),
+        ("águas lindas de goiás", {"Águas Lindas de Goiás", "ÁGUAS LINDAS DE GOIÁS"}),
+        ("Águas Lindas", set()),
+    ],
+)
+def test_the_city_filter_folds_every_letter(manager_client: APIClient, asked: str, found: set[str]) -> None:
+    made = {str(RealEstateFactory(collected_by=None, city=city).pk): city for city in CITIES}
+    response = manager_client.get("/api/v1/real-estates", {"city": asked})
+    assert response.status_code == 200, response.json()
+    assert {made[item["id"]] for item in response.json()["results"]} == found
+
+
+@pytest.mark.parametrize(
+    ("asked", "found"),
+    [
+        ("quixabeirão", {"Ana Quixabeirão", "ANA QUIXABEIRÃO"}),
+        ("QUIXABEIRÃO", {"Ana Quixabeirão", "ANA QUIXABEIRÃO"}),
+        ("QUIXABEIRAO", {"Ana Quixabeirao"}),
+        ("íris", {"Íris Quixabeira"}),
+        ("ÍRIS QUIX", {"Íris Quixabeira"}),
+        ("s qu", {"Íris Quixabeira"}),
+    ],
+)
+def test_the_user_search_folds_every_letter(admin_client: APIClient, asked: str, found: set[str]) -> None:
+    made = {str(UserFactory(name=name).pk): name for name in NAMES}
+    response = admin_client.get("/api/v1/users", {"search": asked, "page_size": 100})
+    assert response.status_code == 200, response.json()
+    assert {made[item["id"]] for item in response.json()["results"] if item["id"] in made} == found
+
+
+def test_an_email_is_taken_whatever_the_case_of_its_letters() -> None:
+    """The check before the unique index `lower(email)` (the admin's form, the services)."""
+    ana = UserFactory(email="ana@quixabeirão.com.br")
+    assert list(User.objects.with_email("ana@QUIXABEIRÃO.com.br")) == [ana]
+    assert list(User.objects.with_email("ana@quixabeirao.com.br")) == []
+
+
+def test_q_folds_every_letter_and_accent(manager_client: APIClient) -> None:
+    words = ("Jequitibá", "JEQUITIBÁ")
+    made = {str(RealEstateFactory(collected_by=None, title=f"Casa {word}").pk): word for word in words}
+    response = manager_client.get("/api/v1/real-estates", {"q": "jequitiba"})
+    assert response.status_code == 200, response.json()
+    assert {made[item["id"]] for item in response.json()["results"]} == set(words)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statements")
+def test_postgresql_runs_djangos_own_statements() -> None:
+    """The read path is benchmarked on PostgreSQL: the filters' SQL there is Django's `Lower` and
+    `icontains`, as before the embedded default learned to fold every letter."""
+    assert str(RealEstate.objects.in_city(" São Paulo ").query) == str(
+        RealEstate.objects.alias(city_lower=Lower("city")).filter(city_lower=Lower(Value("São Paulo"))).query
+    )
+    assert str(User.objects.with_email("Ana@X.com").query) == str(
+        User.objects.alias(email_lower=Lower("email")).filter(email_lower=Lower(Value("Ana@X.com"))).query
+    )
+    assert str(User.objects.search("Ana").query) == str(User.objects.filter(name__icontains="Ana").query)
+    assert str(User.objects.search("529.982").query) == str(
+        User.objects.filter(Q(name__icontains="529.982") | Q(cpf__startswith="529982")).query
+    )
+
+
+def test_sqlites_functions_map_each_character_to_one() -> None:
+    """As PostgreSQL's lower() and upper() (the C library's towlower and towupper), not Python's."""
+    assert unicode_lower(None) is None
+    assert unicode_upper(None) is None
+    assert unicode_lower("SÃO PAULO") == "são paulo"
+    assert unicode_lower("İSTANBUL ΟΔΟΣ") == "istanbul οδοσ"
+    assert unicode_upper("são paulo") == "SÃO PAULO"
+    assert unicode_upper("straße ᾳ") == "STRAßE ᾼ"
