@@ -15,6 +15,8 @@ from django.conf import settings
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from apps.core import errors
+from apps.core.fields import QueryNumberField
 from apps.media import storage
 from apps.real_estates.api.serializers import RealEstateListItemSerializer
 from apps.sync.feed import Change
@@ -29,7 +31,9 @@ class SyncQuerySerializer(serializers.Serializer[Any]):
         max_length=1000,
         help_text="The `next_cursor` of your last page; omit it (or leave it empty) to sync from the start.",
     )
-    limit = serializers.IntegerField(
+    # The sync's page size, refused as the list's `page_size` is: plain digits within bounds.
+    limit = QueryNumberField(
+        message=errors.PAGE_SIZE_INVALID,
         required=False,
         default=DEFAULT_LIMIT,
         min_value=1,

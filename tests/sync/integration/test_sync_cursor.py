@@ -32,6 +32,9 @@ def _cursor_of(user: User) -> str:
     return replica.cursor
 
 
+PAGE_SIZE_MESSAGE = "Enter a page size: a whole number from 1 to 500."
+
+
 def _error(response: Any) -> dict[str, Any]:
     error: dict[str, Any] = response.json()["error"]
     return error
@@ -88,11 +91,31 @@ def test_it_rejects_a_cursor_signed_for_something_else(ana: User) -> None:
     assert bearer_client(ana).get(SYNC_URL, {"cursor": future}).status_code == 400
 
 
-@pytest.mark.parametrize("limit", ["0", "-1", "501", "abc", "1.5"])
-def test_it_rejects_a_limit_out_of_range_naming_the_limit(ana: User, limit: str) -> None:
+# Spellings of 5 that are not plain ASCII digits (an Arabic-Indic five among them).
+NOT_DIGITS = ["5.0", "5.", "+5", " 5", "5 ", "5\n", "\u0665", "1e1", "0x5", "5_0"]
+
+
+@pytest.mark.parametrize(
+    "limit",
+    # Out of range, not a number, and spellings of a number that are not plain ASCII digits
+    # (the schema says `type: integer`; DRF's IntegerField took each of the latter as 5).
+    ["0", "-1", "501", "9" * 30, "abc", "1.5", *NOT_DIGITS],
+)
+def test_it_rejects_a_limit_that_is_not_a_whole_number_in_range_naming_it(ana: User, limit: str) -> None:
     response = bearer_client(ana).get(SYNC_URL, {"limit": limit})
     assert response.status_code == 400
-    assert list(_error(response)["fields"]) == ["limit"]
+    error = _error(response)
+    assert error["code"] == "VALIDATION_ERROR"
+    # The list's `page_size` error (`limit` is the sync's page size), with the sync's bound.
+    assert error["fields"] == {"limit": [{"code": "page_size_invalid", "message": PAGE_SIZE_MESSAGE}]}
+
+
+def test_a_limit_in_plain_digits_is_taken(ana: User) -> None:
+    for _ in range(3):
+        create(ana)
+    body = bearer_client(ana).get(SYNC_URL, {"limit": "02"}).json()
+    assert len(body["results"]) == 2
+    assert body["has_more"] is True
 
 
 def test_the_largest_limit_is_accepted(ana: User) -> None:
