@@ -32,6 +32,7 @@ def _cursor_of(user: User) -> str:
     return replica.cursor
 
 
+CURSOR_MESSAGE = "This is not a sync cursor issued to you; send the next_cursor of your last sync, or none."
 PAGE_SIZE_MESSAGE = "Enter a page size: a whole number from 1 to 500."
 
 
@@ -48,6 +49,12 @@ def _error(response: Any) -> dict[str, Any]:
         "%%%not-base64%%%",
         "a:b:c",
         "é" * 10,
+        "x" * 1001,  # longer than any cursor we issue: refused before it is read
+        "é" * 1001,
+        " ",  # not empty: not a cursor either
+        "\x00",
+        "a\x00b",
+        signing.dumps(["a", "list"], salt=cursors.SALT),  # signed by us, not a cursor's shape
     ],
 )
 def test_it_rejects_a_malformed_cursor_naming_the_cursor(ana: User, cursor: str) -> None:
@@ -55,8 +62,15 @@ def test_it_rejects_a_malformed_cursor_naming_the_cursor(ana: User, cursor: str)
     assert response.status_code == 400
     error = _error(response)
     assert error["code"] == "VALIDATION_ERROR"
-    assert list(error["fields"]) == ["cursor"]
-    assert error["fields"]["cursor"][0]["code"] == "sync_cursor_invalid"
+    assert error["fields"] == {"cursor": [{"code": "sync_cursor_invalid", "message": CURSOR_MESSAGE}]}
+
+
+def test_a_cursor_of_ours_with_anything_around_it_is_malformed(ana: User) -> None:
+    cursor = _cursor_of(ana)
+    for padded in (f" {cursor}", f"{cursor}\n", cursor + "=" * (1001 - len(cursor))):
+        response = bearer_client(ana).get(SYNC_URL, {"cursor": padded})
+        assert response.status_code == 400
+        assert _error(response)["fields"]["cursor"][0]["code"] == "sync_cursor_invalid"
 
 
 def test_an_empty_cursor_is_no_cursor(ana: User) -> None:
@@ -85,10 +99,12 @@ def test_it_rejects_another_users_cursor(ana: User) -> None:
 def test_it_rejects_a_cursor_signed_for_something_else(ana: User) -> None:
     # Same key, other salt (another use of django.core.signing): not a sync cursor.
     other = signing.dumps({"v": 1, "u": ana.pk.hex, "s": "own", "p": [0, 0]}, salt="elsewhere")
-    assert bearer_client(ana).get(SYNC_URL, {"cursor": other}).status_code == 400
     # Signed by us but of an unknown format version: refused as well.
     future = signing.dumps({"v": 99, "u": ana.pk.hex, "s": "own", "p": [0, 0]}, salt=cursors.SALT)
-    assert bearer_client(ana).get(SYNC_URL, {"cursor": future}).status_code == 400
+    for cursor in (other, future):
+        response = bearer_client(ana).get(SYNC_URL, {"cursor": cursor})
+        assert response.status_code == 400
+        assert _error(response)["fields"]["cursor"][0]["code"] == "sync_cursor_invalid"
 
 
 # Spellings of 5 that are not plain ASCII digits (an Arabic-Indic five among them).
