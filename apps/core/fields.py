@@ -1,8 +1,22 @@
-"""Serializer fields shared by the apps' input serializers."""
+"""Serializer fields shared by the apps' input serializers, and the reading of a whole number
+from a query string."""
 
+import re
 from typing import Any
 
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail, ValidationError
+
+from apps.core import errors
+
+_DIGITS = re.compile(r"[0-9]{1,12}")  # a str pattern's `[0-9]` is ASCII only (`\d` is not)
+
+
+def whole_number(text: str) -> int | None:
+    """A query parameter's value as a whole number when it is plain ASCII digits (at most 12),
+    else None: not `5.0`, `+5`, ` 5`, `5\n`, an Arabic-Indic five, `1e1` or `5_0`, which
+    Python's `int` and DRF's IntegerField read as numbers (the schema says `type: integer`)."""
+    return int(text) if _DIGITS.fullmatch(text) else None
 
 
 class TextField(serializers.CharField):
@@ -23,3 +37,25 @@ class WholeNumberField(serializers.IntegerField):
         if isinstance(data, bool) or not isinstance(data, (int, float)):
             self.fail("invalid")
         return int(super().to_internal_value(data))
+
+
+class QueryNumberField(serializers.IntegerField):
+    """A query parameter counting something, as `page_size` is read (`apps.core.pagination`):
+    plain ASCII digits (`whole_number`) from `min_value` to `max_value`. Anything else, whatever
+    is wrong with it, is the one catalog field message `message` (formatted with
+    `limit=max_value`) under its code."""
+
+    def __init__(
+        self, *, message: errors.FieldMessage, min_value: int, max_value: int, **kwargs: Any
+    ) -> None:
+        super().__init__(min_value=min_value, max_value=max_value, **kwargs)
+        self.message = message
+        self.bounds = (min_value, max_value)
+
+    def to_internal_value(self, data: Any) -> int:
+        number = whole_number(data) if isinstance(data, str) else None
+        low, high = self.bounds
+        if number is None or not low <= number <= high:
+            text = str(self.message.message).format(limit=high)
+            raise ValidationError([ErrorDetail(text, code=self.message.code)])
+        return number

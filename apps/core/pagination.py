@@ -6,7 +6,6 @@ as the OpenAPI schema says. A page past the last is DRF's 404 (`NOT_FOUND`); the
 an empty list is a 200 with no results. `next` and `previous` are DRF's links.
 """
 
-import re
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -15,8 +14,8 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.request import Request
 
 from apps.core import errors
+from apps.core.fields import whole_number
 
-_NUMBER = re.compile(r"[0-9]{1,12}")
 MAX_PAGE = 10**9  # far past any list's last page; bounds what the schema declares
 
 
@@ -32,7 +31,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        size = _whole_number(raw)
+        size = whole_number(raw)
         if size is None or not 1 <= size <= self.max_page_size:
             message = str(errors.PAGE_SIZE_INVALID.message).format(limit=self.max_page_size)
             raise _invalid(self.page_size_query_param, message, errors.PAGE_SIZE_INVALID.code)
@@ -42,7 +41,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         raw = request.query_params.get(self.page_query_param)
         if raw is None:
             return 1
-        number = _whole_number(raw)
+        number = whole_number(raw)
         if number is None or not 1 <= number <= MAX_PAGE:
             raise _invalid(self.page_query_param, str(errors.PAGE_INVALID.message), errors.PAGE_INVALID.code)
         return number
@@ -56,10 +55,6 @@ class PageNumberPagination(pagination.PageNumberPagination):
         for parameter in parameters:
             parameter["schema"].update(bounds.get(parameter["name"], {}))
         return parameters
-
-
-def _whole_number(raw: str) -> int | None:
-    return int(raw) if _NUMBER.fullmatch(raw) else None
 
 
 def _invalid(name: str, message: str, code: str) -> ValidationError:

@@ -3,8 +3,9 @@
 Shared by `GET /api/v1/real-estates/export` (`csv_chunks`), the `export_real_estates` command
 (`csv_lines`, the same bytes line by line) and the `export_real_estates` task, which writes
 the same file to storage (`real_estate_export_to_storage`). Rows come from a server-side
-cursor read inside a transaction, a chunk at a time, never a list of the whole result; each
-chunk of lines is written by the csv module into one reused buffer (docs/adr/0055).
+cursor read inside a transaction, a chunk at a time, never a list of the whole result
+(`streamed`, which the command's JSON Lines reads through too); each chunk of lines is written
+by the csv module into one reused buffer (docs/adr/0055).
 """
 
 import contextlib
@@ -23,7 +24,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.db import connections, transaction
-from django.db.models import TextField
+from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import QueryDict
 from django.utils import timezone
@@ -86,27 +87,38 @@ def _iso(value: datetime | None) -> str:
     return value.astimezone(UTC).isoformat()[:-6] + "Z"  # a UTC offset always prints `+00:00`
 
 
+@contextlib.contextmanager
+def streamed(queryset: QuerySet[Any]) -> Iterator[Iterator[Any]]:
+    """`queryset`'s rows from a server-side cursor, `CHUNK_SIZE` a round trip, for as long as the
+    block lasts; every export format reads its rows through it (docs/adr/0055).
+
+    Inside a transaction on PostgreSQL: the cursor is then an ordinary server-side cursor, read
+    as the rows are written, not one `WITH HOLD` cursor (what Django opens in autocommit, as a
+    request or a command runs) whose whole result PostgreSQL would materialise before the first
+    row. Not on SQLite (the embedded default), whose transactions begin IMMEDIATE, taking the
+    write lock: every write of the other processes would wait for the whole export; one SELECT
+    reads one snapshot there anyway. The transaction ends with the block: in a generator, at its
+    last row or when it is closed (a client gone away rolls the read-only transaction back)."""
+    in_transaction = (
+        transaction.atomic(using=queryset.db)
+        if connections[queryset.db].vendor == "postgresql"
+        else contextlib.nullcontext()
+    )
+    with in_transaction:
+        yield queryset.iterator(chunk_size=CHUNK_SIZE)
+
+
 def _rows(queryset: ListingRows, *, with_distance: bool) -> Iterator[tuple[Any, ...]]:
     """One tuple of cells per real estate, in HEADER order (and `distance_km` last with
-    `with_distance`), read inside a transaction on PostgreSQL: the cursor is then an ordinary
-    server-side cursor, read as the rows are written, not one `WITH HOLD` cursor whose whole
-    result PostgreSQL would materialise before the first row. Not on SQLite (the embedded
-    default), whose transactions begin IMMEDIATE, taking the write lock: every write of the other
-    processes would wait for the whole export; one SELECT reads one snapshot there anyway."""
+    `with_distance`), `streamed`."""
     link = media.object_urls()
     text = _text
     iso = _iso
     columns = [column for _, column in _FIELDS]
     if with_distance:
         columns.append("distance_km")
-    values = queryset.values_list(*columns)
-    in_transaction = (
-        transaction.atomic(using=values.db)
-        if connections[values.db].vendor == "postgresql"
-        else contextlib.nullcontext()
-    )
-    with in_transaction:
-        for row in values.iterator(chunk_size=CHUNK_SIZE):
+    with streamed(queryset.values_list(*columns)) as rows:
+        for row in rows:
             (
                 pk, title, kind, purpose, status, price, area_m2, bedrooms, city, state,
                 collected_by_id, collected_by_name, photo_count, cover, created_at, updated_at, *rest,

@@ -14,7 +14,11 @@ from uuid import UUID
 from django.conf import settings
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
+from rest_framework.fields import empty
 
+from apps.core import errors
+from apps.core.fields import QueryNumberField
 from apps.media import storage
 from apps.real_estates.api.serializers import RealEstateListItemSerializer
 from apps.sync.feed import Change
@@ -22,14 +26,37 @@ from apps.sync.feed import Change
 DEFAULT_LIMIT = 100
 
 
+def cursor_invalid() -> ErrorDetail:
+    """The one answer to any cursor that is not one we issued to the caller, whatever is wrong
+    with it: too long, not text a cursor has, a bad signature, another user's, another shape."""
+    return ErrorDetail(str(errors.SYNC_CURSOR_INVALID.message), code=errors.SYNC_CURSOR_INVALID.code)
+
+
+class CursorField(serializers.CharField):
+    """The cursor exactly as sent (no whitespace trimmed: ` <cursor>` is not one we issued).
+    What this field refuses (longer than `max_length`, a NUL character) is the same malformed
+    cursor as what `apps.sync.cursor.decode` refuses, not DRF's own codes."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(trim_whitespace=False, **kwargs)
+
+    def run_validation(self, data: Any = empty) -> Any:
+        try:
+            return super().run_validation(data)
+        except serializers.ValidationError:
+            raise serializers.ValidationError([cursor_invalid()]) from None
+
+
 class SyncQuerySerializer(serializers.Serializer[Any]):
-    cursor = serializers.CharField(
+    cursor = CursorField(
         required=False,
         allow_blank=True,
-        max_length=1000,
+        max_length=1000,  # a cursor we issue is at most ~220 characters
         help_text="The `next_cursor` of your last page; omit it (or leave it empty) to sync from the start.",
     )
-    limit = serializers.IntegerField(
+    # The sync's page size, refused as the list's `page_size` is: plain digits within bounds.
+    limit = QueryNumberField(
+        message=errors.PAGE_SIZE_INVALID,
         required=False,
         default=DEFAULT_LIMIT,
         min_value=1,

@@ -5,6 +5,7 @@ from typing import Any
 import orjson
 from drf_orjson_renderer.renderers import ORJSONRenderer
 from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,7 +15,7 @@ from apps.core import errors
 from apps.core.filters import refuse_empty
 from apps.core.openapi import error_responses
 from apps.sync import feed
-from apps.sync.api.serializers import SyncPageSerializer, SyncQuerySerializer, render_changes
+from apps.sync.api.serializers import SyncPageSerializer, SyncQuerySerializer, cursor_invalid, render_changes
 from apps.sync.cursor import CursorInvalid
 
 _ITEM = {
@@ -77,16 +78,6 @@ EXAMPLES = [
 ]
 
 
-def _cursor_invalid() -> errors.ValidationError:
-    return errors.ValidationError(
-        fields={
-            "cursor": [
-                {"code": errors.SYNC_CURSOR_INVALID.code, "message": str(errors.SYNC_CURSOR_INVALID.message)}
-            ]
-        }
-    )
-
-
 class SyncRenderer(ORJSONRenderer):  # type: ignore[misc]  # the library ships no types
     """The configured renderer, also writing naive datetimes as UTC: a page reads its
     timestamps as naive UTC (`feed._AS_UTC`), and they come out as the list's aware ones do."""
@@ -127,7 +118,7 @@ class RealEstateSyncView(APIView):
         try:
             page = feed.sync_page(user=request.user, cursor=data.get("cursor") or None, limit=data["limit"])
         except CursorInvalid:
-            raise _cursor_invalid() from None
+            raise ValidationError({"cursor": [cursor_invalid()]}) from None
         except feed.CursorExpired:
             raise errors.SyncCursorExpired() from None
         return Response(

@@ -146,12 +146,17 @@ def test_the_messages_follow_accept_language(manager_client: APIClient) -> None:
     assert error["fields"]["page"][0]["message"].startswith("Informe o número da página")
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "abc", "1.5", "last", "", "1000000001", "9" * 30])
+# Spellings of 5 that are not plain ASCII digits (an Arabic-Indic five among them): the schema
+# says `type: integer`.
+NOT_DIGITS = ["5.0", "5.", "+5", " 5", "5 ", "5\n", "\u0665", "1e1", "0x5", "5_0"]
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "1.5", "last", "", "1000000001", "9" * 30, *NOT_DIGITS])
 def test_a_page_that_is_not_a_whole_number_from_1_is_refused(manager_client: APIClient, value: str) -> None:
     assert field_code(refused(manager_client, LIST, {"page": value}), "page") == "page_invalid"
 
 
-@pytest.mark.parametrize("value", ["0", "101", "abc", ""])
+@pytest.mark.parametrize("value", ["0", "101", "abc", "", *NOT_DIGITS])
 def test_a_page_size_outside_1_to_100_is_refused(manager_client: APIClient, value: str) -> None:
     assert field_code(refused(manager_client, LIST, {"page_size": value}), "page_size") == "page_size_invalid"
 

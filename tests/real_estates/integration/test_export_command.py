@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from apps.real_estates import export as export_module
 from apps.real_estates.models import Kind, RealEstate, Status
 from tests.real_estates.factories import RealEstateFactory
 from tests.sqlite import run_on_sqlite
@@ -219,6 +221,7 @@ def test_a_device_that_refuses_the_writes_is_a_clean_error(estates: list[RealEst
 EXPORT_ON_A_FULL_DISK = """
 import os, resource, signal, sys
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from apps.real_estates.management.commands import export_real_estates  # before the limit
 from tests.real_estates.factories import RealEstateFactory
 RealEstateFactory.create_batch(5)
@@ -337,3 +340,61 @@ def test_an_output_through_a_link_to_a_pipe_is_written_directly(
     finally:
         with contextlib.suppress(OSError):
             os.close(write_end)
+
+
+def _cursors() -> list[tuple[str, bool]]:
+    """This connection's open cursors (PostgreSQL's `pg_cursors`): name, and whether `WITH HOLD`."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, is_holdable FROM pg_cursors")
+        return [(name, holdable) for name, holdable in cursor.fetchall()]
+
+
+class _Watching(io.StringIO):
+    """stdout that, at the first line, notes the connection's cursors and then takes from the
+    export's cursor whatever the command has not fetched yet (`MOVE ... ALL` answers how many
+    rows that was): the rows the command holds are the rows it prints after that."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cursors: list[tuple[str, bool]] | None = None
+        self.unfetched: int | None = None
+
+    def write(self, text: str) -> int:
+        if self.cursors is None:
+            self.cursors = _cursors()
+            with connection.cursor() as cursor:
+                for name, _ in self.cursors:
+                    cursor.execute(f'MOVE FORWARD ALL IN "{name}"')
+                    self.unfetched = cursor.rowcount
+        return super().write(text)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_jsonl_rows_come_in_chunks_from_a_cursor_read_as_they_are_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As the CSV (docs/adr/0055): outside a transaction, as a command runs (autocommit),
+    Django's server-side cursor would be `WITH HOLD`, and PostgreSQL would compute the whole
+    result before the first row."""
+    monkeypatch.setattr(export_module, "CHUNK_SIZE", 2)
+    RealEstateFactory.create_batch(5)
+    assert connection.get_autocommit()
+    selects: list[bool] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+        if 'FROM "real_estates_realestate"' in sql:
+            selects.append(transaction.get_autocommit())
+        return execute(sql, params, many, context)
+
+    out = _Watching()
+    with connection.execute_wrapper(record):
+        call_command("export_real_estates", "--format", "jsonl", stdout=out, stderr=io.StringIO())
+
+    assert selects == [False]  # one SELECT of the rows, inside a transaction
+    assert out.cursors is not None
+    assert [holdable for _, holdable in out.cursors] == [False]  # a server-side cursor, not WITH HOLD
+    # At the first line the command held one chunk (2 rows); PostgreSQL had the 3 others.
+    assert out.unfetched == 3
+    assert len(out.getvalue().splitlines()) == 2
+    assert connection.get_autocommit()  # the transaction ended with the export
+    assert _cursors() == []

@@ -32,6 +32,10 @@ def _cursor_of(user: User) -> str:
     return replica.cursor
 
 
+CURSOR_MESSAGE = "This is not a sync cursor issued to you; send the next_cursor of your last sync, or none."
+PAGE_SIZE_MESSAGE = "Enter a page size: a whole number from 1 to 500."
+
+
 def _error(response: Any) -> dict[str, Any]:
     error: dict[str, Any] = response.json()["error"]
     return error
@@ -45,6 +49,12 @@ def _error(response: Any) -> dict[str, Any]:
         "%%%not-base64%%%",
         "a:b:c",
         "é" * 10,
+        "x" * 1001,  # longer than any cursor we issue: refused before it is read
+        "é" * 1001,
+        " ",  # not empty: not a cursor either
+        "\x00",
+        "a\x00b",
+        signing.dumps(["a", "list"], salt=cursors.SALT),  # signed by us, not a cursor's shape
     ],
 )
 def test_it_rejects_a_malformed_cursor_naming_the_cursor(ana: User, cursor: str) -> None:
@@ -52,8 +62,15 @@ def test_it_rejects_a_malformed_cursor_naming_the_cursor(ana: User, cursor: str)
     assert response.status_code == 400
     error = _error(response)
     assert error["code"] == "VALIDATION_ERROR"
-    assert list(error["fields"]) == ["cursor"]
-    assert error["fields"]["cursor"][0]["code"] == "sync_cursor_invalid"
+    assert error["fields"] == {"cursor": [{"code": "sync_cursor_invalid", "message": CURSOR_MESSAGE}]}
+
+
+def test_a_cursor_of_ours_with_anything_around_it_is_malformed(ana: User) -> None:
+    cursor = _cursor_of(ana)
+    for padded in (f" {cursor}", f"{cursor}\n", cursor + "=" * (1001 - len(cursor))):
+        response = bearer_client(ana).get(SYNC_URL, {"cursor": padded})
+        assert response.status_code == 400
+        assert _error(response)["fields"]["cursor"][0]["code"] == "sync_cursor_invalid"
 
 
 def test_an_empty_cursor_is_no_cursor(ana: User) -> None:
@@ -82,17 +99,39 @@ def test_it_rejects_another_users_cursor(ana: User) -> None:
 def test_it_rejects_a_cursor_signed_for_something_else(ana: User) -> None:
     # Same key, other salt (another use of django.core.signing): not a sync cursor.
     other = signing.dumps({"v": 1, "u": ana.pk.hex, "s": "own", "p": [0, 0]}, salt="elsewhere")
-    assert bearer_client(ana).get(SYNC_URL, {"cursor": other}).status_code == 400
     # Signed by us but of an unknown format version: refused as well.
     future = signing.dumps({"v": 99, "u": ana.pk.hex, "s": "own", "p": [0, 0]}, salt=cursors.SALT)
-    assert bearer_client(ana).get(SYNC_URL, {"cursor": future}).status_code == 400
+    for cursor in (other, future):
+        response = bearer_client(ana).get(SYNC_URL, {"cursor": cursor})
+        assert response.status_code == 400
+        assert _error(response)["fields"]["cursor"][0]["code"] == "sync_cursor_invalid"
 
 
-@pytest.mark.parametrize("limit", ["0", "-1", "501", "abc", "1.5"])
-def test_it_rejects_a_limit_out_of_range_naming_the_limit(ana: User, limit: str) -> None:
+# Spellings of 5 that are not plain ASCII digits (an Arabic-Indic five among them).
+NOT_DIGITS = ["5.0", "5.", "+5", " 5", "5 ", "5\n", "\u0665", "1e1", "0x5", "5_0"]
+
+
+@pytest.mark.parametrize(
+    "limit",
+    # Out of range, not a number, and spellings of a number that are not plain ASCII digits
+    # (the schema says `type: integer`; DRF's IntegerField took each of the latter as 5).
+    ["0", "-1", "501", "9" * 30, "abc", "1.5", *NOT_DIGITS],
+)
+def test_it_rejects_a_limit_that_is_not_a_whole_number_in_range_naming_it(ana: User, limit: str) -> None:
     response = bearer_client(ana).get(SYNC_URL, {"limit": limit})
     assert response.status_code == 400
-    assert list(_error(response)["fields"]) == ["limit"]
+    error = _error(response)
+    assert error["code"] == "VALIDATION_ERROR"
+    # The list's `page_size` error (`limit` is the sync's page size), with the sync's bound.
+    assert error["fields"] == {"limit": [{"code": "page_size_invalid", "message": PAGE_SIZE_MESSAGE}]}
+
+
+def test_a_limit_in_plain_digits_is_taken(ana: User) -> None:
+    for _ in range(3):
+        create(ana)
+    body = bearer_client(ana).get(SYNC_URL, {"limit": "02"}).json()
+    assert len(body["results"]) == 2
+    assert body["has_more"] is True
 
 
 def test_the_largest_limit_is_accepted(ana: User) -> None:

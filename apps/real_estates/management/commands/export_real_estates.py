@@ -4,9 +4,10 @@ The filters are the list's own FilterSet, one option per filter (`--status appro
 Paulo" --min-price 100000 --ordering -price --near -23.55,-46.63`; a value starting with `-` is
 the option's value), so the command and the API can never disagree. CSV is
 `apps.real_estates.export.csv_lines`, byte for byte what `GET /api/v1/real-estates/export`
-streams; JSON Lines is one list item per line, as the list endpoint renders it. Rows are
-streamed with `.iterator(chunk_size=...)`: memory stays flat whatever the size. A progress bar
-goes to stderr only when stderr is a terminal.
+streams; JSON Lines is one list item per line, as the list endpoint renders it. Both read their
+rows through `export.streamed` (a server-side cursor inside a transaction, a chunk at a time):
+memory stays flat whatever the size, and PostgreSQL does not compute the whole result before
+the first row. A progress bar goes to stderr only when stderr is a terminal.
 An operator's command: no visibility scoping, every real estate is exported.
 
 `--output FILE` is written whole or not at all: the lines go to a temporary file beside it, which
@@ -38,7 +39,7 @@ from tqdm import tqdm
 from apps.core import errors
 from apps.real_estates.api.filters import RealEstateFilterSet
 from apps.real_estates.api.serializers import RealEstateListItemSerializer
-from apps.real_estates.export import CHUNK_SIZE, csv_lines, real_estate_export_to_storage
+from apps.real_estates.export import csv_lines, real_estate_export_to_storage, streamed
 from apps.real_estates.models import RealEstate
 from apps.real_estates.querysets import ListingRows
 
@@ -108,10 +109,13 @@ def _output_file(path: str) -> Iterator[TextIO]:
 
 
 def jsonl_lines(queryset: ListingRows) -> Iterator[str]:
+    """One list item per line, read as the CSV's rows are (`export.streamed`: a chunk at a time
+    from a cursor PostgreSQL does not materialise first)."""
     render = RealEstateListItemSerializer().to_representation
-    for row in queryset.iterator(chunk_size=CHUNK_SIZE):
-        # orjson as the API renders (UTC datetimes end in `Z`).
-        yield orjson.dumps(render(row), option=orjson.OPT_UTC_Z).decode() + "\n"
+    with streamed(queryset) as rows:
+        for row in rows:
+            # orjson as the API renders (UTC datetimes end in `Z`).
+            yield orjson.dumps(render(row), option=orjson.OPT_UTC_Z).decode() + "\n"
 
 
 class Command(BaseCommand):
