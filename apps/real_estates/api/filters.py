@@ -25,6 +25,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.request import Request
 
 from apps.core import errors
+from apps.core.fields import whole_number
 from apps.core.filters import StrictQueryForm, field_error
 from apps.real_estates import list_cache
 from apps.real_estates.api.pagination import rows_key
@@ -276,9 +277,19 @@ class AreaFilter(BoundFilter):
     maximum = MAX_AREA
 
 
+class CountField(forms.IntegerField):
+    """A count as the schema's `type: integer` has it: plain ASCII digits (`whole_number`), not
+    `2.0`, `+2`, ` 2` or an Arabic-Indic two, which Django's IntegerField reads as 2."""
+
+    def to_python(self, value: Any) -> int | None:
+        if value not in self.empty_values and whole_number(str(value)) is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 @extend_schema_field({"type": "integer", "minimum": 0, "maximum": ROOMS_MAX})
 class BedroomsFilter(filters.NumberFilter):  # type: ignore[misc]
-    field_class = forms.IntegerField
+    field_class = CountField
 
     def __init__(self) -> None:
         super().__init__(field_name="bedrooms", lookup_expr="gte", min_value=0, max_value=ROOMS_MAX)

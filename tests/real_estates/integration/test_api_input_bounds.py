@@ -61,6 +61,12 @@ def test_an_empty_format_on_the_export_is_refused(manager_client: APIClient) -> 
         ("min_bedrooms", "0.5"),
         ("min_bedrooms", "-1"),
         ("min_bedrooms", "1001"),
+        # Django's IntegerField reads each of these as 2; the schema says an integer.
+        ("min_bedrooms", "2.0"),
+        ("min_bedrooms", "+2"),
+        ("min_bedrooms", " 2"),
+        ("min_bedrooms", "2\n"),
+        ("min_bedrooms", "\u0662"),  # an Arabic-Indic two
         ("min_price", "-1"),
         ("max_price", "1e999999"),
         ("max_area", "NaN"),
