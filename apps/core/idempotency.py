@@ -8,7 +8,9 @@ first request instead of creating a duplicate. Per user and scope, for
   now, with the first status (`Idempotent-Replayed: true`);
 - same key, another body → 409 IDEMPOTENCY_KEY_REUSED;
 - same key while the first is still running → 409 IDEMPOTENCY_REQUEST_IN_PROGRESS;
-- a malformed key → 400 IDEMPOTENCY_KEY_INVALID.
+- a malformed key → 400 IDEMPOTENCY_KEY_INVALID;
+- two keys (the header sent twice, which the server joins with a comma into one value) → 400
+  IDEMPOTENCY_KEY_REPEATED: a key holds no comma, so a joined value is never taken for one key.
 
 The record holds only what a replay needs: the body's fingerprint, the status and the created
 object's id, ~150 bytes whatever the response's size, so a client creating at the general rate
@@ -37,7 +39,7 @@ from apps.core import errors
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
-_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, like a UUID
+_KEY_PATTERN = re.compile(r"[\x21-\x2b\x2d-\x7e]{1,255}")  # visible ASCII but the comma, like a UUID
 # How long a request may hold the key; longer than any request may run.
 LOCK_SECONDS = 60
 
@@ -78,7 +80,9 @@ def idempotent(
     key = request.headers.get(HEADER)
     if key is None:
         return handler()
-    if not _KEY_PATTERN.match(key):
+    if "," in key:
+        raise errors.IdempotencyKeyRepeated()
+    if not _KEY_PATTERN.fullmatch(key):
         raise errors.IdempotencyKeyInvalid()
     body_fingerprint = fingerprint(request)
     record_key, lock_key = _keys(scope, request.user.pk, key)

@@ -71,9 +71,9 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     IDEMPOTENCY_HEADER,
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="Up to 255 visible ASCII characters (a UUID, say). A retry with the same key and body "
-    "within 24 h returns the first response (the real estate as it is now; 404 if deleted since) instead "
-    "of creating a duplicate.",
+    description="Up to 255 visible ASCII characters but the comma (a UUID, say), sent once. A retry with "
+    "the same key and body within 24 h returns the first response (the real estate as it is now; 404 if "
+    "deleted since) instead of creating a duplicate.",
 )
 NEARBY_EXAMPLE = OpenApiExample(
     "Nearby, nearest first",
@@ -179,6 +179,7 @@ def _detail_response(body: dict[str, Any], status_code: int) -> Response:
             **error_responses(
                 errors.ValidationError,
                 errors.IdempotencyKeyInvalid,
+                errors.IdempotencyKeyRepeated,
                 errors.IdempotencyKeyReused,
                 errors.IdempotencyRequestInProgress,
                 errors.RealEstateCreateQuotaExceeded,
