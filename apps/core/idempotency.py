@@ -18,10 +18,12 @@ cannot fill the cache with response bodies (docs/adr/0045). State lives in the d
 which every process shares (Redis, or the embedded database cache); `cache.add` is the
 in-flight lock, and the record is read again once it is held (the first request may have
 written it and let go of the lock just after this one found none). Only successful (2xx)
-responses are recorded: a failed request changed nothing, so running it again is safe. Known
-limits: if the process dies between the commit and the cache write, a retry runs again; while
-the cache is unavailable (ADR 0040) a retry may create a second object; a replay of an object
-deleted since answers as a read of it would (404).
+responses are recorded: a failed request changed nothing, so running it again is safe. A write
+quota belongs in `handler` (`UserQuotaThrottle.check`), not in the view's throttles: a replay
+writes nothing and must not spend it, nor be refused by it. Known limits: if the process dies
+between the commit and the cache write, a retry runs again; while the cache is unavailable
+(ADR 0040) a retry may create a second object; a replay of an object deleted since answers as a
+read of it would (404).
 """
 
 import hashlib

@@ -26,7 +26,6 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 
 from apps.core import errors
 from apps.core.filters import refuse_empty
@@ -234,12 +233,6 @@ class RealEstateViewSet(
         RealEstate.objects.values(*DETAIL_COLUMNS, *DETAIL_PHOTO_COLUMNS).order_by("photos__position"),
     )
 
-    def get_throttles(self) -> list[BaseThrottle]:
-        throttles = super().get_throttles()
-        if self.action == "create":
-            throttles.append(RealEstateCreateQuota())  # per-user quota on top of the general rate
-        return throttles
-
     def get_queryset(self) -> RealEstateQuerySet:
         if self.action in ("list", "export"):
             # A clone, as DRF's `get_queryset` takes of `queryset`: nothing may evaluate the template.
@@ -285,6 +278,9 @@ class RealEstateViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         def handler() -> Response:
+            # The per-user quota (on top of the general rate) counts here, not in `get_throttles`:
+            # a replay, answered before this runs, creates nothing, so it costs no quota.
+            RealEstateCreateQuota().check(request, self)
             serializer = RealEstateInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             real_estate = services.real_estate_create(actor=self.actor, fields=serializer.flat_fields())

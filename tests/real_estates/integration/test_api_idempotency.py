@@ -195,3 +195,43 @@ def test_a_retry_that_takes_the_key_as_the_first_request_finishes_replays_it(
     assert retry["Idempotent-Replayed"] == "true"
     assert retry.json()["id"] == first[0].json()["id"]
     assert RealEstate.objects.count() == 1
+
+
+def test_a_replay_does_not_count_against_the_create_quota(
+    rates: dict[str, str], collector_client: APIClient
+) -> None:
+    rates["real_estate_create"] = "2/min"
+    assert collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY).status_code == 201
+    for _ in range(3):  # retries of the same create: they create nothing, so they cost nothing
+        retry = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+        assert retry.status_code == 201
+        assert retry["Idempotent-Replayed"] == "true"
+
+    assert collector_client.post(URL, payload(title="Segunda casa"), format="json").status_code == 201
+    refused = collector_client.post(URL, payload(title="Terceira casa"), format="json")
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "REAL_ESTATE_CREATE_QUOTA_EXCEEDED"
+    assert RealEstate.objects.count() == 2
+
+
+def test_a_replay_is_answered_when_the_quota_is_exhausted(
+    rates: dict[str, str], collector_client: APIClient
+) -> None:
+    rates["real_estate_create"] = "1/min"
+    first = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+    assert first.status_code == 201
+    exhausted = collector_client.post(URL, payload(title="Outra casa"), format="json")
+    assert exhausted.status_code == 429
+
+    retry = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+
+    assert retry.status_code == 201
+    assert retry["Idempotent-Replayed"] == "true"
+    assert retry.json()["id"] == first.json()["id"]
+    # A new key is a new create: the quota refuses it, and leaves no record a retry would replay.
+    other = collector_client.post(
+        URL, payload(title="Outra casa"), format="json", HTTP_IDEMPOTENCY_KEY=OTHER_KEY
+    )
+    assert other.status_code == 429
+    assert other.json()["error"]["code"] == "REAL_ESTATE_CREATE_QUOTA_EXCEEDED"
+    assert RealEstate.objects.count() == 1
