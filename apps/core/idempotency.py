@@ -8,7 +8,9 @@ first request instead of creating a duplicate. Per user and scope, for
   now, with the first status (`Idempotent-Replayed: true`);
 - same key, another body → 409 IDEMPOTENCY_KEY_REUSED;
 - same key while the first is still running → 409 IDEMPOTENCY_REQUEST_IN_PROGRESS;
-- a malformed key → 400 IDEMPOTENCY_KEY_INVALID.
+- a malformed key → 400 IDEMPOTENCY_KEY_INVALID;
+- two keys (the header sent twice, which the server joins with a comma into one value) → 400
+  IDEMPOTENCY_KEY_REPEATED: a key holds no comma, so a joined value is never taken for one key.
 
 The record holds only what a replay needs: the body's fingerprint, the status and the created
 object's id, ~150 bytes whatever the response's size, so a client creating at the general rate
@@ -16,10 +18,12 @@ cannot fill the cache with response bodies (docs/adr/0045). State lives in the d
 which every process shares (Redis, or the embedded database cache); `cache.add` is the
 in-flight lock, and the record is read again once it is held (the first request may have
 written it and let go of the lock just after this one found none). Only successful (2xx)
-responses are recorded: a failed request changed nothing, so running it again is safe. Known
-limits: if the process dies between the commit and the cache write, a retry runs again; while
-the cache is unavailable (ADR 0040) a retry may create a second object; a replay of an object
-deleted since answers as a read of it would (404).
+responses are recorded: a failed request changed nothing, so running it again is safe. A write
+quota belongs in `handler` (`UserQuotaThrottle.check`), not in the view's throttles: a replay
+writes nothing and must not spend it, nor be refused by it. Known limits: if the process dies
+between the commit and the cache write, a retry runs again; while the cache is unavailable
+(ADR 0040) a retry may create a second object; a replay of an object deleted since answers as a
+read of it would (404).
 """
 
 import hashlib
@@ -37,7 +41,7 @@ from apps.core import errors
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
-_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, like a UUID
+_KEY_PATTERN = re.compile(r"[\x21-\x2b\x2d-\x7e]{1,255}")  # visible ASCII but the comma, like a UUID
 # How long a request may hold the key; longer than any request may run.
 LOCK_SECONDS = 60
 
@@ -78,7 +82,9 @@ def idempotent(
     key = request.headers.get(HEADER)
     if key is None:
         return handler()
-    if not _KEY_PATTERN.match(key):
+    if "," in key:
+        raise errors.IdempotencyKeyRepeated()
+    if not _KEY_PATTERN.fullmatch(key):
         raise errors.IdempotencyKeyInvalid()
     body_fingerprint = fingerprint(request)
     record_key, lock_key = _keys(scope, request.user.pk, key)

@@ -3,8 +3,9 @@
 Both structlog loggers and the standard library's (Django, granian, Celery) go through one
 formatter, so every line carries the request id bound by the middleware, and every line is
 scrubbed as it is rendered: secrets under known keys are redacted, and a CPF, formatted or not,
-is masked wherever it appears (the event text, any value, an exception's message and traceback).
-Identifiers someone typed are logged as a keyed hash (`keyed_hash`), never as typed.
+is masked wherever it appears (the event text, any value, an exception's message and traceback),
+and so is a media link's token (`/media/<redacted>`): it opens its file for an hour to whoever
+holds it. Identifiers someone typed are logged as a keyed hash (`keyed_hash`), never as typed.
 """
 
 import logging
@@ -18,12 +19,21 @@ from structlog.typing import EventDict, WrappedLogger
 # Eleven digits, or `ddd.ddd.ddd-dd`, not glued to other letters or digits (so the digits inside
 # a request id's hex or a longer number are left alone).
 _CPF = re.compile(r"(?<![0-9A-Za-z])(\d{3})\.?(\d{3})\.?(\d{3})-?(\d{2})(?![0-9A-Za-z])")
+# A media link's path (apps/media/urls.py): `/media/` where a path begins (the start, after a
+# space, a quote, `=` or `(`, or after `scheme://host`), then its one segment, the token. A file
+# under MEDIA_ROOT (`/srv/var/media/blobs/...`) is not a link and is left alone.
+_MEDIA_LINK = re.compile(r"""((?:^|(?<=[\s"'(=])|[A-Za-z][A-Za-z0-9+.-]*://[^/\s"']+)/media/)[^/\s"'?#]+""")
 _SECRET_KEYS = {"password", "new_password", "current_password", "token", "refresh", "access", "authorization"}
 
 
 def mask_cpf(value: str) -> str:
     """`52998224725` → `***.***.247-**`: enough to tell accounts apart in a log, not to identify."""
     return _CPF.sub(lambda m: f"***.***.{m.group(3)}-**", value)
+
+
+def redact_media_links(value: str) -> str:
+    """`/media/<token>` → `/media/<redacted>`: the route stays recognisable, the capability goes."""
+    return _MEDIA_LINK.sub(r"\1<redacted>", value) if "/media/" in value else value
 
 
 def keyed_hash(value: str) -> str:
@@ -37,7 +47,7 @@ def _scrub(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool) and 10**10 <= value < 10**11:
         value = str(value)  # eleven digits as a number may be a CPF too
     if isinstance(value, str):
-        return mask_cpf(value)
+        return mask_cpf(redact_media_links(value))
     if isinstance(value, dict):
         return {key: _scrub(item) for key, item in value.items()}
     if isinstance(value, tuple):
@@ -55,8 +65,9 @@ def _redact(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
 
 
 def _mask_personal_data(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
-    """Runs in structlog's chain, so a record carries no CPF to any handler, and again last
-    before rendering, once exceptions are text and standard-library messages are formatted."""
+    """Runs in structlog's chain, so a record carries no CPF nor media link token to any handler,
+    and again last before rendering, once exceptions are text and standard-library messages are
+    formatted."""
     # exc_info is still an exception here; it is masked once format_exc_info has made it text.
     return {key: value if key == "exc_info" else _scrub(value) for key, value in event_dict.items()}
 

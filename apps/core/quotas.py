@@ -1,8 +1,10 @@
 """Per-user write quotas: scoped throttles that count one kind of write per user, on top of the
 general per-user rate, and refuse with the quota's own catalog code (429, `Retry-After`).
 
-A view adds its quota to the general throttles for the writes it guards (`get_throttles`);
-rates live in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] under the quota's `scope`.
+A view adds its quota to the general throttles for the writes it guards (`get_throttles`), or,
+when a request may be answered without writing (an idempotent create's replay), counts it with
+`check` where the write runs: a quota counts writes attempted, and a replay attempts none. Rates
+live in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] under the quota's `scope`.
 """
 
 import math
@@ -31,3 +33,7 @@ class UserQuotaThrottle(SimpleRateThrottle):
             return True
         wait = self.wait()
         raise self.error(headers={"Retry-After": str(max(1, math.ceil(wait if wait is not None else 1)))})
+
+    def check(self, request: Request, view: Any) -> None:
+        """Counts one write, or raises the quota's error (429, `Retry-After`)."""
+        self.allow_request(request, view)

@@ -16,6 +16,7 @@ __all__ = [
     "EmailAlreadyRegistered",
     "FIELD_NOT_ALLOWED",
     "IdempotencyKeyInvalid",
+    "IdempotencyKeyRepeated",
     "IdempotencyKeyReused",
     "IdempotencyRequestInProgress",
     "InternalError",
@@ -177,8 +178,17 @@ class IdempotencyKeyInvalid(ApiError):
     code = 'IDEMPOTENCY_KEY_INVALID'
     status_code = 400
     default_message = catalog_message(
-        en='The Idempotency-Key header must be 1 to 255 visible ASCII characters.',
-        pt_br='O cabeçalho Idempotency-Key deve ter de 1 a 255 caracteres ASCII visíveis.',
+        en='The Idempotency-Key header must be 1 to 255 visible ASCII characters other than the comma.',
+        pt_br='O cabeçalho Idempotency-Key deve ter de 1 a 255 caracteres ASCII visíveis, exceto a vírgula.',
+    )
+
+
+class IdempotencyKeyRepeated(ApiError):
+    code = 'IDEMPOTENCY_KEY_REPEATED'
+    status_code = 400
+    default_message = catalog_message(
+        en='Send the Idempotency-Key header once, with one key (a comma separates two keys).',
+        pt_br='Envie o cabeçalho Idempotency-Key uma única vez, com uma só chave (uma vírgula separa duas chaves).',
     )
 
 

@@ -26,7 +26,6 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 
 from apps.core import errors
 from apps.core.filters import refuse_empty
@@ -71,9 +70,9 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     IDEMPOTENCY_HEADER,
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="Up to 255 visible ASCII characters (a UUID, say). A retry with the same key and body "
-    "within 24 h returns the first response (the real estate as it is now; 404 if deleted since) instead "
-    "of creating a duplicate.",
+    description="Up to 255 visible ASCII characters but the comma (a UUID, say), sent once. A retry with "
+    "the same key and body within 24 h returns the first response (the real estate as it is now; 404 if "
+    "deleted since) instead of creating a duplicate.",
 )
 NEARBY_EXAMPLE = OpenApiExample(
     "Nearby, nearest first",
@@ -179,6 +178,7 @@ def _detail_response(body: dict[str, Any], status_code: int) -> Response:
             **error_responses(
                 errors.ValidationError,
                 errors.IdempotencyKeyInvalid,
+                errors.IdempotencyKeyRepeated,
                 errors.IdempotencyKeyReused,
                 errors.IdempotencyRequestInProgress,
                 errors.RealEstateCreateQuotaExceeded,
@@ -233,12 +233,6 @@ class RealEstateViewSet(
         RealEstate.objects.values(*DETAIL_COLUMNS, *DETAIL_PHOTO_COLUMNS).order_by("photos__position"),
     )
 
-    def get_throttles(self) -> list[BaseThrottle]:
-        throttles = super().get_throttles()
-        if self.action == "create":
-            throttles.append(RealEstateCreateQuota())  # per-user quota on top of the general rate
-        return throttles
-
     def get_queryset(self) -> RealEstateQuerySet:
         if self.action in ("list", "export"):
             # A clone, as DRF's `get_queryset` takes of `queryset`: nothing may evaluate the template.
@@ -284,6 +278,9 @@ class RealEstateViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         def handler() -> Response:
+            # The per-user quota (on top of the general rate) counts here, not in `get_throttles`:
+            # a replay, answered before this runs, creates nothing, so it costs no quota.
+            RealEstateCreateQuota().check(request, self)
             serializer = RealEstateInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             real_estate = services.real_estate_create(actor=self.actor, fields=serializer.flat_fields())

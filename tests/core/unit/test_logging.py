@@ -2,9 +2,10 @@ import json
 import logging
 import sys
 
+import pytest
 import structlog
 
-from apps.core.logging import _redact, formatter_factory, keyed_hash, mask_cpf
+from apps.core.logging import _redact, formatter_factory, keyed_hash, mask_cpf, redact_media_links
 from apps.core.throttling import parse_rate
 
 CPF, FORMATTED = "52998224725", "529.982.247-25"
@@ -108,3 +109,36 @@ def test_a_celery_worker_keeps_the_scrubbing_formatter_instead_of_installing_its
     app.log.setup_logging_subsystem(loglevel="INFO")
     formatters = [handler.formatter for handler in logging.getLogger().handlers]
     assert any(isinstance(formatter, structlog.stdlib.ProcessorFormatter) for formatter in formatters)
+
+
+TOKEN = "ImJsb2JzL3NoYTI1Ni9hYi9jZC9hYmNkLmpwZyI:1v2xYz:Q2k9dGhlLXNpZ25hdHVyZQ"
+
+
+def test_a_media_links_token_is_redacted_in_a_message_and_an_exception_in_both_formats() -> None:
+    try:
+        raise ValueError(f"failed while serving /media/{TOKEN}")
+    except ValueError:
+        record = _record("Internal Server Error: %s", f"/media/{TOKEN}", exc_info=True)
+    for json_lines in (True, False):
+        rendered = formatter_factory(json=json_lines).format(record)
+        assert "ValueError" in rendered
+        assert TOKEN not in rendered
+    line = json.loads(formatter_factory(json=True).format(record))
+    assert line["event"] == "Internal Server Error: /media/<redacted>"
+    assert line["exception"].endswith("ValueError: failed while serving /media/<redacted>")
+
+
+@pytest.mark.parametrize(
+    ("logged", "expected"),
+    [
+        (f"/media/{TOKEN}", "/media/<redacted>"),
+        (f"/media/{TOKEN}?download=1", "/media/<redacted>?download=1"),
+        (f'GET "/media/{TOKEN}" 404', 'GET "/media/<redacted>" 404'),
+        (f"https://vivenda.example/media/{TOKEN}", "https://vivenda.example/media/<redacted>"),
+        ("/media/", "/media/"),  # no token: nothing to hide
+        # A file under MEDIA_ROOT is not a link: its path stays as it is.
+        ("/srv/var/media/blobs/sha256/ab/cd/abcd.jpg", "/srv/var/media/blobs/sha256/ab/cd/abcd.jpg"),
+    ],
+)
+def test_only_the_token_of_a_media_link_is_redacted(logged: str, expected: str) -> None:
+    assert redact_media_links(logged) == expected

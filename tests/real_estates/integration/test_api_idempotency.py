@@ -1,7 +1,9 @@
 """`Idempotency-Key` on creates: retries replay the first response instead of duplicating."""
 
+import http.client
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
@@ -10,12 +12,14 @@ from rest_framework.test import APIClient
 from apps.core.idempotency import _keys
 from apps.real_estates.models import RealEstate
 from apps.users.models import User
+from apps.users.tokens import issue_token_pair
 from tests.contract.openapi_validator import ContractValidator
 from tests.real_estates.helpers import PAYLOAD, URL, payload
 
 pytestmark = pytest.mark.django_db
 
 KEY = "6f1c2a9e-5b0d-4c1e-9a57-0c9f2f4b8d31"
+OTHER_KEY = "0b8a3c1e-5d2f-4e6a-9b7c-1d2e3f4a5b6c"
 
 
 def test_a_retry_with_the_same_key_and_body_replays_the_first_response(collector_client: APIClient) -> None:
@@ -72,6 +76,43 @@ def test_a_malformed_key_is_a_400(collector_client: APIClient, key: str) -> None
     response = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=key)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "IDEMPOTENCY_KEY_INVALID"
+    assert not RealEstate.objects.exists()
+
+
+@pytest.mark.parametrize("merged", [f"{KEY},{OTHER_KEY}", f"{KEY}, {OTHER_KEY}", f"{KEY},"])
+def test_two_keys_in_one_request_are_a_400_naming_the_header_and_write_nothing(
+    collector_client: APIClient, collector: User, merged: str
+) -> None:
+    """A repeated header reaches the app as one value joined by commas (granian and wsgiref
+    join with `,`, some servers with `, `): that is two keys, a client's mistake, not one key."""
+    response = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=merged)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "IDEMPOTENCY_KEY_REPEATED"
+    assert "Idempotency-Key" in response.json()["error"]["message"]
+    assert not RealEstate.objects.exists()
+    for key in (merged, KEY, OTHER_KEY):  # no record and no lock under either key, nor both
+        assert cache.get_many(_keys("real_estates.create", collector.pk, key)) == {}
+    retry = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+    assert retry.status_code == 201
+    assert "Idempotent-Replayed" not in retry
+
+
+def test_a_header_sent_twice_to_a_real_server_is_refused(live_server: Any, collector: User) -> None:
+    """Through an HTTP server (Django's, which joins a repeated header as granian does)."""
+    address = urlsplit(live_server.url)
+    connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=10)
+    connection.putrequest("POST", URL)
+    connection.putheader("Authorization", f"Bearer {issue_token_pair(user=collector).token}")
+    connection.putheader("Content-Type", "application/json")
+    body = json.dumps(PAYLOAD).encode()
+    connection.putheader("Content-Length", str(len(body)))
+    connection.putheader("Idempotency-Key", KEY)
+    connection.putheader("Idempotency-Key", OTHER_KEY)
+    connection.endheaders(body)
+    response = connection.getresponse()
+    assert response.status == 400
+    assert json.loads(response.read())["error"]["code"] == "IDEMPOTENCY_KEY_REPEATED"
+    connection.close()
     assert not RealEstate.objects.exists()
 
 
@@ -153,4 +194,44 @@ def test_a_retry_that_takes_the_key_as_the_first_request_finishes_replays_it(
     assert retry.status_code == 201, retry.json()
     assert retry["Idempotent-Replayed"] == "true"
     assert retry.json()["id"] == first[0].json()["id"]
+    assert RealEstate.objects.count() == 1
+
+
+def test_a_replay_does_not_count_against_the_create_quota(
+    rates: dict[str, str], collector_client: APIClient
+) -> None:
+    rates["real_estate_create"] = "2/min"
+    assert collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY).status_code == 201
+    for _ in range(3):  # retries of the same create: they create nothing, so they cost nothing
+        retry = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+        assert retry.status_code == 201
+        assert retry["Idempotent-Replayed"] == "true"
+
+    assert collector_client.post(URL, payload(title="Segunda casa"), format="json").status_code == 201
+    refused = collector_client.post(URL, payload(title="Terceira casa"), format="json")
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "REAL_ESTATE_CREATE_QUOTA_EXCEEDED"
+    assert RealEstate.objects.count() == 2
+
+
+def test_a_replay_is_answered_when_the_quota_is_exhausted(
+    rates: dict[str, str], collector_client: APIClient
+) -> None:
+    rates["real_estate_create"] = "1/min"
+    first = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+    assert first.status_code == 201
+    exhausted = collector_client.post(URL, payload(title="Outra casa"), format="json")
+    assert exhausted.status_code == 429
+
+    retry = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+
+    assert retry.status_code == 201
+    assert retry["Idempotent-Replayed"] == "true"
+    assert retry.json()["id"] == first.json()["id"]
+    # A new key is a new create: the quota refuses it, and leaves no record a retry would replay.
+    other = collector_client.post(
+        URL, payload(title="Outra casa"), format="json", HTTP_IDEMPOTENCY_KEY=OTHER_KEY
+    )
+    assert other.status_code == 429
+    assert other.json()["error"]["code"] == "REAL_ESTATE_CREATE_QUOTA_EXCEEDED"
     assert RealEstate.objects.count() == 1
