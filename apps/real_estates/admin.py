@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from apps.core import errors
 from apps.core.admin_refusals import ServiceRefusalsMixin
+from apps.core.admin_site import GuardedChangeListMixin
 from apps.core.formatting import money, short_date
 from apps.media import services as media_services
 from apps.media.admin import PhotoInline, preview
@@ -124,7 +125,7 @@ class RealEstatePhotoInline(PhotoInline):
 
 
 @admin.register(RealEstate)
-class RealEstateAdmin(ServiceRefusalsMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     form = RealEstateForm
     list_display = (
         "cover",
