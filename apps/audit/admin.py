@@ -9,10 +9,11 @@ from django.http import HttpRequest
 
 from apps.audit.api.serializers import DELETED_USER_NAME
 from apps.audit.models import AuditEvent
+from apps.core.admin_site import GuardedChangeListMixin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
+class AuditEventAdmin(GuardedChangeListMixin, admin.ModelAdmin):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
     list_display = ("created_at", "actor_display", "action", "target_type", "target_id", "request_id")
     list_filter = ("target_type", "action", "actor_erased", ("created_at", admin.DateFieldListFilter))
     search_fields = ("=target_id", "=request_id", "=actor__cpf")

@@ -1,4 +1,5 @@
-"""The staff's admin site: Vivenda's branding, the CPF sign-in form and the review dashboard.
+"""The staff's admin site: Vivenda's branding, the CPF sign-in form, the review dashboard, and
+the changelist every model admin uses (`GuardedChangeListMixin`).
 
 The sign-in form takes a CPF as people type it (`529.982.247-25` or digits) and is braked
 by the same throttles as `POST /api/v1/sign-in`, counted in the same buckets and checked
@@ -7,12 +8,15 @@ before any password is hashed, so the admin is no side door for guessing passwor
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path
@@ -24,6 +28,11 @@ from rest_framework.views import APIView
 from apps.core import errors
 from apps.users.cpf import normalize_cpf
 from apps.users.throttling import SignInCpfThrottle, SignInIpThrottle
+
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = object
 
 CPF_INPUT_MAX_LENGTH = 20  # a formatted CPF is 14 characters; leave room for stray spaces
 
@@ -113,3 +122,37 @@ class VivendaAdminSite(admin.AdminSite):
 
         context = {**self.each_context(request), "title": _("Review dashboard"), **dashboard_context()}
         return TemplateResponse(request, "admin/dashboard.html", context)
+
+
+class GuardedChangeList(ChangeList):
+    """Django's changelist, refusing a date lookup outside Python's dates as Django refuses any
+    other lookup it cannot apply: `IncorrectLookupParameters`, which the changelist view answers
+    with a redirect to `?e=1` ("Incorrect lookup parameters") instead of a 500.
+
+    Django turns such a value into a datetime unchecked (Django ticket #37357, fixed upstream
+    after 6.1.3): `?created_at__year=9999` under a date hierarchy (its end is in year 10000),
+    a year, month or day past a C int (`99999999999`), or `?<date field>__year=-1` on any date
+    field, which fails only when the query is compiled, so counting the results is guarded too.
+    """
+
+    def get_queryset(
+        self, request: HttpRequest, exclude_parameters: list[str | None] | None = None
+    ) -> QuerySet[Any]:
+        try:
+            return super().get_queryset(request, exclude_parameters)
+        except (ValueError, OverflowError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+    def get_results(self, request: HttpRequest) -> None:
+        try:
+            super().get_results(request)
+        except (ValueError, OverflowError) as exc:  # a year lookup's bounds, made at compile time
+            raise IncorrectLookupParameters(exc) from exc
+
+
+class GuardedChangeListMixin(_ModelAdmin):
+    """Mixed in before `ModelAdmin` (or a subclass) by every model admin of the site: its
+    changelist is `GuardedChangeList`."""
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return GuardedChangeList

@@ -16,6 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 
+from apps.core.admin_site import GuardedChangeListMixin
 from apps.media import storage
 from apps.media.models import Blob, Photo, ThumbnailState
 
@@ -47,7 +48,7 @@ class OrphanFilter(admin.SimpleListFilter):
 
 
 @admin.register(Blob)
-class BlobAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class BlobAdmin(GuardedChangeListMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("thumbnail", "short_hash", "content_type", "dimensions", "human_size", "references",
                     "thumbnail_state", "created_at")  # fmt: skip
     list_filter = (OrphanFilter, "content_type", "thumbnail_state")

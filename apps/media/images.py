@@ -44,6 +44,9 @@ _UPRIGHT: Final = {
     8: Image.Transpose.ROTATE_90,
 }
 
+# Modes whose PNG tRNS chunk (`info["transparency"]`) becomes an alpha band in `convert("RGBA")`.
+_TRNS_MODES: Final = ("1", "L", "P", "RGB")
+
 THUMBNAIL_SIZES: Final = (256, 1024)
 JPEG_QUALITY: Final = 90
 WEBP_QUALITY: Final = 85
@@ -143,7 +146,8 @@ def thumbnails(data: bytes, *, max_decode_bytes: int) -> dict[int, bytes]:
 
     One decode, under the same budget as an upload: JPEG decodes at a reduced scale, the others
     are reduced in place (`Image.thumbnail`), and each smaller rendition is made from the
-    previous one. Never upscales.
+    previous one. Never upscales. Transparency (an alpha band or a PNG tRNS chunk) is kept as
+    the renditions' alpha, as `normalise` keeps it.
     """
     renditions: dict[int, bytes] = {}
     image: Image.Image = _open(io.BytesIO(data))
@@ -153,7 +157,9 @@ def thumbnails(data: bytes, *, max_decode_bytes: int) -> dict[int, bytes]:
         image.draft(mode, (largest, largest))  # JPEG: decode at a reduced scale when possible
         _fit_budget(image, target_mode=mode, max_decode_bytes=max_decode_bytes)
         try:
-            if image.mode not in ("RGB", "RGBA", "L"):  # resampling a palette would be NEAREST
+            # A palette would resample NEAREST, and a tRNS colour means "transparent" only in its
+            # exact value: both become the target mode first. Opaque grey resamples as it is.
+            if image.mode != mode and not (image.mode == "L" and mode == "RGB"):
                 image = _replace(image, image.convert(mode))
             image.thumbnail((largest, largest), Image.Resampling.LANCZOS)  # reduces in place
             if image.mode != mode:
@@ -248,7 +254,10 @@ def sha256_hex(data: bytes) -> str:
 
 
 def _has_alpha(image: Image.Image) -> bool:
-    return image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+    """An alpha band, or PNG tRNS transparency (`info["transparency"]`) on a mode Pillow's
+    `convert("RGBA")` turns it into alpha for: a palette's alpha table or transparent entry, a
+    grey or RGB colour that stands for "transparent"."""
+    return image.mode in ("RGBA", "LA", "PA") or (image.mode in _TRNS_MODES and "transparency" in image.info)
 
 
 def _to_srgb(image: Image.Image) -> Image.Image:

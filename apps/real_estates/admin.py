@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from apps.core import errors
 from apps.core.admin_refusals import ServiceRefusalsMixin
+from apps.core.admin_site import GuardedChangeListMixin
 from apps.core.formatting import money, short_date
 from apps.media import services as media_services
 from apps.media.admin import PhotoInline, preview
@@ -36,6 +37,13 @@ from apps.real_estates import services
 from apps.real_estates.dashboard import awaiting_review_annotation
 from apps.real_estates.models import ADDRESS_FIELDS, RealEstate, RealEstateTransition, Status
 from apps.real_estates.querysets import RealEstateQuerySet
+from apps.real_estates.validators import (
+    CEP_INPUT_MAX_LENGTH,
+    normalize_cep,
+    normalize_uf,
+    validate_cep,
+    validate_uf,
+)
 from apps.users.models import User
 
 WORKFLOW_FIELDS = (
@@ -72,11 +80,38 @@ FIELD_BOUNDS: dict[str, tuple[Decimal | None, Decimal | None]] = {
 }
 
 
+class CepFormField(forms.CharField):
+    """A CEP as the API takes it (`01310-100` or `01310100`): normalised by the same
+    `normalize_cep`, refused by the same `validate_cep` (in its words), stored as 8 digits."""
+
+    default_validators = [validate_cep]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**{**kwargs, "max_length": CEP_INPUT_MAX_LENGTH})  # room for the dash
+
+    def to_python(self, value: Any) -> str:
+        return normalize_cep(str(super().to_python(value)))
+
+
+class UfFormField(forms.CharField):
+    """A UF as the API takes it, in any case (`sp`): normalised by the same `normalize_uf`,
+    refused by the same `validate_uf` (in its words), stored in upper case."""
+
+    default_validators = [validate_uf]
+
+    def to_python(self, value: Any) -> str:
+        return normalize_uf(str(super().to_python(value)))
+
+
 class RealEstateForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
     """Carries the version the page was read at: saving over someone else's later change is
-    refused (`PRECONDITION_FAILED`), as `If-Match` does in the API."""
+    refused (`PRECONDITION_FAILED`), as `If-Match` does in the API. Takes a CEP and a UF as the
+    API does and stores them as it does."""
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        field_classes = {"zip_code": CepFormField, "state": UfFormField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -124,7 +159,7 @@ class RealEstatePhotoInline(PhotoInline):
 
 
 @admin.register(RealEstate)
-class RealEstateAdmin(ServiceRefusalsMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     form = RealEstateForm
     list_display = (
         "cover",

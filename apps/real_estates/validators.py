@@ -1,4 +1,6 @@
-"""Field rules of a real estate (CEP, UF), raising catalog field messages."""
+"""Field rules of a real estate (CEP, UF), raising catalog field messages, and the spellings
+they take (`normalize_cep`, `normalize_uf`), normalised before validating: the admin's form
+takes the same input as the API's fields and stores the same value."""
 
 import re
 
@@ -11,6 +13,7 @@ UFS: tuple[str, ...] = (
     "PB", "PR", "PE", "PI", "RJ", "RN", "RS", "RO", "RR", "SC", "SP", "SE", "TO",
 )  # fmt: skip
 CEP_PATTERN = r"^[0-9]{8}$"
+CEP_INPUT_MAX_LENGTH = 9  # `01310-100`: what may be typed, before `normalize_cep` drops the dash
 _CEP_RE = re.compile(CEP_PATTERN)
 
 
@@ -20,6 +23,12 @@ def normalize_cep(value: str) -> str:
     if re.fullmatch(r"[0-9]{5}-?[0-9]{3}", stripped):
         return stripped.replace("-", "")
     return stripped
+
+
+def normalize_uf(value: str) -> str:
+    """` sp ` → `SP`: a UF in any case, surrounding spaces ignored, as the API's `UfField` takes
+    it (which still strips and upper-cases in place: tests/real_estates check the two agree)."""
+    return value.strip().upper()
 
 
 def validate_cep(value: str) -> None:

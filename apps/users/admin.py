@@ -33,6 +33,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 
 from apps.core import errors
 from apps.core.admin_refusals import ServiceRefusalsMixin
+from apps.core.admin_site import GuardedChangeListMixin
 from apps.users import services
 from apps.users.cpf import format_cpf, normalize_cpf
 from apps.users.models import Role, User
@@ -89,7 +90,7 @@ class RoleActionForm(ActionForm):
 
 
 @admin.register(User)
-class UserAdmin(ServiceRefusalsMixin, DjangoUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, DjangoUserAdmin):  # type: ignore[type-arg]
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     action_form = RoleActionForm

@@ -3,9 +3,16 @@ changelists hand filter values to PostgreSQL, which takes no NUL in a text), and
 with a selected id that is no UUID."""
 
 import pytest
-from django.test import Client
+from django.apps import apps
+from django.contrib import admin
+from django.test import Client, RequestFactory
+from django.utils import timezone
 
+from apps.core.admin_site import GuardedChangeList
 from apps.users.models import User
+from tests.audit.factories import AuditEventFactory
+from tests.media.factories import BlobFactory
+from tests.real_estates.factories import RealEstateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +57,56 @@ def test_a_page_other_than_a_changelist_is_guarded_too(staff: Client) -> None:
 def test_an_action_on_an_id_that_is_no_uuid_is_a_400(staff: Client, page: str, action: str) -> None:
     response = staff.post(page, {"action": action, "_selected_action": ["not-a-uuid"]})
     assert response.status_code == 400
+
+
+# --- a year (month, day) out of Python's dates in a changelist's date lookups (Django #37357) ---
+
+DATE_CHANGELISTS = [
+    ("/admin/real_estates/realestate/", "created_at"),  # date hierarchy
+    ("/admin/audit/auditevent/", "created_at"),  # date hierarchy and a date list filter
+    ("/admin/users/user/", "date_joined"),  # no date filter: a lookup on a field of the model
+    ("/admin/media/blob/", "created_at"),
+]
+HOSTILE_DATES = [
+    "{field}__year=9999",
+    "{field}__year=99999999999",
+    "{field}__year=-1",
+    "{field}__year=9999&{field}__month=12",
+    "{field}__year=2026&{field}__month=99999999999",
+    "{field}__year=2026&{field}__month=1&{field}__day=99999999999",
+    "{field}__year__gte=99999999999",
+]
+
+
+@pytest.mark.parametrize(("page", "field"), DATE_CHANGELISTS)
+@pytest.mark.parametrize("query", HOSTILE_DATES)
+def test_a_date_out_of_range_in_a_changelists_query_is_refused_not_a_500(
+    staff: Client, page: str, field: str, query: str
+) -> None:
+    response = staff.get(f"{page}?{query.format(field=field)}")
+
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:  # Django's answer to lookups it cannot apply
+        assert response.headers["Location"] == f"{page}?e=1"
+
+
+@pytest.mark.parametrize(("page", "field"), DATE_CHANGELISTS)
+def test_a_valid_year_still_filters_the_changelist(staff: Client, page: str, field: str) -> None:
+    RealEstateFactory(), AuditEventFactory(), BlobFactory()  # a row of this year on every page
+    year = timezone.localdate().year
+
+    this_year = staff.get(f"{page}?{field}__year={year}")
+    another_year = staff.get(f"{page}?{field}__year=1999")
+
+    assert this_year.status_code == another_year.status_code == 200
+    assert this_year.context["cl"].result_count >= 1
+    assert another_year.context["cl"].result_count == 0
+
+
+def test_every_model_admin_of_the_site_lists_through_the_guarded_changelist(rf: RequestFactory) -> None:
+    request = rf.get("/admin/")
+    registered = [model for model in apps.get_models() if admin.site.is_registered(model)]
+
+    assert len(registered) >= len(DATE_CHANGELISTS)
+    for model in registered:
+        assert admin.site.get_model_admin(model).get_changelist(request) is GuardedChangeList, model

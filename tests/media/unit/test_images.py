@@ -227,3 +227,75 @@ def test_thumbnails_come_from_one_decode_and_obey_the_budget() -> None:
     }
     with pytest.raises(errors.PhotoTooManyPixels):
         images.thumbnails(png, max_decode_bytes=1600 * 800 * 4 - 1)
+
+
+# --- tRNS transparency (a palette's alpha table or a grey/RGB colour) -------------------------
+
+
+def half_transparent_png(mode: str, size: tuple[int, int] = (40, 20)) -> bytes:
+    """Left half transparent through the PNG's tRNS chunk, right half opaque red (grey 200)."""
+    width, height = size
+    if mode == "P":  # entry 0 transparent black, entry 1 opaque red, as an alpha table
+        image = Image.new("P", size, 0)
+        image.putpalette([0, 0, 0, 255, 0, 0])
+        image.paste(1, (width // 2, 0, width, height))
+        transparency: object = b"\x00\xff"
+    elif mode == "PI":  # the same, with one transparent index
+        image = Image.open(io.BytesIO(half_transparent_png("P", size)))
+        transparency = 0
+    elif mode in ("1", "L"):
+        image = Image.new(mode, size, 0)
+        image.paste(1 if mode == "1" else 200, (width // 2, 0, width, height))
+        transparency = 0
+    else:
+        image = Image.new("RGB", size, (0, 0, 0))
+        image.paste((255, 0, 0), (width // 2, 0, width, height))
+        transparency = (0, 0, 0)
+    out = io.BytesIO()
+    image.save(out, format="PNG", transparency=transparency)
+    return out.getvalue()
+
+
+def assert_half_transparent(image: Image.Image, opaque: tuple[int, int, int]) -> None:
+    width, height = image.size
+    assert image.mode == "RGBA"
+    assert image.getpixel((1, height // 2))[3] == 0  # type: ignore[index]
+    red, green, blue, alpha = image.getpixel((width - 2, height // 2))  # type: ignore[misc]
+    assert alpha == 255
+    assert all(abs(got - want) <= 8 for got, want in zip((red, green, blue), opaque, strict=True))
+
+
+OPAQUE_HALF = {
+    "P": (255, 0, 0),
+    "PI": (255, 0, 0),
+    "1": (255, 255, 255),
+    "L": (200, 200, 200),
+    "RGB": (255, 0, 0),
+}
+
+
+@pytest.mark.parametrize("mode", OPAQUE_HALF)
+def test_trns_transparency_is_kept_as_alpha_by_normalising_and_in_the_thumbnails(mode: str) -> None:
+    stored = as_stored(half_transparent_png(mode))
+
+    assert stored.format == "PNG"
+    assert_half_transparent(reopen(stored), OPAQUE_HALF[mode])
+    assert_half_transparent(rendition(stored.data, 256), OPAQUE_HALF[mode])
+
+
+@pytest.mark.parametrize("mode", OPAQUE_HALF)
+def test_thumbnails_turn_trns_into_alpha_before_resampling(mode: str) -> None:
+    made = rendition(half_transparent_png(mode, size=(600, 300)), 256)
+
+    assert made.size == (256, 128)
+    assert_half_transparent(made, OPAQUE_HALF[mode])
+
+
+def test_a_trns_colour_is_budgeted_as_the_rgba_copy_it_becomes() -> None:
+    grey = half_transparent_png("L", size=(200, 100))
+
+    with pytest.raises(errors.PhotoTooManyPixels):
+        as_stored(grey, max_decode_bytes=200 * 100 * 4 - 1)
+    with pytest.raises(errors.PhotoTooManyPixels):
+        images.thumbnails(grey, max_decode_bytes=200 * 100 * 4 - 1)
+    assert as_stored(grey, max_decode_bytes=200 * 100 * 4).width == 200

@@ -11,9 +11,12 @@ from django.contrib.admin.models import DELETION, LogEntry
 from django.db.models.signals import pre_delete
 from django.test import Client
 from django.utils import timezone
+from rest_framework.exceptions import ValidationError
 
 from apps.audit.models import AuditEvent
+from apps.core import errors
 from apps.media.models import Photo
+from apps.real_estates.api.serializers import AddressInputSerializer
 from apps.real_estates.models import RealEstate, Status
 from apps.users.models import User
 from tests.real_estates.conftest import MakeRealEstate, history_of
@@ -569,3 +572,106 @@ def test_saving_a_read_only_page_of_a_real_estate_rejected_meanwhile_is_refused_
     real_estate.refresh_from_db()
     assert (real_estate.title, real_estate.status) == ("Casa enviada", Status.REJECTED)
     assert real_estate.version == rejected_version
+
+
+def _post_change_form(client: Client, real_estate: RealEstate, **changes: str) -> Any:
+    url = f"{CHANGELIST}{real_estate.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: ("" if value is None else value) for name, value in form.initial.items() if name in form.fields
+    }
+    data.update(changes)
+    data.update(
+        {
+            "transitions-TOTAL_FORMS": "0",
+            "transitions-INITIAL_FORMS": "0",
+            "photos-TOTAL_FORMS": "0",
+            "photos-INITIAL_FORMS": "0",
+        }
+    )
+    return client.post(url, data)
+
+
+# What the API takes for a CEP and a UF (AddressInputSerializer) and what it stores.
+CEP_SPELLINGS = [("01310-100", "01310100"), ("01310100", "01310100"), (" 04538-133 ", "04538133")]
+UF_SPELLINGS = [("sp", "SP"), (" Rj ", "RJ"), ("MG", "MG")]
+CEP_REFUSED = ["0131-0100", "01310-10", "013101000", "01310 100", "abcde-fgh"]
+UF_REFUSED = ["S", "SPX", "xx", "s p"]
+
+
+@pytest.mark.parametrize(("typed", "stored"), CEP_SPELLINGS)
+def test_the_change_form_takes_a_cep_as_the_api_does_and_stores_it_normalised(
+    admin_user: User, make_real_estate: MakeRealEstate, typed: str, stored: str
+) -> None:
+    client = Client()
+    client.force_login(admin_user)
+    real_estate = make_real_estate(zip_code="20040020")
+
+    response = _post_change_form(client, real_estate, zip_code=typed)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    real_estate.refresh_from_db()
+    assert real_estate.zip_code == stored == AddressInputSerializer().fields["zip_code"].run_validation(typed)
+    assert real_estate.version == 2
+
+
+@pytest.mark.parametrize(("typed", "stored"), UF_SPELLINGS)
+def test_the_change_form_takes_a_uf_in_any_case_as_the_api_does_and_stores_it_upper_case(
+    admin_user: User, make_real_estate: MakeRealEstate, typed: str, stored: str
+) -> None:
+    client = Client()
+    client.force_login(admin_user)
+    real_estate = make_real_estate(state="PR")
+
+    response = _post_change_form(client, real_estate, state=typed)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    real_estate.refresh_from_db()
+    assert real_estate.state == stored == AddressInputSerializer().fields["state"].run_validation(typed)
+
+
+def test_the_same_cep_and_uf_in_another_spelling_are_no_change(
+    admin_user: User, make_real_estate: MakeRealEstate
+) -> None:
+    client = Client()
+    client.force_login(admin_user)
+    real_estate = make_real_estate(zip_code="01310100", state="SP")
+
+    response = _post_change_form(client, real_estate, zip_code="01310-100", state="sp")
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    real_estate.refresh_from_db()
+    assert (real_estate.zip_code, real_estate.state, real_estate.version) == ("01310100", "SP", 1)
+
+
+def test_the_cep_input_leaves_room_for_the_dash(staff: Client, make_real_estate: MakeRealEstate) -> None:
+    form = staff.get(f"{CHANGELIST}{make_real_estate().pk}/change/").context["adminform"].form
+
+    assert form.fields["zip_code"].widget.attrs["maxlength"] == "9"
+    assert form.fields["state"].widget.attrs["maxlength"] == "2"
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        *(("zip_code", v, errors.CEP_INVALID) for v in CEP_REFUSED),
+        *(("state", v, errors.UF_INVALID) for v in UF_REFUSED),
+    ],
+)
+def test_the_change_form_refuses_what_the_api_refuses_in_its_words(
+    admin_user: User, make_real_estate: MakeRealEstate, field: str, typed: str, message: errors.FieldMessage
+) -> None:
+    client = Client()
+    client.force_login(admin_user)
+    real_estate = make_real_estate()
+    with pytest.raises(ValidationError):
+        AddressInputSerializer().fields[field].run_validation(typed)
+
+    response = _post_change_form(client, real_estate, **{field: typed})
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert set(form.errors) == {field}
+    assert str(message.message) in form.errors[field]
+    real_estate.refresh_from_db()
+    assert real_estate.version == 1
