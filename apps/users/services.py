@@ -44,6 +44,8 @@ from apps.users.tokens import (
     decode_refresh,
     issue_token_pair,
     issued_before_revocation,
+    token_family,
+    token_family_revoke,
     token_user_id,
     user_tokens_revoke,
 )
@@ -435,7 +437,6 @@ def user_sign_in(*, cpf: str, password: str, request: HttpRequest | None = None)
         return issue_token_pair(user=user)
 
 
-@transaction.atomic
 def token_refresh(*, refresh: str) -> TokenPair:
     """Trades a refresh token for a new pair; the old refresh token is dead afterwards.
 
@@ -444,27 +445,36 @@ def token_refresh(*, refresh: str) -> TokenPair:
     others then find it blacklisted, and a refresh racing a revocation waits for it. A deleted
     or deactivated user, or one whose password changed since the token was issued, gets
     TOKEN_INVALID.
+
+    A blacklisted token presented again is a reuse (OAuth 2.0 Security BCP; ADR 0014): someone
+    holds a copy, and either party may be the thief, so every live token of its family (those
+    descended from the same sign-in) is blacklisted. That revocation commits (a durable
+    transaction, never a savepoint of a caller's), then the request is refused as any dead token is.
     """
     token = decode_refresh(refresh, check_blacklist=False)  # checked below, under the lock
-    user = _token_owner_locked(token_user_id(token))
-    outstanding = (
-        # order_by: the model's default ordering joins the user table, which FOR UPDATE cannot lock.
-        OutstandingToken.objects.select_for_update()
-        .filter(jti=token[api_settings.JTI_CLAIM])
-        .order_by("pk")
-        .first()
-    )
-    if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
-        raise errors.TokenInvalid()
-    if (
-        user is None
-        or not user.is_active
-        or token.get(api_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(user.password)
-        or issued_before_revocation(token, user)
-    ):
-        raise errors.TokenInvalid()
-    BlacklistedToken.objects.create(token=outstanding)
-    return issue_token_pair(user=user)
+    with transaction.atomic(durable=True):
+        user = _token_owner_locked(token_user_id(token))
+        outstanding = (
+            # order_by: the model's default ordering joins the user table, which FOR UPDATE cannot lock.
+            OutstandingToken.objects.select_for_update()
+            .filter(jti=token[api_settings.JTI_CLAIM])
+            .order_by("pk")
+            .first()
+        )
+        if outstanding is None or user is None:
+            raise errors.TokenInvalid()
+        if not BlacklistedToken.objects.filter(token=outstanding).exists():
+            if (
+                not user.is_active
+                or token.get(api_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(user.password)
+                or issued_before_revocation(token, user)
+            ):
+                raise errors.TokenInvalid()
+            BlacklistedToken.objects.create(token=outstanding)
+            return issue_token_pair(user=user, family=token_family(token))
+        revoked = token_family_revoke(user=user, family=token_family(token))
+    logger.warning("refresh_token_reused", user_id=str(user.pk), revoked=revoked)
+    raise errors.TokenInvalid()
 
 
 def _token_owner_locked(user_id: Any) -> User | None:
