@@ -44,6 +44,8 @@ from apps.users.tokens import (
     decode_refresh,
     issue_token_pair,
     issued_before_revocation,
+    token_family,
+    token_family_revoke,
     token_user_id,
     user_tokens_revoke,
 )
@@ -189,12 +191,12 @@ def _ensure_admin_may_go(*, user: User, actor: User | None, active_admins: list[
 def _locked(user: User, *, erasing: bool = False) -> User:
     """The user's row, re-read and locked for the rest of the transaction.
 
-    NO KEY, like the admins' lock, unless the row is to be erased: the user's own writes in
-    flight reference the row (an audit event, a real estate's collector) and may hold a row
-    this transaction then writes (a real estate of theirs), so a lock blocking their
-    references would deadlock with them. An erasure does block them (FOR UPDATE): no row
-    referencing the user, with a copy of their name, may be committed while it erases them;
-    one in flight then fails, or the erasure, which can be retried (503 on a deadlock)."""
+    NO KEY, like the admins' lock: the user's own writes in flight reference the row (an audit
+    event, a real estate's collector) while holding a row this transaction may then write (a real
+    estate of theirs), so a lock blocking their references would deadlock with them. `erasing`
+    (FOR UPDATE) does block them, so that no row referencing the user commits while their traces
+    are erased; only `user_delete` takes it, once it holds every row such a write locks first
+    (see there)."""
     locking = User.objects.select_for_update(no_key=not erasing)
     found = locking.filter(pk=user.pk).first()
     if found is None:  # deleted by someone else since the caller read it
@@ -369,14 +371,20 @@ def user_delete(*, user: User, actor: User | None) -> None:
     that must stay point to the user with `on_delete=SET_NULL` and keep nothing personal of
     theirs. An admin cannot erase themselves, nor anyone the last active admin.
     """
+    # Lock order (docs/adr/0015): the admins, the user's row held against other user writes
+    # only (a create, a rename, a sign-in or refresh waits; a reference does not), then their
+    # real estates, then the user's row against references. An edit of a real estate locks it
+    # before it references its collector (its audit event, a photo): it finishes before the
+    # erasure takes its real estate, instead of waiting for the user row the erasure holds.
     active_admins = _lock_active_admins()
-    user = _locked(user, erasing=True)
+    user = _locked(user)
     if user.is_active and user.role == Role.ADMIN:
         _ensure_admin_may_go(user=user, actor=actor, active_admins=active_admins)
+    real_estate_services.real_estate_collector_deleted(user=user)
+    user = _locked(user, erasing=True)
     user_id = str(user.pk)
     audit_record(actor=actor, action="user.delete", target=user, changes=audit_deleted(user, AUDITED_FIELDS))
     audit_user_erase(user=user)  # its events stay, without the person (apps/audit)
-    real_estate_services.real_estate_collector_deleted(user=user)
     LogEntry.objects.filter(_admin_log_mentions(user)).delete()
     OutstandingToken.objects.filter(user=user).delete()
     User.objects.filter(pk=user.pk).delete()
@@ -435,7 +443,6 @@ def user_sign_in(*, cpf: str, password: str, request: HttpRequest | None = None)
         return issue_token_pair(user=user)
 
 
-@transaction.atomic
 def token_refresh(*, refresh: str) -> TokenPair:
     """Trades a refresh token for a new pair; the old refresh token is dead afterwards.
 
@@ -444,27 +451,36 @@ def token_refresh(*, refresh: str) -> TokenPair:
     others then find it blacklisted, and a refresh racing a revocation waits for it. A deleted
     or deactivated user, or one whose password changed since the token was issued, gets
     TOKEN_INVALID.
+
+    A blacklisted token presented again is a reuse (OAuth 2.0 Security BCP; ADR 0014): someone
+    holds a copy, and either party may be the thief, so every live token of its family (those
+    descended from the same sign-in) is blacklisted. That revocation commits (a durable
+    transaction, never a savepoint of a caller's), then the request is refused as any dead token is.
     """
     token = decode_refresh(refresh, check_blacklist=False)  # checked below, under the lock
-    user = _token_owner_locked(token_user_id(token))
-    outstanding = (
-        # order_by: the model's default ordering joins the user table, which FOR UPDATE cannot lock.
-        OutstandingToken.objects.select_for_update()
-        .filter(jti=token[api_settings.JTI_CLAIM])
-        .order_by("pk")
-        .first()
-    )
-    if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
-        raise errors.TokenInvalid()
-    if (
-        user is None
-        or not user.is_active
-        or token.get(api_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(user.password)
-        or issued_before_revocation(token, user)
-    ):
-        raise errors.TokenInvalid()
-    BlacklistedToken.objects.create(token=outstanding)
-    return issue_token_pair(user=user)
+    with transaction.atomic(durable=True):
+        user = _token_owner_locked(token_user_id(token))
+        outstanding = (
+            # order_by: the model's default ordering joins the user table, which FOR UPDATE cannot lock.
+            OutstandingToken.objects.select_for_update()
+            .filter(jti=token[api_settings.JTI_CLAIM])
+            .order_by("pk")
+            .first()
+        )
+        if outstanding is None or user is None:
+            raise errors.TokenInvalid()
+        if not BlacklistedToken.objects.filter(token=outstanding).exists():
+            if (
+                not user.is_active
+                or token.get(api_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(user.password)
+                or issued_before_revocation(token, user)
+            ):
+                raise errors.TokenInvalid()
+            BlacklistedToken.objects.create(token=outstanding)
+            return issue_token_pair(user=user, family=token_family(token))
+        revoked = token_family_revoke(user=user, family=token_family(token))
+    logger.warning("refresh_token_reused", user_id=str(user.pk), revoked=revoked)
+    raise errors.TokenInvalid()
 
 
 def _token_owner_locked(user_id: Any) -> User | None:

@@ -23,6 +23,9 @@ from apps.users.models import User
 
 TOKEN_TYPE = "Bearer"  # noqa: S105 — the auth scheme, not a secret
 ROLE_CLAIM = "role"
+FAMILY_CLAIM = "family"
+"""The sign-in a refresh token descends from (ADR 0014): the first token's `jti`, carried over
+by every refresh, so a reuse can revoke the whole family."""
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,9 @@ def access_token_seconds() -> int:
     return int(lifetime.total_seconds())
 
 
-def issue_token_pair(*, user: User) -> TokenPair:
-    """A new refresh token (recorded as outstanding) and its access token, both carrying the role.
+def issue_token_pair(*, user: User, family: str | None = None) -> TokenPair:
+    """A new refresh token (recorded as outstanding) and its access token, both carrying the role
+    and the token family (`family`: the refreshed token's; None, a sign-in: a new one).
 
     Built with simplejwt's public token API rather than `RefreshToken.for_user`, which stores the
     token before the role claim can be added (a second write to keep the stored copy exact):
@@ -59,6 +63,7 @@ def issue_token_pair(*, user: User) -> TokenPair:
     if api_settings.CHECK_REVOKE_TOKEN:
         refresh[api_settings.REVOKE_TOKEN_CLAIM] = get_md5_hash_password(user.password)
     refresh[ROLE_CLAIM] = user.role
+    refresh[FAMILY_CLAIM] = family or refresh[api_settings.JTI_CLAIM]
     encoded = str(refresh)
     OutstandingToken.objects.create(
         user=user,
@@ -86,6 +91,31 @@ def decode_refresh(raw: str, *, check_blacklist: bool = True) -> RefreshToken:
 
 def token_user_id(token: RefreshToken) -> Any:
     return token.payload.get(api_settings.USER_ID_CLAIM)
+
+
+def token_family(token: Token) -> str:
+    """The family of a refresh token; one issued before families existed is the root of its own."""
+    return str(token.get(FAMILY_CLAIM) or token[api_settings.JTI_CLAIM])
+
+
+def token_family_revoke(*, user: User, family: str) -> int:
+    """Blacklists every live refresh token of `family` (the user's, read from the stored JWTs:
+    one per sign-in at most, since refreshes are single-use) and returns how many.
+
+    Not atomic on its own: `token_refresh` is the transaction, under the user's row lock, which
+    every refresh takes too, so no token of the family is being issued meanwhile."""
+    members = []
+    alive = OutstandingToken.objects.filter(
+        user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
+    ).order_by("pk")
+    for outstanding in alive:
+        try:
+            token = _RefreshTokenIgnoringBlacklist(outstanding.token)  # type: ignore[arg-type]
+        except TokenError:  # expired since the query: dead anyway
+            continue
+        if token_family(token) == family:
+            members.append(BlacklistedToken(token=outstanding))
+    return len(BlacklistedToken.objects.bulk_create(members, ignore_conflicts=True))
 
 
 def user_tokens_revoke(*, user: User) -> int:

@@ -129,7 +129,8 @@ class TokenRefreshView(NoStoreMixin):
         tags=["auth"],
         summary="Trade a refresh token for a new token pair",
         description="The refresh token sent is dead afterwards (rotation): reusing it, or refreshing "
-        "for a deactivated or deleted user, answers TOKEN_INVALID.",
+        "for a deactivated or deleted user, answers TOKEN_INVALID. A reuse also kills the refresh "
+        "token issued from it (and any descended from the same sign-in): refresh one at a time.",
         request=RefreshInputSerializer,
         examples=[examples.REFRESH_REQUEST, examples.TOKEN_PAIR_RESPONSE],
         responses={

@@ -239,10 +239,14 @@ def test_refresh_rotates_the_refresh_token(api_client: APIClient) -> None:
     assert response["Cache-Control"] == "no-store"
     assert bearer(second["token"]).get("/api/v1/users/me").status_code == 200
 
+    third = api_client.post("/api/v1/token/refresh", {"refresh": second["refresh"]})
+    assert third.status_code == 200
+
     reused = api_client.post("/api/v1/token/refresh", {"refresh": first["refresh"]})
     assert reused.status_code == 401
     assert error_of(reused)["code"] == "TOKEN_INVALID"
-    assert api_client.post("/api/v1/token/refresh", {"refresh": second["refresh"]}).status_code == 200
+    # A reuse kills the sign-in's live token too (ADR 0014: tests/users/integration/test_refresh_reuse.py).
+    assert api_client.post("/api/v1/token/refresh", {"refresh": third.json()["refresh"]}).status_code == 401
 
 
 def test_refresh_refuses_an_access_token(api_client: APIClient) -> None:

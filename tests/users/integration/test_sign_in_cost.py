@@ -61,10 +61,11 @@ def test_the_issued_refresh_token_has_simplejwts_claims_and_the_role() -> None:
     pair = services.user_sign_in(cpf=user.cpf, password=DEFAULT_PASSWORD)
     issued = RefreshToken(pair.refresh)
     reference = RefreshToken.for_user(user)
-    assert set(issued.payload) == set(reference.payload) | {"role"}
+    assert set(issued.payload) == set(reference.payload) | {"role", "family"}
     for claim in ("user_id", "hash_password", "token_type"):
         assert issued[claim] == reference[claim]
     assert issued["role"] == "manager"
+    assert issued["family"] == issued["jti"]  # a sign-in starts a family (ADR 0014)
     assert issued["exp"] - issued["iat"] == reference["exp"] - reference["iat"]
     stored = OutstandingToken.objects.get(jti=issued["jti"])
     assert stored.user_id == user.pk
