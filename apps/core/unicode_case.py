@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
+from django.db.models import CharField, TextField
 from django.db.models.functions import Lower, Upper
 from django.db.models.lookups import Contains, IContains
 from django.db.models.sql.compiler import SQLCompiler
@@ -55,8 +56,12 @@ def register_functions(sender: Any, connection: BaseDatabaseWrapper, **kwargs: A
 
 
 def connect_signals() -> None:
-    """Called once from CoreConfig.ready()."""
+    """Called once from CoreConfig.ready(); also makes `UnicodeIContains` a lookup of every text
+    column, `<field>__unicode_icontains`, for what takes lookups by name (the admin's
+    `search_fields`)."""
     connection_created.connect(register_functions, dispatch_uid="apps.core.unicode_case")
+    CharField.register_lookup(UnicodeIContains, lookup_name="unicode_icontains")
+    TextField.register_lookup(UnicodeIContains, lookup_name="unicode_icontains")
 
 
 class UnicodeLower(Lower):
@@ -77,7 +82,7 @@ class UnicodeIContains(IContains):
     """Django's `icontains`: `UPPER(column) LIKE UPPER(%s)` on PostgreSQL. On SQLite
     `unicode_upper(column) LIKE <the value's upper case>`: both sides folded as PostgreSQL folds
     them, nothing is left for SQLite's LIKE to fold. `UnicodeIContains(F("name"), term)` (a
-    string) in a `filter()` or a `Q()`."""
+    string) in a `filter()` or a `Q()`, or `name__unicode_icontains` (`connect_signals`)."""
 
     def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> Any:
         return Contains(UnicodeUpper(self.lhs), unicode_upper(self.rhs)).as_sql(compiler, connection)

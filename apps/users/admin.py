@@ -97,7 +97,8 @@ class UserAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, DjangoUserAdmin): 
     actions = ("delete_selected", "deactivate_selected", "activate_selected", "change_role_of_selected")
     list_display = ("name", "formatted_cpf", "email", "role", "is_active", "date_joined")
     list_filter = ("role", "is_active")
-    search_fields = ("name", "cpf", "email")
+    # Every letter folded, on SQLite too (apps/core/unicode_case.py); a CPF is digits.
+    search_fields = ("name__unicode_icontains", "cpf", "email__unicode_icontains")
     ordering = ("name",)
     readonly_fields = ("date_joined", "last_login", "updated_at")
     filter_horizontal = ()

@@ -1,5 +1,6 @@
 """The case-insensitive filters fold every letter, as PostgreSQL does: the real estates' `city` and
-`q`, the users' `search`, and the check that an e-mail is free. Accents are not folded by `city`
+`q`, the users' `search` (in the API and in the admin's user list), and the check that an e-mail
+is free. Accents are not folded by `city`
 and `search` (by `q` they are). The suite runs this module on PostgreSQL;
 `test_case_insensitive_filters_on_sqlite` runs it again on SQLite, the embedded default, whose
 lower() and LIKE fold ASCII letters only.
@@ -9,13 +10,14 @@ import pytest
 from django.db import connection
 from django.db.models import Q, Value
 from django.db.models.functions import Lower
+from django.test import Client
 from rest_framework.test import APIClient
 
 from apps.core.unicode_case import unicode_lower, unicode_upper
 from apps.real_estates.models import RealEstate
-from apps.users.models import User
+from apps.users.models import Role, User
 from tests.real_estates.factories import RealEstateFactory
-from tests.users.factories import UserFactory
+from tests.users.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +59,25 @@ def test_the_user_search_folds_every_letter(admin_client: APIClient, asked: str,
     response = admin_client.get("/api/v1/users", {"search": asked, "page_size": 100})
     assert response.status_code == 200, response.json()
     assert {made[item["id"]] for item in response.json()["results"] if item["id"] in made} == found
+
+
+@pytest.mark.parametrize(
+    ("asked", "found"),
+    [
+        ("quixabeirão", {"Ana Quixabeirão", "ANA QUIXABEIRÃO"}),
+        ("íris", {"Íris Quixabeira"}),
+        ("@águas.com", {"Ana Quixabeirao"}),
+    ],
+)
+def test_the_admins_user_search_folds_every_letter(asked: str, found: set[str]) -> None:
+    made = {UserFactory(name=name).pk: name for name in NAMES}
+    User.objects.filter(name="Ana Quixabeirao").update(email="ana@ÁGUAS.com.br")
+    admin = UserFactory(role=Role.ADMIN, name="Staff")
+    client = Client()
+    assert client.login(username=admin.cpf, password=DEFAULT_PASSWORD)
+    response = client.get("/admin/users/user/", {"q": asked})
+    assert response.status_code == 200
+    assert {made[user.pk] for user in response.context["cl"].result_list if user.pk in made} == found
 
 
 def test_an_email_is_taken_whatever_the_case_of_its_letters() -> None:
