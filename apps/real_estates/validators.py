@@ -26,8 +26,8 @@ def normalize_cep(value: str) -> str:
 
 
 def normalize_uf(value: str) -> str:
-    """` sp ` → `SP`: a UF in any case, surrounding spaces ignored, as the API's `UfField` takes
-    it (which still strips and upper-cases in place: tests/real_estates check the two agree)."""
+    """` sp ` → `SP`: a UF in any case, surrounding spaces ignored (the API's `UfField` and the
+    admin's form)."""
     return value.strip().upper()
 
 

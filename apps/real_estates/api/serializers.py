@@ -34,7 +34,7 @@ from apps.real_estates.models import (
     Status,
 )
 from apps.real_estates.rendering import iso
-from apps.real_estates.validators import UFS, normalize_cep, validate_cep, validate_uf
+from apps.real_estates.validators import UFS, normalize_cep, normalize_uf, validate_cep, validate_uf
 from apps.users.models import User
 
 COORDINATE_PLACES = Decimal("0.000001")
@@ -314,7 +314,7 @@ class UfField(TextField):
     """One of the 27 UFs, any case."""
 
     def to_internal_value(self, data: Any) -> str:
-        value = super().to_internal_value(data).strip().upper()
+        value = normalize_uf(super().to_internal_value(data))
         try:
             validate_uf(value)
         except DjangoValidationError:
