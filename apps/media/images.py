@@ -266,6 +266,8 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     Replaces `image` (closing it) when the mode changes; the colour conversion runs in place."""
     mode = _target_mode(image)
     icc = image.info.get("icc_profile")
+    if image.mode == "I;16":  # Pillow's conversion to 8 bits clips every shade above 255 to white
+        image = _replace(image, image.point(lambda shade: shade / 257))  # 65535 -> 255
     if image.mode != mode:
         image = _replace(image, image.convert(mode))
     if icc and mode != "L":

@@ -88,6 +88,19 @@ def test_pixel_modes_are_normalised(mode: str, fmt: str, expected: str) -> None:
     assert reopen(as_stored(out.getvalue())).mode == expected
 
 
+def test_a_16_bit_grey_png_keeps_its_shades_in_eight_bits() -> None:
+    """Pillow's own conversion of 16-bit grey to 8 clips every value above 255 to white."""
+    source = Image.new("I;16", (4, 1))
+    source.putdata([0, 1000, 30000, 65535])
+    out = io.BytesIO()
+    source.save(out, format="PNG")
+
+    stored = reopen(as_stored(out.getvalue()))
+
+    assert stored.mode == "L"
+    assert [stored.getpixel((x, 0)) for x in range(4)] == [0, 3, 116, 255]
+
+
 def test_a_paletted_png_with_transparency_keeps_its_alpha() -> None:
     out = io.BytesIO()
     Image.new("P", (10, 10), 0).save(out, format="PNG", transparency=0)
