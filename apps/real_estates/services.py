@@ -4,6 +4,9 @@ Every public service is one transaction. Transitions lock the row (`select_for_u
 check the status *after* locking, and write the history row in the same transaction, so two
 reviewers acting at once leave exactly one outcome. Every write bumps `version` (the ETag)
 and, after commit, invalidates the cached list counts.
+
+Lock order (docs/adr/0015-erasure-lock-order.md): a write by a user locks that user's row first
+(`_lock_actor`), then the real estate, then anything else (a photo, a storage key).
 """
 
 from collections.abc import Iterable, Mapping
@@ -63,8 +66,23 @@ def _invalidate_lists_on_commit() -> None:
     transaction.on_commit(list_cache.bump_generation)
 
 
-def _lock(real_estate: RealEstate) -> RealEstate:
-    """The row, re-read under a lock: its status is the one this transaction acts on."""
+def _lock_actor(actor: User) -> str:
+    """The first lock of every write by `actor` (they are its collector, reviewer, uploader or the
+    actor of its history and audit events): their row, `FOR NO KEY UPDATE`, the lock their
+    erasure and their renames take first (ADR 0015). So an erasure in progress is waited for, and
+    the write is then refused, as a request of a user who no longer exists, rather than failing
+    at commit on its reference to them; an erasure arriving later waits for the write. Returns
+    the actor's name as committed."""
+    name = User.objects.locked_name(actor.pk)
+    if name is None:  # erased since the request was authenticated
+        raise errors.AuthenticationFailed()
+    return name
+
+
+def _lock(real_estate: RealEstate, *, actor: User) -> RealEstate:
+    """The row, re-read under a lock (after the actor's): its status is the one this transaction
+    acts on."""
+    _lock_actor(actor)
     try:
         return RealEstate.objects.select_for_update(of=("self",)).get(pk=real_estate.pk)
     except RealEstate.DoesNotExist:
@@ -102,13 +120,9 @@ def _save(real_estate: RealEstate, update_fields: Iterable[str]) -> None:
 def real_estate_create(*, actor: User, fields: Mapping[str, Any]) -> RealEstate:
     """A new draft collected by `actor`."""
     _check_fields(fields)
-    # The name as committed, read under a lock a rename's update of the user row waits for: a
+    # The name as committed, read under the lock a rename's update of the user row waits for: a
     # rename committing meanwhile is read here, or waits and then copies its name to this row too.
-    name = (
-        User.objects.select_for_update(no_key=True).filter(pk=actor.pk).values_list("name", flat=True).first()
-    )
-    if name is None:  # erased since the request was authenticated
-        raise errors.AuthenticationFailed()
+    name = _lock_actor(actor)
     real_estate = RealEstate(**fields, collected_by=actor, collected_by_name=name, status=Status.DRAFT)
     _refresh_search_text(real_estate)
     real_estate.save(force_insert=True)
@@ -134,7 +148,7 @@ def real_estate_update(
     """Edit a draft or rejected real estate. Its collector editing a rejected one sends it
     back to draft (recorded in the history). `expected_version` comes from `If-Match`."""
     _check_fields(fields)
-    locked = _lock(real_estate)
+    locked = _lock(real_estate, actor=actor)
     _check_version(locked, expected_version)
     real_estate_ensure_editable(real_estate=locked)
     before = audit_snapshot(locked, AUDITED_FIELDS)
@@ -153,7 +167,7 @@ def real_estate_update(
 @transaction.atomic
 def real_estate_delete(*, real_estate: RealEstate, actor: User, expected_version: int | None = None) -> None:
     """Collectors delete their own drafts and rejected ones; managers and admins any."""
-    locked = _lock(real_estate)
+    locked = _lock(real_estate, actor=actor)
     _check_version(locked, expected_version)
     if not actor.is_manager_or_admin and locked.status not in EDITABLE_STATUSES:
         raise errors.RealEstateNotEditable()
@@ -171,7 +185,7 @@ def real_estate_submit(
     """draft → submitted, by its collector, with at least one photo."""
     if real_estate.collected_by_id != actor.pk:
         raise errors.PermissionDenied()
-    locked = _lock(real_estate)
+    locked = _lock(real_estate, actor=actor)
     _check_version(locked, expected_version)
     if locked.status != Status.DRAFT:
         raise errors.RealEstateCannotSubmit()
@@ -186,7 +200,7 @@ def real_estate_approve(
 ) -> RealEstate:
     """submitted → approved, by a manager or admin."""
     _require_reviewer(actor)
-    locked = _lock(real_estate)
+    locked = _lock(real_estate, actor=actor)
     _check_version(locked, expected_version)
     if locked.status != Status.SUBMITTED:
         raise errors.RealEstateCannotApprove()
@@ -211,7 +225,7 @@ def real_estate_reject(
             }
         )
     _require_reviewer(actor)
-    locked = _lock(real_estate)
+    locked = _lock(real_estate, actor=actor)
     _check_version(locked, expected_version)
     if locked.status != Status.SUBMITTED:
         raise errors.RealEstateCannotReject()
@@ -226,7 +240,7 @@ def real_estate_archive(
 ) -> RealEstate:
     """approved → archived, by a manager or admin."""
     _require_reviewer(actor)
-    locked = _lock(real_estate)
+    locked = _lock(real_estate, actor=actor)
     _check_version(locked, expected_version)
     if locked.status != Status.APPROVED:
         raise errors.RealEstateCannotArchive()
@@ -243,8 +257,11 @@ def real_estate_ensure_editable(*, real_estate: RealEstate) -> None:
 
 
 def real_estate_lock_for_edit(*, real_estate_id: UUID, actor: User) -> RealEstate:
-    """For the media services, inside their transaction: the row locked within the actor's scope
-    (`visible_to`, as the API reads it: another collector's is a 404) and editable (409)."""
+    """For the media services, inside their transaction, before any lock of theirs: the actor's
+    row locked (`_lock_actor`: erased meanwhile is a 401), then the real estate's, within the
+    actor's scope (`visible_to`, as the API reads it: another collector's is a 404) and editable
+    (409)."""
+    _lock_actor(actor)
     try:
         locked = RealEstate.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=real_estate_id)
     except RealEstate.DoesNotExist:

@@ -1,6 +1,6 @@
 """Reads of users: the vocabulary the services and views query with."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.db import models
@@ -40,6 +40,14 @@ class UserQuerySet(models.QuerySet["User"]):
             query |= models.Q(cpf__startswith=digits)
         return self.filter(query)
 
+    def locked_name(self, pk: Any) -> str | None:
+        """The name of user `pk` as committed, their row locked `FOR NO KEY UPDATE` until the
+        transaction ends; None if the row is gone (erased). The lock every write by a user takes
+        before any other (docs/adr/0015-erasure-lock-order.md): their erasure and their renames
+        take it first too, so such a write waits for an erasure in progress and then finds no
+        row, and an erasure waits for such a write to commit."""
+        return self.select_for_update(no_key=True).filter(pk=pk).values_list("name", flat=True).first()
+
 
 class UserManager(BaseUserManager["User"]):
     """Django's user-manager contract (`createsuperuser`, the admin, auth backends)."""
@@ -57,6 +65,9 @@ class UserManager(BaseUserManager["User"]):
 
     def with_email(self, email: str) -> UserQuerySet:
         return self.get_queryset().with_email(email)
+
+    def locked_name(self, pk: Any) -> str | None:
+        return self.get_queryset().locked_name(pk)
 
     def get_by_natural_key(self, username: str | None) -> "User":
         return self.get(cpf=normalize_cpf(username or ""))

@@ -372,10 +372,10 @@ def user_delete(*, user: User, actor: User | None) -> None:
     theirs. An admin cannot erase themselves, nor anyone the last active admin.
     """
     # Lock order (docs/adr/0015): the admins, the user's row held against other user writes
-    # only (a create, a rename, a sign-in or refresh waits; a reference does not), then their
-    # real estates, then the user's row against references. An edit of a real estate locks it
-    # before it references its collector (its audit event, a photo): it finishes before the
-    # erasure takes its real estate, instead of waiting for the user row the erasure holds.
+    # only (a rename, a sign-in or refresh, any real-estate or photo write by the user waits; a
+    # mere reference does not), then their real estates, then the user's row against references.
+    # A write by the user takes their row first too: one in flight commits before the erasure
+    # goes on, one arriving later waits and then finds no user (AUTHENTICATION_FAILED).
     active_admins = _lock_active_admins()
     user = _locked(user)
     if user.is_active and user.role == Role.ADMIN:

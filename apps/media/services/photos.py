@@ -88,7 +88,7 @@ def photo_upload(*, real_estate: RealEstate, actor: User, file: IO[bytes], capti
             continue
         except errors.ApiError:
             # Refused under the lock (the limit reached, the real estate submitted or deleted
-            # meanwhile): what this request wrote goes with it.
+            # meanwhile, the actor erased): what this request wrote goes with it.
             if wrote:
                 forget_unlinked_object(key)
             raise
@@ -114,6 +114,7 @@ def _uploaded(*, photo_id: UUID, sha256: str, size: int) -> None:
 def _link_photo(
     *, real_estate_id: UUID, actor: User, normalised: images.NormalisedImage, key: str, caption: str
 ) -> UploadResult:
+    # The actor's row, then the real estate (ADR 0015), then the key: the order of every write.
     real_estate = real_estate_lock_for_edit(real_estate_id=real_estate_id, actor=actor)
     lock_key(key)  # the collector deletes objects under the same lock
     # A HEAD under our locks, not the write: proves the collector did not take the object between

@@ -1,21 +1,33 @@
-"""A user erasing their account while they edit their real estates or profile elsewhere: both
-take their locks in one order (ADR 0015: the user row against other user writes, the real
-estates, then the user row against references), so neither deadlocks (PostgreSQL row locks, two
+"""A user erasing their account while they write elsewhere (edit their real estates or photos,
+their profile), or a manager's account erased while one of their reviews is in flight: every
+write by a user takes its locks in the erasure's order (ADR 0015: the user's row, then the real
+estates, then the rest), so neither deadlocks, and a write that comes second is refused (401)
+rather than failing at commit on a reference to a deleted row (PostgreSQL row locks, two
 connections)."""
 
 import time
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from rest_framework.test import APIClient
 
+from apps.audit.models import AuditEvent
+from apps.media import storage
+from apps.media.models import Blob, Photo
 from apps.real_estates import services as real_estate_services
-from apps.real_estates.models import RealEstate
+from apps.real_estates.models import RealEstate, RealEstateTransition, Status
 from apps.users import services
-from apps.users.models import User
+from apps.users.models import Role, User
 from tests.conftest import bearer_client
+from tests.media.conftest import photos_url, post_photo
+from tests.media.factories import PhotoFactory, png
 from tests.real_estates.factories import RealEstateFactory
 from tests.threads import in_background
 from tests.users.factories import UserFactory
+
+URL = "/api/v1/real-estates"
 
 
 def wait_for_a_lock_wait() -> None:
@@ -32,24 +44,22 @@ def wait_for_a_lock_wait() -> None:
             if row and row[0]:
                 return
             time.sleep(0.01)
-    raise AssertionError("the erasure never waited for the edit's lock")
+    raise AssertionError("no other session ever waited for a row lock")
 
 
 @pytest.mark.django_db(transaction=True)
-def test_erasing_oneself_while_editing_ones_real_estate_deadlocks_neither() -> None:
+def test_erasing_oneself_while_editing_ones_real_estate_waits_for_the_edit() -> None:
     collector = UserFactory()
     real_estate = RealEstateFactory(collected_by=collector)
     client = bearer_client(collector)
     with transaction.atomic():
-        # The edit's first step: its real estate's row lock. The erasure then starts and waits
-        # for that row; the edit goes on and references its collector (its audit event), which
-        # must not wait for the erasure in turn.
-        RealEstate.objects.select_for_update().get(pk=real_estate.pk)
-        eraser, outcome = in_background(lambda: client.delete("/api/v1/users/me"))
-        wait_for_a_lock_wait()
+        # The edit holds its locks (the collector's row, then the real estate) until it commits;
+        # the erasure starts meanwhile and waits for the first of them.
         real_estate_services.real_estate_update(
             real_estate=real_estate, actor=collector, fields={"title": "Casa reformada no centro"}
         )
+        eraser, outcome = in_background(lambda: client.delete("/api/v1/users/me"))
+        wait_for_a_lock_wait()
     eraser.join(timeout=30)
 
     assert outcome[0].status_code == 200, outcome[0].content
@@ -60,6 +70,119 @@ def test_erasing_oneself_while_editing_ones_real_estate_deadlocks_neither() -> N
         None,
         "",
     )
+
+
+def _written() -> dict[str, Any]:
+    """What a write by a collector or manager leaves (the erasure's own traces aside)."""
+    return {
+        "real_estates": sorted(
+            RealEstate.objects.values_list("pk", "title", "status", "version", "photo_count", "reviewed_by")
+        ),
+        "photos": sorted(Photo.objects.values_list("pk", "caption", "position")),
+        "blobs": Blob.objects.count(),
+        "objects": sorted(stored.key for stored in storage.iter_objects()),
+        "transitions": RealEstateTransition.objects.count(),
+        "events": AuditEvent.objects.exclude(action__startswith="user.").count(),
+    }
+
+
+def _erased_meanwhile(user: User, *, by: User, write: Callable[[], Any]) -> Any:
+    """`write` (a request by `user`) arrives while `user`'s erasure holds its locks; the erasure
+    commits; the request's answer."""
+    with transaction.atomic():
+        services.user_delete(user=user, actor=by)
+        writer, outcome = in_background(write)
+        wait_for_a_lock_wait()
+    writer.join(timeout=30)
+    assert not writer.is_alive()
+    assert not User.objects.filter(pk=user.pk).exists()
+    return outcome[0]
+
+
+COLLECTOR_WRITES: dict[str, Callable[[APIClient, RealEstate, Photo], Any]] = {
+    "edit": lambda client, real_estate, _: client.patch(
+        f"{URL}/{real_estate.pk}", {"title": "Casa reformada"}, format="json"
+    ),
+    "delete": lambda client, real_estate, _: client.delete(f"{URL}/{real_estate.pk}"),
+    "submit": lambda client, real_estate, _: client.post(f"{URL}/{real_estate.pk}/submit"),
+    "photo upload": lambda client, real_estate, _: post_photo(client, real_estate, png(123_456)),
+    "photo caption": lambda client, real_estate, photo: client.patch(
+        photos_url(real_estate, photo.pk), {"caption": "Fachada"}, format="json"
+    ),
+    "photo move": lambda client, real_estate, photo: client.patch(
+        photos_url(real_estate, photo.pk), {"position": 1}, format="json"
+    ),
+    "photo delete": lambda client, real_estate, photo: client.delete(photos_url(real_estate, photo.pk)),
+}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("write", COLLECTOR_WRITES.values(), ids=COLLECTOR_WRITES.keys())
+def test_a_collectors_write_arriving_during_their_erasure_is_refused_and_writes_nothing(
+    write: Callable[[APIClient, RealEstate, Photo], Any],
+) -> None:
+    """It waits for the erasure at its first lock (the collector's row), then finds the collector
+    gone: 401, not the 500 of a reference to a deleted user failing at commit."""
+    collector = UserFactory()
+    real_estate = RealEstateFactory(collected_by=collector)
+    photo = PhotoFactory(real_estate=real_estate)
+    PhotoFactory(real_estate=real_estate)
+    client = bearer_client(collector)
+    before = _written()
+
+    response = _erased_meanwhile(collector, by=collector, write=lambda: write(client, real_estate, photo))
+
+    assert response.status_code == 401, response.content
+    assert response.json()["error"]["code"] == "AUTHENTICATION_FAILED"
+    assert _written() == before  # the upload's object too: removed with the refusal
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_managers_approve_in_flight_commits_before_their_erasure() -> None:
+    """The erasure of a manager locks no real estate: it waits at the manager's row, which the
+    approve holds from its start, then erases the manager from the review."""
+    manager, admin = UserFactory(role=Role.MANAGER), UserFactory(role=Role.ADMIN)
+    real_estate = RealEstateFactory(status=Status.SUBMITTED)
+    with transaction.atomic():
+        real_estate_services.real_estate_approve(real_estate=real_estate, actor=manager)
+        eraser, outcome = in_background(lambda: bearer_client(admin).delete(f"/api/v1/users/{manager.pk}"))
+        wait_for_a_lock_wait()
+    eraser.join(timeout=30)
+
+    assert outcome[0].status_code == 204, outcome[0].content
+    assert not User.objects.filter(pk=manager.pk).exists()
+    real_estate.refresh_from_db()
+    assert (real_estate.status, real_estate.reviewed_by_id) == (Status.APPROVED, None)
+    assert not AuditEvent.objects.filter(actor_id=manager.pk).exists()
+
+
+REVIEWS: dict[str, Callable[[APIClient, RealEstate], Any]] = {
+    "approve": lambda client, real_estate: client.post(f"{URL}/{real_estate.pk}/approve"),
+    "reject": lambda client, real_estate: client.post(
+        f"{URL}/{real_estate.pk}/reject", {"reason": "Fotos escuras"}, format="json"
+    ),
+    "edit": lambda client, real_estate: client.patch(
+        f"{URL}/{real_estate.pk}", {"title": "Casa revisada"}, format="json"
+    ),
+}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("review", REVIEWS.values(), ids=REVIEWS.keys())
+def test_a_managers_review_arriving_during_their_erasure_is_refused(
+    review: Callable[[APIClient, RealEstate], Any],
+) -> None:
+    manager, admin = UserFactory(role=Role.MANAGER), UserFactory(role=Role.ADMIN)
+    status = Status.REJECTED if review is REVIEWS["edit"] else Status.SUBMITTED
+    real_estate = RealEstateFactory(status=status)
+    client = bearer_client(manager)
+    before = _written()
+
+    response = _erased_meanwhile(manager, by=admin, write=lambda: review(client, real_estate))
+
+    assert response.status_code == 401, response.content
+    assert response.json()["error"]["code"] == "AUTHENTICATION_FAILED"
+    assert _written() == before
 
 
 @pytest.mark.django_db(transaction=True)
