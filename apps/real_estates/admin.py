@@ -280,13 +280,8 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
         services.real_estate_delete(real_estate=obj, actor=_staff(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[RealEstate]) -> None:
-        actor = _staff(request)
-        for real_estate in queryset:
-            try:
-                services.real_estate_delete(real_estate=real_estate, actor=actor)
-            except errors.ApiError as error:
-                error.message = f"{real_estate.title}: {error.message}"
-                raise
+        # In primary-key order, not the list's (the service's): the order of the collector's erasure.
+        services.real_estate_delete_many(real_estates=queryset, actor=_staff(request))
 
     @admin.action(permissions=["delete"], description=gettext_lazy("Delete selected %(verbose_name_plural)s"))
     def delete_selected(self, request: HttpRequest, queryset: QuerySet[RealEstate]) -> HttpResponse | None:

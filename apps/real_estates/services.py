@@ -179,6 +179,24 @@ def real_estate_delete(*, real_estate: RealEstate, actor: User, expected_version
 
 
 @transaction.atomic
+def real_estate_delete_many(*, real_estates: Iterable[RealEstate], actor: User) -> None:
+    """Several deletions in one transaction, all or nothing (the Django admin's bulk delete), each
+    as `real_estate_delete`, after the actor's row and in primary-key order whatever the order
+    they were listed in: the order of every service locking several real estates (the erasure's
+    `sync_forget_collector`, a rename's `_update_and_record`; ADR 0015), so a bulk delete and
+    one of those wait for each other instead of deadlocking. A refusal of one (deleted meanwhile)
+    is raised, its message led by that real estate's title. (Python orders UUIDs as PostgreSQL
+    does: by their bytes.)"""
+    _lock_actor(actor)
+    for real_estate in sorted(real_estates, key=lambda listed: listed.pk):
+        try:
+            real_estate_delete(real_estate=real_estate, actor=actor)
+        except errors.ApiError as error:
+            error.message = f"{real_estate.title}: {error.message}"
+            raise
+
+
+@transaction.atomic
 def real_estate_submit(
     *, real_estate: RealEstate, actor: User, expected_version: int | None = None
 ) -> RealEstate:
@@ -349,8 +367,9 @@ def real_estate_cover_thumbnail_made(*, blob_id: int, key: str) -> int:
 
 
 def _update_and_record(queryset: "QuerySet[RealEstate]", **values: Any) -> int:
-    """`queryset.update(**values)` on the rows it locks, each recorded as a sync change."""
-    ids = list(queryset.select_for_update(of=("self",)).values_list("pk", flat=True))
+    """`queryset.update(**values)` on the rows it locks, each recorded as a sync change. Locked
+    in primary-key order, as every service locking several real estates does (ADR 0015)."""
+    ids = list(queryset.order_by("pk").select_for_update(of=("self",)).values_list("pk", flat=True))
     if not ids:
         return 0
     changed = RealEstate.objects.filter(pk__in=ids).update(**values)

@@ -153,6 +153,7 @@ def user_create(
     *, actor: User | None, cpf: str, name: str, password: str, role: str, email: str | None = None
 ) -> User:
     """An admin (or, with `actor` None, an operator's command) creates an account with any role."""
+    _lock_actor(actor)
     user = _create(cpf=cpf, name=name, password=password, email=email, role=role)
     audit_record(actor=actor, action="user.create", target=user, changes=audit_created(user, AUDITED_FIELDS))
     transaction.on_commit(
@@ -167,8 +168,9 @@ def _lock_active_admins() -> list[Any]:
     """Locks the rows of the active admins and returns their ids.
 
     Every service that can take admin rights away from someone (demotion, deactivation,
-    deletion) takes this lock first, in primary-key order, so two admins demoting each other at
-    the same moment queue here and the second sees that only one admin is left. NO KEY: the
+    deletion), and every service an admin performs on a user (`_lock_actor`), takes this lock
+    first, in primary-key order, so two admins demoting each other at the same moment queue here
+    and the second sees that only one admin is left. NO KEY: the
     admins' own writes meanwhile reference their rows (an audit event's actor, a review) and
     must not wait for this lock while holding a row its taker waits for (a deadlock)."""
     return list(
@@ -177,6 +179,24 @@ def _lock_active_admins() -> list[Any]:
         .select_for_update(no_key=True)
         .values_list("pk", flat=True)
     )
+
+
+def _lock_actor(actor: User | None, *, admins: bool = False) -> list[Any]:
+    """The first locks of a service `actor` performs on a user (docs/adr/0015-erasure-lock-order.md),
+    before the user's row: the active admins' rows (`_lock_active_admins`, primary-key order)
+    when the service may take admin rights away (`admins`) or the actor is an admin, whose row is
+    then one of them; an actor not among them (not an admin, or no longer one) right after, `FOR
+    NO KEY UPDATE` (`locked_name`). So two admins acting on each other, or an admin acting while
+    another erases them, queue at the admins' rows instead of deadlocking, and a write whose actor
+    was erased meanwhile (the row gone once locked) is refused as a request of a user who no
+    longer exists, AUTHENTICATION_FAILED, before it writes anything, rather than failing at commit
+    on its reference to them. `actor` None (an operator's command) locks no actor. Returns the ids
+    of the active admins locked (none if not locked)."""
+    is_admin = actor is not None and actor.role == Role.ADMIN
+    active_admins = _lock_active_admins() if admins or is_admin else []
+    if actor is not None and actor.pk not in active_admins and User.objects.locked_name(actor.pk) is None:
+        raise errors.AuthenticationFailed()
+    return active_admins
 
 
 def _ensure_admin_may_go(*, user: User, actor: User | None, active_admins: list[Any]) -> None:
@@ -222,7 +242,7 @@ def user_update(
     estates the user collected, in this transaction.
     """
     takes_rights = (role is not UNSET and role != Role.ADMIN) or is_active is False
-    active_admins = _lock_active_admins() if takes_rights else []
+    active_admins = _lock_actor(actor, admins=takes_rights)
     user = _locked(user)
     before = audit_snapshot(user, AUDITED_FIELDS)
     if takes_rights and user.is_active and user.role == Role.ADMIN:
@@ -331,7 +351,7 @@ def user_set_password(*, user: User, actor: User | None, password: str | None) -
     them out as a deactivation does: never the last active admin's (ADR 0012)."""
     if actor is not None and actor.pk == user.pk:
         raise errors.OwnPasswordNeedsCurrent()
-    active_admins = _lock_active_admins() if password is None else []
+    active_admins = _lock_actor(actor, admins=password is None)
     user = _locked(user)
     if password is None and user.is_active and user.role == Role.ADMIN:
         _ensure_admin_may_go(user=user, actor=actor, active_admins=active_admins)
@@ -371,12 +391,13 @@ def user_delete(*, user: User, actor: User | None) -> None:
     that must stay point to the user with `on_delete=SET_NULL` and keep nothing personal of
     theirs. An admin cannot erase themselves, nor anyone the last active admin.
     """
-    # Lock order (docs/adr/0015): the admins, the user's row held against other user writes
-    # only (a rename, a sign-in or refresh, any real-estate or photo write by the user waits; a
-    # mere reference does not), then their real estates, then the user's row against references.
-    # A write by the user takes their row first too: one in flight commits before the erasure
-    # goes on, one arriving later waits and then finds no user (AUTHENTICATION_FAILED).
-    active_admins = _lock_active_admins()
+    # Lock order (docs/adr/0015): the admins (the actor's row among them, or right after), the
+    # user's row held against other user writes only (a rename, a sign-in or refresh, any
+    # real-estate or photo write by the user waits; a mere reference does not), then their real
+    # estates, then the user's row against references. A write by the user takes their row first
+    # too: one in flight commits before the erasure goes on, one arriving later waits and then
+    # finds no user (AUTHENTICATION_FAILED).
+    active_admins = _lock_actor(actor, admins=True)
     user = _locked(user)
     if user.is_active and user.role == Role.ADMIN:
         _ensure_admin_may_go(user=user, actor=actor, active_admins=active_admins)
