@@ -110,8 +110,8 @@ def token_family_revoke(*, user: User, family: str) -> int:
     ).order_by("pk")
     for outstanding in alive:
         try:
-            token = _RefreshTokenIgnoringBlacklist(outstanding.token)  # type: ignore[arg-type]
-        except TokenError:  # expired since the query: dead anyway
+            token = decode_refresh(outstanding.token, check_blacklist=False)
+        except errors.TokenInvalid:  # expired since the query: dead anyway
             continue
         if token_family(token) == family:
             members.append(BlacklistedToken(token=outstanding))
