@@ -137,6 +137,10 @@ def test_a_media_links_token_is_redacted_in_a_message_and_an_exception_in_both_f
         (f'GET "/media/{TOKEN}" 404', 'GET "/media/<redacted>" 404'),
         (f"https://vivenda.example/media/{TOKEN}", "https://vivenda.example/media/<redacted>"),
         ("/media/", "/media/"),  # no token: nothing to hide
+        # A sloppy client's doubled slashes: a 404, but the token in it opens its file all the same.
+        (f"//media/{TOKEN}", "//media/<redacted>"),
+        (f"/media//{TOKEN}", "/media//<redacted>"),
+        (f"https://vivenda.example//media/{TOKEN}", "https://vivenda.example//media/<redacted>"),
         # A file under MEDIA_ROOT is not a link: its path stays as it is.
         ("/srv/var/media/blobs/sha256/ab/cd/abcd.jpg", "/srv/var/media/blobs/sha256/ab/cd/abcd.jpg"),
     ],
