@@ -155,11 +155,13 @@ def thumbnails(data: bytes, *, max_decode_bytes: int) -> dict[int, bytes]:
         largest = max(THUMBNAIL_SIZES)
         mode = "RGBA" if _has_alpha(image) else "RGB"
         image.draft(mode, (largest, largest))  # JPEG: decode at a reduced scale when possible
-        _fit_budget(image, target_mode=mode, max_decode_bytes=max_decode_bytes)
+        # A palette would resample NEAREST, and a tRNS colour means "transparent" only in its
+        # exact value: both become the target mode at full size. Opaque grey resamples as it
+        # is, one byte a pixel, and is budgeted so, as `normalise` stored it.
+        full_size_mode = "L" if image.mode == "L" and mode == "RGB" else mode
+        _fit_budget(image, target_mode=full_size_mode, max_decode_bytes=max_decode_bytes)
         try:
-            # A palette would resample NEAREST, and a tRNS colour means "transparent" only in its
-            # exact value: both become the target mode first. Opaque grey resamples as it is.
-            if image.mode != mode and not (image.mode == "L" and mode == "RGB"):
+            if image.mode != full_size_mode:
                 image = _replace(image, image.convert(mode))
             image.thumbnail((largest, largest), Image.Resampling.LANCZOS)  # reduces in place
             if image.mode != mode:

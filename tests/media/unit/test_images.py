@@ -312,3 +312,26 @@ def test_a_trns_colour_is_budgeted_as_the_rgba_copy_it_becomes() -> None:
     with pytest.raises(errors.PhotoTooManyPixels):
         images.thumbnails(grey, max_decode_bytes=200 * 100 * 4 - 1)
     assert as_stored(grey, max_decode_bytes=200 * 100 * 4).width == 200
+
+
+@pytest.mark.parametrize(("mode", "shade", "bytes_per_pixel"), [("L", 200, 1), ("I;16", 51400, 2)])
+def test_a_grey_png_stored_within_the_budget_gets_its_thumbnails_within_it(
+    mode: str, shade: int, bytes_per_pixel: int
+) -> None:
+    # Opaque grey is stored, and resampled for its thumbnails, as one byte a pixel: the
+    # thumbnails' budget counted a colour copy (four), so a grey PNG normalising took (the
+    # default budget: up to 50 million pixels of 8-bit grey, 25 million of 16-bit) failed the
+    # worker's thumbnails past a quarter of it, and its photo kept no renditions.
+    size = (300, 200)
+    out = io.BytesIO()
+    Image.new(mode, size, shade).save(out, format="PNG")
+    budget = 300 * 200 * bytes_per_pixel  # the decoded copy of the upload, to the byte
+
+    stored = as_stored(out.getvalue(), max_decode_bytes=budget)
+    renditions = images.thumbnails(stored.data, max_decode_bytes=budget)
+
+    assert {size: Image.open(io.BytesIO(data)).size for size, data in renditions.items()} == {
+        256: (256, 171),
+        1024: (300, 200),
+    }
+    assert Image.open(io.BytesIO(renditions[256])).convert("L").getpixel((128, 85)) == 200
