@@ -335,3 +335,22 @@ def test_a_grey_png_stored_within_the_budget_gets_its_thumbnails_within_it(
         1024: (300, 200),
     }
     assert Image.open(io.BytesIO(renditions[256])).convert("L").getpixel((128, 85)) == 200
+
+
+def test_a_16_bit_grey_pngs_trns_shade_is_kept_as_alpha_and_budgeted_as_rgba() -> None:
+    # As an 8-bit grey's tRNS shade is: transparent where a pixel is exactly that shade. Shades
+    # one step away from it on either side stay opaque.
+    image = Image.new("I;16", (40, 20), 40000)
+    image.paste(51400, (20, 0, 40, 20))  # right half opaque grey 200
+    image.putpixel((0, 0), 39999)
+    image.putpixel((1, 0), 40001)
+    out = io.BytesIO()
+    image.save(out, format="PNG", transparency=40000)
+
+    with pytest.raises(errors.PhotoTooManyPixels):
+        as_stored(out.getvalue(), max_decode_bytes=40 * 20 * 4 - 1)
+    stored = as_stored(out.getvalue(), max_decode_bytes=40 * 20 * 4)
+
+    assert_half_transparent(reopen(stored), (200, 200, 200))
+    assert [reopen(stored).getpixel((x, 0))[3] for x in (0, 1)] == [255, 255]  # type: ignore[index]
+    assert_half_transparent(rendition(stored.data, 256), (200, 200, 200))
