@@ -20,9 +20,15 @@ from structlog.typing import EventDict, WrappedLogger
 # a request id's hex or a longer number are left alone).
 _CPF = re.compile(r"(?<![0-9A-Za-z])(\d{3})\.?(\d{3})\.?(\d{3})-?(\d{2})(?![0-9A-Za-z])")
 # A media link's path (apps/media/urls.py): `/media/` where a path begins (the start, after a
-# space, a quote, `=` or `(`, or after `scheme://host`), then its one segment, the token. A file
-# under MEDIA_ROOT (`/srv/var/media/blobs/...`) is not a link and is left alone.
-_MEDIA_LINK = re.compile(r"""((?:^|(?<=[\s"'(=])|[A-Za-z][A-Za-z0-9+.-]*://[^/\s"']+)/media/)[^/\s"'?#]+""")
+# space, a quote, `=`, `(` or another slash, or after `scheme://host`), then its one segment, the
+# token (after any extra slashes: `//media/<token>` and `/media//<token>` are 404s, but the token
+# in them opens its file at the right path all the same). A file under MEDIA_ROOT
+# (`/srv/var/media/blobs/...`) is not a link and is left alone. A scheme starts
+# only where a run of scheme characters does (the look-behind): tried from every letter of a long
+# run, it made the redaction quadratic in a path's length, minutes of CPU for a long request line.
+_MEDIA_LINK = re.compile(
+    r"""((?:^|(?<=[\s"'(=/])|(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://[^/\s"']+)/media//*)[^/\s"'?#]+"""
+)
 _SECRET_KEYS = {"password", "new_password", "current_password", "token", "refresh", "access", "authorization"}
 
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import IO, Final
 
-from PIL import ExifTags, Image, ImageCms, ImageFile, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageChops, ImageCms, ImageFile, UnidentifiedImageError
 
 from apps.core import errors
 
@@ -44,8 +44,9 @@ _UPRIGHT: Final = {
     8: Image.Transpose.ROTATE_90,
 }
 
-# Modes whose PNG tRNS chunk (`info["transparency"]`) becomes an alpha band in `convert("RGBA")`.
-_TRNS_MODES: Final = ("1", "L", "P", "RGB")
+# Modes whose PNG tRNS chunk (`info["transparency"]`) becomes an alpha band: in
+# `convert("RGBA")`, and for 16-bit grey in `_to_srgb` (`_grey16_alpha`).
+_TRNS_MODES: Final = ("1", "L", "P", "RGB", "I;16")
 
 THUMBNAIL_SIZES: Final = (256, 1024)
 JPEG_QUALITY: Final = 90
@@ -155,11 +156,13 @@ def thumbnails(data: bytes, *, max_decode_bytes: int) -> dict[int, bytes]:
         largest = max(THUMBNAIL_SIZES)
         mode = "RGBA" if _has_alpha(image) else "RGB"
         image.draft(mode, (largest, largest))  # JPEG: decode at a reduced scale when possible
-        _fit_budget(image, target_mode=mode, max_decode_bytes=max_decode_bytes)
+        # A palette would resample NEAREST, and a tRNS colour means "transparent" only in its
+        # exact value: both become the target mode at full size. Opaque grey resamples as it
+        # is, one byte a pixel, and is budgeted so, as `normalise` stored it.
+        full_size_mode = "L" if image.mode == "L" and mode == "RGB" else mode
+        _fit_budget(image, target_mode=full_size_mode, max_decode_bytes=max_decode_bytes)
         try:
-            # A palette would resample NEAREST, and a tRNS colour means "transparent" only in its
-            # exact value: both become the target mode first. Opaque grey resamples as it is.
-            if image.mode != mode and not (image.mode == "L" and mode == "RGB"):
+            if image.mode != full_size_mode:
                 image = _replace(image, image.convert(mode))
             image.thumbnail((largest, largest), Image.Resampling.LANCZOS)  # reduces in place
             if image.mode != mode:
@@ -267,7 +270,12 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     mode = _target_mode(image)
     icc = image.info.get("icc_profile")
     if image.mode == "I;16":  # Pillow's conversion to 8 bits clips every shade above 255 to white
+        transparent = image.info.get("transparency")
+        alpha = _grey16_alpha(image, transparent) if isinstance(transparent, int) else None
         image = _replace(image, image.point(lambda shade: shade / 257))  # 65535 -> 255
+        if alpha is not None:
+            image = _replace(image, image.convert("L"))
+            image.putalpha(alpha)  # LA, made RGBA below
     if image.mode != mode:
         image = _replace(image, image.convert(mode))
     if icc and mode != "L":
@@ -279,6 +287,17 @@ def _to_srgb(image: Image.Image) -> Image.Image:
             pass  # an unreadable profile: keep the pixels as they are, drop the profile
     image.info = {}  # no metadata travels to the encoder
     return image
+
+
+def _grey16_alpha(image: Image.Image, transparent: int) -> Image.Image:
+    """The alpha of a 16-bit grey PNG's tRNS shade, which Pillow's `convert` does not make: 0
+    where a pixel is exactly `transparent`, 255 elsewhere. `shade - transparent` and its opposite
+    are both 0 only there (clipped or wrapped at 0, either way non-zero elsewhere), and stay
+    non-zero as 8 bits (the conversion clips). Each step is one grey copy, within the RGBA
+    budget the image was checked against."""
+    above = image.point(lambda shade: shade - transparent).convert("L")
+    below = image.point(lambda shade: transparent - shade).convert("L")
+    return ImageChops.lighter(above, below).point(lambda differs: 255 if differs else 0)
 
 
 def _encode(image: Image.Image, fmt: str) -> bytes:

@@ -312,3 +312,45 @@ def test_a_trns_colour_is_budgeted_as_the_rgba_copy_it_becomes() -> None:
     with pytest.raises(errors.PhotoTooManyPixels):
         images.thumbnails(grey, max_decode_bytes=200 * 100 * 4 - 1)
     assert as_stored(grey, max_decode_bytes=200 * 100 * 4).width == 200
+
+
+@pytest.mark.parametrize(("mode", "shade", "bytes_per_pixel"), [("L", 200, 1), ("I;16", 51400, 2)])
+def test_a_grey_png_stored_within_the_budget_gets_its_thumbnails_within_it(
+    mode: str, shade: int, bytes_per_pixel: int
+) -> None:
+    # Opaque grey is stored, and resampled for its thumbnails, as one byte a pixel: the
+    # thumbnails' budget counted a colour copy (four), so a grey PNG normalising took (the
+    # default budget: up to 50 million pixels of 8-bit grey, 25 million of 16-bit) failed the
+    # worker's thumbnails past a quarter of it, and its photo kept no renditions.
+    size = (300, 200)
+    out = io.BytesIO()
+    Image.new(mode, size, shade).save(out, format="PNG")
+    budget = 300 * 200 * bytes_per_pixel  # the decoded copy of the upload, to the byte
+
+    stored = as_stored(out.getvalue(), max_decode_bytes=budget)
+    renditions = images.thumbnails(stored.data, max_decode_bytes=budget)
+
+    assert {size: Image.open(io.BytesIO(data)).size for size, data in renditions.items()} == {
+        256: (256, 171),
+        1024: (300, 200),
+    }
+    assert Image.open(io.BytesIO(renditions[256])).convert("L").getpixel((128, 85)) == 200
+
+
+def test_a_16_bit_grey_pngs_trns_shade_is_kept_as_alpha_and_budgeted_as_rgba() -> None:
+    # As an 8-bit grey's tRNS shade is: transparent where a pixel is exactly that shade. Shades
+    # one step away from it on either side stay opaque.
+    image = Image.new("I;16", (40, 20), 40000)
+    image.paste(51400, (20, 0, 40, 20))  # right half opaque grey 200
+    image.putpixel((0, 0), 39999)
+    image.putpixel((1, 0), 40001)
+    out = io.BytesIO()
+    image.save(out, format="PNG", transparency=40000)
+
+    with pytest.raises(errors.PhotoTooManyPixels):
+        as_stored(out.getvalue(), max_decode_bytes=40 * 20 * 4 - 1)
+    stored = as_stored(out.getvalue(), max_decode_bytes=40 * 20 * 4)
+
+    assert_half_transparent(reopen(stored), (200, 200, 200))
+    assert [reopen(stored).getpixel((x, 0))[3] for x in (0, 1)] == [255, 255]  # type: ignore[index]
+    assert_half_transparent(rendition(stored.data, 256), (200, 200, 200))
