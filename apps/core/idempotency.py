@@ -41,7 +41,8 @@ from apps.core import errors
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
-_KEY_PATTERN = re.compile(r"[\x21-\x2b\x2d-\x7e]{1,255}")  # visible ASCII but the comma, like a UUID
+KEY_PATTERN = r"[\x21-\x2b\x2d-\x7e]{1,255}"  # visible ASCII but the comma, like a UUID
+_KEY_PATTERN = re.compile(KEY_PATTERN)
 # How long a request may hold the key; longer than any request may run.
 LOCK_SECONDS = 60
 

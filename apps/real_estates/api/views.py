@@ -30,6 +30,7 @@ from rest_framework.response import Response
 from apps.core import errors
 from apps.core.filters import refuse_empty
 from apps.core.idempotency import HEADER as IDEMPOTENCY_HEADER
+from apps.core.idempotency import KEY_PATTERN as IDEMPOTENCY_KEY_PATTERN
 from apps.core.idempotency import idempotent
 from apps.core.openapi import error_responses
 from apps.real_estates import list_cache, services
@@ -68,7 +69,7 @@ IF_MATCH = OpenApiParameter(
 )
 IDEMPOTENCY_KEY = OpenApiParameter(
     IDEMPOTENCY_HEADER,
-    OpenApiTypes.STR,
+    {"type": "string", "pattern": f"^{IDEMPOTENCY_KEY_PATTERN}$"},  # the pattern the server checks
     OpenApiParameter.HEADER,
     description="Up to 255 visible ASCII characters but the comma (a UUID, say), sent once. A retry with "
     "the same key and body within 24 h returns the first response (the real estate as it is now; 404 if "

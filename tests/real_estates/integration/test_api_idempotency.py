@@ -2,10 +2,12 @@
 
 import http.client
 import json
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
@@ -13,7 +15,7 @@ from apps.core.idempotency import _keys
 from apps.real_estates.models import RealEstate
 from apps.users.models import User
 from apps.users.tokens import issue_token_pair
-from tests.contract.openapi_validator import ContractValidator
+from tests.contract.openapi_validator import SCHEMA_PATH, ContractValidator
 from tests.real_estates.helpers import PAYLOAD, URL, payload
 
 pytestmark = pytest.mark.django_db
@@ -235,3 +237,32 @@ def test_a_replay_is_answered_when_the_quota_is_exhausted(
     assert other.status_code == 429
     assert other.json()["error"]["code"] == "REAL_ESTATE_CREATE_QUOTA_EXCEEDED"
     assert RealEstate.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "k",
+        KEY,
+        "a" * 255,
+        "a" * 256,
+        "a,b",
+        ",",
+        " k",
+        "k ",
+        "chave-é",
+        "k\tk",
+        "~!#$%&'*+-./:;<=>?@[]^_`{|}",
+    ],
+)
+def test_the_schema_declares_the_keys_the_server_takes(collector_client: APIClient, key: str) -> None:
+    """What a client generated from docs/api/openapi.yaml checks is what the server checks."""
+    schema = yaml.safe_load(SCHEMA_PATH.read_text())
+    header = next(
+        parameter
+        for parameter in schema["paths"]["/api/v1/real-estates"]["post"]["parameters"]
+        if parameter["name"] == "Idempotency-Key"
+    )
+    declared = re.fullmatch(header["schema"]["pattern"].strip("^$"), key) is not None
+    response = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert (response.status_code == 201) == declared, response.content
