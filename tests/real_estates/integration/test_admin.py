@@ -675,3 +675,12 @@ def test_the_change_form_refuses_what_the_api_refuses_in_its_words(
     assert str(message.message) in form.errors[field]
     real_estate.refresh_from_db()
     assert real_estate.version == 1
+
+
+def test_the_reject_page_has_the_admins_breadcrumbs(staff: Client, make_real_estate: MakeRealEstate) -> None:
+    """Django 6's breadcrumbs are a list, styled as the bar under the header (not a bare line)."""
+    page = _act(staff, "reject_selected", make_real_estate(status=Status.SUBMITTED))
+
+    assert '<ol class="breadcrumbs">' in page
+    assert '<div class="breadcrumbs">' not in page
+    assert f'<a href="{CHANGELIST}">Real estates</a>' in page
