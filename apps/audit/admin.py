@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from apps.audit.api.serializers import DELETED_USER_NAME
 from apps.audit.models import AuditEvent
@@ -17,7 +18,7 @@ class AuditEventAdmin(GuardedChangeListMixin, admin.ModelAdmin):  # type: ignore
     list_display = ("created_at", "actor_display", "action", "target_type", "target_id", "request_id")
     list_filter = ("target_type", "action", "actor_erased", ("created_at", admin.DateFieldListFilter))
     search_fields = ("=target_id", "=request_id", "=actor__cpf")
-    search_help_text = "Exact target id, request id or actor CPF (digits)."
+    search_help_text = gettext_lazy("Exact target id, request id or actor CPF (digits).")
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
     show_full_result_count = False
@@ -37,7 +38,7 @@ class AuditEventAdmin(GuardedChangeListMixin, admin.ModelAdmin):  # type: ignore
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.display(description="actor", ordering="actor__name")
+    @admin.display(description=gettext_lazy("actor"), ordering="actor__name")
     def actor_display(self, event: AuditEvent) -> str:
         if event.actor_erased:
             return DELETED_USER_NAME
