@@ -3,9 +3,11 @@ event here (append-only); erasure of a user is the only thing that changes one."
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy
 
 from apps.audit.api.serializers import DELETED_USER_NAME
@@ -13,8 +15,19 @@ from apps.audit.models import AuditEvent
 from apps.core.admin_site import GuardedChangeListMixin
 
 
+class AuditEventForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
+    """Shows the model's help texts as text: the admin prints a field's help as HTML, and the
+    help of `action` (`<target type>.<verb>`) would read as two tags and a dot."""
+
+    class Meta:
+        model = AuditEvent
+        fields = ()
+        help_texts = {"action": escape(AuditEvent._meta.get_field("action").help_text)}
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(GuardedChangeListMixin, admin.ModelAdmin):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
+    form = AuditEventForm
     list_display = ("created_at", "actor_display", "action", "target_type", "target_id", "request_id")
     list_filter = ("target_type", "action", "actor_erased", ("created_at", admin.DateFieldListFilter))
     search_fields = ("=target_id", "=request_id", "=actor__cpf")

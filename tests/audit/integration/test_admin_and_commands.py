@@ -137,3 +137,13 @@ def test_the_audit_list_speaks_portuguese_to_a_portuguese_browser(admin_user: Us
 
     assert "Id exato do alvo, id da requisição ou CPF do ator (só dígitos)." in page
     assert ">Ator</a>" in page
+
+
+def test_an_events_page_shows_the_action_fields_help_as_text(admin_user: User) -> None:
+    """The help of `action` is `<target type>.<verb>`: the admin prints a field's help as HTML, so
+    the browser took both for tags and showed only "`.`"."""
+    event = AuditEventFactory()
+
+    page = csrf_client(admin_user).get(f"{EVENTS}{event.pk}/change/").content.decode()
+
+    assert "`&lt;target type&gt;.&lt;verb&gt;`" in page
