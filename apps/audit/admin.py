@@ -3,21 +3,35 @@ event here (append-only); erasure of a user is the only thing that changes one."
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import escape
+from django.utils.translation import gettext_lazy
 
 from apps.audit.api.serializers import DELETED_USER_NAME
 from apps.audit.models import AuditEvent
 from apps.core.admin_site import GuardedChangeListMixin
 
 
+class AuditEventForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
+    """Shows the model's help texts as text: the admin prints a field's help as HTML, and the
+    help of `action` (`<target type>.<verb>`) would read as two tags and a dot."""
+
+    class Meta:
+        model = AuditEvent
+        fields = ()
+        help_texts = {"action": escape(AuditEvent._meta.get_field("action").help_text)}
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(GuardedChangeListMixin, admin.ModelAdmin):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
+    form = AuditEventForm
     list_display = ("created_at", "actor_display", "action", "target_type", "target_id", "request_id")
     list_filter = ("target_type", "action", "actor_erased", ("created_at", admin.DateFieldListFilter))
     search_fields = ("=target_id", "=request_id", "=actor__cpf")
-    search_help_text = "Exact target id, request id or actor CPF (digits)."
+    search_help_text = gettext_lazy("Exact target id, request id or actor CPF (digits).")
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
     show_full_result_count = False
@@ -37,7 +51,7 @@ class AuditEventAdmin(GuardedChangeListMixin, admin.ModelAdmin):  # type: ignore
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.display(description="actor", ordering="actor__name")
+    @admin.display(description=gettext_lazy("actor"), ordering="actor__name")
     def actor_display(self, event: AuditEvent) -> str:
         if event.actor_erased:
             return DELETED_USER_NAME

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from apps.core.admin_site import GuardedChangeListMixin
 from apps.media import storage
@@ -33,11 +33,11 @@ def preview(key: str, *, size: int = 96) -> str:
 
 
 class OrphanFilter(admin.SimpleListFilter):
-    title = "references"
+    title = gettext_lazy("references")
     parameter_name = "orphan"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("yes", "Orphaned (no photo)"), ("no", "Referenced")]
+        return [("yes", gettext("Orphaned (no photo)")), ("no", gettext("Referenced"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() == "yes":
@@ -77,20 +77,27 @@ class BlobAdmin(GuardedChangeListMixin, admin.ModelAdmin):  # type: ignore[type-
         to review photos; an action without `permissions` would be theirs too."""
         return bool(request.user.is_superuser)
 
-    @admin.action(description="Rebuild the thumbnails of the selected blobs", permissions=["rebuild"])
+    @admin.action(
+        description=gettext_lazy("Rebuild the thumbnails of the selected blobs"), permissions=["rebuild"]
+    )
     def rebuild_thumbnails(self, request: HttpRequest, queryset: QuerySet[Blob]) -> None:
         from apps.media.tasks import generate_thumbnails
 
         ids = list(queryset.exclude(thumbnail_state=ThumbnailState.READY).values_list("pk", flat=True))
         for blob_id in ids:
             generate_thumbnails.delay(blob_id)
-        self.message_user(request, f"Thumbnails queued for {len(ids)} blob(s); ready ones were skipped.")
+        queued = ngettext(
+            "Thumbnails queued for %(count)d blob; ready ones were skipped.",
+            "Thumbnails queued for %(count)d blobs; ready ones were skipped.",
+            len(ids),
+        )
+        self.message_user(request, queued % {"count": len(ids)})
 
-    @admin.display(description="preview")
+    @admin.display(description=gettext_lazy("preview"))
     def thumbnail(self, blob: Blob) -> str:
         return preview(blob.thumbnail_256_key, size=64)
 
-    @admin.display(description="preview")
+    @admin.display(description=gettext_lazy("preview"))
     def large_preview(self, blob: Blob) -> str:
         return preview(blob.thumbnail_1024_key or blob.key, size=512)
 
@@ -98,15 +105,15 @@ class BlobAdmin(GuardedChangeListMixin, admin.ModelAdmin):  # type: ignore[type-
     def short_hash(self, blob: Blob) -> str:
         return blob.sha256[:16] + "…"
 
-    @admin.display(description="size", ordering="size")
+    @admin.display(description=gettext_lazy("size"), ordering="size")
     def human_size(self, blob: Blob) -> str:
         return filesizeformat(blob.size)
 
-    @admin.display(description="pixels")
+    @admin.display(description=gettext_lazy("pixels"))
     def dimensions(self, blob: Blob) -> str:
         return f"{blob.width} x {blob.height}"
 
-    @admin.display(description="photos", ordering="reference_count")
+    @admin.display(description=gettext_lazy("photos"), ordering="reference_count")
     def references(self, blob: Blob) -> int:
         return int(getattr(blob, "reference_count", 0))
 
@@ -151,10 +158,10 @@ class PhotoInline(admin.TabularInline):  # type: ignore[type-arg]
         # Managers remove photos as they reorder them: both are "change photo" to the services.
         return request.user.has_perm("media.change_photo")
 
-    @admin.display(description="preview")
+    @admin.display(description=gettext_lazy("preview"))
     def thumbnail(self, photo: Photo) -> str:
         return preview(photo.blob.thumbnail_256_key or photo.blob.key)
 
-    @admin.display(description="pixels")
+    @admin.display(description=gettext_lazy("pixels"))
     def dimensions(self, photo: Photo) -> str:
         return f"{photo.blob.width} x {photo.blob.height}"

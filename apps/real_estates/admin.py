@@ -178,7 +178,9 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
     list_filter = ("status", "kind", "purpose", "state", "city")
     list_select_related = ("collected_by",)
     search_fields = ("title",)  # replaced by the accent-insensitive search below
-    search_help_text = "Words in title, description, street, neighborhood or city (any case or accents)."
+    search_help_text = gettext_lazy(
+        "Words in title, description, street, neighborhood or city (any case or accents)."
+    )
     show_full_result_count = False
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
@@ -186,9 +188,9 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
     actions = ("approve_selected", "reject_selected", "archive_selected", "delete_selected")
     fieldsets = (
         (None, {"fields": ("title", "description", "kind", "purpose", "price", "area_m2")}),
-        ("Rooms", {"fields": ("bedrooms", "bathrooms", "parking_spaces")}),
-        ("Address", {"fields": ADDRESS_FIELDS}),
-        ("Workflow", {"fields": WORKFLOW_FIELDS}),
+        (gettext_lazy("Rooms"), {"fields": ("bedrooms", "bathrooms", "parking_spaces")}),
+        (gettext_lazy("Address"), {"fields": ADDRESS_FIELDS}),
+        (gettext_lazy("Workflow"), {"fields": WORKFLOW_FIELDS}),
     )
 
     def changeform_view(
@@ -299,7 +301,7 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
             )
             return None
 
-    @admin.action(description="Approve selected real estates", permissions=["change"])
+    @admin.action(description=gettext_lazy("Approve selected real estates"), permissions=["change"])
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[RealEstate]) -> None:
         self._run(
             request, queryset, "approved", lambda r, u: services.real_estate_approve(real_estate=r, actor=u)
@@ -333,7 +335,7 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
         }
         return TemplateResponse(request, "admin/real_estates/realestate/reject_selected.html", context)
 
-    @admin.action(description="Archive selected real estates", permissions=["change"])
+    @admin.action(description=gettext_lazy("Archive selected real estates"), permissions=["change"])
     def archive_selected(self, request: HttpRequest, queryset: QuerySet[RealEstate]) -> None:
         self._run(
             request, queryset, "archived", lambda r, u: services.real_estate_archive(real_estate=r, actor=u)

@@ -28,7 +28,7 @@ from django.db.models import QuerySet
 from django.forms import BaseFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from apps.core import errors
@@ -86,7 +86,9 @@ class UserChangeAdminForm(EmailFreeFormMixin, UserChangeForm):  # type: ignore[t
 
 
 class RoleActionForm(ActionForm):
-    role = forms.ChoiceField(choices=[("", "---------"), *Role.choices], required=False, label="Role")
+    role = forms.ChoiceField(
+        choices=[("", "---------"), *Role.choices], required=False, label=gettext_lazy("Role")
+    )
 
 
 @admin.register(User)
@@ -104,9 +106,9 @@ class UserAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, DjangoUserAdmin): 
     filter_horizontal = ()
     fieldsets = (
         (None, {"fields": ("cpf", "password")}),
-        ("Profile", {"fields": ("name", "email")}),
-        ("Access", {"fields": ("role", "is_active")}),
-        ("Dates", {"fields": ("date_joined", "last_login", "updated_at")}),
+        (gettext_lazy("Profile"), {"fields": ("name", "email")}),
+        (gettext_lazy("Access"), {"fields": ("role", "is_active")}),
+        (gettext_lazy("Dates"), {"fields": ("date_joined", "last_login", "updated_at")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("cpf", "name", "email", "role", "password1", "password2")}),
@@ -194,7 +196,12 @@ class UserAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, DjangoUserAdmin): 
             return self._refused(request, error)
         user.refresh_from_db()
         self.log_change(request, user, self.construct_change_message(request, form, []))
-        done = "Password changed successfully." if usable else "Password-based authentication was disabled."
+        # Django's own words for its own page (and its pt-BR).
+        done = (
+            gettext("Password changed successfully.")
+            if usable
+            else gettext("Password-based authentication was disabled.")
+        )
         self.message_user(request, done, messages.SUCCESS)
         update_session_auth_hash(request, user)  # an admin who changed their own stays signed in here
         return HttpResponseRedirect(
@@ -250,23 +257,26 @@ class UserAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, DjangoUserAdmin): 
 
     # --- bulk actions: one service call per user, each refusal reported -----------------------
 
-    @admin.action(description="Deactivate selected users (revokes their tokens)", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Deactivate selected users (revokes their tokens)"), permissions=["change"]
+    )
     def deactivate_selected(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         self._update_each(request, queryset, "deactivated", is_active=False)
 
-    @admin.action(description="Activate selected users", permissions=["change"])
+    @admin.action(description=gettext_lazy("Activate selected users"), permissions=["change"])
     def activate_selected(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         self._update_each(request, queryset, "activated", is_active=True)
 
     @admin.action(
-        description="Give selected users the role chosen (revokes their tokens)", permissions=["change"]
+        description=gettext_lazy("Give selected users the role chosen (revokes their tokens)"),
+        permissions=["change"],
     )
     def change_role_of_selected(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         role = request.POST.get("role", "")
         if role not in Role.values:
-            self.message_user(request, "Choose the role to give.", messages.ERROR)
+            self.message_user(request, gettext("Choose the role to give."), messages.ERROR)
             return
-        self._update_each(request, queryset, f"made {role}", role=role)
+        self._update_each(request, queryset, "role", role=role)
 
     def _update_each(self, request: HttpRequest, queryset: QuerySet[User], done: str, **changes: Any) -> None:
         if self._selection_vanished(request, queryset):
@@ -280,9 +290,20 @@ class UserAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, DjangoUserAdmin): 
             except errors.ApiError as error:
                 failures.append(f"{user.name}: {error.message}")
         if succeeded:
-            self.message_user(request, f"{succeeded} user(s) {done}.", messages.SUCCESS)
+            self.message_user(request, _done_message(done, succeeded, changes.get("role")), messages.SUCCESS)
         for failure in failures:
             self.message_user(request, failure, messages.ERROR)
+
+
+def _done_message(done: str, count: int, role: str | None) -> str:
+    messages_by_step = {
+        "deactivated": ngettext("%(count)d user deactivated.", "%(count)d users deactivated.", count),
+        "activated": ngettext("%(count)d user activated.", "%(count)d users activated.", count),
+        "role": ngettext(
+            "%(count)d user given the role %(role)s.", "%(count)d users given the role %(role)s.", count
+        ),
+    }
+    return messages_by_step[done] % {"count": count, "role": Role(role).label if role else ""}
 
 
 def _staff(request: HttpRequest) -> User:

@@ -126,3 +126,24 @@ def test_the_admin_shows_an_erased_actor_as_a_deleted_user(admin_user: User) -> 
 def test_another_staff_member_is_shown_by_name(admin_user: User) -> None:
     AuditEventFactory(actor=UserFactory(name="Fulana Revisora"))
     assert "Fulana Revisora" in csrf_client(admin_user).get(EVENTS).content.decode()
+
+
+def test_the_audit_list_speaks_portuguese_to_a_portuguese_browser(admin_user: User) -> None:
+    AuditEventFactory(actor=admin_user)
+    client = Client(HTTP_ACCEPT_LANGUAGE="pt-BR")
+    client.force_login(admin_user)
+
+    page = client.get(EVENTS).content.decode()
+
+    assert "Id exato do alvo, id da requisição ou CPF do ator (só dígitos)." in page
+    assert ">Ator</a>" in page
+
+
+def test_an_events_page_shows_the_action_fields_help_as_text(admin_user: User) -> None:
+    """The help of `action` is `<target type>.<verb>`: the admin prints a field's help as HTML, so
+    the browser took both for tags and showed only "`.`"."""
+    event = AuditEventFactory()
+
+    page = csrf_client(admin_user).get(f"{EVENTS}{event.pk}/change/").content.decode()
+
+    assert "`&lt;target type&gt;.&lt;verb&gt;`" in page

@@ -1,5 +1,6 @@
 """The media admin screens render, count references and filter orphans."""
 
+import re
 from typing import Any
 
 import pytest
@@ -88,3 +89,30 @@ def test_an_admin_is_offered_the_rebuild_action(staff: Client, upload: Any) -> N
     upload(samples.image_bytes())
 
     assert 'value="rebuild_thumbnails"' in staff.get(reverse("admin:media_blob_changelist")).content.decode()
+
+
+def test_the_blob_list_speaks_portuguese_to_a_portuguese_browser(admin_user: User, upload: Any) -> None:
+    """Our own words on the blob list (its columns, the references filter, the rebuild action and
+    its outcome) are pt-BR for a pt-BR browser."""
+    upload(samples.image_bytes())
+    client = Client(HTTP_ACCEPT_LANGUAGE="pt-BR")
+    client.force_login(admin_user)
+    url = reverse("admin:media_blob_changelist")
+
+    page = client.get(url).content.decode()
+    done = client.post(
+        url, {"action": "rebuild_thumbnails", "_selected_action": [Blob.objects.get().pk]}, follow=True
+    )
+
+    for words in (
+        ">Prévia<",
+        ">Tamanho</a>",
+        ">Fotos</a>",
+        "Por referências",
+        "Órfãos (sem foto)",
+        "Referenciados",
+    ):
+        assert words in page, words
+    assert "Refazer as miniaturas dos blobs selecionados" in page
+    [message] = [str(m) for m in done.context["messages"]]
+    assert re.fullmatch(r"Miniaturas enfileiradas para [01] blob; as prontas foram puladas\.", message)

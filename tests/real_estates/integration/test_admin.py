@@ -675,3 +675,31 @@ def test_the_change_form_refuses_what_the_api_refuses_in_its_words(
     assert str(message.message) in form.errors[field]
     real_estate.refresh_from_db()
     assert real_estate.version == 1
+
+
+def test_the_reject_page_has_the_admins_breadcrumbs(staff: Client, make_real_estate: MakeRealEstate) -> None:
+    """Django 6's breadcrumbs are a list, styled as the bar under the header (not a bare line)."""
+    page = _act(staff, "reject_selected", make_real_estate(status=Status.SUBMITTED))
+
+    assert '<ol class="breadcrumbs">' in page
+    assert '<div class="breadcrumbs">' not in page
+    assert f'<a href="{CHANGELIST}">Real estates</a>' in page
+
+
+def test_the_changelist_and_change_page_speak_the_browsers_language(
+    manager: User, make_real_estate: MakeRealEstate
+) -> None:
+    """Our own words on the real-estate screens (every action, the search help, the change page's
+    sections) are in pt-BR when the browser asks for it, not only the reject action's."""
+    real_estate = make_real_estate(status=Status.DRAFT)
+    client = Client(HTTP_ACCEPT_LANGUAGE="pt-BR")
+    client.force_login(manager)
+
+    changelist = client.get(CHANGELIST).content.decode()
+    change = client.get(f"{CHANGELIST}{real_estate.pk}/change/").content.decode()
+
+    assert '<option value="approve_selected">Aprovar os imóveis selecionados</option>' in changelist
+    assert '<option value="archive_selected">Arquivar os imóveis selecionados</option>' in changelist
+    assert "Palavras do título, descrição, rua, bairro ou cidade" in changelist
+    for section in ("Cômodos", "Endereço", "Fluxo de revisão"):
+        assert f">{section}</h2>" in change

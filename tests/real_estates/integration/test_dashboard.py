@@ -125,3 +125,14 @@ def test_only_staff_open_the_dashboard(client: Client) -> None:
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_the_dashboard_has_the_admins_breadcrumbs(client: Client, manager: User) -> None:
+    """Django 6's breadcrumbs are a list (`<ol class="breadcrumbs">`, styled as the bar under the
+    header); a `<div class="breadcrumbs">` of Django 4 showed as a bare line above the sidebar."""
+    client.force_login(manager)
+
+    page = client.get("/admin/dashboard/").content.decode()
+
+    assert '<ol class="breadcrumbs">' in page
+    assert '<div class="breadcrumbs">' not in page

@@ -460,7 +460,7 @@ def test_a_bulk_deactivation_skips_oneself_and_says_why(admin: User) -> None:
     other.refresh_from_db()
     assert (admin.is_active, other.is_active) == (True, False)
     shown = messages_on(client.get(USERS))
-    assert "1 user(s) deactivated" in shown
+    assert "1 user deactivated." in shown
     assert f"{admin.name}: Administrators cannot demote" in shown
 
 
@@ -506,3 +506,32 @@ def test_an_action_on_users_erased_meanwhile_says_so(admin: User, action: str, e
     assert messages_on(client.get(USERS)) == (
         "None of the selected users exists any more (deleted meanwhile?): nothing was done."
     )
+
+
+def test_the_users_screens_speak_portuguese_to_a_portuguese_browser(admin: User) -> None:
+    """Our own words on the users screens (the actions and their outcomes, the role chooser, the
+    change page's sections, the password page's confirmation) are pt-BR for a pt-BR browser."""
+    others = [UserFactory(), UserFactory()]
+    client = staff(admin)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "pt-BR"
+
+    changelist = client.get(USERS).content.decode()
+    assert "Desativar os usuários selecionados (revoga seus tokens)" in changelist
+    assert "Ativar os usuários selecionados" in changelist
+    assert "Dar aos usuários selecionados o papel escolhido (revoga seus tokens)" in changelist
+    assert '<label>Papel <select name="role">' in changelist
+    change = client.get(f"{USERS}{others[0].pk}/change/").content.decode()
+    for section in ("Perfil", "Acesso", "Datas"):
+        assert f">{section}</h2>" in change
+
+    run_action(client, "change_role_of_selected", others)
+    assert messages_on(client.get(USERS)) == "Escolha o papel a dar."
+    run_action(client, "deactivate_selected", others)
+    assert messages_on(client.get(USERS)) == "2 usuários desativados."
+    run_action(client, "activate_selected", others[:1])
+    assert messages_on(client.get(USERS)) == "1 usuário ativado."
+    run_action(client, "change_role_of_selected", others, role="manager")
+    assert messages_on(client.get(USERS)) == "2 usuários receberam o papel Manager."
+    url = f"{USERS}{others[0].pk}/password/"
+    submit(client, url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "set-password": "1"})
+    assert messages_on(client.get(f"{USERS}{others[0].pk}/change/")) == "Senha modificada com sucesso."
