@@ -82,25 +82,29 @@ FIELD_BOUNDS: dict[str, tuple[Decimal | None, Decimal | None]] = {
 
 class CepFormField(forms.CharField):
     """A CEP as the API takes it (`01310-100` or `01310100`): normalised by the same
-    `normalize_cep`, refused by the same `validate_cep` (in its words), stored as 8 digits."""
-
-    default_validators = [validate_cep]
+    `normalize_cep`, refused by the same `validate_cep` in its words, and only in them (checked
+    while read, as the API does, so no length message joins it), stored as 8 digits."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**{**kwargs, "max_length": CEP_INPUT_MAX_LENGTH})  # room for the dash
 
     def to_python(self, value: Any) -> str:
-        return normalize_cep(str(super().to_python(value)))
+        cep = normalize_cep(str(super().to_python(value)))
+        if cep:  # blank: the field's own "required"
+            validate_cep(cep)
+        return cep
 
 
 class UfFormField(forms.CharField):
     """A UF as the API takes it, in any case (`sp`): normalised by the same `normalize_uf`,
-    refused by the same `validate_uf` (in its words), stored in upper case."""
-
-    default_validators = [validate_uf]
+    refused by the same `validate_uf` in its words, and only in them (as `CepFormField`), stored
+    in upper case."""
 
     def to_python(self, value: Any) -> str:
-        return normalize_uf(str(super().to_python(value)))
+        uf = normalize_uf(str(super().to_python(value)))
+        if uf:
+            validate_uf(uf)
+        return uf
 
 
 class RealEstateForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
