@@ -1,10 +1,11 @@
 """Running code at the same moment from several threads, each on its own database connection."""
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connections
+from django.db import connection, connections
 
 
 def _outcome(action: Callable[[], object]) -> object:
@@ -45,3 +46,21 @@ def in_background(action: Callable[[], object]) -> tuple[threading.Thread, list[
     thread = threading.Thread(target=lambda: outcome.append(_outcome(action)))
     thread.start()
     return thread, outcome
+
+
+def wait_for_a_lock_wait() -> None:
+    """Until another session of this database waits for a lock (read on this thread's connection,
+    inside its transaction too: the statistics snapshot is cleared before each look)."""
+    waiting = (
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    with connection.cursor() as cursor:
+        for _ in range(500):
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(waiting)
+            row = cursor.fetchone()
+            if row and row[0]:
+                return
+            time.sleep(0.01)
+    raise AssertionError("no other session ever waited for a lock")

@@ -3,6 +3,11 @@
 import copy
 from typing import Any
 
+from apps.audit.models import AuditEvent
+from apps.media import storage
+from apps.media.models import Blob, Photo
+from apps.real_estates.models import RealEstate, RealEstateTransition
+
 URL = "/api/v1/real-estates"
 PAYLOAD: dict[str, Any] = {
     "title": "Casa no Itaím",
@@ -34,3 +39,19 @@ def payload(**changes: Any) -> dict[str, Any]:
     data.update(changes)
     data["address"].update(address)
     return data
+
+
+def writes_on_record() -> dict[str, Any]:
+    """What the writes of collectors and managers leave (real estates, photos, blobs, stored
+    objects, transitions, audit events; an erasure's own traces aside): equal before and after
+    a refused write when it wrote nothing."""
+    return {
+        "real_estates": sorted(
+            RealEstate.objects.values_list("pk", "title", "status", "version", "photo_count", "reviewed_by")
+        ),
+        "photos": sorted(Photo.objects.values_list("pk", "caption", "position")),
+        "blobs": Blob.objects.count(),
+        "objects": sorted(stored.key for stored in storage.iter_objects()),
+        "transitions": RealEstateTransition.objects.count(),
+        "events": AuditEvent.objects.exclude(action__startswith="user.").count(),
+    }

@@ -15,9 +15,8 @@ from apps.real_estates.models import RealEstate
 from apps.users import services as user_services
 from apps.users.models import Role, User
 from tests.real_estates.factories import RealEstateFactory
-from tests.threads import in_background, run_at_once
+from tests.threads import in_background, run_at_once, wait_for_a_lock_wait
 from tests.users.factories import UserFactory
-from tests.users.integration.test_erasure_concurrency import wait_for_a_lock_wait
 
 CHANGELIST = "/admin/real_estates/realestate/"
 BY_TITLE = "?o=2"  # the changelist sorted on its second column, the title

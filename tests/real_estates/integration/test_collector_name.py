@@ -4,7 +4,6 @@ gone with the user (LGPD)."""
 
 import re
 import threading
-import time
 from importlib import import_module
 
 import pytest
@@ -22,7 +21,7 @@ from apps.users import services as user_services
 from apps.users.models import Role, User
 from tests.real_estates.factories import RealEstateFactory
 from tests.real_estates.helpers import PAYLOAD
-from tests.threads import in_background
+from tests.threads import in_background, wait_for_a_lock_wait
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -161,29 +160,12 @@ def test_a_create_racing_a_rename_carries_the_new_name() -> None:
     with transaction.atomic():
         user_services.user_update(user=collector, actor=admin, name="Nome Novo")
         renaming.set()  # the create starts with the old name in hand while the rename is open
-        _wait_for_a_lock_wait()  # the create waits on the user row
+        wait_for_a_lock_wait()  # the create waits on the user row
     creator.join(timeout=10)
 
     [created] = outcome
     assert isinstance(created, RealEstate), created
     assert RealEstate.objects.get(pk=created.pk).collected_by_name == "Nome Novo"
-
-
-def _wait_for_a_lock_wait() -> None:
-    """Until another session of this database waits for a lock (read inside the caller's
-    transaction, whose statistics snapshot is cleared before each look)."""
-    waiting = (
-        "SELECT count(*) FROM pg_stat_activity"
-        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-    )
-    with connection.cursor() as cursor:
-        for _ in range(500):
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(waiting)
-            if cursor.fetchone()[0]:
-                return
-            time.sleep(0.01)
-    raise AssertionError("the create never waited for the rename's lock")
 
 
 def test_a_create_by_a_user_erased_meanwhile_is_refused(collector: User) -> None:

@@ -10,17 +10,16 @@ from typing import Any
 
 import pytest
 
-from apps.audit.models import AuditEvent
 from apps.core import errors
 from apps.media import services as media_services
-from apps.media import storage
-from apps.media.models import Blob, Photo
+from apps.media.models import Photo
 from apps.real_estates import services
-from apps.real_estates.models import RealEstate, RealEstateTransition, Status
+from apps.real_estates.models import RealEstate, Status
 from apps.users.models import Role, User
 from apps.users.services import user_delete
 from tests.media.factories import png
 from tests.real_estates.factories import RealEstateFactory
+from tests.real_estates.helpers import writes_on_record
 from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,19 +81,6 @@ WRITES: dict[str, tuple[Write, str, str]] = {
 }
 
 
-def _written() -> dict[str, Any]:
-    return {
-        "real_estates": sorted(
-            RealEstate.objects.values_list("pk", "title", "status", "version", "photo_count", "reviewed_by")
-        ),
-        "photos": sorted(Photo.objects.values_list("pk", "caption", "position")),
-        "blobs": Blob.objects.count(),
-        "objects": sorted(stored.key for stored in storage.iter_objects()),
-        "transitions": RealEstateTransition.objects.count(),
-        "events": AuditEvent.objects.exclude(action__startswith="user.").count(),
-    }
-
-
 @pytest.mark.parametrize(("write", "role", "status"), WRITES.values(), ids=WRITES.keys())
 def test_a_write_by_an_erased_user_is_refused_and_writes_nothing(
     write: Write, role: str, status: str
@@ -105,9 +91,9 @@ def test_a_write_by_an_erased_user_is_refused_and_writes_nothing(
     photo = Photo.objects.filter(real_estate=real_estate).order_by("position").first()
     UserFactory(role=Role.ADMIN)  # not the last active admin: an admin may be erased
     user_delete(user=User.objects.get(pk=actor.pk), actor=None)
-    before = _written()
+    before = writes_on_record()
 
     with pytest.raises(errors.AuthenticationFailed):
         write(real_estate, actor, photo)
 
-    assert _written() == before
+    assert writes_on_record() == before

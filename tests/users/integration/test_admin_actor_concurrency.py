@@ -17,9 +17,8 @@ from apps.core import errors
 from apps.users import services
 from apps.users.models import Role, User
 from tests.conftest import bearer_client
-from tests.threads import in_background, run_at_once
+from tests.threads import in_background, run_at_once, wait_for_a_lock_wait
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
-from tests.users.integration.test_erasure_concurrency import wait_for_a_lock_wait
 
 URL = "/api/v1/users"
 

@@ -5,46 +5,28 @@ estates, then the rest), so neither deadlocks, and a write that comes second is 
 rather than failing at commit on a reference to a deleted row (PostgreSQL row locks, two
 connections)."""
 
-import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from rest_framework.test import APIClient
 
 from apps.audit.models import AuditEvent
-from apps.media import storage
-from apps.media.models import Blob, Photo
+from apps.media.models import Photo
 from apps.real_estates import services as real_estate_services
-from apps.real_estates.models import RealEstate, RealEstateTransition, Status
+from apps.real_estates.models import RealEstate, Status
 from apps.users import services
 from apps.users.models import Role, User
 from tests.conftest import bearer_client
 from tests.media.conftest import photos_url, post_photo
 from tests.media.factories import PhotoFactory, png
 from tests.real_estates.factories import RealEstateFactory
-from tests.threads import in_background
+from tests.real_estates.helpers import writes_on_record
+from tests.threads import in_background, wait_for_a_lock_wait
 from tests.users.factories import UserFactory
 
 URL = "/api/v1/real-estates"
-
-
-def wait_for_a_lock_wait() -> None:
-    """Until another session of this database waits for a row lock."""
-    waiting = (
-        "SELECT count(*) FROM pg_stat_activity"
-        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-    )
-    with connection.cursor() as cursor:
-        for _ in range(500):
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(waiting)
-            row = cursor.fetchone()
-            if row and row[0]:
-                return
-            time.sleep(0.01)
-    raise AssertionError("no other session ever waited for a row lock")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -70,20 +52,6 @@ def test_erasing_oneself_while_editing_ones_real_estate_waits_for_the_edit() -> 
         None,
         "",
     )
-
-
-def _written() -> dict[str, Any]:
-    """What a write by a collector or manager leaves (the erasure's own traces aside)."""
-    return {
-        "real_estates": sorted(
-            RealEstate.objects.values_list("pk", "title", "status", "version", "photo_count", "reviewed_by")
-        ),
-        "photos": sorted(Photo.objects.values_list("pk", "caption", "position")),
-        "blobs": Blob.objects.count(),
-        "objects": sorted(stored.key for stored in storage.iter_objects()),
-        "transitions": RealEstateTransition.objects.count(),
-        "events": AuditEvent.objects.exclude(action__startswith="user.").count(),
-    }
 
 
 def _erased_meanwhile(user: User, *, by: User, write: Callable[[], Any]) -> Any:
@@ -128,13 +96,13 @@ def test_a_collectors_write_arriving_during_their_erasure_is_refused_and_writes_
     photo = PhotoFactory(real_estate=real_estate)
     PhotoFactory(real_estate=real_estate)
     client = bearer_client(collector)
-    before = _written()
+    before = writes_on_record()
 
     response = _erased_meanwhile(collector, by=collector, write=lambda: write(client, real_estate, photo))
 
     assert response.status_code == 401, response.content
     assert response.json()["error"]["code"] == "AUTHENTICATION_FAILED"
-    assert _written() == before  # the upload's object too: removed with the refusal
+    assert writes_on_record() == before  # the upload's object too: removed with the refusal
 
 
 @pytest.mark.django_db(transaction=True)
@@ -176,13 +144,13 @@ def test_a_managers_review_arriving_during_their_erasure_is_refused(
     status = Status.REJECTED if review is REVIEWS["edit"] else Status.SUBMITTED
     real_estate = RealEstateFactory(status=status)
     client = bearer_client(manager)
-    before = _written()
+    before = writes_on_record()
 
     response = _erased_meanwhile(manager, by=admin, write=lambda: review(client, real_estate))
 
     assert response.status_code == 401, response.content
     assert response.json()["error"]["code"] == "AUTHENTICATION_FAILED"
-    assert _written() == before
+    assert writes_on_record() == before
 
 
 @pytest.mark.django_db(transaction=True)
