@@ -31,7 +31,12 @@ def grouped_columns(
                 f'fill="{COLOURS[s % len(COLOURS)]}">'
                 f"<title>{escape(label)}: {values[i]} {escape(name)}</title></rect>"
             )
-        if i % 5 == 0 or i == len(labels) - 1:
+        if i == len(labels) - 1:  # ends at its column's right edge: centred, it ran off the chart
+            parts.append(
+                f'<text x="{x0 + slot - 1:.1f}" y="{height - bottom + 14}" text-anchor="end" '
+                f'font-size="11">{escape(label)}</text>'
+            )
+        elif i % 5 == 0:
             parts.append(
                 f'<text x="{x0 + slot / 2:.1f}" y="{height - bottom + 14}" text-anchor="middle" '
                 f'font-size="11">{escape(label)}</text>'
