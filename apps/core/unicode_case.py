@@ -14,14 +14,16 @@ No schema object names them (no index, constraint or view): a database file stay
 any SQLite client. The `lower(city)` indexes serve PostgreSQL; on SQLite these matches scan.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.db.models import CharField, TextField
 from django.db.models.functions import Lower, Upper
 from django.db.models.lookups import Contains, IContains
-from django.db.models.sql.compiler import SQLCompiler
+
+if TYPE_CHECKING:  # the compiler Django hands a vendor hook (`as_sqlite`); only its type is named
+    from django.db.models.sql.compiler import SQLCompiler
 
 
 def unicode_lower(text: str | None) -> str | None:
@@ -67,14 +69,14 @@ def connect_signals() -> None:
 class UnicodeLower(Lower):
     """Django's `Lower`; on SQLite, `unicode_lower`."""
 
-    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> Any:
+    def as_sqlite(self, compiler: "SQLCompiler", connection: BaseDatabaseWrapper, **extra: Any) -> Any:
         return self.as_sql(compiler, connection, function="unicode_lower", **extra)
 
 
 class UnicodeUpper(Upper):
     """Django's `Upper`; on SQLite, `unicode_upper`."""
 
-    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> Any:
+    def as_sqlite(self, compiler: "SQLCompiler", connection: BaseDatabaseWrapper, **extra: Any) -> Any:
         return self.as_sql(compiler, connection, function="unicode_upper", **extra)
 
 
@@ -84,5 +86,5 @@ class UnicodeIContains(IContains):
     them, nothing is left for SQLite's LIKE to fold. `UnicodeIContains(F("name"), term)` (a
     string) in a `filter()` or a `Q()`, or `name__unicode_icontains` (`connect_signals`)."""
 
-    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> Any:
+    def as_sqlite(self, compiler: "SQLCompiler", connection: BaseDatabaseWrapper) -> Any:
         return Contains(UnicodeUpper(self.lhs), unicode_upper(self.rhs)).as_sql(compiler, connection)
