@@ -7,14 +7,10 @@ lower() and LIKE fold ASCII letters only.
 """
 
 import pytest
-from django.db import connection
-from django.db.models import Q, Value
-from django.db.models.functions import Lower
 from django.test import Client
 from rest_framework.test import APIClient
 
 from apps.core.unicode_case import unicode_lower, unicode_upper
-from apps.real_estates.models import RealEstate
 from apps.users.models import Role, User
 from tests.real_estates.factories import RealEstateFactory
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
@@ -93,22 +89,6 @@ def test_q_folds_every_letter_and_accent(manager_client: APIClient) -> None:
     response = manager_client.get("/api/v1/real-estates", {"q": "jequitiba"})
     assert response.status_code == 200, response.json()
     assert {made[item["id"]] for item in response.json()["results"]} == set(words)
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statements")
-def test_postgresql_runs_djangos_own_statements() -> None:
-    """The read path is benchmarked on PostgreSQL: the filters' SQL there is Django's `Lower` and
-    `icontains`, as before the embedded default learned to fold every letter."""
-    assert str(RealEstate.objects.in_city(" São Paulo ").query) == str(
-        RealEstate.objects.alias(city_lower=Lower("city")).filter(city_lower=Lower(Value("São Paulo"))).query
-    )
-    assert str(User.objects.with_email("Ana@X.com").query) == str(
-        User.objects.alias(email_lower=Lower("email")).filter(email_lower=Lower(Value("Ana@X.com"))).query
-    )
-    assert str(User.objects.search("Ana").query) == str(User.objects.filter(name__icontains="Ana").query)
-    assert str(User.objects.search("529.982").query) == str(
-        User.objects.filter(Q(name__icontains="529.982") | Q(cpf__startswith="529982")).query
-    )
 
 
 def test_sqlites_functions_map_each_character_to_one() -> None:
