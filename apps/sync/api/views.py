@@ -101,7 +101,8 @@ class RealEstateSyncView(APIView):
             "Store `next_cursor` and ask again while `has_more` is true. A real estate may come "
             "more than once across pages; apply each result over what you hold. A cursor unused "
             "for `SYNC_RETENTION_DAYS` (30), behind changes the daily purge removed, or issued "
-            "before your role changed expires: 410, sync again without one."
+            "before a role change that changed what you see (collector to manager or admin, or "
+            "back) expires: 410, sync again without one."
         ),
         parameters=[SyncQuerySerializer],
         responses={
