@@ -133,8 +133,9 @@ def audit_user_erase(*, user: User) -> None:
     user_id = str(user.pk)
     pseudonym = f"erased-{uuid.uuid4().hex}"
     about = AuditEvent.objects.about(target_type=USER_TARGET, target_id=user_id)
-    # Only the events they made can name them in a value (a reviewer is the actor of the review).
-    mentioning = AuditEvent.objects.by_actor(user.pk).filter(changes__icontains=user_id)
+    # Whoever made it: a review by someone else names the previous reviewer as its `reviewed_by`
+    # before value (rejected by them, approved by another). One scan of the trail per erasure.
+    mentioning = AuditEvent.objects.filter(changes__icontains=user_id)
     events = list((about | mentioning).select_for_update().only("id", "target_type", "target_id", "changes"))
     for event in events:
         is_about = event.target_type == USER_TARGET and event.target_id == user_id

@@ -194,6 +194,11 @@ def _log_entries(user: Any, position: Position, limit: int) -> tuple[list[tuple[
 
 def _log_page(*, user: Any, start: cursors.Cursor, limit: int) -> Page:
     entries, horizon = _log_entries(user, start.position, limit)
+    if start.position > horizon:
+        # Every position handed out is at or below the horizon of any read after it: this cursor
+        # was issued by another database (restored from a backup into a new cluster, which counts
+        # transactions from the start again) and would skip every change until the count caught up.
+        raise CursorExpired()
     has_more = len(entries) > limit
     entries = entries[:limit]
     position = Position(entries[-1][0], entries[-1][1]) if entries else start.position

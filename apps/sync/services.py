@@ -86,6 +86,21 @@ def purge_mark() -> Position:
 
 
 @transaction.atomic
+def sync_expire_cursors() -> int:
+    """After a database restore (`manage.py expire_sync_cursors`, docs/operations.md): every
+    cursor issued before now answers 410, so each client syncs again from the beginning instead of
+    keeping what the restore took back. Empties the log (no cursor may continue from it) and sets
+    the purge mark where a first sync begun now starts. Returns how many entries went. With the
+    writers stopped (the restore procedure): a change committing meanwhile could lose its entry."""
+    mark, _ = PurgeMark.objects.select_for_update().get_or_create(pk=1)
+    start = RealEstateChange.objects.start_position()  # SQLite: the last id, before they go
+    deleted, _ = RealEstateChange.objects.all().delete()
+    mark.xid, mark.change_id = start
+    mark.save(update_fields=["xid", "change_id"])
+    return deleted
+
+
+@transaction.atomic
 def sync_purge(*, retention: timedelta | None = None, now: datetime | None = None) -> int:
     """Delete log rows older than the retention (`SYNC_RETENTION_DAYS`) and raise the purge mark
     to the highest position deleted. Idempotent; returns how many rows went."""

@@ -239,6 +239,53 @@ def expired_and_bad_cursors() -> None:
         )
 
 
+def after_a_restore() -> None:
+    """The file is put back as an older copy of it held it (its changes after the copy gone, its
+    ids counted from there again): a cursor issued since stands beyond the log and is a 410 at
+    once; after `manage.py expire_sync_cursors`, so is one issued before the copy, and a fresh
+    sync matches the database."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from apps.real_estates.models import RealEstate
+    from apps.sync.models import RealEstateChange
+    from tests.sync.helpers import Replica, create
+
+    ana, _, _ = _users()
+    client = _client(ana)
+    kept = create(ana)
+    before_the_copy = Replica()
+    before_the_copy.drain(client)
+    copied_up_to = RealEstateChange.objects.order_by("-id").values_list("id", flat=True).first()
+    since = Replica()
+    since.drain(client)
+    lost = create(ana)
+    create(ana, title="Outra")
+    since.drain(client)
+    # The restore, as the older copy holds the database.
+    RealEstate.objects.exclude(pk=kept.pk).delete()
+    RealEstateChange.objects.filter(id__gt=copied_up_to).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [copied_up_to, "sync_realestatechange"]
+        )
+    assert str(lost.pk) in since.items
+    create(ana, title="Depois")  # takes an id the lost changes had
+    response = _get(client, since.cursor)
+    assert (response.status_code, response.json()["error"]["code"]) == (410, "SYNC_CURSOR_EXPIRED")
+
+    call_command("expire_sync_cursors", verbosity=0)
+    response = _get(client, before_the_copy.cursor)
+    assert (response.status_code, response.json()["error"]["code"]) == (410, "SYNC_CURSOR_EXPIRED")
+    fresh = Replica()
+    fresh.drain(client)
+    assert fresh.versions() == {
+        str(pk): version for pk, version in RealEstate.objects.values_list("pk", "version")
+    }
+    added = create(ana, title="Mais uma")
+    assert [r["id"] for r in fresh.pull(client)["results"]] == [str(added.pk)]
+
+
 def main() -> None:
     django.setup()
     from django.core.management import call_command

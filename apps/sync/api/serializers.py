@@ -67,9 +67,13 @@ class SyncQuerySerializer(serializers.Serializer[Any]):
 
 # The serializers below declare shapes for the schema; `render_changes` builds the data.
 class SyncRealEstateSerializer(RealEstateListItemSerializer):
-    """The list item, with the version a client compares with what it holds."""
+    """The list item, with its version (the ETag)."""
 
-    version = serializers.IntegerField(help_text="Bumped by every change of the real estate.")
+    version = serializers.IntegerField(
+        help_text="The real estate's ETag version: bumped by every edit, transition and photo change. "
+        "A cover's thumbnail appearing and a collector's rename or erasure change the item without "
+        "bumping it: apply every result, even one whose version you hold."
+    )
     # The list's, only with `near`, which the sync does not take (DRF: None removes an inherited field).
     distance_km = None  # type: ignore[assignment]
 

@@ -99,9 +99,12 @@ class RealEstateSyncView(APIView):
             "longer see) as a tombstone `{id, deleted: true}`. Without a cursor, a full sync: "
             "every real estate you see, then the changes made meanwhile, paged the same way. "
             "Store `next_cursor` and ask again while `has_more` is true. A real estate may come "
-            "more than once across pages; apply each result over what you hold. A cursor unused "
+            "more than once across pages; apply each result over what you hold. An item's `cover` is a "
+            "link that expires (`MEDIA_URL_EXPIRY_SECONDS`, 1 h): download it when the page arrives; "
+            "an item comes again only when it changes. A cursor unused "
             "for `SYNC_RETENTION_DAYS` (30), behind changes the daily purge removed, or issued "
-            "before your role changed expires: 410, sync again without one."
+            "before a role change that changed what you see (collector to manager or admin, or "
+            "back) expires: 410, sync again without one."
         ),
         parameters=[SyncQuerySerializer],
         responses={

@@ -111,3 +111,27 @@ def test_a_user_deleted_by_another_path_is_erased_from_the_trail_too(collector: 
     text = all_events_text()
     for personal in ("Nome Antigo Apagado", user_id):
         assert personal not in text
+
+
+def test_an_erased_reviewers_id_is_replaced_in_the_review_that_followed_theirs(
+    admin_client: APIClient, manager: User, collector: User
+) -> None:
+    # Rejected by `manager`, edited and sent again by its collector, approved by another manager:
+    # that approval's event holds `reviewed_by: [<manager>, <other>]`, an event `manager` did not make.
+    rejected = RealEstateFactory(collected_by=collector, status="rejected", reviewed_by=manager, photos=1)
+    client = bearer_client(collector)
+    edited = client.patch(f"{API}/real-estates/{rejected.pk}", {"title": "Casa reformada"})
+    assert edited.status_code == 200, edited.content
+    assert client.post(f"{API}/real-estates/{rejected.pk}/submit").status_code == 200
+    other = UserFactory(role=Role.MANAGER)
+    assert bearer_client(other).post(f"{API}/real-estates/{rejected.pk}/approve").status_code == 200
+    approve = AuditEvent.objects.get(action="real_estate.approve")
+    assert approve.changes["reviewed_by"] == [str(manager.pk), str(other.pk)]
+
+    assert admin_client.delete(f"{API}/users/{manager.pk}").status_code == 204
+
+    pseudonym = AuditEvent.objects.get(action="user.delete").target_id
+    approve.refresh_from_db()
+    assert approve.changes["reviewed_by"] == [pseudonym, str(other.pk)]
+    assert (approve.actor, approve.actor_erased) == (other, False)  # the approval is still theirs
+    assert str(manager.pk) not in all_events_text()

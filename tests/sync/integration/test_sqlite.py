@@ -27,6 +27,8 @@ def test_the_sync_follows_a_simple_sequence_on_sqlite(tmp_path: Path) -> None:
         "after_a_purge_of_the_whole_log",
         # Writer processes (as `make run`'s two workers) commit while readers sync: nothing missed.
         "concurrent_writers",
+        # A restored older copy of the file: cursors issued since are 410, all after the command.
+        "after_a_restore",
         # The API, the admin's bulk actions, a command, the in-process tasks and an erasure record.
         "every_write_path",
         # 410 for a cursor too old or behind the (in-process) purge task; 400 for a bad one.

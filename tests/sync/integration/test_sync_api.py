@@ -269,3 +269,21 @@ def test_an_empty_limit_is_a_400_naming_it(admin_client: APIClient) -> None:
     response = admin_client.get("/api/v1/sync/real-estates", {"limit": ""})
     assert response.status_code == 400
     assert response.json()["error"]["fields"]["limit"][0]["code"] == "parameter_empty"
+
+
+def test_a_rename_comes_as_a_change_with_the_version_the_client_holds(people: dict[str, User]) -> None:
+    """`version` is the ETag: a collector's rename (like a cover's thumbnail appearing) changes the
+    item without bumping it, so a client applies every result instead of skipping a held version."""
+    ana, manager = people["ana"], people["manager"]
+    owned = create(ana)
+    client = bearer_client(manager)
+    replica = Replica()
+    replica.drain(client)
+    held = replica.items[str(owned.pk)]["version"]
+    user_services.user_update_profile(user=ana, name="Ana Renomeada Souza")
+    (item,) = replica.pull(client)["results"]
+    assert (item["id"], item["version"]) == (str(owned.pk), held)
+    assert item["collected_by"]["name"] == "Ana Renomeada Souza"
+    schema = client.get("/api/v1/schema", {"format": "json"}).json()
+    described = schema["components"]["schemas"]["SyncRealEstate"]["properties"]["version"]["description"]
+    assert "apply every result" in described

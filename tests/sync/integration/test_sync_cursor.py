@@ -179,6 +179,17 @@ def test_a_cursor_issued_before_a_role_change_is_gone(ana: User) -> None:
     assert response.status_code == 410
 
 
+def test_a_cursor_goes_on_after_a_role_change_that_keeps_what_the_caller_sees() -> None:
+    manager = UserFactory(role=Role.MANAGER)
+    cursor = _cursor_of(manager)
+    added = create(UserFactory(role=Role.COLLECTOR))
+    user_services.user_update(user=manager, actor=UserFactory(role=Role.ADMIN), role=Role.ADMIN)
+    manager.refresh_from_db()
+    response = bearer_client(manager).get(SYNC_URL, {"cursor": cursor})
+    assert response.status_code == 200, response.content
+    assert [r["id"] for r in response.json()["results"]] == [str(added.pk)]
+
+
 def test_the_purge_keeps_recent_changes_and_raises_the_mark(ana: User) -> None:
     old, recent = create(ana), create(ana)
     RealEstateChange.objects.filter(real_estate_id=old.pk).update(
