@@ -534,7 +534,11 @@ def _token_owner_locked(user_id: Any) -> User | None:
 
 @transaction.atomic
 def user_sign_out(*, user: User, refresh: str) -> None:
-    """Kills one refresh token of `user`. Already dead is fine; someone else's is TOKEN_INVALID."""
+    """Ends the sign-in `refresh` descends from (docs/adr/0017-sign-out-ends-the-sign-in.md): that
+    refresh token and every live one of its family (ADR 0014) die, so signing out with a token
+    already rotated (a lost response, another tab, a thief who refreshed first) leaves nothing of
+    that session alive; the user's other sign-ins stay. Already dead is fine; someone else's is
+    TOKEN_INVALID."""
     token = decode_refresh(refresh, check_blacklist=False)
     if str(token_user_id(token)) != str(user.pk):
         raise errors.TokenInvalid()
@@ -549,4 +553,5 @@ def user_sign_out(*, user: User, refresh: str) -> None:
     if outstanding is None:
         raise errors.TokenInvalid()
     BlacklistedToken.objects.get_or_create(token=outstanding)
-    transaction.on_commit(partial(logger.info, "signed_out", user_id=str(user.pk)))
+    revoked = token_family_revoke(user=user, family=token_family(token))
+    transaction.on_commit(partial(logger.info, "signed_out", user_id=str(user.pk), revoked=revoked))
