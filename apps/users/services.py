@@ -15,6 +15,7 @@ import structlog
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -211,10 +212,15 @@ def _ensure_still_admin(actor: User | None, *, active_admins: list[Any]) -> None
 
 def _ensure_admin_may_go(*, user: User, actor: User | None, active_admins: list[Any]) -> None:
     """No self-lockout (docs/adr/0012-admin-writes-through-services.md): `user`, an active admin,
-    is about to be demoted, deactivated or deleted by `actor` (None: an operator's command)."""
+    is about to be demoted, deactivated or deleted by `actor` (None: an operator's command), or to
+    lose password sign-in. Another active admin must remain who can sign in (docs/adr/0018): one
+    whose password sign-in was disabled keeps no one administering, and the acting admin may be
+    one (disabled while their request was in flight). Their rows are locked (`active_admins`), so
+    no password changes under this check."""
     if actor is not None and user.pk == actor.pk:
         raise errors.CannotChangeOwnAccount()
-    if not any(pk != user.pk for pk in active_admins):
+    others = User.objects.filter(pk__in=[pk for pk in active_admins if pk != user.pk])
+    if not others.exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX).exists():
         raise errors.LastActiveAdmin()
 
 
