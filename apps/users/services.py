@@ -15,6 +15,7 @@ import structlog
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -153,7 +154,7 @@ def user_create(
     *, actor: User | None, cpf: str, name: str, password: str, role: str, email: str | None = None
 ) -> User:
     """An admin (or, with `actor` None, an operator's command) creates an account with any role."""
-    _lock_actor(actor)
+    _ensure_still_admin(actor, active_admins=_lock_actor(actor))
     user = _create(cpf=cpf, name=name, password=password, email=email, role=role)
     audit_record(actor=actor, action="user.create", target=user, changes=audit_created(user, AUDITED_FIELDS))
     transaction.on_commit(
@@ -184,27 +185,42 @@ def _lock_active_admins() -> list[Any]:
 def _lock_actor(actor: User | None, *, admins: bool = False) -> list[Any]:
     """The first locks of a service `actor` performs on a user (docs/adr/0015-erasure-lock-order.md),
     before the user's row: the active admins' rows (`_lock_active_admins`, primary-key order)
-    when the service may take admin rights away (`admins`) or the actor is an admin, whose row is
-    then one of them; an actor not among them (not an admin, or no longer one) right after, `FOR
-    NO KEY UPDATE` (`locked_name`). So two admins acting on each other, or an admin acting while
-    another erases them, queue at the admins' rows instead of deadlocking, and a write whose actor
-    was erased meanwhile (the row gone once locked) is refused as a request of a user who no
-    longer exists, AUTHENTICATION_FAILED, before it writes anything, rather than failing at commit
-    on its reference to them. `actor` None (an operator's command) locks no actor. Returns the ids
-    of the active admins locked (none if not locked)."""
-    is_admin = actor is not None and actor.role == Role.ADMIN
-    active_admins = _lock_active_admins() if admins or is_admin else []
+    whenever there is an actor (an admin's row is then one of them) or the service may take admin
+    rights away (`admins`); an actor not among them (not, or no longer, an active admin) right
+    after, `FOR NO KEY UPDATE` (`locked_name`). So two admins acting on each other, or an admin
+    acting while another erases them, queue at the admins' rows instead of deadlocking, and a write
+    whose actor was erased meanwhile (the row gone once locked) is refused as a request of a user
+    who no longer exists, AUTHENTICATION_FAILED, before it writes anything, rather than failing at
+    commit on its reference to them. `actor` None (an operator's command) locks no actor. Returns
+    the ids of the active admins locked (none if not locked): `_ensure_still_admin` then checks
+    the actor is one of them."""
+    active_admins = _lock_active_admins() if admins or actor is not None else []
     if actor is not None and actor.pk not in active_admins and User.objects.locked_name(actor.pk) is None:
         raise errors.AuthenticationFailed()
     return active_admins
 
 
+def _ensure_still_admin(actor: User | None, *, active_admins: list[Any]) -> None:
+    """`actor` (None: an operator's command) is an active admin now, under the admins' lock
+    (docs/adr/0016-an-admins-rights-are-checked-under-the-lock.md): the role the API or the Django
+    admin checked when the request was authenticated may have been taken away since (a demotion, a
+    deactivation by another admin, committed while the request was in flight). Called after the
+    rules about the user (CANNOT_CHANGE_OWN_ACCOUNT, LAST_ACTIVE_ADMIN), before any write."""
+    if actor is not None and actor.pk not in active_admins:
+        raise errors.PermissionDenied()
+
+
 def _ensure_admin_may_go(*, user: User, actor: User | None, active_admins: list[Any]) -> None:
     """No self-lockout (docs/adr/0012-admin-writes-through-services.md): `user`, an active admin,
-    is about to be demoted, deactivated or deleted by `actor` (None: an operator's command)."""
+    is about to be demoted, deactivated or deleted by `actor` (None: an operator's command), or to
+    lose password sign-in. Another active admin must remain who can sign in (docs/adr/0018): one
+    whose password sign-in was disabled keeps no one administering, and the acting admin may be
+    one (disabled while their request was in flight). Their rows are locked (`active_admins`), so
+    no password changes under this check."""
     if actor is not None and user.pk == actor.pk:
         raise errors.CannotChangeOwnAccount()
-    if not any(pk != user.pk for pk in active_admins):
+    others = User.objects.filter(pk__in=[pk for pk in active_admins if pk != user.pk])
+    if not others.exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX).exists():
         raise errors.LastActiveAdmin()
 
 
@@ -247,6 +263,7 @@ def user_update(
     before = audit_snapshot(user, AUDITED_FIELDS)
     if takes_rights and user.is_active and user.role == Role.ADMIN:
         _ensure_admin_may_go(user=user, actor=actor, active_admins=active_admins)
+    _ensure_still_admin(actor, active_admins=active_admins)
     changed = _apply_profile(user, name=name, email=email)
     if role is not UNSET and role != user.role:
         user.role = role
@@ -355,6 +372,7 @@ def user_set_password(*, user: User, actor: User | None, password: str | None) -
     user = _locked(user)
     if password is None and user.is_active and user.role == Role.ADMIN:
         _ensure_admin_may_go(user=user, actor=actor, active_admins=active_admins)
+    _ensure_still_admin(actor, active_admins=active_admins)
     if password is not None:
         _check_password_strength(password=password, user=user, field="password")
     _store_password(user, password)
@@ -401,6 +419,8 @@ def user_delete(*, user: User, actor: User | None) -> None:
     user = _locked(user)
     if user.is_active and user.role == Role.ADMIN:
         _ensure_admin_may_go(user=user, actor=actor, active_admins=active_admins)
+    if actor is None or actor.pk != user.pk:  # one's own erasure needs no role
+        _ensure_still_admin(actor, active_admins=active_admins)
     real_estate_services.real_estate_collector_deleted(user=user)
     user = _locked(user, erasing=True)
     user_id = str(user.pk)
@@ -520,7 +540,11 @@ def _token_owner_locked(user_id: Any) -> User | None:
 
 @transaction.atomic
 def user_sign_out(*, user: User, refresh: str) -> None:
-    """Kills one refresh token of `user`. Already dead is fine; someone else's is TOKEN_INVALID."""
+    """Ends the sign-in `refresh` descends from (docs/adr/0017-sign-out-ends-the-sign-in.md): that
+    refresh token and every live one of its family (ADR 0014) die, so signing out with a token
+    already rotated (a lost response, another tab, a thief who refreshed first) leaves nothing of
+    that session alive; the user's other sign-ins stay. Already dead is fine; someone else's is
+    TOKEN_INVALID."""
     token = decode_refresh(refresh, check_blacklist=False)
     if str(token_user_id(token)) != str(user.pk):
         raise errors.TokenInvalid()
@@ -535,4 +559,5 @@ def user_sign_out(*, user: User, refresh: str) -> None:
     if outstanding is None:
         raise errors.TokenInvalid()
     BlacklistedToken.objects.get_or_create(token=outstanding)
-    transaction.on_commit(partial(logger.info, "signed_out", user_id=str(user.pk)))
+    revoked = token_family_revoke(user=user, family=token_family(token))
+    transaction.on_commit(partial(logger.info, "signed_out", user_id=str(user.pk), revoked=revoked))

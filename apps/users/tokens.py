@@ -102,8 +102,9 @@ def token_family_revoke(*, user: User, family: str) -> int:
     """Blacklists every live refresh token of `family` (the user's, read from the stored JWTs:
     one per sign-in at most, since refreshes are single-use) and returns how many.
 
-    Not atomic on its own: `token_refresh` is the transaction, under the user's row lock, which
-    every refresh takes too, so no token of the family is being issued meanwhile."""
+    Not atomic on its own: `token_refresh` (a reuse) and `user_sign_out` are the transaction,
+    under the user's row lock, which every refresh takes too, so no token of the family is being
+    issued meanwhile."""
     members = []
     alive = OutstandingToken.objects.filter(
         user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True

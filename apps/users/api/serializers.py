@@ -103,6 +103,8 @@ class SignUpInputSerializer(StrictInputSerializer):
     # send their whole form keep working; no role can be gained this way).
     role = serializers.CharField(
         required=False,
+        allow_blank=True,  # a form's role left empty, "" or null, is ignored like any other
+        allow_null=True,
         write_only=True,
         max_length=32,
         help_text="Ignored: sign-up always creates a collector.",

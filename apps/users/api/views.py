@@ -146,13 +146,14 @@ class TokenRefreshView(NoStoreMixin):
 class SignOutView(NoStoreMixin):
     @extend_schema(
         tags=["auth"],
-        summary="Sign out: kill a refresh token",
-        description="The refresh token must be the caller's own. The access token stays valid until it "
-        "expires; discard it.",
+        summary="Sign out: end the sign-in of a refresh token",
+        description="The refresh token must be the caller's own. It dies, and so does every refresh token "
+        "issued from it or from the same sign-in (one already rotated still ends the session); the "
+        "caller's other sign-ins stay. The access token stays valid until it expires; discard it.",
         request=RefreshInputSerializer,
         examples=[examples.REFRESH_REQUEST],
         responses={
-            204: OpenApiResponse(description="The refresh token is dead."),
+            204: OpenApiResponse(description="The refresh tokens of that sign-in are dead."),
             **error_responses(errors.ValidationError, *_AUTH_ERRORS),
         },
     )
