@@ -38,7 +38,6 @@ from apps.real_estates.dashboard import awaiting_review_annotation
 from apps.real_estates.models import ADDRESS_FIELDS, RealEstate, RealEstateTransition, Status
 from apps.real_estates.querysets import RealEstateQuerySet
 from apps.real_estates.validators import (
-    CEP_INPUT_MAX_LENGTH,
     normalize_cep,
     normalize_uf,
     validate_cep,
@@ -81,12 +80,14 @@ FIELD_BOUNDS: dict[str, tuple[Decimal | None, Decimal | None]] = {
 
 
 class CepFormField(forms.CharField):
-    """A CEP as the API takes it (`01310-100` or `01310100`): normalised by the same
+    """A CEP as the API takes it (`01310-100`, ` 01310100 `): normalised by the same
     `normalize_cep`, refused by the same `validate_cep` in its words, and only in them (checked
-    while read, as the API does, so no length message joins it), stored as 8 digits."""
+    while read, as the API does, so no length message joins it), stored as 8 digits. No length
+    limit on the input: the API limits the value once trimmed, which a browser's `maxlength`
+    cannot, and would stop a user typing or pasting a spelling the API takes."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**{**kwargs, "max_length": CEP_INPUT_MAX_LENGTH})  # room for the dash
+        super().__init__(**{**kwargs, "max_length": None})
 
     def to_python(self, value: Any) -> str:
         cep = normalize_cep(str(super().to_python(value)))
@@ -96,9 +97,12 @@ class CepFormField(forms.CharField):
 
 
 class UfFormField(forms.CharField):
-    """A UF as the API takes it, in any case (`sp`): normalised by the same `normalize_uf`,
-    refused by the same `validate_uf` in its words, and only in them (as `CepFormField`), stored
-    in upper case."""
+    """A UF as the API takes it, in any case and spacing (` sp `): normalised by the same
+    `normalize_uf`, refused by the same `validate_uf` in its words, and only in them, stored in
+    upper case; no length limit on the input (as `CepFormField`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**{**kwargs, "max_length": None})
 
     def to_python(self, value: Any) -> str:
         uf = normalize_uf(str(super().to_python(value)))
