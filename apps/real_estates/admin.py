@@ -297,11 +297,12 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
     def delete_selected(self, request: HttpRequest, queryset: QuerySet[RealEstate]) -> HttpResponse | None:
         """Django's bulk delete (its confirmation page, then `delete_queryset` above), all or
         nothing: when the service refuses one real estate, none is deleted and the refusal shown."""
-        if self._selection_vanished(request, queryset):
+        selected = self._selected(request, queryset)
+        if selected is None:
             return None
         try:
             with transaction.atomic():
-                response: HttpResponse | None = django_delete_selected(self, request, queryset)
+                response: HttpResponse | None = django_delete_selected(self, request, selected)
                 return response
         except errors.ApiError as error:
             self.message_user(
@@ -320,14 +321,15 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
     )
     def reject_selected(self, request: HttpRequest, queryset: QuerySet[RealEstate]) -> HttpResponse | None:
         """Asks for the reason on a page of its own; rejects once it is given."""
-        if self._selection_vanished(request, queryset):
+        selected = self._selected(request, queryset)
+        if selected is None:
             return None
         form = RejectionForm(request.POST if "reject" in request.POST else None, use_required_attribute=False)
         if form.is_bound and form.is_valid():
             reason = form.cleaned_data["reason"]
-            self._run(
+            self._each(
                 request,
-                queryset,
+                selected,
                 "rejected",
                 lambda r, u: services.real_estate_reject(real_estate=r, actor=u, reason=reason),
             )
@@ -337,7 +339,7 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
             "title": _("Reject real estates"),
             "opts": self.model._meta,
             "form": form,
-            "queryset": queryset,
+            "queryset": selected,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "preserved_filters": self.get_preserved_filters(request),
         }
@@ -350,11 +352,14 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
         )
 
     def _run(self, request: HttpRequest, queryset: QuerySet[RealEstate], done: str, service: Any) -> None:
-        if self._selection_vanished(request, queryset):
-            return
+        selected = self._selected(request, queryset)
+        if selected is not None:
+            self._each(request, selected, done, service)
+
+    def _each(self, request: HttpRequest, selected: QuerySet[RealEstate], done: str, service: Any) -> None:
         actor = _staff(request)
         succeeded, failures = 0, []
-        for real_estate in queryset:
+        for real_estate in selected:
             try:
                 service(real_estate, actor)
                 succeeded += 1

@@ -245,11 +245,12 @@ class UserAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, DjangoUserAdmin): 
         """Django's bulk delete (its confirmation page, then `log_deletions` and `delete_queryset`
         above), all or nothing: when the service refuses one account, none is deleted and the
         refusal is shown."""
-        if self._selection_vanished(request, queryset):
+        selected = self._selected(request, queryset)
+        if selected is None:
             return None
         try:
             with transaction.atomic():
-                response: HttpResponse | None = django_delete_selected(self, request, queryset)
+                response: HttpResponse | None = django_delete_selected(self, request, selected)
                 return response
         except errors.ApiError as error:
             self.message_user(request, str(error.message), messages.ERROR)
@@ -279,11 +280,12 @@ class UserAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, DjangoUserAdmin): 
         self._update_each(request, queryset, "role", role=role)
 
     def _update_each(self, request: HttpRequest, queryset: QuerySet[User], done: str, **changes: Any) -> None:
-        if self._selection_vanished(request, queryset):
+        selected = self._selected(request, queryset)
+        if selected is None:
             return
         actor = _staff(request)
         succeeded, failures = 0, []
-        for user in queryset:
+        for user in selected:
             try:
                 services.user_update(user=user, actor=actor, **changes)
                 succeeded += 1

@@ -530,6 +530,82 @@ def test_an_action_on_a_selection_deleted_meanwhile_says_so(
     ]
 
 
+QUEUE = f"{CHANGELIST}?status__exact=submitted"
+
+
+def test_an_item_a_colleague_reviewed_while_the_queue_was_shown_is_reported_not_dropped(
+    staff: Client, make_real_estate: MakeRealEstate, admin_user: User
+) -> None:
+    """Ticked in the review queue, then approved by a colleague before the click: it has left the
+    queue's filter, and is still reported (as anywhere else in the list), not silently left out."""
+    from apps.real_estates import services
+
+    waiting = make_real_estate(status=Status.SUBMITTED, title="Casa na fila")
+    reviewed = make_real_estate(status=Status.SUBMITTED, title="Casa revisada por outro")
+    services.real_estate_approve(real_estate=reviewed, actor=admin_user)  # the colleague, meanwhile
+
+    response = staff.post(
+        QUEUE,
+        {"action": "approve_selected", "_selected_action": [str(waiting.pk), str(reviewed.pk)]},
+        follow=True,
+    )
+
+    messages = _messages(response)
+    assert "1 real estate approved." in messages
+    assert f"Casa revisada por outro: {errors.RealEstateCannotApprove.default_message}" in messages
+    waiting.refresh_from_db()
+    assert waiting.status == Status.APPROVED
+
+
+REVIEW_STEPS = {
+    "approve_selected": ({}, errors.RealEstateCannotApprove.default_message),
+    "reject_selected": (
+        {"reject": "Reject", "reason": "Fotos escuras"},
+        errors.RealEstateCannotReject.default_message,
+    ),
+}
+
+
+@pytest.mark.parametrize("action", REVIEW_STEPS)
+def test_a_selection_every_item_of_which_a_colleague_reviewed_meanwhile_is_not_called_deleted(
+    staff: Client, make_real_estate: MakeRealEstate, admin_user: User, action: str
+) -> None:
+    from apps.real_estates import services
+
+    extra, refusal = REVIEW_STEPS[action]
+    reviewed = make_real_estate(status=Status.SUBMITTED, title="Casa revisada por outro")
+    services.real_estate_approve(real_estate=reviewed, actor=admin_user)
+
+    response = staff.post(
+        QUEUE, {"action": action, "_selected_action": [str(reviewed.pk)], **extra}, follow=True
+    )
+
+    assert _messages(response) == [f"Casa revisada por outro: {refusal}"]
+    reviewed.refresh_from_db()
+    assert reviewed.status == Status.APPROVED
+
+
+def test_select_all_in_the_review_queue_acts_on_the_whole_queue_and_nothing_else(
+    staff: Client, make_real_estate: MakeRealEstate
+) -> None:
+    """ "Select all N" means the list as filtered, whatever is ticked on the page shown."""
+    on_the_page, on_another_page = (make_real_estate(status=Status.SUBMITTED) for _ in range(2))
+    draft = make_real_estate(status=Status.DRAFT)
+
+    response = staff.post(
+        QUEUE,
+        {"action": "approve_selected", "select_across": "1", "_selected_action": [str(on_the_page.pk)]},
+        follow=True,
+    )
+
+    assert _messages(response) == ["2 real estates approved."]
+    assert {r.status for r in RealEstate.objects.filter(pk__in=[on_the_page.pk, on_another_page.pk])} == {
+        Status.APPROVED
+    }
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+
 def test_the_vanished_selection_is_reported_in_the_browsers_language(
     manager: User, make_real_estate: MakeRealEstate
 ) -> None:
