@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as django_delete_selected
@@ -37,6 +38,7 @@ from apps.real_estates import services
 from apps.real_estates.dashboard import awaiting_review_annotation
 from apps.real_estates.models import ADDRESS_FIELDS, RealEstate, RealEstateTransition, Status
 from apps.real_estates.querysets import RealEstateQuerySet
+from apps.real_estates.search import search_terms
 from apps.real_estates.validators import (
     normalize_cep,
     normalize_uf,
@@ -261,7 +263,20 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[RealEstate], search_term: str
     ) -> tuple[QuerySet[RealEstate], bool]:
+        if self.refuse_search(request, search_term):
+            return queryset.none(), False
         return cast(RealEstateQuerySet, queryset).search(search_term), False
+
+    def refuse_search(self, request: HttpRequest, search_term: str) -> bool:
+        """The API's `q` search, with both of its bounds: the length (every admin's) and the words."""
+        if super().refuse_search(request, search_term):
+            return True
+        limit = settings.REAL_ESTATES_SEARCH_MAX_TERMS
+        if len(search_terms(search_term)) <= limit:
+            return False
+        message = str(errors.SEARCH_TOO_MANY_TERMS.message).format(limit=limit)
+        self.message_user(request, message, messages.ERROR)
+        return True
 
     def get_readonly_fields(self, request: HttpRequest, obj: RealEstate | None = None) -> Any:
         if not _editable(obj):
