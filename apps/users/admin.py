@@ -33,7 +33,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 
 from apps.core import errors
 from apps.core.admin_refusals import ServiceRefusalsMixin
-from apps.core.admin_site import GuardedChangeListMixin
+from apps.core.admin_site import CPF_INPUT_MAX_LENGTH, GuardedChangeListMixin
 from apps.users import services
 from apps.users.cpf import format_cpf, normalize_cpf
 from apps.users.models import Role, User
@@ -60,11 +60,17 @@ class EmailFreeFormMixin(forms.ModelForm):  # type: ignore[type-arg]  # generic 
 
 
 class UserCreationAdminForm(EmailFreeFormMixin, UserCreationForm):  # type: ignore[type-arg]
-    """Always with a password (the service requires one): no "disable password" choice here."""
+    """Always with a password (the service requires one): no "disable password" choice here. The
+    CPF input takes what the sign-in page takes (a formatted CPF with stray spaces, as the API
+    does): the model's 14 characters would cut ` 529.982.247-25 ` in the browser."""
 
     class Meta:
         model = User
         fields = ("cpf", "name", "email", "role")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cpf"].widget.attrs["maxlength"] = str(CPF_INPUT_MAX_LENGTH)
 
 
 class UserChangeAdminForm(EmailFreeFormMixin, UserChangeForm):  # type: ignore[type-arg]
