@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from apps.audit.api.serializers import DELETED_USER_NAME
 from apps.audit.models import AuditEvent
 from apps.core.admin_site import GuardedChangeListMixin
+from apps.users.cpf import normalize_cpf
 
 
 class AuditEventForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
@@ -31,13 +32,19 @@ class AuditEventAdmin(GuardedChangeListMixin, admin.ModelAdmin):  # type: ignore
     list_display = ("created_at", "actor_display", "action", "target_type", "target_id", "request_id")
     list_filter = ("target_type", "action", "actor_erased", ("created_at", admin.DateFieldListFilter))
     search_fields = ("=target_id", "=request_id", "=actor__cpf")
-    search_help_text = gettext_lazy("Exact target id, request id or actor CPF (digits).")
+    search_help_text = gettext_lazy("Exact target id, request id or actor CPF.")
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
     show_full_result_count = False
     list_select_related = ("actor",)
     fields = ("created_at", "actor_display", "action", "target_type", "target_id", "changes", "request_id")
     readonly_fields = fields
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[AuditEvent], search_term: str
+    ) -> tuple[QuerySet[AuditEvent], bool]:
+        # A CPF as people type it (`529.982.247-25`), as the users' search takes it.
+        return super().get_search_results(request, queryset, normalize_cpf(search_term))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEvent]:
         return super().get_queryset(request).select_related("actor")

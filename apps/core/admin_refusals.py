@@ -1,11 +1,14 @@
 """What every admin that writes through the services shares: a service's refusal (a catalog
 error) is shown as the page's message instead of a 500. The admin's view runs in a transaction,
-so by the time the refusal is shown nothing of the attempt is saved. An action whose selected
-rows were all deleted meanwhile says so, rather than nothing."""
+so by the time the refusal is shown nothing of the attempt is saved. An action acts on the rows
+ticked, even those that have left the list's filter since (the service then says why it cannot
+take the step), and says so when all of them were deleted meanwhile, rather than nothing."""
 
 from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
@@ -45,14 +48,23 @@ class ServiceRefusalsMixin(_ModelAdmin):
         self.message_user(request, str(error.message), messages.ERROR)
         return HttpResponseRedirect(request.get_full_path())
 
-    def _selection_vanished(self, request: HttpRequest, queryset: "QuerySet[Any]") -> bool:
-        """For an action, first: True, with a message, when none of the selected rows exists any
-        more (Django filters the selection by the ids posted, so rows deleted since the list was
-        shown, or since the action's own confirmation page, just drop out)."""
+    def _selected(self, request: HttpRequest, queryset: "QuerySet[Any]") -> "QuerySet[Any] | None":
+        """For an action, first: the rows it acts on, or None, with a message, when none of the
+        selected rows exists any more.
+
+        Django hands an action the list's rows (filters and search applied) among the ids ticked:
+        a row ticked that has left the list since it was shown (reviewed by a colleague while the
+        review queue was open) would drop out unreported, and a selection of only such rows would
+        look deleted. So the ids ticked are looked up among all rows, and the service says why one
+        cannot take the step; "select all N" (`select_across`) still means the list as filtered.
+        Rows deleted meanwhile just drop out."""
+        if not forms.BooleanField(required=False).clean(request.POST.get("select_across")):
+            ticked = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+            queryset = self.get_queryset(request).filter(pk__in=ticked)
         if queryset.exists():
-            return False
+            return queryset
         message = _("None of the selected %(items)s exists any more (deleted meanwhile?): nothing was done.")
         self.message_user(
             request, message % {"items": self.model._meta.verbose_name_plural}, messages.WARNING
         )
-        return True
+        return None

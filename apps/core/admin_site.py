@@ -11,7 +11,8 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
@@ -152,7 +153,25 @@ class GuardedChangeList(ChangeList):
 
 class GuardedChangeListMixin(_ModelAdmin):
     """Mixed in before `ModelAdmin` (or a subclass) by every model admin of the site: its
-    changelist is `GuardedChangeList`."""
+    changelist is `GuardedChangeList`, and its search box keeps the bound of the API's `q`."""
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return GuardedChangeList
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        if self.refuse_search(request, search_term):
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def refuse_search(self, request: HttpRequest, search_term: str) -> bool:
+        """True, with the API's message, for a search longer than the API's `q` may be
+        (`REAL_ESTATES_SEARCH_MAX_LENGTH`): it finds nothing. Each word is one more condition,
+        and a thousand of them make a statement SQLite refuses ("Expression tree is too large"),
+        which the page answered 503 as if the database were down."""
+        limit = settings.REAL_ESTATES_SEARCH_MAX_LENGTH
+        if len(search_term) <= limit:
+            return False
+        self.message_user(request, str(errors.SEARCH_TOO_LONG.message).format(limit=limit), messages.ERROR)
+        return True

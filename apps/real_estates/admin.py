@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as django_delete_selected
@@ -37,8 +38,8 @@ from apps.real_estates import services
 from apps.real_estates.dashboard import awaiting_review_annotation
 from apps.real_estates.models import ADDRESS_FIELDS, RealEstate, RealEstateTransition, Status
 from apps.real_estates.querysets import RealEstateQuerySet
+from apps.real_estates.search import search_terms
 from apps.real_estates.validators import (
-    CEP_INPUT_MAX_LENGTH,
     normalize_cep,
     normalize_uf,
     validate_cep,
@@ -81,12 +82,14 @@ FIELD_BOUNDS: dict[str, tuple[Decimal | None, Decimal | None]] = {
 
 
 class CepFormField(forms.CharField):
-    """A CEP as the API takes it (`01310-100` or `01310100`): normalised by the same
+    """A CEP as the API takes it (`01310-100`, ` 01310100 `): normalised by the same
     `normalize_cep`, refused by the same `validate_cep` in its words, and only in them (checked
-    while read, as the API does, so no length message joins it), stored as 8 digits."""
+    while read, as the API does, so no length message joins it), stored as 8 digits. No length
+    limit on the input: the API limits the value once trimmed, which a browser's `maxlength`
+    cannot, and would stop a user typing or pasting a spelling the API takes."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**{**kwargs, "max_length": CEP_INPUT_MAX_LENGTH})  # room for the dash
+        super().__init__(**{**kwargs, "max_length": None})
 
     def to_python(self, value: Any) -> str:
         cep = normalize_cep(str(super().to_python(value)))
@@ -96,9 +99,12 @@ class CepFormField(forms.CharField):
 
 
 class UfFormField(forms.CharField):
-    """A UF as the API takes it, in any case (`sp`): normalised by the same `normalize_uf`,
-    refused by the same `validate_uf` in its words, and only in them (as `CepFormField`), stored
-    in upper case."""
+    """A UF as the API takes it, in any case and spacing (` sp `): normalised by the same
+    `normalize_uf`, refused by the same `validate_uf` in its words, and only in them, stored in
+    upper case; no length limit on the input (as `CepFormField`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**{**kwargs, "max_length": None})
 
     def to_python(self, value: Any) -> str:
         uf = normalize_uf(str(super().to_python(value)))
@@ -257,7 +263,20 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[RealEstate], search_term: str
     ) -> tuple[QuerySet[RealEstate], bool]:
+        if self.refuse_search(request, search_term):
+            return queryset.none(), False
         return cast(RealEstateQuerySet, queryset).search(search_term), False
+
+    def refuse_search(self, request: HttpRequest, search_term: str) -> bool:
+        """The API's `q` search, with both of its bounds: the length (every admin's) and the words."""
+        if super().refuse_search(request, search_term):
+            return True
+        limit = settings.REAL_ESTATES_SEARCH_MAX_TERMS
+        if len(search_terms(search_term)) <= limit:
+            return False
+        message = str(errors.SEARCH_TOO_MANY_TERMS.message).format(limit=limit)
+        self.message_user(request, message, messages.ERROR)
+        return True
 
     def get_readonly_fields(self, request: HttpRequest, obj: RealEstate | None = None) -> Any:
         if not _editable(obj):
@@ -293,11 +312,12 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
     def delete_selected(self, request: HttpRequest, queryset: QuerySet[RealEstate]) -> HttpResponse | None:
         """Django's bulk delete (its confirmation page, then `delete_queryset` above), all or
         nothing: when the service refuses one real estate, none is deleted and the refusal shown."""
-        if self._selection_vanished(request, queryset):
+        selected = self._selected(request, queryset)
+        if selected is None:
             return None
         try:
             with transaction.atomic():
-                response: HttpResponse | None = django_delete_selected(self, request, queryset)
+                response: HttpResponse | None = django_delete_selected(self, request, selected)
                 return response
         except errors.ApiError as error:
             self.message_user(
@@ -316,14 +336,15 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
     )
     def reject_selected(self, request: HttpRequest, queryset: QuerySet[RealEstate]) -> HttpResponse | None:
         """Asks for the reason on a page of its own; rejects once it is given."""
-        if self._selection_vanished(request, queryset):
+        selected = self._selected(request, queryset)
+        if selected is None:
             return None
         form = RejectionForm(request.POST if "reject" in request.POST else None, use_required_attribute=False)
         if form.is_bound and form.is_valid():
             reason = form.cleaned_data["reason"]
-            self._run(
+            self._each(
                 request,
-                queryset,
+                selected,
                 "rejected",
                 lambda r, u: services.real_estate_reject(real_estate=r, actor=u, reason=reason),
             )
@@ -333,7 +354,7 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
             "title": _("Reject real estates"),
             "opts": self.model._meta,
             "form": form,
-            "queryset": queryset,
+            "queryset": selected,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "preserved_filters": self.get_preserved_filters(request),
         }
@@ -346,11 +367,14 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
         )
 
     def _run(self, request: HttpRequest, queryset: QuerySet[RealEstate], done: str, service: Any) -> None:
-        if self._selection_vanished(request, queryset):
-            return
+        selected = self._selected(request, queryset)
+        if selected is not None:
+            self._each(request, selected, done, service)
+
+    def _each(self, request: HttpRequest, selected: QuerySet[RealEstate], done: str, service: Any) -> None:
         actor = _staff(request)
         succeeded, failures = 0, []
-        for real_estate in queryset:
+        for real_estate in selected:
             try:
                 service(real_estate, actor)
                 succeeded += 1

@@ -33,7 +33,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 
 from apps.core import errors
 from apps.core.admin_refusals import ServiceRefusalsMixin
-from apps.core.admin_site import GuardedChangeListMixin
+from apps.core.admin_site import CPF_INPUT_MAX_LENGTH, GuardedChangeListMixin
 from apps.users import services
 from apps.users.cpf import format_cpf, normalize_cpf
 from apps.users.models import Role, User
@@ -60,11 +60,17 @@ class EmailFreeFormMixin(forms.ModelForm):  # type: ignore[type-arg]  # generic 
 
 
 class UserCreationAdminForm(EmailFreeFormMixin, UserCreationForm):  # type: ignore[type-arg]
-    """Always with a password (the service requires one): no "disable password" choice here."""
+    """Always with a password (the service requires one): no "disable password" choice here. The
+    CPF input takes what the sign-in page takes (a formatted CPF with stray spaces, as the API
+    does): the model's 14 characters would cut ` 529.982.247-25 ` in the browser."""
 
     class Meta:
         model = User
         fields = ("cpf", "name", "email", "role")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cpf"].widget.attrs["maxlength"] = str(CPF_INPUT_MAX_LENGTH)
 
 
 class UserChangeAdminForm(EmailFreeFormMixin, UserChangeForm):  # type: ignore[type-arg]
@@ -245,11 +251,12 @@ class UserAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, DjangoUserAdmin): 
         """Django's bulk delete (its confirmation page, then `log_deletions` and `delete_queryset`
         above), all or nothing: when the service refuses one account, none is deleted and the
         refusal is shown."""
-        if self._selection_vanished(request, queryset):
+        selected = self._selected(request, queryset)
+        if selected is None:
             return None
         try:
             with transaction.atomic():
-                response: HttpResponse | None = django_delete_selected(self, request, queryset)
+                response: HttpResponse | None = django_delete_selected(self, request, selected)
                 return response
         except errors.ApiError as error:
             self.message_user(request, str(error.message), messages.ERROR)
@@ -279,11 +286,12 @@ class UserAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, DjangoUserAdmin): 
         self._update_each(request, queryset, "role", role=role)
 
     def _update_each(self, request: HttpRequest, queryset: QuerySet[User], done: str, **changes: Any) -> None:
-        if self._selection_vanished(request, queryset):
+        selected = self._selected(request, queryset)
+        if selected is None:
             return
         actor = _staff(request)
         succeeded, failures = 0, []
-        for user in queryset:
+        for user in selected:
             try:
                 services.user_update(user=user, actor=actor, **changes)
                 succeeded += 1

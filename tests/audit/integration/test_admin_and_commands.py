@@ -9,6 +9,7 @@ from django.test import Client
 
 from apps.audit.models import AuditEvent
 from apps.real_estates.models import Status
+from apps.users.cpf import format_cpf
 from apps.users.models import Role, User
 from tests.audit.factories import AuditEventFactory
 from tests.audit.helpers import events_about
@@ -98,6 +99,21 @@ def test_admins_list_and_filter_events_in_the_admin(admin_user: User) -> None:
     assert [e.action for e in filtered.context["cl"].result_list] == ["photo.add"]
 
 
+@pytest.mark.parametrize("typed", ["digits", "formatted", "formatted with spaces"])
+def test_events_are_found_by_their_actors_cpf_as_people_type_it(admin_user: User, typed: str) -> None:
+    """As the users' search (and the sign-in) take a CPF: `529.982.247-25` found nothing here."""
+    actor = UserFactory()
+    AuditEventFactory(actor=actor)
+    AuditEventFactory()
+    search = {"digits": actor.cpf, "formatted": format_cpf(actor.cpf)}.get(
+        typed, f" {format_cpf(actor.cpf)} "
+    )
+
+    found = csrf_client(admin_user).get(EVENTS, {"q": search}).context["cl"]
+
+    assert [event.actor_id for event in found.result_list] == [actor.pk]
+
+
 def test_nobody_adds_edits_or_deletes_an_event_in_the_admin(admin_user: User) -> None:
     event = AuditEventFactory(changes={"title": ["Casa", "Casa térrea"]})
     client = csrf_client(admin_user)
@@ -135,7 +151,7 @@ def test_the_audit_list_speaks_portuguese_to_a_portuguese_browser(admin_user: Us
 
     page = client.get(EVENTS).content.decode()
 
-    assert "Id exato do alvo, id da requisição ou CPF do ator (só dígitos)." in page
+    assert "Id exato do alvo, id da requisição ou CPF do ator." in page
     assert ">Ator</a>" in page
 
 

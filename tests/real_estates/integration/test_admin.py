@@ -530,6 +530,82 @@ def test_an_action_on_a_selection_deleted_meanwhile_says_so(
     ]
 
 
+QUEUE = f"{CHANGELIST}?status__exact=submitted"
+
+
+def test_an_item_a_colleague_reviewed_while_the_queue_was_shown_is_reported_not_dropped(
+    staff: Client, make_real_estate: MakeRealEstate, admin_user: User
+) -> None:
+    """Ticked in the review queue, then approved by a colleague before the click: it has left the
+    queue's filter, and is still reported (as anywhere else in the list), not silently left out."""
+    from apps.real_estates import services
+
+    waiting = make_real_estate(status=Status.SUBMITTED, title="Casa na fila")
+    reviewed = make_real_estate(status=Status.SUBMITTED, title="Casa revisada por outro")
+    services.real_estate_approve(real_estate=reviewed, actor=admin_user)  # the colleague, meanwhile
+
+    response = staff.post(
+        QUEUE,
+        {"action": "approve_selected", "_selected_action": [str(waiting.pk), str(reviewed.pk)]},
+        follow=True,
+    )
+
+    messages = _messages(response)
+    assert "1 real estate approved." in messages
+    assert f"Casa revisada por outro: {errors.RealEstateCannotApprove.default_message}" in messages
+    waiting.refresh_from_db()
+    assert waiting.status == Status.APPROVED
+
+
+REVIEW_STEPS = {
+    "approve_selected": ({}, errors.RealEstateCannotApprove.default_message),
+    "reject_selected": (
+        {"reject": "Reject", "reason": "Fotos escuras"},
+        errors.RealEstateCannotReject.default_message,
+    ),
+}
+
+
+@pytest.mark.parametrize("action", REVIEW_STEPS)
+def test_a_selection_every_item_of_which_a_colleague_reviewed_meanwhile_is_not_called_deleted(
+    staff: Client, make_real_estate: MakeRealEstate, admin_user: User, action: str
+) -> None:
+    from apps.real_estates import services
+
+    extra, refusal = REVIEW_STEPS[action]
+    reviewed = make_real_estate(status=Status.SUBMITTED, title="Casa revisada por outro")
+    services.real_estate_approve(real_estate=reviewed, actor=admin_user)
+
+    response = staff.post(
+        QUEUE, {"action": action, "_selected_action": [str(reviewed.pk)], **extra}, follow=True
+    )
+
+    assert _messages(response) == [f"Casa revisada por outro: {refusal}"]
+    reviewed.refresh_from_db()
+    assert reviewed.status == Status.APPROVED
+
+
+def test_select_all_in_the_review_queue_acts_on_the_whole_queue_and_nothing_else(
+    staff: Client, make_real_estate: MakeRealEstate
+) -> None:
+    """ "Select all N" means the list as filtered, whatever is ticked on the page shown."""
+    on_the_page, on_another_page = (make_real_estate(status=Status.SUBMITTED) for _ in range(2))
+    draft = make_real_estate(status=Status.DRAFT)
+
+    response = staff.post(
+        QUEUE,
+        {"action": "approve_selected", "select_across": "1", "_selected_action": [str(on_the_page.pk)]},
+        follow=True,
+    )
+
+    assert _messages(response) == ["2 real estates approved."]
+    assert {r.status for r in RealEstate.objects.filter(pk__in=[on_the_page.pk, on_another_page.pk])} == {
+        Status.APPROVED
+    }
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+
 def test_the_vanished_selection_is_reported_in_the_browsers_language(
     manager: User, make_real_estate: MakeRealEstate
 ) -> None:
@@ -594,7 +670,7 @@ def _post_change_form(client: Client, real_estate: RealEstate, **changes: str) -
 
 # What the API takes for a CEP and a UF (AddressInputSerializer) and what it stores.
 CEP_SPELLINGS = [("01310-100", "01310100"), ("01310100", "01310100"), (" 04538-133 ", "04538133")]
-UF_SPELLINGS = [("sp", "SP"), (" Rj ", "RJ"), ("MG", "MG")]
+UF_SPELLINGS = [("sp", "SP"), (" Rj ", "RJ"), (" sp ", "SP"), ("MG", "MG")]
 CEP_REFUSED = ["0131-0100", "01310-10", "013101000", "01310 100", "abcde-fgh", "01310-1000", "0" * 40]
 UF_REFUSED = ["S", "SPX", "xx", "s p"]
 
@@ -644,11 +720,21 @@ def test_the_same_cep_and_uf_in_another_spelling_are_no_change(
     assert (real_estate.zip_code, real_estate.state, real_estate.version) == ("01310100", "SP", 1)
 
 
-def test_the_cep_input_leaves_room_for_the_dash(staff: Client, make_real_estate: MakeRealEstate) -> None:
-    form = staff.get(f"{CHANGELIST}{make_real_estate().pk}/change/").context["adminform"].form
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [*(("zip_code", typed) for typed, _ in CEP_SPELLINGS), *(("state", typed) for typed, _ in UF_SPELLINGS)],
+)
+def test_a_browser_user_can_type_every_spelling_the_api_takes(
+    staff: Client, make_real_estate: MakeRealEstate, field: str, typed: str
+) -> None:
+    """The input's `maxlength` (a browser types and pastes no more) admits the spelling: ` sp `
+    was cut to ` s` by a limit of 2, which the form then refused."""
+    page = staff.get(f"{CHANGELIST}{make_real_estate().pk}/change/").content.decode()
 
-    assert form.fields["zip_code"].widget.attrs["maxlength"] == "9"
-    assert form.fields["state"].widget.attrs["maxlength"] == "2"
+    tag = re.search(rf'<input[^>]* name="{field}"[^>]*>', page)
+    assert tag is not None
+    limit = re.search(r'maxlength="([0-9]+)"', tag.group())
+    assert limit is None or len(typed) <= int(limit.group(1))
 
 
 @pytest.mark.parametrize(

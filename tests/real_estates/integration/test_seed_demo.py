@@ -204,6 +204,30 @@ def test_another_seed_adds_to_an_existing_database() -> None:
     assert RealEstate.objects.count() == 40
 
 
+def test_two_accounts_drawn_with_the_same_email_do_not_fail_the_run() -> None:
+    """Seed 231 draws two of its 800 accounts with the same first and last names and the same last
+    four CPF digits, so the same address: the second goes without one (an e-mail is optional)
+    instead of the run failing as if the database held this seed's rows."""
+    seed("--users", "800", "--real-estates", "0", "--seed", "231", "-v", "0")
+
+    emails = [e.lower() for e in User.objects.exclude(email=None).values_list("email", flat=True)]
+    assert User.objects.count() == 800
+    assert len(emails) == len(set(emails)) == 799
+
+
+def test_an_email_another_account_has_in_another_case_is_left_out() -> None:
+    seed("--users", "3", "--real-estates", "0", "--seed", "5", "-v", "0")
+    drawn = dict(User.objects.values_list("cpf", "email"))
+    User.objects.all().delete()  # an empty database again, but for one account made since:
+    taken = sorted(drawn.values())[0]
+    UserFactory(email=taken.upper())
+
+    seed("--users", "3", "--real-estates", "0", "--seed", "5", "-v", "0")
+
+    seeded = dict(User.objects.filter(cpf__in=drawn).values_list("cpf", "email"))
+    assert seeded == {cpf: (None if email == taken else email) for cpf, email in drawn.items()}
+
+
 def test_quiet_runs_print_nothing() -> None:
     assert seed("--users", "3", "--real-estates", "5", "-v", "0") == ""
 

@@ -227,6 +227,33 @@ def test_creating_a_user_in_the_admin_goes_through_the_service(admin: User) -> N
     assert sign_in(APIClient(), created, NEW_PASSWORD)["token"]
 
 
+def test_the_cpf_input_of_a_new_user_takes_a_cpf_with_stray_spaces_as_the_api_does(admin: User) -> None:
+    """The add page's CPF input let a browser type 14 characters, so ` 529.982.247-25 ` (pasted
+    with its spaces, as the API and the sign-in page take it) was cut to ` 529.982.247-2`."""
+    typed = " 529.982.247-25 "
+    client = staff(admin)
+    page = client.get(f"{USERS}add/").content.decode()
+    tag = re.search(r'<input[^>]* name="cpf"[^>]*>', page)
+    assert tag is not None
+    limit = re.search(r'maxlength="([0-9]+)"', tag.group())
+    assert limit is None or len(typed) <= int(limit.group(1))
+
+    response = submit(
+        client,
+        f"{USERS}add/",
+        {
+            "cpf": typed,
+            "name": "Nova Coletora",
+            "role": "collector",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert User.objects.filter(cpf="52998224725").exists()
+
+
 def test_an_email_taken_in_another_case_is_a_clear_error_on_the_email_field(admin: User) -> None:
     """Said as the API says it (EMAIL_ALREADY_REGISTERED), on the field; not the name of the
     database constraint that would have refused it."""

@@ -29,6 +29,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
+from django.db.models.functions import Lower
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -239,8 +240,19 @@ class Command(BaseCommand):
             taken = set(User.objects.filter(cpf__in=fresh).values_list("cpf", flat=True))
             cpfs += [cpf for cpf in fresh if cpf not in taken]
         names = [data.name() for _ in cpfs]
-        emails = [data.email(name, cpf) for name, cpf in zip(names, cpfs, strict=True)]
-        taken_emails = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
+        emails = [data.email(name, cpf) for name, cpf in zip(names, cpfs, strict=True)]  # lower case
+        # Unique in any case (users_email_ci_unique): an address another account has, or one drawn
+        # twice here (same first and last names, same last four CPF digits), is left out, as an
+        # e-mail is optional.
+        used = set(
+            User.objects.annotate(email_ci=Lower("email"))
+            .filter(email_ci__in=emails)
+            .values_list("email_ci", flat=True)
+        )
+        free: list[str | None] = []
+        for email in emails:
+            free.append(None if email in used else email)
+            used.add(email)
         accounts = [
             User(
                 id=data.uuid(),
@@ -248,10 +260,10 @@ class Command(BaseCommand):
                 name=name,
                 role=role,
                 password=digest,
-                email=None if email in taken_emails else email,
+                email=email,
                 date_joined=data.now,
             )
-            for role, cpf, name, email in zip(roles, cpfs, names, emails, strict=True)
+            for role, cpf, name, email in zip(roles, cpfs, names, free, strict=True)
         ]
         return User.objects.bulk_create(accounts)
 
