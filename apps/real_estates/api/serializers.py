@@ -345,15 +345,18 @@ class DecimalTextField(serializers.DecimalField):
 
 @extend_schema_field({"type": "number", "format": "double", "nullable": True})
 class CoordinateField(serializers.FloatField):
-    """A float within range, stored with 6 decimal places (≈ 10 cm)."""
+    """A float within range, stored with 6 decimal places (≈ 10 cm). Not a JSON boolean, which
+    Python's `float` reads as 1 or 0."""
 
     def to_internal_value(self, data: Any) -> Decimal:  # type: ignore[override]
+        if isinstance(data, bool):
+            self.fail("invalid")
         value = Decimal(repr(super().to_internal_value(data)))
         if not value.is_finite():
             self.fail("invalid")
         if abs(value) > COORDINATE_LIMIT:
             return value  # out of any range: the min/max validators say so (quantize would raise)
-        return value.quantize(COORDINATE_PLACES)
+        return _unsigned_zero(value.quantize(COORDINATE_PLACES))
 
 
 class AddressInputSerializer(serializers.Serializer[Any]):

@@ -128,6 +128,9 @@ def test_the_list_is_newest_first_and_pages_hold_at_most_100(
         ({"address": {"latitude": 91}}, ("address", "latitude"), "max_value"),
         ({"address": {"longitude": -181}}, ("address", "longitude"), "min_value"),
         ({"address": {"latitude": "north"}}, ("address", "latitude"), "invalid"),
+        # Python's float() reads a JSON boolean as 1 or 0; the schema says a number.
+        ({"address": {"latitude": True}}, ("address", "latitude"), "invalid"),
+        ({"address": {"longitude": False}}, ("address", "longitude"), "invalid"),
         ({"price": "-1.00"}, ("price",), "min_value"),
         ({"price": "abc"}, ("price",), "invalid"),
         ({"area_m2": "0"}, ("area_m2",), "min_value"),
@@ -463,6 +466,8 @@ def test_a_transition_with_a_stale_etag_is_412(
         {},
         {"price": "350000"},
         {"address": {**PAYLOAD["address"], "latitude": "-23.5613459876", "complement": ""}},
+        # -0.0 is 0: PostgreSQL stores no negative zero, so neither does the answer.
+        {"address": {**PAYLOAD["address"], "latitude": -0.0, "longitude": -0.0000001}},
     ],
 )
 def test_the_201_of_a_create_is_exactly_what_a_read_then_returns(
