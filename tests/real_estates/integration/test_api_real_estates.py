@@ -7,10 +7,11 @@ from rest_framework.test import APIClient
 
 from apps.core import errors
 from apps.real_estates.models import RealEstate, Status
+from apps.sync.models import RealEstateChange
 from apps.users.models import User
 from apps.users.services import user_delete
 from tests.real_estates.conftest import MakeRealEstate, history_of
-from tests.real_estates.helpers import PAYLOAD, URL, payload
+from tests.real_estates.helpers import PAYLOAD, URL, payload, writes_on_record
 
 pytestmark = pytest.mark.django_db
 
@@ -302,6 +303,46 @@ def test_editing_a_rejected_real_estate_makes_it_a_draft_again(
     response = collector_client.patch(f"{URL}/{real_estate.pk}", {"price": "300000"}, format="json")
     assert response.json()["status"] == "draft"
     assert history_of(real_estate)[-1] == (Status.REJECTED, Status.DRAFT)
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.REJECTED])
+def test_an_edit_that_changes_nothing_writes_nothing(
+    collector_client: APIClient, make_real_estate: MakeRealEstate, status: str
+) -> None:
+    real_estate = make_real_estate(status=status)
+    read = collector_client.get(f"{URL}/{real_estate.pk}")
+    before, changes = writes_on_record(), RealEstateChange.objects.count()
+    body = read.json()
+    same = {
+        "title": body["title"],
+        "price": body["price"],
+        "address": {
+            "latitude": float(body["address"]["latitude"]),
+            "state": body["address"]["state"].lower(),
+        },
+    }
+    for sent in ({}, same):
+        response = collector_client.patch(
+            f"{URL}/{real_estate.pk}", sent, format="json", HTTP_IF_MATCH=read["ETag"]
+        )
+        assert response.status_code == 200, response.content
+        assert response["ETag"] == read["ETag"]
+        assert response.json() == body  # a rejected one stays rejected: nothing was edited
+    assert writes_on_record() == before  # no new version, history row or audit event
+    assert RealEstateChange.objects.count() == changes  # nothing for offline clients to fetch
+
+
+def test_an_edit_that_changes_nothing_still_answers_its_preconditions(
+    collector_client: APIClient, make_real_estate: MakeRealEstate
+) -> None:
+    real_estate = make_real_estate()
+    stale = collector_client.get(f"{URL}/{real_estate.pk}")["ETag"]
+    collector_client.patch(f"{URL}/{real_estate.pk}", {"title": "Outra"}, format="json")
+    response = collector_client.patch(f"{URL}/{real_estate.pk}", {}, format="json", HTTP_IF_MATCH=stale)
+    assert (response.status_code, code_of(response)) == (412, "PRECONDITION_FAILED")
+    submitted = make_real_estate(status=Status.SUBMITTED)
+    response = collector_client.patch(f"{URL}/{submitted.pk}", {}, format="json")
+    assert (response.status_code, code_of(response)) == (409, "REAL_ESTATE_NOT_EDITABLE")
 
 
 def test_a_collector_deletes_its_draft(collector_client: APIClient, make_real_estate: MakeRealEstate) -> None:
