@@ -337,10 +337,20 @@ class DecimalTextField(serializers.DecimalField):
     number, an exponent (`"1e2"`), spaces and a `+`, none of which the schema's `type: string`
     and pattern allow."""
 
+    def __init__(self, *, max_digits: int, decimal_places: int, **kwargs: Any) -> None:
+        super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
+        # The schema's own pattern: DRF counts significant digits, the pattern characters, so a
+        # leading zero past its integer digits passes DRF but not a client checking the schema.
+        whole = max_digits - decimal_places
+        self.schema_pattern = re.compile(rf"-?[0-9]{{0,{whole}}}(?:\.[0-9]{{0,{decimal_places}}})?")
+
     def to_internal_value(self, data: Any) -> Decimal:
         if not isinstance(data, str) or not _DECIMAL_TEXT.fullmatch(data):
             self.fail("invalid")
-        return _unsigned_zero(super().to_internal_value(data))
+        value = super().to_internal_value(data)  # DRF's bounds, with their codes
+        if not self.schema_pattern.fullmatch(data):
+            self.fail("invalid")
+        return _unsigned_zero(value)
 
 
 @extend_schema_field({"type": "number", "format": "double", "nullable": True})

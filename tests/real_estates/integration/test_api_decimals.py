@@ -85,6 +85,18 @@ def test_the_bounds_of_a_decimal_keep_their_codes(collector_client: APIClient) -
     assert field_code(too_many_places, "area_m2") == "max_decimal_places"
 
 
+@pytest.mark.parametrize(("name", "digits"), [("price", 12), ("area_m2", 10)])
+def test_a_decimal_has_no_more_integer_digits_than_the_schema_allows_leading_zeros_included(
+    collector_client: APIClient, name: str, digits: int
+) -> None:
+    # DRF counts significant digits only; the schema's pattern (`\d{0,12}` before the point)
+    # counts the characters: a client validating against it would refuse the longer text.
+    at_limit = collector_client.post(URL, payload(**{name: "0" * (digits - 1) + "1.50"}), format="json")
+    assert at_limit.status_code == 201, at_limit.content
+    longer = collector_client.post(URL, payload(**{name: "0" * digits + "1.50"}), format="json")
+    assert field_code(longer, name) == "invalid"
+
+
 def test_a_negative_zero_price_is_zero_in_the_answer_the_read_and_the_audit_event(
     collector_client: APIClient,
 ) -> None:
