@@ -146,11 +146,17 @@ def real_estate_update(
     expected_version: int | None = None,
 ) -> RealEstate:
     """Edit a draft or rejected real estate. Its collector editing a rejected one sends it
-    back to draft (recorded in the history). `expected_version` comes from `If-Match`."""
+    back to draft (recorded in the history). `expected_version` comes from `If-Match`.
+
+    An edit that changes no value (no fields, or the values it has) writes nothing, as the
+    admin's save of an unchanged form: same version (others' `If-Match` still holds), no audit
+    event, no sync change, and a rejected one stays rejected. Its preconditions still answer."""
     _check_fields(fields)
     locked = _lock(real_estate, actor=actor)
     _check_version(locked, expected_version)
     real_estate_ensure_editable(real_estate=locked)
+    if all(getattr(locked, name) == value for name, value in fields.items()):
+        return locked
     before = audit_snapshot(locked, AUDITED_FIELDS)
     for name, value in fields.items():
         setattr(locked, name, value)

@@ -5,6 +5,7 @@ dicts directly: a page of 100 items is the hot path and DRF's per-field machiner
 cost more than the SQL.
 """
 
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import cached_property
@@ -39,6 +40,9 @@ from apps.users.models import User
 
 COORDINATE_PLACES = Decimal("0.000001")
 COORDINATE_LIMIT = 180
+# A decimal as the schema's pattern spells it (`^-?\d{0,12}(?:\.\d{0,2})?$`, at least one digit);
+# `[0-9]` is ASCII only. Its bounds (digits, places, minimum) are DRF's checks after it.
+_DECIMAL_TEXT = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
 
 
 # --- rendering helpers ------------------------------------------------------------------
@@ -322,17 +326,49 @@ class UfField(TextField):
         return value
 
 
+def _unsigned_zero(value: Decimal) -> Decimal:
+    """`-0` is 0: stored so (PostgreSQL has no negative zero), so also answered and audited so."""
+    return value.copy_abs() if value.is_zero() else value
+
+
+class DecimalTextField(serializers.DecimalField):
+    """A decimal as the API writes it (SPEC: decimals are JSON strings): a JSON string in plain
+    notation, `"350000.00"` or `"120.5"` (docs/adr/0022). DRF's DecimalField also took a JSON
+    number, an exponent (`"1e2"`), spaces and a `+`, none of which the schema's `type: string`
+    and pattern allow."""
+
+    def __init__(self, *, max_digits: int, decimal_places: int, **kwargs: Any) -> None:
+        super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
+        # The schema's own pattern: DRF counts significant digits, the pattern characters, so a
+        # leading zero past its integer digits passes DRF but not a client checking the schema.
+        whole = max_digits - decimal_places
+        self.schema_pattern = re.compile(rf"-?[0-9]{{0,{whole}}}(?:\.[0-9]{{0,{decimal_places}}})?")
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        if not isinstance(data, str) or not _DECIMAL_TEXT.fullmatch(data):
+            self.fail("invalid")
+        value = super().to_internal_value(data)  # DRF's bounds, with their codes
+        if not self.schema_pattern.fullmatch(data):
+            self.fail("invalid")
+        return _unsigned_zero(value)
+
+
 @extend_schema_field({"type": "number", "format": "double", "nullable": True})
 class CoordinateField(serializers.FloatField):
-    """A float within range, stored with 6 decimal places (≈ 10 cm)."""
+    """A float within range, stored with 6 decimal places (≈ 10 cm). Not a JSON boolean, which
+    Python's `float` reads as 1 or 0; a string only in plain ASCII decimal notation (`float` also
+    reads `1_0`, `1e1`, spaces and non-ASCII digits), still read for the clients that send one
+    (docs/adr/0022)."""
 
     def to_internal_value(self, data: Any) -> Decimal:  # type: ignore[override]
+        if isinstance(data, bool) or (isinstance(data, str) and not _DECIMAL_TEXT.fullmatch(data)):
+            self.fail("invalid")
         value = Decimal(repr(super().to_internal_value(data)))
         if not value.is_finite():
             self.fail("invalid")
         if abs(value) > COORDINATE_LIMIT:
             return value  # out of any range: the min/max validators say so (quantize would raise)
-        return value.quantize(COORDINATE_PLACES)
+        return _unsigned_zero(value.quantize(COORDINATE_PLACES))
 
 
 class AddressInputSerializer(serializers.Serializer[Any]):
@@ -354,12 +390,8 @@ class RealEstateInputSerializer(serializers.Serializer[Any]):
     description = TextField(required=False, allow_blank=True, default="", max_length=DESCRIPTION_MAX_LENGTH)
     kind = serializers.ChoiceField(choices=Kind.choices)
     purpose = serializers.ChoiceField(choices=Purpose.choices)
-    price = serializers.DecimalField(
-        max_digits=PRICE_MAX_DIGITS, decimal_places=2, min_value=Decimal(0), coerce_to_string=True
-    )
-    area_m2 = serializers.DecimalField(
-        max_digits=AREA_MAX_DIGITS, decimal_places=2, min_value=Decimal("0.01")
-    )
+    price = DecimalTextField(max_digits=PRICE_MAX_DIGITS, decimal_places=2, min_value=Decimal(0))
+    area_m2 = DecimalTextField(max_digits=AREA_MAX_DIGITS, decimal_places=2, min_value=Decimal("0.01"))
     bedrooms = WholeNumberField(min_value=0, max_value=ROOMS_MAX, required=False, default=0)
     bathrooms = WholeNumberField(min_value=0, max_value=ROOMS_MAX, required=False, default=0)
     parking_spaces = WholeNumberField(min_value=0, max_value=ROOMS_MAX, required=False, default=0)

@@ -7,10 +7,11 @@ from rest_framework.test import APIClient
 
 from apps.core import errors
 from apps.real_estates.models import RealEstate, Status
+from apps.sync.models import RealEstateChange
 from apps.users.models import User
 from apps.users.services import user_delete
 from tests.real_estates.conftest import MakeRealEstate, history_of
-from tests.real_estates.helpers import PAYLOAD, URL, payload
+from tests.real_estates.helpers import PAYLOAD, URL, payload, writes_on_record
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +129,15 @@ def test_the_list_is_newest_first_and_pages_hold_at_most_100(
         ({"address": {"latitude": 91}}, ("address", "latitude"), "max_value"),
         ({"address": {"longitude": -181}}, ("address", "longitude"), "min_value"),
         ({"address": {"latitude": "north"}}, ("address", "latitude"), "invalid"),
+        # Python's float() reads a JSON boolean as 1 or 0; the schema says a number.
+        ({"address": {"latitude": True}}, ("address", "latitude"), "invalid"),
+        ({"address": {"longitude": False}}, ("address", "longitude"), "invalid"),
+        # A numeric string is still read (docs/adr/0022), but only in plain ASCII notation:
+        # Python's float() also reads an Arabic-Indic three, `1_0`, `1e1` and spaces.
+        ({"address": {"latitude": "\u0663"}}, ("address", "latitude"), "invalid"),
+        ({"address": {"latitude": "1_0"}}, ("address", "latitude"), "invalid"),
+        ({"address": {"longitude": "-4.6e1"}}, ("address", "longitude"), "invalid"),
+        ({"address": {"longitude": " -46.6"}}, ("address", "longitude"), "invalid"),
         ({"price": "-1.00"}, ("price",), "min_value"),
         ({"price": "abc"}, ("price",), "invalid"),
         ({"area_m2": "0"}, ("area_m2",), "min_value"),
@@ -301,6 +311,46 @@ def test_editing_a_rejected_real_estate_makes_it_a_draft_again(
     assert history_of(real_estate)[-1] == (Status.REJECTED, Status.DRAFT)
 
 
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.REJECTED])
+def test_an_edit_that_changes_nothing_writes_nothing(
+    collector_client: APIClient, make_real_estate: MakeRealEstate, status: str
+) -> None:
+    real_estate = make_real_estate(status=status)
+    read = collector_client.get(f"{URL}/{real_estate.pk}")
+    before, changes = writes_on_record(), RealEstateChange.objects.count()
+    body = read.json()
+    same = {
+        "title": body["title"],
+        "price": body["price"],
+        "address": {
+            "latitude": float(body["address"]["latitude"]),
+            "state": body["address"]["state"].lower(),
+        },
+    }
+    for sent in ({}, same):
+        response = collector_client.patch(
+            f"{URL}/{real_estate.pk}", sent, format="json", HTTP_IF_MATCH=read["ETag"]
+        )
+        assert response.status_code == 200, response.content
+        assert response["ETag"] == read["ETag"]
+        assert response.json() == body  # a rejected one stays rejected: nothing was edited
+    assert writes_on_record() == before  # no new version, history row or audit event
+    assert RealEstateChange.objects.count() == changes  # nothing for offline clients to fetch
+
+
+def test_an_edit_that_changes_nothing_still_answers_its_preconditions(
+    collector_client: APIClient, make_real_estate: MakeRealEstate
+) -> None:
+    real_estate = make_real_estate()
+    stale = collector_client.get(f"{URL}/{real_estate.pk}")["ETag"]
+    collector_client.patch(f"{URL}/{real_estate.pk}", {"title": "Outra"}, format="json")
+    response = collector_client.patch(f"{URL}/{real_estate.pk}", {}, format="json", HTTP_IF_MATCH=stale)
+    assert (response.status_code, code_of(response)) == (412, "PRECONDITION_FAILED")
+    submitted = make_real_estate(status=Status.SUBMITTED)
+    response = collector_client.patch(f"{URL}/{submitted.pk}", {}, format="json")
+    assert (response.status_code, code_of(response)) == (409, "REAL_ESTATE_NOT_EDITABLE")
+
+
 def test_a_collector_deletes_its_draft(collector_client: APIClient, make_real_estate: MakeRealEstate) -> None:
     real_estate = make_real_estate()
     assert collector_client.delete(f"{URL}/{real_estate.pk}").status_code == 204
@@ -463,6 +513,8 @@ def test_a_transition_with_a_stale_etag_is_412(
         {},
         {"price": "350000"},
         {"address": {**PAYLOAD["address"], "latitude": "-23.5613459876", "complement": ""}},
+        # -0.0 is 0: PostgreSQL stores no negative zero, so neither does the answer.
+        {"address": {**PAYLOAD["address"], "latitude": -0.0, "longitude": -0.0000001}},
     ],
 )
 def test_the_201_of_a_create_is_exactly_what_a_read_then_returns(
