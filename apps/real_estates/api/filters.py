@@ -185,9 +185,7 @@ class DateOrDateTimeField(forms.CharField):
         if day is not None:
             return datetime.combine(day, time.min, tzinfo=UTC), True
         if moment is None:
-            raise forms.ValidationError(
-                "Enter a date (YYYY-MM-DD) or an ISO 8601 datetime.", code="invalid_datetime"
-            )
+            raise field_error(errors.INVALID_DATETIME)
         try:
             return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC), False
         except OverflowError:  # before year 1 or after 9999 in UTC: the nearest moment a datetime holds
