@@ -214,24 +214,25 @@ def real_estate_export_to_storage(
     Idempotent for one `export_id` (the task passes its own id): a rerun rewrites the same key.
     The file is spooled to a temporary file first, so memory stays flat and a failed run never
     leaves a partial object under the key. A storage failure (the bucket unreachable or gone, the
-    disk full) raises `StorageUnavailable`, as the media app's writes do.
+    disk full, the temporary file's disk included) raises `StorageUnavailable`, as the media app's
+    writes do.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {FORMATS}")
     queryset = filtered_queryset(filters)  # validated before anything is written
     key = export_key(export_id or uuid.uuid4())
     storage = storages["default"]
-    with tempfile.TemporaryFile() as spool:
-        for chunk in csv_chunks(queryset, with_distance=bool(filters.get("near"))):
-            spool.write(chunk)
-        size = spool.tell()
-        spool.seek(0)
-        try:
+    try:
+        with tempfile.TemporaryFile() as spool:
+            for chunk in csv_chunks(queryset, with_distance=bool(filters.get("near"))):
+                spool.write(chunk)
+            size = spool.tell()
+            spool.seek(0)
             if storage.exists(key):
                 storage.delete(key)  # a rerun: FileSystemStorage would otherwise pick another name
             stored = storage.save(key, File(spool, name=key))
-        except media.STORAGE_ERRORS as exc:
-            raise errors.StorageUnavailable() from exc
+    except media.STORAGE_ERRORS as exc:  # the spool's disk or the storage: full, unreachable, gone
+        raise errors.StorageUnavailable() from exc
     logger.info("real_estates_exported", key=stored, size=size, filters=dict(filters))
     return stored
 
