@@ -371,8 +371,10 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
             cls.built_form_class = super().get_form_class()
         return cls.built_form_class
 
+    # Not blank (`StrictQueryForm` refuses whitespace alone, as an empty value).
+    @extend_schema_field({"type": "string", "pattern": r"\S", "description": "Exact city, case-insensitive."})
     def filter_city(self, queryset: RealEstateQuerySet, name: str, value: str) -> RealEstateQuerySet:
-        return queryset.in_city(value) if value.strip() else queryset
+        return queryset.in_city(value)
 
     @extend_schema_field(
         {
