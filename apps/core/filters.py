@@ -1,9 +1,9 @@
 """What every list's query parameters share: the form behind a django-filter FilterSet that
 refuses what the OpenAPI schema does not allow instead of ignoring it.
 
-An empty value (`?status=`) is a 400 naming the parameter, like any value outside its domain;
-a repeated `ordering` is a 400 too (django-filter would take its last value), its several keys
-going in one comma-separated value.
+An empty value (`?status=`, or whitespace alone: `?status=%20`) is a 400 naming the parameter,
+like any value outside its domain; a repeated `ordering` is a 400 too (django-filter would take
+its last value), its several keys going in one comma-separated value.
 """
 
 from typing import Any
@@ -29,12 +29,19 @@ class StrictQueryForm(forms.Form):
             values = getlist(name) if getlist else ([self.data[name]] if name in self.data else [])
             if name == "ordering" and len(values) > 1:
                 self.add_error(name, field_error(errors.PARAMETER_REPEATED))
-            elif values and values[-1] == "":
+            elif values and _blank(values[-1], self.fields[name]) and name not in self.errors:
                 self.add_error(name, field_error(errors.PARAMETER_EMPTY))
             elif name == "ordering" and "" in (cleaned.get(name) or ()):  # `-price,`: an empty key
                 message = self.fields[name].error_messages["invalid_choice"] % {"value": ""}
                 self.add_error(name, forms.ValidationError(message, code="invalid_choice"))
         return cleaned
+
+
+def _blank(value: Any, field: forms.Field) -> bool:
+    """Empty, or whitespace alone where the field strips it (and would read nothing, so apply
+    nothing): `?city=%20` is as empty as `?city=`. Not where whitespace is the field's own
+    (`strip=False`, as `q`)."""
+    return value == "" or (isinstance(value, str) and not value.strip() and getattr(field, "strip", True))
 
 
 def refuse_empty(query_params: Any, *names: str) -> None:

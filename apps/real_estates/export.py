@@ -40,27 +40,31 @@ logger = structlog.get_logger(__name__)
 EXPORT_PREFIX: Final = "exports/"
 FORMATS: Final = ("csv",)
 
-# CSV header → what the row's cell is read as. Identifiers and decimals are read as the text
-# PostgreSQL writes for them (`::text`: the same characters `str()` of the UUID and of the
-# Decimal gives), so no UUID or Decimal object is made per row only to be printed.
-_FIELDS: tuple[tuple[str, Any], ...] = (
-    ("id", Cast("id", TextField())),
+# CSV header → the column its cell is read from.
+_FIELDS: tuple[tuple[str, str], ...] = (
+    ("id", "id"),
     ("title", "title"),
     ("kind", "kind"),
     ("purpose", "purpose"),
     ("status", "status"),
-    ("price", Cast("price", TextField())),
-    ("area_m2", Cast("area_m2", TextField())),
+    ("price", "price"),
+    ("area_m2", "area_m2"),
     ("bedrooms", "bedrooms"),
     ("city", "city"),
     ("state", "state"),
-    ("collected_by_id", Cast("collected_by_id", TextField())),
+    ("collected_by_id", "collected_by_id"),
     ("collected_by_name", "collected_by_name"),
     ("photo_count", "photo_count"),
     ("cover", "cover_key"),
     ("created_at", "created_at"),
     ("updated_at", "updated_at"),
 )
+# On PostgreSQL, identifiers and decimals are read as the text it writes for them (`::text`: the
+# same characters `str()` of the UUID and of the Decimal gives), so no UUID or Decimal object is
+# made per row only to be printed. Not elsewhere: SQLite's text of a UUID column is its 32 hex
+# digits and of a decimal its floating-point value (`368000`, `207.8`); there the row's objects
+# are read, which the csv module prints with `str()`, the same characters.
+_AS_TEXT = frozenset({"id", "price", "area_m2", "collected_by_id"})
 HEADER: tuple[str, ...] = tuple(header for header, _ in _FIELDS)
 # With `near`, a last column: kilometres from the point, three decimals (docs/adr/0081).
 DISTANCE_HEADER = "distance_km"
@@ -114,7 +118,8 @@ def _rows(queryset: ListingRows, *, with_distance: bool) -> Iterator[tuple[Any, 
     link = media.object_urls()
     text = _text
     iso = _iso
-    columns = [column for _, column in _FIELDS]
+    as_text = connections[queryset.db].vendor == "postgresql"
+    columns: list[Any] = [Cast(c, TextField()) if as_text and c in _AS_TEXT else c for _, c in _FIELDS]
     if with_distance:
         columns.append("distance_km")
     with streamed(queryset.values_list(*columns)) as rows:
@@ -209,24 +214,25 @@ def real_estate_export_to_storage(
     Idempotent for one `export_id` (the task passes its own id): a rerun rewrites the same key.
     The file is spooled to a temporary file first, so memory stays flat and a failed run never
     leaves a partial object under the key. A storage failure (the bucket unreachable or gone, the
-    disk full) raises `StorageUnavailable`, as the media app's writes do.
+    disk full, the temporary file's disk included) raises `StorageUnavailable`, as the media app's
+    writes do.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {FORMATS}")
     queryset = filtered_queryset(filters)  # validated before anything is written
     key = export_key(export_id or uuid.uuid4())
     storage = storages["default"]
-    with tempfile.TemporaryFile() as spool:
-        for chunk in csv_chunks(queryset, with_distance=bool(filters.get("near"))):
-            spool.write(chunk)
-        size = spool.tell()
-        spool.seek(0)
-        try:
+    try:
+        with tempfile.TemporaryFile() as spool:
+            for chunk in csv_chunks(queryset, with_distance=bool(filters.get("near"))):
+                spool.write(chunk)
+            size = spool.tell()
+            spool.seek(0)
             if storage.exists(key):
                 storage.delete(key)  # a rerun: FileSystemStorage would otherwise pick another name
             stored = storage.save(key, File(spool, name=key))
-        except media.STORAGE_ERRORS as exc:
-            raise errors.StorageUnavailable() from exc
+    except media.STORAGE_ERRORS as exc:  # the spool's disk or the storage: full, unreachable, gone
+        raise errors.StorageUnavailable() from exc
     logger.info("real_estates_exported", key=stored, size=size, filters=dict(filters))
     return stored
 

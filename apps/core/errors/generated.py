@@ -15,6 +15,7 @@ __all__ = [
     "CpfAlreadyRegistered",
     "EmailAlreadyRegistered",
     "FIELD_NOT_ALLOWED",
+    "INVALID_DATETIME",
     "IdempotencyKeyInvalid",
     "IdempotencyKeyRepeated",
     "IdempotencyKeyReused",
@@ -591,6 +592,14 @@ SEARCH_TOO_MANY_TERMS = FieldMessage(
     message=catalog_message(
         en='A search may have at most {limit} words of two or more characters.',
         pt_br='Uma busca pode ter no máximo {limit} palavras de dois ou mais caracteres.',
+    ),
+)
+
+INVALID_DATETIME = FieldMessage(
+    code='invalid_datetime',
+    message=catalog_message(
+        en='Enter a date (YYYY-MM-DD) or an ISO 8601 datetime.',
+        pt_br='Informe uma data (AAAA-MM-DD) ou uma data e hora ISO 8601.',
     ),
 )
 

@@ -185,9 +185,7 @@ class DateOrDateTimeField(forms.CharField):
         if day is not None:
             return datetime.combine(day, time.min, tzinfo=UTC), True
         if moment is None:
-            raise forms.ValidationError(
-                "Enter a date (YYYY-MM-DD) or an ISO 8601 datetime.", code="invalid_datetime"
-            )
+            raise field_error(errors.INVALID_DATETIME)
         try:
             return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC), False
         except OverflowError:  # before year 1 or after 9999 in UTC: the nearest moment a datetime holds
@@ -373,8 +371,10 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
             cls.built_form_class = super().get_form_class()
         return cls.built_form_class
 
+    # Not blank (`StrictQueryForm` refuses whitespace alone, as an empty value).
+    @extend_schema_field({"type": "string", "pattern": r"\S", "description": "Exact city, case-insensitive."})
     def filter_city(self, queryset: RealEstateQuerySet, name: str, value: str) -> RealEstateQuerySet:
-        return queryset.in_city(value) if value.strip() else queryset
+        return queryset.in_city(value)
 
     @extend_schema_field(
         {

@@ -129,7 +129,9 @@ def expected_version(request: Request, real_estate: RealEstate) -> int | None:
 
 
 class CsvRenderer(renderers.BaseRenderer):
-    """Lets `Accept: text/csv` through negotiation; the export streams its own body."""
+    """The export's only renderer: negotiation lets through an `Accept` that admits `text/csv`
+    (absent, `*/*`, `text/*`) and answers any other 406 (docs/adr/0053); the export streams its
+    own body. An error's envelope is JSON whatever was negotiated (`api_exception_handler`)."""
 
     media_type = "text/csv"
     format = "csv"
@@ -138,7 +140,12 @@ class CsvRenderer(renderers.BaseRenderer):
     def render(
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
     ) -> bytes:
-        return renderers.JSONRenderer().render(data)  # an error envelope
+        # Never CSV (the export streams its own body): an error envelope or DRF's OPTIONS metadata,
+        # JSON, and labelled so.
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return renderers.JSONRenderer().render(data)
 
 
 class RealEstateAutoSchema(AutoSchema):
@@ -457,7 +464,11 @@ class RealEstateViewSet(
                 description="A header row, then one row per real estate; with `near`, a last "
                 "column `distance_km` (kilometres, three decimals).",
             ),
-            **error_responses(errors.ValidationError, errors.PermissionDenied),
+            # An error is JSON, not the CSV negotiated (`api_exception_handler`).
+            **{
+                (code, "application/json"): response
+                for code, response in error_responses(errors.ValidationError, errors.PermissionDenied).items()
+            },
         },
     )
     @action(
@@ -465,7 +476,7 @@ class RealEstateViewSet(
         methods=["get"],
         permission_classes=[IsManagerOrAdmin],
         pagination_class=None,
-        renderer_classes=[renderers.JSONRenderer, CsvRenderer],
+        renderer_classes=[CsvRenderer],
     )
     def export(self, request: Request) -> StreamingHttpResponse:
         # Filters are validated here, before the first byte is sent.

@@ -159,6 +159,19 @@ def test_invalid_filter_values_are_a_validation_error(
     assert set(error["fields"]) == set(params)
 
 
+@pytest.mark.parametrize("name", ["created_after", "created_before"])
+def test_an_invalid_date_is_explained_in_the_requests_language(manager_client: APIClient, name: str) -> None:
+    """The message was a literal in English, whatever `Accept-Language` asked for."""
+    response = manager_client.get(URL, {name: "ontem"}, headers={"Accept-Language": "pt-BR"})
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"][name] == [
+        {
+            "code": "invalid_datetime",
+            "message": "Informe uma data (AAAA-MM-DD) ou uma data e hora ISO 8601.",
+        }
+    ]
+
+
 @pytest.mark.parametrize(
     ("q", "found"),
     [

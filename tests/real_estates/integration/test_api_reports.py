@@ -201,6 +201,43 @@ def test_the_export_honours_the_filters_and_accepts_text_csv(
     assert [row["id"] for row in rows] == [str(sample[0].pk)]
 
 
+@pytest.mark.parametrize("accept", ["text/csv", "text/*", "*/*", "application/json;q=0.9, text/csv"])
+def test_the_export_answers_csv_to_an_accept_that_admits_it(
+    manager_client: APIClient, sample: list[RealEstate], accept: str
+) -> None:
+    response = manager_client.get(f"{URL}/export", HTTP_ACCEPT=accept)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert len(_csv(response)) == len(sample)
+
+
+@pytest.mark.parametrize("accept", ["application/json", "application/json, text/html;q=0.9", "text/html"])
+def test_the_export_refuses_an_accept_without_csv_with_a_406(
+    manager_client: APIClient, sample: list[RealEstate], accept: str
+) -> None:
+    """The export answered CSV to `Accept: application/json`: a client asking for JSON only (and
+    parsing the body as such) got a body of another type than it said it could read."""
+    response = manager_client.get(f"{URL}/export", {"state": "SP"}, HTTP_ACCEPT=accept)
+    assert response.status_code == 406
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "NOT_ACCEPTABLE"
+
+
+def test_the_export_asked_for_json_by_format_is_not_found_as_any_unknown_format(
+    manager_client: APIClient, sample: list[RealEstate]
+) -> None:
+    response = manager_client.get(f"{URL}/export", {"format": "json"})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "NOT_FOUND"
+
+
+def test_the_exports_options_are_json_labelled_as_json(manager_client: APIClient) -> None:
+    response = manager_client.options(f"{URL}/export")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["renders"] == ["text/csv"]
+
+
 def test_the_export_of_a_real_estate_without_collector_leaves_its_columns_empty(
     manager_client: APIClient, sample: list[RealEstate]
 ) -> None:

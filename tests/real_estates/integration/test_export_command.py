@@ -294,6 +294,33 @@ def test_enqueue_in_process_with_the_bucket_unreachable_is_a_clean_error(
         export("--enqueue")
 
 
+TO_STORAGE_ON_A_FULL_DISK = """
+import resource, signal
+from django.core.management import CommandError, call_command
+from apps.real_estates.management.commands import export_real_estates  # before the limit
+from tests.real_estates.factories import RealEstateFactory
+RealEstateFactory.create_batch(5)
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (200, resource.RLIM_INFINITY))
+for option in ("--to-storage", "--enqueue"):
+    try:
+        call_command("export_real_estates", option)
+    except CommandError as exc:
+        print("refused:", exc)
+"""
+
+
+def test_to_storage_with_the_disk_full_is_a_clean_error(tmp_path: Path) -> None:
+    """The CSV is spooled to a temporary file before it is stored: a full disk failed that write
+    with a traceback (an OSError), where storage's own failures are a CommandError."""
+    assert run_on_sqlite(tmp_path, "manage.py", "migrate", "-v", "0").returncode == 0
+
+    done = run_on_sqlite(tmp_path, "-c", _shell(TO_STORAGE_ON_A_FULL_DISK), PYTHONDONTWRITEBYTECODE="1")
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("refused: STORAGE_UNAVAILABLE") == 2, done.stdout
+
+
 EXPORT_WHILE_WRITING_ON_SQLITE = """
 import sqlite3
 from django.conf import settings

@@ -5,6 +5,7 @@ import csv
 import io
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from apps.real_estates.models import RealEstate
 from apps.real_estates.rendering import iso
 from apps.users.models import User
 from tests.real_estates.factories import RealEstateFactory
+from tests.sqlite import run_on_sqlite
 
 URL = "/api/v1/real-estates/export"
 COVER = "thumbs/sha256/ab/cd/abcdef0123456789-256.webp"
@@ -174,3 +176,30 @@ def test_an_export_abandoned_midway_ends_its_transaction_and_cursor(monkeypatch:
     assert not connection.in_atomic_block
     assert _cursors() == []
     assert RealEstate.objects.count() == 3  # the connection is usable
+
+
+EXPORT_ON_SQLITE = """
+from decimal import Decimal
+from django.core.management import call_command
+from apps.real_estates.export import csv_lines, filtered_queryset
+from apps.real_estates.models import RealEstate
+from tests.real_estates.factories import RealEstateFactory
+from tests.sqlite import run_on_sqlite
+from tests.real_estates.integration.test_export_stream import reference_csv
+from tests.users.factories import UserFactory
+call_command("migrate", verbosity=0)
+RealEstateFactory(price=Decimal("368000"), area_m2=Decimal("207.8"), collected_by=UserFactory())
+RealEstateFactory(price=Decimal("0"), area_m2=Decimal("0.01"), collected_by=None)
+RealEstateFactory(price=Decimal("999999999999.99"), area_m2=Decimal("9999999999.99"))
+expected = reference_csv(list(RealEstate.objects.all()))
+print("same" if "".join(csv_lines(filtered_queryset({}))) == expected else "different")
+"""
+
+
+def test_the_export_on_sqlite_prints_ids_and_decimals_as_on_postgresql(tmp_path: Path) -> None:
+    """The cells read as text by the database (`CAST(... AS TEXT)`) were PostgreSQL's text: on
+    SQLite, the embedded default, an id came out as 32 hex digits without its hyphens (not the id
+    the API answers) and a price as `368000` or an area as `207.8`, without their cents."""
+    done = run_on_sqlite(tmp_path, "manage.py", "shell", "-c", EXPORT_ON_SQLITE)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == "same"
