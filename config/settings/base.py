@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 # Retention and grace periods: at most a century, as the daily tasks check their argument.
 from apps.core import periods
+from apps.core.rates import parse_rate
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = BASE_DIR / "var"
@@ -44,6 +45,17 @@ def env_number[N: (int, float)](name: str, default: N, *, minimum: N, maximum: N
         bounds = f"from {minimum} to {maximum}" if maximum is not None else f"of at least {minimum}"
         raise ImproperlyConfigured(f"{name} must be {kind} {bounds}, not {raw!r}.")
     return value
+
+
+def env_rate(name: str, default: str) -> str:
+    """A throttle rate (`10/min`, `10/5min`) from the environment; anything the throttles cannot
+    read stops the settings from loading, instead of answering 500 at the first throttled request."""
+    raw: str = env.str(name, default=default)
+    try:
+        parse_rate(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from exc
+    return raw
 
 
 # --- Core -------------------------------------------------------------------
@@ -232,13 +244,13 @@ REST_FRAMEWORK: dict[str, Any] = {
         "apps.core.throttling.AnonRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "user": env("THROTTLE_USER_RATE", default="1200/min"),
-        "anon": env("THROTTLE_ANON_RATE", default="300/min"),
-        "sign_in_ip": env("THROTTLE_SIGN_IN_IP_RATE", default="120/min"),
-        "sign_in_cpf": env("THROTTLE_SIGN_IN_CPF_RATE", default="10/5min"),
-        "sign_up_ip": env("THROTTLE_SIGN_UP_IP_RATE", default="30/min"),
-        "photo_upload": env("THROTTLE_PHOTO_UPLOAD_RATE", default="30/min"),
-        "real_estate_create": env("THROTTLE_REAL_ESTATE_CREATE_RATE", default="60/min"),
+        "user": env_rate("THROTTLE_USER_RATE", "1200/min"),
+        "anon": env_rate("THROTTLE_ANON_RATE", "300/min"),
+        "sign_in_ip": env_rate("THROTTLE_SIGN_IN_IP_RATE", "120/min"),
+        "sign_in_cpf": env_rate("THROTTLE_SIGN_IN_CPF_RATE", "10/5min"),
+        "sign_up_ip": env_rate("THROTTLE_SIGN_UP_IP_RATE", "30/min"),
+        "photo_upload": env_rate("THROTTLE_PHOTO_UPLOAD_RATE", "30/min"),
+        "real_estate_create": env_rate("THROTTLE_REAL_ESTATE_CREATE_RATE", "60/min"),
     },
     "NUM_PROXIES": env_number("NUM_PROXIES", 0, minimum=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
