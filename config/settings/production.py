@@ -15,6 +15,13 @@ if not env("DATABASE_URL", default=""):
     raise ImproperlyConfigured("Set the DATABASE_URL environment variable.")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set the DJANGO_ALLOWED_HOSTS environment variable.")
+# `*` answers any Host header, so the links and redirects the app builds from it (password reset,
+# the admin, `Location`) can name a host an attacker chose; Django matches no other pattern
+# (`.example.com` is how to allow subdomains), so an entry with `*` is a mistake either way.
+if any("*" in host for host in ALLOWED_HOSTS):
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS must name the hosts served (`.example.com` for its subdomains), not `*`."
+    )
 # HS256 wants a key as long as its hash (RFC 7518, 3.2): a shorter one is found by an offline
 # search from any one token, and PyJWT refuses an empty one at the first sign-in (a 500).
 if len(JWT_SIGNING_KEY.encode()) < 32:
