@@ -58,9 +58,31 @@ def env_rate(name: str, default: str) -> str:
     return raw
 
 
+_TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
+
+
+def env_flag(name: str, default: bool) -> bool:
+    """A switch from the environment: true/yes/on/1 or false/no/off/0 (any case). environ's
+    `bool` reads anything else as false, so `DJANGO_SECURE_SSL_REDIRECT=ture` switched the
+    redirect off; here anything else stops the settings from loading with the variable's name."""
+    raw = env.str(name, default=str(default)).strip().lower()
+    if raw not in _TRUE | _FALSE:
+        raise ImproperlyConfigured(f"{name} must be true or false (yes/no, on/off, 1/0), not {raw!r}.")
+    return raw in _TRUE
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of `choices` from the environment (any case); anything else stops the settings from
+    loading, instead of being read as the fallback branch (`STORAGE_BACKEND=S3`: local disk)."""
+    raw: str = env.str(name, default=default).strip().lower()
+    if raw not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {raw!r}.")
+    return raw
+
+
 # --- Core -------------------------------------------------------------------
 
-DEBUG = env.bool("DJANGO_DEBUG", default=False)
+DEBUG = env_flag("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS: list[str] = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
@@ -147,7 +169,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         session.append(f"-c random_page_cost={random_page_cost}")
     if session:
         DATABASES["default"]["OPTIONS"]["options"] = " ".join(session)
-    if env.bool("DATABASE_POOL", default=False):
+    if env_flag("DATABASE_POOL", default=False):
         DATABASES["default"]["OPTIONS"]["pool"] = {
             "min_size": env_number("DATABASE_POOL_MIN_SIZE", 2, minimum=0),
             "max_size": env_number("DATABASE_POOL_MAX_SIZE", 10, minimum=1),
@@ -224,7 +246,7 @@ SIMPLE_JWT: dict[str, Any] = {
     "LEEWAY": 0,
 }
 
-SIGN_UP_ENABLED = env.bool("SIGN_UP_ENABLED", default=True)
+SIGN_UP_ENABLED = env_flag("SIGN_UP_ENABLED", default=True)
 
 # --- REST framework and OpenAPI ----------------------------------------------
 
@@ -297,7 +319,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
-STORAGE_BACKEND = env("STORAGE_BACKEND", default="local")
+STORAGE_BACKEND = env_choice("STORAGE_BACKEND", "local", ("local", "s3"))
 MEDIA_URL_EXPIRY_SECONDS = env_number("MEDIA_URL_EXPIRY_SECONDS", 3600, minimum=1)
 MEDIA_UPLOAD_MAX_BYTES = env_number("MEDIA_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 MEDIA_MAX_PIXELS = env_number("MEDIA_MAX_PIXELS", 50_000_000, minimum=1)
@@ -422,8 +444,8 @@ METRICS_ALLOWED_CIDRS: list[str] = env.list("METRICS_ALLOWED_CIDRS", default=["1
 
 # --- Logging -------------------------------------------------------------------
 
-LOG_FORMAT = env("LOG_FORMAT", default="json")
-LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env_choice("LOG_FORMAT", "json", ("json", "console"))
+LOG_LEVEL = env_choice("LOG_LEVEL", "info", ("debug", "info", "warning", "warn", "error", "critical")).upper()
 
 LOGGING: dict[str, Any] = {
     "version": 1,

@@ -5,7 +5,7 @@ import ipaddress
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, METRICS_ALLOWED_CIDRS, METRICS_TOKEN, SIMPLE_JWT, env, env_number
+from .base import DATABASES, METRICS_ALLOWED_CIDRS, METRICS_TOKEN, SIMPLE_JWT, env, env_flag, env_number
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 JWT_SIGNING_KEY = env("JWT_SIGNING_KEY")
@@ -48,7 +48,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # TLS ends at the reverse proxy, which says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", default=True)
 # Probes and Prometheus reach each replica directly on the internal network, over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 SECURE_HSTS_SECONDS = env_number("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
@@ -61,7 +61,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # A psycopg connection pool per process by default; DATABASE_POOL=false falls back to
 # persistent connections (CONN_MAX_AGE), e.g. behind PgBouncer in transaction mode.
 _db = DATABASES["default"]
-if _db["ENGINE"] == "django.db.backends.postgresql" and env.bool("DATABASE_POOL", default=True):
+if _db["ENGINE"] == "django.db.backends.postgresql" and env_flag("DATABASE_POOL", default=True):
     _db["OPTIONS"]["pool"] = {
         "min_size": env_number("DATABASE_POOL_MIN_SIZE", 2, minimum=0),
         "max_size": env_number("DATABASE_POOL_MAX_SIZE", 10, minimum=1),

@@ -52,3 +52,58 @@ def test_a_rate_of_several_units_is_read() -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "5/10min"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DJANGO_DEBUG", "ture"),
+        ("SIGN_UP_ENABLED", "disabled"),
+        ("DATABASE_POOL", "enabled"),
+        ("STORAGE_BACKEND", "s4"),  # was read as local storage: photos on the container's disk
+        ("STORAGE_BACKEND", "aws"),
+        ("LOG_FORMAT", "xml"),  # was read as the console format
+        ("LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_a_switch_or_a_choice_the_application_does_not_know_stops_the_settings(name: str, value: str) -> None:
+    result = _read(f"settings.{name.removeprefix('DJANGO_')}", **{name: value})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"{name} must be" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "read"),
+    [
+        ("SIGN_UP_ENABLED", "No", "False"),
+        ("SIGN_UP_ENABLED", " on ", "True"),
+        ("DJANGO_DEBUG", "0", "False"),
+        ("LOG_LEVEL", "warning", "WARNING"),  # any case: `warning` was a traceback at start
+        ("STORAGE_BACKEND", "S3", "s3"),
+    ],
+)
+def test_a_known_switch_or_choice_is_read_in_any_case(name: str, value: str, read: str) -> None:
+    environment = {name: value, "AWS_STORAGE_BUCKET_NAME": "vivenda-photos"}
+    result = _read(f"settings.{name.removeprefix('DJANGO_')}", **environment)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == read
+
+
+def test_production_refuses_a_redirect_switch_it_cannot_read() -> None:
+    # `DJANGO_SECURE_SSL_REDIRECT=ture` switched the HTTPS redirect off.
+    environment = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "a" * 50 + "-production-secret",
+        "JWT_SIGNING_KEY": "b" * 50 + "-production-jwt-key",
+        "DATABASE_URL": "postgres://u@127.0.0.1:1/none",
+        "DJANGO_ALLOWED_HOSTS": "vivenda.example.com",
+        "METRICS_ALLOWED_CIDRS": "127.0.0.1/32",
+        "DJANGO_SECURE_SSL_REDIRECT": "ture",
+    }
+    result = _read("settings.SECURE_SSL_REDIRECT", **environment)
+
+    assert result.returncode != 0
+    assert "DJANGO_SECURE_SSL_REDIRECT must be" in result.stderr
