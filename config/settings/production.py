@@ -11,6 +11,13 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 JWT_SIGNING_KEY = env("JWT_SIGNING_KEY")
 SIMPLE_JWT["SIGNING_KEY"] = JWT_SIGNING_KEY
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+# Empty, Django refuses it only when something first signs (a session, a media link: a 500);
+# weak, as `check --deploy` (W009) judges it, it signs what anyone could sign.
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-"):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be a random value of at least 50 characters "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 if not env("DATABASE_URL", default=""):
     raise ImproperlyConfigured("Set the DATABASE_URL environment variable.")
 if not ALLOWED_HOSTS:
