@@ -150,8 +150,23 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------
 
 
+def _database(url: str) -> dict[str, Any]:
+    """`DATABASE_URL` as Django's `DATABASES` entry; a URL that names no database we run on (no
+    scheme, a port that is no number) stops the settings naming the variable, not with a KeyError."""
+    try:
+        config: dict[str, Any] = env.db_url_config(url)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL: {exc}") from exc
+    if config.get("ENGINE") not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
+        raise ImproperlyConfigured(
+            "DATABASE_URL names no database Vivenda runs on: postgres://user:password@host:port/name "
+            "or sqlite:///path (the value is not shown: it may hold a password)."
+        )
+    return config
+
+
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+    "default": _database(env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # services open transactions
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -368,6 +383,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # uploads always stream to a temporary file
 # --- Cache -------------------------------------------------------------------
 
 REDIS_URL: str = env("REDIS_URL", default="")
+# A URL redis-py cannot read (`localhost:6379`, no scheme) loaded, and every throttled request
+# answered 500: django-redis raises a ValueError, which is no outage to degrade on (ADR 0040).
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
 
 if REDIS_URL:
     # An outage, a full or a read-only Redis degrades throttling and caching instead of

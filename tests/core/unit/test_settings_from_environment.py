@@ -107,3 +107,32 @@ def test_production_refuses_a_redirect_switch_it_cannot_read() -> None:
 
     assert result.returncode != 0
     assert "DJANGO_SECURE_SSL_REDIRECT must be" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DATABASE_URL", "notaurl"),  # was a KeyError: 'ENGINE'
+        ("DATABASE_URL", "mysql://vivenda:secret@db/vivenda"),
+        ("DATABASE_URL", "postgres://vivenda@db:port/vivenda"),
+        ("REDIS_URL", "localhost:6379"),  # loaded, and every throttled request answered 500
+        ("REDIS_URL", "http://redis-cache:6379/0"),
+    ],
+)
+def test_a_url_the_application_cannot_connect_with_stops_the_settings(name: str, value: str) -> None:
+    result = _read("settings.CACHES", **{name: value})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert name in result.stderr
+    assert "secret" not in result.stderr  # a password in the URL is not repeated
+
+
+@pytest.mark.parametrize(
+    "url", ["redis://127.0.0.1:6379/0", "rediss://cache.internal:6380/0", "unix:///run/redis.sock"]
+)
+def test_a_redis_url_of_a_scheme_redis_py_reads_is_kept(url: str) -> None:
+    result = _read("settings.REDIS_URL", REDIS_URL=url)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == url
