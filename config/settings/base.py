@@ -5,6 +5,7 @@ environment modules beside this one, nowhere else. Secrets have no default in
 this module: `local` and `test` supply throwaway ones, `production` demands them.
 """
 
+import ipaddress
 import math
 import os
 from datetime import timedelta
@@ -460,6 +461,12 @@ SECURE_CSP = {
 
 METRICS_TOKEN: str = env("METRICS_TOKEN", default="")
 METRICS_ALLOWED_CIDRS: list[str] = env.list("METRICS_ALLOWED_CIDRS", default=["127.0.0.1/32", "::1/128"])
+# Checked here, in every environment: an entry that is no network answered every scrape 500.
+for _cidr in METRICS_ALLOWED_CIDRS:
+    try:
+        ipaddress.ip_network(_cidr, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_CIDRS: {exc}") from exc
 
 # --- Logging -------------------------------------------------------------------
 

@@ -136,3 +136,11 @@ def test_a_redis_url_of_a_scheme_redis_py_reads_is_kept(url: str) -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == url
+
+
+def test_a_metrics_allow_list_entry_that_is_no_network_stops_the_settings_everywhere() -> None:
+    # Production refused it; local and test settings loaded it and answered every scrape 500.
+    result = _read("settings.METRICS_ALLOWED_CIDRS", METRICS_ALLOWED_CIDRS="10.0.0.0/8,nonsense")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: METRICS_ALLOWED_CIDRS" in result.stderr
