@@ -9,6 +9,7 @@ keep-alive and writing responses happen in Rust, outside the GIL.
 """
 
 import argparse
+import copy
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -84,6 +85,20 @@ def worker_environment(environ: Mapping[str, str]) -> dict[str, str]:
     return {"DATABASE_STATEMENT_TIMEOUT_MS": str(_int(environ, "WEB_STATEMENT_TIMEOUT_MS", 30_000))}
 
 
+def log_config() -> dict[str, Any]:
+    """The settings' `LOGGING`, with granian's own logger (its start, its workers, an exception
+    that escaped the app) on the same structured handler: its default config printed plain
+    `[INFO] ...` lines and raw tracebacks amid the JSON ones, unscrubbed (apps/core/logging.py).
+    The settings load here, in the server's process: a setting that refuses to load stops the
+    server at once, not each worker it would respawn."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")  # as config.wsgi
+    from django.conf import settings
+
+    config = copy.deepcopy(settings.LOGGING)
+    config["loggers"]["_granian"] = {"handlers": ["console"], "propagate": False}
+    return config
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m config.server", description="Serve Vivenda with granian."
@@ -99,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     os.environ.update(worker_environment(os.environ))  # the workers inherit it
     kwargs = options(os.environ, bind=args.bind, workers=args.workers, threads=args.threads)
+    kwargs["log_dictconfig"] = log_config()
     # The workers size their bound on concurrent password hashes from it (PASSWORD_HASH_CONCURRENCY).
     os.environ["WEB_CONCURRENCY"] = str(kwargs["workers"])
     kwargs.update(
