@@ -44,13 +44,3 @@ def test_a_chunked_create_and_a_chunked_update_are_read_as_sent(server: Server) 
     status, updated = _chunked(server, "PATCH", f"{URL}/{created['id']}", b'{"title": "Novo titulo"}', auth)
     assert status == 200, updated
     assert updated["title"] == "Novo titulo"
-
-
-def test_a_chunked_body_over_the_limit_is_a_413_in_the_envelope(server: Server) -> None:
-    auth = {"Authorization": f"Bearer {_account(server, '987.654.321-00')}"}
-    too_large = json.dumps({"title": "x" * (11 * 1024 * 1024)}).encode()  # past any route's limit
-
-    status, body = _chunked(server, "POST", URL, too_large, auth)
-
-    assert status == 413
-    assert body["error"]["code"] == "PAYLOAD_TOO_LARGE"
