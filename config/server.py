@@ -9,6 +9,7 @@ keep-alive and writing responses happen in Rust, outside the GIL.
 """
 
 import argparse
+import copy
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -31,16 +32,32 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def _address(bind: str) -> tuple[str, int]:
+    """`HOST:PORT` (or a bare port, on loopback) as granian takes it, or the server refuses to
+    start naming `--bind` (a port name or one past 65535 was int()'s or granian's traceback)."""
+    host, _, port = bind.rpartition(":")
+    if not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+        raise SystemExit(f"--bind must be HOST:PORT with a port from 1 to 65535, not {bind!r}.")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def _count(value: str) -> int:
+    """A `--workers` or `--threads` count: a whole number of at least 1 (0 was taken for unset)."""
+    if not (value.isascii() and value.isdigit() and int(value) >= 1):
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
 def options(
     environ: Mapping[str, str], *, bind: str, workers: int | None = None, threads: int | None = None
 ) -> dict[str, Any]:
     """granian's keyword arguments for these settings (no import of granian: testable anywhere)."""
-    host, _, port = bind.rpartition(":")
+    host, port = _address(bind)
     max_rss = _int(environ, "WEB_WORKER_MAX_RSS_MB", 512)
     return {
         "target": "config.wsgi:application",
-        "address": host.strip("[]") or "127.0.0.1",
-        "port": int(port),
+        "address": host,
+        "port": port,
         "interface": "wsgi",
         "workers": workers or _int(environ, "WEB_CONCURRENCY", 2),
         "blocking_threads": threads or _int(environ, "WEB_THREADS", 2),
@@ -68,13 +85,27 @@ def worker_environment(environ: Mapping[str, str]) -> dict[str, str]:
     return {"DATABASE_STATEMENT_TIMEOUT_MS": str(_int(environ, "WEB_STATEMENT_TIMEOUT_MS", 30_000))}
 
 
+def log_config() -> dict[str, Any]:
+    """The settings' `LOGGING`, with granian's own logger (its start, its workers, an exception
+    that escaped the app) on the same structured handler: its default config printed plain
+    `[INFO] ...` lines and raw tracebacks amid the JSON ones, unscrubbed (apps/core/logging.py).
+    The settings load here, in the server's process: a setting that refuses to load stops the
+    server at once, not each worker it would respawn."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")  # as config.wsgi
+    from django.conf import settings
+
+    config = copy.deepcopy(settings.LOGGING)
+    config["loggers"]["_granian"] = {"handlers": ["console"], "propagate": False}
+    return config
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m config.server", description="Serve Vivenda with granian."
     )
     parser.add_argument("--bind", default="127.0.0.1:8000", help="HOST:PORT (default 127.0.0.1:8000)")
-    parser.add_argument("--workers", type=int, help="worker processes (default WEB_CONCURRENCY or 2)")
-    parser.add_argument("--threads", type=int, help="Python threads per worker (default WEB_THREADS or 2)")
+    parser.add_argument("--workers", type=_count, help="worker processes (default WEB_CONCURRENCY or 2)")
+    parser.add_argument("--threads", type=_count, help="Python threads per worker (default WEB_THREADS or 2)")
     args = parser.parse_args(argv)
 
     from granian import Granian
@@ -83,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     os.environ.update(worker_environment(os.environ))  # the workers inherit it
     kwargs = options(os.environ, bind=args.bind, workers=args.workers, threads=args.threads)
+    kwargs["log_dictconfig"] = log_config()
     # The workers size their bound on concurrent password hashes from it (PASSWORD_HASH_CONCURRENCY).
     os.environ["WEB_CONCURRENCY"] = str(kwargs["workers"])
     kwargs.update(

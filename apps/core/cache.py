@@ -29,7 +29,7 @@ from typing import Any, cast
 import structlog
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
-from django.db import connections, models, router, transaction
+from django.db import OperationalError, connections, models, router, transaction
 from django_redis.cache import RedisCache
 from prometheus_client import Counter
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -201,6 +201,22 @@ class SharedDatabaseCache(DatabaseCache):
     def __init__(self, table: str, params: dict[str, Any]) -> None:
         super().__init__(table, params)
         self.table = table
+
+    def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        """Django's `add`, but a write the database refused raises instead of reading as "taken".
+
+        Django's answers False both for a key already there and, silently, for any database error
+        (SQLite locked past its timeout, a statement timeout): an idempotency key was then "in
+        progress" (409) with no request running. A False is checked against the table: the key is
+        there, or it was let go meanwhile and the `add` is tried once more; a second write that
+        leaves no key is the database refusing it, a 503 as any request that finds it busy.
+        """
+        for _ in range(2):
+            if super().add(key, value, timeout, version):
+                return True
+            if self.has_key(key, version=version):
+                return False
+        raise OperationalError(f"The cache table refused to write {key!r}.")
 
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         db_key = self.make_and_validate_key(key, version=version)

@@ -22,6 +22,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 
 from apps.core import errors
 from apps.core.metrics import READINESS_CHECK_SECONDS, READINESS_CHECKS
@@ -133,13 +134,18 @@ def failing_components() -> list[str]:
     return readiness_cache.failing(settings.HEALTH_READY_CACHE_SECONDS)
 
 
-def _get_only(view: Callable[[HttpRequest], JsonResponse]) -> Callable[[HttpRequest], JsonResponse]:
-    """Django's `require_GET`, its 405 in the error envelope."""
+SAFE_METHODS = ("GET", "HEAD")
 
+
+def _get_only(view: Callable[[HttpRequest], JsonResponse]) -> Callable[[HttpRequest], JsonResponse]:
+    """Django's `require_safe`, its 405 in the error envelope. CSRF-exempt: the 405 is the answer
+    to any other method, not the CSRF check's HTML 403 (the probes take no cookie, change nothing)."""
+
+    @csrf_exempt
     @wraps(view)
     def checked(request: HttpRequest) -> JsonResponse:
-        if request.method != "GET":
-            return json_error(errors.MethodNotAllowed(headers={"Allow": "GET"}))
+        if request.method not in SAFE_METHODS:
+            return json_error(errors.MethodNotAllowed(headers={"Allow": "GET, HEAD"}))
         return view(request)
 
     return checked

@@ -26,9 +26,12 @@ _CPF = re.compile(r"(?<![0-9A-Za-z])(\d{3})\.?(\d{3})\.?(\d{3})-?(\d{2})(?![0-9A
 # (`/srv/var/media/blobs/...`) is not a link and is left alone. A scheme starts
 # only where a run of scheme characters does (the look-behind): tried from every letter of a long
 # run, it made the redaction quadratic in a path's length, minutes of CPU for a long request line.
+# In any case (`/MEDIA/<token>` is a 404, but its token opens the file at `/media/`).
 _MEDIA_LINK = re.compile(
-    r"""((?:^|(?<=[\s"'(=/])|(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://[^/\s"']+)/media//*)[^/\s"'?#]+"""
+    r"""((?:^|(?<=[\s"'(=/])|(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://[^/\s"']+)/media//*)[^/\s"'?#]+""",
+    re.IGNORECASE,
 )
+_MEDIA_SEGMENT = re.compile("/media/", re.IGNORECASE)
 _SECRET_KEYS = {"password", "new_password", "current_password", "token", "refresh", "access", "authorization"}
 
 
@@ -39,7 +42,7 @@ def mask_cpf(value: str) -> str:
 
 def redact_media_links(value: str) -> str:
     """`/media/<token>` → `/media/<redacted>`: the route stays recognisable, the capability goes."""
-    return _MEDIA_LINK.sub(r"\1<redacted>", value) if "/media/" in value else value
+    return _MEDIA_LINK.sub(r"\1<redacted>", value) if _MEDIA_SEGMENT.search(value) else value
 
 
 def keyed_hash(value: str) -> str:

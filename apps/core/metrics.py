@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 from django_prometheus.db import errors_total, execute_total, query_duration_seconds
 from django_prometheus.exports import ExportToDjangoView
 from prometheus_client import Counter, Histogram
@@ -64,11 +65,14 @@ def _allowed(request: HttpRequest) -> bool:
     return any(client in ipaddress.ip_network(cidr, strict=False) for cidr in settings.METRICS_ALLOWED_CIDRS)
 
 
+@csrf_exempt  # any method is answered here: the CSRF check's 403 told an outsider it exists
 def metrics(request: HttpRequest) -> HttpResponse:
     # Refused as an unknown route is (nginx answers the same): an outsider learns nothing,
     # not even that the endpoint exists.
     if not _allowed(request):
         return json_error(errors.NotFound())
+    if request.method not in ("GET", "HEAD"):
+        return json_error(errors.MethodNotAllowed(headers={"Allow": "GET, HEAD"}))
     response: HttpResponse = ExportToDjangoView(request)
     return response
 

@@ -7,7 +7,6 @@ throttle costs one round trip, the sliding window's earlier buckets read with it
 """
 
 import ipaddress
-import re
 import time
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
@@ -16,19 +15,7 @@ from rest_framework import throttling
 from rest_framework.request import Request
 
 from apps.core.cache import count_hit, count_hit_reading
-
-_RATE = re.compile(r"^(?P<num>\d+)/(?P<mult>\d*)(?P<unit>s|sec|second|m|min|minute|h|hour|d|day)$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_rate(rate: str | None) -> tuple[int | None, int | None]:
-    if rate is None:
-        return (None, None)
-    match = _RATE.match(rate.strip())
-    if not match:
-        raise ValueError(f"Invalid throttle rate {rate!r}; use e.g. '10/min' or '10/5min'.")
-    multiplier = int(match["mult"] or 1)
-    return int(match["num"]), multiplier * _UNIT_SECONDS[match["unit"][0]]
+from apps.core.rates import parse_rate
 
 
 class MultiUnitRateMixin:

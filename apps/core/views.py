@@ -7,9 +7,13 @@ from django.views.decorators.csrf import csrf_exempt
 from apps.core import errors
 from apps.core.exception_handler import envelope
 
+# Paths whose errors are answered in the envelope: the API, media links, and the machine
+# endpoints that answer JSON themselves (probes, /metrics), their trailing-slash variants too.
+API_PREFIXES = ("/api/", "/media/", "/health/", "/metrics")
+
 
 def is_api(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/") or request.path.startswith("/media/")
+    return request.path.startswith(API_PREFIXES)
 
 
 def json_error(error: errors.ApiError) -> JsonResponse:

@@ -5,6 +5,7 @@ environment modules beside this one, nowhere else. Secrets have no default in
 this module: `local` and `test` supply throwaway ones, `production` demands them.
 """
 
+import ipaddress
 import math
 import os
 from datetime import timedelta
@@ -17,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 # Retention and grace periods: at most a century, as the daily tasks check their argument.
 from apps.core import periods
+from apps.core.rates import parse_rate
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = BASE_DIR / "var"
@@ -46,9 +48,42 @@ def env_number[N: (int, float)](name: str, default: N, *, minimum: N, maximum: N
     return value
 
 
+def env_rate(name: str, default: str) -> str:
+    """A throttle rate (`10/min`, `10/5min`) from the environment; anything the throttles cannot
+    read stops the settings from loading, instead of answering 500 at the first throttled request."""
+    raw: str = env.str(name, default=default)
+    try:
+        parse_rate(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from exc
+    return raw
+
+
+_TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
+
+
+def env_flag(name: str, default: bool) -> bool:
+    """A switch from the environment: true/yes/on/1 or false/no/off/0 (any case). environ's
+    `bool` reads anything else as false, so `DJANGO_SECURE_SSL_REDIRECT=ture` switched the
+    redirect off; here anything else stops the settings from loading with the variable's name."""
+    raw = env.str(name, default=str(default)).strip().lower()
+    if raw not in _TRUE | _FALSE:
+        raise ImproperlyConfigured(f"{name} must be true or false (yes/no, on/off, 1/0), not {raw!r}.")
+    return raw in _TRUE
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of `choices` from the environment (any case); anything else stops the settings from
+    loading, instead of being read as the fallback branch (`STORAGE_BACKEND=S3`: local disk)."""
+    raw: str = env.str(name, default=default).strip().lower()
+    if raw not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {raw!r}.")
+    return raw
+
+
 # --- Core -------------------------------------------------------------------
 
-DEBUG = env.bool("DJANGO_DEBUG", default=False)
+DEBUG = env_flag("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS: list[str] = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
@@ -116,8 +151,23 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------
 
 
+def _database(url: str) -> dict[str, Any]:
+    """`DATABASE_URL` as Django's `DATABASES` entry; a URL that names no database we run on (no
+    scheme, a port that is no number) stops the settings naming the variable, not with a KeyError."""
+    try:
+        config: dict[str, Any] = env.db_url_config(url)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL: {exc}") from exc
+    if config.get("ENGINE") not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
+        raise ImproperlyConfigured(
+            "DATABASE_URL names no database Vivenda runs on: postgres://user:password@host:port/name "
+            "or sqlite:///path (the value is not shown: it may hold a password)."
+        )
+    return config
+
+
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+    "default": _database(env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # services open transactions
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -135,7 +185,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         session.append(f"-c random_page_cost={random_page_cost}")
     if session:
         DATABASES["default"]["OPTIONS"]["options"] = " ".join(session)
-    if env.bool("DATABASE_POOL", default=False):
+    if env_flag("DATABASE_POOL", default=False):
         DATABASES["default"]["OPTIONS"]["pool"] = {
             "min_size": env_number("DATABASE_POOL_MIN_SIZE", 2, minimum=0),
             "max_size": env_number("DATABASE_POOL_MAX_SIZE", 10, minimum=1),
@@ -212,7 +262,7 @@ SIMPLE_JWT: dict[str, Any] = {
     "LEEWAY": 0,
 }
 
-SIGN_UP_ENABLED = env.bool("SIGN_UP_ENABLED", default=True)
+SIGN_UP_ENABLED = env_flag("SIGN_UP_ENABLED", default=True)
 
 # --- REST framework and OpenAPI ----------------------------------------------
 
@@ -232,13 +282,13 @@ REST_FRAMEWORK: dict[str, Any] = {
         "apps.core.throttling.AnonRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "user": env("THROTTLE_USER_RATE", default="1200/min"),
-        "anon": env("THROTTLE_ANON_RATE", default="300/min"),
-        "sign_in_ip": env("THROTTLE_SIGN_IN_IP_RATE", default="120/min"),
-        "sign_in_cpf": env("THROTTLE_SIGN_IN_CPF_RATE", default="10/5min"),
-        "sign_up_ip": env("THROTTLE_SIGN_UP_IP_RATE", default="30/min"),
-        "photo_upload": env("THROTTLE_PHOTO_UPLOAD_RATE", default="30/min"),
-        "real_estate_create": env("THROTTLE_REAL_ESTATE_CREATE_RATE", default="60/min"),
+        "user": env_rate("THROTTLE_USER_RATE", "1200/min"),
+        "anon": env_rate("THROTTLE_ANON_RATE", "300/min"),
+        "sign_in_ip": env_rate("THROTTLE_SIGN_IN_IP_RATE", "120/min"),
+        "sign_in_cpf": env_rate("THROTTLE_SIGN_IN_CPF_RATE", "10/5min"),
+        "sign_up_ip": env_rate("THROTTLE_SIGN_UP_IP_RATE", "30/min"),
+        "photo_upload": env_rate("THROTTLE_PHOTO_UPLOAD_RATE", "30/min"),
+        "real_estate_create": env_rate("THROTTLE_REAL_ESTATE_CREATE_RATE", "60/min"),
     },
     "NUM_PROXIES": env_number("NUM_PROXIES", 0, minimum=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -285,7 +335,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
-STORAGE_BACKEND = env("STORAGE_BACKEND", default="local")
+STORAGE_BACKEND = env_choice("STORAGE_BACKEND", "local", ("local", "s3"))
 MEDIA_URL_EXPIRY_SECONDS = env_number("MEDIA_URL_EXPIRY_SECONDS", 3600, minimum=1)
 MEDIA_UPLOAD_MAX_BYTES = env_number("MEDIA_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 MEDIA_MAX_PIXELS = env_number("MEDIA_MAX_PIXELS", 50_000_000, minimum=1)
@@ -334,6 +384,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # uploads always stream to a temporary file
 # --- Cache -------------------------------------------------------------------
 
 REDIS_URL: str = env("REDIS_URL", default="")
+# A URL redis-py cannot read (`localhost:6379`, no scheme) loaded, and every throttled request
+# answered 500: django-redis raises a ValueError, which is no outage to degrade on (ADR 0040).
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
 
 if REDIS_URL:
     # An outage, a full or a read-only Redis degrades throttling and caching instead of
@@ -407,11 +461,17 @@ SECURE_CSP = {
 
 METRICS_TOKEN: str = env("METRICS_TOKEN", default="")
 METRICS_ALLOWED_CIDRS: list[str] = env.list("METRICS_ALLOWED_CIDRS", default=["127.0.0.1/32", "::1/128"])
+# Checked here, in every environment: an entry that is no network answered every scrape 500.
+for _cidr in METRICS_ALLOWED_CIDRS:
+    try:
+        ipaddress.ip_network(_cidr, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_CIDRS: {exc}") from exc
 
 # --- Logging -------------------------------------------------------------------
 
-LOG_FORMAT = env("LOG_FORMAT", default="json")
-LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env_choice("LOG_FORMAT", "json", ("json", "console"))
+LOG_LEVEL = env_choice("LOG_LEVEL", "info", ("debug", "info", "warning", "warn", "error", "critical")).upper()
 
 LOGGING: dict[str, Any] = {
     "version": 1,

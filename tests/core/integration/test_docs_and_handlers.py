@@ -115,3 +115,14 @@ def test_the_schema_is_generated_once_per_representation(monkeypatch: pytest.Mon
     assert as_json[1].json() == as_json[0].json()
     assert len(generated) == 3 + 3  # YAML, JSON, pt-BR YAML; then each uncached query
     assert len(api.SchemaView.kept()) == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/health/live/", "/health/ready/", "/health/", "/metrics/"])
+def test_a_trailing_slash_variant_of_a_probe_or_the_metrics_is_a_404_in_the_envelope(path: str) -> None:
+    # The probes and /metrics answer JSON; a probe or scraper configured with a trailing slash got
+    # Django's HTML page, with no catalog code.
+    response = Client().get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "NOT_FOUND"

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import connections
+from django.test import Client
 from rest_framework.test import APIClient
 
 from apps.core import health
@@ -30,11 +31,20 @@ def test_live_answers_ok(api_client: APIClient) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/health/live", "/health/ready"])
-def test_a_probe_refuses_another_method_in_the_error_envelope(api_client: APIClient, path: str) -> None:
-    response = api_client.post(path)
-    assert response.status_code == 405
-    assert response.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
-    assert response["Allow"] == "GET"
+def test_a_probe_refuses_another_method_in_the_error_envelope(path: str) -> None:
+    # With CSRF checked, as a real server does: the probes answered an HTML 403 CSRF page.
+    client = Client(enforce_csrf_checks=True)
+    for method in (client.post, client.put, client.delete):
+        response = method(path)
+        assert response.status_code == 405
+        assert response.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+        assert response["Allow"] == "GET, HEAD"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/health/live", "/health/ready"])
+def test_a_probe_answers_head_as_get(path: str) -> None:
+    assert Client().head(path).status_code == 200
 
 
 @pytest.mark.django_db

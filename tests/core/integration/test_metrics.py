@@ -36,6 +36,25 @@ def test_metrics_are_refused_to_an_outside_address_without_a_token(
 
 
 @pytest.mark.django_db
+def test_another_method_is_the_404_of_an_unknown_route_to_an_outsider(outside_network: None) -> None:
+    # With CSRF checked, as a real server does: a POST answered a 403 CSRF page, where an unknown
+    # route answers 404, telling the outsider the endpoint exists.
+    client = Client(enforce_csrf_checks=True)
+    for path in ("/metrics", "/no-such-route"):
+        response = client.post(path, REMOTE_ADDR="203.0.113.9")
+        assert response.status_code == 404, path
+    assert client.post("/metrics", REMOTE_ADDR="203.0.113.9").json()["error"]["code"] == "NOT_FOUND"
+
+
+@pytest.mark.django_db
+def test_another_method_is_a_405_to_an_allowed_scraper(outside_network: None) -> None:
+    response = Client(enforce_csrf_checks=True).post("/metrics", REMOTE_ADDR="10.20.1.2")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+    assert response["Allow"] == "GET, HEAD"
+
+
+@pytest.mark.django_db
 def test_metrics_are_refused_with_a_wrong_token(outside_network: None, client: Client) -> None:
     response = _scrape(client, "203.0.113.9", Authorization="Bearer not-the-token")
     assert response.status_code == 404

@@ -164,3 +164,28 @@ def test_production_refuses_a_metrics_token_shorter_than_32_bytes(token: str) ->
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "METRICS_TOKEN" in result.stderr
+
+
+@pytest.mark.parametrize("hosts", ["*", "vivenda.example.com,*", "*.vivenda.example.com"])
+def test_production_refuses_a_wildcard_in_the_allowed_hosts(hosts: str) -> None:
+    # `*` answered any Host header; `*.example.com` is no pattern Django knows (it matches nothing).
+    result = _check(_production_env(DJANGO_ALLOWED_HOSTS=hosts))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_starts_with_a_domain_and_its_subdomains_allowed() -> None:
+    assert (
+        _check(_production_env(DJANGO_ALLOWED_HOSTS="vivenda.example.com,.vivenda.example.com")).returncode
+        == 0
+    )
+
+
+@pytest.mark.parametrize("key", ["", "short-secret", "x" * 60, "django-insecure-" + "k3y" * 20])
+def test_production_refuses_a_secret_key_the_deploy_check_calls_weak(key: str) -> None:
+    # An empty one started, and the first session or media link answered 500.
+    result = _check(_production_env(DJANGO_SECRET_KEY=key))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_SECRET_KEY must be" in result.stderr

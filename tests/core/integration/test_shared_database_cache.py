@@ -7,11 +7,11 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.test import override_settings
 
 from apps.core.cache import SharedDatabaseCache, count_hit
-from tests.threads import run_at_once
+from tests.threads import in_background, run_at_once
 
 TABLE = "test_shared_cache"
 
@@ -89,3 +89,33 @@ def test_the_first_hits_of_a_window_racing_are_all_counted(db_cache: SharedDatab
     assert run_at_once(*[hit] * threads_count) == [None] * threads_count
     counts = [db_cache.get(f"window-{window}") for window in range(windows)]
     assert counts == [threads_count] * windows
+
+
+def test_add_tells_a_taken_key_from_a_write_the_database_refused(db_cache: SharedDatabaseCache) -> None:
+    assert db_cache.add("lock", "first", 60) is True
+    assert db_cache.add("lock", "second", 60) is False  # taken: the caller's answer, no error
+    assert db_cache.get("lock") == "first"
+
+    # Another session holds the table; this one gives up waiting for it (as SQLite gives up on a
+    # write lock after its timeout). Django's add answered False, "taken", for a key nobody held.
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_table() -> None:
+        with transaction.atomic():
+            connection.cursor().execute(f"LOCK TABLE {TABLE} IN EXCLUSIVE MODE")
+            locked.set()
+            release.wait(30)
+
+    holder, _ = in_background(hold_the_table)
+    try:
+        assert locked.wait(30)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '200ms'")
+        with pytest.raises(OperationalError):  # the request answers 503, as for a busy database
+            db_cache.add("free", "mine", 60)
+    finally:
+        release.set()
+        holder.join()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert db_cache.add("free", "mine", 60) is True

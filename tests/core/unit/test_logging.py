@@ -141,6 +141,9 @@ def test_a_media_links_token_is_redacted_in_a_message_and_an_exception_in_both_f
         (f"//media/{TOKEN}", "//media/<redacted>"),
         (f"/media//{TOKEN}", "/media//<redacted>"),
         (f"https://vivenda.example//media/{TOKEN}", "https://vivenda.example//media/<redacted>"),
+        # In another case: a 404 too, and the token opens its file at `/media/`.
+        (f"/MEDIA/{TOKEN}", "/MEDIA/<redacted>"),
+        (f"https://vivenda.example/Media/{TOKEN}", "https://vivenda.example/Media/<redacted>"),
         # A file under MEDIA_ROOT is not a link: its path stays as it is.
         ("/srv/var/media/blobs/sha256/ab/cd/abcd.jpg", "/srv/var/media/blobs/sha256/ab/cd/abcd.jpg"),
     ],

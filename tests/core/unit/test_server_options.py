@@ -49,11 +49,27 @@ def test_every_option_is_one_granian_accepts() -> None:
     assert LogLevels(opts["log_level"]) is LogLevels.debug
 
 
-def test_a_bare_port_binds_loopback_and_a_port_name_is_refused() -> None:
+def test_a_bare_port_binds_loopback() -> None:
     opts = server.options({}, bind="8000")
     assert (opts["address"], opts["port"]) == ("127.0.0.1", 8000)
-    with pytest.raises(ValueError, match="invalid literal"):
-        server.options({}, bind="localhost:http")
+
+
+@pytest.mark.parametrize("bind", ["localhost:http", "localhost", "127.0.0.1:99999", "127.0.0.1:0", "[::1]:"])
+def test_an_address_with_no_port_in_bounds_is_refused_by_name(bind: str) -> None:
+    # A port name was int()'s traceback, 99999 granian's OverflowError.
+    with pytest.raises(SystemExit, match="--bind must be HOST:PORT"):
+        server.options({}, bind=bind)
+
+
+@pytest.mark.parametrize("argv", [["--workers", "-1"], ["--threads", "0"], ["--workers", "two"]])
+def test_a_command_line_count_below_one_is_refused(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `--threads 0` was taken for "unset" and served with the default; `--workers -1` was handed on.
+    with pytest.raises(SystemExit) as exit_:
+        server.main(argv)
+    assert exit_.value.code == 2
+    assert "must be a whole number of at least 1" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,146 @@
+"""Settings other than numbers as a fresh process reads them from the environment: a value the
+application cannot use stops the settings from loading, naming the variable, instead of being
+read as something else or failing at the first request that needs it."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.core.unit.test_number_settings import ROOT
+
+RATES = "settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']"
+
+
+def _read(expression: str, **environment: str) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", **environment}
+    return subprocess.run(  # noqa: S603 - our own interpreter and settings
+        [
+            sys.executable,
+            "-c",
+            f"import django; django.setup(); from django.conf import settings; print({expression})",
+        ],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("THROTTLE_USER_RATE", "abc"),
+        ("THROTTLE_ANON_RATE", "300/mn"),
+        ("THROTTLE_SIGN_IN_CPF_RATE", "10/0min"),  # a window of no time: a division by zero
+        ("THROTTLE_REAL_ESTATE_CREATE_RATE", ""),
+    ],
+)
+def test_a_throttle_rate_the_throttles_cannot_read_stops_the_settings(name: str, value: str) -> None:
+    # It used to load, and every request a throttle with that rate saw answered 500.
+    result = _read(RATES, **{name: value})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert name in result.stderr
+
+
+def test_a_rate_of_several_units_is_read() -> None:
+    result = _read(f"{RATES}['sign_in_cpf']", THROTTLE_SIGN_IN_CPF_RATE="5/10min")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "5/10min"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DJANGO_DEBUG", "ture"),
+        ("SIGN_UP_ENABLED", "disabled"),
+        ("DATABASE_POOL", "enabled"),
+        ("STORAGE_BACKEND", "s4"),  # was read as local storage: photos on the container's disk
+        ("STORAGE_BACKEND", "aws"),
+        ("LOG_FORMAT", "xml"),  # was read as the console format
+        ("LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_a_switch_or_a_choice_the_application_does_not_know_stops_the_settings(name: str, value: str) -> None:
+    result = _read(f"settings.{name.removeprefix('DJANGO_')}", **{name: value})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"{name} must be" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "read"),
+    [
+        ("SIGN_UP_ENABLED", "No", "False"),
+        ("SIGN_UP_ENABLED", " on ", "True"),
+        ("DJANGO_DEBUG", "0", "False"),
+        ("LOG_LEVEL", "warning", "WARNING"),  # any case: `warning` was a traceback at start
+        ("STORAGE_BACKEND", "S3", "s3"),
+    ],
+)
+def test_a_known_switch_or_choice_is_read_in_any_case(name: str, value: str, read: str) -> None:
+    environment = {name: value, "AWS_STORAGE_BUCKET_NAME": "vivenda-photos"}
+    result = _read(f"settings.{name.removeprefix('DJANGO_')}", **environment)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == read
+
+
+def test_production_refuses_a_redirect_switch_it_cannot_read() -> None:
+    # `DJANGO_SECURE_SSL_REDIRECT=ture` switched the HTTPS redirect off.
+    environment = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "a" * 50 + "-production-secret",
+        "JWT_SIGNING_KEY": "b" * 50 + "-production-jwt-key",
+        "DATABASE_URL": "postgres://u@127.0.0.1:1/none",
+        "DJANGO_ALLOWED_HOSTS": "vivenda.example.com",
+        "METRICS_ALLOWED_CIDRS": "127.0.0.1/32",
+        "DJANGO_SECURE_SSL_REDIRECT": "ture",
+    }
+    result = _read("settings.SECURE_SSL_REDIRECT", **environment)
+
+    assert result.returncode != 0
+    assert "DJANGO_SECURE_SSL_REDIRECT must be" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DATABASE_URL", "notaurl"),  # was a KeyError: 'ENGINE'
+        ("DATABASE_URL", "mysql://vivenda:secret@db/vivenda"),
+        ("DATABASE_URL", "postgres://vivenda@db:port/vivenda"),
+        ("REDIS_URL", "localhost:6379"),  # loaded, and every throttled request answered 500
+        ("REDIS_URL", "http://redis-cache:6379/0"),
+    ],
+)
+def test_a_url_the_application_cannot_connect_with_stops_the_settings(name: str, value: str) -> None:
+    result = _read("settings.CACHES", **{name: value})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert name in result.stderr
+    assert "secret" not in result.stderr  # a password in the URL is not repeated
+
+
+@pytest.mark.parametrize(
+    "url", ["redis://127.0.0.1:6379/0", "rediss://cache.internal:6380/0", "unix:///run/redis.sock"]
+)
+def test_a_redis_url_of_a_scheme_redis_py_reads_is_kept(url: str) -> None:
+    result = _read("settings.REDIS_URL", REDIS_URL=url)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == url
+
+
+def test_a_metrics_allow_list_entry_that_is_no_network_stops_the_settings_everywhere() -> None:
+    # Production refused it; local and test settings loaded it and answered every scrape 500.
+    result = _read("settings.METRICS_ALLOWED_CIDRS", METRICS_ALLOWED_CIDRS="10.0.0.0/8,nonsense")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: METRICS_ALLOWED_CIDRS" in result.stderr
