@@ -114,9 +114,10 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     os.environ.update(worker_environment(os.environ))  # the workers inherit it
     kwargs = options(os.environ, bind=args.bind, workers=args.workers, threads=args.threads)
-    kwargs["log_dictconfig"] = log_config()
     # The workers size their bound on concurrent password hashes from it (PASSWORD_HASH_CONCURRENCY).
     os.environ["WEB_CONCURRENCY"] = str(kwargs["workers"])
+    # After every variable the settings read is set: they load here, and the forked workers keep them.
+    kwargs["log_dictconfig"] = log_config()
     kwargs.update(
         interface=Interfaces(kwargs["interface"]),
         runtime_mode=RuntimeModes(kwargs["runtime_mode"]),
