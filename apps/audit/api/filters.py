@@ -15,8 +15,8 @@ KEY_LENGTH = 64  # `AuditEvent.action` and `.target_id`
 
 
 def key_filter(description: str) -> filters.CharFilter:
-    """Text of at most `KEY_LENGTH` characters (a longer one is a 400), declared so in the schema."""
-    schema = {"type": "string", "maxLength": KEY_LENGTH, "description": description}
+    """Text of at most `KEY_LENGTH` characters, not blank (else a 400), declared so in the schema."""
+    schema = {"type": "string", "maxLength": KEY_LENGTH, "pattern": r"\S", "description": description}
     filter_: filters.CharFilter = extend_schema_field(schema)(filters.CharFilter(max_length=KEY_LENGTH))
     return filter_
 

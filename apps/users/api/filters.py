@@ -1,6 +1,7 @@
 """Query filters of the users list: `role`, `is_active` (`true`/`false`), `search` (name or CPF)."""
 
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 
 from apps.core.filters import StrictQueryForm
 from apps.users.models import Role, User
@@ -14,9 +15,14 @@ class UserFilter(filters.FilterSet):  # type: ignore[misc]
     is_active = filters.ChoiceFilter(
         choices=_BOOLEAN_CHOICES, method="filter_is_active", help_text="`true` or `false`."
     )
-    search = filters.CharFilter(
-        method="filter_search", max_length=150, help_text="Part of the name, or the first digits of the CPF."
-    )
+    search = extend_schema_field(
+        {
+            "type": "string",
+            "maxLength": 150,
+            "pattern": r"\S",  # whitespace alone is a 400, as an empty value
+            "description": "Part of the name, or the first digits of the CPF.",
+        }
+    )(filters.CharFilter(method="filter_search", max_length=150))
 
     class Meta:
         model = User
