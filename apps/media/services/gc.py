@@ -74,16 +74,20 @@ def _collect_blob(*, blob_id: int, cutoff: datetime, dry_run: bool, report: GcRe
         blob = Blob.objects.select_for_update().orphaned().created_before(cutoff).filter(pk=blob_id).first()
         if blob is None:
             return  # referenced again (or gone) since the scan
+        # Renditions shared with another blob (identical pixels in two encodings) stay.
+        renditions = [
+            key
+            for key in dict.fromkeys((blob.thumbnail_256_key, blob.thumbnail_1024_key))
+            if key and not Blob.objects.with_thumbnail_key(key).exclude(pk=blob.pk).exists()
+        ]
         report.blobs.append(blob.sha256)
-        report.freed_bytes += blob.size
+        report.freed_bytes += blob.size + sum(storage.object_size(key) for key in renditions)
         if dry_run:
             return
         # Under the locks, so an upload of the same bytes waits, then finds neither row nor
-        # object and writes it again. Renditions shared with another blob stay.
-        for key in (blob.thumbnail_256_key, blob.thumbnail_1024_key):
-            if key and not Blob.objects.with_thumbnail_key(key).exclude(pk=blob.pk).exists():
-                report.freed_bytes += storage.object_size(key)
-                storage.delete_object(key)
+        # object and writes it again.
+        for key in renditions:
+            storage.delete_object(key)
         storage.delete_object(blob.key)
         blob.delete()
 

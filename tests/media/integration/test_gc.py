@@ -78,6 +78,20 @@ def test_a_dry_run_removes_nothing(upload: Any, collector_client: Any, draft: Re
     assert Blob.objects.count() == 1
 
 
+def test_a_dry_run_reports_the_bytes_the_collection_then_frees(
+    backend: str, upload: Any, collector_client: Any, draft: RealEstate
+) -> None:
+    photo_id = upload(samples.image_bytes(size=(1600, 1200))).json()["id"]
+    collector_client.delete(photos_url(draft, photo_id))
+    stored_bytes = sum(obj.size for obj in storage.iter_objects())  # the image and two renditions
+
+    planned = services.media_gc(grace=NO_GRACE, dry_run=True)
+    done = services.media_gc(grace=NO_GRACE)
+
+    assert planned.freed_bytes == done.freed_bytes == stored_bytes
+    assert stored_keys() == []
+
+
 def test_the_command_prints_what_it_removed_and_the_bytes_freed(upload: Any) -> None:
     key = orphan_object(samples.image_bytes("PNG"))
     out = StringIO()
