@@ -191,11 +191,14 @@ def photo_update(
 def photo_delete(*, photo: Photo, actor: User) -> None:
     """Remove a photo. Its blob stays (other photos may share it); the collector removes orphans."""
     real_estate = real_estate_lock_for_edit(real_estate_id=photo.real_estate_id, actor=actor)
-    deleted, _ = Photo.objects.filter(pk=photo.pk).delete()
-    if not deleted:
-        raise errors.PhotoNotFound()
-    changes = audit_deleted(photo, AUDITED_FIELDS)
-    audit_record(actor=actor, action="photo.delete", target=photo, changes=changes)
+    # Audited as it is now, under the lock: the caller read it before (moved or captioned since).
+    current = Photo.objects.filter(pk=photo.pk, real_estate_id=real_estate.pk).first()
+    if current is None:
+        raise errors.PhotoNotFound()  # deleted since the caller read it
+    audit_record(
+        actor=actor, action="photo.delete", target=current, changes=audit_deleted(current, AUDITED_FIELDS)
+    )
+    current.delete()
     _renumber(real_estate_id=real_estate.pk, ordered=list(Photo.objects.of_real_estate(real_estate.pk)))
     _photos_changed(real_estate=real_estate, actor=actor, delta=-1)
 

@@ -12,9 +12,10 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from apps.audit.models import AuditEvent
 from apps.media import storage
 from apps.media.models import Blob, Photo, ThumbnailState
-from apps.media.services import blob_generate_thumbnails
+from apps.media.services import blob_generate_thumbnails, photo_delete, photo_update
 from apps.real_estates.models import RealEstate, Status
 from apps.users.models import User
 from tests.media import samples
@@ -271,6 +272,20 @@ def test_a_photo_deleted_meanwhile_cannot_be_edited(
 
     with pytest.raises(errors.PhotoNotFound):
         photo_update(photo=photo, actor=collector, caption="x")
+
+
+def test_a_deleted_photo_is_audited_as_it_was_when_deleted(collector: User, draft: RealEstate) -> None:
+    """The DELETE request read the photo before another request moved and captioned it."""
+    PhotoFactory(real_estate=draft)
+    second = PhotoFactory(real_estate=draft)
+    read_by_the_delete = Photo.objects.get(pk=second.pk)
+    photo_update(photo=second, actor=collector, caption="Sala", position=0)
+
+    photo_delete(photo=read_by_the_delete, actor=collector)
+
+    changes = AuditEvent.objects.get(action="photo.delete").changes
+    assert changes["caption"] == ["Sala", None]
+    assert changes["position"] == [0, None]
 
 
 def test_a_caption_alone_can_be_changed_and_is_trimmed(
