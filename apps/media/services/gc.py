@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import structlog
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from apps.core import errors
@@ -56,14 +56,15 @@ def forget_unlinked_object(key: str) -> None:
     """Remove the object a failed upload wrote, unless a blob row holds it by now (the same bytes
     linked meanwhile by another request). Under the key lock, as the collector deletes: an upload
     of the same bytes that has written the object and not linked it yet finds it gone under that
-    lock and writes it again. If the storage fails here, the object is left to the collector."""
+    lock and writes it again. If the storage or the database fails here, the object is left to
+    the collector (and the caller's own error is the one raised)."""
     try:
         with transaction.atomic():
             lock_key(key)
             if not Blob.objects.filter(key=key).exists():
                 storage.delete_object(key)
-    except errors.StorageUnavailable:
-        logger.warning("unlinked_object_left", key=key)
+    except (errors.StorageUnavailable, DatabaseError):
+        logger.warning("unlinked_object_left", key=key, exc_info=True)
 
 
 def _collect_blob(*, blob_id: int, cutoff: datetime, dry_run: bool, report: GcReport) -> None:

@@ -86,9 +86,10 @@ def photo_upload(*, real_estate: RealEstate, actor: User, file: IO[bytes], capti
             )
         except _ObjectVanished:
             continue
-        except errors.ApiError:
+        except Exception:
             # Refused under the lock (the limit reached, the real estate submitted or deleted
-            # meanwhile, the actor erased): what this request wrote goes with it.
+            # meanwhile, the actor erased), or the database failed there (a statement timeout
+            # behind a long lock): what this request wrote goes with it.
             if wrote:
                 forget_unlinked_object(key)
             raise
