@@ -276,17 +276,29 @@ def _to_srgb(image: Image.Image) -> Image.Image:
         if alpha is not None:
             image = _replace(image, image.convert("L"))
             image.putalpha(alpha)  # LA, made RGBA below
+    if icc and image.mode == "CMYK":
+        # Through its profile: Pillow's own CMYK conversion is a formula that ignores it (a print
+        # profile's cyan would come out as the screen's brightest), and the profile no longer
+        # fits the pixels after it. Two copies, each within the budget checked for both modes.
+        image = _replace(image, _to_srgb_through(image, icc, mode=mode, in_place=False))
+        icc = None
     if image.mode != mode:
         image = _replace(image, image.convert(mode))
     if icc and mode != "L":
-        try:
-            source_profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            srgb = ImageCms.createProfile("sRGB")
-            ImageCms.profileToProfile(image, source_profile, srgb, outputMode=mode, inPlace=True)
-        except (ImageCms.PyCMSError, OSError):
-            pass  # an unreadable profile: keep the pixels as they are, drop the profile
+        _to_srgb_through(image, icc, mode=mode, in_place=True)
     image.info = {}  # no metadata travels to the encoder
     return image
+
+
+def _to_srgb_through(image: Image.Image, icc: bytes, *, mode: str, in_place: bool) -> Image.Image | None:
+    """`image`'s colours from its ICC profile to sRGB in `mode`: a new image, or None in place. An
+    unreadable profile, or one not for these pixels, changes nothing (None): the profile is dropped."""
+    try:
+        source_profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        srgb = ImageCms.createProfile("sRGB")
+        return ImageCms.profileToProfile(image, source_profile, srgb, outputMode=mode, inPlace=in_place)
+    except (ImageCms.PyCMSError, OSError):
+        return None
 
 
 def _grey16_alpha(image: Image.Image, transparent: int) -> Image.Image:

@@ -138,21 +138,22 @@ def modified_at(key: str) -> datetime:
     return _guarded(lambda: storage.get_modified_time(key))
 
 
-def iter_objects() -> Iterator[StoredObject]:
-    """Every object under the blob and thumbnail prefixes, with its size and modification time."""
+def iter_objects(prefixes: tuple[str, ...] = PREFIXES) -> Iterator[StoredObject]:
+    """Every object under `prefixes` (the blob and thumbnail ones), with its size and modification
+    time."""
     storage = media_storage()
     if isinstance(storage, FileSystemStorage):
-        yield from _iter_local(Path(storage.location))
+        yield from _iter_local(Path(storage.location), prefixes)
         return
     bucket: Any = storage.bucket  # type: ignore[attr-defined]
-    for prefix in PREFIXES:
+    for prefix in prefixes:
         summaries: list[Any] = _guarded(lambda: list(bucket.objects.filter(Prefix=prefix)))  # noqa: B023
         for summary in summaries:
             yield StoredObject(key=summary.key, size=summary.size, modified_at=summary.last_modified)
 
 
-def _iter_local(root: Path) -> Iterator[StoredObject]:
-    for prefix in PREFIXES:
+def _iter_local(root: Path, prefixes: tuple[str, ...]) -> Iterator[StoredObject]:
+    for prefix in prefixes:
         base = root / prefix
         if not base.is_dir():
             continue

@@ -2,7 +2,7 @@
 `backend` fixture are in tests/storage_backends.py, for every app)."""
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -16,7 +16,14 @@ from apps.media.models import Blob
 from apps.real_estates.models import RealEstate
 from apps.users.models import User
 from tests.media.factories import BlobFactory
+from tests.media.flaky_s3 import FlakyS3, run_flaky_s3
 from tests.real_estates.factories import RealEstateFactory
+
+
+@pytest.fixture(scope="module")
+def flaky_s3(s3_endpoint: str) -> Iterator[FlakyS3]:
+    """An S3 endpoint answering chosen requests `503 SlowDown` (tests/media/flaky_s3.py)."""
+    yield from run_flaky_s3(s3_endpoint)
 
 
 @pytest.fixture

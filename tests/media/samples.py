@@ -2,6 +2,7 @@
 
 import functools
 import io
+import itertools
 import struct
 import zlib
 
@@ -150,3 +151,54 @@ def flat_rgba_png(*, width: int = 7000, height: int = 7000, rgba: bytes = b"\x20
     parts += [compressor.compress(block) for _ in range(rows // 64)]
     parts += [compressor.compress(later * (rows % 64)), compressor.flush()]
     return PNG_SIGNATURE + ihdr + _png_chunk(b"IDAT", b"".join(parts)) + _png_chunk(b"IEND", b"")
+
+
+def _s15fixed16(value: float) -> bytes:
+    return struct.pack(">i", round(value * 65536))
+
+
+def cmyk_profile() -> bytes:
+    """A small ICC v2 printer profile, CMYK to Lab through a 2-point lut8 (as print profiles do,
+    with their own colours): Pillow reads it and ImageCms converts with it."""
+    d50 = _s15fixed16(0.9642) + _s15fixed16(1.0) + _s15fixed16(0.8249)
+    name = b"Vivenda test CMYK\x00"
+    desc = b"desc" + bytes(4) + struct.pack(">I", len(name)) + name + bytes(4 + 4 + 2 + 1 + 67)
+    clut = b""  # Lab at each corner of the CMYK cube, as lut8 stores it (L 0-255, a and b + 128)
+    for c, m, y, k in itertools.product((0, 1), repeat=4):
+        lightness, a, b = (
+            (10, 0, 0) if k else (95 - 30 * c - 35 * m - 10 * y, 60 * m - 40 * c, 70 * y - 30 * c)
+        )
+        clut += bytes([round(max(0, lightness) * 255 / 100), a + 128, b + 128])
+    identity = b"".join(_s15fixed16(v) for v in (1, 0, 0, 0, 1, 0, 0, 0, 1))
+    a2b0 = (
+        b"mft1"
+        + bytes(4)
+        + bytes([4, 3, 2, 0])
+        + identity
+        + bytes(range(256)) * 4
+        + clut
+        + bytes(range(256)) * 3
+    )
+    tags = [
+        (b"desc", desc),
+        (b"wtpt", b"XYZ " + bytes(4) + d50),
+        (b"cprt", b"text" + bytes(4) + b"none\x00"),
+        (b"A2B0", a2b0),
+    ]
+    offset = 128 + 4 + 12 * len(tags)
+    table, data = b"", b""
+    for signature, body in tags:
+        data += bytes(-(offset + len(data)) % 4)
+        table += signature + struct.pack(">II", offset + len(data), len(body))
+        data += body
+    header = (
+        struct.pack(">I", offset + len(data)) + b"lcms" + struct.pack(">I", 0x02100000) + b"prtrCMYKLab "
+        + bytes(12) + b"acsp" + bytes(28) + d50 + bytes(48)
+    )  # fmt: skip
+    return header + struct.pack(">I", len(tags)) + table + data
+
+
+def cmyk_jpeg_with_profile(*, cmyk: tuple[int, int, int, int] = (255, 0, 0, 0)) -> bytes:
+    out = io.BytesIO()
+    Image.new("CMYK", (16, 16), cmyk).save(out, format="JPEG", quality=100, icc_profile=cmyk_profile())
+    return out.getvalue()

@@ -5,7 +5,9 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
+from apps.core import errors
 from apps.core.fields import TextField, WholeNumberField
 from apps.core.serializers import StrictInputSerializer
 from apps.media import storage
@@ -71,12 +73,24 @@ def thumbnail_urls(blob: Blob) -> dict[str, str | None]:
 
 
 class PhotoUploadSerializer(StrictInputSerializer):
+    """Rejects unknown and read-only fields with FIELD_NOT_ALLOWED, and a field sent twice (two
+    files, two captions: one photo a request) with PARAMETER_REPEATED, naming each one."""
+
     file = serializers.FileField(
         allow_empty_file=True, help_text="JPEG, PNG or WebP; the type is read from the bytes."
     )
     caption = serializers.CharField(
         max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, default="", trim_whitespace=True
     )
+
+    def to_internal_value(self, data: Any) -> Any:
+        getlist = getattr(data, "getlist", None)
+        repeated = [name for name, _ in self.fields.items() if getlist and len(getlist(name)) > 1]
+        if repeated:
+            message = errors.PARAMETER_REPEATED
+            detail = ErrorDetail(str(message.message), code=message.code)
+            raise serializers.ValidationError({name: [detail] for name in repeated})
+        return super().to_internal_value(data)
 
 
 class PhotoUpdateSerializer(StrictInputSerializer):

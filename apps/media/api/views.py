@@ -17,11 +17,17 @@ from apps.media.api.parsers import PhotoUploadParser
 from apps.media.api.serializers import PhotoSerializer, PhotoUpdateSerializer, PhotoUploadSerializer
 from apps.media.models import Photo
 from apps.media.throttling import PhotoUploadQuota
+from apps.real_estates.api.views import IF_MATCH, expected_version
 from apps.real_estates.models import RealEstate
 from apps.users.models import User
 
 _COMMON_ERRORS = (errors.NotAuthenticated, errors.RealEstateNotFound)
-_WRITE_ERRORS = (*_COMMON_ERRORS, errors.RealEstateNotEditable, errors.ValidationError)
+_WRITE_ERRORS = (
+    *_COMMON_ERRORS,
+    errors.RealEstateNotEditable,
+    errors.ValidationError,
+    errors.PreconditionFailed,
+)
 
 
 class _PhotoView(APIView):
@@ -77,6 +83,7 @@ class PhotoListView(_PhotoView):
             "are already on this real estate."
         ),
         request={"multipart/form-data": PhotoUploadSerializer},
+        parameters=[IF_MATCH],
         responses={
             201: PhotoSerializer,
             200: OpenApiResponse(PhotoSerializer, description="The same image was already there."),
@@ -110,6 +117,7 @@ class PhotoListView(_PhotoView):
                 actor=self.actor,
                 file=upload,
                 caption=serializer.validated_data["caption"],
+                expected_version=expected_version(request, real_estate),
             )
         finally:
             upload.close()  # deletes the temporary file now, not at garbage collection
@@ -136,21 +144,32 @@ class PhotoDetailView(_PhotoView):
         tags=["photos"],
         summary="Change the caption and/or the position (the others shift; positions stay dense)",
         request=PhotoUpdateSerializer,
+        parameters=[IF_MATCH],
         responses={200: PhotoSerializer, **error_responses(*_WRITE_ERRORS, errors.PhotoNotFound)},
     )
     def patch(self, request: Request, real_estate_id: UUID, photo_id: UUID) -> Response:
-        photo = self.get_photo(self.get_real_estate(real_estate_id), photo_id)
+        real_estate = self.get_real_estate(real_estate_id)
+        photo = self.get_photo(real_estate, photo_id)
         serializer = PhotoUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        photo = services.photo_update(photo=photo, actor=self.actor, **serializer.validated_data)
+        photo = services.photo_update(
+            photo=photo,
+            actor=self.actor,
+            expected_version=expected_version(request, real_estate),
+            **serializer.validated_data,
+        )
         return Response(PhotoSerializer(photo, context={"request": request}).data)
 
     @extend_schema(
         operation_id="real_estate_photos_destroy",
         tags=["photos"],
+        parameters=[IF_MATCH],
         responses={204: None, **error_responses(*_WRITE_ERRORS, errors.PhotoNotFound)},
     )
     def delete(self, request: Request, real_estate_id: UUID, photo_id: UUID) -> Response:
-        photo = self.get_photo(self.get_real_estate(real_estate_id), photo_id)
-        services.photo_delete(photo=photo, actor=self.actor)
+        real_estate = self.get_real_estate(real_estate_id)
+        photo = self.get_photo(real_estate, photo_id)
+        services.photo_delete(
+            photo=photo, actor=self.actor, expected_version=expected_version(request, real_estate)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)

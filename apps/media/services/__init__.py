@@ -11,13 +11,18 @@ before deleting. An upload refused after its write removes what it wrote, under 
 
 from apps.media.services.gc import GcReport, media_gc
 from apps.media.services.photos import UploadResult, photo_delete, photo_update, photo_upload
-from apps.media.services.thumbnails import blob_generate_thumbnails, blob_thumbnails_failed
+from apps.media.services.thumbnails import (
+    blob_generate_thumbnails,
+    blob_thumbnails_failed,
+    blobs_missing_renditions,
+)
 
 __all__ = [
     "GcReport",
     "UploadResult",
     "blob_generate_thumbnails",
     "blob_thumbnails_failed",
+    "blobs_missing_renditions",
     "media_gc",
     "photo_delete",
     "photo_update",

@@ -1,18 +1,19 @@
 """The collector: blobs no photo references, and stored objects no blob row knows, once older
 than the grace period (ordering rule: the package docstring)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import structlog
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from apps.core import errors
 from apps.media import storage
 from apps.media.locks import lock_key, lock_keys
-from apps.media.models import Blob
+from apps.media.models import Blob, ThumbnailState
 
 logger = structlog.get_logger(__name__)
 
@@ -55,37 +56,68 @@ def forget_unlinked_object(key: str) -> None:
     """Remove the object a failed upload wrote, unless a blob row holds it by now (the same bytes
     linked meanwhile by another request). Under the key lock, as the collector deletes: an upload
     of the same bytes that has written the object and not linked it yet finds it gone under that
-    lock and writes it again. If the storage fails here, the object is left to the collector."""
+    lock and writes it again. If the storage or the database fails here, the object is left to
+    the collector (and the caller's own error is the one raised)."""
     try:
         with transaction.atomic():
             lock_key(key)
             if not Blob.objects.filter(key=key).exists():
                 storage.delete_object(key)
-    except errors.StorageUnavailable:
-        logger.warning("unlinked_object_left", key=key)
+    except (errors.StorageUnavailable, DatabaseError):
+        logger.warning("unlinked_object_left", key=key, exc_info=True)
 
 
 def _collect_blob(*, blob_id: int, cutoff: datetime, dry_run: bool, report: GcReport) -> None:
+    """Delete an unreferenced blob: its renditions no other blob shares, its object and its row,
+    under their key locks, so an upload of the same bytes waits, then finds neither row nor object
+    and writes it again.
+
+    In two transactions. The first makes the row forget its renditions (`pending`, no keys) and
+    commits; the second deletes. A collection interrupted in the second (the storage failing on
+    one delete, a lost commit) leaves a row that names no rendition it may have deleted: linking
+    it again queues them (`photo_upload`), as it repairs a missing object."""
     with transaction.atomic():
-        blob = Blob.objects.filter(pk=blob_id).first()
+        blob = _locked_orphan(blob_id=blob_id, cutoff=cutoff)
         if blob is None:
             return
-        lock_keys(blob.key, blob.thumbnail_256_key, blob.thumbnail_1024_key)
-        blob = Blob.objects.select_for_update().orphaned().created_before(cutoff).filter(pk=blob_id).first()
-        if blob is None:
-            return  # referenced again (or gone) since the scan
-        report.blobs.append(blob.sha256)
-        report.freed_bytes += blob.size
+        renditions = _unshared(blob, blob.thumbnail_256_key, blob.thumbnail_1024_key)
         if dry_run:
+            report.blobs.append(blob.sha256)
+            report.freed_bytes += blob.size + sum(storage.object_size(key) for key in renditions)
             return
-        # Under the locks, so an upload of the same bytes waits, then finds neither row nor
-        # object and writes it again. Renditions shared with another blob stay.
-        for key in (blob.thumbnail_256_key, blob.thumbnail_1024_key):
-            if key and not Blob.objects.with_thumbnail_key(key).exclude(pk=blob.pk).exists():
-                report.freed_bytes += storage.object_size(key)
-                storage.delete_object(key)
+        Blob.objects.filter(pk=blob.pk).update(
+            thumbnail_256_key="", thumbnail_1024_key="", thumbnail_state=ThumbnailState.PENDING
+        )
+    with transaction.atomic():
+        blob = _locked_orphan(blob_id=blob_id, cutoff=cutoff, also=renditions)
+        if blob is None:
+            return  # linked again in between: pending, so its renditions are made again
+        renditions = _unshared(blob, *renditions, blob.thumbnail_256_key, blob.thumbnail_1024_key)
+        report.blobs.append(blob.sha256)
+        report.freed_bytes += blob.size + sum(storage.object_size(key) for key in renditions)
+        for key in renditions:
+            storage.delete_object(key)
         storage.delete_object(blob.key)
         blob.delete()
+
+
+def _locked_orphan(*, blob_id: int, cutoff: datetime, also: Iterable[str] = ()) -> Blob | None:
+    """The blob, once its keys (and `also`) are locked, if it is still unreferenced and older than
+    `cutoff` (referenced again, or gone, since the scan: None)."""
+    blob = Blob.objects.filter(pk=blob_id).first()
+    if blob is None:
+        return None
+    lock_keys(blob.key, blob.thumbnail_256_key, blob.thumbnail_1024_key, *also)
+    return Blob.objects.select_for_update().orphaned().created_before(cutoff).filter(pk=blob_id).first()
+
+
+def _unshared(blob: Blob, *renditions: str) -> list[str]:
+    """The renditions no other blob names (identical pixels in two encodings share them)."""
+    return [
+        key
+        for key in dict.fromkeys(renditions)
+        if key and not Blob.objects.with_thumbnail_key(key).exclude(pk=blob.pk).exists()
+    ]
 
 
 def _collect_object(*, key: str, size: int, cutoff: datetime, dry_run: bool, report: GcReport) -> None:

@@ -49,13 +49,23 @@ class _ObjectVanished(Exception):
     """The object under a key was collected between our write and our link: write it again."""
 
 
-def photo_upload(*, real_estate: RealEstate, actor: User, file: IO[bytes], caption: str = "") -> UploadResult:
+def photo_upload(
+    *,
+    real_estate: RealEstate,
+    actor: User,
+    file: IO[bytes],
+    caption: str = "",
+    expected_version: int | None = None,
+) -> UploadResult:
     """Add an image to a real estate: a new photo (created) or the one already holding these bytes.
 
     Deliberately not wrapped in one transaction: decoding and the storage write happen before
     any lock is taken (see the package docstring); `_link_photo` is the short transaction.
+    `expected_version` comes from `If-Match`, as for every photo write (`_ensure_version`).
     """
-    real_estate_ensure_editable(real_estate=real_estate)  # fail fast; scope and state re-checked under lock
+    # Fail fast; scope, state and version re-checked under the lock.
+    real_estate_ensure_editable(real_estate=real_estate)
+    _ensure_version(real_estate, expected_version)
     size = file.seek(0, io.SEEK_END)
     file.seek(0)
     if size > settings.MEDIA_UPLOAD_MAX_BYTES:
@@ -82,13 +92,19 @@ def photo_upload(*, real_estate: RealEstate, actor: User, file: IO[bytes], capti
             storage.put_object(key, normalised.data)  # outside any transaction, on purpose
         try:
             result = _link_photo(
-                real_estate_id=real_estate.pk, actor=actor, normalised=normalised, key=key, caption=caption
+                real_estate_id=real_estate.pk,
+                actor=actor,
+                normalised=normalised,
+                key=key,
+                caption=caption,
+                expected_version=expected_version,
             )
         except _ObjectVanished:
             continue
-        except errors.ApiError:
+        except Exception:
             # Refused under the lock (the limit reached, the real estate submitted or deleted
-            # meanwhile, the actor erased): what this request wrote goes with it.
+            # meanwhile, the actor erased), or the database failed there (a statement timeout
+            # behind a long lock): what this request wrote goes with it.
             if wrote:
                 forget_unlinked_object(key)
             raise
@@ -112,10 +128,17 @@ def _uploaded(*, photo_id: UUID, sha256: str, size: int) -> None:
 
 @transaction.atomic
 def _link_photo(
-    *, real_estate_id: UUID, actor: User, normalised: images.NormalisedImage, key: str, caption: str
+    *,
+    real_estate_id: UUID,
+    actor: User,
+    normalised: images.NormalisedImage,
+    key: str,
+    caption: str,
+    expected_version: int | None,
 ) -> UploadResult:
     # The actor's row, then the real estate (ADR 0015), then the key: the order of every write.
     real_estate = real_estate_lock_for_edit(real_estate_id=real_estate_id, actor=actor)
+    _ensure_version(real_estate, expected_version)
     lock_key(key)  # the collector deletes objects under the same lock
     # A HEAD under our locks, not the write: proves the collector did not take the object between
     # our write (or our "the blob row exists" check) and this lock. Also repairs a blob whose
@@ -162,10 +185,16 @@ def _create_blob(*, normalised: images.NormalisedImage, key: str) -> Blob:
 
 @transaction.atomic
 def photo_update(
-    *, photo: Photo, actor: User, caption: str | None = None, position: int | None = None
+    *,
+    photo: Photo,
+    actor: User,
+    caption: str | None = None,
+    position: int | None = None,
+    expected_version: int | None = None,
 ) -> Photo:
     """Change a caption and/or move a photo; positions stay dense (0..n-1)."""
     real_estate = real_estate_lock_for_edit(real_estate_id=photo.real_estate_id, actor=actor)
+    _ensure_version(real_estate, expected_version)
     locked = Photo.objects.select_for_update().filter(pk=photo.pk, real_estate_id=real_estate.pk).first()
     if locked is None:
         raise errors.PhotoNotFound()  # deleted since the view read it
@@ -188,16 +217,27 @@ def photo_update(
 
 
 @transaction.atomic
-def photo_delete(*, photo: Photo, actor: User) -> None:
+def photo_delete(*, photo: Photo, actor: User, expected_version: int | None = None) -> None:
     """Remove a photo. Its blob stays (other photos may share it); the collector removes orphans."""
     real_estate = real_estate_lock_for_edit(real_estate_id=photo.real_estate_id, actor=actor)
-    deleted, _ = Photo.objects.filter(pk=photo.pk).delete()
-    if not deleted:
-        raise errors.PhotoNotFound()
-    changes = audit_deleted(photo, AUDITED_FIELDS)
-    audit_record(actor=actor, action="photo.delete", target=photo, changes=changes)
+    _ensure_version(real_estate, expected_version)
+    # Audited as it is now, under the lock: the caller read it before (moved or captioned since).
+    current = Photo.objects.filter(pk=photo.pk, real_estate_id=real_estate.pk).first()
+    if current is None:
+        raise errors.PhotoNotFound()  # deleted since the caller read it
+    audit_record(
+        actor=actor, action="photo.delete", target=current, changes=audit_deleted(current, AUDITED_FIELDS)
+    )
+    current.delete()
     _renumber(real_estate_id=real_estate.pk, ordered=list(Photo.objects.of_real_estate(real_estate.pk)))
     _photos_changed(real_estate=real_estate, actor=actor, delta=-1)
+
+
+def _ensure_version(real_estate: RealEstate, expected_version: int | None) -> None:
+    """`If-Match`: the version of the real estate its writer last read. Photos are part of it (every
+    photo write moves its ETag), so a photo write on a stale read is a 412, as a field edit is."""
+    if expected_version is not None and real_estate.version != expected_version:
+        raise errors.PreconditionFailed()
 
 
 def _renumber(*, real_estate_id: UUID, ordered: list[Photo]) -> None:

@@ -60,6 +60,21 @@ def blob_generate_thumbnails(*, blob_id: int, force: bool = False) -> Blob | Non
     return blob
 
 
+def blobs_missing_renditions() -> list[int]:
+    """The blobs whose renditions are to be made, by id: not `ready`, or `ready` with a rendition
+    object gone from storage (lost, or restored from an older copy). One listing of the thumbnail
+    prefix, not a HEAD per key."""
+    stored = {stored.key for stored in storage.iter_objects(prefixes=(storage.THUMBNAIL_PREFIX,))}
+    rows = Blob.objects.order_by("pk").values_list(
+        "pk", "thumbnail_state", "thumbnail_256_key", "thumbnail_1024_key"
+    )
+    return [
+        blob_id
+        for blob_id, state, *keys in rows.iterator()
+        if state != ThumbnailState.READY or not stored.issuperset(keys)
+    ]
+
+
 def blob_thumbnails_failed(*, blob_id: int) -> None:
     """Give up on a blob's renditions (the task's retries are spent): `failed`, shown in the admin,
     which (like `manage.py rebuild_thumbnails`) can start them again. Never downgrades renditions

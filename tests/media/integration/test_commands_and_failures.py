@@ -19,6 +19,7 @@ from tests.media.conftest import (
     set_storage_options,
     stored_keys,
 )
+from tests.media.integration.test_photo_upload_api import fetch
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,25 @@ def test_rebuild_thumbnails_fills_in_the_missing_ones(collector_client: Any, dra
     assert "1 blob(s) done, 0 failed" in out.getvalue()
     call_command("rebuild_thumbnails", stdout=out)
     assert "0 blob(s) done" in out.getvalue()
+
+
+def test_rebuild_thumbnails_remakes_thumbnail_objects_that_were_lost(
+    backend: str, upload: Any, collector_client: Any, draft: RealEstate
+) -> None:
+    """docs/operations.md: "After changing thumbnail sizes or losing thumbnail objects", run it."""
+    photo_id = upload(samples.image_bytes(size=(1200, 900))).json()["id"]
+    blob = Blob.objects.get()
+    assert blob.thumbnail_state == ThumbnailState.READY
+    storage.delete_object(blob.thumbnail_256_key)  # lost: a bucket restored from an old copy, a bad sync
+    out = StringIO()
+
+    call_command("rebuild_thumbnails", stdout=out)
+
+    assert "1 blob(s) done, 0 failed" in out.getvalue()
+    assert storage.object_exists(blob.thumbnail_256_key)
+    assert storage.object_exists(blob.thumbnail_1024_key)
+    links = collector_client.get(photos_url(draft, photo_id)).json()["thumbnails"]
+    assert all(fetch(collector_client, link)[0] == 200 for link in links.values())
 
 
 def test_a_thumbnail_failure_marks_the_blob_and_never_reaches_the_client(
@@ -175,3 +195,16 @@ def test_gc_media_with_the_bucket_unreachable_is_a_clean_error(
 
     with pytest.raises(CommandError, match="STORAGE_UNAVAILABLE"):
         call_command("gc_media", "--grace", "0", stdout=StringIO())
+
+
+def test_rebuild_thumbnails_with_the_bucket_unreachable_is_a_clean_error(
+    settings: Any, s3_endpoint: str, upload: Any
+) -> None:
+    from tests.storage_backends import use_s3
+
+    use_s3(settings, s3_endpoint)
+    upload(samples.image_bytes())
+    set_storage_options(settings, bucket_name="no-such-bucket-here")
+
+    with pytest.raises(CommandError, match="STORAGE_UNAVAILABLE"):
+        call_command("rebuild_thumbnails", stdout=StringIO())

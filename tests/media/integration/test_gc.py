@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 from apps.media import services, storage
 from apps.media.locks import lock_key
@@ -19,6 +19,7 @@ from apps.users.models import User
 from tests.media import samples
 from tests.media.conftest import orphan_object, photos_url, stored_keys
 from tests.real_estates.factories import RealEstateFactory
+from tests.threads import in_background
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +77,20 @@ def test_a_dry_run_removes_nothing(upload: Any, collector_client: Any, draft: Re
     assert "Would remove 1 blob(s) and 1 orphan object(s)" in out.getvalue()
     assert stored_keys() == keys
     assert Blob.objects.count() == 1
+
+
+def test_a_dry_run_reports_the_bytes_the_collection_then_frees(
+    backend: str, upload: Any, collector_client: Any, draft: RealEstate
+) -> None:
+    photo_id = upload(samples.image_bytes(size=(1600, 1200))).json()["id"]
+    collector_client.delete(photos_url(draft, photo_id))
+    stored_bytes = sum(obj.size for obj in storage.iter_objects())  # the image and two renditions
+
+    planned = services.media_gc(grace=NO_GRACE, dry_run=True)
+    done = services.media_gc(grace=NO_GRACE)
+
+    assert planned.freed_bytes == done.freed_bytes == stored_bytes
+    assert stored_keys() == []
 
 
 def test_the_command_prints_what_it_removed_and_the_bytes_freed(upload: Any) -> None:
@@ -292,3 +307,35 @@ def test_a_failed_request_keeps_an_object_the_same_bytes_were_linked_to_meanwhil
     blob = Blob.objects.get()
     assert Photo.objects.get().real_estate_id == other.pk
     assert blob.key in stored_keys()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_the_database_fails_after_its_write_removes_the_object_it_wrote(collector: User) -> None:
+    """Production's web workers run with a statement timeout: an upload stuck behind a long lock
+    on its real estate is cancelled there (a 503), after its object was written."""
+    real_estate = RealEstateFactory(collected_by=collector)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_real_estate() -> None:
+        with transaction.atomic():
+            RealEstate.objects.select_for_update().get(pk=real_estate.pk)
+            holding.set()
+            release.wait(timeout=30)
+
+    holder, _ = in_background(hold_the_real_estate)
+    assert holding.wait(timeout=30)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 200")
+        with pytest.raises(OperationalError):
+            services.photo_upload(
+                real_estate=real_estate, actor=collector, file=io.BytesIO(samples.image_bytes())
+            )
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
+        release.set()
+        holder.join(timeout=30)
+
+    assert not Blob.objects.exists()
+    assert stored_keys() == []

@@ -1,5 +1,6 @@
 """Reading, editing, reordering and deleting photos through the API; signed links."""
 
+import io
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -12,13 +13,14 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from apps.audit.models import AuditEvent
 from apps.media import storage
 from apps.media.models import Blob, Photo, ThumbnailState
-from apps.media.services import blob_generate_thumbnails
+from apps.media.services import blob_generate_thumbnails, photo_delete, photo_update
 from apps.real_estates.models import RealEstate, Status
 from apps.users.models import User
 from tests.media import samples
-from tests.media.conftest import photos_url, post_photo
+from tests.media.conftest import photos_url, post_photo, stored_keys
 from tests.media.factories import PhotoFactory
 from tests.real_estates.conftest import history_of
 from tests.real_estates.factories import RealEstateFactory
@@ -273,6 +275,20 @@ def test_a_photo_deleted_meanwhile_cannot_be_edited(
         photo_update(photo=photo, actor=collector, caption="x")
 
 
+def test_a_deleted_photo_is_audited_as_it_was_when_deleted(collector: User, draft: RealEstate) -> None:
+    """The DELETE request read the photo before another request moved and captioned it."""
+    PhotoFactory(real_estate=draft)
+    second = PhotoFactory(real_estate=draft)
+    read_by_the_delete = Photo.objects.get(pk=second.pk)
+    photo_update(photo=second, actor=collector, caption="Sala", position=0)
+
+    photo_delete(photo=read_by_the_delete, actor=collector)
+
+    changes = AuditEvent.objects.get(action="photo.delete").changes
+    assert changes["caption"] == ["Sala", None]
+    assert changes["position"] == [0, None]
+
+
 def test_a_caption_alone_can_be_changed_and_is_trimmed(
     collector_client: APIClient, draft: RealEstate, three: list[str]
 ) -> None:
@@ -443,3 +459,57 @@ def test_a_photo_position_sent_as_a_string_is_refused(
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == ["position"]
     assert positions(draft) == three
+
+
+def etag_of(client: APIClient, real_estate: RealEstate) -> str:
+    etag: str = client.get(f"/api/v1/real-estates/{real_estate.pk}")["ETag"]
+    return etag
+
+
+PHOTO_WRITES: dict[str, Callable[[APIClient, RealEstate, str, str], Any]] = {
+    "caption": lambda client, real_estate, photo_id, etag: client.patch(
+        photos_url(real_estate, photo_id), {"caption": "Sala"}, format="json", HTTP_IF_MATCH=etag
+    ),
+    "move": lambda client, real_estate, photo_id, etag: client.patch(
+        photos_url(real_estate, photo_id), {"position": 0}, format="json", HTTP_IF_MATCH=etag
+    ),
+    "delete": lambda client, real_estate, photo_id, etag: client.delete(
+        photos_url(real_estate, photo_id), HTTP_IF_MATCH=etag
+    ),
+    "upload": lambda client, real_estate, _, etag: client.post(
+        photos_url(real_estate),
+        {"file": io.BytesIO(samples.image_bytes("PNG"))},
+        format="multipart",
+        HTTP_IF_MATCH=etag,
+    ),
+}
+
+
+@pytest.mark.parametrize("write", PHOTO_WRITES)
+def test_a_photo_write_with_a_stale_if_match_is_refused_and_changes_nothing(
+    write: str, three: list[str], collector_client: APIClient, draft: RealEstate
+) -> None:
+    """Photos are part of the real estate's representation (its ETag moves with them): a client
+    that read it before another change gets 412, as for a field edit or a transition."""
+    stale = etag_of(collector_client, draft)
+    collector_client.patch(photos_url(draft, three[0]), {"caption": "Fachada"}, format="json")
+    current = etag_of(collector_client, draft)
+    before = sorted(Photo.objects.values_list("pk", "caption", "position"))
+
+    response = PHOTO_WRITES[write](collector_client, draft, three[2], stale)
+
+    assert response.status_code == 412
+    assert response.json()["error"]["code"] == "PRECONDITION_FAILED"
+    assert sorted(Photo.objects.values_list("pk", "caption", "position")) == before
+    assert etag_of(collector_client, draft) == current
+    assert Blob.objects.count() == 3
+    assert len([key for key in stored_keys() if key.startswith("blobs/")]) == 3
+
+
+@pytest.mark.parametrize("write", PHOTO_WRITES)
+def test_a_photo_write_with_the_current_if_match_goes_through(
+    write: str, three: list[str], collector_client: APIClient, draft: RealEstate
+) -> None:
+    response = PHOTO_WRITES[write](collector_client, draft, three[2], etag_of(collector_client, draft))
+
+    assert response.status_code in (200, 201, 204)

@@ -280,3 +280,24 @@ def test_an_unknown_field_of_an_upload_is_refused_and_leaves_nothing_behind(
     assert [item["code"] for item in error["fields"]["position"]] == ["field_not_allowed"]
     assert not Photo.objects.exists()
     assert stored_keys() == []
+
+
+@pytest.mark.parametrize(
+    ("field", "payload"),
+    [
+        ("file", {"file": [io.BytesIO(samples.image_bytes("PNG")), io.BytesIO(samples.image_bytes())]}),
+        ("caption", {"file": io.BytesIO(samples.image_bytes("PNG")), "caption": ["Sala", "Cozinha"]}),
+    ],
+)
+def test_a_field_sent_twice_in_an_upload_is_refused_and_leaves_nothing_behind(
+    collector_client: APIClient, draft: RealEstate, field: str, payload: dict[str, Any]
+) -> None:
+    """Two files in one upload stored the last one alone, with a 201 as if all went in."""
+    response = collector_client.post(photos_url(draft), payload, format="multipart")
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "VALIDATION_ERROR"
+    assert [item["code"] for item in error["fields"][field]] == ["parameter_repeated"]
+    assert not Photo.objects.exists()
+    assert stored_keys() == []

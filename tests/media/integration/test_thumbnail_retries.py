@@ -22,7 +22,7 @@ from apps.users.models import User
 from tests.media import samples
 from tests.media.conftest import set_storage_options, stored_blob
 from tests.media.factories import BlobFactory, PhotoFactory
-from tests.media.flaky_s3 import FlakyS3, run_flaky_s3
+from tests.media.flaky_s3 import FlakyS3
 from tests.storage_backends import S3_CREDENTIALS, S3_REGION, use_s3
 from tests.worker import start_worker, wait_for, wait_result
 
@@ -30,11 +30,6 @@ pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 BACKOFF_SECONDS = 0.5
 MAX_RETRIES = 2
-
-
-@pytest.fixture(scope="module")
-def flaky_s3(s3_endpoint: str) -> Iterator[FlakyS3]:
-    yield from run_flaky_s3(s3_endpoint)
 
 
 @pytest.fixture(scope="module")

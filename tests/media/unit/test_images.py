@@ -71,6 +71,24 @@ def test_an_icc_profile_is_converted_to_srgb_and_dropped() -> None:
     assert "icc_profile" not in image.info
 
 
+def test_a_cmyk_jpeg_is_converted_to_srgb_through_its_profile() -> None:
+    """Pillow's own CMYK to RGB conversion is a formula that ignores the profile: a print
+    profile's cyan came out as the screen's brightest cyan."""
+    data = samples.cmyk_jpeg_with_profile(cmyk=(255, 0, 0, 0))
+    source = Image.open(io.BytesIO(data))
+    profile = ImageCms.ImageCmsProfile(io.BytesIO(source.info["icc_profile"]))
+    expected = ImageCms.profileToProfile(source, profile, ImageCms.createProfile("sRGB"), outputMode="RGB")
+
+    image = reopen(as_stored(data))
+
+    assert image.mode == "RGB"
+    assert "icc_profile" not in image.info
+    pixel, reference = image.getpixel((8, 8)), expected.getpixel((8, 8))
+    assert isinstance(pixel, tuple)
+    assert isinstance(reference, tuple)
+    assert max(abs(got - want) for got, want in zip(pixel, reference, strict=True)) <= 3  # JPEG's loss
+
+
 @pytest.mark.parametrize(
     ("mode", "fmt", "expected"),
     [

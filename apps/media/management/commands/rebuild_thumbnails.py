@@ -1,4 +1,5 @@
 """`manage.py rebuild_thumbnails [--all]`: derive missing (or all) renditions, with a progress bar.
+Missing: a blob's not `ready`, or `ready` and a rendition object lost from storage.
 
 Every blob is tried; when any failed (storage unreachable, an original gone or undecodable)
 the command ends in a CommandError (exit status 1) after its summary, so cron and scripts see it.
@@ -12,12 +13,13 @@ from tqdm import tqdm
 
 from apps.core import errors
 from apps.media.models import Blob, ThumbnailState
-from apps.media.services import blob_generate_thumbnails
+from apps.media.services import blob_generate_thumbnails, blobs_missing_renditions
 
 
 class Command(BaseCommand):
     help = (
-        "Generate the thumbnails of blobs that miss them (or of every blob with --all); "
+        "Generate the thumbnails of blobs that miss them, not ready or an object lost "
+        "(or of every blob with --all); "
         "exits 1 when any failed."
     )
 
@@ -25,16 +27,18 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="Regenerate even the ready ones.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        blobs = (
-            Blob.objects.all()
-            if options["all"]
-            else Blob.objects.exclude(thumbnail_state=ThumbnailState.READY)
-        )
-        ids = list(blobs.order_by("pk").values_list("pk", flat=True))
+        try:
+            ids = (
+                list(Blob.objects.order_by("pk").values_list("pk", flat=True))
+                if options["all"]
+                else blobs_missing_renditions()
+            )
+        except errors.StorageUnavailable as error:  # its listing of the renditions
+            raise CommandError(f"{error.code}: {error.message}") from error
         failed = 0
         for blob_id in tqdm(ids, desc="thumbnails", unit="blob", file=sys.stderr, disable=not ids):
             try:
-                blob = blob_generate_thumbnails(blob_id=blob_id, force=options["all"])
+                blob = blob_generate_thumbnails(blob_id=blob_id, force=True)
             except (errors.StorageUnavailable, errors.ServiceUnavailable):
                 failed += 1
                 continue
