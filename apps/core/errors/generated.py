@@ -36,6 +36,7 @@ __all__ = [
     "PAGE_SIZE_INVALID",
     "PARAMETER_EMPTY",
     "PARAMETER_REPEATED",
+    "PASSWORD_TOO_LONG",
     "PayloadTooLarge",
     "PermissionDenied",
     "PhotoFileRequired",
@@ -519,6 +520,14 @@ NAME_LENGTH = FieldMessage(
     message=catalog_message(
         en='The name must have between 4 and 150 characters.',
         pt_br='O nome deve ter entre 4 e 150 caracteres.',
+    ),
+)
+
+PASSWORD_TOO_LONG = FieldMessage(
+    code='password_too_long',
+    message=catalog_message(
+        en='A password may have at most {limit} characters.',
+        pt_br='Uma senha pode ter no máximo {limit} caracteres.',
     ),
 )
 
