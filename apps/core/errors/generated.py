@@ -323,8 +323,8 @@ class LastActiveAdmin(ApiError):
     code = 'LAST_ACTIVE_ADMIN'
     status_code = 409
     default_message = catalog_message(
-        en='This is the last active administrator: promote or reactivate another administrator first.',
-        pt_br='Este é o último administrador ativo: promova ou reative outro administrador antes.',
+        en="This is the last active administrator who can sign in: promote or reactivate another administrator, or restore another administrator's password, first.",
+        pt_br='Este é o último administrador ativo que pode entrar: promova ou reative outro administrador, ou restaure a senha de outro administrador, antes.',
     )
 
 
