@@ -156,6 +156,33 @@ def test_createsuperuser_asks_again_for_an_invalid_email(answers: list[str]) -> 
     assert "Enter a valid email address." in err.getvalue()
 
 
+def _interrupted(prompt: str = "") -> str:
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("at", ["input", "getpass"])
+def test_ctrl_c_at_a_prompt_cancels_createsuperuser_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, at: str
+) -> None:
+    """As Django's own createsuperuser: "Operation cancelled.", exit status 1, nothing written."""
+    monkeypatch.setattr("builtins.input", _interrupted if at == "input" else lambda prompt="": "")
+    monkeypatch.setattr("getpass.getpass", _interrupted)
+    with pytest.raises(CommandError, match="Operation cancelled"):
+        call_command("createsuperuser", "--cpf", ADMIN_CPF, "--name", "Ana Operadora", stdout=io.StringIO())
+    assert not User.objects.exists()
+
+
+def test_ctrl_c_at_the_password_prompt_cancels_changepassword_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    user = UserFactory()
+    monkeypatch.setattr("getpass.getpass", _interrupted)
+    with pytest.raises(CommandError, match="Operation cancelled"):
+        call_command("changepassword", user.cpf, stdout=io.StringIO())
+    user.refresh_from_db()
+    assert user.check_password(DEFAULT_PASSWORD)
+
+
 # --- ensure_local_admin ---------------------------------------------------------------------------
 
 
