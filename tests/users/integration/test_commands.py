@@ -156,6 +156,19 @@ def test_createsuperuser_asks_again_for_an_invalid_email(answers: list[str]) -> 
     assert "Enter a valid email address." in err.getvalue()
 
 
+def test_createsuperuser_asks_again_for_an_email_already_registered(answers: list[str]) -> None:
+    """Said at the email's prompt, as a CPF already registered is at the CPF's, rather than once
+    every answer and the password were typed, with nothing created."""
+    UserFactory(email="ana@example.com")
+    answers.extend([ADMIN_CPF, "Ana Operadora", "ANA@example.com", "ana.souza@example.com"])
+    answers.extend([NEW_PASSWORD, NEW_PASSWORD])
+    err = io.StringIO()
+    call_command("createsuperuser", stdout=io.StringIO(), stderr=err)
+
+    assert User.objects.get(cpf="52998224725").email == "ana.souza@example.com"
+    assert "A user with this email already exists." in err.getvalue()
+
+
 def _interrupted(prompt: str = "") -> str:
     raise KeyboardInterrupt
 
