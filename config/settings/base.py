@@ -242,6 +242,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The API's limit (PASSWORD_MAX_LENGTH) on every path that sets a password: admin, commands.
+    {"NAME": "apps.users.validators.MaximumLengthValidator"},
 ]
 
 JWT_SIGNING_KEY: str = env("JWT_SIGNING_KEY", default="")

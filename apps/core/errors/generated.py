@@ -37,6 +37,7 @@ __all__ = [
     "PAGE_SIZE_INVALID",
     "PARAMETER_EMPTY",
     "PARAMETER_REPEATED",
+    "PASSWORD_TOO_LONG",
     "PayloadTooLarge",
     "PermissionDenied",
     "PhotoFileRequired",
@@ -323,8 +324,8 @@ class LastActiveAdmin(ApiError):
     code = 'LAST_ACTIVE_ADMIN'
     status_code = 409
     default_message = catalog_message(
-        en='This is the last active administrator: promote or reactivate another administrator first.',
-        pt_br='Este é o último administrador ativo: promova ou reative outro administrador antes.',
+        en="This is the last active administrator who can sign in: promote or reactivate another administrator, or restore another administrator's password, first.",
+        pt_br='Este é o último administrador ativo que pode entrar: promova ou reative outro administrador, ou restaure a senha de outro administrador, antes.',
     )
 
 
@@ -520,6 +521,14 @@ NAME_LENGTH = FieldMessage(
     message=catalog_message(
         en='The name must have between 4 and 150 characters.',
         pt_br='O nome deve ter entre 4 e 150 caracteres.',
+    ),
+)
+
+PASSWORD_TOO_LONG = FieldMessage(
+    code='password_too_long',
+    message=catalog_message(
+        en='A password may have at most {limit} characters.',
+        pt_br='Uma senha pode ter no máximo {limit} caracteres.',
     ),
 )
 

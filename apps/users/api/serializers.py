@@ -11,9 +11,8 @@ from rest_framework import serializers
 from apps.core.serializers import StrictInputSerializer
 from apps.users.cpf import normalize_cpf
 from apps.users.models import Role, User
-from apps.users.validators import NAME_MAX_LENGTH, validate_cpf, validate_name
+from apps.users.validators import NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, validate_cpf, validate_name
 
-PASSWORD_MAX_LENGTH = 1024  # a longer "password" is only a way to make the server hash megabytes
 TOKEN_MAX_LENGTH = 4096
 
 

@@ -2,7 +2,9 @@
 the user's tokens and records an audit event; `manage.py createsuperuser` records one too."""
 
 import io
+import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -10,7 +12,7 @@ from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
 from apps.audit.models import AuditEvent
-from apps.users.cpf import format_cpf
+from apps.users.cpf import format_cpf, normalize_cpf
 from apps.users.models import Role, User
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
 from tests.users.helpers import bearer, error_of, sign_in
@@ -152,3 +154,79 @@ def test_createsuperuser_asks_again_for_an_invalid_email(answers: list[str]) -> 
     assert User.objects.get(cpf="52998224725").email == "ana@example.com"
     assert "Null characters are not allowed." in err.getvalue()
     assert "Enter a valid email address." in err.getvalue()
+
+
+def test_createsuperuser_asks_again_for_an_email_already_registered(answers: list[str]) -> None:
+    """Said at the email's prompt, as a CPF already registered is at the CPF's, rather than once
+    every answer and the password were typed, with nothing created."""
+    UserFactory(email="ana@example.com")
+    answers.extend([ADMIN_CPF, "Ana Operadora", "ANA@example.com", "ana.souza@example.com"])
+    answers.extend([NEW_PASSWORD, NEW_PASSWORD])
+    err = io.StringIO()
+    call_command("createsuperuser", stdout=io.StringIO(), stderr=err)
+
+    assert User.objects.get(cpf="52998224725").email == "ana.souza@example.com"
+    assert "A user with this email already exists." in err.getvalue()
+
+
+def _interrupted(prompt: str = "") -> str:
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("at", ["input", "getpass"])
+def test_ctrl_c_at_a_prompt_cancels_createsuperuser_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, at: str
+) -> None:
+    """As Django's own createsuperuser: "Operation cancelled.", exit status 1, nothing written."""
+    monkeypatch.setattr("builtins.input", _interrupted if at == "input" else lambda prompt="": "")
+    monkeypatch.setattr("getpass.getpass", _interrupted)
+    with pytest.raises(CommandError, match="Operation cancelled"):
+        call_command("createsuperuser", "--cpf", ADMIN_CPF, "--name", "Ana Operadora", stdout=io.StringIO())
+    assert not User.objects.exists()
+
+
+def test_ctrl_c_at_the_password_prompt_cancels_changepassword_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    user = UserFactory()
+    monkeypatch.setattr("getpass.getpass", _interrupted)
+    with pytest.raises(CommandError, match="Operation cancelled"):
+        call_command("changepassword", user.cpf, stdout=io.StringIO())
+    user.refresh_from_db()
+    assert user.check_password(DEFAULT_PASSWORD)
+
+
+# --- ensure_local_admin ---------------------------------------------------------------------------
+
+
+def _local_admin(settings: Any) -> dict[str, str]:
+    """Runs `ensure_local_admin` and returns the credentials it printed (none when it created none)."""
+    settings.LOCAL_ADMIN_BOOTSTRAP = True
+    out = io.StringIO()
+    call_command("ensure_local_admin", stdout=out)
+    found = re.findall(r"^ *(CPF|password): *(\S+)$", out.getvalue(), re.MULTILINE)
+    return dict(found)
+
+
+@pytest.mark.parametrize(
+    "unusable",
+    [pytest.param({"is_active": False}, id="inactive"), pytest.param({"password": None}, id="no-password")],
+)
+def test_ensure_local_admin_creates_one_when_no_admin_can_sign_in(
+    settings: Any, api_client: APIClient, unusable: dict[str, Any]
+) -> None:
+    """`make run` promises an admin to log in with: an admin who cannot sign in (ADR 0018) is none."""
+    UserFactory(role=Role.ADMIN, **unusable)
+
+    printed = _local_admin(settings)
+
+    created = User.objects.get(cpf=normalize_cpf(printed["CPF"]))
+    assert (created.role, created.is_active) == (Role.ADMIN, True)
+    sign_in(api_client, created, printed["password"])
+    assert _local_admin(settings) == {}  # now there is one: the next run creates none
+
+
+def test_ensure_local_admin_creates_none_while_an_admin_can_sign_in(settings: Any) -> None:
+    UserFactory(role=Role.ADMIN)
+    assert _local_admin(settings) == {}
+    assert User.objects.filter(role=Role.ADMIN).count() == 1

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from apps.core import errors
 from apps.users import services
@@ -76,3 +77,21 @@ def test_an_admin_may_still_take_rights_while_another_admin_can_sign_in() -> Non
     services.user_set_password(user=target, actor=actor, password=None)
 
     assert _can_sign_in_as_admin() == [User.objects.get(pk=actor.pk)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "way_out"), [("en", "password"), ("pt-br", "senha")])
+def test_the_refusal_names_restoring_another_admins_password_as_a_way_out(
+    language: str, way_out: str
+) -> None:
+    """Another active admin exists, but cannot sign in: promoting or reactivating someone is not
+    the only way out the message may name, restoring that admin's password is one too."""
+    last = UserFactory(role=Role.ADMIN)
+    locked_out = UserFactory(role=Role.ADMIN)
+    services.user_set_password(user=locked_out, actor=last, password=None)
+
+    with pytest.raises(errors.LastActiveAdmin) as refused:
+        services.user_delete(user=last, actor=None)
+
+    with translation.override(language):
+        assert way_out in str(refused.value.message)

@@ -11,6 +11,7 @@ from apps.core import errors
 from apps.users.models import User
 
 MAX_TRIES = 3
+CANCELLED = "Operation cancelled: nothing was written."
 
 
 def ask(prompt: str) -> str:
@@ -18,6 +19,8 @@ def ask(prompt: str) -> str:
         return input(prompt).strip()
     except EOFError:  # the input ended (a pipe, Ctrl-D): nothing written
         raise CommandError("aborted") from None
+    except KeyboardInterrupt:  # Ctrl-C: as Django's createsuperuser says it, not a traceback
+        raise CommandError(CANCELLED) from None
 
 
 def ask_secret(prompt: str) -> str:
@@ -25,6 +28,8 @@ def ask_secret(prompt: str) -> str:
         secret = getpass.getpass(prompt=prompt)
     except EOFError:
         raise CommandError("aborted") from None
+    except KeyboardInterrupt:
+        raise CommandError(CANCELLED) from None
     if not secret:
         raise CommandError("aborted")
     return secret

@@ -99,6 +99,8 @@ def _check_email(value: str) -> None:
     if value:
         _no_nul(value)
         validate_email(value)
+        if User.objects.with_email(value).exists():  # in any case, as the unique index compares
+            raise ValidationError(errors.EmailAlreadyRegistered.default_message)
 
 
 def _check_cpf(value: str) -> None:
