@@ -17,6 +17,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -29,6 +30,7 @@ from rest_framework.views import APIView
 from apps.core import errors
 from apps.users.cpf import normalize_cpf
 from apps.users.throttling import SignInCpfThrottle, SignInIpThrottle
+from apps.users.validators import PASSWORD_MAX_LENGTH
 
 if TYPE_CHECKING:
     _ModelAdmin = admin.ModelAdmin[Any]
@@ -62,7 +64,7 @@ def sign_in_allowed(request: HttpRequest, cpf: str) -> bool:
 
 
 class AdminLoginForm(AdminAuthenticationForm):
-    """Django's admin sign-in, taking a formatted CPF and braked like the API's sign-in."""
+    """Django's admin sign-in, taking a formatted CPF, braked and bounded like the API's sign-in."""
 
     error_messages = {
         **AdminAuthenticationForm.error_messages,
@@ -75,6 +77,9 @@ class AdminLoginForm(AdminAuthenticationForm):
         assert isinstance(username, forms.CharField)  # noqa: S101 - AuthenticationForm's own field
         username.max_length = CPF_INPUT_MAX_LENGTH
         username.widget.attrs["maxlength"] = CPF_INPUT_MAX_LENGTH
+        # As the API's sign-in: a longer one is refused before any hash (no widget maxlength, which
+        # would cut what a browser user types or pastes without a word).
+        self.fields["password"].validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH))
 
     def clean_username(self) -> str:
         return normalize_cpf(str(self.cleaned_data.get("username") or ""))

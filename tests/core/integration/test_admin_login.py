@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from apps.users.cpf import format_cpf
 from apps.users.models import Role
+from apps.users.validators import PASSWORD_MAX_LENGTH
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +112,16 @@ def test_the_throttle_message_follows_the_browsers_language(rates: dict[str, str
     )
 
     assert "Muitas requisições; tente novamente mais tarde." in response.content.decode()
+
+
+def test_a_password_longer_than_the_apis_sign_in_takes_is_refused_before_any_hash(
+    hash_calls: list[str],
+) -> None:
+    manager = UserFactory(role=Role.MANAGER)
+    hash_calls.clear()  # the factory's
+
+    _, response = admin_sign_in(manager.cpf, "x" * (PASSWORD_MAX_LENGTH + 1))
+
+    assert response.status_code == 200
+    assert f"at most {PASSWORD_MAX_LENGTH} characters" in response.content.decode()
+    assert hash_calls == []
