@@ -20,10 +20,14 @@ in-flight lock, and the record is read again once it is held (the first request 
 written it and let go of the lock just after this one found none). Only successful (2xx)
 responses are recorded: a failed request changed nothing, so running it again is safe. A write
 quota belongs in `handler` (`UserQuotaThrottle.check`), not in the view's throttles: a replay
-writes nothing and must not spend it, nor be refused by it. Known limits: if the process dies
-between the commit and the cache write, a retry runs again; while the cache is unavailable
-(ADR 0040) a retry may create a second object; a replay of an object deleted since answers as a
-read of it would (404).
+writes nothing and must not spend it, nor be refused by it. Once the create committed its answer
+reaches the client whatever the cache does next: a record or a lock release the cache refuses
+(the embedded default's SQLite locked past its timeout, a PostgreSQL lock timeout) is logged
+(`idempotency_record_lost`, `idempotency_lock_not_released`), never a 503 for a create that
+happened. Known limits: if the process dies between the commit and the cache write, or the
+record was lost, a retry after the lock is gone (at once, or `LOCK_SECONDS` later when it could
+not be released) runs again; while the cache is unavailable (ADR 0040) a retry may create a
+second object; a replay of an object deleted since answers as a read of it would (404).
 """
 
 import hashlib
@@ -32,12 +36,15 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import structlog
 from django.conf import settings
 from django.core.cache import cache
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.core import errors
+
+logger = structlog.get_logger(__name__)
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -104,16 +111,32 @@ def idempotent(
         # The first request may have written its record and released the lock between our read
         # and our `add`: read again now that we hold the lock, or a retry storm creates twice.
         stored = cache.get(record_key)
-        if stored is not None:
-            return _replay(stored, body_fingerprint, replay)
-        response = handler()
-        if 200 <= response.status_code < 300:
-            record = {
-                "fingerprint": body_fingerprint,
-                "status": response.status_code,
-                "id": str(response.data["id"]),
-            }
-            cache.set(record_key, record, timeout=settings.IDEMPOTENCY_TTL_SECONDS)
-        return response
-    finally:
-        cache.delete(lock_key)
+        response = handler() if stored is None else _replay(stored, body_fingerprint, replay)
+    except BaseException:
+        _after_commit(scope, "idempotency_lock_not_released", lambda: cache.delete(lock_key))
+        raise
+    # The create committed: from here on nothing may turn its answer into an error, or the client
+    # retries (a new key, or the same one once the lock expires) and creates it twice.
+    if stored is None and 200 <= response.status_code < 300:
+        record = {
+            "fingerprint": body_fingerprint,
+            "status": response.status_code,
+            "id": str(response.data["id"]),
+        }
+        _after_commit(
+            scope,
+            "idempotency_record_lost",
+            lambda: cache.set(record_key, record, timeout=settings.IDEMPOTENCY_TTL_SECONDS),
+        )
+    _after_commit(scope, "idempotency_lock_not_released", lambda: cache.delete(lock_key))
+    return response
+
+
+def _after_commit(scope: str, event: str, write: Callable[[], object]) -> None:
+    """A cache write whose failure is logged, not raised: the request's own work is done (or its
+    error already on its way). A lost record lets a retry run again once the lock is gone; a lock
+    not released answers retries 409 IDEMPOTENCY_REQUEST_IN_PROGRESS until it expires."""
+    try:
+        write()
+    except Exception as exc:  # noqa: BLE001 - whatever the cache raised, the answer stands
+        logger.warning(event, scope=scope, error=type(exc).__name__)

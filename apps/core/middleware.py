@@ -6,14 +6,11 @@ import time
 from collections.abc import Callable
 
 import structlog
-from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from rest_framework.response import Response
 
-from apps.core import errors
-from apps.core.exception_handler import DATABASE_RETRY_AFTER_SECONDS
 from apps.core.request_context import accept_or_generate, set_request_id
-from apps.core.views import is_api, json_error
+from apps.core.views import database_unavailable
 
 access_log = structlog.get_logger("vivenda.access")
 
@@ -76,7 +73,8 @@ class DatabaseUnavailableMiddleware:
     answers what DRF's handler answers an API view: 503 `SERVICE_UNAVAILABLE` with `Retry-After`,
     not a 500. On the embedded default that is SQLite's "database is locked" after a writer waited
     its 5 s for the write lock; on PostgreSQL a lock, statement or pool timeout, or an outage.
-    API paths get the error envelope, the admin a plain page with the same message."""
+    API paths get the error envelope, the admin a plain page with the same message. A middleware's
+    error (the session's save) is answered the same by the 500 handler (`views.server_error`)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -85,13 +83,4 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, (OperationalError, InterfaceError)):
-            return None
-        first_line = str(exception).splitlines()[0] if str(exception) else ""
-        access_log.warning("database_unavailable", path=request.path, error=first_line)
-        error = errors.ServiceUnavailable(headers={"Retry-After": DATABASE_RETRY_AFTER_SECONDS})
-        if is_api(request):
-            return json_error(error)
-        response = HttpResponse(str(error.message), status=503, content_type="text/plain; charset=utf-8")
-        response["Retry-After"] = DATABASE_RETRY_AFTER_SECONDS
-        return response
+        return database_unavailable(request, exception)

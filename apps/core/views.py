@@ -1,11 +1,17 @@
 """Django-level error views: API paths get the JSON envelope, the admin keeps its HTML pages."""
 
+import sys
+
+import structlog
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
 from apps.core import errors
-from apps.core.exception_handler import envelope
+from apps.core.exception_handler import DATABASE_RETRY_AFTER_SECONDS, envelope
+
+access_log = structlog.get_logger("vivenda.access")
 
 # Paths whose errors are answered in the envelope: the API, media links, and the machine
 # endpoints that answer JSON themselves (probes, /metrics), their trailing-slash variants too.
@@ -47,7 +53,30 @@ def api_not_found(request: HttpRequest) -> HttpResponse:
     return json_error(errors.NotFound())
 
 
+def database_unavailable(request: HttpRequest, exception: BaseException | None) -> HttpResponse | None:
+    """The 503 `SERVICE_UNAVAILABLE` with `Retry-After` for a database busy or down (SQLite's
+    "database is locked", a PostgreSQL lock, statement or pool timeout, an outage), as DRF's
+    handler answers it in an API view; None for any other exception. API paths get the
+    envelope, the admin a plain page with the same message."""
+    if not isinstance(exception, (OperationalError, InterfaceError)):
+        return None
+    first_line = str(exception).splitlines()[0] if str(exception) else ""
+    access_log.warning("database_unavailable", path=request.path, error=first_line)
+    error = errors.ServiceUnavailable(headers={"Retry-After": DATABASE_RETRY_AFTER_SECONDS})
+    if is_api(request):
+        return json_error(error)
+    response = HttpResponse(str(error.message), status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = DATABASE_RETRY_AFTER_SECONDS
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: an exception no view handled. One raised by a middleware (the session saved
+    after the view answered, on a locked SQLite) never reaches `DatabaseUnavailableMiddleware`,
+    so a database busy or down is told apart here too (the exception being handled)."""
+    unavailable = database_unavailable(request, sys.exception())
+    if unavailable is not None:
+        return unavailable
     if is_api(request):
         return json_error(errors.InternalError())
     return defaults.server_error(request)

@@ -247,6 +247,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 JWT_SIGNING_KEY: str = env("JWT_SIGNING_KEY", default="")
+# Former DJANGO_SECRET_KEYs, comma-separated: what they signed (sync cursors, media links, the
+# admin's sessions) still verifies while they are listed; only SECRET_KEY signs anew
+# (docs/operations.md "Rotate DJANGO_SECRET_KEY").
+SECRET_KEY_FALLBACKS: list[str] = [
+    key.strip() for key in env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[]) if key.strip()
+]
 
 SIMPLE_JWT: dict[str, Any] = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_number("JWT_ACCESS_TOKEN_MINUTES", 15, minimum=1)),

@@ -3,19 +3,28 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, METRICS_TOKEN, SIMPLE_JWT, env, env_flag, env_number
+from .base import DATABASES, METRICS_TOKEN, SECRET_KEY_FALLBACKS, SIMPLE_JWT, env, env_flag, env_number
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 JWT_SIGNING_KEY = env("JWT_SIGNING_KEY")
 SIMPLE_JWT["SIGNING_KEY"] = JWT_SIGNING_KEY
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-# Empty, Django refuses it only when something first signs (a session, a media link: a 500);
-# weak, as `check --deploy` (W009) judges it, it signs what anyone could sign.
-if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-"):
-    raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY must be a random value of at least 50 characters "
-        "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
-    )
+
+
+def _weak(key: str) -> bool:
+    """Empty, Django refuses a key only when something first signs (a session, a media link: a
+    500); weak, as `check --deploy` (W009, W025) judges it, it signs what anyone could sign."""
+    return len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-")
+
+
+_KEY_ADVICE = (
+    "a random value of at least 50 characters (python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+)
+if _weak(SECRET_KEY):
+    raise ImproperlyConfigured(f"DJANGO_SECRET_KEY must be {_KEY_ADVICE}.")
+# A fallback still verifies signatures, so a weak one forges them as well as a weak key would.
+if any(_weak(key) for key in SECRET_KEY_FALLBACKS):
+    raise ImproperlyConfigured(f"Each of DJANGO_SECRET_KEY_FALLBACKS must be {_KEY_ADVICE}.")
 if not env("DATABASE_URL", default=""):
     raise ImproperlyConfigured("Set the DATABASE_URL environment variable.")
 if not ALLOWED_HOSTS:
@@ -33,6 +42,8 @@ if len(JWT_SIGNING_KEY.encode()) < 32:
     raise ImproperlyConfigured("JWT_SIGNING_KEY must be at least 32 bytes (a random value).")
 if JWT_SIGNING_KEY == SECRET_KEY:
     raise ImproperlyConfigured("JWT_SIGNING_KEY must differ from DJANGO_SECRET_KEY.")
+if JWT_SIGNING_KEY in SECRET_KEY_FALLBACKS:
+    raise ImproperlyConfigured("JWT_SIGNING_KEY must differ from each of DJANGO_SECRET_KEY_FALLBACKS.")
 
 # Who may read /metrics is a decision the deployment states, never a default it inherits.
 if not METRICS_TOKEN and not env("METRICS_ALLOWED_CIDRS", default=""):

@@ -5,6 +5,7 @@ import weakref
 from typing import Any
 
 from django.db import OperationalError, connection, transaction
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from rest_framework import serializers
 from rest_framework.exceptions import Throttled
@@ -78,6 +79,15 @@ class RaisingView(APIView):
         raise RuntimeError("boom: SELECT password FROM users")
 
 
+def session_write(request: HttpRequest) -> HttpResponse:
+    """Changes the session, which `SessionMiddleware` saves once the view has answered: a lock
+    on the sessions' table makes that save, in a middleware, fail after 200 ms."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '200ms'")
+    request.session["touched"] = True
+    return HttpResponse("ok")
+
+
 api = [
     path("echo", EchoView.as_view()),
     path("private", PrivateView.as_view()),
@@ -88,8 +98,13 @@ api = [
     path("raise/database", RaisingView.as_view(kind="database")),
     path("raise/slow", RaisingView.as_view(kind="slow")),
     path("raise/unexpected", RaisingView.as_view(kind="unexpected")),
+    path("session-write", session_write),
 ]
 
-urlpatterns = [path("api/v1/", include(api)), path("", include("config.urls"))]
+urlpatterns = [
+    path("api/v1/", include(api)),
+    path("session-write", session_write),
+    path("", include("config.urls")),
+]
 handler404 = "apps.core.views.page_not_found"
 handler500 = "apps.core.views.server_error"

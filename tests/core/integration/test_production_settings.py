@@ -189,3 +189,32 @@ def test_production_refuses_a_secret_key_the_deploy_check_calls_weak(key: str) -
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "DJANGO_SECRET_KEY must be" in result.stderr
+
+
+OLD_KEY = "c" * 50 + "-the-former-secret-key"
+
+
+def test_production_takes_former_secret_keys_as_fallbacks() -> None:
+    code = "from django.conf import settings as s; print(len(s.SECRET_KEY_FALLBACKS))"
+    result = _run_production(code, _production_env(DJANGO_SECRET_KEY_FALLBACKS=f"{OLD_KEY}, {OLD_KEY}x"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "2"
+
+
+@pytest.mark.parametrize(
+    "fallbacks", ["short-secret", f"{OLD_KEY},{'x' * 60}", "django-insecure-" + "k3y" * 20]
+)
+def test_production_refuses_a_fallback_secret_key_the_deploy_check_calls_weak(fallbacks: str) -> None:
+    # A fallback still verifies signatures: a weak one forges sync cursors and media links.
+    result = _check(_production_env(DJANGO_SECRET_KEY_FALLBACKS=fallbacks))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_SECRET_KEY_FALLBACKS" in result.stderr
+    assert "short-secret" not in result.stderr
+
+
+def test_production_refuses_the_jwt_signing_key_among_the_fallbacks() -> None:
+    env = _production_env()
+    result = _check(_production_env(DJANGO_SECRET_KEY_FALLBACKS=f"{OLD_KEY},{env['JWT_SIGNING_KEY']}"))
+    assert result.returncode != 0
+    assert "JWT_SIGNING_KEY must differ from each of DJANGO_SECRET_KEY_FALLBACKS" in result.stderr

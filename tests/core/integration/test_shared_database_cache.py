@@ -119,3 +119,48 @@ def test_add_tells_a_taken_key_from_a_write_the_database_refused(db_cache: Share
         with connection.cursor() as cursor:
             cursor.execute("RESET lock_timeout")
     assert db_cache.add("free", "mine", 60) is True
+
+
+def test_two_adds_over_an_expired_key_racing_take_it_once(db_cache: SharedDatabaseCache) -> None:
+    """A crashed request leaves its idempotency lock behind, expired; two retries `add` it at
+    once. Django's `add` reads the expired row, then updates it without a lock: both updated it,
+    both "took" the key, and both ran the create."""
+    db_cache.set("lock", "crashed request", 1)
+    time.sleep(2.1)
+    row_held, release = threading.Event(), threading.Event()
+
+    def hold_the_row() -> None:  # until both adds wait on it
+        with transaction.atomic(), connection.cursor() as cursor:
+            hold = f"SELECT 1 FROM {TABLE} WHERE cache_key = %s FOR UPDATE"  # noqa: S608
+            cursor.execute(hold, [db_cache.make_key("lock")])
+            row_held.set()
+            release.wait(30)
+
+    holder, _ = in_background(hold_the_row)
+    assert row_held.wait(10)
+    first, first_outcome = in_background(lambda: db_cache.add("lock", "first retry", 60))
+    second, second_outcome = in_background(lambda: db_cache.add("lock", "second retry", 60))
+    try:
+        _wait_for_lock_waits(2)
+    finally:
+        release.set()
+        for thread in (holder, first, second):
+            thread.join()
+
+    assert sorted([*first_outcome, *second_outcome]) == [False, True]
+    assert db_cache.get("lock") in ("first retry", "second retry")
+
+
+def _wait_for_lock_waits(count: int) -> None:
+    waiting = (
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    with connection.cursor() as cursor:
+        for _ in range(500):
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(waiting)
+            if cursor.fetchone()[0] >= count:
+                return
+            time.sleep(0.01)
+    raise AssertionError(f"{count} sessions never waited for a lock at once")
