@@ -14,11 +14,14 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
+import structlog
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models
+from django.db import DatabaseError, models
 
 GENERATION_KEY = "real_estates:list:generation"
+
+logger = structlog.get_logger(__name__)
 
 
 def filters_key(*, scope: str, filters: Mapping[str, Any]) -> str:
@@ -40,11 +43,20 @@ def generation() -> int:
 
 
 def bump_generation() -> None:
-    """Invalidate every cached count (call through `transaction.on_commit`)."""
+    """Invalidate every cached count (call through `transaction.on_commit`).
+
+    It runs after the write committed, so a cache that refuses it must not fail that write: without
+    Redis the cache is a table of the database (ADR 0045), which a lock or a timeout can refuse, and
+    the client would get a 503 for a create that happened (and an idempotent retry would make it
+    twice). The refusal is logged; the counts stay stale for `REAL_ESTATES_COUNT_CACHE_SECONDS` at
+    most. (Redis' outages are already swallowed by `DegradingRedisCache`.)"""
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value invalidates
-        cache.add(GENERATION_KEY, 2, timeout=None)
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # not set yet (or evicted): any new value invalidates
+            cache.add(GENERATION_KEY, 2, timeout=None)
+    except DatabaseError as exc:
+        logger.warning("list_generation_not_bumped", error=type(exc).__name__)
 
 
 def cached_result[T](kind: str, key: str, compute: Callable[[], T]) -> T:
