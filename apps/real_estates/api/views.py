@@ -184,6 +184,7 @@ def _detail_response(body: dict[str, Any], status_code: int) -> Response:
                 errors.IdempotencyRequestInProgress,
                 errors.RealEstateCreateQuotaExceeded,
                 errors.RealEstateNotFound,  # a replay of a create whose real estate was deleted since
+                errors.PermissionDenied,  # deactivated while the request was in flight
             ),
         },
     ),
@@ -198,6 +199,7 @@ def _detail_response(body: dict[str, Any], status_code: int) -> Response:
             200: RealEstateDetailSerializer,
             **error_responses(
                 errors.ValidationError,
+                errors.PermissionDenied,  # deactivated or demoted while the request was in flight
                 errors.RealEstateNotFound,
                 errors.RealEstateNotEditable,
                 errors.PreconditionFailed,
@@ -210,7 +212,10 @@ def _detail_response(body: dict[str, Any], status_code: int) -> Response:
         responses={
             204: None,
             **error_responses(
-                errors.RealEstateNotFound, errors.RealEstateNotEditable, errors.PreconditionFailed
+                errors.PermissionDenied,  # deactivated or demoted while the request was in flight
+                errors.RealEstateNotFound,
+                errors.RealEstateNotEditable,
+                errors.PreconditionFailed,
             ),
         },
     ),
