@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from apps.audit.services import audit_created, audit_deleted, audit_diff, audit_record, audit_snapshot
@@ -413,8 +413,19 @@ def real_estate_collector_renamed(*, user: User) -> int:
 
 
 def real_estate_collector_deleted(*, user: User) -> int:
-    """Before a user's row goes (`collected_by` then becomes null): nothing of their name stays
-    on the real estates they collected. Returns how many rows it changed."""
+    """Before a user's row goes (`collected_by` and `reviewed_by` then become null): nothing of
+    their name stays on the real estates they collected. Returns how many rows it changed.
+
+    First it locks every real estate they collected or reviewed, in primary-key order (ADR 0015),
+    so the erasure's scrubbing of the audit trail comes after any write on them in flight: a
+    review by someone else that read `reviewed_by = user` commits first, and its event (`reviewed_by:
+    [<user>, <other>]`) is then found and pseudonymised; a later one waits and reads no reviewer."""
+    list(
+        RealEstate.objects.filter(Q(collected_by=user) | Q(reviewed_by=user))
+        .order_by("pk")
+        .select_for_update(of=("self",))
+        .values_list("pk")
+    )
     # Every one of them changes (its collector becomes null): each is a sync change, and the
     # sync log forgets the user's id.
     sync_record_changes(

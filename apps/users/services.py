@@ -411,10 +411,11 @@ def user_delete(*, user: User, actor: User | None) -> None:
     """
     # Lock order (docs/adr/0015): the admins (the actor's row among them, or right after), the
     # user's row held against other user writes only (a rename, a sign-in or refresh, any
-    # real-estate or photo write by the user waits; a mere reference does not), then their real
-    # estates, then the user's row against references. A write by the user takes their row first
-    # too: one in flight commits before the erasure goes on, one arriving later waits and then
-    # finds no user (AUTHENTICATION_FAILED).
+    # real-estate or photo write by the user waits; a mere reference does not), then the real
+    # estates they collected or reviewed (a review in flight naming them commits before the audit
+    # trail is scrubbed), then the user's row against references. A write by the user takes their
+    # row first too: one in flight commits before the erasure goes on, one arriving later waits
+    # and then finds no user (AUTHENTICATION_FAILED).
     active_admins = _lock_actor(actor, admins=True)
     user = _locked(user)
     if user.is_active and user.role == Role.ADMIN:
