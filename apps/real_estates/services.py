@@ -10,6 +10,7 @@ Lock order (docs/adr/0015-erasure-lock-order.md): a write by a user locks that u
 """
 
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -110,10 +111,17 @@ def _check_version(locked: RealEstate, expected_version: int | None) -> None:
         raise errors.PreconditionFailed()
 
 
-def _check_fields(fields: Mapping[str, Any]) -> None:
+def _checked_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """`fields` as they are written: a decimal `-0` (a price, an area, a coordinate, from the API,
+    the admin's form or a command) is 0, as PostgreSQL stores it, so the instance returned and the
+    audit event say 0 too, whichever path sent it."""
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")  # a programming error, not a client's
+    return {
+        name: value.copy_abs() if isinstance(value, Decimal) and value.is_zero() else value
+        for name, value in fields.items()
+    }
 
 
 def _record(
@@ -135,7 +143,7 @@ def _save(real_estate: RealEstate, update_fields: Iterable[str]) -> None:
 @transaction.atomic
 def real_estate_create(*, actor: User, fields: Mapping[str, Any]) -> RealEstate:
     """A new draft collected by `actor`."""
-    _check_fields(fields)
+    fields = _checked_fields(fields)
     # The name as committed, read under the lock a rename's update of the user row waits for: a
     # rename committing meanwhile is read here, or waits and then copies its name to this row too.
     name = _lock_actor(actor).name
@@ -167,7 +175,7 @@ def real_estate_update(
     An edit that changes no value (no fields, or the values it has) writes nothing, as the
     admin's save of an unchanged form: same version (others' `If-Match` still holds), no audit
     event, no sync change, and a rejected one stays rejected. Its preconditions still answer."""
-    _check_fields(fields)
+    fields = _checked_fields(fields)
     locked, _ = _lock(real_estate, actor=actor)
     _check_version(locked, expected_version)
     real_estate_ensure_editable(real_estate=locked)

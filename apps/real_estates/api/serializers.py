@@ -326,11 +326,6 @@ class UfField(TextField):
         return value
 
 
-def _unsigned_zero(value: Decimal) -> Decimal:
-    """`-0` is 0: stored so (PostgreSQL has no negative zero), so also answered and audited so."""
-    return value.copy_abs() if value.is_zero() else value
-
-
 class DecimalTextField(serializers.DecimalField):
     """A decimal as the API writes it (SPEC: decimals are JSON strings): a JSON string in plain
     notation, `"350000.00"` or `"120.5"` (docs/adr/0022). DRF's DecimalField also took a JSON
@@ -350,7 +345,7 @@ class DecimalTextField(serializers.DecimalField):
         value = super().to_internal_value(data)  # DRF's bounds, with their codes
         if not self.schema_pattern.fullmatch(data):
             self.fail("invalid")
-        return _unsigned_zero(value)
+        return value
 
 
 @extend_schema_field({"type": "number", "format": "double", "nullable": True})
@@ -368,7 +363,7 @@ class CoordinateField(serializers.FloatField):
             self.fail("invalid")
         if abs(value) > COORDINATE_LIMIT:
             return value  # out of any range: the min/max validators say so (quantize would raise)
-        return _unsigned_zero(value.quantize(COORDINATE_PLACES))
+        return value.quantize(COORDINATE_PLACES)
 
 
 class AddressInputSerializer(serializers.Serializer[Any]):
