@@ -350,13 +350,12 @@ class DecimalTextField(serializers.DecimalField):
 
 @extend_schema_field({"type": "number", "format": "double", "nullable": True})
 class CoordinateField(serializers.FloatField):
-    """A float within range, stored with 6 decimal places (≈ 10 cm). Not a JSON boolean, which
-    Python's `float` reads as 1 or 0; a string only in plain ASCII decimal notation (`float` also
-    reads `1_0`, `1e1`, spaces and non-ASCII digits), still read for the clients that send one
-    (docs/adr/0022)."""
+    """A float within range, stored with 6 decimal places (≈ 10 cm). A JSON number only, as the
+    schema says (docs/adr/0022): not a JSON boolean, which Python's `float` reads as 1 or 0, nor
+    a string, which it reads too (`"1_0"`, `"1e1"`, spaces and non-ASCII digits included)."""
 
     def to_internal_value(self, data: Any) -> Decimal:  # type: ignore[override]
-        if isinstance(data, bool) or (isinstance(data, str) and not _DECIMAL_TEXT.fullmatch(data)):
+        if isinstance(data, bool | str):
             self.fail("invalid")
         value = Decimal(repr(super().to_internal_value(data)))
         if not value.is_finite():
