@@ -72,8 +72,9 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     {"type": "string", "pattern": f"^{IDEMPOTENCY_KEY_PATTERN}$"},  # the pattern the server checks
     OpenApiParameter.HEADER,
     description="Up to 255 visible ASCII characters but the comma (a UUID, say), sent once. A retry with "
-    "the same key and body within 24 h returns the first response (the real estate as it is now; 404 if "
-    "deleted since) instead of creating a duplicate.",
+    "the same key and body within the idempotency window (the server's `IDEMPOTENCY_TTL_SECONDS`, 24 h "
+    "by default) returns the first response (the real estate as it is now; 404 if deleted since) instead "
+    "of creating a duplicate.",
 )
 NEARBY_EXAMPLE = OpenApiExample(
     "Nearby, nearest first",
