@@ -349,7 +349,8 @@ def api_payloads(count: int, seed: int) -> list[dict[str, Any]]:
         body = {k: f[k] for k in ("title", "description", "kind", "purpose", "bedrooms", "bathrooms",
                                   "parking_spaces")}  # fmt: skip
         body |= {"price": str(f["price"]), "area_m2": str(f["area_m2"])}
-        body["address"] = {k: str(f[k]) if isinstance(f[k], Decimal) else f[k] for k in address_fields}
+        # Decimals are JSON strings, coordinates JSON numbers: what the schema says (docs/adr/0022).
+        body["address"] = {k: float(f[k]) if isinstance(f[k], Decimal) else f[k] for k in address_fields}
         payloads.append(body)
     return payloads
 

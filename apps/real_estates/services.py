@@ -10,11 +10,12 @@ Lock order (docs/adr/0015-erasure-lock-order.md): a write by a user locks that u
 """
 
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from apps.audit.services import audit_created, audit_deleted, audit_diff, audit_record, audit_snapshot
@@ -23,7 +24,8 @@ from apps.real_estates import list_cache
 from apps.real_estates.models import ADDRESS_FIELDS, RealEstate, RealEstateTransition, Status
 from apps.real_estates.search import build_search_text
 from apps.sync.services import sync_forget_collector, sync_record_change, sync_record_changes
-from apps.users.models import User
+from apps.users.models import Role, User
+from apps.users.querysets import LockedActor
 
 # Fields a client may set; the address is flat here (the API nests it).
 EDITABLE_FIELDS: frozenset[str] = frozenset(
@@ -43,6 +45,7 @@ EDITABLE_FIELDS: frozenset[str] = frozenset(
 EDITABLE_STATUSES: frozenset[str] = frozenset({Status.DRAFT, Status.REJECTED})
 AUDITED_FIELDS: tuple[str, ...] = (*sorted(EDITABLE_FIELDS), "status")
 """What an audit event of a real estate shows (apps/audit)."""
+REVIEWER_ROLES: frozenset[str] = frozenset({Role.MANAGER, Role.ADMIN})
 _TRANSITION_FIELDS = ("status", "rejection_reason", "reviewed_by", "reviewed_at")
 _TRANSITION_ACTIONS: dict[str, str] = {
     Status.SUBMITTED: "real_estate.submit",
@@ -66,27 +69,41 @@ def _invalidate_lists_on_commit() -> None:
     transaction.on_commit(list_cache.bump_generation)
 
 
-def _lock_actor(actor: User) -> str:
+def _lock_actor(actor: User, *, reviewer: bool = False) -> LockedActor:
     """The first lock of every write by `actor` (they are its collector, reviewer, uploader or the
     actor of its history and audit events): their row, `FOR NO KEY UPDATE`, the lock their
-    erasure and their renames take first (ADR 0015). So an erasure in progress is waited for, and
-    the write is then refused, as a request of a user who no longer exists, rather than failing
-    at commit on its reference to them; an erasure arriving later waits for the write. Returns
-    the actor's name as committed."""
-    name = User.objects.locked_name(actor.pk)
-    if name is None:  # erased since the request was authenticated
+    erasure, their renames and a change of their role or state take first (ADR 0015). So an
+    erasure, a demotion or a deactivation in progress is waited for, and the write then decides
+    on the actor as committed, not as the request was authenticated (docs/adr/0016, followed
+    here): gone is AUTHENTICATION_FAILED (a request of a user who no longer exists, rather than a
+    failure at commit on its reference to them), deactivated is PERMISSION_DENIED, and so is a
+    review (`reviewer`) by one no longer a manager or admin. An erasure or a demotion arriving
+    later waits for the write. Returns the actor as committed."""
+    current = User.objects.locked_actor(actor.pk)
+    if current is None:  # erased since the request was authenticated
         raise errors.AuthenticationFailed()
-    return name
+    if not current.is_active or (reviewer and current.role not in REVIEWER_ROLES):
+        raise errors.PermissionDenied()
+    return current
 
 
-def _lock(real_estate: RealEstate, *, actor: User) -> RealEstate:
+def _lock(real_estate: RealEstate, *, actor: User, reviewer: bool = False) -> tuple[RealEstate, LockedActor]:
     """The row, re-read under a lock (after the actor's): its status is the one this transaction
-    acts on."""
-    _lock_actor(actor)
+    acts on; and the actor as committed, who must still see it (`_ensure_in_scope`)."""
+    current = _lock_actor(actor, reviewer=reviewer)
     try:
-        return RealEstate.objects.select_for_update(of=("self",)).get(pk=real_estate.pk)
+        locked = RealEstate.objects.select_for_update(of=("self",)).get(pk=real_estate.pk)
     except RealEstate.DoesNotExist:
         raise errors.RealEstateNotFound() from None
+    _ensure_in_scope(locked, actor=actor, current=current)
+    return locked, current
+
+
+def _ensure_in_scope(locked: RealEstate, *, actor: User, current: LockedActor) -> None:
+    """A collector writes their own real estates only; the request found this one in its actor's
+    scope (`visible_to`), but a manager demoted since is a collector now (403)."""
+    if current.role not in REVIEWER_ROLES and locked.collected_by_id != actor.pk:
+        raise errors.PermissionDenied()
 
 
 def _check_version(locked: RealEstate, expected_version: int | None) -> None:
@@ -94,10 +111,17 @@ def _check_version(locked: RealEstate, expected_version: int | None) -> None:
         raise errors.PreconditionFailed()
 
 
-def _check_fields(fields: Mapping[str, Any]) -> None:
+def _checked_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """`fields` as they are written: a decimal `-0` (a price, an area, a coordinate, from the API,
+    the admin's form or a command) is 0, as PostgreSQL stores it, so the instance returned and the
+    audit event say 0 too, whichever path sent it."""
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")  # a programming error, not a client's
+    return {
+        name: value.copy_abs() if isinstance(value, Decimal) and value.is_zero() else value
+        for name, value in fields.items()
+    }
 
 
 def _record(
@@ -119,10 +143,10 @@ def _save(real_estate: RealEstate, update_fields: Iterable[str]) -> None:
 @transaction.atomic
 def real_estate_create(*, actor: User, fields: Mapping[str, Any]) -> RealEstate:
     """A new draft collected by `actor`."""
-    _check_fields(fields)
+    fields = _checked_fields(fields)
     # The name as committed, read under the lock a rename's update of the user row waits for: a
     # rename committing meanwhile is read here, or waits and then copies its name to this row too.
-    name = _lock_actor(actor)
+    name = _lock_actor(actor).name
     real_estate = RealEstate(**fields, collected_by=actor, collected_by_name=name, status=Status.DRAFT)
     _refresh_search_text(real_estate)
     real_estate.save(force_insert=True)
@@ -151,8 +175,8 @@ def real_estate_update(
     An edit that changes no value (no fields, or the values it has) writes nothing, as the
     admin's save of an unchanged form: same version (others' `If-Match` still holds), no audit
     event, no sync change, and a rejected one stays rejected. Its preconditions still answer."""
-    _check_fields(fields)
-    locked = _lock(real_estate, actor=actor)
+    fields = _checked_fields(fields)
+    locked, _ = _lock(real_estate, actor=actor)
     _check_version(locked, expected_version)
     real_estate_ensure_editable(real_estate=locked)
     if all(getattr(locked, name) == value for name, value in fields.items()):
@@ -173,9 +197,9 @@ def real_estate_update(
 @transaction.atomic
 def real_estate_delete(*, real_estate: RealEstate, actor: User, expected_version: int | None = None) -> None:
     """Collectors delete their own drafts and rejected ones; managers and admins any."""
-    locked = _lock(real_estate, actor=actor)
+    locked, current = _lock(real_estate, actor=actor)
     _check_version(locked, expected_version)
-    if not actor.is_manager_or_admin and locked.status not in EDITABLE_STATUSES:
+    if current.role not in REVIEWER_ROLES and locked.status not in EDITABLE_STATUSES:
         raise errors.RealEstateNotEditable()
     changes = audit_deleted(locked, AUDITED_FIELDS)
     audit_record(actor=actor, action="real_estate.delete", target=locked, changes=changes)
@@ -209,7 +233,7 @@ def real_estate_submit(
     """draft → submitted, by its collector, with at least one photo."""
     if real_estate.collected_by_id != actor.pk:
         raise errors.PermissionDenied()
-    locked = _lock(real_estate, actor=actor)
+    locked, _ = _lock(real_estate, actor=actor)
     _check_version(locked, expected_version)
     if locked.status != Status.DRAFT:
         raise errors.RealEstateCannotSubmit()
@@ -224,7 +248,7 @@ def real_estate_approve(
 ) -> RealEstate:
     """submitted → approved, by a manager or admin."""
     _require_reviewer(actor)
-    locked = _lock(real_estate, actor=actor)
+    locked, _ = _lock(real_estate, actor=actor, reviewer=True)
     _check_version(locked, expected_version)
     if locked.status != Status.SUBMITTED:
         raise errors.RealEstateCannotApprove()
@@ -249,7 +273,7 @@ def real_estate_reject(
             }
         )
     _require_reviewer(actor)
-    locked = _lock(real_estate, actor=actor)
+    locked, _ = _lock(real_estate, actor=actor, reviewer=True)
     _check_version(locked, expected_version)
     if locked.status != Status.SUBMITTED:
         raise errors.RealEstateCannotReject()
@@ -264,7 +288,7 @@ def real_estate_archive(
 ) -> RealEstate:
     """approved → archived, by a manager or admin."""
     _require_reviewer(actor)
-    locked = _lock(real_estate, actor=actor)
+    locked, _ = _lock(real_estate, actor=actor, reviewer=True)
     _check_version(locked, expected_version)
     if locked.status != Status.APPROVED:
         raise errors.RealEstateCannotArchive()
@@ -284,12 +308,14 @@ def real_estate_lock_for_edit(*, real_estate_id: UUID, actor: User) -> RealEstat
     """For the media services, inside their transaction, before any lock of theirs: the actor's
     row locked (`_lock_actor`: erased meanwhile is a 401), then the real estate's, within the
     actor's scope (`visible_to`, as the API reads it: another collector's is a 404) and editable
-    (409)."""
-    _lock_actor(actor)
+    (409), by its actor as committed (`_lock_actor`, `_ensure_in_scope`: deactivated or demoted
+    meanwhile is a 403)."""
+    current = _lock_actor(actor)
     try:
         locked = RealEstate.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=real_estate_id)
     except RealEstate.DoesNotExist:
         raise errors.RealEstateNotFound() from None
+    _ensure_in_scope(locked, actor=actor, current=current)
     real_estate_ensure_editable(real_estate=locked)
     return locked
 
@@ -316,6 +342,8 @@ def _reopen_if_rejected(locked: RealEstate, *, actor: User) -> bool:
 
 
 def _require_reviewer(actor: User) -> None:
+    """Fails fast on the role the request was authenticated with; checked again under the
+    actor's lock (`_lock_actor(reviewer=True)`)."""
     if not actor.is_manager_or_admin:
         raise errors.PermissionDenied()
 
@@ -393,8 +421,19 @@ def real_estate_collector_renamed(*, user: User) -> int:
 
 
 def real_estate_collector_deleted(*, user: User) -> int:
-    """Before a user's row goes (`collected_by` then becomes null): nothing of their name stays
-    on the real estates they collected. Returns how many rows it changed."""
+    """Before a user's row goes (`collected_by` and `reviewed_by` then become null): nothing of
+    their name stays on the real estates they collected. Returns how many rows it changed.
+
+    First it locks every real estate they collected or reviewed, in primary-key order (ADR 0015),
+    so the erasure's scrubbing of the audit trail comes after any write on them in flight: a
+    review by someone else that read `reviewed_by = user` commits first, and its event (`reviewed_by:
+    [<user>, <other>]`) is then found and pseudonymised; a later one waits and reads no reviewer."""
+    list(
+        RealEstate.objects.filter(Q(collected_by=user) | Q(reviewed_by=user))
+        .order_by("pk")
+        .select_for_update(of=("self",))
+        .values_list("pk")
+    )
     # Every one of them changes (its collector becomes null): each is a sync change, and the
     # sync log forgets the user's id.
     sync_record_changes(

@@ -13,7 +13,6 @@ UFS: tuple[str, ...] = (
     "PB", "PR", "PE", "PI", "RJ", "RN", "RS", "RO", "RR", "SC", "SP", "SE", "TO",
 )  # fmt: skip
 CEP_PATTERN = r"^[0-9]{8}$"
-CEP_INPUT_MAX_LENGTH = 9  # `01310-100`: what may be typed, before `normalize_cep` drops the dash
 _CEP_RE = re.compile(CEP_PATTERN)
 
 

@@ -1,6 +1,6 @@
 """Reads of users: the vocabulary the services and views query with."""
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.db import models
@@ -10,6 +10,14 @@ from apps.users.cpf import normalize_cpf
 
 if TYPE_CHECKING:
     from apps.users.models import User
+
+
+class LockedActor(NamedTuple):
+    """A user as committed, read under their row's lock (`locked_actor`)."""
+
+    name: str
+    role: str
+    is_active: bool
 
 
 class UserQuerySet(models.QuerySet["User"]):
@@ -40,13 +48,15 @@ class UserQuerySet(models.QuerySet["User"]):
             query |= models.Q(cpf__startswith=digits)
         return self.filter(query)
 
-    def locked_name(self, pk: Any) -> str | None:
-        """The name of user `pk` as committed, their row locked `FOR NO KEY UPDATE` until the
-        transaction ends; None if the row is gone (erased). The lock every write by a user takes
-        before any other (docs/adr/0015-erasure-lock-order.md): their erasure and their renames
-        take it first too, so such a write waits for an erasure in progress and then finds no
-        row, and an erasure waits for such a write to commit."""
-        return self.select_for_update(no_key=True).filter(pk=pk).values_list("name", flat=True).first()
+    def locked_actor(self, pk: Any) -> LockedActor | None:
+        """User `pk` as committed (name, role, is_active), their row locked `FOR NO KEY UPDATE`
+        until the transaction ends; None if the row is gone (erased). The lock every write by a
+        user takes before any other (docs/adr/0015-erasure-lock-order.md): their erasure, their
+        renames and a change of their role or state take it first too, so such a write waits for
+        one in progress and then decides on what it left (no row, another role, inactive), and
+        an erasure or a demotion waits for such a write to commit."""
+        row = self.select_for_update(no_key=True).filter(pk=pk).values_list(*LockedActor._fields).first()
+        return None if row is None else LockedActor(*row)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -66,8 +76,8 @@ class UserManager(BaseUserManager["User"]):
     def with_email(self, email: str) -> UserQuerySet:
         return self.get_queryset().with_email(email)
 
-    def locked_name(self, pk: Any) -> str | None:
-        return self.get_queryset().locked_name(pk)
+    def locked_actor(self, pk: Any) -> LockedActor | None:
+        return self.get_queryset().locked_actor(pk)
 
     def get_by_natural_key(self, username: str | None) -> "User":
         return self.get(cpf=normalize_cpf(username or ""))

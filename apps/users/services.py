@@ -187,7 +187,7 @@ def _lock_actor(actor: User | None, *, admins: bool = False) -> list[Any]:
     before the user's row: the active admins' rows (`_lock_active_admins`, primary-key order)
     whenever there is an actor (an admin's row is then one of them) or the service may take admin
     rights away (`admins`); an actor not among them (not, or no longer, an active admin) right
-    after, `FOR NO KEY UPDATE` (`locked_name`). So two admins acting on each other, or an admin
+    after, `FOR NO KEY UPDATE` (`locked_actor`). So two admins acting on each other, or an admin
     acting while another erases them, queue at the admins' rows instead of deadlocking, and a write
     whose actor was erased meanwhile (the row gone once locked) is refused as a request of a user
     who no longer exists, AUTHENTICATION_FAILED, before it writes anything, rather than failing at
@@ -195,7 +195,7 @@ def _lock_actor(actor: User | None, *, admins: bool = False) -> list[Any]:
     the ids of the active admins locked (none if not locked): `_ensure_still_admin` then checks
     the actor is one of them."""
     active_admins = _lock_active_admins() if admins or actor is not None else []
-    if actor is not None and actor.pk not in active_admins and User.objects.locked_name(actor.pk) is None:
+    if actor is not None and actor.pk not in active_admins and User.objects.locked_actor(actor.pk) is None:
         raise errors.AuthenticationFailed()
     return active_admins
 
@@ -411,10 +411,11 @@ def user_delete(*, user: User, actor: User | None) -> None:
     """
     # Lock order (docs/adr/0015): the admins (the actor's row among them, or right after), the
     # user's row held against other user writes only (a rename, a sign-in or refresh, any
-    # real-estate or photo write by the user waits; a mere reference does not), then their real
-    # estates, then the user's row against references. A write by the user takes their row first
-    # too: one in flight commits before the erasure goes on, one arriving later waits and then
-    # finds no user (AUTHENTICATION_FAILED).
+    # real-estate or photo write by the user waits; a mere reference does not), then the real
+    # estates they collected or reviewed (a review in flight naming them commits before the audit
+    # trail is scrubbed), then the user's row against references. A write by the user takes their
+    # row first too: one in flight commits before the erasure goes on, one arriving later waits
+    # and then finds no user (AUTHENTICATION_FAILED).
     active_admins = _lock_actor(actor, admins=True)
     user = _locked(user)
     if user.is_active and user.role == Role.ADMIN:

@@ -326,11 +326,6 @@ class UfField(TextField):
         return value
 
 
-def _unsigned_zero(value: Decimal) -> Decimal:
-    """`-0` is 0: stored so (PostgreSQL has no negative zero), so also answered and audited so."""
-    return value.copy_abs() if value.is_zero() else value
-
-
 class DecimalTextField(serializers.DecimalField):
     """A decimal as the API writes it (SPEC: decimals are JSON strings): a JSON string in plain
     notation, `"350000.00"` or `"120.5"` (docs/adr/0022). DRF's DecimalField also took a JSON
@@ -350,25 +345,24 @@ class DecimalTextField(serializers.DecimalField):
         value = super().to_internal_value(data)  # DRF's bounds, with their codes
         if not self.schema_pattern.fullmatch(data):
             self.fail("invalid")
-        return _unsigned_zero(value)
+        return value
 
 
 @extend_schema_field({"type": "number", "format": "double", "nullable": True})
 class CoordinateField(serializers.FloatField):
-    """A float within range, stored with 6 decimal places (≈ 10 cm). Not a JSON boolean, which
-    Python's `float` reads as 1 or 0; a string only in plain ASCII decimal notation (`float` also
-    reads `1_0`, `1e1`, spaces and non-ASCII digits), still read for the clients that send one
-    (docs/adr/0022)."""
+    """A float within range, stored with 6 decimal places (≈ 10 cm). A JSON number only, as the
+    schema says (docs/adr/0022): not a JSON boolean, which Python's `float` reads as 1 or 0, nor
+    a string, which it reads too (`"1_0"`, `"1e1"`, spaces and non-ASCII digits included)."""
 
     def to_internal_value(self, data: Any) -> Decimal:  # type: ignore[override]
-        if isinstance(data, bool) or (isinstance(data, str) and not _DECIMAL_TEXT.fullmatch(data)):
+        if isinstance(data, bool | str):
             self.fail("invalid")
         value = Decimal(repr(super().to_internal_value(data)))
         if not value.is_finite():
             self.fail("invalid")
         if abs(value) > COORDINATE_LIMIT:
             return value  # out of any range: the min/max validators say so (quantize would raise)
-        return _unsigned_zero(value.quantize(COORDINATE_PLACES))
+        return value.quantize(COORDINATE_PLACES)
 
 
 class AddressInputSerializer(serializers.Serializer[Any]):

@@ -72,8 +72,9 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     {"type": "string", "pattern": f"^{IDEMPOTENCY_KEY_PATTERN}$"},  # the pattern the server checks
     OpenApiParameter.HEADER,
     description="Up to 255 visible ASCII characters but the comma (a UUID, say), sent once. A retry with "
-    "the same key and body within 24 h returns the first response (the real estate as it is now; 404 if "
-    "deleted since) instead of creating a duplicate.",
+    "the same key and body within the idempotency window (the server's `IDEMPOTENCY_TTL_SECONDS`, 24 h "
+    "by default) returns the first response (the real estate as it is now; 404 if deleted since) instead "
+    "of creating a duplicate.",
 )
 NEARBY_EXAMPLE = OpenApiExample(
     "Nearby, nearest first",
@@ -191,6 +192,7 @@ def _detail_response(body: dict[str, Any], status_code: int) -> Response:
                 errors.IdempotencyRequestInProgress,
                 errors.RealEstateCreateQuotaExceeded,
                 errors.RealEstateNotFound,  # a replay of a create whose real estate was deleted since
+                errors.PermissionDenied,  # deactivated while the request was in flight
             ),
         },
     ),
@@ -205,6 +207,7 @@ def _detail_response(body: dict[str, Any], status_code: int) -> Response:
             200: RealEstateDetailSerializer,
             **error_responses(
                 errors.ValidationError,
+                errors.PermissionDenied,  # deactivated or demoted while the request was in flight
                 errors.RealEstateNotFound,
                 errors.RealEstateNotEditable,
                 errors.PreconditionFailed,
@@ -217,7 +220,10 @@ def _detail_response(body: dict[str, Any], status_code: int) -> Response:
         responses={
             204: None,
             **error_responses(
-                errors.RealEstateNotFound, errors.RealEstateNotEditable, errors.PreconditionFailed
+                errors.PermissionDenied,  # deactivated or demoted while the request was in flight
+                errors.RealEstateNotFound,
+                errors.RealEstateNotEditable,
+                errors.PreconditionFailed,
             ),
         },
     ),

@@ -789,3 +789,34 @@ def test_the_changelist_and_change_page_speak_the_browsers_language(
     assert "Palavras do título, descrição, rua, bairro ou cidade" in changelist
     for section in ("Cômodos", "Endereço", "Fluxo de revisão"):
         assert f">{section}</h2>" in change
+
+
+@pytest.mark.parametrize(("field", "value"), [("price", "-0"), ("latitude", "-0.000000")])
+def test_a_negative_zero_saved_in_the_admin_is_zero_in_the_row_and_the_audit_event(
+    admin_user: User, make_real_estate: MakeRealEstate, field: str, value: str
+) -> None:
+    """As the API stores and audits it (the service owns the rule)."""
+    client = Client()
+    client.force_login(admin_user)
+    real_estate = make_real_estate()
+    url = f"{CHANGELIST}{real_estate.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: ("" if value is None else value) for name, value in form.initial.items() if name in form.fields
+    }
+    data.update(
+        {
+            field: value,
+            "transitions-TOTAL_FORMS": "0",
+            "transitions-INITIAL_FORMS": "0",
+            "photos-TOTAL_FORMS": "0",
+            "photos-INITIAL_FORMS": "0",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    event = AuditEvent.objects.filter(target_id=str(real_estate.pk), action="real_estate.update").get()
+    assert not str(event.changes[field][1]).startswith("-")
+    real_estate.refresh_from_db()
+    assert getattr(real_estate, field) == 0

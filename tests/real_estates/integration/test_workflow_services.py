@@ -1,10 +1,12 @@
 """The review workflow: only the transitions SPEC allows, by the roles it names, all recorded."""
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from apps.audit.models import AuditEvent
 from apps.core import errors
 from apps.real_estates import services
 from apps.real_estates.models import RealEstate, RealEstateTransition, Status
@@ -315,3 +317,31 @@ def test_a_change_by_a_reviewer_leaves_a_rejected_real_estate_rejected(
     real_estate.refresh_from_db()
     assert real_estate.status == Status.REJECTED
     assert history_of(real_estate) == before
+
+
+VALID_FIELDS = {"title": "Casa", "kind": "house", "purpose": "sale", "price": Decimal(1),
+                "area_m2": Decimal(10), "zip_code": "01001000", "street": "Praça da Sé", "city": "São Paulo",
+                "state": "SP", "latitude": Decimal("-23.5"), "longitude": Decimal("-46.6")}  # fmt: skip
+
+
+@pytest.mark.parametrize("field", ["price", "latitude", "longitude"])
+def test_a_negative_zero_is_written_and_audited_as_zero_by_every_path(field: str) -> None:
+    """The services own the rule (the API, the admin, a command or a task reach it): `-0` is 0,
+    as PostgreSQL stores it, in the instance returned and in the audit event too."""
+    collector = UserFactory()
+    real_estate = services.real_estate_create(
+        actor=collector, fields={**VALID_FIELDS, field: Decimal("-0.00")}
+    )
+    assert str(getattr(real_estate, field)) in {"0.00", "0"}
+    created = AuditEvent.objects.filter(target_id=str(real_estate.pk)).get()
+    assert not str(created.changes[field][1]).startswith("-")
+
+    services.real_estate_update(real_estate=real_estate, actor=collector, fields={field: Decimal("1.5")})
+    updated = services.real_estate_update(
+        real_estate=real_estate, actor=collector, fields={field: Decimal("-0.000000")}
+    )
+    assert not str(getattr(updated, field)).startswith("-")
+    last = AuditEvent.objects.filter(target_id=str(real_estate.pk)).latest("id")
+    after = last.changes[field][1]
+    assert Decimal(after) == 0
+    assert not after.startswith("-")

@@ -93,14 +93,14 @@ def test_demo_cpfs_are_valid() -> None:
     assert all(is_valid_cpf(data.cpf()) for _ in range(200))
 
 
-def test_api_payloads_nest_the_address_and_send_decimals_as_strings() -> None:
+def test_api_payloads_nest_the_address_and_send_decimals_as_the_schema_types_them() -> None:
     body = api_payloads(1, seed=1)[0]
     assert set(body["address"]) == {
         "zip_code", "street", "number", "complement", "neighborhood", "city", "state",
         "latitude", "longitude",
     }  # fmt: skip
     assert isinstance(body["price"], str)
-    assert isinstance(body["address"]["latitude"], str)
+    assert isinstance(body["address"]["latitude"], float)  # a coordinate is a JSON number
     assert "search_text" not in body
 
 
