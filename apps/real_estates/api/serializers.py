@@ -348,14 +348,14 @@ class DecimalTextField(serializers.DecimalField):
         return value
 
 
-@extend_schema_field({"type": "number", "format": "double", "nullable": True})
 class CoordinateField(serializers.FloatField):
-    """A float within range, stored with 6 decimal places (≈ 10 cm). A JSON number only, as the
-    schema says (docs/adr/0022): not a JSON boolean, which Python's `float` reads as 1 or 0, nor
-    a string, which it reads too (`"1_0"`, `"1e1"`, spaces and non-ASCII digits included)."""
+    """A float within range, stored with 6 decimal places (≈ 10 cm). A JSON number, or the
+    decimal string the output writes (a client sends back what it read; docs/adr/0022) in plain
+    ASCII notation: not a JSON boolean, which Python's `float` reads as 1 or 0, nor the other
+    strings it reads (`"1_0"`, `"1e1"`, spaces, non-ASCII digits)."""
 
     def to_internal_value(self, data: Any) -> Decimal:  # type: ignore[override]
-        if isinstance(data, bool | str):
+        if isinstance(data, bool) or (isinstance(data, str) and not _DECIMAL_TEXT.fullmatch(data)):
             self.fail("invalid")
         value = Decimal(repr(super().to_internal_value(data)))
         if not value.is_finite():
@@ -363,6 +363,32 @@ class CoordinateField(serializers.FloatField):
         if abs(value) > COORDINATE_LIMIT:
             return value  # out of any range: the min/max validators say so (quantize would raise)
         return value.quantize(COORDINATE_PLACES)
+
+
+def _coordinate_schema(limit: int) -> dict[str, Any]:
+    return {
+        "oneOf": [
+            {"type": "number", "format": "double", "minimum": -limit, "maximum": limit},
+            {"type": "string", "format": "decimal", "pattern": rf"^{_DECIMAL_TEXT.pattern}$"},
+        ],
+        "nullable": True,
+        "description": f"From -{limit} to {limit}: a JSON number, or a decimal string in plain notation "
+        'as the API writes it (`"-23.550000"`).',
+    }
+
+
+@extend_schema_field(_coordinate_schema(90))
+class LatitudeField(CoordinateField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=-90, max_value=90, required=False, allow_null=True, default=None, **kwargs)
+
+
+@extend_schema_field(_coordinate_schema(180))
+class LongitudeField(CoordinateField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            min_value=-180, max_value=180, required=False, allow_null=True, default=None, **kwargs
+        )
 
 
 class AddressInputSerializer(serializers.Serializer[Any]):
@@ -373,8 +399,8 @@ class AddressInputSerializer(serializers.Serializer[Any]):
     neighborhood = TextField(max_length=100, required=False, allow_blank=True, default="")
     city = TextField(max_length=100)
     state = UfField(max_length=2, help_text=f"UF: one of {', '.join(UFS)}.")
-    latitude = CoordinateField(min_value=-90, max_value=90, required=False, allow_null=True, default=None)
-    longitude = CoordinateField(min_value=-180, max_value=180, required=False, allow_null=True, default=None)
+    latitude = LatitudeField()
+    longitude = LongitudeField()
 
 
 class RealEstateInputSerializer(serializers.Serializer[Any]):

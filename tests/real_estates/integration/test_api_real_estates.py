@@ -132,12 +132,14 @@ def test_the_list_is_newest_first_and_pages_hold_at_most_100(
         # Python's float() reads a JSON boolean as 1 or 0; the schema says a number.
         ({"address": {"latitude": True}}, ("address", "latitude"), "invalid"),
         ({"address": {"longitude": False}}, ("address", "longitude"), "invalid"),
-        # A coordinate is a JSON number, as the schema says (docs/adr/0022): not a string, even a
-        # numeric one (Python's float() also reads an Arabic-Indic three, `1_0`, `1e1`, spaces).
-        ({"address": {"latitude": "-23.5"}}, ("address", "latitude"), "invalid"),
-        ({"address": {"longitude": "-46"}}, ("address", "longitude"), "invalid"),
+        # A coordinate is a JSON number or the decimal string the output writes, in plain ASCII
+        # notation (docs/adr/0022): Python's float() also reads an Arabic-Indic three, `1_0`,
+        # `1e1` and spaces.
         ({"address": {"latitude": "\u0663"}}, ("address", "latitude"), "invalid"),
+        ({"address": {"latitude": "1_0"}}, ("address", "latitude"), "invalid"),
         ({"address": {"longitude": "-4.6e1"}}, ("address", "longitude"), "invalid"),
+        ({"address": {"longitude": " -46.6"}}, ("address", "longitude"), "invalid"),
+        ({"address": {"latitude": "-91.000000"}}, ("address", "latitude"), "min_value"),
         ({"price": "-1.00"}, ("price",), "min_value"),
         ({"price": "abc"}, ("price",), "invalid"),
         ({"area_m2": "0"}, ("area_m2",), "min_value"),
@@ -525,3 +527,15 @@ def test_the_201_of_a_create_is_exactly_what_a_read_then_returns(
     read = collector_client.get(f"{URL}/{created.json()['id']}")
     assert created.json() == read.json()
     assert created["ETag"] == read["ETag"]
+
+
+def test_an_address_read_from_the_detail_is_taken_back_as_it_is(collector_client: APIClient) -> None:
+    """The output writes a coordinate as a decimal string (SPEC: decimals are strings): a client
+    that sends back the address it read, coordinates included, is understood (docs/adr/0022)."""
+    created = collector_client.post(URL, payload(), format="json").json()
+    address = {**created["address"], "complement": "Fundos"}
+
+    response = collector_client.patch(f"{URL}/{created['id']}", {"address": address}, format="json")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["address"] == address
