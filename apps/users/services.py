@@ -240,6 +240,14 @@ def _locked(user: User, *, erasing: bool = False) -> User:
     return found
 
 
+def _still_active(user: User) -> User:
+    """`user`, locked, acting on their own account: deactivated while their request was in flight,
+    they are refused as the same request a moment later would be (their tokens are dead), 403."""
+    if not user.is_active:
+        raise errors.PermissionDenied()
+    return user
+
+
 @transaction.atomic
 def user_update(
     *,
@@ -324,7 +332,7 @@ def _apply_profile(user: User, *, name: str | Unset, email: str | Unset | None) 
 @transaction.atomic
 def user_update_profile(*, user: User, name: str | Unset = UNSET, email: str | Unset | None = UNSET) -> User:
     """A user edits their own profile: only name and email, never role, CPF or state."""
-    user = _locked(user)
+    user = _still_active(_locked(user))
     before = audit_snapshot(user, AUDITED_FIELDS)
     changed = _apply_profile(user, name=name, email=email)
     if changed:
@@ -349,7 +357,7 @@ def user_change_password(*, user: User, current_password: str, new_password: str
     Refresh tokens are blacklisted; access tokens stop working because their
     `hash_password` claim no longer matches the stored hash (CHECK_REVOKE_TOKEN).
     """
-    user = _locked(user)
+    user = _still_active(_locked(user))
     if not user.check_password(current_password):
         raise errors.WrongCurrentPassword()
     _check_password_strength(password=new_password, user=user, field="new_password")
