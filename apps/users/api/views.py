@@ -187,7 +187,9 @@ class MeView(NoStoreMixin):
         examples=[examples.PROFILE_UPDATE_REQUEST, examples.USER_RESPONSE],
         responses={
             200: UserSerializer,
-            **error_responses(errors.ValidationError, *_AUTH_ERRORS, errors.EmailAlreadyRegistered),
+            **error_responses(
+                errors.ValidationError, *_AUTH_ERRORS, errors.PermissionDenied, errors.EmailAlreadyRegistered
+            ),
         },
     )
     def patch(self, request: Request) -> Response:
@@ -228,7 +230,11 @@ class MePasswordView(NoStoreMixin):
         responses={
             204: OpenApiResponse(description="Password changed; sign in again."),
             **error_responses(
-                errors.ValidationError, errors.WrongCurrentPassword, *_AUTH_ERRORS, errors.Throttled
+                errors.ValidationError,
+                errors.WrongCurrentPassword,
+                *_AUTH_ERRORS,
+                errors.PermissionDenied,
+                errors.Throttled,
             ),
         },
     )
