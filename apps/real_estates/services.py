@@ -440,6 +440,7 @@ def real_estate_collector_deleted(*, user: User) -> int:
         real_estate_ids=list(RealEstate.objects.filter(collected_by=user).values_list("pk", flat=True))
     )
     sync_forget_collector(user_id=user.pk)
+    _invalidate_lists_on_commit()  # the counts and stats filtered by `collected_by=<them>`
     return (
         RealEstate.objects.filter(collected_by=user)
         .exclude(collected_by_name="")

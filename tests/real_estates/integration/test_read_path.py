@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from apps.real_estates import list_cache
 from apps.real_estates.models import Status
 from apps.users.models import Role, User
+from apps.users.services import user_delete
 from tests.real_estates.conftest import MakeRealEstate
 from tests.real_estates.factories import RealEstateFactory
 from tests.users.factories import UserFactory
@@ -101,6 +102,18 @@ def test_a_count_is_counted_again_once_a_service_write_commits(
     with django_capture_on_commit_callbacks(execute=True):
         RealEstateFactory(city="Recife", state="PE")  # real_estate_create
     assert counted(manager_client, "city=Recife") == (6, True)
+
+
+def test_a_count_by_collector_is_counted_again_once_the_collector_is_erased(
+    statuses: None, collector: User, manager_client: APIClient, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The erasure empties `collected_by` on their real estates (the foreign key's SET_NULL): a
+    count cached before it must not answer after it (it did, for the cache's TTL, with no rows)."""
+    assert counted(manager_client, f"collected_by={collector.pk}") == (5, True)
+    with django_capture_on_commit_callbacks(execute=True):
+        user_delete(user=collector, actor=None)
+
+    assert counted(manager_client, f"collected_by={collector.pk}") == (0, True)
 
 
 def test_pages_follow_the_ordering_without_overlap(
