@@ -181,4 +181,5 @@ def test_the_schema_declares_each_filters_domain(admin_client: APIClient) -> Non
     }
     assert params["created_after"]["schema"] == params["created_before"]["schema"] == date_or_datetime
     assert "inclusive" in params["created_after"]["description"]
-    assert params["target_id"]["schema"] == params["action"]["schema"] == {"type": "string", "maxLength": 64}
+    key = {"type": "string", "maxLength": 64, "pattern": r"\S"}  # not blank
+    assert params["target_id"]["schema"] == params["action"]["schema"] == key
