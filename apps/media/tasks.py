@@ -21,8 +21,9 @@ logger = structlog.get_logger(__name__)
 
 
 @app.task(name="apps.media.tasks.generate_thumbnails", bind=True)
-def generate_thumbnails(self: Task[Any, Any], blob_id: int) -> bool:
-    """Derive a blob's renditions; True when they are ready.
+def generate_thumbnails(self: Task[Any, Any], blob_id: int, force: bool = False) -> bool:
+    """Derive a blob's renditions; True when they are ready. `force`: even a `ready` blob's (the
+    admin's rebuild, for one whose rendition objects were lost).
 
     On a worker, a storage failure (or a busy process) is retried with exponential backoff,
     `MEDIA_THUMBNAIL_MAX_RETRIES` times; after the last one the blob is marked `failed` (the
@@ -33,7 +34,7 @@ def generate_thumbnails(self: Task[Any, Any], blob_id: int) -> bool:
     client whose photo is already saved: there, and only there, a failure is logged and swallowed.
     """
     try:
-        blob = services.blob_generate_thumbnails(blob_id=blob_id)
+        blob = services.blob_generate_thumbnails(blob_id=blob_id, force=force)
     except Exception as exc:
         if self.request.is_eager:  # in-process only: the client's photo is saved; logged
             logger.warning("thumbnail_task_failed", blob_id=blob_id, exc_info=True)
