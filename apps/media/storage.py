@@ -140,16 +140,19 @@ def modified_at(key: str) -> datetime:
 
 def iter_objects(prefixes: tuple[str, ...] = PREFIXES) -> Iterator[StoredObject]:
     """Every object under `prefixes` (the blob and thumbnail ones), with its size and modification
-    time."""
+    time, as it is listed: on S3 a page of the listing at a time, never the whole of it in memory."""
     storage = media_storage()
     if isinstance(storage, FileSystemStorage):
         yield from _iter_local(Path(storage.location), prefixes)
         return
     bucket: Any = storage.bucket  # type: ignore[attr-defined]
     for prefix in prefixes:
-        summaries: list[Any] = _guarded(lambda: list(bucket.objects.filter(Prefix=prefix)))  # noqa: B023
-        for summary in summaries:
-            yield StoredObject(key=summary.key, size=summary.size, modified_at=summary.last_modified)
+        # A page (S3's 1000 keys) at a time, each request guarded: the collector and
+        # `rebuild_thumbnails` walk millions of keys on a worker whose memory is bounded.
+        pages = iter(bucket.objects.filter(Prefix=prefix).pages())
+        while (page := _guarded(lambda: next(pages, None))) is not None:  # noqa: B023
+            for summary in page:
+                yield StoredObject(key=summary.key, size=summary.size, modified_at=summary.last_modified)
 
 
 def _iter_local(root: Path, prefixes: tuple[str, ...]) -> Iterator[StoredObject]:
