@@ -160,14 +160,25 @@ def _iter_local(root: Path, prefixes: tuple[str, ...]) -> Iterator[StoredObject]
         base = root / prefix
         if not base.is_dir():
             continue
-        for path in sorted(base.rglob("*")):
-            if path.is_file():
-                stat = path.stat()
-                yield StoredObject(
-                    key=path.relative_to(root).as_posix(),
-                    size=stat.st_size,
-                    modified_at=datetime.fromtimestamp(stat.st_mtime, tz=UTC),
-                )
+        for entry in _walk(base):
+            stat = entry.stat()
+            yield StoredObject(
+                key=Path(entry.path).relative_to(root).as_posix(),
+                size=stat.st_size,
+                modified_at=datetime.fromtimestamp(stat.st_mtime, tz=UTC),
+            )
+
+
+def _walk(directory: Path) -> Iterator[os.DirEntry[str]]:
+    """The files under `directory`, by name, each directory read when the walk reaches it: one
+    directory's entries in memory at a time (`thumbs/sha256/ab/cd/`: a few dozen), not the tree."""
+    with os.scandir(directory) as scan:
+        entries = sorted(scan, key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path))
+        elif entry.is_file(follow_symlinks=False):
+            yield entry
 
 
 def object_url(key: str) -> str:

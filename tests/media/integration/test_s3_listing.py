@@ -53,3 +53,25 @@ def test_a_page_the_storage_fails_to_list_is_storage_unavailable(two_pages: Flak
 
     with pytest.raises(errors.StorageUnavailable):
         list(listing)
+
+
+def test_a_local_listing_is_read_as_the_directories_are_walked(settings: Any, tmp_path: Any) -> None:
+    """On local disk too: a directory is read when the walk reaches it, not the whole tree held
+    first (a file added meanwhile to a directory still ahead is listed)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
+    early, late = storage.blob_key("00" * 32, "jpg"), storage.blob_key("ff" * 32, "jpg")
+    storage.put_object(early, b"x")
+    storage.put_object(late, b"x")
+    listing = storage.iter_objects(prefixes=(storage.BLOB_PREFIX,))
+
+    assert next(listing).key == early
+    added = storage.blob_key("ff" * 31 + "fe", "jpg")  # beside `late`, in a directory still ahead
+    storage.put_object(added, b"x")
+
+    assert [stored.key for stored in listing] == [added, late]
