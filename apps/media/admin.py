@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy, ngettext
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from apps.core import errors
 from apps.core.admin_site import GuardedChangeListMixin
@@ -92,8 +93,12 @@ class BlobAdmin(GuardedChangeListMixin, admin.ModelAdmin):  # type: ignore[type-
         except errors.StorageUnavailable as error:  # its listing: nothing queued
             self.message_user(request, str(error.message), messages.ERROR)
             return
-        for blob_id in ids:
-            generate_thumbnails.delay(blob_id, force=True)
+        try:
+            for blob_id in ids:
+                generate_thumbnails.delay(blob_id, force=True)
+        except BrokerUnreachable:  # a broker configured and down: the blobs stay as they are
+            self.message_user(request, str(errors.ServiceUnavailable().message), messages.ERROR)
+            return
         queued = ngettext(
             "Thumbnails queued for %(count)d blob; ready ones were skipped.",
             "Thumbnails queued for %(count)d blobs; ready ones were skipped.",

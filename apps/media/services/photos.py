@@ -11,6 +11,7 @@ import structlog
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from apps.audit.services import audit_created, audit_deleted, audit_diff, audit_record, audit_snapshot
 from apps.core import errors
@@ -160,10 +161,21 @@ def _link_photo(
     _photos_changed(real_estate=real_estate, actor=actor, delta=1)
     audit_record(actor=actor, action="photo.add", target=photo, changes=audit_created(photo, AUDITED_FIELDS))
     if blob.thumbnail_state != ThumbnailState.READY:
-        from apps.media.tasks import generate_thumbnails  # the tasks module imports the services
-
-        generate_thumbnails.delay_on_commit(blob.pk)
+        transaction.on_commit(partial(_queue_thumbnails, blob.pk))
     return UploadResult(photo=photo, created=True)
+
+
+def _queue_thumbnails(blob_id: int) -> None:
+    """After the commit (Celery's `delay_on_commit`, ADR 0041), with the photo saved: a task queue
+    that cannot take the job (a broker configured and down, after kombu's retries) is logged, not
+    the client's 500 for an upload that is done. The blob stays `pending`; `rebuild_thumbnails`
+    makes it."""
+    from apps.media.tasks import generate_thumbnails  # the tasks module imports the services
+
+    try:
+        generate_thumbnails.delay(blob_id)
+    except BrokerUnreachable:
+        logger.error("thumbnails_not_queued", blob_id=blob_id, exc_info=True)
 
 
 def _create_blob(*, normalised: images.NormalisedImage, key: str) -> Blob:
