@@ -3,22 +3,25 @@ a photo inline for the real-estate admin (reorder, caption, delete).
 
 The admin changes photos only through the same services as the API: photos are added through
 the upload endpoint (never an admin form), and blobs are removed by `gc_media`, not by hand.
-Blobs whose thumbnails `failed` (filter by thumbnail state) can be queued again from the list.
+Blobs whose thumbnails `failed` (filter by thumbnail state), or whose thumbnail files were lost,
+can be queued again from the list.
 """
 
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy, ngettext
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
+from apps.core import errors
 from apps.core.admin_site import GuardedChangeListMixin
-from apps.media import storage
-from apps.media.models import Blob, Photo, ThumbnailState
+from apps.media import services, storage
+from apps.media.models import Blob, Photo
 
 
 def preview(key: str, *, size: int = 96) -> str:
@@ -81,11 +84,21 @@ class BlobAdmin(GuardedChangeListMixin, admin.ModelAdmin):  # type: ignore[type-
         description=gettext_lazy("Rebuild the thumbnails of the selected blobs"), permissions=["rebuild"]
     )
     def rebuild_thumbnails(self, request: HttpRequest, queryset: QuerySet[Blob]) -> None:
+        """As `manage.py rebuild_thumbnails`: the selected blobs that are not ready, or ready with
+        a rendition object lost from storage (`services.blobs_missing_renditions`)."""
         from apps.media.tasks import generate_thumbnails
 
-        ids = list(queryset.exclude(thumbnail_state=ThumbnailState.READY).values_list("pk", flat=True))
-        for blob_id in ids:
-            generate_thumbnails.delay(blob_id)
+        try:
+            ids = services.blobs_missing_renditions(queryset)
+        except errors.StorageUnavailable as error:  # its listing: nothing queued
+            self.message_user(request, str(error.message), messages.ERROR)
+            return
+        try:
+            for blob_id in ids:
+                generate_thumbnails.delay(blob_id, force=True)
+        except BrokerUnreachable:  # a broker configured and down: the blobs stay as they are
+            self.message_user(request, str(errors.ServiceUnavailable().message), messages.ERROR)
+            return
         queued = ngettext(
             "Thumbnails queued for %(count)d blob; ready ones were skipped.",
             "Thumbnails queued for %(count)d blobs; ready ones were skipped.",

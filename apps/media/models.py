@@ -39,6 +39,11 @@ class Blob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The collector asks, for each stored rendition, which rows name it (docs/adr/0032).
+            models.Index(fields=["thumbnail_256_key"], name="media_blob_thumb256_idx"),
+            models.Index(fields=["thumbnail_1024_key"], name="media_blob_thumb1024_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(sha256__regex=r"^[0-9a-f]{64}$"), name="media_blob_sha256_hex"

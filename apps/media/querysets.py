@@ -1,5 +1,6 @@
 """Reads of the media app: photos in a real estate's order, blobs with their reference counts."""
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
@@ -43,6 +44,16 @@ class BlobQuerySet(models.QuerySet["Blob"]):
 
     def with_thumbnail_key(self, key: str) -> "BlobQuerySet":
         return self.filter(Q(thumbnail_256_key=key) | Q(thumbnail_1024_key=key))
+
+    def known_keys(self, keys: Collection[str]) -> set[str]:
+        """Which of `keys` a row names, as its object or as a rendition: one statement, each
+        column through its index (the collector's batch of stored files)."""
+        rows = (
+            self.filter(Q(key__in=keys) | Q(thumbnail_256_key__in=keys) | Q(thumbnail_1024_key__in=keys))
+            .order_by()
+            .values_list("key", "thumbnail_256_key", "thumbnail_1024_key")
+        )
+        return {key for row in rows for key in row if key in keys}
 
     @staticmethod
     def _photos() -> "models.QuerySet[Photo]":

@@ -140,16 +140,19 @@ def modified_at(key: str) -> datetime:
 
 def iter_objects(prefixes: tuple[str, ...] = PREFIXES) -> Iterator[StoredObject]:
     """Every object under `prefixes` (the blob and thumbnail ones), with its size and modification
-    time."""
+    time, as it is listed: on S3 a page of the listing at a time, never the whole of it in memory."""
     storage = media_storage()
     if isinstance(storage, FileSystemStorage):
         yield from _iter_local(Path(storage.location), prefixes)
         return
     bucket: Any = storage.bucket  # type: ignore[attr-defined]
     for prefix in prefixes:
-        summaries: list[Any] = _guarded(lambda: list(bucket.objects.filter(Prefix=prefix)))  # noqa: B023
-        for summary in summaries:
-            yield StoredObject(key=summary.key, size=summary.size, modified_at=summary.last_modified)
+        # A page (S3's 1000 keys) at a time, each request guarded: the collector and
+        # `rebuild_thumbnails` walk millions of keys on a worker whose memory is bounded.
+        pages = iter(bucket.objects.filter(Prefix=prefix).pages())
+        while (page := _guarded(lambda: next(pages, None))) is not None:  # noqa: B023
+            for summary in page:
+                yield StoredObject(key=summary.key, size=summary.size, modified_at=summary.last_modified)
 
 
 def _iter_local(root: Path, prefixes: tuple[str, ...]) -> Iterator[StoredObject]:
@@ -157,14 +160,25 @@ def _iter_local(root: Path, prefixes: tuple[str, ...]) -> Iterator[StoredObject]
         base = root / prefix
         if not base.is_dir():
             continue
-        for path in sorted(base.rglob("*")):
-            if path.is_file():
-                stat = path.stat()
-                yield StoredObject(
-                    key=path.relative_to(root).as_posix(),
-                    size=stat.st_size,
-                    modified_at=datetime.fromtimestamp(stat.st_mtime, tz=UTC),
-                )
+        for entry in _walk(base):
+            stat = entry.stat()
+            yield StoredObject(
+                key=Path(entry.path).relative_to(root).as_posix(),
+                size=stat.st_size,
+                modified_at=datetime.fromtimestamp(stat.st_mtime, tz=UTC),
+            )
+
+
+def _walk(directory: Path) -> Iterator[os.DirEntry[str]]:
+    """The files under `directory`, by name, each directory read when the walk reaches it: one
+    directory's entries in memory at a time (`thumbs/sha256/ab/cd/`: a few dozen), not the tree."""
+    with os.scandir(directory) as scan:
+        entries = sorted(scan, key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path))
+        elif entry.is_file(follow_symlinks=False):
+            yield entry
 
 
 def object_url(key: str) -> str:

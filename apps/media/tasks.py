@@ -5,7 +5,7 @@ collector re-checks everything it deletes. Thumbnails retry storage failures wit
 """
 
 import random
-from typing import Any
+from typing import Any, Final
 
 import structlog
 from celery import Task
@@ -21,8 +21,9 @@ logger = structlog.get_logger(__name__)
 
 
 @app.task(name="apps.media.tasks.generate_thumbnails", bind=True)
-def generate_thumbnails(self: Task[Any, Any], blob_id: int) -> bool:
-    """Derive a blob's renditions; True when they are ready.
+def generate_thumbnails(self: Task[Any, Any], blob_id: int, force: bool = False) -> bool:
+    """Derive a blob's renditions; True when they are ready. `force`: even a `ready` blob's (the
+    admin's rebuild, for one whose rendition objects were lost).
 
     On a worker, a storage failure (or a busy process) is retried with exponential backoff,
     `MEDIA_THUMBNAIL_MAX_RETRIES` times; after the last one the blob is marked `failed` (the
@@ -33,7 +34,7 @@ def generate_thumbnails(self: Task[Any, Any], blob_id: int) -> bool:
     client whose photo is already saved: there, and only there, a failure is logged and swallowed.
     """
     try:
-        blob = services.blob_generate_thumbnails(blob_id=blob_id)
+        blob = services.blob_generate_thumbnails(blob_id=blob_id, force=force)
     except Exception as exc:
         if self.request.is_eager:  # in-process only: the client's photo is saved; logged
             logger.warning("thumbnail_task_failed", blob_id=blob_id, exc_info=True)
@@ -61,7 +62,15 @@ def retry_delay(retries: int) -> float:
     return delay * jitter
 
 
-@app.task(name="apps.media.tasks.gc_media")
+# The daily collection's own limits: at production size (2M blobs, 4M renditions) listing the
+# bucket and matching it to the rows takes longer than the 240 s every quick task gets, and a run
+# stopped there every day would never reach the end of it (docs/adr/0032, addendum). Beat lets
+# a run wait 6 h for a worker; one run at a time is what it schedules.
+GC_SOFT_TIME_LIMIT: Final = 3 * 3600
+GC_TIME_LIMIT: Final = GC_SOFT_TIME_LIMIT + 300
+
+
+@app.task(name="apps.media.tasks.gc_media", soft_time_limit=GC_SOFT_TIME_LIMIT, time_limit=GC_TIME_LIMIT)
 def gc_media(grace_hours: float | None = None, dry_run: bool = False) -> dict[str, Any]:
     """Daily: remove unreferenced blobs and orphan objects older than the grace period.
 

@@ -11,6 +11,7 @@ import structlog
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from apps.audit.services import audit_created, audit_deleted, audit_diff, audit_record, audit_snapshot
 from apps.core import errors
@@ -160,10 +161,21 @@ def _link_photo(
     _photos_changed(real_estate=real_estate, actor=actor, delta=1)
     audit_record(actor=actor, action="photo.add", target=photo, changes=audit_created(photo, AUDITED_FIELDS))
     if blob.thumbnail_state != ThumbnailState.READY:
-        from apps.media.tasks import generate_thumbnails  # the tasks module imports the services
-
-        generate_thumbnails.delay_on_commit(blob.pk)
+        transaction.on_commit(partial(_queue_thumbnails, blob.pk))
     return UploadResult(photo=photo, created=True)
+
+
+def _queue_thumbnails(blob_id: int) -> None:
+    """After the commit (Celery's `delay_on_commit`, ADR 0041), with the photo saved: a task queue
+    that cannot take the job (a broker configured and down, after kombu's retries) is logged, not
+    the client's 500 for an upload that is done. The blob stays `pending`; `rebuild_thumbnails`
+    makes it."""
+    from apps.media.tasks import generate_thumbnails  # the tasks module imports the services
+
+    try:
+        generate_thumbnails.delay(blob_id)
+    except BrokerUnreachable:
+        logger.error("thumbnails_not_queued", blob_id=blob_id, exc_info=True)
 
 
 def _create_blob(*, normalised: images.NormalisedImage, key: str) -> Blob:
@@ -192,7 +204,12 @@ def photo_update(
     position: int | None = None,
     expected_version: int | None = None,
 ) -> Photo:
-    """Change a caption and/or move a photo; positions stay dense (0..n-1)."""
+    """Change a caption and/or move a photo; positions stay dense (0..n-1).
+
+    An edit that changes nothing (the caption it has, the place it is at, or neither given)
+    writes nothing, as `real_estate_update`: same version (others' `If-Match` still holds), no
+    audit event, no sync change, and a rejected real estate stays rejected. Its preconditions
+    (404, 409, 412) still answer."""
     real_estate = real_estate_lock_for_edit(real_estate_id=photo.real_estate_id, actor=actor)
     _ensure_version(real_estate, expected_version)
     locked = Photo.objects.select_for_update().filter(pk=photo.pk, real_estate_id=real_estate.pk).first()
@@ -200,14 +217,17 @@ def photo_update(
         raise errors.PhotoNotFound()  # deleted since the view read it
     photo = locked
     before = audit_snapshot(photo, AUDITED_FIELDS)
+    changed = False
     if caption is not None and caption != photo.caption:
         photo.caption = caption
         photo.save(update_fields=["caption"])
+        changed = True
     if position is not None:
         ordered = [p for p in Photo.objects.of_real_estate(real_estate.pk) if p.pk != photo.pk]
         ordered.insert(max(0, min(position, len(ordered))), photo)
-        _renumber(real_estate_id=real_estate.pk, ordered=ordered)
-    _photos_changed(real_estate=real_estate, actor=actor, delta=0)
+        changed = _renumber(real_estate_id=real_estate.pk, ordered=ordered) or changed
+    if changed:
+        _photos_changed(real_estate=real_estate, actor=actor, delta=0)
     updated = Photo.objects.with_serializer_data().get(pk=photo.pk)
     changes = audit_diff(before, audit_snapshot(updated, AUDITED_FIELDS))
     if changes:
@@ -240,17 +260,18 @@ def _ensure_version(real_estate: RealEstate, expected_version: int | None) -> No
         raise errors.PreconditionFailed()
 
 
-def _renumber(*, real_estate_id: UUID, ordered: list[Photo]) -> None:
-    """Give `ordered` the positions 0..n-1.
+def _renumber(*, real_estate_id: UUID, ordered: list[Photo]) -> bool:
+    """Give `ordered` the positions 0..n-1; whether any photo moved.
 
     (real_estate, position) is unique and checked row by row, so every photo first moves out of
     the way by an offset, then to its final place. At most 30 rows, under the real-estate lock.
     """
     if all(p.position == index for index, p in enumerate(ordered)):
-        return
+        return False
     Photo.objects.filter(real_estate_id=real_estate_id).update(position=F("position") + _REORDER_OFFSET)
     for index, p in enumerate(ordered):
         Photo.objects.filter(pk=p.pk).update(position=index)
+    return True
 
 
 def _photos_changed(*, real_estate: RealEstate, actor: User, delta: int) -> None:

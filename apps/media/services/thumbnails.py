@@ -1,9 +1,12 @@
 """The 256 px and 1024 px renditions of a blob, for the `generate_thumbnails` task and
 `manage.py rebuild_thumbnails` (ordering rule: the package docstring)."""
 
+from collections.abc import Iterable
+
 import structlog
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 
 from apps.core import errors
 from apps.media import images, storage
@@ -60,17 +63,35 @@ def blob_generate_thumbnails(*, blob_id: int, force: bool = False) -> Blob | Non
     return blob
 
 
-def blobs_missing_renditions() -> list[int]:
-    """The blobs whose renditions are to be made, by id: not `ready`, or `ready` with a rendition
-    object gone from storage (lost, or restored from an older copy). One listing of the thumbnail
-    prefix, not a HEAD per key."""
-    stored = {stored.key for stored in storage.iter_objects(prefixes=(storage.THUMBNAIL_PREFIX,))}
-    rows = Blob.objects.order_by("pk").values_list(
-        "pk", "thumbnail_state", "thumbnail_256_key", "thumbnail_1024_key"
+def blobs_missing_renditions(blobs: QuerySet[Blob] | None = None) -> list[int]:
+    """The blobs (all, or among `blobs`: the admin's selection) whose renditions are to be made,
+    by id: not `ready`, or `ready` with a rendition object gone from storage (lost, or restored
+    from an older copy). Listings, not a HEAD per key (a HEAD cannot tell a lost object from a
+    bucket that is not there): of the thumbnail prefix for all of them; for a selection, of the
+    directories its ready blobs' renditions are in (`thumbs/sha256/ab/cd/`), none when it has no
+    ready one. A storage that cannot be listed raises `StorageUnavailable`."""
+    rows = (
+        (Blob.objects.all() if blobs is None else blobs)
+        .order_by("pk")
+        .values_list("pk", "thumbnail_state", "thumbnail_256_key", "thumbnail_1024_key")
     )
+    if blobs is None:
+        selected: Iterable[tuple[int, str, str, str]] = rows.iterator()
+        prefixes: Iterable[str] = (storage.THUMBNAIL_PREFIX,)
+    else:
+        selected = list(rows)
+        prefixes = sorted(
+            {
+                key.rpartition("/")[0] + "/"
+                for _, state, *keys in selected
+                if state == ThumbnailState.READY
+                for key in keys
+            }
+        )
+    stored = {stored.key for stored in storage.iter_objects(prefixes=tuple(prefixes))}
     return [
         blob_id
-        for blob_id, state, *keys in rows.iterator()
+        for blob_id, state, *keys in selected
         if state != ThumbnailState.READY or not stored.issuperset(keys)
     ]
 

@@ -7,11 +7,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from apps.media.models import Blob
+from apps.core import errors
+from apps.media import storage
+from apps.media.models import Blob, ThumbnailState
 from apps.real_estates.models import RealEstate
 from apps.users.models import User
 from tests.media import samples
-from tests.media.conftest import photos_url
+from tests.media.conftest import photos_url, set_storage_options, stored_keys
+from tests.media.integration.test_photo_upload_api import fetch
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +119,47 @@ def test_the_blob_list_speaks_portuguese_to_a_portuguese_browser(admin_user: Use
     assert "Refazer as miniaturas dos blobs selecionados" in page
     [message] = [str(m) for m in done.context["messages"]]
     assert re.fullmatch(r"Miniaturas enfileiradas para [01] blob; as prontas foram puladas\.", message)
+
+
+def rebuild(client: Client, *blobs: Blob) -> list[str]:
+    """Run the blob list's "Rebuild the thumbnails" on `blobs`; the messages it left."""
+    response = client.post(
+        reverse("admin:media_blob_changelist"),
+        {"action": "rebuild_thumbnails", "_selected_action": [blob.pk for blob in blobs]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_the_rebuild_action_remakes_thumbnail_objects_that_were_lost(
+    backend: str, staff: Client, upload: Any, collector_client: Any, draft: RealEstate
+) -> None:
+    """As `manage.py rebuild_thumbnails` does: a ready blob whose renditions went missing from
+    storage (a bucket restored from an old copy) is queued too, and its thumbnails open again."""
+    photo_id = upload(samples.image_bytes(size=(1200, 900))).json()["id"]
+    upload(samples.image_bytes(size=(1200, 900), color="#123456"))
+    lost, intact = Blob.objects.order_by("created_at")
+    assert lost.thumbnail_state == intact.thumbnail_state == ThumbnailState.READY
+    storage.delete_object(lost.thumbnail_1024_key)
+    kept = stored_keys()
+
+    assert rebuild(staff, lost, intact) == ["Thumbnails queued for 1 blob; ready ones were skipped."]
+
+    assert stored_keys() == sorted([*kept, lost.thumbnail_1024_key])
+    links = collector_client.get(photos_url(draft, photo_id)).json()["thumbnails"]
+    assert all(fetch(collector_client, link)[0] == 200 for link in links.values())
+
+
+def test_the_rebuild_action_with_the_storage_unreachable_is_a_message(
+    settings: Any, s3_endpoint: str, staff: Client, upload: Any
+) -> None:
+    from tests.storage_backends import use_s3
+
+    use_s3(settings, s3_endpoint)
+    upload(samples.image_bytes())
+    set_storage_options(settings, bucket_name="no-such-bucket-here")
+
+    assert rebuild(staff, Blob.objects.get()) == [str(errors.StorageUnavailable().message)]
+
+    assert Blob.objects.get().thumbnail_state == ThumbnailState.READY  # nothing queued

@@ -43,7 +43,7 @@ def test_rebuild_thumbnails_fills_in_the_missing_ones(collector_client: Any, dra
 def test_rebuild_thumbnails_remakes_thumbnail_objects_that_were_lost(
     backend: str, upload: Any, collector_client: Any, draft: RealEstate
 ) -> None:
-    """docs/operations.md: "After changing thumbnail sizes or losing thumbnail objects", run it."""
+    """docs/operations.md §8: "After losing thumbnail objects", the plain command makes them again."""
     photo_id = upload(samples.image_bytes(size=(1200, 900))).json()["id"]
     blob = Blob.objects.get()
     assert blob.thumbnail_state == ThumbnailState.READY

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from apps.media import services, storage
 from apps.media.locks import lock_key
@@ -51,6 +52,25 @@ def test_it_keeps_referenced_blobs(backend: str, upload: Any) -> None:
     assert report.objects == []
     assert stored_keys() == keys
     assert Blob.objects.count() == 1
+
+
+def test_files_in_use_are_passed_over_without_a_key_lock(backend: str, upload: Any) -> None:
+    """Past the grace period every stored file is a candidate; those a row names (most of them)
+    are found in batches and skipped before any per-file transaction and lock: only a row-less
+    one is locked and re-checked (docs/adr/0032, addendum)."""
+    upload(samples.image_bytes(size=(1600, 1200)))
+    upload(samples.image_bytes(size=(1600, 1200), color="#123456"))
+    row_less = orphan_object(samples.image_bytes(color="#654321"))
+    in_use = [key for key in stored_keys() if key != row_less]
+    assert len(in_use) == 6
+
+    with CaptureQueriesContext(connection) as captured:
+        report = services.media_gc(grace=NO_GRACE)
+
+    assert report.objects == [row_less]
+    assert stored_keys() == in_use
+    locks = [q for q in captured.captured_queries if "pg_advisory_xact_lock" in q["sql"]]
+    assert len(locks) == 1
 
 
 def test_it_removes_objects_no_row_knows_once_past_the_grace_period(backend: str) -> None:

@@ -18,12 +18,14 @@ from apps.media import storage
 from apps.media.models import Blob, Photo, ThumbnailState
 from apps.media.services import blob_generate_thumbnails, photo_delete, photo_update
 from apps.real_estates.models import RealEstate, Status
+from apps.sync.models import RealEstateChange
 from apps.users.models import User
 from tests.media import samples
 from tests.media.conftest import photos_url, post_photo, stored_keys
 from tests.media.factories import PhotoFactory
 from tests.real_estates.conftest import history_of
 from tests.real_estates.factories import RealEstateFactory
+from tests.real_estates.helpers import writes_on_record
 
 pytestmark = pytest.mark.django_db
 
@@ -342,7 +344,7 @@ def test_a_collector_changing_photos_of_a_rejected_real_estate_reopens_it_as_a_d
 PHOTO_CHANGES: dict[str, Callable[[APIClient, Photo], Any]] = {
     "add": lambda client, photo: post_photo(client, photo.real_estate, samples.image_bytes(color="#123")),
     "caption": lambda client, photo: client.patch(photos_url(photo.real_estate, photo.pk), {"caption": "x"}),
-    "reorder": lambda client, photo: client.patch(photos_url(photo.real_estate, photo.pk), {"position": 0}),
+    "reorder": lambda client, photo: client.patch(photos_url(photo.real_estate, photo.pk), {"position": 1}),
     "delete": lambda client, photo: client.delete(photos_url(photo.real_estate, photo.pk)),
 }
 
@@ -386,6 +388,7 @@ def test_a_reviewer_changes_the_photos_of_a_rejected_real_estate_without_reopeni
     request: pytest.FixtureRequest, client_for: Callable[[User], APIClient], role: str, change: str
 ) -> None:
     photo = PhotoFactory(real_estate__collected_by=request.getfixturevalue("collector"))
+    PhotoFactory(real_estate=photo.real_estate)  # somewhere to move it to
     put_in(photo, Status.REJECTED, request.getfixturevalue("manager"))
 
     response = PHOTO_CHANGES[change](client_for(request.getfixturevalue(role)), photo)
@@ -401,6 +404,7 @@ def test_every_photo_change_by_its_collector_reopens_a_rejected_real_estate(
     collector: User, manager: User, collector_client: APIClient, change: str
 ) -> None:
     photo = PhotoFactory(real_estate__collected_by=collector)
+    PhotoFactory(real_estate=photo.real_estate)  # somewhere to move it to
     put_in(photo, Status.REJECTED, manager)
 
     response = PHOTO_CHANGES[change](collector_client, photo)
@@ -411,6 +415,68 @@ def test_every_photo_change_by_its_collector_reopens_a_rejected_real_estate(
     assert list(real_estate.transitions.values_list("from_status", "to_status", "actor")) == [
         (Status.REJECTED, Status.DRAFT, collector.pk)
     ]
+
+
+def without_links(photo: dict[str, Any]) -> dict[str, Any]:
+    """A photo's JSON but its signed links (each read signs them anew)."""
+    return {name: value for name, value in photo.items() if name not in ("url", "thumbnails")}
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.REJECTED])
+def test_a_photo_edit_that_changes_nothing_writes_nothing(
+    collector: User, manager: User, collector_client: APIClient, status: str
+) -> None:
+    """As a real estate's own PATCH: the same caption and position (or none) answer 200 with the
+    photo as it is, the same ETag (nobody else's If-Match goes stale), no sync change, no audit
+    event, and a rejected real estate stays rejected (nothing was edited)."""
+    first = PhotoFactory(real_estate__collected_by=collector)
+    photo = PhotoFactory(real_estate=first.real_estate, caption="Sala")
+    real_estate = photo.real_estate
+    if status == Status.REJECTED:
+        put_in(photo, status, manager)
+    etag = etag_of(collector_client, real_estate)
+    read = without_links(collector_client.get(photos_url(real_estate, photo.pk)).json())
+    before, changes = writes_on_record(), RealEstateChange.objects.count()
+
+    for sent in ({}, {"caption": "Sala"}, {"position": 1}, {"caption": " Sala ", "position": 5}):
+        response = collector_client.patch(
+            photos_url(real_estate, photo.pk), sent, format="json", HTTP_IF_MATCH=etag
+        )
+        assert response.status_code == 200, response.content
+        assert without_links(response.json()) == read
+
+    assert etag_of(collector_client, real_estate) == etag
+    assert writes_on_record() == before  # no new version, history row or audit event
+    assert RealEstateChange.objects.count() == changes  # nothing for offline clients to fetch
+
+
+def test_a_photo_edit_that_changes_nothing_still_answers_its_preconditions(
+    collector: User, manager: User, collector_client: APIClient
+) -> None:
+    photo = PhotoFactory(real_estate__collected_by=collector)
+    stale = etag_of(collector_client, photo.real_estate)
+    collector_client.patch(photos_url(photo.real_estate, photo.pk), {"caption": "Outra"}, format="json")
+    url = photos_url(photo.real_estate, photo.pk)
+
+    response = collector_client.patch(url, {}, format="json", HTTP_IF_MATCH=stale)
+    assert (response.status_code, response.json()["error"]["code"]) == (412, "PRECONDITION_FAILED")
+
+    put_in(photo, Status.SUBMITTED, manager)
+    response = collector_client.patch(url, {"caption": "Outra"}, format="json")
+    assert (response.status_code, response.json()["error"]["code"]) == (409, "REAL_ESTATE_NOT_EDITABLE")
+
+
+def test_moving_a_photo_moves_the_etag(
+    collector_client: APIClient, draft: RealEstate, three: list[str]
+) -> None:
+    etag = etag_of(collector_client, draft)
+
+    response = collector_client.patch(photos_url(draft, three[0]), {"position": 2}, format="json")
+
+    assert response.status_code == 200
+    assert positions(draft) == [three[1], three[2], three[0]]
+    assert etag_of(collector_client, draft) != etag
+    assert AuditEvent.objects.filter(action="photo.reorder").count() == 1
 
 
 @pytest.mark.parametrize("change", PHOTO_CHANGES)
