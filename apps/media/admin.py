@@ -100,8 +100,8 @@ class BlobAdmin(GuardedChangeListMixin, admin.ModelAdmin):  # type: ignore[type-
             self.message_user(request, str(errors.ServiceUnavailable().message), messages.ERROR)
             return
         queued = ngettext(
-            "Thumbnails queued for %(count)d blob; ready ones were skipped.",
-            "Thumbnails queued for %(count)d blobs; ready ones were skipped.",
+            "Thumbnails queued for %(count)d blob; the others have all theirs.",
+            "Thumbnails queued for %(count)d blobs; the others have all theirs.",
             len(ids),
         )
         self.message_user(request, queued % {"count": len(ids)})

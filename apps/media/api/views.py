@@ -24,6 +24,7 @@ from apps.users.models import User
 _COMMON_ERRORS = (errors.NotAuthenticated, errors.RealEstateNotFound)
 _WRITE_ERRORS = (
     *_COMMON_ERRORS,
+    errors.PermissionDenied,  # an actor deactivated or demoted while the write was in flight (ADR 0016)
     errors.RealEstateNotEditable,
     errors.ValidationError,
     errors.PreconditionFailed,

@@ -118,7 +118,7 @@ def test_the_blob_list_speaks_portuguese_to_a_portuguese_browser(admin_user: Use
         assert words in page, words
     assert "Refazer as miniaturas dos blobs selecionados" in page
     [message] = [str(m) for m in done.context["messages"]]
-    assert re.fullmatch(r"Miniaturas enfileiradas para [01] blob; as prontas foram puladas\.", message)
+    assert re.fullmatch(r"Miniaturas enfileiradas para [01] blob; os outros já têm todas as suas\.", message)
 
 
 def rebuild(client: Client, *blobs: Blob) -> list[str]:
@@ -144,7 +144,7 @@ def test_the_rebuild_action_remakes_thumbnail_objects_that_were_lost(
     storage.delete_object(lost.thumbnail_1024_key)
     kept = stored_keys()
 
-    assert rebuild(staff, lost, intact) == ["Thumbnails queued for 1 blob; ready ones were skipped."]
+    assert rebuild(staff, lost, intact) == ["Thumbnails queued for 1 blob; the others have all theirs."]
 
     assert stored_keys() == sorted([*kept, lost.thumbnail_1024_key])
     links = collector_client.get(photos_url(draft, photo_id)).json()["thumbnails"]
