@@ -10,6 +10,9 @@ import pytest
 from celery import Celery
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from apps.users.models import Role, User
@@ -153,3 +156,18 @@ def hash_calls(settings: object) -> Iterator[list[str]]:
     HASH_CALLS.clear()
     yield HASH_CALLS
     HASH_CALLS.clear()
+
+
+@pytest.fixture
+def database_cache(transactional_db: None) -> Iterator[None]:
+    """The cache of the embedded default and of a deployment without Redis (`SharedDatabaseCache`,
+    ADR 0045) as the default cache, on a table of the suite's PostgreSQL."""
+    table = "test_database_cache"
+    with override_settings(
+        CACHES={"default": {"BACKEND": "apps.core.cache.SharedDatabaseCache", "LOCATION": table}}
+    ):
+        call_command("createcachetable", verbosity=0)
+        yield
+    connection.close()  # drops a lock timeout a test set with the session
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {table}")

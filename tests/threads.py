@@ -2,10 +2,11 @@
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 
 def _outcome(action: Callable[[], object]) -> object:
@@ -48,9 +49,10 @@ def in_background(action: Callable[[], object]) -> tuple[threading.Thread, list[
     return thread, outcome
 
 
-def wait_for_a_lock_wait() -> None:
-    """Until another session of this database waits for a lock (read on this thread's connection,
-    inside its transaction too: the statistics snapshot is cleared before each look)."""
+def wait_for_a_lock_wait(count: int = 1) -> None:
+    """Until `count` other sessions of this database wait for a lock at once (read on this
+    thread's connection, inside its transaction too: the statistics snapshot is cleared before
+    each look)."""
     waiting = (
         "SELECT count(*) FROM pg_stat_activity"
         " WHERE datname = current_database() AND wait_event_type = 'Lock'"
@@ -60,7 +62,33 @@ def wait_for_a_lock_wait() -> None:
             cursor.execute("SELECT pg_stat_clear_snapshot()")
             cursor.execute(waiting)
             row = cursor.fetchone()
-            if row and row[0]:
+            if row and row[0] >= count:
                 return
             time.sleep(0.01)
-    raise AssertionError("no other session ever waited for a lock")
+    raise AssertionError(f"{count} session(s) never waited for a lock at once")
+
+
+@contextmanager
+def table_held(table: str, *, mode: str = "EXCLUSIVE", lock_timeout: str | None = "200ms") -> Iterator[None]:
+    """Another session holds `table` locked in `mode` (EXCLUSIVE: reads go on, writes wait) for the
+    block; this connection gives up a lock wait after `lock_timeout` (None: as it is). Leaving,
+    the lock goes and this connection closes, dropping the timeout with its session."""
+    locked, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN {mode} MODE")
+            locked.set()
+            release.wait(30)
+
+    thread, _ = in_background(hold)
+    try:
+        assert locked.wait(10)
+        if lock_timeout is not None:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = %s", [lock_timeout])
+        yield
+    finally:
+        release.set()
+        thread.join()
+        connection.close()

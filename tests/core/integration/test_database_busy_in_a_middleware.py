@@ -3,37 +3,21 @@ the admin's on a locked SQLite) answers 503 with `Retry-After`, as for a view: t
 raised outside any view, where `DatabaseUnavailableMiddleware` never sees it, and Django's
 500 handler answered it (an HTML or envelope 500)."""
 
-import threading
 from collections.abc import Iterator
 
 import pytest
-from django.db import connection, transaction
 from django.test import Client
 
-from tests.threads import in_background
+from tests.threads import table_held
 
 pytestmark = pytest.mark.urls("tests.core.urls")
 
 
 @pytest.fixture
 def busy_sessions(transactional_db: None) -> Iterator[None]:
-    """Another connection holds the sessions' table against writes."""
-    locked, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("LOCK TABLE django_session IN EXCLUSIVE MODE")
-            locked.set()
-            release.wait(30)
-
-    thread, _ = in_background(hold)
-    assert locked.wait(10)
-    try:
+    """Another connection holds the sessions' table against writes (the view sets the timeout)."""
+    with table_held("django_session", lock_timeout=None):
         yield
-    finally:
-        release.set()
-        thread.join()
-        connection.close()  # drops the view's lock timeout with the session
 
 
 def test_a_page_whose_session_cannot_be_saved_answers_503(busy_sessions: None) -> None:

@@ -3,38 +3,21 @@ admin): on the embedded default a writer waits 5 s for SQLite's write lock and t
 "database is locked", on PostgreSQL a lock or statement timeout does the same. DRF's handler made
 it a 503 in the API; anywhere else it was a 500 (docs/architecture.md, "Errors")."""
 
-import threading
 from collections.abc import Iterator
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 
 from apps.users.models import User
-from tests.threads import in_background
+from tests.threads import table_held
 
 
 @pytest.fixture
 def busy_real_estates(transactional_db: None) -> Iterator[None]:
     """Another connection holds the real estates' table; this one gives up waiting at once."""
-    locked, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("LOCK TABLE real_estates_realestate IN ACCESS EXCLUSIVE MODE")
-            locked.set()
-            release.wait(30)
-
-    thread, _ = in_background(hold)
-    assert locked.wait(10)
-    with connection.cursor() as cursor:
-        cursor.execute("SET lock_timeout = '200ms'")
-    try:
+    with table_held("real_estates_realestate", mode="ACCESS EXCLUSIVE"):
         yield
-    finally:
-        release.set()
-        thread.join()
-        connection.close()  # drops the lock timeout with the session
 
 
 def test_an_admin_page_answers_503_with_retry_after(busy_real_estates: None, admin_user: User) -> None:

@@ -11,7 +11,7 @@ from django.db import OperationalError, connection, transaction
 from django.test import override_settings
 
 from apps.core.cache import SharedDatabaseCache, count_hit
-from tests.threads import in_background, run_at_once
+from tests.threads import in_background, run_at_once, wait_for_a_lock_wait
 
 TABLE = "test_shared_cache"
 
@@ -141,7 +141,7 @@ def test_two_adds_over_an_expired_key_racing_take_it_once(db_cache: SharedDataba
     first, first_outcome = in_background(lambda: db_cache.add("lock", "first retry", 60))
     second, second_outcome = in_background(lambda: db_cache.add("lock", "second retry", 60))
     try:
-        _wait_for_lock_waits(2)
+        wait_for_a_lock_wait(2)
     finally:
         release.set()
         for thread in (holder, first, second):
@@ -149,18 +149,3 @@ def test_two_adds_over_an_expired_key_racing_take_it_once(db_cache: SharedDataba
 
     assert sorted([*first_outcome, *second_outcome]) == [False, True]
     assert db_cache.get("lock") in ("first retry", "second retry")
-
-
-def _wait_for_lock_waits(count: int) -> None:
-    waiting = (
-        "SELECT count(*) FROM pg_stat_activity"
-        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-    )
-    with connection.cursor() as cursor:
-        for _ in range(500):
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(waiting)
-            if cursor.fetchone()[0] >= count:
-                return
-            time.sleep(0.01)
-    raise AssertionError(f"{count} sessions never waited for a lock at once")
