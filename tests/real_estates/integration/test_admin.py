@@ -44,6 +44,25 @@ def _act(client: Client, action: str, *real_estates: RealEstate, **extra: str) -
     return response.content.decode()
 
 
+def _post_change_form(client: Client, real_estate: RealEstate, **changes: str) -> Any:
+    """POST the change page as the browser would, with `changes` made to what it showed."""
+    url = f"{CHANGELIST}{real_estate.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: ("" if value is None else value) for name, value in form.initial.items() if name in form.fields
+    }
+    data.update(changes)
+    data.update(
+        {
+            "transitions-TOTAL_FORMS": "0",
+            "transitions-INITIAL_FORMS": "0",
+            "photos-TOTAL_FORMS": "0",
+            "photos-INITIAL_FORMS": "0",
+        }
+    )
+    return client.post(url, data)
+
+
 def submitted_days_ago(make_real_estate: MakeRealEstate, ago: timedelta) -> RealEstate:
     with time_machine.travel(timezone.now() - ago, tick=False):
         return make_real_estate(status=Status.SUBMITTED)
@@ -180,21 +199,7 @@ def test_editing_a_draft_in_the_admin_goes_through_the_service(
     client = Client()
     client.force_login(admin_user)
     real_estate = make_real_estate(title="Casa antiga")
-    url = f"{CHANGELIST}{real_estate.pk}/change/"
-    form = client.get(url).context["adminform"].form
-    data = {
-        name: ("" if value is None else value) for name, value in form.initial.items() if name in form.fields
-    }
-    data.update(
-        {
-            "title": "Casa em Niterói",
-            "transitions-TOTAL_FORMS": "0",
-            "transitions-INITIAL_FORMS": "0",
-            "photos-TOTAL_FORMS": "0",  # the media app's read-only photo inline
-            "photos-INITIAL_FORMS": "0",
-        }
-    )
-    response = client.post(url, data)
+    response = _post_change_form(client, real_estate, title="Casa em Niterói")
     assert response.status_code == 302, response.context["adminform"].form.errors
     real_estate.refresh_from_db()
     assert real_estate.title == "Casa em Niterói"
@@ -222,21 +227,7 @@ def test_the_change_form_keeps_the_apis_bounds(
     client = Client()
     client.force_login(admin_user)
     real_estate = make_real_estate()
-    url = f"{CHANGELIST}{real_estate.pk}/change/"
-    form = client.get(url).context["adminform"].form
-    data = {
-        name: ("" if value is None else value) for name, value in form.initial.items() if name in form.fields
-    }
-    data.update(
-        {
-            field: value,
-            "transitions-TOTAL_FORMS": "0",
-            "transitions-INITIAL_FORMS": "0",
-            "photos-TOTAL_FORMS": "0",
-            "photos-INITIAL_FORMS": "0",
-        }
-    )
-    response = client.post(url, data)
+    response = _post_change_form(client, real_estate, **{field: value})
     assert response.status_code == 200
     assert set(response.context["adminform"].form.errors) == {field}
     real_estate.refresh_from_db()
@@ -650,24 +641,6 @@ def test_saving_a_read_only_page_of_a_real_estate_rejected_meanwhile_is_refused_
     assert real_estate.version == rejected_version
 
 
-def _post_change_form(client: Client, real_estate: RealEstate, **changes: str) -> Any:
-    url = f"{CHANGELIST}{real_estate.pk}/change/"
-    form = client.get(url).context["adminform"].form
-    data = {
-        name: ("" if value is None else value) for name, value in form.initial.items() if name in form.fields
-    }
-    data.update(changes)
-    data.update(
-        {
-            "transitions-TOTAL_FORMS": "0",
-            "transitions-INITIAL_FORMS": "0",
-            "photos-TOTAL_FORMS": "0",
-            "photos-INITIAL_FORMS": "0",
-        }
-    )
-    return client.post(url, data)
-
-
 # What the API takes for a CEP and a UF (AddressInputSerializer) and what it stores.
 CEP_SPELLINGS = [("01310-100", "01310100"), ("01310100", "01310100"), (" 04538-133 ", "04538133")]
 UF_SPELLINGS = [("sp", "SP"), (" Rj ", "RJ"), (" sp ", "SP"), ("MG", "MG")]
@@ -799,21 +772,7 @@ def test_a_negative_zero_saved_in_the_admin_is_zero_in_the_row_and_the_audit_eve
     client = Client()
     client.force_login(admin_user)
     real_estate = make_real_estate()
-    url = f"{CHANGELIST}{real_estate.pk}/change/"
-    form = client.get(url).context["adminform"].form
-    data = {
-        name: ("" if value is None else value) for name, value in form.initial.items() if name in form.fields
-    }
-    data.update(
-        {
-            field: value,
-            "transitions-TOTAL_FORMS": "0",
-            "transitions-INITIAL_FORMS": "0",
-            "photos-TOTAL_FORMS": "0",
-            "photos-INITIAL_FORMS": "0",
-        }
-    )
-    response = client.post(url, data)
+    response = _post_change_form(client, real_estate, **{field: value})
     assert response.status_code == 302, response.context["adminform"].form.errors
 
     event = AuditEvent.objects.filter(target_id=str(real_estate.pk), action="real_estate.update").get()
