@@ -2,30 +2,15 @@
 they are written as, within their bounds; anything else stops the settings from loading with
 the variable's name (environ's own readers kept a negative size and read `1e1` as 11)."""
 
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+from tests.core.fresh_settings import read_settings
 
 
 def _load(name: str, value: str) -> subprocess.CompletedProcess[str]:
-    environ = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", name: value}
-    return subprocess.run(  # noqa: S603 - our own interpreter and settings
-        [
-            sys.executable,
-            "-c",
-            f"import django; django.setup(); from django.conf import settings; print(settings.{name})",
-        ],
-        cwd=ROOT,
-        env=environ,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return read_settings(f"settings.{name}", **{name: value})
 
 
 @pytest.mark.parametrize(

@@ -2,31 +2,11 @@
 application cannot use stops the settings from loading, naming the variable, instead of being
 read as something else or failing at the first request that needs it."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-from tests.core.unit.test_number_settings import ROOT
+from tests.core.fresh_settings import read_settings
 
 RATES = "settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']"
-
-
-def _read(expression: str, **environment: str) -> subprocess.CompletedProcess[str]:
-    environ = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", **environment}
-    return subprocess.run(  # noqa: S603 - our own interpreter and settings
-        [
-            sys.executable,
-            "-c",
-            f"import django; django.setup(); from django.conf import settings; print({expression})",
-        ],
-        cwd=ROOT,
-        env=environ,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize(
@@ -40,7 +20,7 @@ def _read(expression: str, **environment: str) -> subprocess.CompletedProcess[st
 )
 def test_a_throttle_rate_the_throttles_cannot_read_stops_the_settings(name: str, value: str) -> None:
     # It used to load, and every request a throttle with that rate saw answered 500.
-    result = _read(RATES, **{name: value})
+    result = read_settings(RATES, **{name: value})
 
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
@@ -48,7 +28,7 @@ def test_a_throttle_rate_the_throttles_cannot_read_stops_the_settings(name: str,
 
 
 def test_a_rate_of_several_units_is_read() -> None:
-    result = _read(f"{RATES}['sign_in_cpf']", THROTTLE_SIGN_IN_CPF_RATE="5/10min")
+    result = read_settings(f"{RATES}['sign_in_cpf']", THROTTLE_SIGN_IN_CPF_RATE="5/10min")
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "5/10min"
@@ -67,7 +47,7 @@ def test_a_rate_of_several_units_is_read() -> None:
     ],
 )
 def test_a_switch_or_a_choice_the_application_does_not_know_stops_the_settings(name: str, value: str) -> None:
-    result = _read(f"settings.{name.removeprefix('DJANGO_')}", **{name: value})
+    result = read_settings(f"settings.{name.removeprefix('DJANGO_')}", **{name: value})
 
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
@@ -86,7 +66,7 @@ def test_a_switch_or_a_choice_the_application_does_not_know_stops_the_settings(n
 )
 def test_a_known_switch_or_choice_is_read_in_any_case(name: str, value: str, read: str) -> None:
     environment = {name: value, "AWS_STORAGE_BUCKET_NAME": "vivenda-photos"}
-    result = _read(f"settings.{name.removeprefix('DJANGO_')}", **environment)
+    result = read_settings(f"settings.{name.removeprefix('DJANGO_')}", **environment)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == read
@@ -103,7 +83,7 @@ def test_production_refuses_a_redirect_switch_it_cannot_read() -> None:
         "METRICS_ALLOWED_CIDRS": "127.0.0.1/32",
         "DJANGO_SECURE_SSL_REDIRECT": "ture",
     }
-    result = _read("settings.SECURE_SSL_REDIRECT", **environment)
+    result = read_settings("settings.SECURE_SSL_REDIRECT", **environment)
 
     assert result.returncode != 0
     assert "DJANGO_SECURE_SSL_REDIRECT must be" in result.stderr
@@ -120,7 +100,7 @@ def test_production_refuses_a_redirect_switch_it_cannot_read() -> None:
     ],
 )
 def test_a_url_the_application_cannot_connect_with_stops_the_settings(name: str, value: str) -> None:
-    result = _read("settings.CACHES", **{name: value})
+    result = read_settings("settings.CACHES", **{name: value})
 
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
@@ -132,7 +112,7 @@ def test_a_url_the_application_cannot_connect_with_stops_the_settings(name: str,
     "url", ["redis://127.0.0.1:6379/0", "rediss://cache.internal:6380/0", "unix:///run/redis.sock"]
 )
 def test_a_redis_url_of_a_scheme_redis_py_reads_is_kept(url: str) -> None:
-    result = _read("settings.REDIS_URL", REDIS_URL=url)
+    result = read_settings("settings.REDIS_URL", REDIS_URL=url)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == url
@@ -140,7 +120,7 @@ def test_a_redis_url_of_a_scheme_redis_py_reads_is_kept(url: str) -> None:
 
 def test_a_metrics_allow_list_entry_that_is_no_network_stops_the_settings_everywhere() -> None:
     # Production refused it; local and test settings loaded it and answered every scrape 500.
-    result = _read("settings.METRICS_ALLOWED_CIDRS", METRICS_ALLOWED_CIDRS="10.0.0.0/8,nonsense")
+    result = read_settings("settings.METRICS_ALLOWED_CIDRS", METRICS_ALLOWED_CIDRS="10.0.0.0/8,nonsense")
 
     assert result.returncode != 0
     assert "ImproperlyConfigured: METRICS_ALLOWED_CIDRS" in result.stderr
