@@ -19,19 +19,17 @@ not one per call. `strict` is the same cache without the degradation, for the re
 with an `incr` that is atomic across processes and keeps the key's expiry.
 """
 
-import base64
-import pickle
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cached_property
 from typing import Any, cast
 
 import structlog
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
-from django.db import IntegrityError, connections, models, router, transaction
+from django.db import OperationalError, connections, models, router, transaction
 from django.utils import timezone
 from django_redis.cache import RedisCache
 from prometheus_client import Counter
@@ -206,46 +204,36 @@ class SharedDatabaseCache(DatabaseCache):
         self.table = table
 
     def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
-        """Take `key` unless it is there and live: a plain insert, which only one of two racing
-        calls can make (the primary key refuses the other), after deleting the key's row if it
-        has expired (only if it still has: a row another call just wrote is live).
+        """Django's `add`, after deleting the key's row if it has expired (only if it still has: a
+        row another call just wrote is live), and raising when the database refused the write.
 
         Django's `add` reads the row and, expired, updates it without a lock: on PostgreSQL two
         racing calls both updated it and both answered True (two retries both held an idempotency
-        lock a crashed request left behind). It also answers False, silently, for any database
-        error (SQLite locked past its timeout, a statement timeout): an idempotency key was then
-        "in progress" (409) with no request running. Here a refused write raises, a 503 as any
-        request that finds the database busy. An insert that fails on the key is checked against
-        the table: there, it is taken; expired meanwhile, the `add` is tried once more. Culling is
-        left to `set` (every counter's next hit, every idempotency record).
+        lock a crashed request left behind). With the expired row deleted first, in the same
+        transaction, the second call waits for the first's delete, finds its live row and answers
+        False. Django's also answers False, silently, for any database error (SQLite locked past
+        its timeout, a statement timeout): an idempotency key was then "in progress" (409) with no
+        request running. So a False is checked against the table: the key is there, or it was let
+        go meanwhile and the `add` is tried once more; a second write that leaves no key is the
+        database refusing it, a 503 as any request that finds it busy.
         """
         db_key = self.make_and_validate_key(key, version=version)
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         quote = connection.ops.quote_name
-        table, cache_key, expires = quote(self.table), quote("cache_key"), quote("expires")
-        seconds = self.get_backend_timeout(timeout)
-        # No timeout is stored as the backend stores it: datetime.max.
-        expiry = datetime.max.replace(tzinfo=UTC) if seconds is None else datetime.fromtimestamp(seconds, UTC)
-        row = [
-            db_key,
-            base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1"),
-            connection.ops.adapt_datetimefield_value(expiry.replace(microsecond=0)),
-        ]
-        delete = f"DELETE FROM {table} WHERE {cache_key} = %s AND {expires} < %s"  # noqa: S608 - quoted names
-        insert = f"INSERT INTO {table} ({cache_key}, {quote('value')}, {expires}) VALUES (%s, %s, %s)"  # noqa: S608 - quoted names
+        delete_expired = (
+            f"DELETE FROM {quote(self.table)} WHERE {quote('cache_key')} = %s AND {quote('expires')} < %s"  # noqa: S608 - quoted names
+        )
         for _ in range(2):
             now = connection.ops.adapt_datetimefield_value(timezone.now().replace(microsecond=0))
-            try:
-                with transaction.atomic(using=db), connection.cursor() as cursor:
-                    cursor.execute(delete, [db_key, now])
-                    cursor.execute(insert, row)
-            except IntegrityError:
-                if self.has_key(key, version=version):
-                    return False
-            else:
-                return True
-        return False
+            with transaction.atomic(using=db):
+                with connection.cursor() as cursor:
+                    cursor.execute(delete_expired, [db_key, now])
+                if super().add(key, value, timeout, version):
+                    return True
+            if self.has_key(key, version=version):
+                return False
+        raise OperationalError(f"The cache table refused to write {key!r}.")
 
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         db_key = self.make_and_validate_key(key, version=version)
