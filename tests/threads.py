@@ -68,6 +68,19 @@ def wait_for_a_lock_wait(count: int = 1) -> None:
     raise AssertionError(f"{count} session(s) never waited for a lock at once")
 
 
+def waiting_for(hold: Callable[[], object], action: Callable[[], object]) -> object:
+    """`action`'s outcome (its result, or the exception it raised), run on its own thread and
+    connection while `hold` runs in a transaction of this one: it starts once `hold` has run, waits
+    for a lock `hold` took (checked), and goes on when that transaction commits."""
+    with transaction.atomic():
+        hold()
+        thread, outcome = in_background(action)
+        wait_for_a_lock_wait()
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    return outcome[0]
+
+
 @contextmanager
 def table_held(table: str, *, mode: str = "EXCLUSIVE", lock_timeout: str | None = "200ms") -> Iterator[None]:
     """Another session holds `table` locked in `mode` (EXCLUSIVE: reads go on, writes wait) for the

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import transaction
 
 from apps.audit.models import AuditEvent
 from apps.real_estates import services as real_estate_services
@@ -17,7 +16,7 @@ from apps.users import services
 from apps.users.models import Role, User
 from tests.audit.helpers import all_events_text
 from tests.real_estates.factories import RealEstateFactory
-from tests.threads import in_background, wait_for_a_lock_wait
+from tests.threads import waiting_for
 from tests.users.factories import UserFactory
 
 REVIEWS: dict[str, Callable[[RealEstate, User], Any]] = {
@@ -45,14 +44,12 @@ def test_a_review_in_flight_naming_the_erased_reviewer_is_pseudonymised_too(
     first, second = UserFactory.create_batch(2, role=Role.MANAGER)
     admin = UserFactory(role=Role.ADMIN)
     real_estate = _resubmitted_after_a_rejection_by(first)
-    with transaction.atomic():
-        review(real_estate, second)  # has read `reviewed_by = first`, not committed
-        eraser, outcome = in_background(lambda: services.user_delete(user=first, actor=admin))
-        wait_for_a_lock_wait()
-    eraser.join(timeout=30)
-    assert not eraser.is_alive()
+    # The review has read `reviewed_by = first`, not committed, when the erasure starts.
+    outcome = waiting_for(
+        lambda: review(real_estate, second), lambda: services.user_delete(user=first, actor=admin)
+    )
 
-    assert outcome[0] is None, outcome[0]
+    assert outcome is None, outcome
     event = AuditEvent.objects.filter(target_id=str(real_estate.pk)).latest("id")
     assert event.changes["reviewed_by"][1] == str(second.pk)
     assert event.changes["reviewed_by"][0].startswith("erased-")
@@ -67,14 +64,11 @@ def test_a_review_arriving_during_the_erasure_of_the_previous_reviewer_names_nob
     first, second = UserFactory.create_batch(2, role=Role.MANAGER)
     admin = UserFactory(role=Role.ADMIN)
     real_estate = _resubmitted_after_a_rejection_by(first)
-    with transaction.atomic():
-        services.user_delete(user=first, actor=admin)
-        reviewer, outcome = in_background(lambda: review(real_estate, second))
-        wait_for_a_lock_wait()
-    reviewer.join(timeout=30)
-    assert not reviewer.is_alive()
+    outcome = waiting_for(
+        lambda: services.user_delete(user=first, actor=admin), lambda: review(real_estate, second)
+    )
 
-    assert isinstance(outcome[0], RealEstate), outcome[0]
+    assert isinstance(outcome, RealEstate), outcome
     event = AuditEvent.objects.filter(target_id=str(real_estate.pk)).latest("id")
     assert event.changes["reviewed_by"] == [None, str(second.pk)]
     assert str(first.pk) not in all_events_text()

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import transaction
 from rest_framework.test import APIClient
 
 from apps.media.models import Photo
@@ -23,7 +22,7 @@ from tests.media.conftest import photos_url, post_photo
 from tests.media.factories import png
 from tests.real_estates.factories import RealEstateFactory
 from tests.real_estates.helpers import URL, payload, writes_on_record
-from tests.threads import in_background, wait_for_a_lock_wait
+from tests.threads import waiting_for
 from tests.users.factories import UserFactory
 
 Write = Callable[[APIClient, RealEstate], Any]
@@ -33,13 +32,7 @@ def _changed_meanwhile(user: User, change: dict[str, Any], write: Callable[[], A
     """`write` (a request by `user`, authenticated as they were) arrives while an admin's change
     of `user` holds its locks; the change commits; the request's answer."""
     admin = UserFactory(role=Role.ADMIN)
-    with transaction.atomic():
-        services.user_update(user=user, actor=admin, **change)
-        writer, outcome = in_background(write)
-        wait_for_a_lock_wait()
-    writer.join(timeout=30)
-    assert not writer.is_alive()
-    return outcome[0]
+    return waiting_for(lambda: services.user_update(user=user, actor=admin, **change), write)
 
 
 MANAGER_WRITES: dict[str, tuple[Write, str]] = {
@@ -124,14 +117,11 @@ def test_a_managers_approve_in_flight_before_their_demotion_commits() -> None:
     """The other order: the approve holds the manager's row first; the demotion waits for it."""
     manager, admin = UserFactory(role=Role.MANAGER), UserFactory(role=Role.ADMIN)
     real_estate = RealEstateFactory(status=Status.SUBMITTED)
-    with transaction.atomic():
-        real_estate_services.real_estate_approve(real_estate=real_estate, actor=manager)
-        demotion, outcome = in_background(
-            lambda: services.user_update(user=manager, actor=admin, role=Role.COLLECTOR)
-        )
-        wait_for_a_lock_wait()
-    demotion.join(timeout=30)
+    outcome = waiting_for(
+        lambda: real_estate_services.real_estate_approve(real_estate=real_estate, actor=manager),
+        lambda: services.user_update(user=manager, actor=admin, role=Role.COLLECTOR),
+    )
 
-    assert isinstance(outcome[0], User), outcome[0]
+    assert isinstance(outcome, User), outcome
     real_estate.refresh_from_db()
     assert (real_estate.status, real_estate.reviewed_by_id) == (Status.APPROVED, manager.pk)

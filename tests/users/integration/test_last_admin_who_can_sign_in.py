@@ -7,13 +7,12 @@ flight, and about operators' commands, which have no signed-in actor."""
 from collections.abc import Callable
 
 import pytest
-from django.db import transaction
 from django.utils import translation
 
 from apps.core import errors
 from apps.users import services
 from apps.users.models import Role, User
-from tests.threads import in_background, wait_for_a_lock_wait
+from tests.threads import waiting_for
 from tests.users.factories import UserFactory
 
 TAKE_RIGHTS: dict[str, Callable[[User, User], object]] = {
@@ -43,13 +42,12 @@ def test_an_admin_whose_password_is_disabled_meanwhile_cannot_take_the_last_usab
     one admin can still sign in."""
     first, second = UserFactory(role=Role.ADMIN), UserFactory(role=Role.ADMIN)
 
-    with transaction.atomic():
-        services.user_set_password(user=first, actor=second, password=None)
-        writer, outcome = in_background(lambda: take_rights(second, first))
-        wait_for_a_lock_wait()
-    writer.join(timeout=30)
+    outcome = waiting_for(
+        lambda: services.user_set_password(user=first, actor=second, password=None),
+        lambda: take_rights(second, first),
+    )
 
-    assert isinstance(outcome[0], errors.LastActiveAdmin), outcome
+    assert isinstance(outcome, errors.LastActiveAdmin), outcome
     assert _can_sign_in_as_admin() == [User.objects.get(pk=second.pk)]
 
 

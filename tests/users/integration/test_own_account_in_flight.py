@@ -8,14 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import transaction
 from rest_framework.test import APIClient
 
 from apps.audit.models import AuditEvent
 from apps.users import services
 from apps.users.models import Role, User
 from tests.conftest import bearer_client
-from tests.threads import in_background, wait_for_a_lock_wait
+from tests.threads import waiting_for
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
 
 OWN_WRITES: dict[str, Callable[[APIClient], Any]] = {
@@ -37,14 +36,10 @@ def test_an_own_account_write_in_flight_when_deactivated_is_refused_and_writes_n
     client = bearer_client(user)
     name, password = user.name, user.password
 
-    with transaction.atomic():
-        services.user_update(user=user, actor=admin, is_active=False)
-        writer, outcome = in_background(lambda: write(client))
-        wait_for_a_lock_wait()
-    writer.join(timeout=30)
-    assert not writer.is_alive()
+    response = waiting_for(
+        lambda: services.user_update(user=user, actor=admin, is_active=False), lambda: write(client)
+    )
 
-    response = outcome[0]
     assert response.status_code == 403, response.content
     assert response.json()["error"]["code"] == "PERMISSION_DENIED"
     user = User.objects.get(pk=user.pk)
