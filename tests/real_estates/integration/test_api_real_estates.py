@@ -3,6 +3,8 @@
 from typing import Any
 
 import pytest
+import time_machine
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.core import errors
@@ -318,24 +320,26 @@ def test_an_edit_that_changes_nothing_writes_nothing(
     collector_client: APIClient, make_real_estate: MakeRealEstate, status: str
 ) -> None:
     real_estate = make_real_estate(status=status)
-    read = collector_client.get(f"{URL}/{real_estate.pk}")
-    before, changes = writes_on_record(), RealEstateChange.objects.count()
-    body = read.json()
-    same = {
-        "title": body["title"],
-        "price": body["price"],
-        "address": {
-            "latitude": float(body["address"]["latitude"]),
-            "state": body["address"]["state"].lower(),
-        },
-    }
-    for sent in ({}, same):
-        response = collector_client.patch(
-            f"{URL}/{real_estate.pk}", sent, format="json", HTTP_IF_MATCH=read["ETag"]
-        )
-        assert response.status_code == 200, response.content
-        assert response["ETag"] == read["ETag"]
-        assert response.json() == body  # a rejected one stays rejected: nothing was edited
+    # The clock stands still: the photos' links are signed with the time of each read.
+    with time_machine.travel(timezone.now(), tick=False):
+        read = collector_client.get(f"{URL}/{real_estate.pk}")
+        before, changes = writes_on_record(), RealEstateChange.objects.count()
+        body = read.json()
+        same = {
+            "title": body["title"],
+            "price": body["price"],
+            "address": {
+                "latitude": float(body["address"]["latitude"]),
+                "state": body["address"]["state"].lower(),
+            },
+        }
+        for sent in ({}, same):
+            response = collector_client.patch(
+                f"{URL}/{real_estate.pk}", sent, format="json", HTTP_IF_MATCH=read["ETag"]
+            )
+            assert response.status_code == 200, response.content
+            assert response["ETag"] == read["ETag"]
+            assert response.json() == body  # a rejected one stays rejected: nothing was edited
     assert writes_on_record() == before  # no new version, history row or audit event
     assert RealEstateChange.objects.count() == changes  # nothing for offline clients to fetch
 
