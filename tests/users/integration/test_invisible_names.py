@@ -207,3 +207,49 @@ def test_createsuperuser_takes_a_name_whose_accent_is_a_combining_mark(answers: 
     answers.extend([CPF, "\u200b" * 4, name, "", PASSWORD, PASSWORD])
     call_command("createsuperuser", stdout=io.StringIO(), stderr=io.StringIO())
     assert User.objects.get(cpf=CPF).name == name
+
+
+# --- an account named before the rule ----------------------------------------------------------
+
+
+@pytest.fixture
+def named_invisibly() -> User:
+    """An account whose name was taken before this rule (four zero-width spaces): a state no
+    service makes any more, written here with a raw update."""
+    user = UserFactory(role=Role.COLLECTOR)
+    User.objects.filter(pk=user.pk).update(name="\u200b" * 4)
+    user.refresh_from_db()
+    return user
+
+
+def test_an_account_named_invisibly_before_can_still_be_deactivated(
+    admin_client: APIClient, named_invisibly: User
+) -> None:
+    response = admin_client.patch(f"/api/v1/users/{named_invisibly.pk}", {"is_active": False}, format="json")
+    assert response.status_code == 200, response.content
+    named_invisibly.refresh_from_db()
+    assert not named_invisibly.is_active
+
+
+def test_the_admins_bulk_deactivation_reaches_an_account_named_invisibly_before(
+    named_invisibly: User,
+) -> None:
+    client = staff_client(UserFactory(role=Role.ADMIN))
+    client.post(
+        "/admin/users/user/",
+        {"action": "deactivate_selected", "_selected_action": [str(named_invisibly.pk)]},
+    )
+    named_invisibly.refresh_from_db()
+    assert not named_invisibly.is_active
+
+
+def test_an_account_named_invisibly_before_edits_its_email_and_then_its_name(
+    api_client: APIClient, named_invisibly: User
+) -> None:
+    client = bearer(sign_in(api_client, named_invisibly)["token"])
+    response = client.patch("/api/v1/users/me", {"email": "nova@example.com"}, format="json")
+    assert response.status_code == 200, response.content
+    name_refused(client.patch("/api/v1/users/me", {"name": "\u2060" * 5}, format="json"))
+    assert client.patch("/api/v1/users/me", {"name": "Maria Souza"}, format="json").status_code == 200
+    named_invisibly.refresh_from_db()
+    assert (named_invisibly.email, named_invisibly.name) == ("nova@example.com", "Maria Souza")
