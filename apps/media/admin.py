@@ -20,6 +20,7 @@ from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from apps.core import errors
 from apps.core.admin_site import GuardedChangeListMixin
+from apps.core.text import VisibleCharField
 from apps.media import services, storage
 from apps.media.models import Blob, Photo
 
@@ -140,6 +141,7 @@ class PhotoInlineForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in 
     class Meta:
         model = Photo
         fields = ("caption",)
+        field_classes = {"caption": VisibleCharField}  # nothing a reader sees is no caption (ADR 0094)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -31,6 +31,7 @@ from apps.core import errors
 from apps.core.admin_refusals import ServiceRefusalsMixin
 from apps.core.admin_site import GuardedChangeListMixin
 from apps.core.formatting import money, short_date
+from apps.core.text import VisibleCharField
 from apps.media import services as media_services
 from apps.media.admin import PhotoInline, preview
 from apps.media.models import Photo
@@ -62,13 +63,16 @@ WORKFLOW_FIELDS = (
 
 
 class RejectionForm(forms.Form):
-    reason = forms.CharField(
+    reason = VisibleCharField(
         label=gettext_lazy("Rejection reason"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text=gettext_lazy("The collector reads it; it is kept in the real estate's history."),
     )
 
+
+# The free texts: one of nothing a reader sees is empty, as the API's fields read it (ADR 0094).
+TEXT_FIELDS = ("title", "description", "street", "number", "complement", "neighborhood", "city")
 
 # The API's bounds (RealEstateInputSerializer), which the table's check constraints also hold:
 # checked on the fields, so that a staff member reads which value is wrong, in the API's words,
@@ -116,12 +120,17 @@ class UfFormField(forms.CharField):
 class RealEstateForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
     """Carries the version the page was read at: saving over someone else's later change is
     refused (`PRECONDITION_FAILED`), as `If-Match` does in the API. Takes a CEP and a UF as the
-    API does and stores them as it does."""
+    API does and stores them as it does; a text with nothing a reader sees (zero-width
+    characters, marks alone) is empty, as in the API (docs/adr/0094): a required one is refused."""
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
-        field_classes = {"zip_code": CepFormField, "state": UfFormField}
+        field_classes = {
+            "zip_code": CepFormField,
+            "state": UfFormField,
+            **dict.fromkeys(TEXT_FIELDS, VisibleCharField),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

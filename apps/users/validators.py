@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 
 from apps.core import errors
+from apps.core.text import visible_length
 from apps.users.cpf import is_valid_cpf, normalize_cpf
 
 NAME_MIN_LENGTH = 4
@@ -16,7 +17,10 @@ def validate_cpf(value: str) -> None:
 
 
 def validate_name(value: str) -> None:
-    if not NAME_MIN_LENGTH <= len(value.strip()) <= NAME_MAX_LENGTH:
+    """At least NAME_MIN_LENGTH characters a reader sees (zero-width and other invisible ones do
+    not count, nor a combining mark apart from its letter: apps/core/text.py), at most
+    NAME_MAX_LENGTH stored once trimmed."""
+    if not (visible_length(value) >= NAME_MIN_LENGTH and len(value.strip()) <= NAME_MAX_LENGTH):
         raise ValidationError(errors.NAME_LENGTH.message, code=errors.NAME_LENGTH.code)
 
 

@@ -8,8 +8,9 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
 from apps.core import errors
-from apps.core.fields import TextField, WholeNumberField
+from apps.core.fields import WholeNumberField
 from apps.core.serializers import StrictInputSerializer
+from apps.core.text import VisibleTextField
 from apps.media import storage
 from apps.media.models import CAPTION_MAX_LENGTH, MAX_PHOTOS_PER_REAL_ESTATE, Blob, Photo
 
@@ -79,7 +80,7 @@ class PhotoUploadSerializer(StrictInputSerializer):
     file = serializers.FileField(
         allow_empty_file=True, help_text="JPEG, PNG or WebP; the type is read from the bytes."
     )
-    caption = serializers.CharField(
+    caption = VisibleTextField(
         max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, default="", trim_whitespace=True
     )
 
@@ -94,7 +95,9 @@ class PhotoUploadSerializer(StrictInputSerializer):
 
 
 class PhotoUpdateSerializer(StrictInputSerializer):
-    caption = TextField(max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=True)
+    caption = VisibleTextField(
+        max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=True
+    )
     position = WholeNumberField(
         required=False,
         min_value=0,

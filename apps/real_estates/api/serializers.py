@@ -19,6 +19,7 @@ from rest_framework.exceptions import ErrorDetail
 from apps.core import errors
 from apps.core.fields import TextField, WholeNumberField
 from apps.core.serializers import StrictInputSerializer
+from apps.core.text import VisibleTextField, is_blank
 from apps.media.api.serializers import MediaLinkField, PhotoSerializer, media_url
 from apps.media.querysets import PHOTO_COLUMNS
 from apps.media.storage import object_url, object_urls
@@ -393,11 +394,11 @@ class LongitudeField(CoordinateField):
 
 class AddressInputSerializer(serializers.Serializer[Any]):
     zip_code = CepField(max_length=9, help_text="CEP, 8 digits (`01310-100` accepted).")
-    street = TextField(max_length=200)
-    number = TextField(max_length=20, required=False, allow_blank=True, default="")
-    complement = TextField(max_length=100, required=False, allow_blank=True, default="")
-    neighborhood = TextField(max_length=100, required=False, allow_blank=True, default="")
-    city = TextField(max_length=100)
+    street = VisibleTextField(max_length=200)
+    number = VisibleTextField(max_length=20, required=False, allow_blank=True, default="")
+    complement = VisibleTextField(max_length=100, required=False, allow_blank=True, default="")
+    neighborhood = VisibleTextField(max_length=100, required=False, allow_blank=True, default="")
+    city = VisibleTextField(max_length=100)
     state = UfField(max_length=2, help_text=f"UF: one of {', '.join(UFS)}.")
     latitude = LatitudeField()
     longitude = LongitudeField()
@@ -406,8 +407,10 @@ class AddressInputSerializer(serializers.Serializer[Any]):
 class RealEstateInputSerializer(serializers.Serializer[Any]):
     """Create (every required field) and PATCH (`partial=True`, any subset, `address` too)."""
 
-    title = TextField(max_length=200)
-    description = TextField(required=False, allow_blank=True, default="", max_length=DESCRIPTION_MAX_LENGTH)
+    title = VisibleTextField(max_length=200)
+    description = VisibleTextField(
+        required=False, allow_blank=True, default="", max_length=DESCRIPTION_MAX_LENGTH
+    )
     kind = serializers.ChoiceField(choices=Kind.choices)
     purpose = serializers.ChoiceField(choices=Purpose.choices)
     price = DecimalTextField(max_digits=PRICE_MAX_DIGITS, decimal_places=2, min_value=Decimal(0))
@@ -439,10 +442,11 @@ class RealEstateInputSerializer(serializers.Serializer[Any]):
 
 
 class ReasonField(TextField):
-    """Required and not blank; missing, blank or all spaces all get REJECTION_REASON_REQUIRED."""
+    """Required and not blank; missing, blank, all spaces or nothing a reader sees (zero-width
+    characters, marks alone: apps/core/text.py) all get REJECTION_REASON_REQUIRED."""
 
     def run_validation(self, data: Any = serializers.empty) -> Any:
-        if data is serializers.empty or (isinstance(data, str) and not data.strip()):
+        if data is serializers.empty or (isinstance(data, str) and is_blank(data)):
             raise _field_error(errors.REJECTION_REASON_REQUIRED)
         return super().run_validation(data)
 
