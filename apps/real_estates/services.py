@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from apps.audit.services import audit_created, audit_deleted, audit_diff, audit_record, audit_snapshot
 from apps.core import errors
+from apps.core.text import is_blank
 from apps.real_estates import list_cache
 from apps.real_estates.models import ADDRESS_FIELDS, RealEstate, RealEstateTransition, Status
 from apps.real_estates.search import build_search_text
@@ -261,7 +262,7 @@ def real_estate_reject(
 ) -> RealEstate:
     """submitted → rejected, by a manager or admin, with a reason."""
     reason = reason.strip()
-    if not reason:
+    if is_blank(reason):  # nothing a reader sees (docs/adr/0094) on every path, not only the API's
         raise errors.ValidationError(
             fields={
                 "reason": [

@@ -132,7 +132,7 @@ def test_approval_records_the_reviewer(make_real_estate: MakeRealEstate, manager
     assert real_estate.reviewed_at is not None
 
 
-@pytest.mark.parametrize("reason", ["", "   "])
+@pytest.mark.parametrize("reason", ["", "   ", "\u200b\u2060 \ufeff"])
 def test_a_rejection_needs_a_reason(make_real_estate: MakeRealEstate, manager: User, reason: str) -> None:
     real_estate = make_real_estate(status=Status.SUBMITTED)
     with pytest.raises(errors.ValidationError) as raised:
