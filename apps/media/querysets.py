@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 
 if TYPE_CHECKING:
-    from apps.media.models import Blob, Photo  # noqa: F401  (string annotations)
+    from apps.media.models import Blob, Photo
 
 
 # A photo's columns as a real-estate detail reads them beside its row (`photos__<column>`), blob
@@ -54,6 +54,15 @@ class BlobQuerySet(models.QuerySet["Blob"]):
             .values_list("key", "thumbnail_256_key", "thumbnail_1024_key")
         )
         return {key for row in rows for key in row if key in keys}
+
+    def renditions_among(self, keys: Collection[str]) -> "models.QuerySet[Blob, tuple[int, str, str]]":
+        """(id, 256 px key, 1024 px key) of the blobs with a rendition among `keys`: one
+        statement, each column through its index (`rebuild_thumbnails`' batch of stored files)."""
+        return (
+            self.filter(Q(thumbnail_256_key__in=keys) | Q(thumbnail_1024_key__in=keys))
+            .order_by()
+            .values_list("pk", "thumbnail_256_key", "thumbnail_1024_key")
+        )
 
     @staticmethod
     def _photos() -> "models.QuerySet[Photo]":

@@ -7,7 +7,7 @@ Storage failures become `StorageUnavailable` (503) here, once.
 
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +17,7 @@ import orjson
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core import signing
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.urls import reverse
 
@@ -93,17 +93,59 @@ def put_object(key: str, data: bytes) -> None:
 
 
 def _put_local(path: Path, data: bytes) -> None:
-    """Write beside the target, then rename over it: the rename is atomic, so a file at a key is
-    always complete, and parallel uploads of the same bytes both succeed (an S3 PUT is atomic
-    by itself). A temporary file left by a crash is an unreferenced object the gc removes."""
+    """Parallel uploads of the same bytes both succeed (`_replace_whole`; an S3 PUT is atomic by
+    itself). A temporary file left by a crash is an unreferenced object the gc removes."""
     if path.is_file() and path.stat().st_size == len(data):
         return
+    _replace_whole(path, (data,))
+
+
+def save_whole(key: str, chunks: Iterable[bytes]) -> int:
+    """Store the bytes `chunks` yields (an export's CSV, a chunk at a time) at `key`, replacing
+    what is there; answers their size. `key` holds the previous object, or none, until the last
+    chunk is in, then the whole new one: never a part. When `chunks` raises (the rows' cursor
+    failed) or the storage fails, nothing is left behind and the previous object stays.
+
+    Local disk: written beside the key under a hidden temporary name, renamed over it at the end
+    (`FileSystemStorage.save` would write in place, under the final name). S3: spooled to an
+    anonymous temporary file, then stored by `Storage.save` in one PUT, or above boto3's multipart
+    threshold in parts that S3 shows as an object only once completed (s3transfer aborts the
+    upload when a part fails). A storage failure, the spool's disk included, is
+    `StorageUnavailable`; what `chunks` raises reaches the caller as it is.
+    """
+    storage = media_storage()
+    if isinstance(storage, FileSystemStorage):
+        return _guarded(lambda: _replace_whole(Path(storage.path(key)), chunks))
+
+    def upload() -> int:
+        with tempfile.TemporaryFile() as spool:
+            for chunk in chunks:
+                spool.write(chunk)
+            size = spool.tell()
+            if storage.get_available_name(key) != key:  # a storage told not to overwrite
+                storage.delete(key)
+            storage.save(key, File(spool, name=key))
+        return size
+
+    return _guarded(upload)
+
+
+def _replace_whole(path: Path, chunks: Iterable[bytes]) -> int:
+    """Write `chunks` beside `path`, then rename over it: the rename is atomic, so the file at
+    `path` is always a whole one. The temporary (`.partial-<random>-<name>`) is removed when
+    writing fails; only a process killed meanwhile leaves it (the media gc, the exports' purge)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".partial-", delete=False) as handle:
-        handle.write(data)
-    # NamedTemporaryFile creates 0600; stored files get the mode Django gives uploads.
-    os.chmod(handle.name, settings.FILE_UPLOAD_PERMISSIONS or 0o644)
-    os.replace(handle.name, path)
+    with tempfile.NamedTemporaryFile(
+        dir=path.parent, prefix=".partial-", suffix=f"-{path.name}", delete_on_close=False
+    ) as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+        size = handle.tell()
+        handle.close()
+        # NamedTemporaryFile creates 0600; stored files get the mode Django gives uploads.
+        os.chmod(handle.name, settings.FILE_UPLOAD_PERMISSIONS or 0o644)
+        os.replace(handle.name, path)  # leaving the block then finds no temporary to remove
+    return size
 
 
 def object_exists(key: str) -> bool:

@@ -77,5 +77,11 @@ def gc_media(grace_hours: float | None = None, dry_run: bool = False) -> dict[st
     A `grace_hours` that is not a number from 0 to a century is refused (ValueError) before
     anything is deleted: a negative one would take objects an upload is about to link."""
     grace = None if grace_hours is None else period(grace_hours, unit="hours", name="grace_hours")
-    report = services.media_gc(grace=grace, dry_run=dry_run)
-    return {"blobs": len(report.blobs), "objects": len(report.objects), "freed_bytes": report.freed_bytes}
+    report = services.media_gc(grace=grace, dry_run=dry_run, removed=_log_removal(dry_run=dry_run))
+    return {"blobs": report.blob_count, "objects": report.object_count, "freed_bytes": report.freed_bytes}
+
+
+def _log_removal(*, dry_run: bool) -> services.Removed:
+    """Each removal logged as it happens: a run stopped half-way (the storage, its time limit) has
+    said what it removed, and none keeps a list of every key."""
+    return lambda kind, name: logger.info("media_gc_removed", kind=kind, name=name, dry_run=dry_run)

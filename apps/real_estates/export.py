@@ -11,7 +11,6 @@ by the csv module into one reused buffer (docs/adr/0055).
 import contextlib
 import csv
 import io
-import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
@@ -21,7 +20,6 @@ from typing import Any, Final
 import structlog
 from botocore.exceptions import ClientError
 from django.conf import settings
-from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.db import connections, transaction
 from django.db.models import QuerySet, TextField
@@ -30,7 +28,6 @@ from django.http import QueryDict
 from django.utils import timezone
 from django_filters.utils import translate_validation
 
-from apps.core import errors
 from apps.media import storage as media
 from apps.real_estates.models import RealEstate
 from apps.real_estates.querysets import ListingRows
@@ -211,30 +208,20 @@ def real_estate_export_to_storage(
 ) -> str:
     """Write the CSV of the filtered list to default storage; answers its key, `exports/<id>.csv`.
 
-    Idempotent for one `export_id` (the task passes its own id): a rerun rewrites the same key.
-    The file is spooled to a temporary file first, so memory stays flat and a failed run never
-    leaves a partial object under the key. A storage failure (the bucket unreachable or gone, the
-    disk full, the temporary file's disk included) raises `StorageUnavailable`, as the media app's
-    writes do.
+    Idempotent for one `export_id` (the task passes its own id): a rerun replaces the same key.
+    Written through `media.save_whole`: the key shows the previous export, or none, until the
+    last row is in, and a run that fails (the database, the storage, a full disk) leaves nothing
+    behind, no partial file under the key and no temporary (docs/adr/0093). A storage failure
+    (the bucket unreachable or gone, the disk full) raises `StorageUnavailable`, as the media
+    app's writes do; a database error reaches the caller as it is.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {FORMATS}")
     queryset = filtered_queryset(filters)  # validated before anything is written
     key = export_key(export_id or uuid.uuid4())
-    storage = storages["default"]
-    try:
-        with tempfile.TemporaryFile() as spool:
-            for chunk in csv_chunks(queryset, with_distance=bool(filters.get("near"))):
-                spool.write(chunk)
-            size = spool.tell()
-            spool.seek(0)
-            if storage.exists(key):
-                storage.delete(key)  # a rerun: FileSystemStorage would otherwise pick another name
-            stored = storage.save(key, File(spool, name=key))
-    except media.STORAGE_ERRORS as exc:  # the spool's disk or the storage: full, unreachable, gone
-        raise errors.StorageUnavailable() from exc
-    logger.info("real_estates_exported", key=stored, size=size, filters=dict(filters))
-    return stored
+    size = media.save_whole(key, csv_chunks(queryset, with_distance=bool(filters.get("near"))))
+    logger.info("real_estates_exported", key=key, size=size, filters=dict(filters))
+    return key
 
 
 def purge_exports(*, retention: timedelta | None = None, now: datetime | None = None) -> list[str]:

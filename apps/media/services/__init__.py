@@ -9,7 +9,7 @@ before deleting. An upload refused after its write removes what it wrote, under 
 `media_gc` removes after the grace period; never a row pointing at a missing object.
 """
 
-from apps.media.services.gc import GcReport, media_gc
+from apps.media.services.gc import GcReport, Removed, media_gc
 from apps.media.services.photos import UploadResult, photo_delete, photo_update, photo_upload
 from apps.media.services.thumbnails import (
     blob_generate_thumbnails,
@@ -19,6 +19,7 @@ from apps.media.services.thumbnails import (
 
 __all__ = [
     "GcReport",
+    "Removed",
     "UploadResult",
     "blob_generate_thumbnails",
     "blob_thumbnails_failed",

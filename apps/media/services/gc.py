@@ -1,7 +1,7 @@
 """The collector: blobs no photo references, and stored objects no blob row knows, once older
 than the grace period (ordering rule: the package docstring)."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import batched
@@ -23,16 +23,48 @@ _OBJECT_BATCH: Final = 500
 """Stored files matched to rows in one statement (three index lookups of as many keys each)."""
 
 
+Removed = Callable[[str, str], None]
+"""Told of each removal as it happens: `("blob", sha256)` or `("object", key)`."""
+
+
 @dataclass
 class GcReport:
+    """What a collection removed (a dry run: would remove): counts and bytes, and the blobs'
+    sha256 and the objects' keys unless `media_gc` hands each to `removed` as it goes."""
+
     blobs: list[str] = field(default_factory=list)
     objects: list[str] = field(default_factory=list)
+    blob_count: int = 0
+    object_count: int = 0
     freed_bytes: int = 0
+    removed: Removed | None = field(default=None, repr=False)
+
+    def blob_removed(self, sha256: str, size: int) -> None:
+        self.blob_count += 1
+        self.freed_bytes += size
+        self._tell("blob", sha256, self.blobs)
+
+    def object_removed(self, key: str, size: int) -> None:
+        self.object_count += 1
+        self.freed_bytes += size
+        self._tell("object", key, self.objects)
+
+    def _tell(self, kind: str, name: str, kept: list[str]) -> None:
+        if self.removed is None:
+            kept.append(name)
+        else:
+            self.removed(kind, name)
 
 
-def media_gc(*, grace: timedelta | None = None, dry_run: bool = False) -> GcReport:
+def media_gc(
+    *, grace: timedelta | None = None, dry_run: bool = False, removed: Removed | None = None
+) -> GcReport:
     """Remove blobs no photo references and stored objects no blob row knows, older than `grace`
     (default `MEDIA_GC_GRACE_HOURS`).
+
+    Each removal is handed to `removed` as it happens, when given (the command prints it, the task
+    logs it), and then not kept in the report: a collection the storage interrupts has told what
+    it removed before, and one after a mass deletion holds no list of millions of keys.
 
     Safe against uploads running at the same time: every deletion happens under the key lock that
     uploads take to link an object, after re-checking (under it) that nothing references the key
@@ -41,7 +73,7 @@ def media_gc(*, grace: timedelta | None = None, dry_run: bool = False) -> GcRepo
     """
     grace = timedelta(hours=settings.MEDIA_GC_GRACE_HOURS) if grace is None else grace
     cutoff = timezone.now() - grace
-    report = GcReport()
+    report = GcReport(removed=removed)
     for blob_id in Blob.objects.orphaned().created_before(cutoff).values_list("pk", flat=True):
         _collect_blob(blob_id=blob_id, cutoff=cutoff, dry_run=dry_run, report=report)
     # Our prefixes only, leftovers like `<hash>_AbC123.jpg` too. Most stored files are in use:
@@ -57,8 +89,8 @@ def media_gc(*, grace: timedelta | None = None, dry_run: bool = False) -> GcRepo
                 )
     logger.info(
         "media_gc",
-        blobs=len(report.blobs),
-        objects=len(report.objects),
+        blobs=report.blob_count,
+        objects=report.object_count,
         freed_bytes=report.freed_bytes,
         dry_run=dry_run,
     )
@@ -95,8 +127,7 @@ def _collect_blob(*, blob_id: int, cutoff: datetime, dry_run: bool, report: GcRe
             return
         renditions = _unshared(blob, blob.thumbnail_256_key, blob.thumbnail_1024_key)
         if dry_run:
-            report.blobs.append(blob.sha256)
-            report.freed_bytes += blob.size + sum(storage.object_size(key) for key in renditions)
+            report.blob_removed(blob.sha256, blob.size + sum(storage.object_size(key) for key in renditions))
             return
         Blob.objects.filter(pk=blob.pk).update(
             thumbnail_256_key="", thumbnail_1024_key="", thumbnail_state=ThumbnailState.PENDING
@@ -106,12 +137,12 @@ def _collect_blob(*, blob_id: int, cutoff: datetime, dry_run: bool, report: GcRe
         if blob is None:
             return  # linked again in between: pending, so its renditions are made again
         renditions = _unshared(blob, *renditions, blob.thumbnail_256_key, blob.thumbnail_1024_key)
-        report.blobs.append(blob.sha256)
-        report.freed_bytes += blob.size + sum(storage.object_size(key) for key in renditions)
+        size = blob.size + sum(storage.object_size(key) for key in renditions)
         for key in renditions:
             storage.delete_object(key)
         storage.delete_object(blob.key)
         blob.delete()
+    report.blob_removed(blob.sha256, size)  # once its deletion is committed
 
 
 def _locked_orphan(*, blob_id: int, cutoff: datetime, also: Iterable[str] = ()) -> Blob | None:
@@ -142,5 +173,4 @@ def _collect_object(*, key: str, size: int, cutoff: datetime, dry_run: bool, rep
             if not storage.object_exists(key) or storage.modified_at(key) >= cutoff:
                 return  # rewritten by an upload since the listing: it is about to be linked
             storage.delete_object(key)
-        report.objects.append(key)
-        report.freed_bytes += size
+    report.object_removed(key, size)

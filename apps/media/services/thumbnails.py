@@ -1,7 +1,9 @@
 """The 256 px and 1024 px renditions of a blob, for the `generate_thumbnails` task and
 `manage.py rebuild_thumbnails` (ordering rule: the package docstring)."""
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
+from itertools import batched
+from typing import Final
 
 import structlog
 from django.conf import settings
@@ -63,37 +65,85 @@ def blob_generate_thumbnails(*, blob_id: int, force: bool = False) -> Blob | Non
     return blob
 
 
-def blobs_missing_renditions(blobs: QuerySet[Blob] | None = None) -> list[int]:
+RENDITION_BATCH: Final = 500
+"""Stored renditions matched to rows in one statement (two index lookups of as many keys each)."""
+
+
+class BlobIds(Collection[int]):
+    """A set of blob ids, one bit each, iterated in ascending order: the largest id over eight
+    bytes (2M blobs: 250 KB), where a set of ids or of keys takes ~60 or ~150 bytes an element."""
+
+    def __init__(self, ids: Iterable[int] = ()) -> None:
+        self._bits = bytearray()
+        self._count = 0
+        for blob_id in ids:
+            self.add(blob_id)
+
+    def add(self, blob_id: int) -> None:
+        byte, mask = blob_id >> 3, 1 << (blob_id & 7)
+        if byte >= len(self._bits):
+            self._bits.extend(bytes(byte + 1 - len(self._bits)))
+        if not self._bits[byte] & mask:
+            self._bits[byte] |= mask
+            self._count += 1
+
+    def __contains__(self, blob_id: object) -> bool:
+        if not isinstance(blob_id, int) or blob_id < 0 or blob_id >> 3 >= len(self._bits):
+            return False
+        return bool(self._bits[blob_id >> 3] & 1 << (blob_id & 7))
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[int]:
+        for byte, bits in enumerate(self._bits):
+            if bits:
+                yield from (byte << 3 | bit for bit in range(8) if bits & 1 << bit)
+
+
+def blobs_missing_renditions(
+    blobs: QuerySet[Blob] | None = None, *, batch_size: int = RENDITION_BATCH
+) -> BlobIds:
     """The blobs (all, or among `blobs`: the admin's selection) whose renditions are to be made,
     by id: not `ready`, or `ready` with a rendition object gone from storage (lost, or restored
     from an older copy). Listings, not a HEAD per key (a HEAD cannot tell a lost object from a
     bucket that is not there): of the thumbnail prefix for all of them; for a selection, of the
     directories its ready blobs' renditions are in (`thumbs/sha256/ab/cd/`), none when it has no
-    ready one. A storage that cannot be listed raises `StorageUnavailable`."""
-    rows = (
-        (Blob.objects.all() if blobs is None else blobs)
-        .order_by("pk")
-        .values_list("pk", "thumbnail_state", "thumbnail_256_key", "thumbnail_1024_key")
-    )
+    ready one. A storage that cannot be listed raises `StorageUnavailable`.
+
+    In bounded memory at any size: the listing goes by `batch_size` files at a time, each batch
+    matched to the rows naming them in one statement, and what is kept is a bit per blob for
+    each rendition seen stored; then the rows, read as a stream, are checked against those bits.
+    """
+    # The admin's selection comes annotated (reference counts): only its ids are read.
+    scope = Blob.objects.all() if blobs is None else Blob.objects.filter(pk__in=blobs.values("pk"))
     if blobs is None:
-        selected: Iterable[tuple[int, str, str, str]] = rows.iterator()
-        prefixes: Iterable[str] = (storage.THUMBNAIL_PREFIX,)
+        prefixes: tuple[str, ...] = (storage.THUMBNAIL_PREFIX,)
     else:
-        selected = list(rows)
-        prefixes = sorted(
-            {
-                key.rpartition("/")[0] + "/"
-                for _, state, *keys in selected
-                if state == ThumbnailState.READY
-                for key in keys
-            }
+        ready = scope.filter(thumbnail_state=ThumbnailState.READY).order_by()
+        prefixes = tuple(
+            sorted(
+                {
+                    key.rpartition("/")[0] + "/"
+                    for keys in ready.values_list("thumbnail_256_key", "thumbnail_1024_key").iterator()
+                    for key in keys
+                }
+            )
         )
-    stored = {stored.key for stored in storage.iter_objects(prefixes=tuple(prefixes))}
-    return [
+    stored_256, stored_1024 = BlobIds(), BlobIds()
+    for batch in batched(storage.iter_objects(prefixes=prefixes), batch_size, strict=False):
+        keys = {stored.key for stored in batch}
+        for blob_id, key_256, key_1024 in scope.renditions_among(keys):
+            if key_256 in keys:
+                stored_256.add(blob_id)
+            if key_1024 in keys:
+                stored_1024.add(blob_id)
+    rows = scope.order_by("pk").values_list("pk", "thumbnail_state")
+    return BlobIds(
         blob_id
-        for blob_id, state, *keys in selected
-        if state != ThumbnailState.READY or not stored.issuperset(keys)
-    ]
+        for blob_id, state in rows.iterator()
+        if state != ThumbnailState.READY or blob_id not in stored_256 or blob_id not in stored_1024
+    )
 
 
 def blob_thumbnails_failed(*, blob_id: int) -> None:

@@ -1,4 +1,5 @@
-"""`manage.py gc_media [--dry-run] [--grace HOURS]`: remove unreferenced blobs and orphan objects."""
+"""`manage.py gc_media [--dry-run] [--grace HOURS]`: remove unreferenced blobs and orphan objects,
+each printed as it goes (a run the storage interrupts has printed what it removed), then the sums."""
 
 from typing import Any
 
@@ -32,16 +33,17 @@ class Command(BaseCommand):
             grace = None if hours is None else period(hours, unit="hours", name="--grace")
         except ValueError as exc:  # a usage error: exit status 2, as argparse's
             raise CommandError(str(exc), returncode=2) from exc
+        verb = "Would remove" if options["dry_run"] else "Removed"
+        labels = {"blob": "blob", "object": "orphan object"}
+
+        def removed(kind: str, name: str) -> None:  # as it happens: a run that fails has told what it did
+            self.stdout.write(f"{verb} {labels[kind]} {name}")
+
         try:
-            report = media_gc(grace=grace, dry_run=options["dry_run"])
+            report = media_gc(grace=grace, dry_run=options["dry_run"], removed=removed)
         except errors.ApiError as error:  # the storage unreachable: what was removed so far stays removed
             raise CommandError(f"{error.code}: {error.message}") from error
-        verb = "Would remove" if options["dry_run"] else "Removed"
-        for sha256 in report.blobs:
-            self.stdout.write(f"{verb} blob {sha256}")
-        for key in report.objects:
-            self.stdout.write(f"{verb} orphan object {key}")
         self.stdout.write(
-            f"{verb} {len(report.blobs)} blob(s) and {len(report.objects)} orphan object(s), "
+            f"{verb} {report.blob_count} blob(s) and {report.object_count} orphan object(s), "
             f"{report.freed_bytes} bytes."
         )

@@ -1,10 +1,13 @@
-"""`manage.py rebuild_thumbnails [--all]`: derive missing (or all) renditions, with a progress bar.
-Missing: a blob's not `ready`, or `ready` and a rendition object lost from storage.
+"""`manage.py rebuild_thumbnails [--all] [--batch-size N]`: derive missing (or all) renditions,
+with a progress bar. Missing: a blob's not `ready`, or `ready` and a rendition object lost from
+storage, found by matching the `thumbs/` listing to the rows N files at a time
+(`services.blobs_missing_renditions`): memory stays a bit per blob whatever the size.
 
 Every blob is tried; when any failed (storage unreachable, an original gone or undecodable)
 the command ends in a CommandError (exit status 1) after its summary, so cron and scripts see it.
 """
 
+import argparse
 import sys
 from typing import Any
 
@@ -14,6 +17,17 @@ from tqdm import tqdm
 from apps.core import errors
 from apps.media.models import Blob, ThumbnailState
 from apps.media.services import blob_generate_thumbnails, blobs_missing_renditions
+from apps.media.services.thumbnails import RENDITION_BATCH, BlobIds
+
+
+def _count(value: str) -> int:
+    try:
+        count = int(value)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value!r}")
+    return count
 
 
 class Command(BaseCommand):
@@ -25,13 +39,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--all", action="store_true", help="Regenerate even the ready ones.")
+        parser.add_argument(
+            "--batch-size",
+            type=_count,
+            default=RENDITION_BATCH,
+            metavar="N",
+            help=f"Stored files matched to blob rows per query (default {RENDITION_BATCH}).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             ids = (
-                list(Blob.objects.order_by("pk").values_list("pk", flat=True))
+                BlobIds(Blob.objects.values_list("pk", flat=True).iterator())
                 if options["all"]
-                else blobs_missing_renditions()
+                else blobs_missing_renditions(batch_size=options["batch_size"])
             )
         except errors.StorageUnavailable as error:  # its listing of the renditions
             raise CommandError(f"{error.code}: {error.message}") from error

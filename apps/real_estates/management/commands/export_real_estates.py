@@ -17,7 +17,8 @@ FIFO) is written directly. Any failure to write is a CommandError, not a traceba
 
 `--to-storage` writes the CSV to the default storage (`exports/<id>.csv`) and prints its key;
 `--enqueue` does the same on a Celery worker (`apps.real_estates.tasks.export_real_estates`)
-and prints the task id.
+and prints the task id. The key, too, shows only a whole export, and a run that fails leaves
+nothing in storage (`export.real_estate_export_to_storage`, docs/adr/0093).
 """
 
 import functools

@@ -1,0 +1,88 @@
+"""`gc_media` tells each removal as it happens: a collection the storage interrupts has printed
+(the command) or logged (the task) what it removed before the failure, and a long one holds no
+list of every removed key."""
+
+from datetime import timedelta
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from structlog.testing import capture_logs
+
+from apps.core import errors
+from apps.media import services, tasks
+from tests.media import samples
+from tests.media.conftest import orphan_object, set_storage_options, stored_keys
+from tests.media.flaky_s3 import FlakyS3
+from tests.storage_backends import use_s3
+
+pytestmark = pytest.mark.django_db
+
+NO_GRACE = timedelta(0)
+
+
+@pytest.fixture
+def three_orphans() -> list[str]:
+    """Objects no row names (what failed uploads leave), in the order the listing gives them."""
+    return sorted(orphan_object(samples.image_bytes(color=colour)) for colour in ("#e33", "#3e3", "#33e"))
+
+
+@pytest.fixture
+def on_flaky_s3(
+    settings: Any, s3_endpoint: str, flaky_s3: FlakyS3, monkeypatch: pytest.MonkeyPatch
+) -> FlakyS3:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")  # every 503 reaches our code
+    use_s3(settings, s3_endpoint)
+    set_storage_options(settings, endpoint_url=flaky_s3.endpoint)
+    flaky_s3.reset()
+    return flaky_s3
+
+
+def test_the_command_has_printed_what_it_removed_when_the_storage_fails(
+    on_flaky_s3: FlakyS3, three_orphans: list[str]
+) -> None:
+    first, second, third = three_orphans
+    on_flaky_s3.fail(method="DELETE", path_contains=second, times=1)
+    out = StringIO()
+
+    with pytest.raises(CommandError, match="STORAGE_UNAVAILABLE"):
+        call_command("gc_media", "--grace", "0", stdout=out)
+
+    assert out.getvalue().splitlines() == [f"Removed orphan object {first}"]
+    assert stored_keys() == [second, third]
+
+
+def test_the_task_has_logged_what_it_removed_when_the_storage_fails(
+    on_flaky_s3: FlakyS3, three_orphans: list[str]
+) -> None:
+    first, second, _ = three_orphans
+    on_flaky_s3.fail(method="DELETE", path_contains=second, times=1)
+
+    with capture_logs() as logs, pytest.raises(errors.StorageUnavailable):
+        tasks.gc_media(grace_hours=0)
+
+    removals = [(log["kind"], log["name"]) for log in logs if log["event"] == "media_gc_removed"]
+    assert removals == [("object", first)]
+
+
+def test_a_collection_told_of_each_removal_keeps_only_the_counts(three_orphans: list[str]) -> None:
+    told: list[tuple[str, str]] = []
+
+    report = services.media_gc(grace=NO_GRACE, removed=lambda kind, name: told.append((kind, name)))
+
+    assert told == [("object", key) for key in three_orphans]
+    assert (report.blob_count, report.object_count) == (0, 3)
+    assert report.freed_bytes > 0
+    assert (report.blobs, report.objects) == ([], [])  # not kept: a mass deletion is millions of keys
+    assert stored_keys() == []
+
+
+def test_the_command_prints_the_same_lines_as_before(three_orphans: list[str]) -> None:
+    out = StringIO()
+
+    call_command("gc_media", "--grace", "0", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[:-1] == [f"Removed orphan object {key}" for key in three_orphans]
+    assert lines[-1].startswith("Removed 0 blob(s) and 3 orphan object(s), ")
