@@ -86,3 +86,18 @@ def test_the_command_prints_the_same_lines_as_before(three_orphans: list[str]) -
     lines = out.getvalue().splitlines()
     assert lines[:-1] == [f"Removed orphan object {key}" for key in three_orphans]
     assert lines[-1].startswith("Removed 0 blob(s) and 3 orphan object(s), ")
+
+
+class _ClosedPipe(StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_reader_that_goes_away_ends_the_collection_quietly_where_it_stood(
+    three_orphans: list[str],
+) -> None:
+    """`gc_media | head -1`: the first removal is printed into a closed pipe; the command stops
+    there without a traceback, and what it removed stays removed."""
+    call_command("gc_media", "--grace", "0", stdout=_ClosedPipe())  # no exception
+
+    assert stored_keys() == three_orphans[1:]

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core import errors
+from apps.core.management.output import silence_stdout
 from apps.core.periods import MAX_HOURS, period
 from apps.media.services import media_gc
 
@@ -41,9 +42,13 @@ class Command(BaseCommand):
 
         try:
             report = media_gc(grace=grace, dry_run=options["dry_run"], removed=removed)
+            self.stdout.write(
+                f"{verb} {report.blob_count} blob(s) and {report.object_count} orphan object(s), "
+                f"{report.freed_bytes} bytes."
+            )
         except errors.ApiError as error:  # the storage unreachable: what was removed so far stays removed
             raise CommandError(f"{error.code}: {error.message}") from error
-        self.stdout.write(
-            f"{verb} {report.blob_count} blob(s) and {report.object_count} orphan object(s), "
-            f"{report.freed_bytes} bytes."
-        )
+        except BrokenPipeError:
+            # The reader went away (`gc_media --dry-run | head`): stop there quietly, as Unix tools
+            # do; each removal printed was committed, so the next run goes on from what is left.
+            silence_stdout()

@@ -22,7 +22,6 @@ nothing in storage (`export.real_estate_export_to_storage`, docs/adr/0093).
 """
 
 import functools
-import io
 import os
 import secrets
 import stat
@@ -38,6 +37,7 @@ from kombu.exceptions import OperationalError as BrokerUnreachable
 from tqdm import tqdm
 
 from apps.core import errors
+from apps.core.management.output import silence_stdout
 from apps.real_estates.api.filters import RealEstateFilterSet
 from apps.real_estates.api.serializers import RealEstateListItemSerializer
 from apps.real_estates.export import csv_lines, real_estate_export_to_storage, streamed
@@ -69,14 +69,6 @@ def _dashed_values_attached(args: Sequence[str]) -> list[str]:
         else:
             attached.append(arg)
     return attached
-
-
-def _silence_stdout() -> None:
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, io.UnsupportedOperation):  # not a real file (tests, IDEs)
-        pass
 
 
 @contextmanager
@@ -194,7 +186,7 @@ class Command(BaseCommand):
                     # The reader went away (`export_real_estates | head`): stop quietly, as Unix
                     # tools do, and keep the interpreter's final flush from failing again.
                     if to_stdout:
-                        _silence_stdout()
+                        silence_stdout()
                     return
                 finally:
                     close = getattr(lines, "close", None)  # a generator: ends its server-side cursor now
