@@ -311,8 +311,9 @@ for option in ("--to-storage", "--enqueue"):
 
 
 def test_to_storage_with_the_disk_full_is_a_clean_error(tmp_path: Path) -> None:
-    """The CSV is spooled to a temporary file before it is stored: a full disk failed that write
-    with a traceback (an OSError), where storage's own failures are a CommandError."""
+    """The CSV is written to a temporary file before it takes its key (docs/adr/0093): a full
+    disk failed that write with a traceback (an OSError), where storage's own failures are a
+    CommandError."""
     assert run_on_sqlite(tmp_path, "manage.py", "migrate", "-v", "0").returncode == 0
 
     done = run_on_sqlite(tmp_path, "-c", _shell(TO_STORAGE_ON_A_FULL_DISK), PYTHONDONTWRITEBYTECODE="1")
