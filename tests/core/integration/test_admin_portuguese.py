@@ -1,0 +1,134 @@
+"""The admin speaks Portuguese throughout to a pt-BR browser: app, model and field names, choice
+labels. English stays the default."""
+
+from collections.abc import Iterator
+from html.parser import HTMLParser
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.db import models
+from django.test import Client
+from django.utils import translation
+from django.utils.text import capfirst
+
+from apps.audit.models import AuditEvent
+from apps.media.models import Blob
+from apps.real_estates.models import Status
+from apps.users.models import Role, User
+from tests.real_estates.factories import RealEstateFactory
+from tests.users.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# Written the same in both languages: no translation can tell them apart.
+SAME_IN_BOTH = {"CEP", "CPF", "UF", "SHA-256", "Id", "ID", "Latitude", "Longitude", "Blob", "Blobs", "Rural"}
+
+
+def _models_staff_see() -> Iterator[type[models.Model]]:
+    """Every model with an admin page, and every model shown inline on one."""
+    for model in apps.get_models():
+        if admin.site.is_registered(model):
+            yield model
+            yield from (inline.model for inline in admin.site.get_model_admin(model).inlines)
+
+
+def _names(model: type[models.Model]) -> Iterator[str]:
+    """What the admin prints of a model, in the active language: its names, its app's, its fields'
+    and their choices'."""
+    meta = model._meta
+    names = [apps.get_app_config(meta.app_label).verbose_name, meta.verbose_name, meta.verbose_name_plural]
+    for field in meta.get_fields():
+        if field.concrete:
+            names.append(field.verbose_name)  # type: ignore[union-attr]
+            names.extend(label for _, label in field.choices or ())  # type: ignore[union-attr]
+    return (str(capfirst(name)) for name in names)  # text now, not a translation made later
+
+
+def _english_names() -> set[str]:
+    with translation.override("en"):
+        return {name for model in _models_staff_see() for name in _names(model)} - SAME_IN_BOTH
+
+
+class _Text(HTMLParser):
+    """The text a page shows: its text nodes (not scripts or styles), each stripped of a label's colon."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.nodes: set[str] = set()
+        self._hidden = 0
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._hidden -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden and data.strip():
+            self.nodes.add(data.strip().removesuffix(":"))
+
+
+def _pages(staff: User) -> dict[str, str]:
+    """Every kind of admin page staff open, as `staff` sees it with a pt-BR browser."""
+    draft = RealEstateFactory(status=Status.DRAFT, photos=1)
+    submitted = RealEstateFactory(status=Status.SUBMITTED)
+    other = UserFactory()
+    client = Client(HTTP_ACCEPT_LANGUAGE="pt-BR")
+    client.force_login(staff)
+    urls = [
+        "/admin/",
+        "/admin/dashboard/",
+        "/admin/real_estates/",
+        "/admin/real_estates/realestate/",
+        "/admin/real_estates/realestate/?status__exact=submitted",
+        f"/admin/real_estates/realestate/{draft.pk}/change/",
+        f"/admin/real_estates/realestate/{submitted.pk}/change/",
+        "/admin/media/blob/",
+        f"/admin/media/blob/{Blob.objects.first().pk}/change/",  # type: ignore[union-attr]
+        "/admin/users/user/",
+        f"/admin/users/user/{other.pk}/change/",
+        "/admin/users/user/add/",
+        f"/admin/users/user/{other.pk}/password/",
+        "/admin/audit/auditevent/",
+        f"/admin/audit/auditevent/{AuditEvent.objects.first().pk}/change/",  # type: ignore[union-attr]
+    ]
+    pages = {}
+    for url in urls:
+        response = client.get(url)
+        if response.status_code == 200:  # a manager may not open every page
+            pages[url] = response.content.decode()
+    reject = {"action": "reject_selected", "_selected_action": [str(submitted.pk)]}
+    pages["reject"] = client.post("/admin/real_estates/realestate/", reject).content.decode()
+    return pages
+
+
+def test_every_name_staff_read_in_the_admin_has_its_portuguese() -> None:
+    english = _english_names()
+    with translation.override("pt-br"):
+        portuguese = {name for model in _models_staff_see() for name in _names(model)}
+
+    assert english & portuguese == set()
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.MANAGER])
+def test_no_page_of_the_admin_shows_an_english_name_to_a_portuguese_browser(role: Role) -> None:
+    english = _english_names()
+
+    pages = _pages(UserFactory(role=role))
+
+    assert "/admin/real_estates/realestate/" in pages  # a manager's pages are checked too
+    for url, html in pages.items():
+        assert _Text(html).nodes & english == set(), url
+
+
+def test_english_stays_the_default() -> None:
+    real_estate = RealEstateFactory(status=Status.DRAFT)
+    client = Client()
+    client.force_login(UserFactory(role=Role.ADMIN))
+
+    change = client.get(f"/admin/real_estates/realestate/{real_estate.pk}/change/").content.decode()
+
+    for words in ("Change real estate", "Title:", "Parking spaces:", ">Land</option>"):
+        assert words in change, words
