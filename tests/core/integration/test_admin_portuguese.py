@@ -1,5 +1,5 @@
 """The admin speaks Portuguese throughout to a pt-BR browser: app, model and field names, choice
-labels. English stays the default."""
+labels, and the words of Django's own that its pt_BR catalog lacks. English stays the default."""
 
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -123,12 +123,34 @@ def test_no_page_of_the_admin_shows_an_english_name_to_a_portuguese_browser(role
         assert _Text(html).nodes & english == set(), url
 
 
+def test_the_admin_speaks_portuguese_where_django_has_no_portuguese_of_its_own() -> None:
+    pages = _pages(UserFactory(role=Role.ADMIN))
+    change = next(html for url, html in pages.items() if url.endswith("/change/") and "realestate" in url)
+    password = next(html for url, html in pages.items() if url.endswith("/password/"))
+
+    assert ">- Selecione uma opção -</option>" in change
+    assert "Filtrar por criado em" in pages["/admin/real_estates/realestate/"]
+    assert "Se este usuário conseguirá autenticar usando uma senha ou não." in password
+    assert '<li class="warning">Se desabilitada, a senha atual deste usuário será perdida.</li>' in password
+
+
 def test_english_stays_the_default() -> None:
     real_estate = RealEstateFactory(status=Status.DRAFT)
+    other = UserFactory()
     client = Client()
     client.force_login(UserFactory(role=Role.ADMIN))
 
     change = client.get(f"/admin/real_estates/realestate/{real_estate.pk}/change/").content.decode()
+    password = client.get(f"/admin/users/user/{other.pk}/password/").content.decode()
 
-    for words in ("Change real estate", "Title:", "Parking spaces:", ">Land</option>"):
+    for words in (
+        "Change real estate",
+        "Title:",
+        "Parking spaces:",
+        ">Land</option>",
+        ">- Select an option -</option>",
+    ):
         assert words in change, words
+    assert (
+        '<li class="warning">If disabled, the current password for this user will be lost.</li>' in password
+    )
