@@ -175,6 +175,12 @@ class PhotoInline(admin.TabularInline):  # type: ignore[type-arg]
     def thumbnail(self, photo: Photo) -> str:
         return preview(photo.blob.thumbnail_256_key or photo.blob.key)
 
+    @admin.display(description=gettext_lazy("order"))
+    def order(self, photo: Photo) -> int:
+        """The form's `order` where the photos are shown, not offered for change (the form is
+        then not used, and Django found no `order` to show: "Order", "None")."""
+        return photo.position + 1
+
     @admin.display(description=gettext_lazy("pixels"))
     def dimensions(self, photo: Photo) -> str:
         return f"{photo.blob.width} x {photo.blob.height}"
