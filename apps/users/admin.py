@@ -35,7 +35,7 @@ from django.forms import BaseFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from apps.core import errors
@@ -46,8 +46,9 @@ from apps.users.cpf import format_cpf, normalize_cpf
 from apps.users.models import Role, User
 from apps.users.throttling import current_password_check_allowed
 
-ERASED = "(personal data erased)"
-"""What the admin log and the success message say of an erased account instead of its name."""
+ERASED = gettext_noop("(personal data erased)")
+"""What the admin log (in English, as Django stores it) and the success message (in the page's
+language) say of an erased account instead of its name."""
 
 UPDATABLE_FIELDS = ("name", "email", "role", "is_active")
 
@@ -269,7 +270,7 @@ class UserAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, DjangoUserAdmin): 
         )
 
     def response_delete(self, request: HttpRequest, obj_display: str, obj_id: Any) -> HttpResponse:
-        return super().response_delete(request, ERASED, obj_id)  # the message would name them
+        return super().response_delete(request, gettext(ERASED), obj_id)  # the message would name them
 
     @admin.action(permissions=["delete"], description=gettext_lazy("Delete selected %(verbose_name_plural)s"))
     def delete_selected(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:

@@ -16,6 +16,7 @@ from apps.audit.models import AuditEvent
 from apps.media.models import Blob
 from apps.real_estates.models import Status
 from apps.users.models import Role, User
+from tests.audit.factories import AuditEventFactory
 from tests.real_estates.factories import RealEstateFactory
 from tests.users.factories import UserFactory
 
@@ -154,3 +155,19 @@ def test_english_stays_the_default() -> None:
     assert (
         '<li class="warning">If disabled, the current password for this user will be lost.</li>' in password
     )
+
+
+def test_the_admin_names_an_erased_person_in_portuguese() -> None:
+    """The words that stand for an erased person: the message of their account's deletion, and
+    the actor of the audit events they made."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="pt-BR")
+    client.force_login(UserFactory(role=Role.ADMIN))
+    AuditEventFactory(actor=None, actor_erased=True)
+
+    deleted = client.post(f"/admin/users/user/{UserFactory().pk}/delete/", {"post": "yes"}, follow=True)
+    events = client.get("/admin/audit/auditevent/").content.decode()
+
+    assert [str(m) for m in deleted.context["messages"]] == [
+        "O usuário “(dados pessoais apagados)” foi removido com sucesso."
+    ]
+    assert '<td class="field-actor_display">usuário excluído</td>' in events
