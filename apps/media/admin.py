@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from apps.core import errors
@@ -129,6 +129,11 @@ class BlobAdmin(GuardedChangeListMixin, admin.ModelAdmin):  # type: ignore[type-
     @admin.display(description=gettext_lazy("photos"), ordering="reference_count")
     def references(self, blob: Blob) -> int:
         return int(getattr(blob, "reference_count", 0))
+
+
+HISTORY_LABELS = (gettext_noop("Caption"),)
+"""Django's history keeps the label of a photo's changed field in English, capitalised, and
+translates it when shown: it needs an entry of its own in the catalog (`order` is ours)."""
 
 
 class PhotoInlineForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only, not at run time

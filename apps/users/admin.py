@@ -51,6 +51,14 @@ ERASED = gettext_noop("(personal data erased)")
 language) say of an erased account instead of its name."""
 
 UPDATABLE_FIELDS = ("name", "email", "role", "is_active")
+HISTORY_LABELS = (
+    gettext_noop("Name"),
+    gettext_noop("Email"),
+    gettext_noop("Role"),
+    gettext_noop("Is active"),
+)
+"""Django's history keeps the label of each field a change touched in English, capitalised, and
+translates it when shown: these labels need entries of their own in the catalog."""
 
 
 class EmailFreeFormMixin(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only, not at run time

@@ -1,8 +1,10 @@
 """The admin speaks Portuguese throughout to a pt-BR browser: app, model and field names, choice
 labels, and the words of Django's own that its pt_BR catalog lacks. English stays the default."""
 
+import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -171,3 +173,68 @@ def test_the_admin_names_an_erased_person_in_portuguese() -> None:
         "O usuário “(dados pessoais apagados)” foi removido com sucesso."
     ]
     assert '<td class="field-actor_display">usuário excluído</td>' in events
+
+
+def _as_posted(response: Any) -> dict[str, Any]:
+    """What a change page posts back unchanged: its form's and its inlines' fields."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data: dict[str, Any] = {}
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is not None and value is not False:  # an unticked box is not posted
+                data[form.add_prefix(name)] = value
+    return data
+
+
+def _history(client: Client, url: str) -> str:
+    """The text of the history of the object whose change page is `url`."""
+    page = client.get(url.replace("/change/", "/history/")).content.decode()
+    return " ".join(_Text(page[page.index('id="change-history"') :]).nodes)
+
+
+def test_the_history_names_the_fields_a_change_touched_in_portuguese() -> None:
+    """Django keeps each changed field's label in English ("Parking spaces") and translates it
+    when the history is shown."""
+    real_estate = RealEstateFactory(status=Status.DRAFT, photos=1, kind="house", purpose="sale")
+    user = UserFactory(role=Role.COLLECTOR)
+    client = Client(HTTP_ACCEPT_LANGUAGE="pt-BR")
+    client.force_login(UserFactory(role=Role.ADMIN))
+    real_estate_url = f"/admin/real_estates/realestate/{real_estate.pk}/change/"
+    user_url = f"/admin/users/user/{user.pk}/change/"
+    changes = {
+        "title": "Casa nova",
+        "description": "Reformada.",
+        "kind": "apartment",
+        "purpose": "rent",
+        "price": "1234.00",
+        "area_m2": "99.00",
+        "bedrooms": "7",
+        "bathrooms": "7",
+        "parking_spaces": "7",
+        "zip_code": "01310100",
+        "street": "Avenida Paulista",
+        "number": "1000",
+        "complement": "Apto 7",
+        "neighborhood": "Bela Vista",
+        "city": "São Paulo",
+        "state": "SP",
+        "latitude": "-23.561414",
+        "longitude": "-46.655881",
+        "photos-0-caption": "Fachada",
+    }
+
+    edited = client.post(real_estate_url, {**_as_posted(client.get(real_estate_url)), **changes})
+    renamed = client.post(
+        user_url,
+        {"name": "Nome Novo", "email": "novo@example.com.br", "role": Role.MANAGER},  # and no longer active
+    )
+
+    assert (edited.status_code, renamed.status_code) == (302, 302)
+    english = re.compile("|".join(rf"\b{re.escape(name)}\b" for name in _english_names()))
+    for url in (real_estate_url, user_url):
+        history = _history(client, url)
+        assert "Alterado" in history, url
+        assert english.findall(history) == [], url
