@@ -43,6 +43,7 @@ CPF_INPUT_MAX_LENGTH = 20  # a formatted CPF is 14 characters; leave room for st
 DJANGO_STRINGS_MISSING_IN_PT_BR = (
     gettext_noop("- Select an option -"),  # the blank choice of every choice field (a kind, a role)
     gettext_noop("Filter by %(field_name)s"),  # the date hierarchy above a changelist
+    gettext_noop("Logout"),  # the signed-out page's breadcrumb
 )
 """Django's own words on our admin screens that its pt_BR catalog lacks (Django 6.1): named here
 so that `make messages` puts them in ours (apps/core/locale), which LOCALE_PATHS reads first."""

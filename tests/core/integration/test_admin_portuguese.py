@@ -238,3 +238,13 @@ def test_the_history_names_the_fields_a_change_touched_in_portuguese() -> None:
         history = _history(client, url)
         assert "Alterado" in history, url
         assert english.findall(history) == [], url
+
+
+def test_the_signed_out_page_speaks_portuguese() -> None:
+    """Its breadcrumb is one more of Django's words its pt_BR lacks ("Logout")."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="pt-BR")
+    client.force_login(UserFactory(role=Role.MANAGER))
+
+    page = client.post("/admin/logout/").content.decode()
+
+    assert '<li aria-current="page">Encerrar sessão</li>' in page
