@@ -8,9 +8,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import escape
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
-from apps.audit.api.serializers import DELETED_USER_NAME
 from apps.audit.models import AuditEvent
 from apps.core.admin_site import GuardedChangeListMixin
 from apps.users.cpf import normalize_cpf
@@ -61,5 +60,5 @@ class AuditEventAdmin(GuardedChangeListMixin, admin.ModelAdmin):  # type: ignore
     @admin.display(description=gettext_lazy("actor"), ordering="actor__name")
     def actor_display(self, event: AuditEvent) -> str:
         if event.actor_erased:
-            return DELETED_USER_NAME
+            return gettext("deleted user")  # the API's DELETED_USER_NAME, in the page's language
         return event.actor.name if event.actor is not None else "—"

@@ -6,46 +6,60 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.audit.querysets import AuditEventQuerySet
 
 
 class TargetType(models.TextChoices):
-    USER = "user", "user"
-    REAL_ESTATE = "real_estate", "real estate"
-    PHOTO = "photo", "photo"
+    USER = "user", _("user")
+    REAL_ESTATE = "real_estate", _("real estate")
+    PHOTO = "photo", _("photo")
 
 
 class AuditEvent(models.Model):
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
-        help_text="Who made the change; empty for a command or task with nobody behind it, "
-        "or once the actor's account was erased.",
+        help_text=_(
+            "Who made the change; empty for a command or task with nobody behind it, "
+            "or once the actor's account was erased."
+        ),
     )
     actor_erased = models.BooleanField(
-        default=False, editable=False, help_text="The actor was a user whose account was erased since."
+        _("actor erased"),
+        default=False,
+        editable=False,
+        help_text=_("The actor was a user whose account was erased since."),
     )
-    action = models.CharField(max_length=64, editable=False, help_text="`<target type>.<verb>`")
-    target_type = models.CharField(max_length=32, choices=TargetType.choices, editable=False)
-    target_id = models.CharField(max_length=64, editable=False)
+    action = models.CharField(
+        _("action"), max_length=64, editable=False, help_text=_("`<target type>.<verb>`")
+    )
+    target_type = models.CharField(
+        _("target type"), max_length=32, choices=TargetType.choices, editable=False
+    )
+    target_id = models.CharField(_("target id"), max_length=64, editable=False)
     changes = models.JSONField(
+        _("changes"),
         default=dict,
         blank=True,
         encoder=DjangoJSONEncoder,
         editable=False,
-        help_text="field → [before, after]; null where the field had no value (creation, deletion).",
+        help_text=_("field → [before, after]; null where the field had no value (creation, deletion)."),
     )
-    request_id = models.CharField(max_length=128, null=True, blank=True, editable=False)
+    request_id = models.CharField(_("request id"), max_length=128, null=True, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="audit_newest_first"),

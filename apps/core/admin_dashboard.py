@@ -16,17 +16,10 @@ from apps.real_estates.models import Status
 
 def dashboard_context() -> dict[str, Any]:
     changelist = reverse("admin:real_estates_realestate_changelist")
-    labels: dict[str, str] = {
-        Status.DRAFT: _("Draft"),
-        Status.SUBMITTED: _("Submitted"),
-        Status.APPROVED: _("Approved"),
-        Status.REJECTED: _("Rejected"),
-        Status.ARCHIVED: _("Archived"),
-    }
     counts = [
         {
             "status": status,
-            "label": labels[status],
+            "label": Status(status).label,
             "count": count,
             "url": f"{changelist}?{urlencode({'status__exact': status})}",
         }

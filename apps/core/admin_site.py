@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
@@ -38,6 +39,14 @@ else:
     _ModelAdmin = object
 
 CPF_INPUT_MAX_LENGTH = 20  # a formatted CPF is 14 characters; leave room for stray spaces
+
+DJANGO_STRINGS_MISSING_IN_PT_BR = (
+    gettext_noop("- Select an option -"),  # the blank choice of every choice field (a kind, a role)
+    gettext_noop("Filter by %(field_name)s"),  # the date hierarchy above a changelist
+    gettext_noop("Logout"),  # the signed-out page's breadcrumb
+)
+"""Django's own words on our admin screens that its pt_BR catalog lacks (Django 6.1): named here
+so that `make messages` puts them in ours (apps/core/locale), which LOCALE_PATHS reads first."""
 
 
 class _SignInAttempt(Request):

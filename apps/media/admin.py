@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from apps.core import errors
@@ -132,6 +132,11 @@ class BlobAdmin(GuardedChangeListMixin, admin.ModelAdmin):  # type: ignore[type-
         return int(getattr(blob, "reference_count", 0))
 
 
+HISTORY_LABELS = (gettext_noop("Caption"),)
+"""Django's history keeps the label of a photo's changed field in English, capitalised, and
+translates it when shown: it needs an entry of its own in the catalog (`order` is ours)."""
+
+
 class PhotoInlineForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
     """A photo's place (from 1) and caption; the real-estate admin saves them through the
     media services (photo_update / photo_delete), never with this form's save()."""
@@ -176,6 +181,12 @@ class PhotoInline(admin.TabularInline):  # type: ignore[type-arg]
     @admin.display(description=gettext_lazy("preview"))
     def thumbnail(self, photo: Photo) -> str:
         return preview(photo.blob.thumbnail_256_key or photo.blob.key)
+
+    @admin.display(description=gettext_lazy("order"))
+    def order(self, photo: Photo) -> int:
+        """The form's `order` where the photos are shown, not offered for change (the form is
+        then not used, and Django found no `order` to show: "Order", "None")."""
+        return photo.position + 1
 
     @admin.display(description=gettext_lazy("pixels"))
     def dimensions(self, photo: Photo) -> str:

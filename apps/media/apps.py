@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MediaConfig(AppConfig):
     name = "apps.media"
     label = "media"
-    verbose_name = "Media"
+    verbose_name = _("Media")

@@ -8,6 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from apps.media.querysets import BlobQuerySet, PhotoQuerySet
 
@@ -16,28 +17,34 @@ CAPTION_MAX_LENGTH = 300
 
 
 class ThumbnailState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    READY = "ready", "Ready"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
 
 
 class Blob(models.Model):
     sha256 = models.CharField("SHA-256", max_length=64, unique=True)
-    key = models.CharField("storage key", max_length=255, unique=True)
-    size = models.PositiveBigIntegerField()
-    content_type = models.CharField(max_length=32)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    thumbnail_256_key = models.CharField(max_length=255, blank=True, default="")
-    thumbnail_1024_key = models.CharField(max_length=255, blank=True, default="")
+    key = models.CharField(_("storage key"), max_length=255, unique=True)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=32)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    thumbnail_256_key = models.CharField(_("thumbnail 256 key"), max_length=255, blank=True, default="")
+    thumbnail_1024_key = models.CharField(_("thumbnail 1024 key"), max_length=255, blank=True, default="")
     thumbnail_state = models.CharField(
-        max_length=16, choices=ThumbnailState.choices, default=ThumbnailState.PENDING, db_index=True
+        _("thumbnail state"),
+        max_length=16,
+        choices=ThumbnailState.choices,
+        default=ThumbnailState.PENDING,
+        db_index=True,
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     objects = BlobQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("blob")
+        verbose_name_plural = _("blobs")
         ordering = ["-created_at"]
         indexes = [
             # The collector asks, for each stored rendition, which rows name it (docs/adr/0032).
@@ -72,19 +79,29 @@ class Blob(models.Model):
 class Photo(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     real_estate = models.ForeignKey(
-        "real_estates.RealEstate", on_delete=models.CASCADE, related_name="photos"
+        "real_estates.RealEstate",
+        verbose_name=_("real estate"),
+        on_delete=models.CASCADE,
+        related_name="photos",
     )
-    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="photos")
-    caption = models.CharField(max_length=CAPTION_MAX_LENGTH, blank=True, default="")
-    position = models.PositiveSmallIntegerField()
+    blob = models.ForeignKey(Blob, verbose_name=_("blob"), on_delete=models.PROTECT, related_name="photos")
+    caption = models.CharField(_("caption"), max_length=CAPTION_MAX_LENGTH, blank=True, default="")
+    position = models.PositiveSmallIntegerField(_("position"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = PhotoQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
         ordering = ["real_estate", "position"]
         constraints = [
             models.UniqueConstraint(

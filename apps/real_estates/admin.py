@@ -25,7 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from apps.core import errors
 from apps.core.admin_refusals import ServiceRefusalsMixin
@@ -59,6 +59,27 @@ WORKFLOW_FIELDS = (
     "created_at",
     "updated_at",
     "seen_version",
+)
+
+
+# Django's history keeps the label of each field a change touched in English, capitalised
+# ("Parking spaces"), and translates it when shown: the labels of the fields staff change here need
+# entries of their own in the catalog (CEP, UF, latitude and longitude read the same in pt-BR).
+HISTORY_LABELS = (
+    gettext_noop("Title"),
+    gettext_noop("Description"),
+    gettext_noop("Kind"),
+    gettext_noop("Purpose"),
+    gettext_noop("Price"),
+    gettext_noop("Area m2"),
+    gettext_noop("Bedrooms"),
+    gettext_noop("Bathrooms"),
+    gettext_noop("Parking spaces"),
+    gettext_noop("Street"),
+    gettext_noop("Number"),
+    gettext_noop("Complement"),
+    gettext_noop("Neighborhood"),
+    gettext_noop("City"),
 )
 
 

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.real_estates.querysets import RealEstateQuerySet
 from apps.real_estates.validators import CEP_PATTERN, UFS, validate_cep, validate_uf
@@ -21,24 +22,24 @@ from apps.users.validators import NAME_MAX_LENGTH
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    ARCHIVED = "archived", "Archived"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    ARCHIVED = "archived", _("Archived")
 
 
 class Kind(models.TextChoices):
-    HOUSE = "house", "House"
-    APARTMENT = "apartment", "Apartment"
-    LAND = "land", "Land"
-    COMMERCIAL = "commercial", "Commercial"
-    RURAL = "rural", "Rural"
+    HOUSE = "house", _("House")
+    APARTMENT = "apartment", _("Apartment")
+    LAND = "land", _("Land")
+    COMMERCIAL = "commercial", _("Commercial")
+    RURAL = "rural", _("Rural")
 
 
 class Purpose(models.TextChoices):
-    SALE = "sale", "Sale"
-    RENT = "rent", "Rent"
+    SALE = "sale", _("Sale")
+    RENT = "rent", _("Rent")
 
 
 PRICE_MAX_DIGITS = 14
@@ -63,31 +64,40 @@ ADDRESS_FIELDS: tuple[str, ...] = (
 
 class RealEstate(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True, default="", max_length=DESCRIPTION_MAX_LENGTH)
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    purpose = models.CharField(max_length=8, choices=Purpose.choices)
-    price = models.DecimalField(max_digits=PRICE_MAX_DIGITS, decimal_places=2)
-    area_m2 = models.DecimalField(max_digits=AREA_MAX_DIGITS, decimal_places=2)
-    bedrooms = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(ROOMS_MAX)])
-    bathrooms = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(ROOMS_MAX)])
-    parking_spaces = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(ROOMS_MAX)])
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(
+        _("description"), blank=True, default="", max_length=DESCRIPTION_MAX_LENGTH
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    purpose = models.CharField(_("purpose"), max_length=8, choices=Purpose.choices)
+    price = models.DecimalField(_("price"), max_digits=PRICE_MAX_DIGITS, decimal_places=2)
+    area_m2 = models.DecimalField(_("area m2"), max_digits=AREA_MAX_DIGITS, decimal_places=2)
+    bedrooms = models.PositiveSmallIntegerField(
+        _("bedrooms"), default=0, validators=[MaxValueValidator(ROOMS_MAX)]
+    )
+    bathrooms = models.PositiveSmallIntegerField(
+        _("bathrooms"), default=0, validators=[MaxValueValidator(ROOMS_MAX)]
+    )
+    parking_spaces = models.PositiveSmallIntegerField(
+        _("parking spaces"), default=0, validators=[MaxValueValidator(ROOMS_MAX)]
+    )
 
     # Address, flat: the API renders it as an object.
-    zip_code = models.CharField("CEP", max_length=8, validators=[validate_cep])
-    street = models.CharField(max_length=200)
-    number = models.CharField(max_length=20, blank=True, default="")
-    complement = models.CharField(max_length=100, blank=True, default="")
-    neighborhood = models.CharField(max_length=100, blank=True, default="")
-    city = models.CharField(max_length=100)
-    state = models.CharField("UF", max_length=2, validators=[validate_uf])
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    zip_code = models.CharField(_("CEP"), max_length=8, validators=[validate_cep])
+    street = models.CharField(_("street"), max_length=200)
+    number = models.CharField(_("number"), max_length=20, blank=True, default="")
+    complement = models.CharField(_("complement"), max_length=100, blank=True, default="")
+    neighborhood = models.CharField(_("neighborhood"), max_length=100, blank=True, default="")
+    city = models.CharField(_("city"), max_length=100)
+    state = models.CharField(_("UF"), max_length=2, validators=[validate_uf])
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
 
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     # The (collected_by, created_at) index below serves this FK; no separate one.
     collected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("collected by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -96,36 +106,47 @@ class RealEstate(models.Model):
     )
     # Denormalised for the list (which then joins no table): the collector's name, kept right
     # by `real_estate_collector_renamed` and emptied with the user (LGPD: nothing of them stays).
-    collected_by_name = models.CharField(max_length=NAME_MAX_LENGTH, blank=True, default="", editable=False)
+    collected_by_name = models.CharField(
+        _("collected by name"), max_length=NAME_MAX_LENGTH, blank=True, default="", editable=False
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="reviewed_real_estates",
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    rejection_reason = models.TextField(blank=True, default="")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("rejection reason"), blank=True, default="")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
 
     # Bumped by every write service; the ETag is derived from (id, version).
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # Denormalised, kept right by the media services: the list never counts photos per row.
-    photo_count = models.PositiveIntegerField(default=0, editable=False)
+    photo_count = models.PositiveIntegerField(_("photo count"), default=0, editable=False)
     # The first photo's blob, maintained with `photo_count` by the media services, and its 256 px
     # thumbnail's key, the list's cover: None without photos, "" until the thumbnail is made
     # (the media services copy it to every real estate the blob is the cover of).
     cover_blob = models.ForeignKey(
-        "media.Blob", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+        "media.Blob",
+        verbose_name=_("cover blob"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
-    cover_key = models.CharField(max_length=255, null=True, blank=True, editable=False)
+    cover_key = models.CharField(_("cover key"), max_length=255, null=True, blank=True, editable=False)
     # Denormalised `q` target (see apps/real_estates/search.py), maintained by the services.
-    search_text = models.TextField(blank=True, default="", editable=False)
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
 
     objects = RealEstateQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("real estate")
+        verbose_name_plural = _("real estates")
         ordering = ["-created_at", "-id"]
         indexes = [
             # Newest first, with or without a status. On PostgreSQL both also include
@@ -208,20 +229,25 @@ class RealEstate(models.Model):
 class RealEstateTransition(models.Model):
     """One step of the review workflow, written in the transaction that makes it."""
 
-    real_estate = models.ForeignKey(RealEstate, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=16, choices=Status.choices)
-    to_status = models.CharField(max_length=16, choices=Status.choices)
+    real_estate = models.ForeignKey(
+        RealEstate, verbose_name=_("real estate"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(_("from status"), max_length=16, choices=Status.choices)
+    to_status = models.CharField(_("to status"), max_length=16, choices=Status.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="real_estate_transitions",
     )
-    at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField(blank=True, default="")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True, default="")
 
     class Meta:
+        verbose_name = _("real estate transition")
+        verbose_name_plural = _("real estate transitions")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["real_estate", "at"], name="re_transition_history_idx")]
         constraints = [

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SyncConfig(AppConfig):
     name = "apps.sync"
     label = "sync"
-    verbose_name = "Sync"
+    verbose_name = _("Sync")

@@ -20,7 +20,13 @@ from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import PasswordChangeForm, UserChangeForm, UserCreationForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    PasswordChangeForm,
+    SetUnusablePasswordMixin,
+    UserChangeForm,
+    UserCreationForm,
+)
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -28,7 +34,8 @@ from django.db.models import QuerySet
 from django.forms import BaseFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from apps.core import errors
@@ -39,10 +46,19 @@ from apps.users.cpf import format_cpf, normalize_cpf
 from apps.users.models import Role, User
 from apps.users.throttling import current_password_check_allowed
 
-ERASED = "(personal data erased)"
-"""What the admin log and the success message say of an erased account instead of its name."""
+ERASED = gettext_noop("(personal data erased)")
+"""What the admin log (in English, as Django stores it) and the success message (in the page's
+language) say of an erased account instead of its name."""
 
 UPDATABLE_FIELDS = ("name", "email", "role", "is_active")
+HISTORY_LABELS = (
+    gettext_noop("Name"),
+    gettext_noop("Email"),
+    gettext_noop("Role"),
+    gettext_noop("Is active"),
+)
+"""Django's history keeps the label of each field a change touched in English, capitalised, and
+translates it when shown: these labels need entries of their own in the catalog."""
 
 
 class EmailFreeFormMixin(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
@@ -91,6 +107,23 @@ class UserChangeAdminForm(EmailFreeFormMixin, UserChangeForm):  # type: ignore[t
                 self.fields[name].show_hidden_initial = shown
 
 
+class UserPasswordChangeForm(AdminPasswordChangeForm):  # type: ignore[type-arg]  # generic in the stubs only
+    """Django's page to set another user's password. Django builds the help of its "Password-based
+    authentication" choice once, in English, when it loads (a translated string joined to an
+    untranslated warning): here it is built in the page's language, with the same markup (the
+    warning's id is what Django's script shows and hides)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        usable_password = self.fields.get("usable_password")  # absent for an unusable password
+        if usable_password is not None:
+            usable_password.help_text = format_html(
+                '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+                SetUnusablePasswordMixin.usable_password_help_text,
+                gettext("If disabled, the current password for this user will be lost."),
+            )
+
+
 class RoleActionForm(ActionForm):
     role = forms.ChoiceField(
         choices=[("", "---------"), *Role.choices], required=False, label=gettext_lazy("Role")
@@ -101,6 +134,7 @@ class RoleActionForm(ActionForm):
 class UserAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, DjangoUserAdmin):  # type: ignore[type-arg]
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
+    change_password_form = UserPasswordChangeForm
     action_form = RoleActionForm
     actions = ("delete_selected", "deactivate_selected", "activate_selected", "change_role_of_selected")
     list_display = ("name", "formatted_cpf", "email", "role", "is_active", "date_joined")
@@ -244,7 +278,7 @@ class UserAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, DjangoUserAdmin): 
         )
 
     def response_delete(self, request: HttpRequest, obj_display: str, obj_id: Any) -> HttpResponse:
-        return super().response_delete(request, ERASED, obj_id)  # the message would name them
+        return super().response_delete(request, gettext(ERASED), obj_id)  # the message would name them
 
     @admin.action(permissions=["delete"], description=gettext_lazy("Delete selected %(verbose_name_plural)s"))
     def delete_selected(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:

@@ -8,6 +8,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Length, Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.users.cpf import normalize_cpf
 from apps.users.querysets import UserManager
@@ -15,9 +16,9 @@ from apps.users.validators import NAME_MAX_LENGTH, validate_cpf, validate_name
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Admin"
-    MANAGER = "manager", "Manager"
-    COLLECTOR = "collector", "Collector"
+    ADMIN = "admin", _("Admin")
+    MANAGER = "manager", _("Manager")
+    COLLECTOR = "collector", _("Collector")
 
 
 class CpfField(models.CharField):  # type: ignore[type-arg]
@@ -37,16 +38,18 @@ class CpfField(models.CharField):  # type: ignore[type-arg]
 
 class User(AbstractBaseUser, PermissionsMixin):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    cpf = CpfField("CPF", unique=True, validators=[validate_cpf])
-    name = models.CharField(max_length=NAME_MAX_LENGTH, validators=[validate_name])
-    email = models.EmailField(null=True, blank=True)
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.COLLECTOR, db_index=True)
-    is_active = models.BooleanField(default=True)
-    date_joined = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    cpf = CpfField(_("CPF"), unique=True, validators=[validate_cpf])
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH, validators=[validate_name])
+    email = models.EmailField(_("email"), null=True, blank=True)
+    role = models.CharField(
+        _("role"), max_length=16, choices=Role.choices, default=Role.COLLECTOR, db_index=True
+    )
+    is_active = models.BooleanField(_("is active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Every token issued before this second is dead (a deactivation, a role change, a new
     # password): a reactivation or a role changed back does not revive them (apps/users/tokens.py).
-    tokens_revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    tokens_revoked_at = models.DateTimeField(_("tokens revoked at"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -55,6 +58,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS = ["name"]
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=models.Q(cpf__regex=r"^[0-9]{11}$"), name="users_cpf_11_digits"),

@@ -29,6 +29,15 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
         model = AuditEvent
         fields = ("id", "actor", "action", "target_type", "target_id", "changes", "request_id", "created_at")
         read_only_fields = fields
+        # The model's names and help are the admin's, in the browser's language; the API's stay
+        # English in every language (a label that is the field's own name adds no schema title).
+        extra_kwargs = {
+            **{
+                name: {"label": name.replace("_", " ")}
+                for name in ("target_type", "target_id", "request_id", "created_at")
+            },
+            "action": {"label": "action", "help_text": "`<target type>.<verb>`"},
+        }
 
     @extend_schema_field(AuditActorSerializer(allow_null=True))
     def get_actor(self, event: AuditEvent) -> dict[str, Any] | None:

@@ -59,6 +59,11 @@ class PhotoSerializer(serializers.ModelSerializer[Photo]):
             "thumbnails", "uploaded_by", "created_at",
         ]  # fmt: skip
         read_only_fields = fields
+        # The model's names and help are the admin's, in the browser's language; the API's stay
+        # English in every language (a label that is the field's own name adds no schema title).
+        extra_kwargs = {
+            name: {"label": name.replace("_", " ")} for name in ("caption", "position", "created_at")
+        }
 
     @extend_schema_field(OpenApiTypes.URI_REF)
     def get_url(self, photo: Photo) -> str:

@@ -77,6 +77,12 @@ class UserSerializer(serializers.ModelSerializer[User]):
         model = User
         fields = ("id", "cpf", "name", "email", "role", "is_active", "date_joined")
         read_only_fields = fields
+        # The model's names and help are the admin's, in the browser's language; the API's stay
+        # English in every language (a label that is the field's own name adds no schema title).
+        extra_kwargs = {
+            name: {"label": name.replace("_", " ")}
+            for name in ("name", "email", "role", "is_active", "date_joined")
+        }
 
 
 class TokenPairSerializer(serializers.Serializer[Any]):
