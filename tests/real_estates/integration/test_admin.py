@@ -610,7 +610,7 @@ def test_the_vanished_selection_is_reported_in_the_browsers_language(
     )
 
     [message] = _messages(response)
-    assert message.startswith("Nenhum dos real estates selecionados existe mais")
+    assert message.startswith("Nenhum dos imóveis selecionados existe mais")
 
 
 def test_saving_a_read_only_page_of_a_real_estate_rejected_meanwhile_is_refused_as_stale(

@@ -558,7 +558,7 @@ def test_the_users_screens_speak_portuguese_to_a_portuguese_browser(admin: User)
     run_action(client, "activate_selected", others[:1])
     assert messages_on(client.get(USERS)) == "1 usuário ativado."
     run_action(client, "change_role_of_selected", others, role="manager")
-    assert messages_on(client.get(USERS)) == "2 usuários receberam o papel Manager."
+    assert messages_on(client.get(USERS)) == "2 usuários receberam o papel Gerente."
     url = f"{USERS}{others[0].pk}/password/"
     submit(client, url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "set-password": "1"})
     assert messages_on(client.get(f"{USERS}{others[0].pk}/change/")) == "Senha modificada com sucesso."
