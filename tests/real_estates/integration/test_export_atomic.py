@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 from django.core.files.storage import FileSystemStorage
-from django.db import DataError, connection
+from django.db import DataError
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from apps.media import storage
@@ -38,11 +39,7 @@ def a_row_the_database_cannot_hand_over() -> None:
     datetime ('infinity'): the export's cursor fails on it, after the header was written."""
     RealEstateFactory.create_batch(3)
     broken = RealEstateFactory()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {RealEstate._meta.db_table} SET updated_at = 'infinity' WHERE id = %s",  # noqa: S608
-            [broken.pk],
-        )
+    RealEstate.objects.filter(pk=broken.pk).update(updated_at=RawSQL("'infinity'", ()))
 
 
 def test_an_export_the_database_fails_half_way_leaves_nothing(backend: str) -> None:
