@@ -4,6 +4,7 @@ labels, and the words of Django's own that its pt_BR catalog lacks. English stay
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from itertools import permutations
 from typing import Any
 
 import pytest
@@ -248,3 +249,23 @@ def test_the_signed_out_page_speaks_portuguese() -> None:
     page = client.post("/admin/logout/").content.decode()
 
     assert '<li aria-current="page">Encerrar sessão</li>' in page
+
+
+@pytest.mark.parametrize(("old", "new"), list(permutations(Role, 2)))
+def test_a_role_change_reads_in_the_readers_language_in_the_history(old: Role, new: Role) -> None:
+    """The users admin stores "role: collector → manager" in English, as Django stores a field's
+    label, and the history translates it for whoever reads it."""
+    user, admin_user = UserFactory(role=old), UserFactory(role=Role.ADMIN)
+    portuguese, english = Client(HTTP_ACCEPT_LANGUAGE="pt-BR"), Client(HTTP_ACCEPT_LANGUAGE="en")
+    for client in (portuguese, english):
+        client.force_login(admin_user)
+    url = f"/admin/users/user/{user.pk}/change/"
+    posted = {"name": user.name, "email": user.email, "role": new, "is_active": "on"}
+
+    assert portuguese.post(url, posted).status_code == 302
+    with translation.override("pt-br"):
+        in_portuguese = f"papel: {old.label.lower()} → {new.label.lower()}"
+    in_english = f"role: {old.value} → {new.value}"
+    assert in_portuguese in _history(portuguese, url)
+    assert in_english not in _history(portuguese, url)
+    assert in_english in _history(english, url)
