@@ -269,3 +269,21 @@ def test_a_role_change_reads_in_the_readers_language_in_the_history(old: Role, n
     assert in_portuguese in _history(portuguese, url)
     assert in_english not in _history(portuguese, url)
     assert in_english in _history(english, url)
+
+
+def test_a_deletion_lists_the_steps_of_a_real_estates_history_in_the_readers_language() -> None:
+    """What a real estate's deletion takes along includes its history: each step reads in the
+    page's language."""
+    real_estate = RealEstateFactory(status=Status.REJECTED)
+    admin_user = UserFactory(role=Role.ADMIN)
+    url = f"/admin/real_estates/realestate/{real_estate.pk}/delete/"
+    pages = {}
+    for language in ("pt-BR", "en"):
+        client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        client.force_login(admin_user)
+        pages[language] = client.get(url).content.decode()
+
+    assert "Transição do imóvel: rascunho → enviado" in pages["pt-BR"]
+    assert "Transição do imóvel: enviado → rejeitado" in pages["pt-BR"]
+    assert "Real estate transition: draft → submitted" in pages["en"]
+    assert "Real estate transition: submitted → rejected" in pages["en"]
