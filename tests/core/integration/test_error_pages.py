@@ -90,3 +90,33 @@ def test_an_api_path_keeps_the_envelope_for_a_bad_host() -> None:
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "MALFORMED_REQUEST"
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("pt-BR", ["<title>Página não encontrada | Vivenda</title>", "<h1>Página não encontrada</h1>"]),
+        ("en", ["<title>Page not found | Vivenda</title>", "<h1>Page not found</h1>"]),
+    ],
+)
+def test_an_admin_address_that_names_nothing_is_a_404_page_in_the_staffs_language(
+    language: str, words: list[str]
+) -> None:
+    response = _manager(language).get("/admin/nothing-here/")
+
+    page = response.content.decode()
+    assert response.status_code == 404
+    for word in words:
+        assert word in page, word
+    assert '<li><a href="/admin/">' in page  # the breadcrumb home
+
+
+def test_an_anonymous_visitor_gets_the_404_page_without_staff_navigation() -> None:
+    response = Client(HTTP_ACCEPT_LANGUAGE="pt-BR").get("/nothing-here")
+
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "<h1>Página não encontrada</h1>" in page
+    assert "Início" not in page
+    for navigation in STAFF_NAVIGATION:
+        assert navigation not in page, navigation
