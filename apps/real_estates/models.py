@@ -261,4 +261,6 @@ class RealEstateTransition(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
+        """The step in the active language, in lower case ("draft → submitted", "rascunho →
+        enviado"), as the admin lists it among what a real estate's deletion takes along."""
+        return f"{self.get_from_status_display().lower()} → {self.get_to_status_display().lower()}"

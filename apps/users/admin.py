@@ -48,7 +48,8 @@ from apps.users.throttling import current_password_check_allowed
 
 ERASED = gettext_noop("(personal data erased)")
 """What the admin log (in English, as Django stores it) and the success message (in the page's
-language) say of an erased account instead of its name."""
+language) say of an erased account instead of its name; the index's "Recent actions" translates
+the stored text too (apps/core/templates/admin/index.html)."""
 
 UPDATABLE_FIELDS = ("name", "email", "role", "is_active")
 HISTORY_LABELS = (
@@ -59,6 +60,17 @@ HISTORY_LABELS = (
 )
 """Django's history keeps the label of each field a change touched in English, capitalised, and
 translates it when shown: these labels need entries of their own in the catalog."""
+ROLE_CHANGES = (
+    gettext_noop("role: collector → manager"),
+    gettext_noop("role: collector → admin"),
+    gettext_noop("role: manager → collector"),
+    gettext_noop("role: manager → admin"),
+    gettext_noop("role: admin → collector"),
+    gettext_noop("role: admin → manager"),
+)
+"""What a user's history stores of a role change, in English, one more changed "field" Django
+translates when the history is shown (`LogEntry.get_change_message`): each needs its entry in
+the catalog, and rows written before read in the reader's language too."""
 
 
 class EmailFreeFormMixin(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
@@ -201,7 +213,8 @@ class UserAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, DjangoUserAdmin): 
         formsets: "Iterable[BaseFormSet[Any]]",
         add: bool = False,
     ) -> list[dict[str, Any]]:
-        """Role changes name the old and new role in the admin log, not only "Changed role"."""
+        """Role changes name the old and new role in the admin log, not only "Changed role": one of
+        `ROLE_CHANGES`, stored as Django stores a field's label."""
         message: list[dict[str, Any]] = super().construct_change_message(request, form, formsets, add)
         if not add and "role" in form.changed_data:
             old, new = form.initial.get("role"), form.cleaned_data.get("role")

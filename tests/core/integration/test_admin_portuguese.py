@@ -4,6 +4,7 @@ labels, and the words of Django's own that its pt_BR catalog lacks. English stay
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from itertools import permutations
 from typing import Any
 
 import pytest
@@ -160,10 +161,12 @@ def test_english_stays_the_default() -> None:
 
 
 def test_the_admin_names_an_erased_person_in_portuguese() -> None:
-    """The words that stand for an erased person: the message of their account's deletion, and
-    the actor of the audit events they made."""
-    client = Client(HTTP_ACCEPT_LANGUAGE="pt-BR")
-    client.force_login(UserFactory(role=Role.ADMIN))
+    """The words that stand for an erased person: the message of their account's deletion, its
+    entry in the index's recent actions, and the actor of the audit events they made."""
+    admin_user = UserFactory(role=Role.ADMIN)
+    client, english = Client(HTTP_ACCEPT_LANGUAGE="pt-BR"), Client(HTTP_ACCEPT_LANGUAGE="en")
+    for each in (client, english):
+        each.force_login(admin_user)
     AuditEventFactory(actor=None, actor_erased=True)
 
     deleted = client.post(f"/admin/users/user/{UserFactory().pk}/delete/", {"post": "yes"}, follow=True)
@@ -172,7 +175,17 @@ def test_the_admin_names_an_erased_person_in_portuguese() -> None:
     assert [str(m) for m in deleted.context["messages"]] == [
         "O usuário “(dados pessoais apagados)” foi removido com sucesso."
     ]
+    assert _recent_actions(client) == ["Removido: (dados pessoais apagados) Usuário"]
+    assert _recent_actions(english) == ["Deleted: (personal data erased) User"]
+    assert "<h2>Ações recentes</h2>" in client.get("/admin/").content.decode()  # Django's own pt-BR
     assert '<td class="field-actor_display">usuário excluído</td>' in events
+
+
+def _recent_actions(client: Client) -> list[str]:
+    """The entries of "Recent actions" on the admin's index, each as its words."""
+    page = client.get("/admin/").content.decode()
+    entries = page[page.index('id="recent-actions-module"') :].split("<li")[1:]
+    return [" ".join(re.sub(r"<[^>]+>", " ", f"<li{entry}".split("</li>")[0]).split()) for entry in entries]
 
 
 def _as_posted(response: Any) -> dict[str, Any]:
@@ -248,3 +261,41 @@ def test_the_signed_out_page_speaks_portuguese() -> None:
     page = client.post("/admin/logout/").content.decode()
 
     assert '<li aria-current="page">Encerrar sessão</li>' in page
+
+
+@pytest.mark.parametrize(("old", "new"), list(permutations(Role, 2)))
+def test_a_role_change_reads_in_the_readers_language_in_the_history(old: Role, new: Role) -> None:
+    """The users admin stores "role: collector → manager" in English, as Django stores a field's
+    label, and the history translates it for whoever reads it."""
+    user, admin_user = UserFactory(role=old), UserFactory(role=Role.ADMIN)
+    portuguese, english = Client(HTTP_ACCEPT_LANGUAGE="pt-BR"), Client(HTTP_ACCEPT_LANGUAGE="en")
+    for client in (portuguese, english):
+        client.force_login(admin_user)
+    url = f"/admin/users/user/{user.pk}/change/"
+    posted = {"name": user.name, "email": user.email, "role": new, "is_active": "on"}
+
+    assert portuguese.post(url, posted).status_code == 302
+    with translation.override("pt-br"):
+        in_portuguese = f"papel: {old.label.lower()} → {new.label.lower()}"
+    in_english = f"role: {old.value} → {new.value}"
+    assert in_portuguese in _history(portuguese, url)
+    assert in_english not in _history(portuguese, url)
+    assert in_english in _history(english, url)
+
+
+def test_a_deletion_lists_the_steps_of_a_real_estates_history_in_the_readers_language() -> None:
+    """What a real estate's deletion takes along includes its history: each step reads in the
+    page's language."""
+    real_estate = RealEstateFactory(status=Status.REJECTED)
+    admin_user = UserFactory(role=Role.ADMIN)
+    url = f"/admin/real_estates/realestate/{real_estate.pk}/delete/"
+    pages = {}
+    for language in ("pt-BR", "en"):
+        client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        client.force_login(admin_user)
+        pages[language] = client.get(url).content.decode()
+
+    assert "Transição do imóvel: rascunho → enviado" in pages["pt-BR"]
+    assert "Transição do imóvel: enviado → rejeitado" in pages["pt-BR"]
+    assert "Real estate transition: draft → submitted" in pages["en"]
+    assert "Real estate transition: submitted → rejected" in pages["en"]
