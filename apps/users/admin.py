@@ -48,8 +48,7 @@ from apps.users.throttling import current_password_check_allowed
 
 ERASED = gettext_noop("(personal data erased)")
 """What the admin log (in English, as Django stores it) and the success message (in the page's
-language) say of an erased account instead of its name; the index's "Recent actions" translates
-the stored text too (apps/core/templates/admin/index.html)."""
+language) say of an erased account instead of its name."""
 
 UPDATABLE_FIELDS = ("name", "email", "role", "is_active")
 HISTORY_LABELS = (

@@ -161,12 +161,10 @@ def test_english_stays_the_default() -> None:
 
 
 def test_the_admin_names_an_erased_person_in_portuguese() -> None:
-    """The words that stand for an erased person: the message of their account's deletion, its
-    entry in the index's recent actions, and the actor of the audit events they made."""
-    admin_user = UserFactory(role=Role.ADMIN)
-    client, english = Client(HTTP_ACCEPT_LANGUAGE="pt-BR"), Client(HTTP_ACCEPT_LANGUAGE="en")
-    for each in (client, english):
-        each.force_login(admin_user)
+    """The words that stand for an erased person: the message of their account's deletion, and
+    the actor of the audit events they made."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="pt-BR")
+    client.force_login(UserFactory(role=Role.ADMIN))
     AuditEventFactory(actor=None, actor_erased=True)
 
     deleted = client.post(f"/admin/users/user/{UserFactory().pk}/delete/", {"post": "yes"}, follow=True)
@@ -175,17 +173,7 @@ def test_the_admin_names_an_erased_person_in_portuguese() -> None:
     assert [str(m) for m in deleted.context["messages"]] == [
         "O usuário “(dados pessoais apagados)” foi removido com sucesso."
     ]
-    assert _recent_actions(client) == ["Removido: (dados pessoais apagados) Usuário"]
-    assert _recent_actions(english) == ["Deleted: (personal data erased) User"]
-    assert "<h2>Ações recentes</h2>" in client.get("/admin/").content.decode()  # Django's own pt-BR
     assert '<td class="field-actor_display">usuário excluído</td>' in events
-
-
-def _recent_actions(client: Client) -> list[str]:
-    """The entries of "Recent actions" on the admin's index, each as its words."""
-    page = client.get("/admin/").content.decode()
-    entries = page[page.index('id="recent-actions-module"') :].split("<li")[1:]
-    return [" ".join(re.sub(r"<[^>]+>", " ", f"<li{entry}".split("</li>")[0]).split()) for entry in entries]
 
 
 def _as_posted(response: Any) -> dict[str, Any]:
