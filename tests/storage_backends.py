@@ -2,12 +2,14 @@
 `backend` fixture that runs a test once on local disk and once against it. Registered as a
 plugin by tests/conftest.py."""
 
+import os
 import socket
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -26,27 +28,51 @@ def _free_port() -> int:
         return port
 
 
+def _listening(pid: int, port: int) -> bool:
+    """Whether process `pid` holds the socket listening on 127.0.0.1:`port` (Linux's /proc)."""
+    local = f"0100007F:{port:04X}"
+    rows = (line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:])
+    sockets = {f"socket:[{row[9]}]" for row in rows if row[1] == local and row[3] == "0A"}  # 0A: LISTEN
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with suppress(OSError):  # closed meanwhile
+            if os.readlink(fd) in sockets:
+                return True
+    return False
+
+
+def _serving(process: subprocess.Popen[bytes], port: int) -> bool:
+    """True once `process` listens on `port`, False if it exits first."""
+    for _ in range(200):
+        if process.poll() is not None:
+            return False
+        if _listening(process.pid, port):
+            return True
+        time.sleep(0.05)
+    raise RuntimeError("moto_server did not start")  # pragma: no cover - only when it hangs
+
+
 @pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
-    """moto's standalone server: a real HTTP S3 API, so boto3 and django-storages run unchanged."""
-    port = _free_port()
+    """moto's standalone server: a real HTTP S3 API, so boto3 and django-storages run unchanged.
+
+    A port free when `_free_port` picks it may be bound by another program (another test run
+    picks free ports too) before moto binds it: moto then exits, and whatever holds the port
+    would answer in its place. So the server is up once the port's listening socket is moto's
+    own; if moto exited, it starts again on another port."""
     server = Path(sys.executable).with_name("moto_server")
-    process = subprocess.Popen(  # noqa: S603 - our own venv's binary, fixed arguments
-        [str(server), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
+    for _ in range(5):
+        port = _free_port()
+        process = subprocess.Popen(  # noqa: S603 - our own venv's binary, fixed arguments
+            [str(server), "-H", "127.0.0.1", "-p", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if _serving(process, port):
+            break
+    else:  # pragma: no cover - only when every port picked was taken
+        raise RuntimeError("moto_server could not listen on a free port")
     try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        else:  # pragma: no cover - only when moto_server never starts
-            raise RuntimeError("moto_server did not start")
-        yield endpoint
+        yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(timeout=10)
