@@ -28,6 +28,16 @@ def _free_port() -> int:
         return port
 
 
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A loopback port nothing listens on, for the whole test: bound here and never listened on,
+    so a connection is refused at once and no other program can take the port meanwhile (one
+    merely free when picked may be another test run's Redis by the time it is dialled)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
+
+
 def _listening(pid: int, port: int) -> bool:
     """Whether process `pid` holds the socket listening on 127.0.0.1:`port` (Linux's /proc)."""
     local = f"0100007F:{port:04X}"
