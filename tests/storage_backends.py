@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -38,49 +38,65 @@ def closed_port() -> Iterator[int]:
         yield sock.getsockname()[1]
 
 
+def _processes(pid: int) -> list[int]:
+    """`pid` and its descendants (Linux's /proc): a server's workers may hold its socket."""
+    children: list[str] = []
+    with suppress(OSError):  # ended meanwhile
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            children += (task / "children").read_text().split()
+    return [pid, *(descendant for child in children for descendant in _processes(int(child)))]
+
+
 def _listening(pid: int, port: int) -> bool:
-    """Whether process `pid` holds the socket listening on 127.0.0.1:`port` (Linux's /proc)."""
+    """Whether process `pid` or one of its descendants holds the socket listening on
+    127.0.0.1:`port` (Linux's /proc)."""
     local = f"0100007F:{port:04X}"
     rows = (line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:])
     sockets = {f"socket:[{row[9]}]" for row in rows if row[1] == local and row[3] == "0A"}  # 0A: LISTEN
-    for fd in Path(f"/proc/{pid}/fd").iterdir():
-        with suppress(OSError):  # closed meanwhile
-            if os.readlink(fd) in sockets:
-                return True
+    for process in _processes(pid):
+        with suppress(OSError):  # ended meanwhile
+            for fd in Path(f"/proc/{process}/fd").iterdir():
+                with suppress(OSError):  # closed meanwhile
+                    if os.readlink(fd) in sockets:
+                        return True
     return False
 
 
-def _serving(process: subprocess.Popen[bytes], port: int) -> bool:
-    """True once `process` listens on `port`, False if it exits first."""
-    for _ in range(200):
-        if process.poll() is not None:
-            return False
-        if _listening(process.pid, port):
-            return True
-        time.sleep(0.05)
-    raise RuntimeError("moto_server did not start")  # pragma: no cover - only when it hangs
+def started_on_a_free_port(
+    start: Callable[[int], subprocess.Popen[bytes]], *, timeout: float = 10
+) -> tuple[subprocess.Popen[bytes], int]:
+    """`start(port)` on a free loopback port, once its process listens there.
+
+    A port free when `_free_port` picks it may be bound by another program (another test run
+    picks free ports too) before the server binds it: the server then exits, and whatever holds
+    the port would answer in its place. So the server is up once the port's listening socket is
+    its own (or its workers'); one that exited first starts again on another port."""
+    for _ in range(5):
+        port = _free_port()
+        process = start(port)
+        deadline = time.monotonic() + timeout
+        while process.poll() is None:
+            if _listening(process.pid, port):
+                return process, port
+            if time.monotonic() > deadline:  # pragma: no cover - only when it hangs
+                process.kill()
+                raise RuntimeError(f"{process.args!r} did not listen within {timeout} s")
+            time.sleep(0.05)
+    raise RuntimeError(f"{process.args!r} could not listen on a free port")
 
 
 @pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
-    """moto's standalone server: a real HTTP S3 API, so boto3 and django-storages run unchanged.
-
-    A port free when `_free_port` picks it may be bound by another program (another test run
-    picks free ports too) before moto binds it: moto then exits, and whatever holds the port
-    would answer in its place. So the server is up once the port's listening socket is moto's
-    own; if moto exited, it starts again on another port."""
+    """moto's standalone server: a real HTTP S3 API, so boto3 and django-storages run unchanged,
+    on a port that is its own (`started_on_a_free_port`)."""
     server = Path(sys.executable).with_name("moto_server")
-    for _ in range(5):
-        port = _free_port()
-        process = subprocess.Popen(  # noqa: S603 - our own venv's binary, fixed arguments
+    process, port = started_on_a_free_port(
+        lambda port: subprocess.Popen(  # noqa: S603 - our own venv's binary, fixed arguments
             [str(server), "-H", "127.0.0.1", "-p", str(port)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        if _serving(process, port):
-            break
-    else:  # pragma: no cover - only when every port picked was taken
-        raise RuntimeError("moto_server could not listen on a free port")
+    )
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
