@@ -15,7 +15,6 @@ from typing import Any
 
 import boto3
 import pytest
-from django.core.files.storage import storages
 
 S3_REGION = "us-east-1"
 S3_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -128,7 +127,6 @@ def use_s3(settings: Any, endpoint: str) -> str:
             },
         },
     }
-    storages._storages = {}  # the setting_changed receiver does this too; be explicit
     return bucket
 
 
