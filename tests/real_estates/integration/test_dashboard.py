@@ -106,6 +106,19 @@ def test_oldest_waiting_are_submitted_and_longest_waiting_first(demo: None) -> N
     assert waiting[0].submitted_at == first_in_queue
 
 
+def test_oldest_waiting_are_the_review_queues_first_ten_even_when_submitted_at_once(manager: User) -> None:
+    """Submissions of one instant (a bulk load, a held clock) tie on every time: the dashboard
+    lists the review queue's first ten in its order, not in an order of the database's choosing."""
+    with time_machine.travel(timezone.now(), tick=False):
+        RealEstateFactory.create_batch(11, status=Status.SUBMITTED)
+    client = Client()
+    client.force_login(manager)
+
+    queue = client.get("/admin/real_estates/realestate/", {"status__exact": Status.SUBMITTED}).context["cl"]
+
+    assert [w.pk for w in dashboard.oldest_waiting()] == [r.pk for r in queue.result_list][:10]
+
+
 def test_the_dashboard_page_costs_one_query_per_figure(
     demo: None, client: Client, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
