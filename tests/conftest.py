@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from apps.users.models import Role, User
@@ -56,6 +57,14 @@ def _isolated_media_and_cache(settings: object, tmp_path: Path) -> Iterator[None
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Each test starts in the default language. A request's language stays active on the thread
+    after it (LocaleMiddleware activates it and nothing deactivates it), so a command or a service
+    run after a pt-BR request of the test before would answer in Portuguese."""
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -2,18 +2,19 @@
 `backend` fixture that runs a test once on local disk and once against it. Registered as a
 plugin by tests/conftest.py."""
 
+import os
 import socket
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from django.core.files.storage import storages
 
 S3_REGION = "us-east-1"
 S3_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -26,27 +27,77 @@ def _free_port() -> int:
         return port
 
 
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A loopback port nothing listens on, for the whole test: bound here and never listened on,
+    so a connection is refused at once and no other program can take the port meanwhile (one
+    merely free when picked may be another test run's Redis by the time it is dialled)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
+
+
+def _processes(pid: int) -> list[int]:
+    """`pid` and its descendants (Linux's /proc): a server's workers may hold its socket."""
+    children: list[str] = []
+    with suppress(OSError):  # ended meanwhile
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            children += (task / "children").read_text().split()
+    return [pid, *(descendant for child in children for descendant in _processes(int(child)))]
+
+
+def _listening(pid: int, port: int) -> bool:
+    """Whether process `pid` or one of its descendants holds the socket listening on
+    127.0.0.1:`port` (Linux's /proc)."""
+    local = f"0100007F:{port:04X}"
+    rows = (line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:])
+    sockets = {f"socket:[{row[9]}]" for row in rows if row[1] == local and row[3] == "0A"}  # 0A: LISTEN
+    for process in _processes(pid):
+        with suppress(OSError):  # ended meanwhile
+            for fd in Path(f"/proc/{process}/fd").iterdir():
+                with suppress(OSError):  # closed meanwhile
+                    if os.readlink(fd) in sockets:
+                        return True
+    return False
+
+
+def started_on_a_free_port(
+    start: Callable[[int], subprocess.Popen[bytes]], *, timeout: float = 10
+) -> tuple[subprocess.Popen[bytes], int]:
+    """`start(port)` on a free loopback port, once its process listens there.
+
+    A port free when `_free_port` picks it may be bound by another program (another test run
+    picks free ports too) before the server binds it: the server then exits, and whatever holds
+    the port would answer in its place. So the server is up once the port's listening socket is
+    its own (or its workers'); one that exited first starts again on another port."""
+    for _ in range(5):
+        port = _free_port()
+        process = start(port)
+        deadline = time.monotonic() + timeout
+        while process.poll() is None:
+            if _listening(process.pid, port):
+                return process, port
+            if time.monotonic() > deadline:  # pragma: no cover - only when it hangs
+                process.kill()
+                raise RuntimeError(f"{process.args!r} did not listen within {timeout} s")
+            time.sleep(0.05)
+    raise RuntimeError(f"{process.args!r} could not listen on a free port")
+
+
 @pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
-    """moto's standalone server: a real HTTP S3 API, so boto3 and django-storages run unchanged."""
-    port = _free_port()
+    """moto's standalone server: a real HTTP S3 API, so boto3 and django-storages run unchanged,
+    on a port that is its own (`started_on_a_free_port`)."""
     server = Path(sys.executable).with_name("moto_server")
-    process = subprocess.Popen(  # noqa: S603 - our own venv's binary, fixed arguments
-        [str(server), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    process, port = started_on_a_free_port(
+        lambda port: subprocess.Popen(  # noqa: S603 - our own venv's binary, fixed arguments
+            [str(server), "-H", "127.0.0.1", "-p", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     )
-    endpoint = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        else:  # pragma: no cover - only when moto_server never starts
-            raise RuntimeError("moto_server did not start")
-        yield endpoint
+        yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -76,7 +127,6 @@ def use_s3(settings: Any, endpoint: str) -> str:
             },
         },
     }
-    storages._storages = {}  # the setting_changed receiver does this too; be explicit
     return bucket
 
 

@@ -123,7 +123,9 @@ def _percentiles(values: list[float]) -> list[float | None]:
 
 
 def oldest_waiting(limit: int = OLDEST_WAITING) -> "models.QuerySet[RealEstate]":
-    """Submitted real estates, the longest waiting first, with `submitted_at` and the collector.
+    """Submitted real estates, the longest waiting first, with `submitted_at` and the collector:
+    the review queue's first `limit`, ties (submissions of one instant) broken as the admin's
+    changelist breaks them, by primary key, last first.
 
     A submitted real estate's latest submission is its latest transition into `submitted`, so
     one join and a grouped MAX give it for all of them at once, where a correlated subquery per
@@ -132,7 +134,7 @@ def oldest_waiting(limit: int = OLDEST_WAITING) -> "models.QuerySet[RealEstate]"
         RealEstate.objects.filter(status=Status.SUBMITTED)
         .annotate(submitted_at=Max("transitions__at", filter=Q(transitions__to_status=Status.SUBMITTED)))
         .select_related("collected_by")
-        .order_by(F("submitted_at").asc(nulls_first=True), "created_at")[:limit]
+        .order_by(F("submitted_at").asc(nulls_first=True), "created_at", "-id")[:limit]
     )
 
 

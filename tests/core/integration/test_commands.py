@@ -184,14 +184,14 @@ def test_settings_refuse_a_period_the_daily_tasks_cannot_use(name: str, value: s
 
 @pytest.mark.django_db
 def test_run_scheduled_tasks_reports_a_task_whose_retries_all_failed(
-    settings: Any, s3_endpoint: str, capsys: pytest.CaptureFixture[str]
+    settings: Any, s3_endpoint: str, capsys: pytest.CaptureFixture[str], closed_port: int
 ) -> None:
     """A transient error (the S3 endpoint down) is retried in-process; the last attempt's failure
     escaped apply(throw=False) as a traceback."""
-    from tests.storage_backends import _free_port, use_s3
+    from tests.storage_backends import use_s3
 
     use_s3(settings, s3_endpoint)
-    settings.STORAGES["default"]["OPTIONS"]["endpoint_url"] = f"http://127.0.0.1:{_free_port()}"
+    settings.STORAGES["default"]["OPTIONS"]["endpoint_url"] = f"http://127.0.0.1:{closed_port}"
 
     with pytest.raises(CommandError, match="purge-old-exports-daily"):
         call_command(

@@ -58,8 +58,10 @@ def test_ready_checks_the_broker_when_one_is_configured(settings: Any, api_clien
 
 
 @pytest.mark.django_db
-def test_ready_names_the_broker_when_it_is_unreachable(settings: Any, api_client: APIClient) -> None:
-    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/1"
+def test_ready_names_the_broker_when_it_is_unreachable(
+    settings: Any, api_client: APIClient, closed_port: int
+) -> None:
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{closed_port}/1"
     response = api_client.get("/health/ready")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "failing": ["broker"]}

@@ -11,7 +11,7 @@ from django.db import OperationalError, connection, transaction
 from django.test import override_settings
 
 from apps.core.cache import SharedDatabaseCache, count_hit
-from tests.threads import in_background, run_at_once, wait_for_a_lock_wait
+from tests.threads import in_background, run_at_once, table_held, wait_for_a_lock_wait
 
 TABLE = "test_shared_cache"
 
@@ -98,26 +98,8 @@ def test_add_tells_a_taken_key_from_a_write_the_database_refused(db_cache: Share
 
     # Another session holds the table; this one gives up waiting for it (as SQLite gives up on a
     # write lock after its timeout). Django's add answered False, "taken", for a key nobody held.
-    locked, release = threading.Event(), threading.Event()
-
-    def hold_the_table() -> None:
-        with transaction.atomic():
-            connection.cursor().execute(f"LOCK TABLE {TABLE} IN EXCLUSIVE MODE")
-            locked.set()
-            release.wait(30)
-
-    holder, _ = in_background(hold_the_table)
-    try:
-        assert locked.wait(30)
-        with connection.cursor() as cursor:
-            cursor.execute("SET lock_timeout = '200ms'")
-        with pytest.raises(OperationalError):  # the request answers 503, as for a busy database
-            db_cache.add("free", "mine", 60)
-    finally:
-        release.set()
-        holder.join()
-        with connection.cursor() as cursor:
-            cursor.execute("RESET lock_timeout")
+    with table_held(TABLE), pytest.raises(OperationalError):  # a 503, as for a busy database
+        db_cache.add("free", "mine", 60)
     assert db_cache.add("free", "mine", 60) is True
 
 

@@ -23,8 +23,8 @@ from typing import Any
 
 import pytest
 
-from tests.core.redis_server import free_port
 from tests.real_estates.helpers import PAYLOAD, payload
+from tests.storage_backends import started_on_a_free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 URL = "/api/v1/real-estates"
@@ -109,16 +109,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     # What `make run` does before serving (collectstatic aside: the API serves no static files).
     _run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], env)
     _run([sys.executable, "manage.py", "createcachetable"], env)
-    port = free_port()
-    log = (directory / "server.log").open("wb")
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "config.server", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+
+    def serve(port: int) -> subprocess.Popen[bytes]:
+        with (directory / "server.log").open("wb") as log:  # this attempt's output alone
+            return subprocess.Popen(  # noqa: S603
+                [sys.executable, "-m", "config.server", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    process, port = started_on_a_free_port(serve, timeout=120)
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -139,7 +142,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
-        log.close()
 
 
 def _account(server: Server, cpf: str) -> str:

@@ -51,7 +51,5 @@ def test_it_fails_when_the_app_answers_an_error(monkeypatch: pytest.MonkeyPatch,
     assert _probe(monkeypatch, app_port, "/health/ready") == 1
 
 
-def test_it_fails_when_nothing_listens(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.core.redis_server import free_port
-
-    assert _probe(monkeypatch, free_port(), "/health/live") == 1
+def test_it_fails_when_nothing_listens(monkeypatch: pytest.MonkeyPatch, closed_port: int) -> None:
+    assert _probe(monkeypatch, closed_port, "/health/live") == 1

@@ -5,7 +5,6 @@ stays `pending`, which `rebuild_thumbnails` makes."""
 from pathlib import Path
 
 from tests.sqlite import run_on_sqlite
-from tests.storage_backends import _free_port
 
 UPLOAD = """
 import io
@@ -43,9 +42,9 @@ print("status", response.status_code, "shown", shown, "state", Blob.objects.get(
 """
 
 
-def test_an_upload_with_the_task_queue_down_is_saved_and_answered(tmp_path: Path) -> None:
+def test_an_upload_with_the_task_queue_down_is_saved_and_answered(tmp_path: Path, closed_port: int) -> None:
     assert run_on_sqlite(tmp_path, "manage.py", "migrate", "-v", "0").returncode == 0
-    closed = f"redis://127.0.0.1:{_free_port()}/1"
+    closed = f"redis://127.0.0.1:{closed_port}/1"
 
     done = run_on_sqlite(tmp_path, "manage.py", "shell", "-c", UPLOAD, CELERY_BROKER_URL=closed)
 
@@ -53,9 +52,9 @@ def test_an_upload_with_the_task_queue_down_is_saved_and_answered(tmp_path: Path
     assert "thumbnails_not_queued" in done.stdout + done.stderr  # logged for the operator
 
 
-def test_the_rebuild_action_with_the_task_queue_down_is_a_message(tmp_path: Path) -> None:
+def test_the_rebuild_action_with_the_task_queue_down_is_a_message(tmp_path: Path, closed_port: int) -> None:
     assert run_on_sqlite(tmp_path, "manage.py", "migrate", "-v", "0").returncode == 0
-    closed = f"redis://127.0.0.1:{_free_port()}/1"
+    closed = f"redis://127.0.0.1:{closed_port}/1"
 
     done = run_on_sqlite(tmp_path, "manage.py", "shell", "-c", REBUILD, CELERY_BROKER_URL=closed)
 

@@ -146,12 +146,12 @@ def test_an_unreachable_bucket_is_a_503_and_leaves_no_rows(
 
 
 def test_an_s3_endpoint_that_is_down_is_a_503_and_leaves_no_rows(
-    settings: Any, s3_endpoint: str, collector_client: Any, draft: RealEstate
+    settings: Any, s3_endpoint: str, collector_client: Any, draft: RealEstate, closed_port: int
 ) -> None:
-    from tests.storage_backends import _free_port, use_s3
+    from tests.storage_backends import use_s3
 
     use_s3(settings, s3_endpoint)  # a complete S3 configuration (the shared server keeps running) ...
-    closed = f"http://127.0.0.1:{_free_port()}"  # ... pointed at a port nothing listens on
+    closed = f"http://127.0.0.1:{closed_port}"  # ... pointed at a port nothing listens on
     set_storage_options(settings, endpoint_url=closed)
     photo_count = draft.photo_count
 

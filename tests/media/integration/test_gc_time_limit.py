@@ -16,7 +16,7 @@ from apps.media import storage
 from apps.media.locks import lock_key
 from tests.media import samples
 from tests.media.conftest import orphan_object
-from tests.threads import in_background
+from tests.threads import in_background, wait_for_a_lock_wait
 from tests.worker import start_worker, wait_result
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -42,17 +42,19 @@ def test_the_collection_outlasts_the_limit_of_a_quick_task(
     os.utime(use_worker_media / key, (two_days_ago, two_days_ago))  # ... past the grace period
     held = threading.Event()
 
-    def hold_the_key() -> None:  # an upload linking it would hold it: the collection waits 3 s
+    def hold_the_key() -> None:  # an upload linking it would hold it
         with transaction.atomic():
             lock_key(key)
             held.set()
-            time.sleep(3)
+            wait_for_a_lock_wait()  # the collection waits for the key ...
+            time.sleep(3)  # ... past a quick task's hard limit (2 s), counted from then
 
-    thread, _ = in_background(hold_the_key)
+    thread, outcome = in_background(hold_the_key)
     assert held.wait(10)
 
     report = wait_result(impatient_worker.send_task("apps.media.tasks.gc_media"))
 
     thread.join()
+    assert outcome == [None]  # the collection did wait for the key
     assert report["objects"] == 1
     assert not storage.object_exists(key)

@@ -310,7 +310,8 @@ def test_editing_a_rejected_real_estate_makes_it_a_draft_again(
     collector_client: APIClient, make_real_estate: MakeRealEstate
 ) -> None:
     real_estate = make_real_estate(status=Status.REJECTED)
-    response = collector_client.patch(f"{URL}/{real_estate.pk}", {"price": "300000"}, format="json")
+    other_price = str(real_estate.price + 1)  # not the one the factory drew: an edit that changes it
+    response = collector_client.patch(f"{URL}/{real_estate.pk}", {"price": other_price}, format="json")
     assert response.json()["status"] == "draft"
     assert history_of(real_estate)[-1] == (Status.REJECTED, Status.DRAFT)
 

@@ -3,12 +3,11 @@ user (the API and the admin, both through the users services, which own the copy
 gone with the user (LGPD)."""
 
 import re
-import threading
 from importlib import import_module
 
 import pytest
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -21,7 +20,7 @@ from apps.users import services as user_services
 from apps.users.models import Role, User
 from tests.real_estates.factories import RealEstateFactory
 from tests.real_estates.helpers import PAYLOAD
-from tests.threads import in_background, wait_for_a_lock_wait
+from tests.threads import waiting_for
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,20 +149,13 @@ def test_a_create_racing_a_rename_carries_the_new_name() -> None:
     reads first (the create waits for the rename's lock on the user row, or the reverse)."""
     collector = UserFactory(role=Role.COLLECTOR, name="Nome Antigo")
     admin = UserFactory(role=Role.ADMIN)
-    renaming = threading.Event()
 
-    def create() -> RealEstate:
-        renaming.wait()
-        return real_estate_services.real_estate_create(actor=collector, fields=FIELDS)
+    # The create starts with the old name in hand while the rename is open, and waits on the user row.
+    created = waiting_for(
+        lambda: user_services.user_update(user=collector, actor=admin, name="Nome Novo"),
+        lambda: real_estate_services.real_estate_create(actor=collector, fields=FIELDS),
+    )
 
-    creator, outcome = in_background(create)
-    with transaction.atomic():
-        user_services.user_update(user=collector, actor=admin, name="Nome Novo")
-        renaming.set()  # the create starts with the old name in hand while the rename is open
-        wait_for_a_lock_wait()  # the create waits on the user row
-    creator.join(timeout=10)
-
-    [created] = outcome
     assert isinstance(created, RealEstate), created
     assert RealEstate.objects.get(pk=created.pk).collected_by_name == "Nome Novo"
 

@@ -16,7 +16,6 @@ from apps.real_estates.models import Kind, RealEstate
 from apps.real_estates.tasks import export_real_estates
 from tests.real_estates.factories import RealEstateFactory
 from tests.sqlite import run_on_sqlite
-from tests.storage_backends import _free_port
 from tests.worker import wait_result
 
 URL = "/api/v1/real-estates/export"
@@ -192,11 +191,11 @@ def test_the_command_refuses_an_output_file_it_would_not_write(option: str, tmp_
     assert not storages["default"].exists("exports")
 
 
-def test_enqueue_with_the_broker_down_is_a_clean_error(tmp_path: Path) -> None:
+def test_enqueue_with_the_broker_down_is_a_clean_error(tmp_path: Path, closed_port: int) -> None:
     """`--enqueue` where a broker is configured but not answering: kombu's OperationalError was
     a traceback."""
     assert run_on_sqlite(tmp_path, "manage.py", "migrate", "-v", "0").returncode == 0
-    closed = f"redis://127.0.0.1:{_free_port()}/1"
+    closed = f"redis://127.0.0.1:{closed_port}/1"
 
     done = run_on_sqlite(tmp_path, "manage.py", "export_real_estates", "--enqueue", CELERY_BROKER_URL=closed)
 

@@ -16,7 +16,7 @@ from apps.core import errors
 from apps.users import services
 from apps.users.models import Role, User
 from tests.conftest import bearer_client
-from tests.threads import in_background, run_at_once, wait_for_a_lock_wait
+from tests.threads import in_background, run_at_once, wait_for_a_lock_wait, waiting_for
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
 
 URL = "/api/v1/users"
@@ -78,15 +78,12 @@ def test_setting_a_password_as_an_admin_demoted_meanwhile_is_refused() -> None:
     admin, other_admin, user = UserFactory(role=Role.ADMIN), UserFactory(role=Role.ADMIN), UserFactory()
     password = User.objects.values_list("password", flat=True).get(pk=user.pk)
 
-    with transaction.atomic():
-        services.user_update(user=admin, actor=other_admin, role=Role.COLLECTOR)
-        writer, outcome = in_background(
-            lambda: services.user_set_password(user=user, actor=admin, password="outra-senha-longa-42")
-        )
-        wait_for_a_lock_wait()
-    writer.join(timeout=30)
+    outcome = waiting_for(
+        lambda: services.user_update(user=admin, actor=other_admin, role=Role.COLLECTOR),
+        lambda: services.user_set_password(user=user, actor=admin, password="outra-senha-longa-42"),
+    )
 
-    assert isinstance(outcome[0], errors.PermissionDenied)
+    assert isinstance(outcome, errors.PermissionDenied)
     assert User.objects.values_list("password", flat=True).get(pk=user.pk) == password
 
 

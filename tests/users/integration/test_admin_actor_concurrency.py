@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import OperationalError, transaction
+from django.db import OperationalError
 from rest_framework.test import APIClient
 
 from apps.audit.models import AuditEvent
@@ -17,7 +17,7 @@ from apps.core import errors
 from apps.users import services
 from apps.users.models import Role, User
 from tests.conftest import bearer_client
-from tests.threads import in_background, run_at_once, wait_for_a_lock_wait
+from tests.threads import run_at_once, waiting_for
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
 
 URL = "/api/v1/users"
@@ -56,14 +56,10 @@ def test_an_admins_write_arriving_during_their_erasure_is_refused_and_writes_not
     client = bearer_client(admin)
     before = (_users(), AuditEvent.objects.exclude(action="user.delete").count())
 
-    with transaction.atomic():
-        services.user_delete(user=admin, actor=other_admin)
-        writer, outcome = in_background(lambda: write(client, user))
-        wait_for_a_lock_wait()
-    writer.join(timeout=30)
-    assert not writer.is_alive()
+    response = waiting_for(
+        lambda: services.user_delete(user=admin, actor=other_admin), lambda: write(client, user)
+    )
 
-    response = outcome[0]
     assert response.status_code == 401, response.content
     assert response.json()["error"]["code"] == "AUTHENTICATION_FAILED"
     users_before, events_before = before
@@ -77,15 +73,12 @@ def test_setting_a_password_during_the_admins_erasure_is_refused() -> None:
     admin, other_admin, user = UserFactory(role=Role.ADMIN), UserFactory(role=Role.ADMIN), UserFactory()
     password = User.objects.values_list("password", flat=True).get(pk=user.pk)
 
-    with transaction.atomic():
-        services.user_delete(user=admin, actor=other_admin)
-        writer, outcome = in_background(
-            lambda: services.user_set_password(user=user, actor=admin, password="outra-senha-longa-42")
-        )
-        wait_for_a_lock_wait()
-    writer.join(timeout=30)
+    outcome = waiting_for(
+        lambda: services.user_delete(user=admin, actor=other_admin),
+        lambda: services.user_set_password(user=user, actor=admin, password="outra-senha-longa-42"),
+    )
 
-    assert isinstance(outcome[0], errors.AuthenticationFailed)
+    assert isinstance(outcome, errors.AuthenticationFailed)
     assert User.objects.values_list("password", flat=True).get(pk=user.pk) == password
 
 
@@ -95,13 +88,13 @@ def test_an_admins_edit_in_flight_commits_before_their_erasure() -> None:
     admin from the edit's audit event."""
     admin, other_admin, user = UserFactory(role=Role.ADMIN), UserFactory(role=Role.ADMIN), UserFactory()
     client = bearer_client(other_admin)
-    with transaction.atomic():
-        services.user_update(user=user, actor=admin, name="Nome Trocado", is_active=False)
-        eraser, outcome = in_background(lambda: client.delete(f"{URL}/{admin.pk}"))
-        wait_for_a_lock_wait()
-    eraser.join(timeout=30)
 
-    assert outcome[0].status_code == 204, outcome[0].content
+    response = waiting_for(
+        lambda: services.user_update(user=user, actor=admin, name="Nome Trocado", is_active=False),
+        lambda: client.delete(f"{URL}/{admin.pk}"),
+    )
+
+    assert response.status_code == 204, response.content
     assert not User.objects.filter(pk=admin.pk).exists()
     user.refresh_from_db()
     assert (user.name, user.is_active) == ("Nome Trocado", False)

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import transaction
 from rest_framework.test import APIClient
 
 from apps.audit.models import AuditEvent
@@ -23,7 +22,7 @@ from tests.media.conftest import photos_url, post_photo
 from tests.media.factories import PhotoFactory, png
 from tests.real_estates.factories import RealEstateFactory
 from tests.real_estates.helpers import writes_on_record
-from tests.threads import in_background, wait_for_a_lock_wait
+from tests.threads import waiting_for
 from tests.users.factories import UserFactory
 
 URL = "/api/v1/real-estates"
@@ -34,17 +33,17 @@ def test_erasing_oneself_while_editing_ones_real_estate_waits_for_the_edit() -> 
     collector = UserFactory()
     real_estate = RealEstateFactory(collected_by=collector)
     client = bearer_client(collector)
-    with transaction.atomic():
-        # The edit holds its locks (the collector's row, then the real estate) until it commits;
-        # the erasure starts meanwhile and waits for the first of them.
-        real_estate_services.real_estate_update(
-            real_estate=real_estate, actor=collector, fields={"title": "Casa reformada no centro"}
-        )
-        eraser, outcome = in_background(lambda: client.delete("/api/v1/users/me"))
-        wait_for_a_lock_wait()
-    eraser.join(timeout=30)
 
-    assert outcome[0].status_code == 200, outcome[0].content
+    # The edit holds its locks (the collector's row, then the real estate) until it commits; the
+    # erasure starts meanwhile and waits for the first of them.
+    response = waiting_for(
+        lambda: real_estate_services.real_estate_update(
+            real_estate=real_estate, actor=collector, fields={"title": "Casa reformada no centro"}
+        ),
+        lambda: client.delete("/api/v1/users/me"),
+    )
+
+    assert response.status_code == 200, response.content
     assert not User.objects.filter(pk=collector.pk).exists()
     real_estate.refresh_from_db()
     assert (real_estate.title, real_estate.collected_by_id, real_estate.collected_by_name) == (
@@ -57,14 +56,9 @@ def test_erasing_oneself_while_editing_ones_real_estate_waits_for_the_edit() -> 
 def _erased_meanwhile(user: User, *, by: User, write: Callable[[], Any]) -> Any:
     """`write` (a request by `user`) arrives while `user`'s erasure holds its locks; the erasure
     commits; the request's answer."""
-    with transaction.atomic():
-        services.user_delete(user=user, actor=by)
-        writer, outcome = in_background(write)
-        wait_for_a_lock_wait()
-    writer.join(timeout=30)
-    assert not writer.is_alive()
+    outcome = waiting_for(lambda: services.user_delete(user=user, actor=by), write)
     assert not User.objects.filter(pk=user.pk).exists()
-    return outcome[0]
+    return outcome
 
 
 COLLECTOR_WRITES: dict[str, Callable[[APIClient, RealEstate, Photo], Any]] = {
@@ -111,13 +105,13 @@ def test_a_managers_approve_in_flight_commits_before_their_erasure() -> None:
     approve holds from its start, then erases the manager from the review."""
     manager, admin = UserFactory(role=Role.MANAGER), UserFactory(role=Role.ADMIN)
     real_estate = RealEstateFactory(status=Status.SUBMITTED)
-    with transaction.atomic():
-        real_estate_services.real_estate_approve(real_estate=real_estate, actor=manager)
-        eraser, outcome = in_background(lambda: bearer_client(admin).delete(f"/api/v1/users/{manager.pk}"))
-        wait_for_a_lock_wait()
-    eraser.join(timeout=30)
 
-    assert outcome[0].status_code == 204, outcome[0].content
+    response = waiting_for(
+        lambda: real_estate_services.real_estate_approve(real_estate=real_estate, actor=manager),
+        lambda: bearer_client(admin).delete(f"/api/v1/users/{manager.pk}"),
+    )
+
+    assert response.status_code == 204, response.content
     assert not User.objects.filter(pk=manager.pk).exists()
     real_estate.refresh_from_db()
     assert (real_estate.status, real_estate.reviewed_by_id) == (Status.APPROVED, None)
@@ -160,12 +154,12 @@ def test_a_profile_edit_racing_the_erasure_deadlocks_neither() -> None:
     collector = UserFactory()
     real_estate = RealEstateFactory(collected_by=collector)
     client = bearer_client(collector)
-    with transaction.atomic():
-        services.user_update_profile(user=collector, name="Nome Novo Antes de Sair")
-        eraser, outcome = in_background(lambda: client.delete("/api/v1/users/me"))
-        wait_for_a_lock_wait()
-    eraser.join(timeout=30)
 
-    assert outcome[0].status_code == 200, outcome[0].content
+    response = waiting_for(
+        lambda: services.user_update_profile(user=collector, name="Nome Novo Antes de Sair"),
+        lambda: client.delete("/api/v1/users/me"),
+    )
+
+    assert response.status_code == 200, response.content
     real_estate.refresh_from_db()
     assert (real_estate.collected_by_id, real_estate.collected_by_name) == (None, "")

@@ -3,13 +3,12 @@ themselves, and the last active admin stays one, through the API (here) and the 
 (test_admin_writes.py). Races between admins are decided under a lock of the admin rows."""
 
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from rest_framework.test import APIClient
 
 from apps.core import errors
@@ -18,7 +17,7 @@ from apps.users import services
 from apps.users.models import Role, User
 from tests.conftest import bearer_client
 from tests.real_estates.factories import RealEstateFactory
-from tests.threads import in_background
+from tests.threads import waiting_for
 from tests.users.factories import UserFactory
 from tests.users.helpers import error_of, sign_in
 
@@ -161,13 +160,13 @@ def test_an_admin_editing_an_account_while_it_is_erased_deadlocks_no_one() -> No
     admin = UserFactory(role=Role.ADMIN)
     collector = UserFactory()
     client = bearer_client(collector)
-    with transaction.atomic():
-        services.user_update(user=collector, actor=admin, name="Nome Corrigido")
-        thread, outcome = in_background(lambda: client.delete("/api/v1/users/me"))
-        time.sleep(1.0)  # the erasure has locked the admins and waits for the collector's row
-    thread.join()
 
-    assert outcome[0].status_code == 200, outcome[0].content
+    response = waiting_for(  # the erasure locks the admins, then waits for the collector's row
+        lambda: services.user_update(user=collector, actor=admin, name="Nome Corrigido"),
+        lambda: client.delete("/api/v1/users/me"),
+    )
+
+    assert response.status_code == 200, response.content
     assert not User.objects.filter(pk=collector.pk).exists()
 
 
@@ -177,17 +176,15 @@ def test_renaming_a_collector_while_they_edit_a_real_estate_deadlocks_no_one(adm
     collector's edit holds one of those and references the collector (its audit event)."""
     collector = UserFactory()
     real_estate = RealEstateFactory(collected_by=collector, collected_by_name=collector.name)
-    with transaction.atomic():
-        real_estate_services.real_estate_update(
-            real_estate=real_estate, actor=collector, fields={"title": "Casa reformada no centro"}
-        )
-        thread, outcome = in_background(
-            lambda: admin_client.patch(f"/api/v1/users/{collector.pk}", {"name": "Nome Corrigido"})
-        )
-        time.sleep(1.0)  # the rename holds the collector's row and waits for the real estate
-    thread.join()
 
-    assert outcome[0].status_code == 200, outcome[0].content
+    response = waiting_for(  # the rename holds the collector's row, then waits for the real estate
+        lambda: real_estate_services.real_estate_update(
+            real_estate=real_estate, actor=collector, fields={"title": "Casa reformada no centro"}
+        ),
+        lambda: admin_client.patch(f"/api/v1/users/{collector.pk}", {"name": "Nome Corrigido"}),
+    )
+
+    assert response.status_code == 200, response.content
     real_estate.refresh_from_db()
     assert (real_estate.title, real_estate.collected_by_name) == (
         "Casa reformada no centro",

@@ -3,23 +3,21 @@ ADR 0014), and sign-in, refresh and sign-out wait for a revocation racing them a
 (PostgreSQL row locks)."""
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from apps.users import services
-from apps.users.models import Role, User
-from tests.threads import in_background
+from apps.users.models import Role
+from tests.threads import waiting_for
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
 from tests.users.helpers import bearer, error_of, sign_in
 
 PARALLEL = 10
-WAIT = 1.0  # long enough for the other request to reach the lock it waits on
 
 
 @pytest.mark.django_db(transaction=True)
@@ -50,20 +48,15 @@ def test_ten_parallel_refreshes_of_one_token_give_exactly_one_200() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_a_sign_in_racing_the_erasure_of_its_account_is_refused_not_a_500() -> None:
     user = UserFactory()
-    with transaction.atomic():
-        # What user_delete does first: lock the row. The sign-in's password check reads the row
-        # as it still is and then waits for the erasure.
-        User.objects.select_for_update().get(pk=user.pk)
-        thread, outcome = in_background(
-            lambda: APIClient().post(
-                "/api/v1/sign-in", {"cpf": user.cpf, "password": DEFAULT_PASSWORD}, format="json"
-            )
-        )
-        time.sleep(WAIT)
-        services.user_delete(user=user, actor=None)
-    thread.join()
 
-    response = outcome[0]
+    # The sign-in's password check reads the row as it still is, then waits for the erasure.
+    response = waiting_for(
+        lambda: services.user_delete(user=user, actor=None),
+        lambda: APIClient().post(
+            "/api/v1/sign-in", {"cpf": user.cpf, "password": DEFAULT_PASSWORD}, format="json"
+        ),
+    )
+
     assert response.status_code == 401, response.content
     assert error_of(response)["code"] == "INVALID_CREDENTIALS"
     assert not OutstandingToken.objects.exists()
@@ -79,17 +72,13 @@ def test_a_refresh_racing_a_revocation_is_refused_and_the_revocation_done(change
     user = UserFactory()
     admin = UserFactory(role=Role.ADMIN)
     refresh = sign_in(APIClient(), user)["refresh"]
-    with transaction.atomic():
-        # What user_update does first: lock the row. The refresh then runs into the revocation.
-        User.objects.select_for_update(no_key=True).get(pk=user.pk)
-        thread, outcome = in_background(
-            lambda: APIClient().post("/api/v1/token/refresh", {"refresh": refresh}, format="json")
-        )
-        time.sleep(WAIT)
-        services.user_update(user=user, actor=admin, **change)
-    thread.join()
 
-    response = outcome[0]
+    # The refresh runs into the revocation, not yet committed, and waits for it.
+    response = waiting_for(
+        lambda: services.user_update(user=user, actor=admin, **change),
+        lambda: APIClient().post("/api/v1/token/refresh", {"refresh": refresh}, format="json"),
+    )
+
     assert response.status_code == 401, response.content
     assert error_of(response)["code"] == "TOKEN_INVALID"
     assert not OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True).exists()
@@ -99,16 +88,12 @@ def test_a_refresh_racing_a_revocation_is_refused_and_the_revocation_done(change
 def test_a_sign_out_racing_a_password_change_signs_out() -> None:
     user = UserFactory()
     pair = sign_in(APIClient(), user)
-    with transaction.atomic():
-        # The password change has blacklisted the token but not committed when the sign-out comes.
-        services.user_set_password(user=user, actor=None, password="uma-senha-nova-e-longa-1")
-        thread, outcome = in_background(
-            lambda: bearer(pair["token"]).post(
-                "/api/v1/sign-out", {"refresh": pair["refresh"]}, format="json"
-            )
-        )
-        time.sleep(WAIT)
-    thread.join()
 
-    assert outcome[0].status_code == 204, outcome[0].content
+    # The password change has blacklisted the token but not committed when the sign-out comes.
+    response = waiting_for(
+        lambda: services.user_set_password(user=user, actor=None, password="uma-senha-nova-e-longa-1"),
+        lambda: bearer(pair["token"]).post("/api/v1/sign-out", {"refresh": pair["refresh"]}, format="json"),
+    )
+
+    assert response.status_code == 204, response.content
     assert not OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True).exists()
