@@ -15,6 +15,9 @@ from apps.real_estates.models import Status
 
 
 def dashboard_context() -> dict[str, Any]:
+    # One clock for the page: read once, the activity chart, the review times and the days
+    # waited all stand on the same day even when the page renders across midnight.
+    now = timezone.now()
     changelist = reverse("admin:real_estates_realestate_changelist")
     counts = [
         {
@@ -25,7 +28,7 @@ def dashboard_context() -> dict[str, Any]:
         }
         for status, count in dashboard.counts_by_status().items()
     ]
-    activity = dashboard.activity_per_day()
+    activity = dashboard.activity_per_day(now)
     activity_chart = svg_charts.grouped_columns(
         [formats.date_format(day.day, "SHORT_DATE_FORMAT")[:5] for day in activity],
         [
@@ -46,8 +49,7 @@ def dashboard_context() -> dict[str, Any]:
         ],
         title=_("Average price per m² in the 10 cities with most listings"),
     )
-    times = dashboard.review_times()
-    now = timezone.now()
+    times = dashboard.review_times(now)
     waiting = []
     for item in dashboard.oldest_waiting():
         submitted_at = getattr(item, "submitted_at", None)  # annotated by the queryset
