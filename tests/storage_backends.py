@@ -15,6 +15,9 @@ from typing import Any
 
 import boto3
 import pytest
+from storages.backends.s3 import S3Storage
+
+from apps.media import storage
 
 S3_REGION = "us-east-1"
 S3_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -136,3 +139,13 @@ def backend(request: pytest.FixtureRequest, settings: Any) -> str:
     if request.param == "s3":
         use_s3(settings, request.getfixturevalue("s3_endpoint"))
     return str(request.param)
+
+
+def everything_stored() -> list[str]:
+    """Every object of the media storage, hidden files and unfinished S3 uploads included."""
+    media = storage.media_storage()
+    if isinstance(media, S3Storage):
+        uploads = [f"unfinished upload of {upload.key}" for upload in media.bucket.multipart_uploads.all()]
+        return sorted([summary.key for summary in media.bucket.objects.all()] + uploads)
+    root = Path(media.path(""))
+    return sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())

@@ -18,6 +18,7 @@ from apps.users.models import User
 from tests.media.factories import BlobFactory
 from tests.media.flaky_s3 import FlakyS3, run_flaky_s3
 from tests.real_estates.factories import RealEstateFactory
+from tests.storage_backends import use_s3
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +105,15 @@ def set_storage_options(settings: Any, **options: Any) -> None:
         **settings.STORAGES,
         "default": {**default, "OPTIONS": {**default["OPTIONS"], **options}},
     }
+
+
+@pytest.fixture
+def on_flaky_s3(
+    settings: Any, s3_endpoint: str, flaky_s3: FlakyS3, monkeypatch: pytest.MonkeyPatch
+) -> FlakyS3:
+    """The storage is S3 through the flaky proxy, one attempt per call: every 503 reaches our code."""
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    use_s3(settings, s3_endpoint)
+    set_storage_options(settings, endpoint_url=flaky_s3.endpoint)
+    flaky_s3.reset()
+    return flaky_s3

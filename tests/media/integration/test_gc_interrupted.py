@@ -12,23 +12,11 @@ from apps.media import storage
 from apps.media.models import Blob, ThumbnailState
 from apps.real_estates.models import RealEstate
 from tests.media import samples
-from tests.media.conftest import photos_url, set_storage_options
+from tests.media.conftest import photos_url
 from tests.media.flaky_s3 import FlakyS3
 from tests.media.integration.test_photo_upload_api import fetch
-from tests.storage_backends import use_s3
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def on_flaky_s3(
-    settings: Any, s3_endpoint: str, flaky_s3: FlakyS3, monkeypatch: pytest.MonkeyPatch
-) -> FlakyS3:
-    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")  # every 503 reaches our code
-    use_s3(settings, s3_endpoint)
-    set_storage_options(settings, endpoint_url=flaky_s3.endpoint)
-    flaky_s3.reset()
-    return flaky_s3
 
 
 def test_a_blob_whose_collection_failed_midway_gets_its_thumbnails_again(

@@ -4,7 +4,6 @@ list of every removed key."""
 
 from datetime import timedelta
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,9 +12,8 @@ from structlog.testing import capture_logs
 from apps.core import errors
 from apps.media import services, tasks
 from tests.media import samples
-from tests.media.conftest import orphan_object, set_storage_options, stored_keys
+from tests.media.conftest import orphan_object, stored_keys
 from tests.media.flaky_s3 import FlakyS3
-from tests.storage_backends import use_s3
 
 pytestmark = pytest.mark.django_db
 
@@ -26,17 +24,6 @@ NO_GRACE = timedelta(0)
 def three_orphans() -> list[str]:
     """Objects no row names (what failed uploads leave), in the order the listing gives them."""
     return sorted(orphan_object(samples.image_bytes(color=colour)) for colour in ("#e33", "#3e3", "#33e"))
-
-
-@pytest.fixture
-def on_flaky_s3(
-    settings: Any, s3_endpoint: str, flaky_s3: FlakyS3, monkeypatch: pytest.MonkeyPatch
-) -> FlakyS3:
-    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")  # every 503 reaches our code
-    use_s3(settings, s3_endpoint)
-    set_storage_options(settings, endpoint_url=flaky_s3.endpoint)
-    flaky_s3.reset()
-    return flaky_s3
 
 
 def test_the_command_has_printed_what_it_removed_when_the_storage_fails(

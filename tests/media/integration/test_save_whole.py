@@ -3,38 +3,21 @@ previous object, or none, until the last chunk is in, and nothing at all when th
 storage fails half-way: on local disk (written beside the key, then renamed over it) and on S3
 (one PUT, or a multipart upload aborted on failure)."""
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from boto3.s3.transfer import TransferConfig
-from django.core.files.storage import FileSystemStorage
 
 from apps.core import errors
 from apps.media import storage
 from tests.media.conftest import set_storage_options
 from tests.media.flaky_s3 import FlakyS3
-from tests.storage_backends import use_s3
+from tests.storage_backends import everything_stored, use_s3
 
 KEY = "exports/run-1.csv"
 MB = 1024 * 1024
-
-
-def everything_stored() -> list[str]:
-    """Every object of the storage, hidden files and unfinished S3 uploads included."""
-    media = storage.media_storage()
-    if isinstance(media, FileSystemStorage):
-        root = Path(media.location)
-        return sorted(
-            (Path(directory) / name).relative_to(root).as_posix()
-            for directory, _, names in os.walk(root)
-            for name in names
-        )
-    bucket: Any = media.bucket  # type: ignore[attr-defined]
-    uploads = [f"unfinished upload of {upload.key}" for upload in bucket.multipart_uploads.all()]
-    return sorted([summary.key for summary in bucket.objects.all()] + uploads)
 
 
 def test_a_stream_shows_under_its_key_only_once_it_is_whole(backend: str) -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.storage import FileSystemStorage
 from django.db import DataError
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -19,19 +18,9 @@ from apps.real_estates.models import RealEstate
 from apps.real_estates.tasks import export_real_estates
 from tests.real_estates.factories import RealEstateFactory
 from tests.sqlite import run_on_sqlite
+from tests.storage_backends import everything_stored
 
 pytestmark = pytest.mark.django_db
-
-
-def everything_stored() -> list[str]:
-    """Every object of the storage, hidden files and unfinished S3 uploads included."""
-    media = storage.media_storage()
-    if isinstance(media, FileSystemStorage):
-        root = Path(media.location)
-        return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
-    bucket: Any = media.bucket  # type: ignore[attr-defined]
-    uploads = [f"unfinished upload of {upload.key}" for upload in bucket.multipart_uploads.all()]
-    return sorted([summary.key for summary in bucket.objects.all()] + uploads)
 
 
 def a_row_the_database_cannot_hand_over() -> None:

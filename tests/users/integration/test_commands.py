@@ -3,7 +3,6 @@ the user's tokens and records an audit event; `manage.py createsuperuser` record
 
 import io
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,16 +20,6 @@ pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "uma-senha-nova-bem-longa-7"
 ADMIN_CPF = "529.982.247-25"
-
-
-@pytest.fixture
-def answers(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """What the operator types, in order, at the commands' prompts (visible and hidden)."""
-    typed: list[str] = []
-    monkeypatch.setattr("builtins.input", lambda prompt="": typed.pop(0))
-    monkeypatch.setattr("getpass.getpass", lambda prompt="": typed.pop(0))
-    yield typed
-    assert typed == [], "the command asked less than the test expected"
 
 
 def _events(action: str, user: User) -> list[AuditEvent]:

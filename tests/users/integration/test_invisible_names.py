@@ -6,7 +6,6 @@ whose accents come as combining marks (NFD) counts its letters as the composed o
 
 import io
 import unicodedata
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -51,16 +50,6 @@ def name_refused(response: Any) -> None:
     error = error_of(response)
     assert error["code"] == "VALIDATION_ERROR"
     assert error["fields"] == {"name": NAME_LENGTH}
-
-
-@pytest.fixture
-def answers(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """What the operator types at `createsuperuser`'s prompts, in order."""
-    typed: list[str] = []
-    monkeypatch.setattr("builtins.input", lambda prompt="": typed.pop(0))
-    monkeypatch.setattr("getpass.getpass", lambda prompt="": typed.pop(0))
-    yield typed
-    assert typed == [], "the command asked less than the test expected"
 
 
 def staff_client(user: User) -> Client:

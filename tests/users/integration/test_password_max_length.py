@@ -4,7 +4,6 @@ longer password set through the admin or a command would be one its owner can ne
 
 import io
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -38,15 +37,6 @@ def _submit(client: Client, url: str, data: dict[str, Any]) -> Any:
     found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', client.get(url).content.decode())
     assert found is not None
     return client.post(url, {**data, "csrfmiddlewaretoken": found.group(1)})
-
-
-@pytest.fixture
-def answers(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    typed: list[str] = []
-    monkeypatch.setattr("builtins.input", lambda prompt="": typed.pop(0))
-    monkeypatch.setattr("getpass.getpass", lambda prompt="": typed.pop(0))
-    yield typed
-    assert typed == [], "the command asked less than the test expected"
 
 
 def test_the_api_refuses_a_longer_password_with_its_documented_field_code(api_client: APIClient) -> None:
