@@ -3,12 +3,15 @@
 import copy
 from typing import Any
 
+from django.test import Client
+
 from apps.audit.models import AuditEvent
 from apps.media import storage
 from apps.media.models import Blob, Photo
 from apps.real_estates.models import RealEstate, RealEstateTransition
 
 URL = "/api/v1/real-estates"
+CHANGELIST = "/admin/real_estates/realestate/"
 PAYLOAD: dict[str, Any] = {
     "title": "Casa no Itaím",
     "description": "Casa térrea com quintal.",
@@ -55,3 +58,16 @@ def writes_on_record() -> dict[str, Any]:
         "transitions": RealEstateTransition.objects.count(),
         "events": AuditEvent.objects.exclude(action__startswith="user.").count(),
     }
+
+
+def post_change_form(client: Client, real_estate: RealEstate, **changes: str) -> Any:
+    """POST the admin's change page as the browser would, with `changes` made to what it showed."""
+    url = f"{CHANGELIST}{real_estate.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: ("" if value is None else value) for name, value in form.initial.items() if name in form.fields
+    }
+    data.update(changes)
+    for prefix in ("transitions", "photos"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    return client.post(url, data)

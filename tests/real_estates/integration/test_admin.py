@@ -20,11 +20,10 @@ from apps.real_estates.api.serializers import AddressInputSerializer
 from apps.real_estates.models import RealEstate, Status
 from apps.users.models import User
 from tests.real_estates.conftest import MakeRealEstate, history_of
+from tests.real_estates.helpers import CHANGELIST, post_change_form
 from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-CHANGELIST = "/admin/real_estates/realestate/"
 
 
 @pytest.fixture
@@ -42,25 +41,6 @@ def _act(client: Client, action: str, *real_estates: RealEstate, **extra: str) -
     )
     assert response.status_code == 200
     return response.content.decode()
-
-
-def _post_change_form(client: Client, real_estate: RealEstate, **changes: str) -> Any:
-    """POST the change page as the browser would, with `changes` made to what it showed."""
-    url = f"{CHANGELIST}{real_estate.pk}/change/"
-    form = client.get(url).context["adminform"].form
-    data = {
-        name: ("" if value is None else value) for name, value in form.initial.items() if name in form.fields
-    }
-    data.update(changes)
-    data.update(
-        {
-            "transitions-TOTAL_FORMS": "0",
-            "transitions-INITIAL_FORMS": "0",
-            "photos-TOTAL_FORMS": "0",
-            "photos-INITIAL_FORMS": "0",
-        }
-    )
-    return client.post(url, data)
 
 
 def submitted_days_ago(make_real_estate: MakeRealEstate, ago: timedelta) -> RealEstate:
@@ -199,7 +179,7 @@ def test_editing_a_draft_in_the_admin_goes_through_the_service(
     client = Client()
     client.force_login(admin_user)
     real_estate = make_real_estate(title="Casa antiga")
-    response = _post_change_form(client, real_estate, title="Casa em Niterói")
+    response = post_change_form(client, real_estate, title="Casa em Niterói")
     assert response.status_code == 302, response.context["adminform"].form.errors
     real_estate.refresh_from_db()
     assert real_estate.title == "Casa em Niterói"
@@ -227,7 +207,7 @@ def test_the_change_form_keeps_the_apis_bounds(
     client = Client()
     client.force_login(admin_user)
     real_estate = make_real_estate()
-    response = _post_change_form(client, real_estate, **{field: value})
+    response = post_change_form(client, real_estate, **{field: value})
     assert response.status_code == 200
     assert set(response.context["adminform"].form.errors) == {field}
     real_estate.refresh_from_db()
@@ -656,7 +636,7 @@ def test_the_change_form_takes_a_cep_as_the_api_does_and_stores_it_normalised(
     client.force_login(admin_user)
     real_estate = make_real_estate(zip_code="20040020")
 
-    response = _post_change_form(client, real_estate, zip_code=typed)
+    response = post_change_form(client, real_estate, zip_code=typed)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     real_estate.refresh_from_db()
@@ -672,7 +652,7 @@ def test_the_change_form_takes_a_uf_in_any_case_as_the_api_does_and_stores_it_up
     client.force_login(admin_user)
     real_estate = make_real_estate(state="PR")
 
-    response = _post_change_form(client, real_estate, state=typed)
+    response = post_change_form(client, real_estate, state=typed)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     real_estate.refresh_from_db()
@@ -686,7 +666,7 @@ def test_the_same_cep_and_uf_in_another_spelling_are_no_change(
     client.force_login(admin_user)
     real_estate = make_real_estate(zip_code="01310100", state="SP")
 
-    response = _post_change_form(client, real_estate, zip_code="01310-100", state="sp")
+    response = post_change_form(client, real_estate, zip_code="01310-100", state="sp")
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     real_estate.refresh_from_db()
@@ -726,7 +706,7 @@ def test_the_change_form_refuses_what_the_api_refuses_in_its_words(
     with pytest.raises(ValidationError):
         AddressInputSerializer().fields[field].run_validation(typed)
 
-    response = _post_change_form(client, real_estate, **{field: typed})
+    response = post_change_form(client, real_estate, **{field: typed})
 
     assert response.status_code == 200
     form = response.context["adminform"].form
@@ -772,7 +752,7 @@ def test_a_negative_zero_saved_in_the_admin_is_zero_in_the_row_and_the_audit_eve
     client = Client()
     client.force_login(admin_user)
     real_estate = make_real_estate()
-    response = _post_change_form(client, real_estate, **{field: value})
+    response = post_change_form(client, real_estate, **{field: value})
     assert response.status_code == 302, response.context["adminform"].form.errors
 
     event = AuditEvent.objects.filter(target_id=str(real_estate.pk), action="real_estate.update").get()

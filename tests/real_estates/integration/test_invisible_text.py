@@ -18,11 +18,10 @@ from apps.users.models import User
 from tests.media import samples
 from tests.media.conftest import photos_url, post_photo
 from tests.real_estates.conftest import MakeRealEstate
-from tests.real_estates.helpers import URL, payload
+from tests.real_estates.helpers import CHANGELIST, URL, payload, post_change_form
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = "/admin/real_estates/realestate/"
 INVISIBLE = [
     pytest.param("\u200b", id="zero-width-space"),
     pytest.param("\u2060\u2060", id="word-joiners"),
@@ -128,19 +127,6 @@ def test_a_photo_caption_of_nothing_visible_is_no_caption(
 
 
 # --- the Django admin ---------------------------------------------------------------------------
-
-
-def post_change_form(client: Client, real_estate: RealEstate, **changes: str) -> Any:
-    """POST the change page as the browser would, with `changes` made to what it showed."""
-    url = f"{CHANGELIST}{real_estate.pk}/change/"
-    form = client.get(url).context["adminform"].form
-    data = {
-        name: ("" if value is None else value) for name, value in form.initial.items() if name in form.fields
-    }
-    data.update(changes)
-    for prefix in ("transitions", "photos"):
-        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
-    return client.post(url, data)
 
 
 @pytest.mark.parametrize("value", INVISIBLE)
