@@ -11,11 +11,9 @@ fact, not a probability.
 import http.client
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -24,9 +22,8 @@ from typing import Any
 import pytest
 
 from tests.real_estates.helpers import PAYLOAD, payload
-from tests.storage_backends import started_on_a_free_port
+from tests.served import ROOT, embedded_environment, serving
 
-ROOT = Path(__file__).resolve().parents[3]
 URL = "/api/v1/real-estates"
 PASSWORD = "uma-senha-bem-longa-42"
 
@@ -95,53 +92,27 @@ def _run(command: list[str], env: dict[str, str]) -> None:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     directory = tmp_path_factory.mktemp("make-run")
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in {"REDIS_URL", "CELERY_BROKER_URL", "PROMETHEUS_MULTIPROC_DIR"}
-    }
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DATABASE_URL": f"sqlite:///{directory / 'db.sqlite3'}",
-        "MEDIA_ROOT": str(directory / "media"),
-        "LOG_LEVEL": "WARNING",
-    }
+    env = embedded_environment(
+        DATABASE_URL=f"sqlite:///{directory / 'db.sqlite3'}",
+        MEDIA_ROOT=str(directory / "media"),
+        LOG_LEVEL="WARNING",
+    )
     # What `make run` does before serving (collectstatic aside: the API serves no static files).
     _run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], env)
     _run([sys.executable, "manage.py", "createcachetable"], env)
 
-    def serve(port: int) -> subprocess.Popen[bytes]:
-        with (directory / "server.log").open("wb") as log:  # this attempt's output alone
-            return subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", "config.server", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    process, port = started_on_a_free_port(serve, timeout=120)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert process.poll() is None, (directory / "server.log").read_text()
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                connection.request("GET", "/health/ready")
-                if connection.getresponse().status == 200 and len(_worker_pids(process)) == 2:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.5)
+    with serving(
+        env,
+        log=directory / "server.log",
+        workers=2,
+        probe="/health/ready",
+        ready=lambda process: len(_worker_pids(process)) == 2,
+        timeout=120,
+    ) as (process, port):
         running = Server(port, process)
         for worker in running.workers:  # both workers answer before any test runs
             running.connection_to(worker).close()
         yield running
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 def _account(server: Server, cpf: str) -> str:
