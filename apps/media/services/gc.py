@@ -24,7 +24,8 @@ _OBJECT_BATCH: Final = 500
 
 
 Removed = Callable[[str, str], None]
-"""Told of each removal as it happens: `("blob", sha256)` or `("object", key)`."""
+"""Told of each removal as it happens: `("blob", sha256)` or `("object", key)`, once the removal
+(a dry run: its check) has left its transaction, so no lock is held while the callee writes."""
 
 
 @dataclass
@@ -127,11 +128,14 @@ def _collect_blob(*, blob_id: int, cutoff: datetime, dry_run: bool, report: GcRe
             return
         renditions = _unshared(blob, blob.thumbnail_256_key, blob.thumbnail_1024_key)
         if dry_run:
-            report.blob_removed(blob.sha256, blob.size + sum(storage.object_size(key) for key in renditions))
-            return
-        Blob.objects.filter(pk=blob.pk).update(
-            thumbnail_256_key="", thumbnail_1024_key="", thumbnail_state=ThumbnailState.PENDING
-        )
+            size = blob.size + sum(storage.object_size(key) for key in renditions)
+        else:
+            Blob.objects.filter(pk=blob.pk).update(
+                thumbnail_256_key="", thumbnail_1024_key="", thumbnail_state=ThumbnailState.PENDING
+            )
+    if dry_run:  # told with no lock held: a reader that stops reading keeps no upload waiting
+        report.blob_removed(blob.sha256, size)
+        return
     with transaction.atomic():
         blob = _locked_orphan(blob_id=blob_id, cutoff=cutoff, also=renditions)
         if blob is None:

@@ -7,13 +7,16 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from structlog.testing import capture_logs
 
 from apps.core import errors
 from apps.media import services, tasks
+from apps.media.models import Blob
 from tests.media import samples
-from tests.media.conftest import orphan_object, stored_keys
+from tests.media.conftest import orphan_object, stored_blob, stored_keys
 from tests.media.flaky_s3 import FlakyS3
+from tests.threads import in_background
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +91,26 @@ def test_a_reader_that_goes_away_ends_the_collection_quietly_where_it_stood(
     call_command("gc_media", "--grace", "0", stdout=_ClosedPipe())  # no exception
 
     assert stored_keys() == three_orphans[1:]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dry_run_tells_a_blob_once_it_holds_no_lock_on_it() -> None:
+    """`gc_media --dry-run | less`: a reader that stops reading blocks the write of a line. The
+    blob must not stay locked meanwhile, or an upload of the same bytes waits on the pager."""
+    blob = stored_blob(samples.image_bytes())
+    locked_elsewhere: list[object] = []
+
+    def lock_the_blob() -> object:
+        with transaction.atomic():
+            locked = Blob.objects.select_for_update(nowait=True).filter(pk=blob.pk)
+            return list(locked.values_list("pk", flat=True))
+
+    def told(kind: str, name: str) -> None:
+        thread, outcome = in_background(lock_the_blob)
+        thread.join(timeout=30)
+        locked_elsewhere.append(outcome[0])
+
+    report = services.media_gc(grace=NO_GRACE, dry_run=True, removed=told)
+
+    assert report.blob_count == 1
+    assert locked_elsewhere == [[blob.pk]]  # not "could not obtain lock on row"
