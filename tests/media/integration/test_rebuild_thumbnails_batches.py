@@ -83,7 +83,7 @@ def test_the_listing_is_matched_to_rows_a_batch_at_a_time(ready_blobs: list[Blob
     assert set().union(*batches) == {key for blob in ready_blobs for key in blob.thumbnail_keys.values()}
 
 
-@pytest.mark.parametrize("batch_size", ["0", "-1", "x"])
-def test_a_batch_size_that_is_not_a_positive_count_is_refused(batch_size: str) -> None:
+@pytest.mark.parametrize("batch_size", ["0", "-1", "x", "10001"])
+def test_a_batch_size_that_is_not_a_count_within_bounds_is_refused(batch_size: str) -> None:
     with pytest.raises(CommandError, match="--batch-size"):
         call_command("rebuild_thumbnails", "--batch-size", batch_size, stdout=StringIO())

@@ -20,13 +20,18 @@ from apps.media.services import blob_generate_thumbnails, blobs_missing_renditio
 from apps.media.services.thumbnails import RENDITION_BATCH, BlobIds
 
 
+# A batch's keys are one statement's parameters: SQLite (the embedded default) refuses a
+# statement of more than 250,000 variables, two a key; a larger batch gains nothing anyway.
+MAX_BATCH = 10_000
+
+
 def _count(value: str) -> int:
     try:
         count = int(value)
     except ValueError:
         count = 0
-    if count < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value!r}")
+    if not 1 <= count <= MAX_BATCH:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_BATCH}, not {value!r}")
     return count
 
 
@@ -44,7 +49,7 @@ class Command(BaseCommand):
             type=_count,
             default=RENDITION_BATCH,
             metavar="N",
-            help=f"Stored files matched to blob rows per query (default {RENDITION_BATCH}).",
+            help=f"Stored files matched to blob rows per query, 1 to {MAX_BATCH} (default {RENDITION_BATCH}).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
