@@ -19,7 +19,6 @@ from apps.media.models import Blob, ThumbnailState
 from apps.media.services import blob_generate_thumbnails, blobs_missing_renditions
 from apps.media.services.thumbnails import RENDITION_BATCH, BlobIds
 
-
 # A batch's keys are one statement's parameters: SQLite (the embedded default) refuses a
 # statement of more than 250,000 variables, two a key; a larger batch gains nothing anyway.
 MAX_BATCH = 10_000
@@ -49,7 +48,7 @@ class Command(BaseCommand):
             type=_count,
             default=RENDITION_BATCH,
             metavar="N",
-            help=f"Stored files matched to blob rows per query, 1 to {MAX_BATCH} (default {RENDITION_BATCH}).",
+            help=f"Stored files matched to blob rows a query, 1 to {MAX_BATCH} (default {RENDITION_BATCH}).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
