@@ -110,8 +110,10 @@ def save_whole(key: str, chunks: Iterable[bytes]) -> int:
     (`FileSystemStorage.save` would write in place, under the final name). S3: spooled to an
     anonymous temporary file, then stored by `Storage.save` in one PUT, or above boto3's multipart
     threshold in parts that S3 shows as an object only once completed (s3transfer aborts the
-    upload when a part fails). A storage failure, the spool's disk included, is
-    `StorageUnavailable`; what `chunks` raises reaches the caller as it is.
+    upload when a part fails; ours overwrites, `file_overwrite=True`: an S3 storage configured
+    not to would have the key deleted before the save, and a failed save would then lose the
+    previous object). A storage failure, the spool's disk included, is `StorageUnavailable`; what
+    `chunks` raises reaches the caller as it is.
     """
     storage = media_storage()
     if isinstance(storage, FileSystemStorage):
