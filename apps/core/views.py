@@ -16,10 +16,12 @@ access_log = structlog.get_logger("vivenda.access")
 # Paths whose errors are answered in the envelope: the API, media links, and the machine
 # endpoints that answer JSON themselves (probes, /metrics), their trailing-slash variants too.
 API_PREFIXES = ("/api/", "/media/", "/health/", "/metrics")
+# ... and those prefixes' roots without their slash (a client's `/api`).
+API_ROOTS = frozenset(prefix.rstrip("/") for prefix in API_PREFIXES)
 
 
 def is_api(request: HttpRequest) -> bool:
-    return request.path.startswith(API_PREFIXES)
+    return request.path.startswith(API_PREFIXES) or request.path in API_ROOTS
 
 
 def json_error(error: errors.ApiError) -> JsonResponse:

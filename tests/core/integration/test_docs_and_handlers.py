@@ -118,8 +118,10 @@ def test_the_schema_is_generated_once_per_representation(monkeypatch: pytest.Mon
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/health/live/", "/health/ready/", "/health/", "/metrics/"])
-def test_a_trailing_slash_variant_of_a_probe_or_the_metrics_is_a_404_in_the_envelope(path: str) -> None:
+@pytest.mark.parametrize(
+    "path", ["/health/live/", "/health/ready/", "/health/", "/metrics/", "/api", "/media", "/health"]
+)
+def test_a_slash_variant_of_a_probe_the_metrics_or_an_api_root_is_a_404_in_the_envelope(path: str) -> None:
     # The probes and /metrics answer JSON; a probe or scraper configured with a trailing slash got
     # Django's HTML page, with no catalog code.
     response = Client().get(path)
