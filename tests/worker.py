@@ -70,7 +70,7 @@ def start_worker(
         "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]  # fmt: skip
     with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603 - our own Celery worker
     # Not the current app: a `shared_task` first touched after this line would bind to the client,
     # which knows none of Vivenda's tasks.
     client = Celery("vivenda-test-client", broker=broker, backend=results, set_as_current=False)

@@ -40,7 +40,7 @@ class RedisServer:
             args = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
             args += ["--dir", str(self.directory), "--logfile", str(self.directory / "redis.log")]
             args += self.extra_args
-            self.process = subprocess.Popen([binary, *args])  # noqa: S603
+            self.process = subprocess.Popen([binary, *args])  # noqa: S603 - the redis-server binary, fixed arguments
             if self._answers(self.process):
                 self.started = True
                 return

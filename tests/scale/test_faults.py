@@ -21,7 +21,7 @@ pytestmark = pytest.mark.stops_services
 
 def _as_postgres(*command: str) -> None:
     runner = shlex.split(os.environ.get("PG_RUN_AS", ""))
-    subprocess.run([*runner, *command], check=True, capture_output=True)  # noqa: S603
+    subprocess.run([*runner, *command], check=True, capture_output=True)  # noqa: S603 - fixed drill commands
 
 
 def _pg_ctl(*args: str) -> None:
@@ -112,7 +112,7 @@ def _stop_restarted_redis() -> Iterator[None]:
 def _redis_cli(*args: str) -> int:
     cli = shutil.which("redis-cli") or "redis-cli"
     command = [cli, "-p", os.environ["REDIS_PORT"], *args]
-    return subprocess.run(command, check=False, capture_output=True).returncode  # noqa: S603
+    return subprocess.run(command, check=False, capture_output=True).returncode  # noqa: S603 - fixed drill commands
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def redis_stopped(tmp_path: Any) -> Iterator[None]:
     yield
     server = shutil.which("redis-server") or "redis-server"
     args = ["--port", os.environ["REDIS_PORT"], "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)]
-    _restarted_redis.append(subprocess.Popen([server, *args], stdout=subprocess.DEVNULL))  # noqa: S603
+    _restarted_redis.append(subprocess.Popen([server, *args], stdout=subprocess.DEVNULL))  # noqa: S603 - fixed drill commands
     for _ in range(100):
         if _redis_cli("ping") == 0:
             break

@@ -86,7 +86,7 @@ class Server:
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
-    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)  # noqa: S603
+    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)  # noqa: S603 - our own interpreter and manage.py
 
 
 @pytest.fixture(scope="module")
