@@ -2,8 +2,8 @@
 
 Shared by `GET /api/v1/real-estates/export` (`csv_chunks`), the `export_real_estates` command
 (`csv_lines`, the same bytes line by line) and the `export_real_estates` task, which writes
-the same file to storage (`real_estate_export_to_storage`). Rows come from a server-side
-cursor read inside a transaction, a chunk at a time, never a list of the whole result
+the same file to storage (`real_estate_export_to_storage`). Rows come a chunk at a time, never
+a list of the whole result, on PostgreSQL from a server-side cursor read inside a transaction
 (`streamed`, which the command's JSON Lines reads through too); each chunk of lines is written
 by the csv module into one reused buffer (docs/adr/0055).
 """

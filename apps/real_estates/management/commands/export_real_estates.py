@@ -5,7 +5,8 @@ Paulo" --min-price 100000 --ordering -price --near -23.55,-46.63`; a value start
 the option's value), so the command and the API can never disagree. CSV is
 `apps.real_estates.export.csv_lines`, byte for byte what `GET /api/v1/real-estates/export`
 streams; JSON Lines is one list item per line, as the list endpoint renders it. Both read their
-rows through `export.streamed` (a server-side cursor inside a transaction, a chunk at a time):
+rows through `export.streamed` (a chunk at a time; on PostgreSQL a server-side cursor inside a
+transaction):
 memory stays flat whatever the size, and PostgreSQL does not compute the whole result before
 the first row. A progress bar goes to stderr only when stderr is a terminal.
 An operator's command: no visibility scoping, every real estate is exported.
