@@ -13,6 +13,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import DataAndFiles, MultiPartParser
 
 from apps.core import errors
+from apps.core.parsers import refuse_content_coding
 
 # Room for the multipart boundaries, part headers and the caption field around the file.
 MULTIPART_OVERHEAD_BYTES: Final = 64 * 1024
@@ -41,6 +42,7 @@ class PhotoUploadParser(MultiPartParser):
         media_type: str | None = None,
         parser_context: Mapping[str, Any] | None = None,
     ) -> DataAndFiles[Any, Any]:
+        refuse_content_coding(parser_context)
         context = parser_context or {}
         request = context["request"]
         meta = request.META.copy()
