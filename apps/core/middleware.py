@@ -58,16 +58,17 @@ def drain_unread_body(request: HttpRequest) -> None:
     without saying so: a keep-alive client's next request on it failed, and nginx, which keeps
     its connections to the app open, answered that request, or the refused upload itself when it
     was still sending it, with its own HTML 502 page. Read to its end, the connection is reused.
-    Only a length some route may take is drained (a JSON body, a photo with its multipart
-    envelope; nginx forwards no more): a larger declared length is refused unread, as before, and
-    its connection closed, so a client cannot hold a worker by announcing an endless body.
+    Drained up to twice what any route takes (a JSON body and a photo: 22 MB by default), room
+    for a photo's multipart envelope and more than nginx forwards (`client_max_body_size 12m`):
+    a longer declared body is refused unread, as before, and its connection closed, so a client
+    cannot hold a worker by announcing an endless one.
     A body already read reads as empty here: nothing is read twice from the connection.
     """
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return
-    if not 0 < declared <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE + settings.MEDIA_UPLOAD_MAX_BYTES:
+    if not 0 < declared <= 2 * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + settings.MEDIA_UPLOAD_MAX_BYTES):
         return
     try:
         while request.read(64 * 1024):
