@@ -91,7 +91,13 @@ class JsonErrorsView(APIView):
     """Base of the views whose renderers are not JSON (the schema's YAML, Swagger UI's HTML and
     script): DRF renders an error with the negotiated renderer, or the view's first one when
     negotiation is what failed, so their errors would be YAML or a bare status line. Here an
-    error is rendered as JSON, as the handler's content type says, whatever was negotiated."""
+    error is rendered as JSON, as the handler's content type says, whatever was negotiated.
+
+    They answer no OPTIONS (a 405 naming GET and HEAD): DRF's metadata would be rendered by
+    those renderers too, a 500 from the HTML template renderer, which has no template for it, and
+    a YAML dump of the view's notes that the schema view kept as its document."""
+
+    http_method_names = ["get", "head"]
 
     def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -13,6 +13,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import DataAndFiles, MultiPartParser
 
 from apps.core import errors
+from apps.core.parsers import refuse_content_coding
 
 # Room for the multipart boundaries, part headers and the caption field around the file.
 MULTIPART_OVERHEAD_BYTES: Final = 64 * 1024
@@ -41,6 +42,7 @@ class PhotoUploadParser(MultiPartParser):
         media_type: str | None = None,
         parser_context: Mapping[str, Any] | None = None,
     ) -> DataAndFiles[Any, Any]:
+        refuse_content_coding(parser_context)
         context = parser_context or {}
         request = context["request"]
         meta = request.META.copy()
@@ -51,7 +53,7 @@ class PhotoUploadParser(MultiPartParser):
             declared = 0
         if declared > limit + MULTIPART_OVERHEAD_BYTES:
             raise errors.PhotoTooLarge()  # refused before reading the body
-        meta["CONTENT_TYPE"] = media_type
+        meta["CONTENT_TYPE"] = _lower_case_type(media_type or "")
         handlers = [LimitedTemporaryFileUploadHandler(request._request, max_bytes=limit)]
         try:
             parser = DjangoMultiPartParser(
@@ -64,3 +66,12 @@ class PhotoUploadParser(MultiPartParser):
         except MultiPartParserError as exc:
             raise ParseError(f"Multipart form parse error - {exc}") from exc
         return DataAndFiles(data, files)
+
+
+def _lower_case_type(media_type: str) -> str:
+    """`media_type` with its type and subtype in lower case, its parameters as sent. Both are
+    case-insensitive (RFC 9110), but Django's multipart parser takes only a lower-case
+    `multipart/` (parameter names it already reads in any case); a boundary's value is
+    case-sensitive and stays as sent."""
+    essence, separator, parameters = media_type.partition(";")
+    return essence.lower() + separator + parameters

@@ -128,3 +128,28 @@ def test_a_slash_variant_of_a_probe_the_metrics_or_an_api_root_is_a_404_in_the_e
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json()["error"]["code"] == "NOT_FOUND"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/docs", "/api/v1/schema"])
+def test_options_on_the_schema_or_its_docs_is_a_405_in_the_envelope(path: str) -> None:
+    # DRF answers OPTIONS with its metadata in the negotiated renderer: Swagger UI's HTML template
+    # renderer has no template for it (a 500), the schema's YAML renderer dumped the view's notes.
+    response = Client().options(path)
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+    assert response["Allow"] == "GET, HEAD"
+
+
+def test_an_options_request_does_not_change_the_schema_others_are_answered() -> None:
+    # The schema is kept per process after its first 200: an anonymous OPTIONS answered 200 was
+    # kept too, and every later GET in that process got the OPTIONS metadata instead of the schema.
+    from config import api
+
+    api.SchemaView.forget()
+    client = Client()
+    client.options("/api/v1/schema")
+    for accept in ("*/*", "application/vnd.oai.openapi+json"):
+        client.options("/api/v1/schema", HTTP_ACCEPT=accept)
+    assert client.get("/api/v1/schema").content.startswith(b"openapi: 3.")
+    assert client.get("/api/v1/schema", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()["openapi"]
