@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +10,8 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.core import metrics, unicode_case
+        from apps.core.converters import AnyCaseUUIDConverter
 
+        register_converter(AnyCaseUUIDConverter, "anycase_uuid")
         metrics.connect_signals()
         unicode_case.connect_signals()

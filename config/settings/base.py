@@ -318,6 +318,8 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {},
+    # Our any-case UUID routes (apps/core/converters.py) are UUIDs to a client, as Django's `uuid`.
+    "PATH_CONVERTER_OVERRIDES": {"anycase_uuid": {"type": "string", "format": "uuid"}},
     # 401/429/body errors on every operation, PATCH bodies without defaults, nullable
     # references strict validators accept (apps/core/openapi.py, ADR 0070).
     "POSTPROCESSING_HOOKS": [

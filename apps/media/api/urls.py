@@ -6,10 +6,12 @@ from apps.media.api import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(
-        "real-estates/<uuid:real_estate_id>/photos", views.PhotoListView.as_view(), name="real-estate-photos"
+        "real-estates/<anycase_uuid:real_estate_id>/photos",
+        views.PhotoListView.as_view(),
+        name="real-estate-photos",
     ),
     path(
-        "real-estates/<uuid:real_estate_id>/photos/<uuid:photo_id>",
+        "real-estates/<anycase_uuid:real_estate_id>/photos/<anycase_uuid:photo_id>",
         views.PhotoDetailView.as_view(),
         name="real-estate-photo",
     ),

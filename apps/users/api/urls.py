@@ -15,5 +15,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("users/me", views.MeView.as_view(), name="user-me"),
     path("users/me/password", views.MePasswordView.as_view(), name="user-me-password"),
     path("users", user_list, name="user-list"),
-    path("users/<uuid:pk>", user_detail, name="user-detail"),
+    path("users/<anycase_uuid:pk>", user_detail, name="user-detail"),
 ]
