@@ -21,11 +21,21 @@ from rest_framework_simplejwt.tokens import Token
 
 from apps.users import auth_cache
 from apps.users.models import User
-from apps.users.tokens import ROLE_CLAIM, issued_before_revocation
+from apps.users.tokens import ROLE_CLAIM, TOKEN_TYPE, issued_before_revocation
+
+# The scheme as simplejwt compares it, to the letter (AUTH_HEADER_TYPES), and as a sign-in names it.
+_SCHEME = TOKEN_TYPE.encode()
 
 
 class CachedUserJWTAuthentication(JWTAuthentication):
     """simplejwt's authentication; the user it accepted is remembered with the token's revoke claim."""
+
+    def get_raw_token(self, header: bytes) -> bytes | None:
+        """simplejwt's, with the scheme read in any case (RFC 9110 §11.1: `bearer` is `Bearer`)."""
+        parts = header.split(maxsplit=1)
+        if parts and parts[0].lower() == _SCHEME.lower():
+            parts[0] = _SCHEME
+        return super().get_raw_token(b" ".join(parts))
 
     def get_user(self, validated_token: Token) -> Any:
         user = self._accepted_user(validated_token)

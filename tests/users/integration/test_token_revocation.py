@@ -82,6 +82,25 @@ def test_malformed_authorization_headers_are_refused(header: str) -> None:
     assert error_of(response)["code"] in {"TOKEN_INVALID", "AUTHENTICATION_FAILED", "NOT_AUTHENTICATED"}
 
 
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "bEaReR"])
+def test_the_scheme_is_read_in_any_case(api_client: APIClient, scheme: str) -> None:
+    """RFC 9110 §11.1: an authentication scheme is case-insensitive."""
+    user = UserFactory()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"{scheme} {sign_in(api_client, user)['token']}")
+    response = client.get("/api/v1/users/me")
+    assert response.status_code == 200
+    assert response.json()["id"] == str(user.pk)
+
+
+@pytest.mark.parametrize("header", ["bearer", "bearer a b", "Bearerx a.b.c", "Basic a.b.c"])
+def test_a_scheme_in_another_case_is_held_to_the_same_form(header: str) -> None:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=header)
+    response = client.get("/api/v1/users/me")
+    assert response.status_code == 401
+
+
 def test_a_refresh_token_is_not_an_access_token(api_client: APIClient) -> None:
     pair = sign_in(api_client, UserFactory())
     assert_token_refused(bearer(pair["refresh"]).get("/api/v1/users/me"))
