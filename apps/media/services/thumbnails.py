@@ -155,7 +155,8 @@ def blob_thumbnails_failed(*, blob_id: int) -> None:
     )
 
 
-def _failed(blob: Blob) -> Blob:
+def _failed(blob: Blob) -> Blob | None:
+    """Mark the blob `failed`; the row as it is now: None once the collector took it (its object
+    found missing because the collector deleted it, in a transaction committing meanwhile)."""
     blob_thumbnails_failed(blob_id=blob.pk)
-    blob.refresh_from_db(fields=["thumbnail_256_key", "thumbnail_1024_key", "thumbnail_state"])
-    return blob
+    return Blob.objects.filter(pk=blob.pk).first()
