@@ -3,11 +3,14 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 
-from apps.media import services
-from apps.media.models import Blob
+from apps.media import images, services, storage, tasks
+from apps.media.models import Blob, ThumbnailState
 from tests.media import samples
 from tests.media.conftest import stored_blob
+from tests.media.factories import PhotoFactory
+from tests.real_estates.factories import RealEstateFactory
 from tests.threads import waiting_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,3 +31,46 @@ def test_a_thumbnail_run_the_collector_overtakes_finds_its_blob_gone() -> None:
 
     assert outcome is None
     assert not Blob.objects.exists()
+
+
+def _orphan_renditions(blob: Blob) -> list[str]:
+    """What a thumbnail run whose blob was collected before it linked leaves (or a blob of the
+    same pixels in another encoding, collected): its renditions' objects, no row naming them."""
+    made = images.thumbnails(storage.read_object(blob.key), max_decode_bytes=settings.MEDIA_DECODE_MAX_BYTES)
+    keys = []
+    for data in made.values():
+        keys.append(storage.thumbnail_key(images.sha256_hex(data)))
+        storage.put_object(keys[-1], data)
+    return keys
+
+
+def test_a_run_whose_renditions_the_collector_takes_before_it_links_writes_them_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The renditions were already stored, old, and named by no row: the run's writes leave them
+    as they are, the collector (its grace passed) deletes them, then the run links. In-process
+    (no broker, no retry) that was the blob `failed`; it writes them again, as an upload whose
+    object the collector took writes it again."""
+    blob = stored_blob(samples.image_bytes(size=(1600, 1200)))  # two renditions, two keys
+    PhotoFactory(real_estate=RealEstateFactory(), blob=blob)  # referenced: the collector keeps it
+    renditions = _orphan_renditions(blob)
+    assert len(set(renditions)) == 2
+    put_object = storage.put_object
+    written: list[str] = []
+    collected: list[services.GcReport] = []
+
+    def write_then_collect(key: str, data: bytes) -> None:
+        put_object(key, data)
+        written.append(key)
+        if sorted(written) == sorted(renditions):  # both written, not linked yet
+            collected.append(services.media_gc(grace=NO_GRACE))
+
+    monkeypatch.setattr(storage, "put_object", write_then_collect)
+
+    result = tasks.generate_thumbnails.apply(args=[blob.pk])  # as it runs with no broker
+
+    assert sorted(collected[0].objects) == sorted(renditions)  # the collector did take them
+    assert result.result is True
+    blob.refresh_from_db()
+    assert blob.thumbnail_state == ThumbnailState.READY
+    assert all(storage.object_exists(key) for key in (blob.thumbnail_256_key, blob.thumbnail_1024_key))
