@@ -4,14 +4,17 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 
 from apps.media import images, services, storage, tasks
 from apps.media.models import Blob, ThumbnailState
+from apps.users.models import Role
 from tests.media import samples
 from tests.media.conftest import stored_blob
 from tests.media.factories import PhotoFactory
 from tests.real_estates.factories import RealEstateFactory
-from tests.threads import waiting_for
+from tests.threads import in_background, waiting_for
+from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -74,3 +77,32 @@ def test_a_run_whose_renditions_the_collector_takes_before_it_links_writes_them_
     blob.refresh_from_db()
     assert blob.thumbnail_state == ThumbnailState.READY
     assert all(storage.object_exists(key) for key in (blob.thumbnail_256_key, blob.thumbnail_1024_key))
+
+
+def test_a_rebuild_committing_while_a_photo_move_makes_its_blob_the_cover_reaches_the_cover() -> None:
+    """The blob's renditions were made by an older encoder (other bytes, other keys); the admin's
+    rebuild (force) links new ones and copies the new key to the covers it sees, committed,
+    while a move that makes the blob the cover, having read the old key, is still open: once the
+    move commits, the cover shows the new key, not one no row names (the collector's to delete)."""
+    collector = UserFactory(role=Role.COLLECTOR)
+    real_estate = RealEstateFactory(collected_by=collector)
+    PhotoFactory(real_estate=real_estate)
+    second = PhotoFactory(real_estate=real_estate, image=samples.image_bytes(size=(600, 400)))
+    older = b"RIFF an older encoder's rendition"
+    older_key = storage.thumbnail_key(images.sha256_hex(older))
+    storage.put_object(older_key, older)
+    Blob.objects.filter(pk=second.blob_id).update(thumbnail_256_key=older_key)
+
+    with transaction.atomic():
+        services.photo_update(photo=second, actor=collector, position=0)
+        thread, outcome = in_background(
+            lambda: services.blob_generate_thumbnails(blob_id=second.blob_id, force=True)
+        )
+        thread.join(timeout=30)
+        assert not thread.is_alive()
+
+    rebuilt = outcome[0]
+    assert isinstance(rebuilt, Blob), rebuilt
+    assert rebuilt.thumbnail_256_key != older_key
+    real_estate.refresh_from_db()
+    assert (real_estate.cover_blob_id, real_estate.cover_key) == (second.blob_id, rebuilt.thumbnail_256_key)
