@@ -284,23 +284,24 @@ def _photos_changed(*, real_estate: RealEstate, actor: User, delta: int) -> None
     real_estate_photo_count_changed(
         real_estate=real_estate, delta=delta, cover_blob_id=cover_blob_id, cover_key=cover_key
     )
-    if cover_blob_id is not None and not cover_key:
-        # The thumbnail task may commit between our read and our commit, and its copy to the
-        # covers would then miss this row: look again once ours is committed.
-        transaction.on_commit(partial(_copy_cover_thumbnail, cover_blob_id))
+    if cover_blob_id is not None:
+        # A thumbnail run (the task, or a rebuild linking new keys over a ready blob's) may commit
+        # between our read and our commit, and its copy to the covers would then miss this row:
+        # look again once ours is committed (one read when the key is still the one we wrote).
+        transaction.on_commit(partial(_copy_cover_thumbnail, cover_blob_id, written=cover_key))
     transaction.on_commit(list_cache.bump_generation)
     # Changing its photos is editing it: the real-estate services own what that does to a
     # rejected one (SPEC §2, docs/architecture.md "Editing rules").
     real_estate_reopen_if_rejected(real_estate=real_estate, actor=actor)
 
 
-def _copy_cover_thumbnail(blob_id: int) -> None:
-    """Show a blob's committed 256 px thumbnail, if it has one yet, on every real estate whose
-    cover it is."""
+def _copy_cover_thumbnail(blob_id: int, *, written: str | None) -> None:
+    """Show a blob's committed 256 px thumbnail, if it has one yet and it is not the key the write
+    gave its cover (`written`), on every real estate whose cover it is."""
     key = (
         Blob.objects.filter(pk=blob_id, thumbnail_state=ThumbnailState.READY)
         .values_list("thumbnail_256_key", flat=True)
         .first()
     )
-    if key:
+    if key and key != written:
         real_estate_cover_thumbnail_made(blob_id=blob_id, key=key)

@@ -24,7 +24,8 @@ def blob_generate_thumbnails(*, blob_id: int, force: bool = False) -> Blob | Non
     """Derive the 256 px and 1024 px WebP renditions of a blob. Idempotent.
 
     Renditions are content-addressed too: written first (no transaction), then linked under the
-    key locks, after checking they are still there. A blob that can never have them (its object
+    key locks, after checking they are still there (written again when the collector took one
+    meanwhile). A blob that can never have them (its object
     is gone, or its bytes do not decode within the budget) is marked `failed` and returned; a
     storage failure, which may pass, raises `StorageUnavailable` (and a busy process
     `ServiceUnavailable`) for the caller to retry, leaving the blob as it was.
@@ -46,22 +47,47 @@ def blob_generate_thumbnails(*, blob_id: int, force: bool = False) -> Blob | Non
         return _failed(blob)
     del original
     keys = {size: storage.thumbnail_key(images.sha256_hex(data)) for size, data in renditions.items()}
-    for size, data in renditions.items():
-        storage.put_object(keys[size], data)
-    with transaction.atomic():
-        lock_keys(blob.key, *keys.values())
-        blob = Blob.objects.select_for_update().filter(pk=blob_id).first()
-        if blob is None:
-            return None  # collected meanwhile; the renditions are orphans the gc will take
-        if not all(storage.object_exists(key) for key in keys.values()):
-            raise errors.StorageUnavailable()  # collected in between: the task's retry rewrites them
-        blob.thumbnail_256_key = keys[256]
-        blob.thumbnail_1024_key = keys[1024]
-        blob.thumbnail_state = ThumbnailState.READY
-        blob.save(update_fields=["thumbnail_256_key", "thumbnail_1024_key", "thumbnail_state"])
+    for _attempt in range(_LINK_ATTEMPTS):
+        for size, data in renditions.items():
+            storage.put_object(keys[size], data)  # leaves an object of the same size as it is
+        try:
+            linked = _link_renditions(blob_id=blob_id, key=blob.key, keys=keys)
+        except _RenditionVanished:
+            continue
+        break
+    else:  # pragma: no cover - needs the collector to win three races in a row
+        raise errors.StorageUnavailable()  # the task's retry writes them again
+    if linked is None:
+        return None  # collected meanwhile; the renditions are orphans the gc will take
     # Outside the blob's lock: a photo service holds a real estate's lock while it reads a
     # blob, so updating real estates under the blob's lock could deadlock with it.
     real_estate_cover_thumbnail_made(blob_id=blob_id, key=keys[256])
+    return linked
+
+
+_LINK_ATTEMPTS: Final = 3
+
+
+class _RenditionVanished(Exception):
+    """A rendition's object was collected between our write and our link: write it again."""
+
+
+@transaction.atomic
+def _link_renditions(*, blob_id: int, key: str, keys: dict[int, str]) -> Blob | None:
+    """Name the renditions on the blob, under the key locks, if their objects are still there: a
+    write that found an object of the same size left it as it was, and the collector may have
+    deleted that one (old, named by no row) before this lock: then they are written again, as
+    an upload whose object was collected writes it again. None: the blob was collected."""
+    lock_keys(key, *keys.values())
+    blob = Blob.objects.select_for_update().filter(pk=blob_id).first()
+    if blob is None:
+        return None
+    if not all(storage.object_exists(rendition) for rendition in keys.values()):
+        raise _RenditionVanished()
+    blob.thumbnail_256_key = keys[256]
+    blob.thumbnail_1024_key = keys[1024]
+    blob.thumbnail_state = ThumbnailState.READY
+    blob.save(update_fields=["thumbnail_256_key", "thumbnail_1024_key", "thumbnail_state"])
     return blob
 
 
@@ -155,7 +181,8 @@ def blob_thumbnails_failed(*, blob_id: int) -> None:
     )
 
 
-def _failed(blob: Blob) -> Blob:
+def _failed(blob: Blob) -> Blob | None:
+    """Mark the blob `failed`; the row as it is now: None once the collector took it (its object
+    found missing because the collector deleted it, in a transaction committing meanwhile)."""
     blob_thumbnails_failed(blob_id=blob.pk)
-    blob.refresh_from_db(fields=["thumbnail_256_key", "thumbnail_1024_key", "thumbnail_state"])
-    return blob
+    return Blob.objects.filter(pk=blob.pk).first()

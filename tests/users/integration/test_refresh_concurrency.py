@@ -97,3 +97,25 @@ def test_a_sign_out_racing_a_password_change_signs_out() -> None:
 
     assert response.status_code == 204, response.content
     assert not OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("reused", [False, True], ids=["live", "reused"])
+def test_a_refresh_racing_the_erasure_of_its_account_is_refused_and_leaves_no_token(reused: bool) -> None:
+    """It waits at the user's row for the erasure (by themselves), then finds no user: a 401, not
+    the 500 of a token row written for a deleted user (nor, for a reused token, of revoking the
+    family of someone gone)."""
+    user = UserFactory()
+    first = sign_in(APIClient(), user)["refresh"]
+    refresh = first
+    if reused:
+        APIClient().post("/api/v1/token/refresh", {"refresh": first}, format="json")
+
+    response = waiting_for(
+        lambda: services.user_delete(user=user, actor=user),
+        lambda: APIClient().post("/api/v1/token/refresh", {"refresh": refresh}, format="json"),
+    )
+
+    assert response.status_code == 401, response.content
+    assert error_of(response)["code"] == "TOKEN_INVALID"
+    assert not OutstandingToken.objects.exists()
