@@ -1,7 +1,8 @@
 """Background tasks of the media app (in-process when no broker is configured).
 
 Both are idempotent (docs/adr/0041): thumbnails of a ready blob are not derived again, and the
-collector re-checks everything it deletes. Thumbnails retry storage failures with backoff.
+collector re-checks everything it deletes. Thumbnails retry storage and database failures with
+backoff.
 """
 
 import random
@@ -10,6 +11,7 @@ from typing import Any, Final
 import structlog
 from celery import Task
 from django.conf import settings
+from django.db import OperationalError
 
 from apps.core import errors
 from apps.core.periods import period
@@ -25,7 +27,9 @@ def generate_thumbnails(self: Task[Any, Any], blob_id: int, force: bool = False)
     """Derive a blob's renditions; True when they are ready. `force`: even a `ready` blob's (the
     admin's rebuild, for one whose rendition objects were lost).
 
-    On a worker, a storage failure (or a busy process) is retried with exponential backoff,
+    On a worker, a storage failure, a busy process or a database one that may pass (a lost
+    connection, a statement cancelled; the run's retry copies a ready blob's cover again, which
+    a failure after its link leaves undone) is retried with exponential backoff,
     `MEDIA_THUMBNAIL_MAX_RETRIES` times; after the last one the blob is marked `failed` (the
     admin and `manage.py rebuild_thumbnails` start it again) and the task fails. A blob that can
     never have renditions is marked `failed` by the service at once.
@@ -40,7 +44,7 @@ def generate_thumbnails(self: Task[Any, Any], blob_id: int, force: bool = False)
             logger.warning("thumbnail_task_failed", blob_id=blob_id, exc_info=True)
             services.blob_thumbnails_failed(blob_id=blob_id)
             return False
-        if not isinstance(exc, errors.StorageUnavailable | errors.ServiceUnavailable):
+        if not isinstance(exc, errors.StorageUnavailable | errors.ServiceUnavailable | OperationalError):
             raise
         retries = self.request.retries
         if retries >= settings.MEDIA_THUMBNAIL_MAX_RETRIES:

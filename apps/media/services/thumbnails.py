@@ -34,6 +34,8 @@ def blob_generate_thumbnails(*, blob_id: int, force: bool = False) -> Blob | Non
     if blob is None:
         return None
     if blob.thumbnail_state == ThumbnailState.READY and not force:
+        # A run retried after its renditions were linked (the covers' copy failed): copy it again.
+        real_estate_cover_thumbnail_made(blob_id=blob_id, key=blob.thumbnail_256_key)
         return blob
     if not storage.object_exists(blob.key):
         logger.error("thumbnail_failed", blob_id=blob_id, reason="object_missing")
