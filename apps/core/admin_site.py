@@ -16,11 +16,11 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     _ModelAdmin = admin.ModelAdmin[Any]
 else:
     _ModelAdmin = object
+
+INVALID_SETUP_TEMPLATE = "admin/invalid_setup.html"  # Django's "Database error" page
 
 CPF_INPUT_MAX_LENGTH = 20  # a formatted CPF is 14 characters; leave room for stray spaces
 
@@ -188,7 +190,28 @@ class GuardedChangeListMixin(_ModelAdmin):
                 pk.run_validators(pk.to_python(value))
             except ValidationError as exc:
                 raise SuspiciousOperation(f"An admin action on an invalid id: {exc.messages}") from exc
-        return super().changelist_view(request, extra_context)
+        response = super().changelist_view(request, extra_context)
+        return self.refused_list_said(request, response)
+
+    def refused_list_said(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        """Django answers a list it cannot show as asked (a filter it cannot apply, a page past the
+        last) with a redirect to the whole list at `?e=1`, without a word; and the same refusal
+        next to its own `e=1` as "Database error" ("something's wrong with your database
+        installation"). Both are the whole list, saying why. Only `?e=1` alone still failing is
+        Django's database error, as it is for Django."""
+        whole_list = f"{request.path}?{ERROR_FLAG}=1"
+        if request.get_full_path() == whole_list:  # nothing left to drop (or an action's return)
+            return response
+        if getattr(response, "template_name", None) == INVALID_SETUP_TEMPLATE:
+            response = HttpResponseRedirect(whole_list)
+        elif not (isinstance(response, HttpResponseRedirect) and response.url == whole_list):
+            return response
+        message = _(
+            "The list could not be shown as its address asked (a filter or a page that does not "
+            "exist): here it is whole."
+        )
+        self.message_user(request, message, messages.WARNING)
+        return response
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
