@@ -132,8 +132,18 @@ class VivendaAdminSite(admin.AdminSite):
     def get_urls(self) -> list[URLPattern | URLResolver]:
         urls: list[URLPattern | URLResolver] = [
             path("dashboard/", self.admin_view(self.dashboard_view), name="dashboard"),
+            path("logout/", self.admin_view(self.logout_view), name="logout"),
         ]
         return urls + super().get_urls()
+
+    def logout_view(self, request: HttpRequest) -> HttpResponse:
+        """Django signs out on a POST only (the header's "Log out" button) and answered the
+        address opened in the browser (typed, bookmarked) with an empty 405 page. A GET shows a
+        page whose button posts; it signs no one out itself (another site could link to it)."""
+        if request.method == "POST":
+            return self.logout(request)
+        context = {**self.each_context(request), "title": _("Log out")}
+        return TemplateResponse(request, "admin/logout_confirm.html", context)
 
     def dashboard_view(self, request: HttpRequest) -> HttpResponse:
         from apps.core.admin_dashboard import dashboard_context  # reads models: not at app loading
