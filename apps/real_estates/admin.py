@@ -343,7 +343,7 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
         """Django's bulk delete (its confirmation page, then `delete_queryset` above), all or
         nothing: when the service refuses one real estate, none is deleted and the refusal shown."""
         selected = self._selected(request, queryset)
-        if selected is None:
+        if selected is None or not self._confirmable(request, selected):
             return None
         try:
             with transaction.atomic():
@@ -367,7 +367,7 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
     def reject_selected(self, request: HttpRequest, queryset: QuerySet[RealEstate]) -> HttpResponse | None:
         """Asks for the reason on a page of its own; rejects once it is given."""
         selected = self._selected(request, queryset)
-        if selected is None:
+        if selected is None or not self._confirmable(request, selected):
             return None
         form = RejectionForm(request.POST if "reject" in request.POST else None, use_required_attribute=False)
         if form.is_bound and form.is_valid():

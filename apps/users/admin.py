@@ -308,7 +308,7 @@ class UserAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, DjangoUserAdmin): 
         above), all or nothing: when the service refuses one account, none is deleted and the
         refusal is shown."""
         selected = self._selected(request, queryset)
-        if selected is None:
+        if selected is None or not self._confirmable(request, selected):
             return None
         try:
             with transaction.atomic():
