@@ -51,6 +51,17 @@ DJANGO_STRINGS_MISSING_IN_PT_BR = (
 """Django's own words on our admin screens that its pt_BR catalog lacks (Django 6.1): named here
 so that `make messages` puts them in ours (apps/core/locale), which LOCALE_PATHS reads first."""
 
+DJANGO_STRINGS_MISWORDED_IN_PT_BR = (
+    # The bulk delete's question: Django's pt_BR reads "remover o %(objects_name)s selecionado",
+    # singular whatever the selection ("o imóveis selecionado"); ours agrees with any count.
+    gettext_noop(
+        "Are you sure you want to delete the selected %(objects_name)s? All of the following objects "
+        "and their related items will be deleted:"
+    ),
+)
+"""Django's own words whose pt_BR translation reads wrong on our screens: ours replaces it (same
+catalog order as above)."""
+
 
 class _SignInAttempt(Request):
     """An admin form post as the API's sign-in throttles read a request: the client's
