@@ -102,3 +102,19 @@ def test_the_photo_inline_shows_thumbnails_reorders_and_deletes(
     assert real_estate.photo_count == 2
     assert real_estate.cover_blob_id == third.blob_id
     assert real_estate.status == RealEstate.objects.get(pk=real_estate.pk).status == Status.REJECTED
+
+
+def test_the_rejection_page_fits_a_phones_width(page: Page, live_server: LiveServer, staff: User) -> None:
+    """The reason's box was 60 columns wide whatever the screen: on a phone the page scrolled
+    sideways, the header stopping at the screen's edge."""
+    submitted_real_estate(collector=UserFactory(), title="Casa com 6 quartos em Barão Geraldo")
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server.url)
+    page.goto(live_server.url + QUEUE)
+
+    page.locator("#result_list tbody tr input.action-select").first.check()
+    page.select_option("select[name=action]", "reject_selected")
+    page.click("button[name=index]")
+
+    expect(page.locator("textarea[name=reason]")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
