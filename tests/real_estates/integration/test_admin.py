@@ -96,6 +96,25 @@ def test_reject_action_asks_for_a_reason_on_a_page_of_its_own(
     assert real_estate.title in page
 
 
+@pytest.mark.parametrize(
+    ("count", "language", "words"),
+    [
+        (1, "en", "This real estate goes back to its collector with the reason below:"),
+        (2, "en", "These real estates go back to their collectors with the reason below:"),
+        (1, "pt-BR", "Este imóvel volta ao seu coletor com o motivo abaixo:"),
+        (2, "pt-BR", "Estes imóveis voltam aos seus coletores com o motivo abaixo:"),
+    ],
+)
+def test_the_reject_page_speaks_of_one_real_estate_or_several(
+    manager: User, make_real_estate: MakeRealEstate, count: int, language: str, words: str
+) -> None:
+    real_estates = [make_real_estate(status=Status.SUBMITTED) for _ in range(count)]
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(manager)
+
+    assert words in _act(client, "reject_selected", *real_estates)
+
+
 def test_reject_action_refuses_a_blank_reason(staff: Client, make_real_estate: MakeRealEstate) -> None:
     real_estate = make_real_estate(status=Status.SUBMITTED)
 
