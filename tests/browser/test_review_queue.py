@@ -118,3 +118,22 @@ def test_the_rejection_page_fits_a_phones_width(page: Page, live_server: LiveSer
 
     expect(page.locator("textarea[name=reason]")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_coordinates_pasted_from_a_map_are_saved_rounded_as_the_api_rounds_them(
+    page: Page, live_server: LiveServer, staff: User
+) -> None:
+    """A GPS or a map gives seven decimals or more: the browser refused them ("enter a valid
+    value") before the page was even sent, and the form after it; the API rounds them to six."""
+    real_estate = submitted_real_estate(collector=UserFactory(), title="Casa com quintal em Pinheiros")
+    real_estate = real_estate_reject(real_estate=real_estate, actor=staff, reason="Conferir o endereço")
+    sign_in(page, live_server.url)
+
+    page.goto(f"{live_server.url}/admin/real_estates/realestate/{real_estate.pk}/change/")
+    page.fill("#id_latitude", "-23.56141452")
+    page.fill("#id_longitude", "-46.6558814")
+    page.click("input[name=_continue]")
+
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    real_estate.refresh_from_db()
+    assert (str(real_estate.latitude), str(real_estate.longitude)) == ("-23.561415", "-46.655881")

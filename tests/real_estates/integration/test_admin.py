@@ -647,6 +647,49 @@ CEP_REFUSED = ["0131-0100", "01310-10", "013101000", "01310 100", "abcde-fgh", "
 UF_REFUSED = ["S", "SPX", "xx", "s p"]
 
 
+# Coordinates as a map or a GPS gives them: the API stores them rounded to 6 places (≈ 10 cm).
+COORDINATE_SPELLINGS = [
+    ("latitude", "-23.55051994", Decimal("-23.550520")),
+    ("longitude", "-46.6333093915", Decimal("-46.633309")),
+    ("latitude", "-23.5", Decimal("-23.500000")),
+]
+
+
+@pytest.mark.parametrize(("field", "typed", "stored"), COORDINATE_SPELLINGS)
+def test_the_change_form_takes_a_coordinate_of_any_precision_as_the_api_does_and_rounds_it(
+    admin_user: User, make_real_estate: MakeRealEstate, field: str, typed: str, stored: Decimal
+) -> None:
+    client = Client()
+    client.force_login(admin_user)
+    real_estate = make_real_estate()
+
+    response = post_change_form(client, real_estate, **{field: typed})
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    real_estate.refresh_from_db()
+    assert (
+        getattr(real_estate, field) == stored == AddressInputSerializer().fields[field].run_validation(typed)
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"), [("latitude", "90.000001"), ("longitude", "-180.5"), ("latitude", "-23,5")]
+)
+def test_the_change_form_still_refuses_a_coordinate_the_api_refuses(
+    admin_user: User, make_real_estate: MakeRealEstate, field: str, typed: str
+) -> None:
+    client = Client()
+    client.force_login(admin_user)
+    real_estate = make_real_estate()
+
+    response = post_change_form(client, real_estate, **{field: typed})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field]
+    with pytest.raises(ValidationError):
+        AddressInputSerializer().fields[field].run_validation(typed)
+
+
 @pytest.mark.parametrize(("typed", "stored"), CEP_SPELLINGS)
 def test_the_change_form_takes_a_cep_as_the_api_does_and_stores_it_normalised(
     admin_user: User, make_real_estate: MakeRealEstate, typed: str, stored: str
