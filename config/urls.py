@@ -17,4 +17,4 @@ urlpatterns = [
 handler400 = "apps.core.views.bad_request"
 handler403 = "apps.core.views.permission_denied"
 handler404 = "apps.core.views.page_not_found"
-handler500 = "apps.core.views.server_error"
+handler500 = "apps.core.admin_error_pages.server_error"

@@ -7,6 +7,7 @@ take the step), and says so when all of them were deleted meanwhile, rather than
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
@@ -19,6 +20,10 @@ if TYPE_CHECKING:
     _ModelAdmin = admin.ModelAdmin[Any]
 else:
     _ModelAdmin = object
+
+CONFIRMATION_OTHER_FIELDS = 5
+"""What a confirmation page posts besides the rows: the CSRF token, the action, its button and
+its own fields (the rejection's reason; Django's delete confirmation's `post`), with room to spare."""
 
 
 class ServiceRefusalsMixin(_ModelAdmin):
@@ -68,3 +73,23 @@ class ServiceRefusalsMixin(_ModelAdmin):
             request, message % {"items": self.model._meta.verbose_name_plural}, messages.WARNING
         )
         return None
+
+    def _confirmable(self, request: HttpRequest, selected: "QuerySet[Any]") -> bool:
+        """For an action with a confirmation page (reject, delete): False, with a message, when the
+        selection is more rows than that page can send back. It posts one field per row, and a
+        request of more than DATA_UPLOAD_MAX_NUMBER_FIELDS fields is refused before any view runs
+        ("Bad request (400)", nothing done): "select all" on a long list, then the button."""
+        max_fields: int | None = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS  # None: no limit
+        if max_fields is None:
+            return True
+        limit = max_fields - CONFIRMATION_OTHER_FIELDS
+        count = selected.count()
+        if count <= limit:
+            return True
+        message = _(
+            "%(count)d %(items)s are too many to confirm at once (at most %(limit)d): narrow the list "
+            "with its filters or search, then select again. Nothing was done."
+        )
+        items = self.model._meta.verbose_name_plural
+        self.message_user(request, message % {"count": count, "items": items, "limit": limit}, messages.ERROR)
+        return False

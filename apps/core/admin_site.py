@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 else:
     _ModelAdmin = object
 
+INVALID_SETUP_TEMPLATE = "admin/invalid_setup.html"  # Django's "Database error" page
+
 CPF_INPUT_MAX_LENGTH = 20  # a formatted CPF is 14 characters; leave room for stray spaces
 
 DJANGO_STRINGS_MISSING_IN_PT_BR = (
@@ -47,6 +50,17 @@ DJANGO_STRINGS_MISSING_IN_PT_BR = (
 )
 """Django's own words on our admin screens that its pt_BR catalog lacks (Django 6.1): named here
 so that `make messages` puts them in ours (apps/core/locale), which LOCALE_PATHS reads first."""
+
+DJANGO_STRINGS_MISWORDED_IN_PT_BR = (
+    # The bulk delete's question: Django's pt_BR reads "remover o %(objects_name)s selecionado",
+    # singular whatever the selection ("o imóveis selecionado"); ours agrees with any count.
+    gettext_noop(
+        "Are you sure you want to delete the selected %(objects_name)s? All of the following objects "
+        "and their related items will be deleted:"
+    ),
+)
+"""Django's own words whose pt_BR translation reads wrong on our screens: ours replaces it (same
+catalog order as above)."""
 
 
 class _SignInAttempt(Request):
@@ -129,8 +143,18 @@ class VivendaAdminSite(admin.AdminSite):
     def get_urls(self) -> list[URLPattern | URLResolver]:
         urls: list[URLPattern | URLResolver] = [
             path("dashboard/", self.admin_view(self.dashboard_view), name="dashboard"),
+            path("logout/", self.admin_view(self.logout_view), name="logout"),
         ]
         return urls + super().get_urls()
+
+    def logout_view(self, request: HttpRequest) -> HttpResponse:
+        """Django signs out on a POST only (the header's "Log out" button) and answered the
+        address opened in the browser (typed, bookmarked) with an empty 405 page. A GET shows a
+        page whose button posts; it signs no one out itself (another site could link to it)."""
+        if request.method == "POST":
+            return self.logout(request)
+        context = {**self.each_context(request), "title": _("Log out")}
+        return TemplateResponse(request, "admin/logout_confirm.html", context)
 
     def dashboard_view(self, request: HttpRequest) -> HttpResponse:
         from apps.core.admin_dashboard import dashboard_context  # reads models: not at app loading
@@ -167,10 +191,48 @@ class GuardedChangeList(ChangeList):
 
 class GuardedChangeListMixin(_ModelAdmin):
     """Mixed in before `ModelAdmin` (or a subclass) by every model admin of the site: its
-    changelist is `GuardedChangeList`, and its search box keeps the bound of the API's `q`."""
+    changelist is `GuardedChangeList`, its actions take only ids of its rows' kind, and its search
+    box keeps the bound of the API's `q`."""
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return GuardedChangeList
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """An action posted with a selected id that is no value of the primary key (a crafted form:
+        the checkboxes carry real ids) is a 400, as a NUL in the query is. Django filters by the
+        ticked values as they are: `abc` for a blob's integer id failed the action with a
+        ValueError, and a number past the column's range with an OverflowError on SQLite."""
+        pk = self.model._meta.pk
+        assert pk is not None  # noqa: S101 - every model has one
+        for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+            try:
+                pk.run_validators(pk.to_python(value))
+            except ValidationError as exc:
+                raise SuspiciousOperation(f"An admin action on an invalid id: {exc.messages}") from exc
+        response = super().changelist_view(request, extra_context)
+        return self.refused_list_said(request, response)
+
+    def refused_list_said(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        """Django answers a list it cannot show as asked (a filter it cannot apply, a page past the
+        last) with a redirect to the whole list at `?e=1`, without a word; and the same refusal
+        next to its own `e=1` as "Database error" ("something's wrong with your database
+        installation"). Both are the whole list, saying why. Only `?e=1` alone still failing is
+        Django's database error, as it is for Django."""
+        whole_list = f"{request.path}?{ERROR_FLAG}=1"
+        if request.get_full_path() == whole_list:  # nothing left to drop (or an action's return)
+            return response
+        if getattr(response, "template_name", None) == INVALID_SETUP_TEMPLATE:
+            response = HttpResponseRedirect(whole_list)
+        elif not (isinstance(response, HttpResponseRedirect) and response.url == whole_list):
+            return response
+        message = _(
+            "The list could not be shown as its address asked (a filter or a page that does not "
+            "exist): here it is whole."
+        )
+        self.message_user(request, message, messages.WARNING)
+        return response
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str

@@ -98,6 +98,8 @@ TEXT_FIELDS = ("title", "description", "street", "number", "complement", "neighb
 # The API's bounds (RealEstateInputSerializer), which the table's check constraints also hold:
 # checked on the fields, so that a staff member reads which value is wrong, in the API's words,
 # rather than the name of the constraint the model form would quote.
+COORDINATE_LIMIT = 180  # no latitude or longitude is larger: only such a number is rounded
+
 FIELD_BOUNDS: dict[str, tuple[Decimal | None, Decimal | None]] = {
     "price": (Decimal(0), None),
     "area_m2": (Decimal("0.01"), None),
@@ -138,6 +140,20 @@ class UfFormField(forms.CharField):
         return uf
 
 
+class CoordinateFormField(forms.DecimalField):
+    """A latitude or longitude as the API takes it: any number of decimal places (a map or a GPS
+    gives seven or more), stored rounded to the column's six (≈ 10 cm), as the API's
+    `CoordinateField` rounds. The bounds are then checked on the rounded value, as there; a
+    number past any coordinate is left as typed for them to refuse."""
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # stubs: IntegerField
+        number: Decimal | None = super().to_python(value)
+        if number is None or abs(number) > COORDINATE_LIMIT:
+            return number
+        assert self.decimal_places is not None  # noqa: S101 - the model field's six
+        return number.quantize(Decimal(1).scaleb(-self.decimal_places))
+
+
 class RealEstateForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
     """Carries the version the page was read at: saving over someone else's later change is
     refused (`PRECONDITION_FAILED`), as `If-Match` does in the API. Takes a CEP and a UF as the
@@ -150,6 +166,8 @@ class RealEstateForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in t
         field_classes = {
             "zip_code": CepFormField,
             "state": UfFormField,
+            "latitude": CoordinateFormField,
+            "longitude": CoordinateFormField,
             **dict.fromkeys(TEXT_FIELDS, VisibleCharField),
         }
 
@@ -343,7 +361,7 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
         """Django's bulk delete (its confirmation page, then `delete_queryset` above), all or
         nothing: when the service refuses one real estate, none is deleted and the refusal shown."""
         selected = self._selected(request, queryset)
-        if selected is None:
+        if selected is None or not self._confirmable(request, selected):
             return None
         try:
             with transaction.atomic():
@@ -367,7 +385,7 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
     def reject_selected(self, request: HttpRequest, queryset: QuerySet[RealEstate]) -> HttpResponse | None:
         """Asks for the reason on a page of its own; rejects once it is given."""
         selected = self._selected(request, queryset)
-        if selected is None:
+        if selected is None or not self._confirmable(request, selected):
             return None
         form = RejectionForm(request.POST if "reject" in request.POST else None, use_required_attribute=False)
         if form.is_bound and form.is_valid():

@@ -45,6 +45,7 @@ from apps.users import services
 from apps.users.cpf import format_cpf, normalize_cpf
 from apps.users.models import Role, User
 from apps.users.throttling import current_password_check_allowed
+from apps.users.validators import validate_cpf
 
 ERASED = gettext_noop("(personal data erased)")
 """What the admin log (in English, as Django stores it) and the success message (in the page's
@@ -89,7 +90,11 @@ class EmailFreeFormMixin(forms.ModelForm):  # type: ignore[type-arg]  # generic 
 class UserCreationAdminForm(EmailFreeFormMixin, UserCreationForm):  # type: ignore[type-arg]
     """Always with a password (the service requires one): no "disable password" choice here. The
     CPF input takes what the sign-in page takes (a formatted CPF with stray spaces, as the API
-    does): the model's 14 characters would cut ` 529.982.247-25 ` in the browser."""
+    does): the model's 14 characters would cut ` 529.982.247-25 ` in the browser. A CPF it cannot
+    read is refused as the API refuses it, in the one message CPF_INVALID: not also the model's
+    "at most 11 characters" (a formatted CPF has 14) or a form field's length."""
+
+    cpf = forms.CharField(label=User._meta.get_field("cpf").verbose_name)
 
     class Meta:
         model = User
@@ -98,6 +103,11 @@ class UserCreationAdminForm(EmailFreeFormMixin, UserCreationForm):  # type: igno
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["cpf"].widget.attrs["maxlength"] = str(CPF_INPUT_MAX_LENGTH)
+
+    def clean_cpf(self) -> str:
+        cpf = normalize_cpf(self.cleaned_data["cpf"])
+        validate_cpf(cpf)
+        return cpf
 
 
 class UserChangeAdminForm(EmailFreeFormMixin, UserChangeForm):  # type: ignore[type-arg]
@@ -298,7 +308,7 @@ class UserAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, DjangoUserAdmin): 
         above), all or nothing: when the service refuses one account, none is deleted and the
         refusal is shown."""
         selected = self._selected(request, queryset)
-        if selected is None:
+        if selected is None or not self._confirmable(request, selected):
             return None
         try:
             with transaction.atomic():

@@ -6,8 +6,9 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from apps.users.models import User
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, submitted_real_estate
 from tests.conftest import bearer_client
+from tests.users.factories import UserFactory
 
 
 def test_the_dashboard_shows_the_apis_figures_on_demo_data(
@@ -35,3 +36,20 @@ def test_the_dashboard_shows_the_apis_figures_on_demo_data(
     page.click("#status-counts [data-status=submitted]")
     expect(page.locator("#result_list tbody tr").first.locator(".field-days_waiting")).not_to_have_text("—")
     page.go_back()
+
+
+def test_the_dashboard_fits_a_phones_width(page: Page, live_server: LiveServer, staff: User) -> None:
+    """On a phone the table of items waiting longest scrolls within its own box; the page itself
+    does not scroll sideways (it did: the header stopped at the screen's edge, the table ran on)."""
+    collector = UserFactory(name="Laura Almeida Almeida")
+    for days in (40, 30, 20):
+        submitted_real_estate(
+            collector=collector, title="Sala comercial em avenida movimentada em Camargos", days_ago=days
+        )
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server.url)
+
+    page.goto(f"{live_server.url}/admin/dashboard/")
+
+    expect(page.locator("#oldest-waiting tbody tr")).to_have_count(3)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -102,3 +102,38 @@ def test_the_photo_inline_shows_thumbnails_reorders_and_deletes(
     assert real_estate.photo_count == 2
     assert real_estate.cover_blob_id == third.blob_id
     assert real_estate.status == RealEstate.objects.get(pk=real_estate.pk).status == Status.REJECTED
+
+
+def test_the_rejection_page_fits_a_phones_width(page: Page, live_server: LiveServer, staff: User) -> None:
+    """The reason's box was 60 columns wide whatever the screen: on a phone the page scrolled
+    sideways, the header stopping at the screen's edge."""
+    submitted_real_estate(collector=UserFactory(), title="Casa com 6 quartos em Barão Geraldo")
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server.url)
+    page.goto(live_server.url + QUEUE)
+
+    page.locator("#result_list tbody tr input.action-select").first.check()
+    page.select_option("select[name=action]", "reject_selected")
+    page.click("button[name=index]")
+
+    expect(page.locator("textarea[name=reason]")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_coordinates_pasted_from_a_map_are_saved_rounded_as_the_api_rounds_them(
+    page: Page, live_server: LiveServer, staff: User
+) -> None:
+    """A GPS or a map gives seven decimals or more: the browser refused them ("enter a valid
+    value") before the page was even sent, and the form after it; the API rounds them to six."""
+    real_estate = submitted_real_estate(collector=UserFactory(), title="Casa com quintal em Pinheiros")
+    real_estate = real_estate_reject(real_estate=real_estate, actor=staff, reason="Conferir o endereço")
+    sign_in(page, live_server.url)
+
+    page.goto(f"{live_server.url}/admin/real_estates/realestate/{real_estate.pk}/change/")
+    page.fill("#id_latitude", "-23.56141452")
+    page.fill("#id_longitude", "-46.6558814")
+    page.click("input[name=_continue]")
+
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    real_estate.refresh_from_db()
+    assert (str(real_estate.latitude), str(real_estate.longitude)) == ("-23.561415", "-46.655881")

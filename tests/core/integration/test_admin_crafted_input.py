@@ -113,3 +113,45 @@ def test_every_model_admin_of_the_site_lists_through_the_guarded_changelist(rf: 
     assert len(registered) >= len(DATE_CHANGELISTS)
     for model in registered:
         assert admin.site.get_model_admin(model).get_changelist(request) is GuardedChangeList, model
+
+
+# --- a list the address asks for and Django cannot show ---
+
+REFUSED_LIST = "The list could not be shown as its address asked"
+
+
+@pytest.mark.parametrize("page", CHANGELISTS)
+def test_a_list_the_address_cannot_produce_is_shown_whole_and_says_why(staff: Client, page: str) -> None:
+    """Django answers a filter it cannot apply (or a page past the last of several) with the whole
+    list at `?e=1`: without a word, a stale bookmark looked like the list it asked for."""
+    response = staff.get(f"{page}?bogus=1", follow=True)
+
+    assert response.redirect_chain == [(f"{page}?e=1", 302)]
+    assert REFUSED_LIST in response.content.decode()
+    assert REFUSED_LIST not in staff.get(f"{page}?e=1").content.decode()  # said once
+
+
+@pytest.mark.parametrize("page", CHANGELISTS)
+def test_a_refused_address_edited_again_is_not_called_a_database_error(staff: Client, page: str) -> None:
+    """Django took a lookup it cannot apply next to `e=1` (its own redirect's mark) for a broken
+    database: "Something's wrong with your database installation". The list is shown whole."""
+    response = staff.get(f"{page}?e=1&bogus=1", follow=True, headers={"accept-language": "pt-BR"})
+
+    assert response.redirect_chain == [(f"{page}?e=1", 302)]
+    content = response.content.decode()
+    assert "banco de dados" not in content
+    assert "A lista não pôde ser exibida como o endereço pedia" in content
+
+
+def test_an_action_run_from_the_whole_list_says_nothing_of_a_refused_address(
+    staff: Client, collector: User
+) -> None:
+    response = staff.post(
+        "/admin/users/user/?e=1",
+        {"action": "deactivate_selected", "_selected_action": [collector.pk]},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [("/admin/users/user/?e=1", 302)]
+    assert "1 user deactivated." in response.content.decode()
+    assert REFUSED_LIST not in response.content.decode()

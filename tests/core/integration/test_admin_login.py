@@ -125,3 +125,34 @@ def test_a_password_longer_than_the_apis_sign_in_takes_is_refused_before_any_has
     assert response.status_code == 200
     assert f"at most {PASSWORD_MAX_LENGTH} characters" in response.content.decode()
     assert hash_calls == []
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "button"),
+    [("en", "Log out of Vivenda?", "Log out"), ("pt-BR", "Encerrar a sessão no Vivenda?", "Encerrar sessão")],
+)
+def test_the_sign_out_address_opened_in_the_browser_asks_before_signing_out(
+    language: str, question: str, button: str
+) -> None:
+    """Django signs out on a POST only (the header's button); the address typed or bookmarked was
+    an empty 405 page. It is a page in the admin's look whose button signs out; the GET itself
+    signs no one out (another site could link to it)."""
+    client = Client()
+    client.force_login(UserFactory(role=Role.MANAGER))
+
+    page = client.get("/admin/logout/", headers={"accept-language": language})
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert question in html
+    assert '<form method="post" action="/admin/logout/">' in html
+    assert f'<input type="submit" value="{button}">' in html
+    assert client.get("/admin/").status_code == 200  # still signed in
+    assert client.post("/admin/logout/").status_code == 200  # Django's "logged out" page
+    assert client.get("/admin/").status_code == 302
+
+
+def test_the_sign_out_address_sends_a_visitor_not_signed_in_to_the_admin() -> None:
+    response = Client().get("/admin/logout/")
+
+    assert response.status_code == 302

@@ -287,3 +287,20 @@ def test_a_deletion_lists_the_steps_of_a_real_estates_history_in_the_readers_lan
     assert "Transição do imóvel: enviado → rejeitado" in pages["pt-BR"]
     assert "Real estate transition: draft → submitted" in pages["en"]
     assert "Real estate transition: submitted → rejected" in pages["en"]
+
+
+@pytest.mark.parametrize(("count", "names"), [(1, "imóvel"), (2, "imóveis")])
+def test_a_bulk_deletion_asks_in_portuguese_that_agrees_with_the_selection(count: int, names: str) -> None:
+    """Django's pt_BR asks "remover o %(objects_name)s selecionado", in the singular whatever the
+    selection: "o imóveis selecionado" for two."""
+    real_estates = [RealEstateFactory(status=Status.DRAFT) for _ in range(count)]
+    client = Client(HTTP_ACCEPT_LANGUAGE="pt-BR")
+    client.force_login(UserFactory(role=Role.ADMIN))
+
+    page = client.post(
+        "/admin/real_estates/realestate/",
+        {"action": "delete_selected", "_selected_action": [r.pk for r in real_estates]},
+    ).content.decode()
+
+    assert f"Tem certeza de que deseja remover a seleção ({names})?" in page
+    assert "selecionado?" not in page

@@ -96,6 +96,25 @@ def test_reject_action_asks_for_a_reason_on_a_page_of_its_own(
     assert real_estate.title in page
 
 
+@pytest.mark.parametrize(
+    ("count", "language", "words"),
+    [
+        (1, "en", "This real estate goes back to its collector with the reason below:"),
+        (2, "en", "These real estates go back to their collectors with the reason below:"),
+        (1, "pt-BR", "Este imóvel volta ao seu coletor com o motivo abaixo:"),
+        (2, "pt-BR", "Estes imóveis voltam aos seus coletores com o motivo abaixo:"),
+    ],
+)
+def test_the_reject_page_speaks_of_one_real_estate_or_several(
+    manager: User, make_real_estate: MakeRealEstate, count: int, language: str, words: str
+) -> None:
+    real_estates = [make_real_estate(status=Status.SUBMITTED) for _ in range(count)]
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(manager)
+
+    assert words in _act(client, "reject_selected", *real_estates)
+
+
 def test_reject_action_refuses_a_blank_reason(staff: Client, make_real_estate: MakeRealEstate) -> None:
     real_estate = make_real_estate(status=Status.SUBMITTED)
 
@@ -626,6 +645,49 @@ CEP_SPELLINGS = [("01310-100", "01310100"), ("01310100", "01310100"), (" 04538-1
 UF_SPELLINGS = [("sp", "SP"), (" Rj ", "RJ"), (" sp ", "SP"), ("MG", "MG")]
 CEP_REFUSED = ["0131-0100", "01310-10", "013101000", "01310 100", "abcde-fgh", "01310-1000", "0" * 40]
 UF_REFUSED = ["S", "SPX", "xx", "s p"]
+
+
+# Coordinates as a map or a GPS gives them: the API stores them rounded to 6 places (≈ 10 cm).
+COORDINATE_SPELLINGS = [
+    ("latitude", "-23.55051994", Decimal("-23.550520")),
+    ("longitude", "-46.6333093915", Decimal("-46.633309")),
+    ("latitude", "-23.5", Decimal("-23.500000")),
+]
+
+
+@pytest.mark.parametrize(("field", "typed", "stored"), COORDINATE_SPELLINGS)
+def test_the_change_form_takes_a_coordinate_of_any_precision_as_the_api_does_and_rounds_it(
+    admin_user: User, make_real_estate: MakeRealEstate, field: str, typed: str, stored: Decimal
+) -> None:
+    client = Client()
+    client.force_login(admin_user)
+    real_estate = make_real_estate()
+
+    response = post_change_form(client, real_estate, **{field: typed})
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    real_estate.refresh_from_db()
+    assert (
+        getattr(real_estate, field) == stored == AddressInputSerializer().fields[field].run_validation(typed)
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"), [("latitude", "90.000001"), ("longitude", "-180.5"), ("latitude", "-23,5")]
+)
+def test_the_change_form_still_refuses_a_coordinate_the_api_refuses(
+    admin_user: User, make_real_estate: MakeRealEstate, field: str, typed: str
+) -> None:
+    client = Client()
+    client.force_login(admin_user)
+    real_estate = make_real_estate()
+
+    response = post_change_form(client, real_estate, **{field: typed})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field]
+    with pytest.raises(ValidationError):
+        AddressInputSerializer().fields[field].run_validation(typed)
 
 
 @pytest.mark.parametrize(("typed", "stored"), CEP_SPELLINGS)

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.test import Client
 
+from apps.core import errors
 from apps.users.models import Role, User
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
 
@@ -88,3 +89,22 @@ def test_role_changes_are_recorded_with_old_and_new_role_in_the_admin_log() -> N
     assert target.role == Role.MANAGER
     entry = LogEntry.objects.get(object_id=str(target.pk))
     assert "collector → manager" in entry.get_change_message()
+
+
+@pytest.mark.parametrize(
+    "cpf", ["529 982 247 25", "529/982/247-25", "abc.def.ghi-jk", "1" * 20, " 529.982.247-26 "]
+)
+def test_a_cpf_the_api_refuses_is_refused_in_the_apis_one_message(cpf: str) -> None:
+    """The API answers any CPF it cannot read with CPF_INVALID alone; the add page added the
+    model's "at most 11 characters" (a formatted CPF has 14) or its own "at most 14"."""
+    client = staff_client(UserFactory(role=Role.ADMIN))
+
+    response = client.post(
+        "/admin/users/user/add/",
+        {"cpf": cpf, "name": "Nova Coletora", "email": "", "role": "collector",
+         "password1": "a-strong-password-1", "password2": "a-strong-password-1"},
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["cpf"] == [errors.CPF_INVALID.message]
+    assert not User.objects.filter(name="Nova Coletora").exists()
