@@ -28,7 +28,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 from tqdm import tqdm
@@ -141,6 +141,15 @@ class RowWriter:
                 copy.write_row([row[a] if a in row else defaults.get(a, none)() for a in attnames])
 
 
+def _existing(column: QuerySet[User, str], lookup: str, values: list[str]) -> set[str]:
+    """Which of `values` `column` holds, asked a statement's worth of parameters at a time: SQLite
+    takes at most `max_query_params` (250,000 in Debian's build, 32,766 in SQLite's own) and
+    `--users` may ask about more."""
+    size = connection.features.max_query_params or max(1, len(values))
+    chunks = batched(values, size, strict=False)
+    return {found for chunk in chunks for found in column.filter(**{lookup: chunk})}
+
+
 class Command(BaseCommand):
     help = (
         "Create demo users (every role) and real estates (every status, with history); prints the accounts. "
@@ -237,17 +246,17 @@ class Command(BaseCommand):
                 if cpf not in seen and is_valid_cpf(cpf):
                     seen.add(cpf)
                     fresh.append(cpf)
-            taken = set(User.objects.filter(cpf__in=fresh).values_list("cpf", flat=True))
+            taken = _existing(User.objects.values_list("cpf", flat=True), "cpf__in", fresh)
             cpfs += [cpf for cpf in fresh if cpf not in taken]
         names = [data.name() for _ in cpfs]
         emails = [data.email(name, cpf) for name, cpf in zip(names, cpfs, strict=True)]  # lower case
         # Unique in any case (users_email_ci_unique): an address another account has, or one drawn
         # twice here (same first and last names, same last four CPF digits), is left out, as an
         # e-mail is optional.
-        used = set(
-            User.objects.annotate(email_ci=Lower("email"))
-            .filter(email_ci__in=emails)
-            .values_list("email_ci", flat=True)
+        used = _existing(
+            User.objects.annotate(email_ci=Lower("email")).values_list("email_ci", flat=True),
+            "email_ci__in",
+            emails,
         )
         free: list[str | None] = []
         for email in emails:
