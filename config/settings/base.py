@@ -8,6 +8,7 @@ this module: `local` and `test` supply throwaway ones, `production` demands them
 import ipaddress
 import math
 import os
+from collections.abc import Container
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -436,8 +437,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # --- Background tasks ----------------------------------------------------------
 
+
+def _check_celery_url(name: str, url: str, known: Container[str]) -> None:
+    """Stops the settings, naming the variable (not the URL: it may hold a password), unless each
+    `;`-separated URL of `url` names by its scheme (before a `+`) one of the transports or result
+    backends `known` to Kombu or Celery. A URL without a scheme (`redis-broker:6379`)
+    was taken for an AMQP host's name, and one of a scheme Kombu has no transport for
+    (`http://`) loaded, then failed the first task sent with a KeyError: a 500 after an upload."""
+    for part in url.split(";"):
+        scheme, separator, _ = part.strip().partition("://")
+        if not separator or scheme.split("+")[0] not in known:
+            raise ImproperlyConfigured(
+                f"{name} must be a URL of a scheme Celery knows, e.g. redis://host:6379/1 "
+                "(the value is not shown: it may hold a password)."
+            )
+
+
 CELERY_BROKER_URL: str = env("CELERY_BROKER_URL", default="")
+if CELERY_BROKER_URL:
+    import kombu.transport
+
+    _check_celery_url("CELERY_BROKER_URL", CELERY_BROKER_URL, kombu.transport.TRANSPORT_ALIASES)
 CELERY_RESULT_BACKEND: str | None = env("CELERY_RESULT_BACKEND", default=None)
+if CELERY_RESULT_BACKEND:
+    # Only where one is set: importing Celery here would load it into every web worker (ADR 0082).
+    import celery.app.backends
+
+    _check_celery_url("CELERY_RESULT_BACKEND", CELERY_RESULT_BACKEND, celery.app.backends.BACKEND_ALIASES)
 # With no broker the tasks run in-process, at once: the local default.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True

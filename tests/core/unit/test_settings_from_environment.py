@@ -97,6 +97,14 @@ def test_production_refuses_a_redirect_switch_it_cannot_read() -> None:
         ("DATABASE_URL", "postgres://vivenda@db:port/vivenda"),
         ("REDIS_URL", "localhost:6379"),  # loaded, and every throttled request answered 500
         ("REDIS_URL", "http://redis-cache:6379/0"),
+        # Loaded, and every photo upload answered 500 once its photo was saved: kombu has no
+        # transport `http` (a KeyError where a broker that is down is an OperationalError).
+        ("CELERY_BROKER_URL", "http://vivenda:secret@redis-broker:6379/1"),
+        ("CELERY_BROKER_URL", "redis-broker:6379"),  # no scheme: taken for an AMQP host's name
+        ("CELERY_BROKER_URL", "redis://redis-broker:6379/1;htp://vivenda:secret@redis-standby:6379/1"),
+        # Loaded, and the first task sent (an upload's thumbnails) was a ModuleNotFoundError.
+        ("CELERY_RESULT_BACKEND", "redis-results:6379"),
+        ("CELERY_RESULT_BACKEND", "foo://vivenda:secret@results/0"),
     ],
 )
 def test_a_url_the_application_cannot_connect_with_stops_the_settings(name: str, value: str) -> None:
@@ -113,6 +121,25 @@ def test_a_url_the_application_cannot_connect_with_stops_the_settings(name: str,
 )
 def test_a_redis_url_of_a_scheme_redis_py_reads_is_kept(url: str) -> None:
     result = read_settings("settings.REDIS_URL", REDIS_URL=url)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == url
+
+
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("CELERY_BROKER_URL", "redis://redis-broker:6379/1"),
+        ("CELERY_BROKER_URL", "rediss://:secret@broker.internal:6380/1"),
+        ("CELERY_BROKER_URL", "redis+socket:///run/redis/broker.sock"),
+        ("CELERY_BROKER_URL", "sentinel://s1:26379;sentinel://s2:26379"),
+        ("CELERY_BROKER_URL", "amqp://guest@rabbit//"),
+        ("CELERY_RESULT_BACKEND", "redis://redis-results:6379/2"),
+        ("CELERY_RESULT_BACKEND", "db+postgresql://vivenda@db/vivenda"),
+    ],
+)
+def test_a_celery_url_of_a_transport_or_backend_celery_has_is_kept(name: str, url: str) -> None:
+    result = read_settings(f"settings.{name}", **{name: url})
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == url
