@@ -553,6 +553,17 @@ CELERY_WORKER_METRICS_ADDR: str = env("CELERY_WORKER_METRICS_ADDR", default="127
 # Set (the image: /tmp/prometheus), prometheus_client keeps every process's metrics there and a
 # scrape adds them up. The library reads the variable itself; our code reads this setting.
 PROMETHEUS_MULTIPROC_DIR: str = env("PROMETHEUS_MULTIPROC_DIR", default="")
+if PROMETHEUS_MULTIPROC_DIR:
+    # prometheus_client writes there from the first metric defined, at start. The image's web and
+    # worker roles make it afresh; its `migrate` and beat roles and a one-off command (`run --rm
+    # app python manage.py ...`) start without it, and stopped there with a FileNotFoundError.
+    try:
+        os.makedirs(PROMETHEUS_MULTIPROC_DIR, exist_ok=True)
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"PROMETHEUS_MULTIPROC_DIR: cannot make the directory {PROMETHEUS_MULTIPROC_DIR!r}: "
+            f"{exc.strerror or exc}."
+        ) from exc
 # `manage.py ensure_local_admin` (make run) creates an admin only where this is true: local settings.
 LOCAL_ADMIN_BOOTSTRAP = False
 # Seconds each process answers /health/ready from its last round of checks (apps/core/health.py).

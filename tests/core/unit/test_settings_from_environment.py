@@ -2,6 +2,8 @@
 application cannot use stops the settings from loading, naming the variable, instead of being
 read as something else or failing at the first request that needs it."""
 
+from pathlib import Path
+
 import pytest
 
 from tests.core.fresh_settings import read_settings
@@ -151,3 +153,26 @@ def test_a_metrics_allow_list_entry_that_is_no_network_stops_the_settings_everyw
 
     assert result.returncode != 0
     assert "ImproperlyConfigured: METRICS_ALLOWED_CIDRS" in result.stderr
+
+
+def test_a_metrics_directory_that_does_not_exist_yet_is_made(tmp_path: Path) -> None:
+    # The image sets PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus and only its web and worker roles
+    # made the directory: `migrate`, beat and every `run --rm app python manage.py ...` stopped
+    # in prometheus_client with a FileNotFoundError.
+    directory = tmp_path / "prometheus"
+
+    result = read_settings("settings.PROMETHEUS_MULTIPROC_DIR", PROMETHEUS_MULTIPROC_DIR=str(directory))
+
+    assert result.returncode == 0, result.stderr
+    assert directory.is_dir()
+
+
+def test_a_metrics_directory_that_cannot_be_made_stops_the_settings_by_name(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("")
+
+    result = read_settings(
+        "settings.PROMETHEUS_MULTIPROC_DIR", PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "a-file" / "x")
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: PROMETHEUS_MULTIPROC_DIR" in result.stderr
