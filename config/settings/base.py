@@ -167,6 +167,23 @@ def _database(url: str) -> dict[str, Any]:
     return config
 
 
+def database_pool(*, timeout: float) -> dict[str, Any]:
+    """psycopg's pool options from DATABASE_POOL_*, `timeout` the default wait for a connection.
+    A minimum above the maximum stops the settings: psycopg_pool refused it only at the first
+    connection, so every request answered 500 and every command was a ValueError traceback."""
+    pool = {
+        "min_size": env_number("DATABASE_POOL_MIN_SIZE", 2, minimum=0),
+        "max_size": env_number("DATABASE_POOL_MAX_SIZE", 10, minimum=1),
+        "timeout": env_number("DATABASE_POOL_TIMEOUT", timeout, minimum=0.1),
+    }
+    if pool["min_size"] > pool["max_size"]:
+        raise ImproperlyConfigured(
+            f"DATABASE_POOL_MIN_SIZE ({pool['min_size']}) must not exceed "
+            f"DATABASE_POOL_MAX_SIZE ({pool['max_size']})."
+        )
+    return pool
+
+
 DATABASES = {
     "default": _database(env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")),
 }
@@ -187,11 +204,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if session:
         DATABASES["default"]["OPTIONS"]["options"] = " ".join(session)
     if env_flag("DATABASE_POOL", default=False):
-        DATABASES["default"]["OPTIONS"]["pool"] = {
-            "min_size": env_number("DATABASE_POOL_MIN_SIZE", 2, minimum=0),
-            "max_size": env_number("DATABASE_POOL_MAX_SIZE", 10, minimum=1),
-            "timeout": env_number("DATABASE_POOL_TIMEOUT", 5.0, minimum=0.1),
-        }
+        DATABASES["default"]["OPTIONS"]["pool"] = database_pool(timeout=5.0)
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env_number("DATABASE_CONN_MAX_AGE", 60, minimum=0)
 
