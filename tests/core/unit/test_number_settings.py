@@ -82,3 +82,15 @@ def test_a_pool_as_large_at_least_as_at_most_is_kept() -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "4"
+
+
+@pytest.mark.parametrize(("soft", "hard"), [("400", "300"), ("300", "300")])
+def test_a_soft_time_limit_not_below_the_hard_one_stops_the_settings(soft: str, hard: str) -> None:
+    # Loaded, the worker killed a task at the hard limit before the soft one ever reached it as
+    # SoftTimeLimitExceeded: no task got the moment to clean up that the soft limit is for.
+    result = read_settings(
+        "settings.CELERY_TASK_SOFT_TIME_LIMIT", CELERY_TASK_SOFT_TIME_LIMIT=soft, CELERY_TASK_TIME_LIMIT=hard
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: CELERY_TASK_SOFT_TIME_LIMIT" in result.stderr
