@@ -355,9 +355,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-
 STORAGE_BACKEND = env_choice("STORAGE_BACKEND", "local", ("local", "s3"))
+_media_root: str = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+if STORAGE_BACKEND == "local" and not _media_root.strip():  # Path(""): the working directory
+    raise ImproperlyConfigured("MEDIA_ROOT must name a directory, not be empty.")
+MEDIA_ROOT = Path(_media_root)
 MEDIA_URL_EXPIRY_SECONDS = env_number("MEDIA_URL_EXPIRY_SECONDS", 3600, minimum=1)
 MEDIA_UPLOAD_MAX_BYTES = env_number("MEDIA_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 MEDIA_MAX_PIXELS = env_number("MEDIA_MAX_PIXELS", 50_000_000, minimum=1)

@@ -176,3 +176,24 @@ def test_a_metrics_directory_that_cannot_be_made_stops_the_settings_by_name(tmp_
 
     assert result.returncode != 0
     assert "ImproperlyConfigured: PROMETHEUS_MULTIPROC_DIR" in result.stderr
+
+
+def test_an_empty_jwt_signing_key_stops_the_local_settings() -> None:
+    # Loaded (the throwaway key is the default only when the variable is unset), and every
+    # sign-in answered 500: PyJWT signs with no empty HMAC key.
+    result = read_settings(
+        "settings.SIMPLE_JWT['SIGNING_KEY']",
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        JWT_SIGNING_KEY="",
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: JWT_SIGNING_KEY" in result.stderr
+
+
+def test_an_empty_media_root_stops_the_settings() -> None:
+    # Read as the process's working directory: photos were stored in the source tree.
+    result = read_settings("settings.MEDIA_ROOT", MEDIA_ROOT="")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: MEDIA_ROOT" in result.stderr
