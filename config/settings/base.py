@@ -575,6 +575,9 @@ CELERY_WORKER_METRICS_ADDR: str = env("CELERY_WORKER_METRICS_ADDR", default="127
 # Set (the image: /tmp/prometheus), prometheus_client keeps every process's metrics there and a
 # scrape adds them up. The library reads the variable itself; our code reads this setting.
 PROMETHEUS_MULTIPROC_DIR: str = env("PROMETHEUS_MULTIPROC_DIR", default="")
+if "PROMETHEUS_MULTIPROC_DIR" in os.environ and not PROMETHEUS_MULTIPROC_DIR.strip():
+    # prometheus_client takes a variable set to nothing for the working directory.
+    raise ImproperlyConfigured("PROMETHEUS_MULTIPROC_DIR must name a directory, or be unset.")
 if PROMETHEUS_MULTIPROC_DIR:
     # prometheus_client writes there from the first metric defined, at start. The image's web and
     # worker roles make it afresh; its `migrate` and beat roles and a one-off command (`run --rm

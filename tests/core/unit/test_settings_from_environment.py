@@ -167,6 +167,15 @@ def test_a_metrics_directory_that_does_not_exist_yet_is_made(tmp_path: Path) -> 
     assert directory.is_dir()
 
 
+def test_an_empty_metrics_directory_stops_the_settings() -> None:
+    # prometheus_client takes a variable set to nothing for the working directory and wrote its
+    # files there (the source tree, the image's /app); the settings read it as unset.
+    result = read_settings("settings.PROMETHEUS_MULTIPROC_DIR", PROMETHEUS_MULTIPROC_DIR="")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: PROMETHEUS_MULTIPROC_DIR" in result.stderr
+
+
 def test_a_metrics_directory_that_cannot_be_made_stops_the_settings_by_name(tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("")
 
