@@ -25,7 +25,9 @@ from itertools import accumulate, batched
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model, QuerySet
@@ -164,7 +166,11 @@ class Command(BaseCommand):
             "--real-estates", type=int, default=1000, help="real estates to create (default 1000)"
         )
         parser.add_argument("--seed", type=int, default=None, help="makes the data deterministic")
-        parser.add_argument("--password", default=DEMO_PASSWORD, help="password shared by every demo account")
+        parser.add_argument(
+            "--password",
+            default=DEMO_PASSWORD,
+            help="password shared by every demo account (the password validators apply)",
+        )
         parser.add_argument("--batch-size", type=int, default=2000, help="rows per INSERT (default 2000)")
         parser.add_argument(
             "--rebuild-indexes",
@@ -191,6 +197,10 @@ class Command(BaseCommand):
             )
         if estates < 0 or batch < 1:
             raise CommandError("--real-estates must be >= 0 and --batch-size >= 1.")
+        try:  # the validators every path that sets a password keeps: one the sign-in takes
+            password_validation.validate_password(options["password"])
+        except ValidationError as exc:
+            raise CommandError(f"--password: {' '.join(exc.messages)}") from exc
         # Midnight today: the same seed gives the same data all day long.
         now = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
         data = DemoData(options["seed"], now=now)
