@@ -12,6 +12,7 @@ from collections.abc import Container
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import environ
 import orjson
@@ -379,17 +380,46 @@ _media_storage: dict[str, Any] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": MEDIA_ROOT, "base_url": "/media/"},
 }
+
+
+def _s3_options() -> dict[str, Any]:
+    """The bucket, region, endpoint and addressing style botocore will be given, checked as it
+    checks them: loaded unchecked, a wrong one stopped every upload, link and gc_media at the
+    first call to S3 (a 500, a traceback), or said STORAGE_UNAVAILABLE, "try again shortly"."""
+    from botocore.exceptions import InvalidRegionError
+    from botocore.utils import is_valid_endpoint_url, validate_region_name
+
+    bucket: str = env.str("AWS_STORAGE_BUCKET_NAME").strip()
+    if not bucket:
+        raise ImproperlyConfigured("AWS_STORAGE_BUCKET_NAME must name the bucket (STORAGE_BACKEND=s3).")
+    region: str = env.str("AWS_S3_REGION_NAME", default="us-east-1").strip()
+    try:
+        validate_region_name(region)
+    except InvalidRegionError:
+        raise ImproperlyConfigured(
+            f"AWS_S3_REGION_NAME must be a region name (sa-east-1), not {region!r}."
+        ) from None
+    endpoint: str | None = env.str("AWS_S3_ENDPOINT_URL", default="").strip() or None
+    if endpoint and (
+        urlsplit(endpoint).scheme not in ("http", "https") or not is_valid_endpoint_url(endpoint)
+    ):
+        raise ImproperlyConfigured("AWS_S3_ENDPOINT_URL must be an http:// or https:// URL with a host.")
+    return {
+        "bucket_name": bucket,
+        "region_name": region,
+        "endpoint_url": endpoint,
+        "addressing_style": env_choice("AWS_S3_ADDRESSING_STYLE", "path", ("path", "virtual")),
+    }
+
+
 if STORAGE_BACKEND == "s3":
     _media_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
-            "region_name": env("AWS_S3_REGION_NAME", default="us-east-1"),
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            **_s3_options(),
             "access_key": env("AWS_ACCESS_KEY_ID", default=None),
             "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
             "signature_version": "s3v4",
-            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="path"),
             "querystring_auth": True,
             "querystring_expire": MEDIA_URL_EXPIRY_SECONDS,
             "default_acl": None,

@@ -206,3 +206,39 @@ def test_an_empty_media_root_stops_the_settings() -> None:
 
     assert result.returncode != 0
     assert "ImproperlyConfigured: MEDIA_ROOT" in result.stderr
+
+
+S3 = {"STORAGE_BACKEND": "s3", "AWS_STORAGE_BUCKET_NAME": "vivenda-photos"}
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        # Each loaded, then every photo upload, link and gc_media stopped in botocore: a 500 or a
+        # traceback (InvalidS3AddressingStyleError, "Invalid endpoint", InvalidRegionError), or
+        # with no bucket named, a STORAGE_UNAVAILABLE that said to try again shortly.
+        ("AWS_S3_ADDRESSING_STYLE", "virtual-host"),
+        ("AWS_S3_ENDPOINT_URL", "minio:9000"),
+        ("AWS_S3_ENDPOINT_URL", "ftp://minio:9000"),
+        ("AWS_S3_REGION_NAME", "sa east 1"),
+        ("AWS_STORAGE_BUCKET_NAME", ""),
+    ],
+)
+def test_an_s3_setting_botocore_cannot_use_stops_the_settings(name: str, value: str) -> None:
+    result = read_settings("settings.STORAGES['default']['OPTIONS']", **{**S3, name: value})
+
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {name}" in result.stderr
+
+
+def test_usable_s3_settings_are_kept() -> None:
+    result = read_settings(
+        "settings.STORAGES['default']['OPTIONS']['endpoint_url']",
+        **S3,
+        AWS_S3_ADDRESSING_STYLE="Virtual",
+        AWS_S3_ENDPOINT_URL="http://minio:9000",
+        AWS_S3_REGION_NAME="sa-east-1",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "http://minio:9000"
