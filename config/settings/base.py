@@ -647,8 +647,9 @@ IDEMPOTENCY_TTL_SECONDS = env_number("IDEMPOTENCY_TTL_SECONDS", 24 * 3600, minim
 # --- sync ------------------------------------------------------------------------
 
 # Days the sync change log (tombstones included) is kept; a cursor older than that, or behind
-# what the daily purge removed, is answered with 410 SYNC_CURSOR_EXPIRED (docs/adr/0080).
-SYNC_RETENTION_DAYS = env_number("SYNC_RETENTION_DAYS", 30, minimum=0, maximum=periods.MAX_DAYS)
+# what the daily purge removed, is answered with 410 SYNC_CURSOR_EXPIRED (docs/adr/0080). At
+# least a day: it is a cursor's lifetime too, and at 0 no client could read past a first page.
+SYNC_RETENTION_DAYS = env_number("SYNC_RETENTION_DAYS", 30, minimum=1, maximum=periods.MAX_DAYS)
 # Largest `limit` of one sync page (the default is 100).
 SYNC_PAGE_MAX = env_number("SYNC_PAGE_MAX", 500, minimum=1)
 
