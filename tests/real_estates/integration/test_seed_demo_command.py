@@ -2,6 +2,8 @@
 sign-in takes. An empty one, or one past the password validators' limit, was stored and printed
 as "Every account's password", and no account could sign in with it."""
 
+from io import StringIO
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -35,3 +37,18 @@ def test_every_demo_account_signs_in_with_the_password_printed(client: Client) -
         for user in User.objects.all()
     ]
     assert answers == [200, 200, 200]
+
+
+class _ClosedPipe(StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_reader_that_goes_away_ends_the_report_quietly_and_the_accounts_stay() -> None:
+    """`seed_demo | head -1`: the accounts are committed before they are listed; a reader that
+    stopped reading ended the run in a BrokenPipeError traceback and exit status 1, as if the
+    seeding had failed."""
+    call_command("seed_demo", "--users", "3", "--real-estates", "2", stdout=_ClosedPipe())  # no exception
+
+    assert User.objects.count() == 3
+    assert RealEstate.objects.count() == 2

@@ -36,6 +36,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from apps.core import errors
+from apps.core.management.output import silence_stdout
 from apps.media import images, storage
 from apps.media.models import Blob, Photo, ThumbnailState
 from apps.media.services import blob_generate_thumbnails
@@ -238,7 +239,12 @@ class Command(BaseCommand):
                 "use another seed or an empty database."
             ) from exc
         if options["verbosity"] > 0:
-            self.report(accounts, estates, options["password"])
+            try:
+                self.report(accounts, estates, options["password"])
+            except BrokenPipeError:
+                # The reader went away (`seed_demo | head`): the rows are committed, so stop
+                # listing them quietly, as Unix tools do, rather than fail a run that succeeded.
+                silence_stdout()
 
     def create_users(self, data: DemoData, count: int, password: str) -> list[User]:
         admins = max(1, count // 20)
