@@ -61,6 +61,14 @@ def env_rate(name: str, default: str) -> str:
     return raw
 
 
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    """A comma-separated list from the environment, each entry stripped and empty ones dropped:
+    environ's `list` kept the space after a comma (`a.example.com, b.example.com` listed
+    " b.example.com", which no Host header matches). Without `default` the variable is required."""
+    raw: list[str] = env.list(name) if default is None else env.list(name, default=default)
+    return [item.strip() for item in raw if item.strip()]
+
+
 _TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
 
 
@@ -86,7 +94,7 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
 # --- Core -------------------------------------------------------------------
 
 DEBUG = env_flag("DJANGO_DEBUG", default=False)
-ALLOWED_HOSTS: list[str] = env.list("DJANGO_ALLOWED_HOSTS", default=[])
+ALLOWED_HOSTS: list[str] = env_list("DJANGO_ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
     "apps.core.admin_config.VivendaAdminConfig",  # django.contrib.admin with Vivenda's site
@@ -265,9 +273,7 @@ JWT_SIGNING_KEY: str = env("JWT_SIGNING_KEY", default="")
 # Former DJANGO_SECRET_KEYs, comma-separated: what they signed (sync cursors, media links, the
 # admin's sessions) still verifies while they are listed; only SECRET_KEY signs anew
 # (docs/operations.md "Rotate DJANGO_SECRET_KEY").
-SECRET_KEY_FALLBACKS: list[str] = [
-    key.strip() for key in env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[]) if key.strip()
-]
+SECRET_KEY_FALLBACKS: list[str] = env_list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 
 SIMPLE_JWT: dict[str, Any] = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_number("JWT_ACCESS_TOKEN_MINUTES", 15, minimum=1)),
@@ -528,7 +534,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Security ------------------------------------------------------------------
 
-CORS_ALLOWED_ORIGINS: list[str] = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOWED_ORIGINS: list[str] = env_list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_EXPOSE_HEADERS = ["ETag", "X-Request-ID", "Retry-After"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -546,7 +552,7 @@ SECURE_CSP = {
 }
 
 METRICS_TOKEN: str = env("METRICS_TOKEN", default="")
-METRICS_ALLOWED_CIDRS: list[str] = env.list("METRICS_ALLOWED_CIDRS", default=["127.0.0.1/32", "::1/128"])
+METRICS_ALLOWED_CIDRS: list[str] = env_list("METRICS_ALLOWED_CIDRS", default=["127.0.0.1/32", "::1/128"])
 # Checked here, in every environment: an entry that is no network answered every scrape 500.
 for _cidr in METRICS_ALLOWED_CIDRS:
     try:

@@ -11,13 +11,14 @@ from .base import (
     database_pool,
     env,
     env_flag,
+    env_list,
     env_number,
 )
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 JWT_SIGNING_KEY = env("JWT_SIGNING_KEY")
 SIMPLE_JWT["SIGNING_KEY"] = JWT_SIGNING_KEY
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 
 
 def _weak(key: str) -> bool:
@@ -76,7 +77,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # A psycopg connection pool per process by default; DATABASE_POOL=false falls back to
 # persistent connections (CONN_MAX_AGE), e.g. behind PgBouncer in transaction mode.

@@ -242,3 +242,25 @@ def test_usable_s3_settings_are_kept() -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "http://minio:9000"
+
+
+@pytest.mark.parametrize("module", ["local", "production"])
+def test_a_host_listed_after_a_comma_and_a_space_is_served(module: str) -> None:
+    # `a.example.com, b.example.com` kept " b.example.com", which no Host header matches: every
+    # request to the second host answered 400.
+    host = "__import__('django.test').test.RequestFactory().get('/', HTTP_HOST='b.example.com').get_host()"
+
+    result = read_settings(
+        host,
+        DJANGO_SETTINGS_MODULE=f"config.settings.{module}",
+        DJANGO_SECRET_KEY="a" * 50 + "-production-secret-key",
+        JWT_SIGNING_KEY="b" * 50 + "-production-jwt-key",
+        DATABASE_URL="postgres://u@127.0.0.1:1/none",
+        METRICS_ALLOWED_CIDRS="10.0.0.0/8, 127.0.0.1/32",  # was refused: " 127.0.0.1/32" is no network
+        DJANGO_ALLOWED_HOSTS="a.example.com, b.example.com",
+        CORS_ALLOWED_ORIGINS="https://a.example.com, https://b.example.com",
+        DJANGO_CSRF_TRUSTED_ORIGINS="https://a.example.com, https://b.example.com",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "b.example.com"
