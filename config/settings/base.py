@@ -633,6 +633,8 @@ HEALTH_CHECK_TIMEOUT_SECONDS = env_number("HEALTH_CHECK_TIMEOUT_SECONDS", 1.0, m
 CELERY_BEAT_SCHEDULE_FILENAME = env(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
 )
+if not CELERY_BEAT_SCHEDULE_FILENAME.strip():  # beat's shelve cannot open '': a traceback at start
+    raise ImproperlyConfigured("CELERY_BEAT_SCHEDULE_FILENAME must name a file, not be empty.")
 
 # --- real_estates ---------------------------------------------------------------
 

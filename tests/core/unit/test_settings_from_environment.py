@@ -264,3 +264,11 @@ def test_a_host_listed_after_a_comma_and_a_space_is_served(module: str) -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "b.example.com"
+
+
+def test_an_empty_beat_schedule_file_stops_the_settings() -> None:
+    # Loaded, and beat stopped in a traceback: sqlite3's "unable to open database file" for ''.
+    result = read_settings("settings.CELERY_BEAT_SCHEDULE_FILENAME", CELERY_BEAT_SCHEDULE_FILENAME="")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: CELERY_BEAT_SCHEDULE_FILENAME" in result.stderr
