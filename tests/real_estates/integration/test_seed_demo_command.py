@@ -52,3 +52,12 @@ def test_a_reader_that_goes_away_ends_the_report_quietly_and_the_accounts_stay()
 
     assert User.objects.count() == 3
     assert RealEstate.objects.count() == 2
+
+
+def test_a_negative_seed_is_a_usage_error() -> None:
+    # Python seeds its generator with a whole number's absolute value: `--seed -1` drew the data
+    # of `--seed 1`, and a database seeded with 1 refused it as "rows made with this --seed".
+    with pytest.raises(CommandError, match="--seed"):
+        call_command("seed_demo", "--users", "3", "--real-estates", "2", "--seed", "-1", verbosity=0)
+
+    assert not User.objects.exists()

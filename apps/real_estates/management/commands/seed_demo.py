@@ -18,7 +18,7 @@ no audit event. Meant for an empty or demo database (docs/architecture.md, "Path
 import io
 import random
 import sys
-from argparse import BooleanOptionalAction
+from argparse import ArgumentTypeError, BooleanOptionalAction
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from itertools import accumulate, batched
@@ -153,6 +153,18 @@ def _existing(column: QuerySet[User, str], lookup: str, values: list[str]) -> se
     return {found for chunk in chunks for found in column.filter(**{lookup: chunk})}
 
 
+def _seed(value: str) -> int:
+    """A seed from 0: Python seeds its generator with a whole number's absolute value, so
+    `--seed -1` drew the very data of `--seed 1`."""
+    try:
+        seed = int(value)
+    except ValueError:
+        seed = -1
+    if seed < 0:
+        raise ArgumentTypeError(f"must be a whole number from 0, not {value!r}")
+    return seed
+
+
 class Command(BaseCommand):
     help = (
         "Create demo users (every role) and real estates (every status, with history); prints the accounts. "
@@ -166,7 +178,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--real-estates", type=int, default=1000, help="real estates to create (default 1000)"
         )
-        parser.add_argument("--seed", type=int, default=None, help="makes the data deterministic")
+        parser.add_argument(
+            "--seed", type=_seed, default=None, help="a whole number from 0: makes the data deterministic"
+        )
         parser.add_argument(
             "--password",
             default=DEMO_PASSWORD,
