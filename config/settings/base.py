@@ -8,9 +8,11 @@ this module: `local` and `test` supply throwaway ones, `production` demands them
 import ipaddress
 import math
 import os
+from collections.abc import Container
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import environ
 import orjson
@@ -59,6 +61,14 @@ def env_rate(name: str, default: str) -> str:
     return raw
 
 
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    """A comma-separated list from the environment, each entry stripped and empty ones dropped:
+    environ's `list` kept the space after a comma (`a.example.com, b.example.com` listed
+    " b.example.com", which no Host header matches). Without `default` the variable is required."""
+    raw: list[str] = env.list(name) if default is None else env.list(name, default=default)
+    return [item.strip() for item in raw if item.strip()]
+
+
 _TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
 
 
@@ -84,7 +94,7 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
 # --- Core -------------------------------------------------------------------
 
 DEBUG = env_flag("DJANGO_DEBUG", default=False)
-ALLOWED_HOSTS: list[str] = env.list("DJANGO_ALLOWED_HOSTS", default=[])
+ALLOWED_HOSTS: list[str] = env_list("DJANGO_ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
     "apps.core.admin_config.VivendaAdminConfig",  # django.contrib.admin with Vivenda's site
@@ -166,6 +176,23 @@ def _database(url: str) -> dict[str, Any]:
     return config
 
 
+def database_pool(*, timeout: float) -> dict[str, Any]:
+    """psycopg's pool options from DATABASE_POOL_*, `timeout` the default wait for a connection.
+    A minimum above the maximum stops the settings: psycopg_pool refused it only at the first
+    connection, so every request answered 500 and every command was a ValueError traceback."""
+    pool = {
+        "min_size": env_number("DATABASE_POOL_MIN_SIZE", 2, minimum=0),
+        "max_size": env_number("DATABASE_POOL_MAX_SIZE", 10, minimum=1),
+        "timeout": env_number("DATABASE_POOL_TIMEOUT", timeout, minimum=0.1),
+    }
+    if pool["min_size"] > pool["max_size"]:
+        raise ImproperlyConfigured(
+            f"DATABASE_POOL_MIN_SIZE ({pool['min_size']}) must not exceed "
+            f"DATABASE_POOL_MAX_SIZE ({pool['max_size']})."
+        )
+    return pool
+
+
 DATABASES = {
     "default": _database(env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")),
 }
@@ -186,11 +213,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if session:
         DATABASES["default"]["OPTIONS"]["options"] = " ".join(session)
     if env_flag("DATABASE_POOL", default=False):
-        DATABASES["default"]["OPTIONS"]["pool"] = {
-            "min_size": env_number("DATABASE_POOL_MIN_SIZE", 2, minimum=0),
-            "max_size": env_number("DATABASE_POOL_MAX_SIZE", 10, minimum=1),
-            "timeout": env_number("DATABASE_POOL_TIMEOUT", 5.0, minimum=0.1),
-        }
+        DATABASES["default"]["OPTIONS"]["pool"] = database_pool(timeout=5.0)
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env_number("DATABASE_CONN_MAX_AGE", 60, minimum=0)
 
@@ -250,9 +273,7 @@ JWT_SIGNING_KEY: str = env("JWT_SIGNING_KEY", default="")
 # Former DJANGO_SECRET_KEYs, comma-separated: what they signed (sync cursors, media links, the
 # admin's sessions) still verifies while they are listed; only SECRET_KEY signs anew
 # (docs/operations.md "Rotate DJANGO_SECRET_KEY").
-SECRET_KEY_FALLBACKS: list[str] = [
-    key.strip() for key in env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[]) if key.strip()
-]
+SECRET_KEY_FALLBACKS: list[str] = env_list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 
 SIMPLE_JWT: dict[str, Any] = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_number("JWT_ACCESS_TOKEN_MINUTES", 15, minimum=1)),
@@ -343,9 +364,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-
 STORAGE_BACKEND = env_choice("STORAGE_BACKEND", "local", ("local", "s3"))
+_media_root: str = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+if STORAGE_BACKEND == "local" and not _media_root.strip():  # Path(""): the working directory
+    raise ImproperlyConfigured("MEDIA_ROOT must name a directory, not be empty.")
+MEDIA_ROOT = Path(_media_root)
 MEDIA_URL_EXPIRY_SECONDS = env_number("MEDIA_URL_EXPIRY_SECONDS", 3600, minimum=1)
 MEDIA_UPLOAD_MAX_BYTES = env_number("MEDIA_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 MEDIA_MAX_PIXELS = env_number("MEDIA_MAX_PIXELS", 50_000_000, minimum=1)
@@ -365,17 +388,46 @@ _media_storage: dict[str, Any] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": MEDIA_ROOT, "base_url": "/media/"},
 }
+
+
+def _s3_options() -> dict[str, Any]:
+    """The bucket, region, endpoint and addressing style botocore will be given, checked as it
+    checks them: loaded unchecked, a wrong one stopped every upload, link and gc_media at the
+    first call to S3 (a 500, a traceback), or said STORAGE_UNAVAILABLE, "try again shortly"."""
+    from botocore.exceptions import InvalidRegionError
+    from botocore.utils import is_valid_endpoint_url, validate_region_name
+
+    bucket: str = env.str("AWS_STORAGE_BUCKET_NAME").strip()
+    if not bucket:
+        raise ImproperlyConfigured("AWS_STORAGE_BUCKET_NAME must name the bucket (STORAGE_BACKEND=s3).")
+    region: str = env.str("AWS_S3_REGION_NAME", default="us-east-1").strip()
+    try:
+        validate_region_name(region)
+    except InvalidRegionError:
+        raise ImproperlyConfigured(
+            f"AWS_S3_REGION_NAME must be a region name (sa-east-1), not {region!r}."
+        ) from None
+    endpoint: str | None = env.str("AWS_S3_ENDPOINT_URL", default="").strip() or None
+    if endpoint and (
+        urlsplit(endpoint).scheme not in ("http", "https") or not is_valid_endpoint_url(endpoint)
+    ):
+        raise ImproperlyConfigured("AWS_S3_ENDPOINT_URL must be an http:// or https:// URL with a host.")
+    return {
+        "bucket_name": bucket,
+        "region_name": region,
+        "endpoint_url": endpoint,
+        "addressing_style": env_choice("AWS_S3_ADDRESSING_STYLE", "path", ("path", "virtual")),
+    }
+
+
 if STORAGE_BACKEND == "s3":
     _media_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
-            "region_name": env("AWS_S3_REGION_NAME", default="us-east-1"),
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            **_s3_options(),
             "access_key": env("AWS_ACCESS_KEY_ID", default=None),
             "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
             "signature_version": "s3v4",
-            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="path"),
             "querystring_auth": True,
             "querystring_expire": MEDIA_URL_EXPIRY_SECONDS,
             "default_acl": None,
@@ -438,8 +490,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # --- Background tasks ----------------------------------------------------------
 
+
+def _check_celery_url(name: str, url: str, known: Container[str]) -> None:
+    """Stops the settings, naming the variable (not the URL: it may hold a password), unless each
+    `;`-separated URL of `url` names by its scheme (before a `+`) one of the transports or result
+    backends `known` to Kombu or Celery. A URL without a scheme (`redis-broker:6379`)
+    was taken for an AMQP host's name, and one of a scheme Kombu has no transport for
+    (`http://`) loaded, then failed the first task sent with a KeyError: a 500 after an upload."""
+    for part in url.split(";"):
+        scheme, separator, _ = part.strip().partition("://")
+        if not separator or scheme.split("+")[0] not in known:
+            raise ImproperlyConfigured(
+                f"{name} must be a URL of a scheme Celery knows, e.g. redis://host:6379/1 "
+                "(the value is not shown: it may hold a password)."
+            )
+
+
 CELERY_BROKER_URL: str = env("CELERY_BROKER_URL", default="")
+if CELERY_BROKER_URL:
+    import kombu.transport
+
+    _check_celery_url("CELERY_BROKER_URL", CELERY_BROKER_URL, kombu.transport.TRANSPORT_ALIASES)
 CELERY_RESULT_BACKEND: str | None = env("CELERY_RESULT_BACKEND", default=None)
+if CELERY_RESULT_BACKEND:
+    # Only where one is set: importing Celery here would load it into every web worker (ADR 0082).
+    import celery.app.backends
+
+    _check_celery_url("CELERY_RESULT_BACKEND", CELERY_RESULT_BACKEND, celery.app.backends.BACKEND_ALIASES)
 # With no broker the tasks run in-process, at once: the local default.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -448,11 +525,18 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_number("CELERY_TASK_TIME_LIMIT", 300, minimum=1)
 CELERY_TASK_SOFT_TIME_LIMIT = env_number("CELERY_TASK_SOFT_TIME_LIMIT", 240, minimum=1)
+# At the soft limit a task gets SoftTimeLimitExceeded and may clean up; at the hard one its
+# process is killed. A soft limit not below the hard one is never reached.
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"CELERY_TASK_SOFT_TIME_LIMIT ({CELERY_TASK_SOFT_TIME_LIMIT}) must be below "
+        f"CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT})."
+    )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Security ------------------------------------------------------------------
 
-CORS_ALLOWED_ORIGINS: list[str] = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOWED_ORIGINS: list[str] = env_list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_EXPOSE_HEADERS = ["ETag", "X-Request-ID", "Retry-After"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -470,7 +554,7 @@ SECURE_CSP = {
 }
 
 METRICS_TOKEN: str = env("METRICS_TOKEN", default="")
-METRICS_ALLOWED_CIDRS: list[str] = env.list("METRICS_ALLOWED_CIDRS", default=["127.0.0.1/32", "::1/128"])
+METRICS_ALLOWED_CIDRS: list[str] = env_list("METRICS_ALLOWED_CIDRS", default=["127.0.0.1/32", "::1/128"])
 # Checked here, in every environment: an entry that is no network answered every scrape 500.
 for _cidr in METRICS_ALLOWED_CIDRS:
     try:
@@ -529,6 +613,20 @@ CELERY_WORKER_METRICS_ADDR: str = env("CELERY_WORKER_METRICS_ADDR", default="127
 # Set (the image: /tmp/prometheus), prometheus_client keeps every process's metrics there and a
 # scrape adds them up. The library reads the variable itself; our code reads this setting.
 PROMETHEUS_MULTIPROC_DIR: str = env("PROMETHEUS_MULTIPROC_DIR", default="")
+if "PROMETHEUS_MULTIPROC_DIR" in os.environ and not PROMETHEUS_MULTIPROC_DIR.strip():
+    # prometheus_client takes a variable set to nothing for the working directory.
+    raise ImproperlyConfigured("PROMETHEUS_MULTIPROC_DIR must name a directory, or be unset.")
+if PROMETHEUS_MULTIPROC_DIR:
+    # prometheus_client writes there from the first metric defined, at start. The image's web and
+    # worker roles make it afresh; its `migrate` and beat roles and a one-off command (`run --rm
+    # app python manage.py ...`) start without it, and stopped there with a FileNotFoundError.
+    try:
+        os.makedirs(PROMETHEUS_MULTIPROC_DIR, exist_ok=True)
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"PROMETHEUS_MULTIPROC_DIR: cannot make the directory {PROMETHEUS_MULTIPROC_DIR!r}: "
+            f"{exc.strerror or exc}."
+        ) from exc
 # `manage.py ensure_local_admin` (make run) creates an admin only where this is true: local settings.
 LOCAL_ADMIN_BOOTSTRAP = False
 # Seconds each process answers /health/ready from its last round of checks (apps/core/health.py).
@@ -537,6 +635,8 @@ HEALTH_CHECK_TIMEOUT_SECONDS = env_number("HEALTH_CHECK_TIMEOUT_SECONDS", 1.0, m
 CELERY_BEAT_SCHEDULE_FILENAME = env(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
 )
+if not CELERY_BEAT_SCHEDULE_FILENAME.strip():  # beat's shelve cannot open '': a traceback at start
+    raise ImproperlyConfigured("CELERY_BEAT_SCHEDULE_FILENAME must name a file, not be empty.")
 
 # --- real_estates ---------------------------------------------------------------
 
@@ -557,8 +657,9 @@ IDEMPOTENCY_TTL_SECONDS = env_number("IDEMPOTENCY_TTL_SECONDS", 24 * 3600, minim
 # --- sync ------------------------------------------------------------------------
 
 # Days the sync change log (tombstones included) is kept; a cursor older than that, or behind
-# what the daily purge removed, is answered with 410 SYNC_CURSOR_EXPIRED (docs/adr/0080).
-SYNC_RETENTION_DAYS = env_number("SYNC_RETENTION_DAYS", 30, minimum=0, maximum=periods.MAX_DAYS)
+# what the daily purge removed, is answered with 410 SYNC_CURSOR_EXPIRED (docs/adr/0080). At
+# least a day: it is a cursor's lifetime too, and at 0 no client could read past a first page.
+SYNC_RETENTION_DAYS = env_number("SYNC_RETENTION_DAYS", 30, minimum=1, maximum=periods.MAX_DAYS)
 # Largest `limit` of one sync page (the default is 100).
 SYNC_PAGE_MAX = env_number("SYNC_PAGE_MAX", 500, minimum=1)
 

@@ -3,12 +3,22 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, METRICS_TOKEN, SECRET_KEY_FALLBACKS, SIMPLE_JWT, env, env_flag, env_number
+from .base import (
+    DATABASES,
+    METRICS_TOKEN,
+    SECRET_KEY_FALLBACKS,
+    SIMPLE_JWT,
+    database_pool,
+    env,
+    env_flag,
+    env_list,
+    env_number,
+)
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 JWT_SIGNING_KEY = env("JWT_SIGNING_KEY")
 SIMPLE_JWT["SIGNING_KEY"] = JWT_SIGNING_KEY
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 
 
 def _weak(key: str) -> bool:
@@ -67,20 +77,16 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # A psycopg connection pool per process by default; DATABASE_POOL=false falls back to
 # persistent connections (CONN_MAX_AGE), e.g. behind PgBouncer in transaction mode.
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.postgresql" and env_flag("DATABASE_POOL", default=True):
-    _db["OPTIONS"]["pool"] = {
-        "min_size": env_number("DATABASE_POOL_MIN_SIZE", 2, minimum=0),
-        "max_size": env_number("DATABASE_POOL_MAX_SIZE", 10, minimum=1),
-        # Seconds a request waits for a pooled connection before a 503. A worker runs at most
-        # WEB_THREADS (2) requests at once, fewer than max_size, so it waits only when
-        # PostgreSQL is unreachable.
-        "timeout": env_number("DATABASE_POOL_TIMEOUT", 0.5, minimum=0.1),
-    }
+    # Seconds a request waits for a pooled connection before a 503. A worker runs at most
+    # WEB_THREADS (2) requests at once, fewer than max_size, so it waits only when PostgreSQL
+    # is unreachable.
+    _db["OPTIONS"]["pool"] = database_pool(timeout=0.5)
     _db["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django must not
 
 # Cross-origin browsers only from the allow-list (CORS_ALLOWED_ORIGINS, comma-separated).

@@ -162,6 +162,9 @@ def test_run_scheduled_tasks_runs_every_entry_when_one_fails_and_names_the_failu
     [
         ("MEDIA_GC_GRACE_HOURS", "-1"),
         ("SYNC_RETENTION_DAYS", "-1"),
+        # A cursor's lifetime too: at 0 every cursor was a 410 as soon as issued, so no offline
+        # client could read past its first page.
+        ("SYNC_RETENTION_DAYS", "0"),
         ("REAL_ESTATES_EXPORT_RETENTION_DAYS", "nan"),
         ("REAL_ESTATES_EXPORT_RETENTION_DAYS", "1e12"),
     ],

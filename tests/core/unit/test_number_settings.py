@@ -48,3 +48,49 @@ def test_a_number_is_read_as_written(name: str, value: str, read: str) -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == read
+
+
+@pytest.mark.parametrize("module", ["test", "production"])
+def test_a_pool_whose_minimum_passes_its_maximum_stops_the_settings(module: str) -> None:
+    # psycopg_pool refused it at the first connection: every request answered 500 and every
+    # command ended in a ValueError traceback ("max_size must be greater or equal than min_size").
+    result = read_settings(
+        "settings.DATABASES['default']['OPTIONS']['pool']",
+        DJANGO_SETTINGS_MODULE=f"config.settings.{module}",
+        DJANGO_SECRET_KEY="a" * 50 + "-production-secret-key",
+        JWT_SIGNING_KEY="b" * 50 + "-production-jwt-key",
+        DJANGO_ALLOWED_HOSTS="vivenda.example.com",
+        METRICS_ALLOWED_CIDRS="127.0.0.1/32",
+        DATABASE_URL="postgres://u@127.0.0.1:1/none",
+        DATABASE_POOL="true",
+        DATABASE_POOL_MIN_SIZE="20",
+        DATABASE_POOL_MAX_SIZE="5",
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DATABASE_POOL_MIN_SIZE" in result.stderr
+
+
+def test_a_pool_as_large_at_least_as_at_most_is_kept() -> None:
+    result = read_settings(
+        "settings.DATABASES['default']['OPTIONS']['pool']['min_size']",
+        DATABASE_URL="postgres://u@127.0.0.1:1/none",
+        DATABASE_POOL="true",
+        DATABASE_POOL_MIN_SIZE="4",
+        DATABASE_POOL_MAX_SIZE="4",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "4"
+
+
+@pytest.mark.parametrize(("soft", "hard"), [("400", "300"), ("300", "300")])
+def test_a_soft_time_limit_not_below_the_hard_one_stops_the_settings(soft: str, hard: str) -> None:
+    # Loaded, the worker killed a task at the hard limit before the soft one ever reached it as
+    # SoftTimeLimitExceeded: no task got the moment to clean up that the soft limit is for.
+    result = read_settings(
+        "settings.CELERY_TASK_SOFT_TIME_LIMIT", CELERY_TASK_SOFT_TIME_LIMIT=soft, CELERY_TASK_TIME_LIMIT=hard
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: CELERY_TASK_SOFT_TIME_LIMIT" in result.stderr

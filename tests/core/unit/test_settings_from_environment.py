@@ -2,6 +2,8 @@
 application cannot use stops the settings from loading, naming the variable, instead of being
 read as something else or failing at the first request that needs it."""
 
+from pathlib import Path
+
 import pytest
 
 from tests.core.fresh_settings import read_settings
@@ -97,6 +99,14 @@ def test_production_refuses_a_redirect_switch_it_cannot_read() -> None:
         ("DATABASE_URL", "postgres://vivenda@db:port/vivenda"),
         ("REDIS_URL", "localhost:6379"),  # loaded, and every throttled request answered 500
         ("REDIS_URL", "http://redis-cache:6379/0"),
+        # Loaded, and every photo upload answered 500 once its photo was saved: kombu has no
+        # transport `http` (a KeyError where a broker that is down is an OperationalError).
+        ("CELERY_BROKER_URL", "http://vivenda:secret@redis-broker:6379/1"),
+        ("CELERY_BROKER_URL", "redis-broker:6379"),  # no scheme: taken for an AMQP host's name
+        ("CELERY_BROKER_URL", "redis://redis-broker:6379/1;htp://vivenda:secret@redis-standby:6379/1"),
+        # Loaded, and the first task sent (an upload's thumbnails) was a ModuleNotFoundError.
+        ("CELERY_RESULT_BACKEND", "redis-results:6379"),
+        ("CELERY_RESULT_BACKEND", "foo://vivenda:secret@results/0"),
     ],
 )
 def test_a_url_the_application_cannot_connect_with_stops_the_settings(name: str, value: str) -> None:
@@ -118,9 +128,147 @@ def test_a_redis_url_of_a_scheme_redis_py_reads_is_kept(url: str) -> None:
     assert result.stdout.strip() == url
 
 
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("CELERY_BROKER_URL", "redis://redis-broker:6379/1"),
+        ("CELERY_BROKER_URL", "rediss://:secret@broker.internal:6380/1"),
+        ("CELERY_BROKER_URL", "redis+socket:///run/redis/broker.sock"),
+        ("CELERY_BROKER_URL", "sentinel://s1:26379;sentinel://s2:26379"),
+        ("CELERY_BROKER_URL", "amqp://guest@rabbit//"),
+        ("CELERY_RESULT_BACKEND", "redis://redis-results:6379/2"),
+        ("CELERY_RESULT_BACKEND", "db+postgresql://vivenda@db/vivenda"),
+    ],
+)
+def test_a_celery_url_of_a_transport_or_backend_celery_has_is_kept(name: str, url: str) -> None:
+    result = read_settings(f"settings.{name}", **{name: url})
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == url
+
+
 def test_a_metrics_allow_list_entry_that_is_no_network_stops_the_settings_everywhere() -> None:
     # Production refused it; local and test settings loaded it and answered every scrape 500.
     result = read_settings("settings.METRICS_ALLOWED_CIDRS", METRICS_ALLOWED_CIDRS="10.0.0.0/8,nonsense")
 
     assert result.returncode != 0
     assert "ImproperlyConfigured: METRICS_ALLOWED_CIDRS" in result.stderr
+
+
+def test_a_metrics_directory_that_does_not_exist_yet_is_made(tmp_path: Path) -> None:
+    # The image sets PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus and only its web and worker roles
+    # made the directory: `migrate`, beat and every `run --rm app python manage.py ...` stopped
+    # in prometheus_client with a FileNotFoundError.
+    directory = tmp_path / "prometheus"
+
+    result = read_settings("settings.PROMETHEUS_MULTIPROC_DIR", PROMETHEUS_MULTIPROC_DIR=str(directory))
+
+    assert result.returncode == 0, result.stderr
+    assert directory.is_dir()
+
+
+def test_an_empty_metrics_directory_stops_the_settings() -> None:
+    # prometheus_client takes a variable set to nothing for the working directory and wrote its
+    # files there (the source tree, the image's /app); the settings read it as unset.
+    result = read_settings("settings.PROMETHEUS_MULTIPROC_DIR", PROMETHEUS_MULTIPROC_DIR="")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: PROMETHEUS_MULTIPROC_DIR" in result.stderr
+
+
+def test_a_metrics_directory_that_cannot_be_made_stops_the_settings_by_name(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("")
+
+    result = read_settings(
+        "settings.PROMETHEUS_MULTIPROC_DIR", PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "a-file" / "x")
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: PROMETHEUS_MULTIPROC_DIR" in result.stderr
+
+
+def test_an_empty_jwt_signing_key_stops_the_local_settings() -> None:
+    # Loaded (the throwaway key is the default only when the variable is unset), and every
+    # sign-in answered 500: PyJWT signs with no empty HMAC key.
+    result = read_settings(
+        "settings.SIMPLE_JWT['SIGNING_KEY']",
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        JWT_SIGNING_KEY="",
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: JWT_SIGNING_KEY" in result.stderr
+
+
+def test_an_empty_media_root_stops_the_settings() -> None:
+    # Read as the process's working directory: photos were stored in the source tree.
+    result = read_settings("settings.MEDIA_ROOT", MEDIA_ROOT="")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: MEDIA_ROOT" in result.stderr
+
+
+S3 = {"STORAGE_BACKEND": "s3", "AWS_STORAGE_BUCKET_NAME": "vivenda-photos"}
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        # Each loaded, then every photo upload, link and gc_media stopped in botocore: a 500 or a
+        # traceback (InvalidS3AddressingStyleError, "Invalid endpoint", InvalidRegionError), or
+        # with no bucket named, a STORAGE_UNAVAILABLE that said to try again shortly.
+        ("AWS_S3_ADDRESSING_STYLE", "virtual-host"),
+        ("AWS_S3_ENDPOINT_URL", "minio:9000"),
+        ("AWS_S3_ENDPOINT_URL", "ftp://minio:9000"),
+        ("AWS_S3_REGION_NAME", "sa east 1"),
+        ("AWS_STORAGE_BUCKET_NAME", ""),
+    ],
+)
+def test_an_s3_setting_botocore_cannot_use_stops_the_settings(name: str, value: str) -> None:
+    result = read_settings("settings.STORAGES['default']['OPTIONS']", **{**S3, name: value})
+
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {name}" in result.stderr
+
+
+def test_usable_s3_settings_are_kept() -> None:
+    result = read_settings(
+        "settings.STORAGES['default']['OPTIONS']['endpoint_url']",
+        **S3,
+        AWS_S3_ADDRESSING_STYLE="Virtual",
+        AWS_S3_ENDPOINT_URL="http://minio:9000",
+        AWS_S3_REGION_NAME="sa-east-1",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "http://minio:9000"
+
+
+@pytest.mark.parametrize("module", ["local", "production"])
+def test_a_host_listed_after_a_comma_and_a_space_is_served(module: str) -> None:
+    # `a.example.com, b.example.com` kept " b.example.com", which no Host header matches: every
+    # request to the second host answered 400.
+    host = "__import__('django.test').test.RequestFactory().get('/', HTTP_HOST='b.example.com').get_host()"
+
+    result = read_settings(
+        host,
+        DJANGO_SETTINGS_MODULE=f"config.settings.{module}",
+        DJANGO_SECRET_KEY="a" * 50 + "-production-secret-key",
+        JWT_SIGNING_KEY="b" * 50 + "-production-jwt-key",
+        DATABASE_URL="postgres://u@127.0.0.1:1/none",
+        METRICS_ALLOWED_CIDRS="10.0.0.0/8, 127.0.0.1/32",  # was refused: " 127.0.0.1/32" is no network
+        DJANGO_ALLOWED_HOSTS="a.example.com, b.example.com",
+        CORS_ALLOWED_ORIGINS="https://a.example.com, https://b.example.com",
+        DJANGO_CSRF_TRUSTED_ORIGINS="https://a.example.com, https://b.example.com",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "b.example.com"
+
+
+def test_an_empty_beat_schedule_file_stops_the_settings() -> None:
+    # Loaded, and beat stopped in a traceback: sqlite3's "unable to open database file" for ''.
+    result = read_settings("settings.CELERY_BEAT_SCHEDULE_FILENAME", CELERY_BEAT_SCHEDULE_FILENAME="")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: CELERY_BEAT_SCHEDULE_FILENAME" in result.stderr

@@ -40,6 +40,20 @@ def test_rebuild_thumbnails_fills_in_the_missing_ones(collector_client: Any, dra
     assert "0 blob(s) done" in out.getvalue()
 
 
+def test_rebuild_thumbnails_draws_no_progress_bar_into_a_log(
+    collector_client: Any, draft: RealEstate, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # stderr to a file or a pipe (cron, `2>> rebuild.log`) got every frame of the bar, as
+    # export_real_estates and seed_demo draw theirs only on a terminal.
+    post_photo(collector_client, draft, samples.image_bytes(size=(1200, 900)))
+    capsys.readouterr()
+
+    call_command("rebuild_thumbnails", "--all", stdout=StringIO())
+
+    assert capsys.readouterr().err == ""
+    assert Blob.objects.get().thumbnail_state == ThumbnailState.READY
+
+
 def test_rebuild_thumbnails_remakes_thumbnail_objects_that_were_lost(
     backend: str, upload: Any, collector_client: Any, draft: RealEstate
 ) -> None:

@@ -1,6 +1,6 @@
 """`manage.py rebuild_thumbnails [--all] [--batch-size N]`: derive missing (or all) renditions,
-with a progress bar. Missing: a blob's not `ready`, or `ready` and a rendition object lost from
-storage, found by matching the `thumbs/` listing to the rows N files at a time
+with a progress bar on a terminal. Missing: a blob's not `ready`, or `ready` and a rendition
+object lost from storage, found by matching the `thumbs/` listing to the rows N files at a time
 (`services.blobs_missing_renditions`): memory stays a bit per blob whatever the size.
 
 Every blob is tried; when any failed (storage unreachable, an original gone or undecodable)
@@ -61,7 +61,9 @@ class Command(BaseCommand):
         except errors.StorageUnavailable as error:  # its listing of the renditions
             raise CommandError(f"{error.code}: {error.message}") from error
         failed = 0
-        for blob_id in tqdm(ids, desc="thumbnails", unit="blob", file=sys.stderr, disable=not ids):
+        # On a terminal only: a log (cron, `2>> file`) would get every frame of the bar.
+        show_progress = bool(ids) and sys.stderr.isatty()
+        for blob_id in tqdm(ids, desc="thumbnails", unit="blob", file=sys.stderr, disable=not show_progress):
             try:
                 blob = blob_generate_thumbnails(blob_id=blob_id, force=True)
             except (errors.StorageUnavailable, errors.ServiceUnavailable):

@@ -13,8 +13,9 @@ An operator's command: no visibility scoping, every real estate is exported.
 
 `--output FILE` is written whole or not at all: the lines go to a temporary file beside it, which
 replaces FILE only once every row is in, so a run that fails half-way (a full disk, a lost
-database) leaves FILE as it was and nothing else behind. A device or a pipe (`/dev/stdout`, a
-FIFO) is written directly. Any failure to write is a CommandError, not a traceback.
+database), or is stopped by Ctrl-C or SIGTERM, leaves FILE as it was and nothing else behind
+(`unwound_on_sigterm`). A device or a pipe (`/dev/stdout`, a FIFO) is written directly. Any
+failure to write is a CommandError, not a traceback.
 
 `--to-storage` writes the CSV to the default storage (`exports/<id>.csv`) and prints its key;
 `--enqueue` does the same on a Celery worker (`apps.real_estates.tasks.export_real_estates`)
@@ -39,6 +40,7 @@ from tqdm import tqdm
 
 from apps.core import errors
 from apps.core.management.output import silence_stdout
+from apps.core.management.termination import unwound_on_sigterm
 from apps.real_estates.api.filters import RealEstateFilterSet
 from apps.real_estates.api.serializers import RealEstateListItemSerializer
 from apps.real_estates.export import csv_lines, real_estate_export_to_storage, streamed
@@ -146,6 +148,10 @@ class Command(BaseCommand):
             filters.add_argument(_option(name), dest=f"filter_{name}", metavar="VALUE", help=help_text)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with unwound_on_sigterm():  # a temporary file is removed, as a failed run removes it
+            self.export(**options)
+
+    def export(self, **options: Any) -> None:
         params = QueryDict(mutable=True)
         for name in RealEstateFilterSet.base_filters:
             value = options.get(f"filter_{name}")

@@ -18,22 +18,25 @@ no audit event. Meant for an empty or demo database (docs/architecture.md, "Path
 import io
 import random
 import sys
-from argparse import BooleanOptionalAction
+from argparse import ArgumentTypeError, BooleanOptionalAction
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from itertools import accumulate, batched
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 from tqdm import tqdm
 
 from apps.core import errors
+from apps.core.management.output import silence_stdout
 from apps.media import images, storage
 from apps.media.models import Blob, Photo, ThumbnailState
 from apps.media.services import blob_generate_thumbnails
@@ -141,6 +144,27 @@ class RowWriter:
                 copy.write_row([row[a] if a in row else defaults.get(a, none)() for a in attnames])
 
 
+def _existing(column: QuerySet[User, str], lookup: str, values: list[str]) -> set[str]:
+    """Which of `values` `column` holds, asked a statement's worth of parameters at a time: SQLite
+    takes at most `max_query_params` (250,000 in Debian's build, 32,766 in SQLite's own) and
+    `--users` may ask about more."""
+    size = connection.features.max_query_params or max(1, len(values))
+    chunks = batched(values, size, strict=False)
+    return {found for chunk in chunks for found in column.filter(**{lookup: chunk})}
+
+
+def _seed(value: str) -> int:
+    """A seed from 0: Python seeds its generator with a whole number's absolute value, so
+    `--seed -1` drew the very data of `--seed 1`."""
+    try:
+        seed = int(value)
+    except ValueError:
+        seed = -1
+    if seed < 0:
+        raise ArgumentTypeError(f"must be a whole number from 0, not {value!r}")
+    return seed
+
+
 class Command(BaseCommand):
     help = (
         "Create demo users (every role) and real estates (every status, with history); prints the accounts. "
@@ -154,8 +178,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--real-estates", type=int, default=1000, help="real estates to create (default 1000)"
         )
-        parser.add_argument("--seed", type=int, default=None, help="makes the data deterministic")
-        parser.add_argument("--password", default=DEMO_PASSWORD, help="password shared by every demo account")
+        parser.add_argument(
+            "--seed", type=_seed, default=None, help="a whole number from 0: makes the data deterministic"
+        )
+        parser.add_argument(
+            "--password",
+            default=DEMO_PASSWORD,
+            help="password shared by every demo account (the password validators apply)",
+        )
         parser.add_argument("--batch-size", type=int, default=2000, help="rows per INSERT (default 2000)")
         parser.add_argument(
             "--rebuild-indexes",
@@ -182,6 +212,10 @@ class Command(BaseCommand):
             )
         if estates < 0 or batch < 1:
             raise CommandError("--real-estates must be >= 0 and --batch-size >= 1.")
+        try:  # the validators every path that sets a password keeps: one the sign-in takes
+            password_validation.validate_password(options["password"])
+        except ValidationError as exc:
+            raise CommandError(f"--password: {' '.join(exc.messages)}") from exc
         # Midnight today: the same seed gives the same data all day long.
         now = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
         data = DemoData(options["seed"], now=now)
@@ -219,7 +253,12 @@ class Command(BaseCommand):
                 "use another seed or an empty database."
             ) from exc
         if options["verbosity"] > 0:
-            self.report(accounts, estates, options["password"])
+            try:
+                self.report(accounts, estates, options["password"])
+            except BrokenPipeError:
+                # The reader went away (`seed_demo | head`): the rows are committed, so stop
+                # listing them quietly, as Unix tools do, rather than fail a run that succeeded.
+                silence_stdout()
 
     def create_users(self, data: DemoData, count: int, password: str) -> list[User]:
         admins = max(1, count // 20)
@@ -237,17 +276,17 @@ class Command(BaseCommand):
                 if cpf not in seen and is_valid_cpf(cpf):
                     seen.add(cpf)
                     fresh.append(cpf)
-            taken = set(User.objects.filter(cpf__in=fresh).values_list("cpf", flat=True))
+            taken = _existing(User.objects.values_list("cpf", flat=True), "cpf__in", fresh)
             cpfs += [cpf for cpf in fresh if cpf not in taken]
         names = [data.name() for _ in cpfs]
         emails = [data.email(name, cpf) for name, cpf in zip(names, cpfs, strict=True)]  # lower case
         # Unique in any case (users_email_ci_unique): an address another account has, or one drawn
         # twice here (same first and last names, same last four CPF digits), is left out, as an
         # e-mail is optional.
-        used = set(
-            User.objects.annotate(email_ci=Lower("email"))
-            .filter(email_ci__in=emails)
-            .values_list("email_ci", flat=True)
+        used = _existing(
+            User.objects.annotate(email_ci=Lower("email")).values_list("email_ci", flat=True),
+            "email_ci__in",
+            emails,
         )
         free: list[str | None] = []
         for email in emails:
