@@ -303,6 +303,15 @@ def _field_error(message: errors.FieldMessage) -> serializers.ValidationError:
     return serializers.ValidationError(ErrorDetail(str(message.message), code=message.code))
 
 
+# What `CepField` and `UfField` take, as the schema declares it: DRF trims the value before
+# anything else reads it (a `maxLength` would be checked on the trimmed value, not on what was
+# sent), and a UF is taken in any case. A client or fuzzer drawing from a bare `maxLength`
+# almost never sent a valid address (docs/adr/0104).
+CEP_SCHEMA_PATTERN = r"^\s*[0-9]{5}-?[0-9]{3}\s*$"
+UF_SCHEMA_PATTERN = r"^\s*(?:" + "|".join("".join(f"[{c}{c.lower()}]" for c in uf) for uf in UFS) + r")\s*$"
+
+
+@extend_schema_field({"type": "string", "pattern": CEP_SCHEMA_PATTERN})
 class CepField(TextField):
     """8 digits; `01310-100` accepted and stored as `01310100`."""
 
@@ -315,6 +324,7 @@ class CepField(TextField):
         return value
 
 
+@extend_schema_field({"type": "string", "pattern": UF_SCHEMA_PATTERN})
 class UfField(TextField):
     """One of the 27 UFs, any case."""
 
@@ -393,13 +403,13 @@ class LongitudeField(CoordinateField):
 
 
 class AddressInputSerializer(serializers.Serializer[Any]):
-    zip_code = CepField(max_length=9, help_text="CEP, 8 digits (`01310-100` accepted).")
+    zip_code = CepField(help_text="CEP, 8 digits (`01310-100` accepted).")
     street = VisibleTextField(max_length=200)
     number = VisibleTextField(max_length=20, required=False, allow_blank=True, default="")
     complement = VisibleTextField(max_length=100, required=False, allow_blank=True, default="")
     neighborhood = VisibleTextField(max_length=100, required=False, allow_blank=True, default="")
     city = VisibleTextField(max_length=100)
-    state = UfField(max_length=2, help_text=f"UF: one of {', '.join(UFS)}.")
+    state = UfField(help_text=f"UF: one of {', '.join(UFS)}, in any case.")
     latitude = LatitudeField()
     longitude = LongitudeField()
 
