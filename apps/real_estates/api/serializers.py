@@ -9,10 +9,12 @@ import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import Direction, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
@@ -345,10 +347,13 @@ class DecimalTextField(serializers.DecimalField):
 
     def __init__(self, *, max_digits: int, decimal_places: int, **kwargs: Any) -> None:
         super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
-        # The schema's own pattern: DRF counts significant digits, the pattern characters, so a
-        # leading zero past its integer digits passes DRF but not a client checking the schema.
-        whole = max_digits - decimal_places
-        self.schema_pattern = re.compile(rf"-?[0-9]{{0,{whole}}}(?:\.[0-9]{{0,{decimal_places}}})?")
+        # The schema's own pattern (`DecimalTextFieldSchema`): DRF counts significant digits, the
+        # pattern characters, so a leading zero past its integer digits passes DRF but not a
+        # client checking the schema. At least one digit, ASCII only (docs/adr/0104).
+        whole, places = max_digits - decimal_places, decimal_places
+        self.schema_pattern = re.compile(
+            rf"-?(?:[0-9]{{1,{whole}}}(?:\.[0-9]{{0,{places}}})?|\.[0-9]{{1,{places}}})"
+        )
 
     def to_internal_value(self, data: Any) -> Decimal:
         if not isinstance(data, str) or not _DECIMAL_TEXT.fullmatch(data):
@@ -357,6 +362,18 @@ class DecimalTextField(serializers.DecimalField):
         if not self.schema_pattern.fullmatch(data):
             self.fail("invalid")
         return value
+
+
+class DecimalTextFieldSchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]  # the library ships an untyped __init_subclass__
+    """`DecimalTextField` declares the pattern it checks: drf-spectacular's DecimalField pattern
+    (`^-?\\d{0,12}(?:\\.\\d{0,2})?$`) matched `""`, `"."` and, read by Python's `re` as
+    Schemathesis reads it, non-ASCII digits, all of which the field refuses."""
+
+    target_class = DecimalTextField
+
+    def map_serializer_field(self, auto_schema: AutoSchema, direction: Direction) -> dict[str, Any]:
+        field = cast(DecimalTextField, self.target)
+        return {"type": "string", "format": "decimal", "pattern": f"^{field.schema_pattern.pattern}$"}
 
 
 class CoordinateField(serializers.FloatField):
