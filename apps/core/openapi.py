@@ -88,6 +88,9 @@ def postprocess_contract(
       nest `Patched*` copies (a partial address is a valid PATCH);
     - a nullable `allOf`/`oneOf`/`anyOf` gets an explicit null branch: OpenAPI 3.0's `nullable`
       has no effect without a `type` beside it, so strict validators reject the `null` sent;
+    - a request body (`*Request`) is closed (`additionalProperties: false`): every input
+      serializer refuses an unknown key with FIELD_NOT_ALLOWED (`StrictInputSerializer`, the real
+      estate's input and its address), docs/adr/0105;
     - a sort key's enum names its members (`x-enum-varnames`: `PRICE`, `PRICE_DESC`), which a
       generated client cannot derive from `-price`.
     """
@@ -96,6 +99,9 @@ def postprocess_contract(
             _document_common_errors(operation)
             _name_sort_keys(operation)
     schemas: dict[str, Any] = result.get("components", {}).get("schemas", {})
+    for name, schema in schemas.items():
+        if name.endswith("Request") and "properties" in schema:
+            schema["additionalProperties"] = False  # every input serializer refuses an unknown key
     for name in [name for name in schemas if name.startswith("Patched")]:
         schemas[name] = _patched(schemas[name], schemas)
     _nullable_composites(result)

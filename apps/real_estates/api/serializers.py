@@ -9,10 +9,12 @@ import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import Direction, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
@@ -303,6 +305,15 @@ def _field_error(message: errors.FieldMessage) -> serializers.ValidationError:
     return serializers.ValidationError(ErrorDetail(str(message.message), code=message.code))
 
 
+# What `CepField` and `UfField` take, as the schema declares it: DRF trims the value before
+# anything else reads it (a `maxLength` would be checked on the trimmed value, not on what was
+# sent), and a UF is taken in any case. A client or fuzzer drawing from a bare `maxLength`
+# almost never sent a valid address (docs/adr/0104).
+CEP_SCHEMA_PATTERN = r"^\s*[0-9]{5}-?[0-9]{3}\s*$"
+UF_SCHEMA_PATTERN = r"^\s*(?:" + "|".join("".join(f"[{c}{c.lower()}]" for c in uf) for uf in UFS) + r")\s*$"
+
+
+@extend_schema_field({"type": "string", "pattern": CEP_SCHEMA_PATTERN})
 class CepField(TextField):
     """8 digits; `01310-100` accepted and stored as `01310100`."""
 
@@ -315,6 +326,7 @@ class CepField(TextField):
         return value
 
 
+@extend_schema_field({"type": "string", "pattern": UF_SCHEMA_PATTERN})
 class UfField(TextField):
     """One of the 27 UFs, any case."""
 
@@ -335,10 +347,13 @@ class DecimalTextField(serializers.DecimalField):
 
     def __init__(self, *, max_digits: int, decimal_places: int, **kwargs: Any) -> None:
         super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
-        # The schema's own pattern: DRF counts significant digits, the pattern characters, so a
-        # leading zero past its integer digits passes DRF but not a client checking the schema.
-        whole = max_digits - decimal_places
-        self.schema_pattern = re.compile(rf"-?[0-9]{{0,{whole}}}(?:\.[0-9]{{0,{decimal_places}}})?")
+        # The schema's own pattern (`DecimalTextFieldSchema`): DRF counts significant digits, the
+        # pattern characters, so a leading zero past its integer digits passes DRF but not a
+        # client checking the schema. At least one digit, ASCII only (docs/adr/0104).
+        whole, places = max_digits - decimal_places, decimal_places
+        self.schema_pattern = re.compile(
+            rf"-?(?:[0-9]{{1,{whole}}}(?:\.[0-9]{{0,{places}}})?|\.[0-9]{{1,{places}}})"
+        )
 
     def to_internal_value(self, data: Any) -> Decimal:
         if not isinstance(data, str) or not _DECIMAL_TEXT.fullmatch(data):
@@ -347,6 +362,18 @@ class DecimalTextField(serializers.DecimalField):
         if not self.schema_pattern.fullmatch(data):
             self.fail("invalid")
         return value
+
+
+class DecimalTextFieldSchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]  # the library ships an untyped __init_subclass__
+    """`DecimalTextField` declares the pattern it checks: drf-spectacular's DecimalField pattern
+    (`^-?\\d{0,12}(?:\\.\\d{0,2})?$`) matched `""`, `"."` and, read by Python's `re` as
+    Schemathesis reads it, non-ASCII digits, all of which the field refuses."""
+
+    target_class = DecimalTextField
+
+    def map_serializer_field(self, auto_schema: AutoSchema, direction: Direction) -> dict[str, Any]:
+        field = cast(DecimalTextField, self.target)
+        return {"type": "string", "format": "decimal", "pattern": f"^{field.schema_pattern.pattern}$"}
 
 
 class CoordinateField(serializers.FloatField):
@@ -393,13 +420,13 @@ class LongitudeField(CoordinateField):
 
 
 class AddressInputSerializer(serializers.Serializer[Any]):
-    zip_code = CepField(max_length=9, help_text="CEP, 8 digits (`01310-100` accepted).")
+    zip_code = CepField(help_text="CEP, 8 digits (`01310-100` accepted).")
     street = VisibleTextField(max_length=200)
     number = VisibleTextField(max_length=20, required=False, allow_blank=True, default="")
     complement = VisibleTextField(max_length=100, required=False, allow_blank=True, default="")
     neighborhood = VisibleTextField(max_length=100, required=False, allow_blank=True, default="")
     city = VisibleTextField(max_length=100)
-    state = UfField(max_length=2, help_text=f"UF: one of {', '.join(UFS)}.")
+    state = UfField(help_text=f"UF: one of {', '.join(UFS)}, in any case.")
     latitude = LatitudeField()
     longitude = LongitudeField()
 

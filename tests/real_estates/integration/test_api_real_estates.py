@@ -235,6 +235,21 @@ def test_an_etag_of_something_else_is_412(
     assert response.status_code == 412
 
 
+def test_a_failed_precondition_is_answered_before_the_body_is_read(
+    collector_client: APIClient, make_real_estate: MakeRealEstate
+) -> None:
+    """RFC 9110 §13.2.1: preconditions are evaluated before the request content is processed, so
+    an invalid body under an If-Match naming no version of it is a 412, not a 400 (Schemathesis'
+    negative_data_rejection expects a 400 there: a false positive, docs/adr/0104)."""
+    real_estate = make_real_estate()
+    response = collector_client.patch(
+        f"{URL}/{real_estate.pk}", {"area_m2": "-.1*"}, format="json", HTTP_IF_MATCH='W/"I;pDr]B-m"'
+    )
+    assert response.status_code == 412
+    assert code_of(response) == "PRECONDITION_FAILED"
+    assert RealEstate.objects.get(pk=real_estate.pk).version == real_estate.version
+
+
 def test_if_match_star_and_a_weak_current_etag_are_accepted(
     collector_client: APIClient, make_real_estate: MakeRealEstate
 ) -> None:
