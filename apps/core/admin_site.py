@@ -35,6 +35,8 @@ from apps.users.throttling import SignInCpfThrottle, SignInIpThrottle
 from apps.users.validators import PASSWORD_MAX_LENGTH
 
 if TYPE_CHECKING:
+    from django.db.models import Field
+
     _ModelAdmin = admin.ModelAdmin[Any]
 else:
     _ModelAdmin = object
@@ -204,8 +206,7 @@ class GuardedChangeListMixin(_ModelAdmin):
         the checkboxes carry real ids) is a 400, as a NUL in the query is. Django filters by the
         ticked values as they are: `abc` for a blob's integer id failed the action with a
         ValueError, and a number past the column's range with an OverflowError on SQLite."""
-        pk = self.model._meta.pk
-        assert pk is not None  # noqa: S101 - every model has one
+        pk = cast("Field[Any, Any]", self.model._meta.pk)  # every model has one
         for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
             try:
                 pk.run_validators(pk.to_python(value))

@@ -150,8 +150,8 @@ class CoordinateFormField(forms.DecimalField):
         number: Decimal | None = super().to_python(value)
         if number is None or abs(number) > COORDINATE_LIMIT:
             return number
-        assert self.decimal_places is not None  # noqa: S101 - the model field's six
-        return number.quantize(Decimal(1).scaleb(-self.decimal_places))
+        places = cast(int, self.decimal_places)  # the model field's six
+        return number.quantize(Decimal(1).scaleb(-places))
 
 
 class RealEstateForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
