@@ -12,17 +12,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.contract.openapi_validator import ContractValidator
+from tests.real_estates.helpers import payload
 
 pytestmark = pytest.mark.django_db
 
-ADDRESS = {"zip_code": "01310100", "street": "Avenida Paulista", "city": "São Paulo", "state": "SP"}
-BODY = {
-    "title": "Casa com quintal",
-    "kind": "house",
-    "purpose": "sale",
-    "price": "350000.00",
-    "area_m2": "120.00",
-}
 VALUES = {
     "zip_code": [
         "01310100",
@@ -56,9 +49,7 @@ def allowed(field: str, value: str) -> bool:
 def test_the_server_takes_an_address_value_exactly_when_the_schema_allows_it(
     collector_client: APIClient, field: str, value: str
 ) -> None:
-    response = collector_client.post(
-        "/api/v1/real-estates", {**BODY, "address": {**ADDRESS, field: value}}, format="json"
-    )
+    response = collector_client.post("/api/v1/real-estates", payload(address={field: value}), format="json")
 
     assert response.status_code in (201, 400), response.content
     assert (response.status_code == 201) == allowed(field, value), response.content

@@ -12,19 +12,10 @@ from apps.real_estates.models import RealEstate, Status
 from apps.users.models import User
 from tests.contract.openapi_validator import ContractValidator
 from tests.real_estates.factories import RealEstateFactory
+from tests.real_estates.helpers import payload
 from tests.users.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-ADDRESS = {"zip_code": "01310100", "street": "Avenida Paulista", "city": "São Paulo", "state": "SP"}
-CREATE = {
-    "title": "Casa com quintal",
-    "kind": "house",
-    "purpose": "sale",
-    "price": "350000.00",
-    "area_m2": "120.00",
-    "address": ADDRESS,
-}
 
 
 def request_schema(method: str, path: str) -> dict[str, Any]:
@@ -50,8 +41,8 @@ def draft(collector: User) -> RealEstate:
 @pytest.mark.parametrize(
     "body",
     [
-        {**CREATE, "extra": 1},
-        {**CREATE, "address": {**ADDRESS, "extra": 1}},
+        payload(extra=1),
+        payload(address={"extra": 1}),
     ],
 )
 def test_a_create_with_an_unknown_key_is_refused_and_the_schema_refuses_it(
@@ -62,7 +53,7 @@ def test_a_create_with_an_unknown_key_is_refused_and_the_schema_refuses_it(
     assert response.status_code == 400
     assert "field_not_allowed" in str(response.json()["error"]["fields"])
     assert not declared_valid("POST", "/api/v1/real-estates", body)
-    assert declared_valid("POST", "/api/v1/real-estates", CREATE)
+    assert declared_valid("POST", "/api/v1/real-estates", payload())
 
 
 def test_an_edit_with_an_unknown_address_key_is_refused_and_the_schema_refuses_it(

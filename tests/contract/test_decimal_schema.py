@@ -14,17 +14,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.contract.openapi_validator import ContractValidator
+from tests.real_estates.helpers import payload
 
 pytestmark = pytest.mark.django_db
 
-BODY = {
-    "title": "Casa com quintal",
-    "kind": "house",
-    "purpose": "sale",
-    "price": "350000.00",
-    "area_m2": "120.00",
-    "address": {"zip_code": "01310100", "street": "Avenida Paulista", "city": "São Paulo", "state": "SP"},
-}
 VALUES = ["", ".", "-", "-.", "5", "5.", ".5", "120.25", "-0", "0012.50", "1.234", "\u0663", "1\u06630", " 5"]
 
 
@@ -42,7 +35,7 @@ def allowed(field: str, value: str) -> bool:
 def test_the_server_takes_a_decimal_exactly_when_the_schema_allows_it(
     collector_client: APIClient, field: str, value: str
 ) -> None:
-    response = collector_client.post("/api/v1/real-estates", {**BODY, field: value}, format="json")
+    response = collector_client.post("/api/v1/real-estates", payload(**{field: value}), format="json")
 
     assert response.status_code in (201, 400), response.content
     assert (response.status_code == 201) == allowed(field, value), response.content
