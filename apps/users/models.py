@@ -73,6 +73,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.name
 
+    def get_full_name(self) -> str:
+        """The name Django's admin shows beside the username (the CPF) in a history."""
+        return self.name
+
     # Admin access and superuser status derive from the role, so no flag can drift from it;
     # defining `is_superuser` here replaces PermissionsMixin's column.
     @property

@@ -91,6 +91,25 @@ def test_role_changes_are_recorded_with_old_and_new_role_in_the_admin_log() -> N
     assert "collector → manager" in entry.get_change_message()
 
 
+def test_a_history_names_who_made_each_change_beside_their_cpf() -> None:
+    """Django's history shows a user's username (our CPF) and, when it has one, their full name."""
+    admin = UserFactory(role=Role.ADMIN, name="Ana Administradora")
+    target = UserFactory(role=Role.COLLECTOR)
+    client = staff_client(admin)
+    client.post(
+        f"/admin/users/user/{target.pk}/change/",
+        {
+            "cpf": target.cpf,
+            "name": "Outro Nome",
+            "email": target.email,
+            "role": target.role,
+            "is_active": "on",
+        },
+    )
+    history = client.get(f"/admin/users/user/{target.pk}/history/").content.decode()
+    assert f"{admin.cpf} (Ana Administradora)" in history
+
+
 @pytest.mark.parametrize(
     "cpf", ["529 982 247 25", "529/982/247-25", "abc.def.ghi-jk", "1" * 20, " 529.982.247-26 "]
 )
