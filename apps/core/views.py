@@ -5,6 +5,7 @@ import sys
 import structlog
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
@@ -59,7 +60,7 @@ def database_unavailable(request: HttpRequest, exception: BaseException | None) 
     """The 503 `SERVICE_UNAVAILABLE` with `Retry-After` for a database busy or down (SQLite's
     "database is locked", a PostgreSQL lock, statement or pool timeout, an outage), as DRF's
     handler answers it in an API view; None for any other exception. API paths get the
-    envelope, the admin a plain page with the same message."""
+    envelope, the admin `503.html` in its look and the visitor's language, with the same message."""
     if not isinstance(exception, (OperationalError, InterfaceError)):
         return None
     first_line = str(exception).splitlines()[0] if str(exception) else ""
@@ -67,9 +68,20 @@ def database_unavailable(request: HttpRequest, exception: BaseException | None) 
     error = errors.ServiceUnavailable(headers={"Retry-After": DATABASE_RETRY_AFTER_SECONDS})
     if is_api(request):
         return json_error(error)
-    response = HttpResponse(str(error.message), status=503, content_type="text/plain; charset=utf-8")
+    response = _page_or_text("503.html", message=str(error.message), status=503)
     response["Retry-After"] = DATABASE_RETRY_AFTER_SECONDS
     return response
+
+
+def _page_or_text(template: str, *, message: str, status: int) -> HttpResponse:
+    """`template` in the admin's look with `message`, rendered with no request (no query); should
+    it fail to render (static files without their manifest), `message` as plain text."""
+    try:
+        content = render_to_string(template, {"message": message})
+    except Exception:  # noqa: BLE001 - an error while answering an error: the plain text below
+        access_log.exception("error_page_failed", template=template)
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    return HttpResponse(content, status=status)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
