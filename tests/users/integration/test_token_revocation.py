@@ -73,7 +73,19 @@ def test_a_token_signed_with_the_django_secret_key_is_refused(
     assert_token_refused(bearer(forged).get("/api/v1/users/me"))
 
 
-@pytest.mark.parametrize("header", ["Bearer", "Bearer a b", "Bearer not-a-jwt", "Bearer a.b.c"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer",
+        "Bearer a b",
+        "Bearer not-a-jwt",
+        "Bearer a.b.c",
+        "bearer",
+        "bearer a b",
+        "Bearerx a.b.c",
+        "Basic a.b.c",
+    ],
+)
 def test_malformed_authorization_headers_are_refused(header: str) -> None:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=header)
@@ -91,14 +103,6 @@ def test_the_scheme_is_read_in_any_case(api_client: APIClient, scheme: str) -> N
     response = client.get("/api/v1/users/me")
     assert response.status_code == 200
     assert response.json()["id"] == str(user.pk)
-
-
-@pytest.mark.parametrize("header", ["bearer", "bearer a b", "Bearerx a.b.c", "Basic a.b.c"])
-def test_a_scheme_in_another_case_is_held_to_the_same_form(header: str) -> None:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=header)
-    response = client.get("/api/v1/users/me")
-    assert response.status_code == 401
 
 
 def test_a_refresh_token_is_not_an_access_token(api_client: APIClient) -> None:
