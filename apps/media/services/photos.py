@@ -2,6 +2,7 @@
 docstring). Every write keeps the real estate's count, cover and version right, in its transaction."""
 
 import io
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import partial
 from typing import IO, Final
@@ -110,10 +111,13 @@ def photo_upload(
                 forget_unlinked_object(key)
             raise
         if result.created:
-            # In-process thumbnails ran at commit: show them in this very response.
-            result.photo.blob.refresh_from_db(
-                fields=["thumbnail_256_key", "thumbnail_1024_key", "thumbnail_state"]
-            )
+            # In-process thumbnails ran at commit: show them in this very response. The photo is
+            # committed, so this is its answer whatever commits after: its deletion, then the
+            # collector (no grace) taking its blob, leave the photo shown as it was linked.
+            with suppress(Blob.DoesNotExist):
+                result.photo.blob.refresh_from_db(
+                    fields=["thumbnail_256_key", "thumbnail_1024_key", "thumbnail_state"]
+                )
             # At once, unless a caller's transaction is still open: then only if it commits.
             transaction.on_commit(
                 partial(_uploaded, photo_id=result.photo.pk, sha256=normalised.sha256, size=size)
