@@ -17,7 +17,9 @@ object's id, ~150 bytes whatever the response's size, so a client creating at th
 cannot fill the cache with response bodies (docs/adr/0045). State lives in the default cache,
 which every process shares (Redis, or the embedded database cache); `cache.add` is the
 in-flight lock, and the record is read again once it is held (the first request may have
-written it and let go of the lock just after this one found none). Only successful (2xx)
+written it and let go of the lock just after this one found none). The lock is renewed while its
+request runs (`_held`), so a create slower than `LOCK_SECONDS` (a statement waiting for a lock)
+still answers its retries 409; only a dead process's lock expires (docs/adr/0108). Only successful (2xx)
 responses are recorded: a failed request changed nothing, so running it again is safe. A write
 quota belongs in `handler` (`UserQuotaThrottle.check`), not in the view's throttles: a replay
 writes nothing and must not spend it, nor be refused by it. Once the create committed its answer
@@ -33,12 +35,15 @@ second object; a replay of an object deleted since answers as a read of it would
 import hashlib
 import json
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import structlog
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -50,7 +55,8 @@ HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEY_PATTERN = r"[\x21-\x2b\x2d-\x7e]{1,255}"  # visible ASCII but the comma, like a UUID
 _KEY_PATTERN = re.compile(KEY_PATTERN)
-# How long a request may hold the key; longer than any request may run.
+# How long a key stays held once its request no longer renews it (its process died): a request
+# renews it every third of that while it runs (`_held`), however long it runs.
 LOCK_SECONDS = 60
 
 
@@ -111,7 +117,8 @@ def idempotent(
         # The first request may have written its record and released the lock between our read
         # and our `add`: read again now that we hold the lock, or a retry storm creates twice.
         stored = cache.get(record_key)
-        response = handler() if stored is None else _replay(stored, body_fingerprint, replay)
+        with _held(scope, lock_key):
+            response = handler() if stored is None else _replay(stored, body_fingerprint, replay)
     except BaseException:
         _after_commit(scope, "idempotency_lock_not_released", lambda: cache.delete(lock_key))
         raise
@@ -130,6 +137,34 @@ def idempotent(
         )
     _after_commit(scope, "idempotency_lock_not_released", lambda: cache.delete(lock_key))
     return response
+
+
+@contextmanager
+def _held(scope: str, lock_key: str) -> Iterator[None]:
+    """Keep `lock_key` held while the block runs, however long: a thread of its own touches it
+    every third of `LOCK_SECONDS`. A create can outlive any fixed lifetime (each statement may
+    wait `WEB_STATEMENT_TIMEOUT_MS` for a lock, the server has no request timeout, ADR 0043), and a
+    retry after the lock expired ran it a second time; now the retry is answered 409
+    IDEMPOTENCY_REQUEST_IN_PROGRESS until it finishes, and only a dead process's key expires. A
+    request quicker than a third of the lifetime never touches it (docs/adr/0108)."""
+    done = threading.Event()
+
+    def renew() -> None:
+        try:
+            while not done.wait(LOCK_SECONDS / 3):
+                _after_commit(
+                    scope, "idempotency_lock_not_renewed", lambda: cache.touch(lock_key, LOCK_SECONDS)
+                )
+        finally:
+            connections.close_all()  # this thread's, if the database cache opened one
+
+    renewer = threading.Thread(target=renew, name="idempotency-lock", daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:
+        done.set()
+        renewer.join()
 
 
 def _after_commit(scope: str, event: str, write: Callable[[], object]) -> None:

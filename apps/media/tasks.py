@@ -11,7 +11,7 @@ from typing import Any, Final
 import structlog
 from celery import Task
 from django.conf import settings
-from django.db import OperationalError
+from django.db import DatabaseError, OperationalError
 
 from apps.core import errors
 from apps.core.periods import period
@@ -35,14 +35,18 @@ def generate_thumbnails(self: Task[Any, Any], blob_id: int, force: bool = False)
     never have renditions is marked `failed` by the service at once.
 
     In-process (no broker), it runs after the upload's commit, where an error would reach a
-    client whose photo is already saved: there, and only there, a failure is logged and swallowed.
+    client whose photo is already saved: there, and only there, a failure is logged and swallowed,
+    and a `failed` mark the database refuses too leaves the blob `pending`, for the rebuild.
     """
     try:
         blob = services.blob_generate_thumbnails(blob_id=blob_id, force=force)
     except Exception as exc:
         if self.request.is_eager:  # in-process only: the client's photo is saved; logged
             logger.warning("thumbnail_task_failed", blob_id=blob_id, exc_info=True)
-            services.blob_thumbnails_failed(blob_id=blob_id)
+            try:
+                services.blob_thumbnails_failed(blob_id=blob_id)
+            except DatabaseError:  # refused too (the same lock, a lost connection): left pending
+                logger.warning("thumbnail_failure_not_marked", blob_id=blob_id, exc_info=True)
             return False
         if not isinstance(exc, errors.StorageUnavailable | errors.ServiceUnavailable | OperationalError):
             raise

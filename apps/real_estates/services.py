@@ -395,10 +395,15 @@ def real_estate_photo_count_changed(
 def real_estate_cover_thumbnail_made(*, blob_id: int, key: str) -> int:
     """For the media services, once a blob's 256 px thumbnail is committed: every real estate
     whose cover it is shows it. Idempotent; returns how many rows it changed. A thumbnail
-    appearing is no edit: it bumps no ETag (but offline clients sync the new cover)."""
-    return _update_and_record(
-        RealEstate.objects.filter(cover_blob_id=blob_id).exclude(cover_key=key), cover_key=key
-    )
+    appearing is no edit: it bumps no ETag (but offline clients sync the new cover).
+
+    Only while `key` is still the blob's: a caller read it before this (a run on a `ready` blob,
+    a photo write's look after its commit), and a rebuild linking new keys and copying them in
+    between left the covers on the new one, which the old one would replace (the collector then
+    deletes its object). A rebuild committing after this read waits for these rows, then copies
+    its own."""
+    covers = RealEstate.objects.filter(cover_blob_id=blob_id, cover_blob__thumbnail_256_key=key)
+    return _update_and_record(covers.exclude(cover_key=key), cover_key=key)
 
 
 def _update_and_record(queryset: "QuerySet[RealEstate]", **values: Any) -> int:

@@ -2,6 +2,7 @@
 docstring). Every write keeps the real estate's count, cover and version right, in its transaction."""
 
 import io
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import partial
 from typing import IO, Final
@@ -9,7 +10,7 @@ from uuid import UUID
 
 import structlog
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
@@ -110,10 +111,13 @@ def photo_upload(
                 forget_unlinked_object(key)
             raise
         if result.created:
-            # In-process thumbnails ran at commit: show them in this very response.
-            result.photo.blob.refresh_from_db(
-                fields=["thumbnail_256_key", "thumbnail_1024_key", "thumbnail_state"]
-            )
+            # In-process thumbnails ran at commit: show them in this very response. The photo is
+            # committed, so this is its answer whatever commits after: its deletion, then the
+            # collector (no grace) taking its blob, leave the photo shown as it was linked.
+            with suppress(Blob.DoesNotExist):
+                result.photo.blob.refresh_from_db(
+                    fields=["thumbnail_256_key", "thumbnail_1024_key", "thumbnail_state"]
+                )
             # At once, unless a caller's transaction is still open: then only if it commits.
             transaction.on_commit(
                 partial(_uploaded, photo_id=result.photo.pk, sha256=normalised.sha256, size=size)
@@ -297,11 +301,22 @@ def _photos_changed(*, real_estate: RealEstate, actor: User, delta: int) -> None
 
 def _copy_cover_thumbnail(blob_id: int, *, written: str | None) -> None:
     """Show a blob's committed 256 px thumbnail, if it has one yet and it is not the key the write
-    gave its cover (`written`), on every real estate whose cover it is."""
-    key = (
-        Blob.objects.filter(pk=blob_id, thumbnail_state=ThumbnailState.READY)
-        .values_list("thumbnail_256_key", flat=True)
-        .first()
-    )
-    if key and key != written:
-        real_estate_cover_thumbnail_made(blob_id=blob_id, key=key)
+    gave its cover (`written`), on every real estate whose cover it is.
+
+    It runs after the write's commit: a database error here (its statement cancelled behind a
+    row held past the timeout, a lost connection) was the client's 503 for a write that is saved
+    (retried: a delete's retry is a 404), and the callbacks after it (the list counts'
+    invalidation, the thumbnails' task) never ran. Logged instead, and the copy handed to the
+    thumbnail task: its run on a `ready` blob copies the key to the covers again, retrying
+    database failures on a worker (ADR 0102, addenda)."""
+    try:
+        key = (
+            Blob.objects.filter(pk=blob_id, thumbnail_state=ThumbnailState.READY)
+            .values_list("thumbnail_256_key", flat=True)
+            .first()
+        )
+        if key and key != written:
+            real_estate_cover_thumbnail_made(blob_id=blob_id, key=key)
+    except DatabaseError:
+        logger.warning("cover_copy_deferred", blob_id=blob_id, exc_info=True)
+        _queue_thumbnails(blob_id)

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from apps.media import images, services, storage, tasks
 from apps.media.models import Blob, ThumbnailState
+from apps.media.services import thumbnails
 from apps.users.models import Role
 from tests.media import samples
 from tests.media.conftest import stored_blob
@@ -106,3 +107,41 @@ def test_a_rebuild_committing_while_a_photo_move_makes_its_blob_the_cover_reache
     assert rebuilt.thumbnail_256_key != older_key
     real_estate.refresh_from_db()
     assert (real_estate.cover_blob_id, real_estate.cover_key) == (second.blob_id, rebuilt.thumbnail_256_key)
+
+
+def test_a_run_copying_a_key_a_rebuild_replaced_meanwhile_leaves_the_cover_on_the_new_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A run on a `ready` blob (a task's retry, a second task queued for it, a photo write's
+    deferred copy) copies the key it read to the blob's covers. An admin's rebuild (force)
+    linking new keys, and copying them, between that read and that copy: the covers show the
+    rebuild's key, not the one it replaced, which no row names (the collector's to delete)."""
+    blob = stored_blob(samples.image_bytes(size=(600, 400)))
+    real_estate = PhotoFactory(blob=blob).real_estate
+    older = b"RIFF an older encoder's rendition"
+    older_key = storage.thumbnail_key(images.sha256_hex(older))
+    storage.put_object(older_key, older)
+    Blob.objects.filter(pk=blob.pk).update(thumbnail_state=ThumbnailState.READY, thumbnail_256_key=older_key)
+    copy = thumbnails.real_estate_cover_thumbnail_made
+    rebuilt: list[object] = []
+    calls: list[str] = []
+
+    def rebuild_first(*, blob_id: int, key: str) -> int:
+        calls.append(key)
+        if len(calls) == 1:  # the run's copy, of the key it read: the rebuild (and its copy) first
+            thread, outcome = in_background(
+                lambda: services.blob_generate_thumbnails(blob_id=blob_id, force=True)
+            )
+            thread.join(timeout=30)
+            rebuilt.extend(outcome)
+        return copy(blob_id=blob_id, key=key)
+
+    monkeypatch.setattr(thumbnails, "real_estate_cover_thumbnail_made", rebuild_first)
+
+    services.blob_generate_thumbnails(blob_id=blob.pk)  # ready: copies the key it read
+
+    assert isinstance(rebuilt[0], Blob), rebuilt
+    new_key = rebuilt[0].thumbnail_256_key
+    assert calls == [older_key, new_key]  # the run read the old key; the rebuild copied its own
+    real_estate.refresh_from_db()
+    assert real_estate.cover_key == new_key
