@@ -215,14 +215,16 @@ class SharedDatabaseCache(DatabaseCache):
         its timeout, a statement timeout): an idempotency key was then "in progress" (409) with no
         request running. So a False is checked against the table: the key is there, or it was let
         go meanwhile and the `add` is tried once more; a second write that leaves no key is the
-        database refusing it, a 503 as any request that finds it busy.
+        database refusing it, a 503 as any request that finds it busy. A row expiring this very
+        second is expired here, as `has_key` (`expires > now`) calls it: deleted, not left to make
+        the insert fail and the check find nothing.
         """
         db_key = self.make_and_validate_key(key, version=version)
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         quote = connection.ops.quote_name
         delete_expired = (
-            f"DELETE FROM {quote(self.table)} WHERE {quote('cache_key')} = %s AND {quote('expires')} < %s"  # noqa: S608 - quoted names
+            f"DELETE FROM {quote(self.table)} WHERE {quote('cache_key')} = %s AND {quote('expires')} <= %s"  # noqa: S608 - quoted names
         )
         for _ in range(2):
             now = connection.ops.adapt_datetimefield_value(timezone.now().replace(microsecond=0))

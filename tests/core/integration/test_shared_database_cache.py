@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from apps.core.cache import SharedDatabaseCache, count_hit
 from tests.threads import in_background, run_at_once, table_held, wait_for_a_lock_wait
@@ -131,3 +132,20 @@ def test_two_adds_over_an_expired_key_racing_take_it_once(db_cache: SharedDataba
 
     assert sorted([*first_outcome, *second_outcome]) == [False, True]
     assert db_cache.get("lock") in ("first retry", "second retry")
+
+
+def test_add_in_the_second_a_key_expires_takes_it(db_cache: SharedDatabaseCache) -> None:
+    """Expiries are whole seconds. In the second a key expires, Django's `has_key` already calls it
+    gone (`expires > now`) while the expired-row delete kept it (`expires < now`): the insert
+    hit the row, the check found no key, and `add` raised as for a database refusing the write
+    (a retry of a crashed request's idempotency key answered 503 for that second)."""
+    db_cache.set("lock", "crashed request", 60)
+    while time.time() % 1 > 0.5:  # the second must not end before the `add` runs
+        time.sleep(0.05)
+    this_second = timezone.now().replace(microsecond=0)
+    with connection.cursor() as cursor:
+        expire = f"UPDATE {TABLE} SET expires = %s WHERE cache_key = %s"  # noqa: S608
+        cursor.execute(expire, [this_second, db_cache.make_key("lock")])
+
+    assert db_cache.add("lock", "retry", 60) is True
+    assert db_cache.get("lock") == "retry"
