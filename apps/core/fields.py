@@ -19,6 +19,18 @@ def whole_number(text: str) -> int | None:
     return int(text) if _DIGITS.fullmatch(text) else None
 
 
+class DeclaredLength(serializers.CharField):
+    """A CharField whose `max_length` bounds the string as sent, as the schema's `maxLength`
+    says: DRF checks it on the value trimmed (and an optional field reads whitespace alone as
+    `""` before any check), so 200 characters and a space passed a `maxLength: 200`. Also a
+    mixin, first among the bases (docs/adr/0110)."""
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().run_validation(data)
+
+
 class TextField(serializers.CharField):
     """Only a JSON string: DRF's CharField would store `5` or `1.5` as text, which the schema
     (`type: string`) does not allow (Schemathesis' negative_data_rejection, ADR 0070)."""
