@@ -3,6 +3,7 @@
 from collections import defaultdict
 from typing import Any
 
+from django.conf import settings
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
@@ -92,8 +93,11 @@ def postprocess_contract(
       serializer refuses an unknown key with FIELD_NOT_ALLOWED (`StrictInputSerializer`, the real
       estate's input and its address), docs/adr/0105;
     - a sort key's enum names its members (`x-enum-varnames`: `PRICE`, `PRICE_DESC`), which a
-      generated client cannot derive from `-price`.
+      generated client cannot derive from `-price`;
+    - `info.version` is the settings' `VERSION` alone, whatever version the generator was given
+      (the served view names it, `config/api.py`; drf-spectacular would append it), docs/adr/0111.
     """
+    result.setdefault("info", {})["version"] = settings.SPECTACULAR_SETTINGS["VERSION"]
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             _document_common_errors(operation)
