@@ -6,6 +6,8 @@ from typing import Any
 from django.conf import settings
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
+from rest_framework.metadata import SimpleMetadata
+from rest_framework.request import Request
 
 from apps.core import errors
 
@@ -50,6 +52,18 @@ def error_responses(*error_classes: type[errors.ApiError]) -> dict[int, OpenApiR
         )
         for status, classes in sorted(by_status.items())
     }
+
+
+class ResourceMetadata(SimpleMetadata):
+    """What OPTIONS answers: the route's name, the media types it renders and parses, and in
+    `Allow` the methods of the resource, the same for every caller it admits (RFC 9110 §10.2.1).
+    Not DRF's `actions`: they gave the view's output serializer as every POST's body (a transition
+    reads none, `/reject` only `reason`) and were listed to a collector on `/approve`, whose rule
+    is checked on the object, which OPTIONS never looks up. The schema describes bodies
+    (docs/adr/0111)."""
+
+    def determine_actions(self, request: Request, view: Any) -> dict[str, Any]:
+        return {}
 
 
 # --- postprocessing: what every operation can answer, and shapes strict clients accept --------
