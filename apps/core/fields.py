@@ -4,6 +4,8 @@ from a query string."""
 import re
 from typing import Any
 
+from django import forms
+from django.core.validators import MaxLengthValidator
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
@@ -29,6 +31,16 @@ class DeclaredLength(serializers.CharField):
         if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
             self.fail("max_length", max_length=self.max_length)
         return super().run_validation(data)
+
+
+class DeclaredLengthFormField(forms.CharField):
+    """A query filter's text whose `max_length` bounds the value as sent, as the schema's
+    `maxLength` says (Django's CharField checks it once stripped; docs/adr/0110)."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and self.max_length is not None:
+            MaxLengthValidator(self.max_length)(value)
+        return super().to_python(value)
 
 
 class TextField(serializers.CharField):

@@ -120,3 +120,20 @@ def test_every_name_in_the_schema_declares_the_limit_the_server_keeps() -> None:
 
     assert len(names) >= 4  # sign-up, the profile, a user's creation and edit
     assert set(names.values()) == {150}, names
+
+
+@pytest.mark.parametrize("term", ["a" * 150, "a" * 149 + " ", "a" * 150 + " ", " " * 151, "b" * 151])
+def test_a_user_search_is_taken_exactly_when_the_schema_allows_it(admin_client: APIClient, term: str) -> None:
+    parameters = CONTRACT.spec["paths"]["/api/v1/users"]["get"]["parameters"]
+    declared = next(parameter["schema"] for parameter in parameters if parameter["name"] == "search")
+
+    response = admin_client.get("/api/v1/users", {"search": term})
+
+    assert response.status_code in (200, 400), response.content
+    try:
+        CONTRACT.validate(term, declared)
+    except AssertionError:
+        assert response.status_code == 400
+        assert response.json()["error"]["fields"]["search"][0]["code"] in ("max_length", "parameter_empty")
+    else:
+        assert response.status_code == 200
