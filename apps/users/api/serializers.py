@@ -26,7 +26,14 @@ class StringField(DeclaredLength, TextField):
 
 
 class EmailInputField(DeclaredLength, serializers.EmailField):
-    """An email of at most `max_length` characters as sent, as the schema's `maxLength` says."""
+    """An email of at most `max_length` characters as sent, as the schema's `maxLength` says;
+    `""` (or null) clears it, as the schema's blank branch (`maxLength: 0`) says, but whitespace
+    alone is no address (DRF read it as `""`, which the schema refuses; docs/adr/0110)."""
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if isinstance(data, str) and data and not data.strip():
+            self.fail("invalid")
+        return super().run_validation(data)
 
 
 class JsonBooleanField(serializers.BooleanField):
