@@ -40,7 +40,7 @@ ADDRESS = [
 NAMES = ["a" * 150, " " + "a" * 149, "a" * 150 + " ", "a" * 151, "a" * 200]
 
 
-def allowed(component: str, field: str, value: str) -> bool:
+def allowed(component: str, field: str, value: Any) -> bool:
     schema: dict[str, Any] = CONTRACT.spec["components"]["schemas"][component]
     try:
         CONTRACT.validate(value, schema["properties"][field])
@@ -137,3 +137,16 @@ def test_a_user_search_is_taken_exactly_when_the_schema_allows_it(admin_client: 
         assert response.json()["error"]["fields"]["search"][0]["code"] in ("max_length", "parameter_empty")
     else:
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", ["admin", "", None, "x" * 32, "x" * 33, " " * 33, 5, 1.5])
+def test_sign_ups_ignored_role_is_taken_exactly_when_the_schema_allows_it(
+    api_client: APIClient, role: Any
+) -> None:
+    body = {"cpf": "52998224725", "name": "Maria da Silva", "password": "Senha-forte-123", "role": role}
+
+    response = api_client.post("/api/v1/sign-up", body, format="json")
+
+    assert response.status_code in (201, 400), response.content
+    assert (response.status_code == 201) == allowed("SignUpInputRequest", "role", role)
+    assert response.status_code == 400 or response.json()["role"] == "collector"

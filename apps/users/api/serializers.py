@@ -125,7 +125,7 @@ class SignUpInputSerializer(StrictInputSerializer):
     email = _email_field()
     # Accepted and dropped: sign-up creates a collector whatever role is sent (clients that
     # send their whole form keep working; no role can be gained this way).
-    role = DeclaredLength(
+    role = StringField(  # a JSON string, as declared: `5` was taken (and dropped)
         required=False,
         allow_blank=True,  # a form's role left empty, "" or null, is ignored like any other
         allow_null=True,
