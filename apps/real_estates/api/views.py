@@ -95,7 +95,9 @@ NEARBY_EXAMPLE = OpenApiExample(
         "state": "SP",
         "collected_by": {"id": "5f1e2d3c-4b5a-4968-8776-655443322110", "name": "Ana Souza"},
         "photo_count": 4,
-        "cover": "/media/ImJsb2JzL3NoYTI1Ni9hYi9jZC9hYmNk…:1v2xYz:Q2k9…",
+        # A link as `storage.object_url` signs one (a `…` in it is no `uri-reference`).
+        "cover": "/media/InRodW1icy9zaGEyNTYvYWIvY2QvYWJjZDEyMzQud2VicCI:1xZjXD:"
+        "gKi13KZzFpQffYE08zQXxCKDwcsQM6N_mdMbzyPXSf4",
         "created_at": "2026-11-30T12:00:00Z",
         "updated_at": "2026-11-30T12:30:00Z",
         "distance_km": 84.012,
