@@ -1,4 +1,4 @@
-"""Input serializers every app's API shares."""
+"""What every app's input serializers share: the closed serializer and the text field."""
 
 from collections.abc import Mapping
 from typing import Any
