@@ -22,8 +22,14 @@ class SchemaView(JsonErrorsView, SpectacularAPIView):
     Public, and ~150 ms of CPU to generate and render, so each process makes it once per
     representation (media type, language, URLconf) and answers the same bytes afterwards: an
     anonymous client allowed 300 requests a minute would otherwise keep a core busy. Requests
-    with a `lang` or `version` query are answered as generated and not kept (the keys stay few).
+    with a `lang` query are answered as generated and not kept (the keys stay few).
+
+    The document is the contract of its own `VERSION`: drf-spectacular read `?version=` when the
+    view named none, and wrote it into `info.version` and the file name (a CR or LF in it was a
+    500). `api_version` names it, so the query is never read (docs/adr/0111).
     """
+
+    api_version = str(settings.SPECTACULAR_SETTINGS["VERSION"])
 
     _kept: dict[tuple[str, str, str], tuple[bytes, list[tuple[str, str]]]] = {}
     _lock = threading.Lock()
@@ -39,7 +45,7 @@ class SchemaView(JsonErrorsView, SpectacularAPIView):
             return list(cls._kept)
 
     def _key(self, request: Request) -> tuple[str, str, str] | None:
-        if "lang" in request.query_params or "version" in request.query_params:
+        if "lang" in request.query_params:
             return None
         renderer = getattr(request, "accepted_renderer", None)
         if renderer is None or request.accepted_media_type != renderer.media_type:

@@ -4,6 +4,8 @@ from a query string."""
 import re
 from typing import Any
 
+from django import forms
+from django.core.validators import MaxLengthValidator
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
@@ -17,6 +19,28 @@ def whole_number(text: str) -> int | None:
     else None: not `5.0`, `+5`, ` 5`, `5\n`, an Arabic-Indic five, `1e1` or `5_0`, which
     Python's `int` and DRF's IntegerField read as numbers (the schema says `type: integer`)."""
     return int(text) if _DIGITS.fullmatch(text) else None
+
+
+class DeclaredLength(serializers.CharField):
+    """A CharField whose `max_length` bounds the string as sent, as the schema's `maxLength`
+    says: DRF checks it on the value trimmed (and an optional field reads whitespace alone as
+    `""` before any check), so 200 characters and a space passed a `maxLength: 200`. Also a
+    mixin, first among the bases (docs/adr/0110)."""
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().run_validation(data)
+
+
+class DeclaredLengthFormField(forms.CharField):
+    """A query filter's text whose `max_length` bounds the value as sent, as the schema's
+    `maxLength` says (Django's CharField checks it once stripped; docs/adr/0110)."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and self.max_length is not None:
+            MaxLengthValidator(self.max_length)(value)
+        return super().to_python(value)
 
 
 class TextField(serializers.CharField):

@@ -3,8 +3,11 @@
 from collections import defaultdict
 from typing import Any
 
+from django.conf import settings
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
+from rest_framework.metadata import SimpleMetadata
+from rest_framework.request import Request
 
 from apps.core import errors
 
@@ -51,6 +54,18 @@ def error_responses(*error_classes: type[errors.ApiError]) -> dict[int, OpenApiR
     }
 
 
+class ResourceMetadata(SimpleMetadata):
+    """What OPTIONS answers: the route's name, the media types it renders and parses, and in
+    `Allow` the methods of the resource, the same for every caller it admits (RFC 9110 §10.2.1).
+    Not DRF's `actions`: they gave the view's output serializer as every POST's body (a transition
+    reads none, `/reject` only `reason`) and were listed to a collector on `/approve`, whose rule
+    is checked on the object, which OPTIONS never looks up. The schema describes bodies
+    (docs/adr/0111)."""
+
+    def determine_actions(self, request: Request, view: Any) -> dict[str, Any]:
+        return {}
+
+
 # --- postprocessing: what every operation can answer, and shapes strict clients accept --------
 
 _ENVELOPE_REF = {"$ref": "#/components/schemas/ErrorEnvelope"}
@@ -92,8 +107,11 @@ def postprocess_contract(
       serializer refuses an unknown key with FIELD_NOT_ALLOWED (`StrictInputSerializer`, the real
       estate's input and its address), docs/adr/0105;
     - a sort key's enum names its members (`x-enum-varnames`: `PRICE`, `PRICE_DESC`), which a
-      generated client cannot derive from `-price`.
+      generated client cannot derive from `-price`;
+    - `info.version` is the settings' `VERSION` alone, whatever version the generator was given
+      (the served view names it, `config/api.py`; drf-spectacular would append it), docs/adr/0111.
     """
+    result.setdefault("info", {})["version"] = settings.SPECTACULAR_SETTINGS["VERSION"]
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             _document_common_errors(operation)

@@ -1,4 +1,4 @@
-"""Input serializers every app's API shares."""
+"""What every app's input serializers share: the closed serializer and the text field."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -7,6 +7,13 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
 from apps.core import errors
+from apps.core.fields import DeclaredLength
+from apps.core.text import VisibleTextField
+
+
+class InputTextField(DeclaredLength, VisibleTextField):
+    """The text an input serializer takes: a JSON string, at most `max_length` characters as
+    sent (docs/adr/0110), with nothing visible read as `""` (apps/core/text.py)."""
 
 
 class StrictInputSerializer(serializers.Serializer[Any]):

@@ -103,6 +103,21 @@ def render_markdown(errors: list[Entry], fields: list[Entry]) -> str:
         ' nest) to a list of `{"code", "message"}`. Messages follow `Accept-Language` (`en` by'
         " default, `pt-BR`); codes never change.",
         "",
+        "### Answers from the HTTP server",
+        "",
+        "A few refusals are made by the HTTP server before the application sees the request, so they"
+        " carry an empty body: no envelope, no code, no `X-Request-ID`; they close the connection."
+        " A client handles them by status (docs/adr/0111):",
+        "",
+        "| HTTP | when | what to do |",
+        "|---|---|---|",
+        "| 414 | the request target (path and query) is over 65,534 bytes (granian); behind nginx as"
+        " deployed, the request line is over 8 KB (nginx's own page) | shorten the query: no"
+        " documented parameter comes near (`q` is 200 characters at most) |",
+        "| 431 | the request's headers are over ~400 KB (granian) | send smaller headers |",
+        "| 400 | the request line or a header cannot be parsed (a `Content-Length` that is no number)"
+        " | fix the client's HTTP |",
+        "",
         "## Error codes",
         "",
         "| code | HTTP | area | message (en) | mensagem (pt-BR) |",

@@ -9,8 +9,7 @@ from rest_framework.exceptions import ErrorDetail
 
 from apps.core import errors
 from apps.core.fields import WholeNumberField
-from apps.core.serializers import StrictInputSerializer
-from apps.core.text import VisibleTextField
+from apps.core.serializers import InputTextField, StrictInputSerializer
 from apps.media import storage
 from apps.media.models import CAPTION_MAX_LENGTH, MAX_PHOTOS_PER_REAL_ESTATE, Blob, Photo
 
@@ -85,7 +84,7 @@ class PhotoUploadSerializer(StrictInputSerializer):
     file = serializers.FileField(
         allow_empty_file=True, help_text="JPEG, PNG or WebP; the type is read from the bytes."
     )
-    caption = VisibleTextField(
+    caption = InputTextField(
         max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, default="", trim_whitespace=True
     )
 
@@ -100,7 +99,7 @@ class PhotoUploadSerializer(StrictInputSerializer):
 
 
 class PhotoUpdateSerializer(StrictInputSerializer):
-    caption = VisibleTextField(
+    caption = InputTextField(
         max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=True
     )
     position = WholeNumberField(

@@ -29,6 +29,7 @@ from apps.core.fields import whole_number
 from apps.core.filters import StrictQueryForm, field_error
 from apps.real_estates import list_cache
 from apps.real_estates.api.pagination import rows_key
+from apps.real_estates.api.serializers import UF_SCHEMA_PATTERN
 from apps.real_estates.models import ROOMS_MAX, Kind, Purpose, RealEstate, Status
 from apps.real_estates.querysets import RealEstateQuerySet, visibility
 from apps.real_estates.search import search_terms
@@ -229,8 +230,9 @@ class UfChoiceField(forms.CharField):
 @extend_schema_field(
     {
         "type": "string",
-        # Any case: `sp`, `Sp` and `SP` alike.
-        "pattern": "^(" + "|".join("".join(f"[{c}{c.lower()}]" for c in uf) for uf in UFS) + ")$",
+        # Any case (`sp`, `Sp` and `SP` alike), with the whitespace the field trims around it: the
+        # pattern of the address's `state` (docs/adr/0104).
+        "pattern": UF_SCHEMA_PATTERN,
         "description": "UF, any case.",
     }
 )

@@ -19,9 +19,9 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
 from apps.core import errors
-from apps.core.fields import TextField, WholeNumberField
-from apps.core.serializers import StrictInputSerializer
-from apps.core.text import VisibleTextField, is_blank
+from apps.core.fields import DeclaredLength, TextField, WholeNumberField
+from apps.core.serializers import InputTextField, StrictInputSerializer
+from apps.core.text import is_blank
 from apps.media.api.serializers import MediaLinkField, PhotoSerializer, media_url
 from apps.media.querysets import PHOTO_COLUMNS
 from apps.media.storage import object_url, object_urls
@@ -421,11 +421,11 @@ class LongitudeField(CoordinateField):
 
 class AddressInputSerializer(serializers.Serializer[Any]):
     zip_code = CepField(help_text="CEP, 8 digits (`01310-100` accepted).")
-    street = VisibleTextField(max_length=200)
-    number = VisibleTextField(max_length=20, required=False, allow_blank=True, default="")
-    complement = VisibleTextField(max_length=100, required=False, allow_blank=True, default="")
-    neighborhood = VisibleTextField(max_length=100, required=False, allow_blank=True, default="")
-    city = VisibleTextField(max_length=100)
+    street = InputTextField(max_length=200)
+    number = InputTextField(max_length=20, required=False, allow_blank=True, default="")
+    complement = InputTextField(max_length=100, required=False, allow_blank=True, default="")
+    neighborhood = InputTextField(max_length=100, required=False, allow_blank=True, default="")
+    city = InputTextField(max_length=100)
     state = UfField(help_text=f"UF: one of {', '.join(UFS)}, in any case.")
     latitude = LatitudeField()
     longitude = LongitudeField()
@@ -434,8 +434,8 @@ class AddressInputSerializer(serializers.Serializer[Any]):
 class RealEstateInputSerializer(serializers.Serializer[Any]):
     """Create (every required field) and PATCH (`partial=True`, any subset, `address` too)."""
 
-    title = VisibleTextField(max_length=200)
-    description = VisibleTextField(
+    title = InputTextField(max_length=200)
+    description = InputTextField(
         required=False, allow_blank=True, default="", max_length=DESCRIPTION_MAX_LENGTH
     )
     kind = serializers.ChoiceField(choices=Kind.choices)
@@ -468,7 +468,7 @@ class RealEstateInputSerializer(serializers.Serializer[Any]):
         return {**data, **address}
 
 
-class ReasonField(TextField):
+class ReasonField(DeclaredLength, TextField):
     """Required and not blank; missing, blank, all spaces or nothing a reader sees (zero-width
     characters, marks alone: apps/core/text.py) all get REJECTION_REASON_REQUIRED."""
 

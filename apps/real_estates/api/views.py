@@ -32,7 +32,7 @@ from apps.core.filters import refuse_empty
 from apps.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from apps.core.idempotency import KEY_PATTERN as IDEMPOTENCY_KEY_PATTERN
 from apps.core.idempotency import idempotent
-from apps.core.openapi import error_responses
+from apps.core.openapi import ResourceMetadata, error_responses
 from apps.real_estates import list_cache, services
 from apps.real_estates.api.filters import RealEstateFilterBackend, RealEstateFilterSet
 from apps.real_estates.api.pagination import RealEstatePagination, rows_key
@@ -95,7 +95,9 @@ NEARBY_EXAMPLE = OpenApiExample(
         "state": "SP",
         "collected_by": {"id": "5f1e2d3c-4b5a-4968-8776-655443322110", "name": "Ana Souza"},
         "photo_count": 4,
-        "cover": "/media/ImJsb2JzL3NoYTI1Ni9hYi9jZC9hYmNk…:1v2xYz:Q2k9…",
+        # A link as `storage.object_url` signs one (a `…` in it is no `uri-reference`).
+        "cover": "/media/InRodW1icy9zaGEyNTYvYWIvY2QvYWJjZDEyMzQud2VicCI:1xZjXD:"
+        "gKi13KZzFpQffYE08zQXxCKDwcsQM6N_mdMbzyPXSf4",
         "created_at": "2026-11-30T12:00:00Z",
         "updated_at": "2026-11-30T12:30:00Z",
         "distance_km": 84.012,
@@ -239,6 +241,7 @@ class RealEstateViewSet(
     schema = RealEstateAutoSchema()
     pagination_class = RealEstatePagination
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    metadata_class = ResourceMetadata
     # Reads as plain rows, assembled once per process and cloned by each request, as DRF's own
     # `queryset` attribute is (docs/adr/0052): a list page's, and a detail's, one row per photo.
     listing_rows: ClassVar = cast(RealEstateQuerySet, RealEstate.objects.with_listing_data())

@@ -3,11 +3,16 @@
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 
+from apps.core.fields import DeclaredLengthFormField
 from apps.core.filters import StrictQueryForm
 from apps.users.models import Role, User
 from apps.users.querysets import UserQuerySet
 
 _BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
+
+
+class SearchFilter(filters.CharFilter):  # type: ignore[misc]
+    field_class = DeclaredLengthFormField  # 150 characters as sent, as declared
 
 
 class UserFilter(filters.FilterSet):  # type: ignore[misc]
@@ -22,7 +27,7 @@ class UserFilter(filters.FilterSet):  # type: ignore[misc]
             "pattern": r"\S",  # whitespace alone is a 400, as an empty value
             "description": "Part of the name, or the first digits of the CPF.",
         }
-    )(filters.CharFilter(method="filter_search", max_length=150))
+    )(SearchFilter(method="filter_search", max_length=150))
 
     class Meta:
         model = User

@@ -7,7 +7,10 @@ they check shapes and formats only — rules across rows or roles are in apps.us
 from typing import Any
 
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
+from apps.core import errors
+from apps.core.fields import DeclaredLength, TextField
 from apps.core.serializers import StrictInputSerializer
 from apps.users.cpf import normalize_cpf
 from apps.users.models import Role, User
@@ -16,14 +19,21 @@ from apps.users.validators import NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, validate
 TOKEN_MAX_LENGTH = 4096
 
 
-class StringField(serializers.CharField):
-    """A CharField that takes only JSON strings: DRF's would turn `52998224725` (a number) into
-    text, and a CPF sent as a number must not count apart from the same CPF sent as text."""
+class StringField(DeclaredLength, TextField):
+    """Only a JSON string (DRF's CharField would turn `52998224725`, a number, into text, and a
+    CPF sent as a number must not count apart from the same CPF sent as text), at most
+    `max_length` characters as sent (docs/adr/0110)."""
 
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
+
+class EmailInputField(DeclaredLength, serializers.EmailField):
+    """An email of at most `max_length` characters as sent, as the schema's `maxLength` says;
+    `""` (or null) clears it, as the schema's blank branch (`maxLength: 0`) says, but whitespace
+    alone is no address (DRF read it as `""`, which the schema refuses; docs/adr/0110)."""
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if isinstance(data, str) and data and not data.strip():
             self.fail("invalid")
-        return super().to_internal_value(data)
+        return super().run_validation(data)
 
 
 class JsonBooleanField(serializers.BooleanField):
@@ -49,10 +59,19 @@ class CpfField(StringField):
 
 
 class NameField(StringField):
+    """A name: `validate_name`'s rules, NAME_MAX_LENGTH characters as sent at most (the schema's
+    `maxLength`), a longer one refused with the name's own code (docs/adr/0110)."""
+
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", NAME_MAX_LENGTH + 50)  # validate_name owns the exact limits
-        super().__init__(**kwargs)
+        super().__init__(max_length=NAME_MAX_LENGTH, **kwargs)
         self.validators.append(validate_name)
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if isinstance(data, str) and len(data) > NAME_MAX_LENGTH:
+            raise serializers.ValidationError(
+                [ErrorDetail(str(errors.NAME_LENGTH.message), code=errors.NAME_LENGTH.code)]
+            )
+        return super().run_validation(data)
 
 
 def _password_field(**kwargs: Any) -> StringField:
@@ -65,8 +84,8 @@ def _password_field(**kwargs: Any) -> StringField:
     )
 
 
-def _email_field() -> serializers.EmailField:
-    return serializers.EmailField(required=False, allow_null=True, allow_blank=True, max_length=254)
+def _email_field() -> EmailInputField:
+    return EmailInputField(required=False, allow_null=True, allow_blank=True, max_length=254)
 
 
 # --- output ------------------------------------------------------------------------------
@@ -106,7 +125,7 @@ class SignUpInputSerializer(StrictInputSerializer):
     email = _email_field()
     # Accepted and dropped: sign-up creates a collector whatever role is sent (clients that
     # send their whole form keep working; no role can be gained this way).
-    role = serializers.CharField(
+    role = StringField(  # a JSON string, as declared: `5` was taken (and dropped)
         required=False,
         allow_blank=True,  # a form's role left empty, "" or null, is ignored like any other
         allow_null=True,
