@@ -14,8 +14,10 @@ from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from apps.audit.models import AuditEvent
@@ -24,7 +26,7 @@ from apps.media.services import photo_delete
 from apps.real_estates.models import RealEstate, Status
 from apps.users.models import Role, User
 from tests.conftest import bearer_client
-from tests.media.factories import BlobFactory, PhotoFactory
+from tests.media.factories import BlobFactory, PhotoFactory, png
 from tests.real_estates.factories import RealEstateFactory
 from tests.sync.helpers import Replica, create, database_versions
 from tests.users.factories import UserFactory
@@ -162,6 +164,32 @@ def admin_photo_delete(w: World) -> tuple[Write, Expected]:
     )
 
 
+def admin_edit_and_photo_delete(w: World) -> tuple[Write, Expected]:
+    """One page saved: an edit and a photo's deletion, one transaction, one change to sync."""
+    draft = create(w.ana)
+    PhotoFactory.create_batch(2, real_estate=draft)
+    client, url = staff_client(w.manager), f"{REAL_ESTATES}{draft.pk}/change/"
+    return (
+        lambda: post(
+            client, url, {**as_posted(client, url), "title": "Casa sem a foto", "photos-0-DELETE": "on"}
+        ),
+        Expected([draft], action="photo.delete", actor=w.manager),
+    )
+
+
+def api_photo_on_rejected(w: World) -> tuple[Write, Expected]:
+    """A collector's upload to a rejected real estate also makes it a draft again: one transaction."""
+    rejected = RealEstateFactory(collected_by=w.ana, status=Status.REJECTED, photos=1)
+    client = bearer_client(w.ana)
+    url = reverse("real-estate-photos", kwargs={"real_estate_id": rejected.pk})
+    upload = SimpleUploadedFile("b.png", png(4242), content_type="image/png")
+
+    def write() -> None:
+        assert client.post(url, {"file": upload}, format="multipart").status_code == 201
+
+    return write, Expected([rejected], action="photo.add", actor=w.ana)
+
+
 def admin_photo_reorder(w: World) -> tuple[Write, Expected]:
     draft = create(w.ana)
     PhotoFactory.create_batch(2, real_estate=draft)
@@ -262,6 +290,8 @@ PATHS = [
     admin_bulk_delete,
     admin_photo_delete,
     admin_photo_reorder,
+    admin_edit_and_photo_delete,
+    api_photo_on_rejected,
     admin_user_rename,
     admin_user_delete,
     admin_user_bulk_delete,
