@@ -227,6 +227,16 @@ def admin_user_bulk_delete(w: World) -> tuple[Write, Expected]:
     )
 
 
+def admin_user_deactivate(w: World) -> tuple[Write, Expected]:
+    """Their real estates stay as they are (the manager's sync has nothing new); they sync no more."""
+    create(w.ana)
+    client = staff_client(w.admin)
+    return (
+        lambda: action(client, USERS, "deactivate_selected", w.ana),
+        Expected([], action="user.deactivate", actor=w.admin, collector_syncs=False),
+    )
+
+
 def api_own_erasure(w: World) -> tuple[Write, Expected]:
     owned = [create(w.ana)]
     client = bearer_client(w.ana)
@@ -295,6 +305,7 @@ PATHS = [
     admin_user_rename,
     admin_user_delete,
     admin_user_bulk_delete,
+    admin_user_deactivate,
     api_own_erasure,
     admin_rebuild_thumbnails,
     command_rebuild_thumbnails,
