@@ -28,7 +28,7 @@ from apps.users.models import Role, User
 from tests.conftest import bearer_client
 from tests.media.factories import BlobFactory, PhotoFactory, png
 from tests.real_estates.factories import RealEstateFactory
-from tests.sync.helpers import Replica, create, database_versions
+from tests.sync.helpers import SYNC_URL, Replica, create, database_versions
 from tests.users.factories import UserFactory
 from tests.worker import wait_result
 
@@ -335,14 +335,22 @@ def test_a_write_reaches_every_sync_once_with_its_audit_event(
         request=request,
     )
     write, expected = path(world)
-    readers = {"manager": (Replica(), bearer_client(world.manager))}
-    if expected.collector_syncs:
-        readers["collector"] = (Replica(), bearer_client(world.ana))
+    readers = {
+        "manager": (Replica(), bearer_client(world.manager)),
+        "collector": (Replica(), bearer_client(world.ana)),
+    }
     for replica, client in readers.values():
         replica.drain(client)
     last_event = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
     write()
+
+    if not expected.collector_syncs:
+        # Deactivated or erased: their cursor is refused, not answered with everything they hold
+        # as tombstones (they see nothing now).
+        replica, client = readers.pop("collector")
+        response = client.get(SYNC_URL, {"cursor": replica.cursor})
+        assert response.status_code == 401, response.content
 
     want = Counter({(str(r.pk), expected.deleted): 1 for r in expected.changed})
     for who, (replica, client) in readers.items():
@@ -379,3 +387,17 @@ def test_a_refused_bulk_erasure_leaves_no_change_and_no_event() -> None:
         assert changes_after(replica, client) == Counter()
     assert not AuditEvent.objects.filter(id__gt=last_event).exists()
     assert str(owned.pk) in readers[1][0].items
+
+
+def test_a_collector_reactivated_in_the_admin_gets_what_changed_while_they_were_away() -> None:
+    ana, manager, admin = (UserFactory(role=role) for role in (Role.COLLECTOR, Role.MANAGER, Role.ADMIN))
+    submitted = RealEstateFactory(collected_by=ana, status=Status.SUBMITTED, photos=1)
+    replica = Replica()
+    replica.drain(bearer_client(ana))
+    staff = staff_client(admin)
+    action(staff, USERS, "deactivate_selected", ana)
+    action(staff_client(manager), REAL_ESTATES, "approve_selected", submitted)
+    action(staff, USERS, "activate_selected", ana)
+
+    assert changes_after(replica, bearer_client(ana)) == Counter({(str(submitted.pk), False): 1})
+    assert replica.items[str(submitted.pk)]["status"] == Status.APPROVED
