@@ -1,7 +1,8 @@
 """The change log offline clients sync from (docs/adr/0080-incremental-sync.md).
 
-One `RealEstateChange` row per real estate a transaction changed, written inside that
-transaction by `services.sync_record_change(s)`. No foreign keys: a row outlives its real
+One `RealEstateChange` row per real estate a transaction changed (on PostgreSQL its first write
+records it, later ones find it recorded: docs/adr/0114), written inside that transaction by
+`services.sync_record_change(s)`. No foreign keys: a row outlives its real
 estate (it is the tombstone) and its collector (it scopes the tombstone).
 """
 

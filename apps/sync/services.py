@@ -26,8 +26,11 @@ def _require_transaction() -> None:
 
 
 def sync_record_change(*, real_estate: RealEstate, deleted: bool = False) -> None:
-    """Record that `real_estate` changed (or, with `deleted`, is being deleted)."""
+    """Record that `real_estate` changed (or, with `deleted`, is being deleted). Once per
+    transaction: a second write of it in the same transaction finds it recorded (docs/adr/0114)."""
     _require_transaction()
+    if _recorded_here([real_estate.pk]):
+        return
     RealEstateChange.objects.create(
         xid=transaction_id(),
         real_estate_id=real_estate.pk,
@@ -38,18 +41,31 @@ def sync_record_change(*, real_estate: RealEstate, deleted: bool = False) -> Non
 
 def sync_record_changes(*, real_estate_ids: Collection[UUID]) -> int:
     """Record a change of each of these real estates (a bulk update), with the collector each
-    has now. Call it while their rows are still locked or just updated. Returns how many."""
+    has now, each once per transaction as `sync_record_change` does. Call it while their rows are
+    still locked or just updated. Returns how many of them exist."""
     _require_transaction()
     if not real_estate_ids:
         return 0
     xid = transaction_id()
-    rows = RealEstate.objects.filter(pk__in=real_estate_ids).values_list("pk", "collected_by_id")
-    changes = [
+    recorded = _recorded_here(real_estate_ids)
+    rows = list(RealEstate.objects.filter(pk__in=real_estate_ids).values_list("pk", "collected_by_id"))
+    RealEstateChange.objects.bulk_create(
         RealEstateChange(xid=xid, real_estate_id=pk, collected_by_id=collector, kind=ChangeKind.UPSERT)
         for pk, collector in rows
-    ]
-    RealEstateChange.objects.bulk_create(changes)
-    return len(changes)
+        if pk not in recorded
+    )
+    return len(rows)
+
+
+def _recorded_here(real_estate_ids: Collection[UUID]) -> set[UUID]:
+    """Those of `real_estate_ids` the current transaction has recorded already: two entries of one
+    transaction would let a page end between them and hand its change out twice (docs/adr/0114).
+    No lock needed: only this transaction writes entries with its `xid`. On SQLite every `xid` is
+    0, so it cannot tell its own entries: none."""
+    if not ordered_by_transaction():
+        return set()
+    mine = RealEstateChange.objects.filter(xid=transaction_id(), real_estate_id__in=real_estate_ids)
+    return set(mine.values_list("real_estate_id", flat=True))
 
 
 def sync_transaction_xid() -> int:

@@ -148,6 +148,32 @@ def test_a_page_never_passes_a_change_whose_transaction_is_still_open() -> None:
     assert replica.versions() == database_versions(manager)
 
 
+def test_a_page_that_ends_exactly_where_an_open_transaction_sits_hands_out_its_change_once() -> None:
+    """The page is full with the changes committed before the open one (`limit` of them, nothing
+    more finished): it ends there, below the open transaction, and the changes committed after it
+    come once it commits, in its order, none twice."""
+    manager = UserFactory(role=Role.MANAGER)
+    ana, bruno = UserFactory(role=Role.COLLECTOR), UserFactory(role=Role.COLLECTOR)
+    client = bearer_client(manager)
+    replica = Replica()
+    replica.drain(client)
+    before = [create(ana), create(ana)]
+    seen: list[str] = []
+    with _creating_in_an_open_transaction(bruno) as held:
+        after = create(ana)  # a later transaction, committed while the open one holds its change
+        body = replica.pull(client, limit=len(before))
+        seen += [r["id"] for r in body["results"]]
+        assert (seen, body["has_more"]) == ([str(r.pk) for r in before], False)
+        assert replica.pull(client, limit=1)["results"] == []
+    while True:
+        body = replica.pull(client, limit=1)
+        seen += [r["id"] for r in body["results"]]
+        if not body["has_more"]:
+            break
+    assert seen == [str(r.pk) for r in (*before, held[0], after)]
+    assert replica.versions() == database_versions(manager)
+
+
 def test_a_first_sync_begun_beside_an_open_transaction_gets_its_change_from_the_log() -> None:
     """The first page takes its start position in the same statement as its rows: a change whose
     transaction is open then is not among the rows, and comes from the log once committed."""

@@ -19,6 +19,7 @@ from apps.sync import cursor as cursors
 from apps.sync import feed
 from apps.sync.models import ChangeKind, RealEstateChange
 from apps.sync.querysets import Position
+from apps.sync.services import sync_record_change
 from apps.users.models import Role, User
 from tests.real_estates.factories import RealEstateFactory
 from tests.users.factories import UserFactory
@@ -117,3 +118,14 @@ def test_a_log_page_starts_at_its_position_in_the_index(
     (rows,) = _plans(lambda: feed.sync_page(user=user, cursor=cursor, limit=50), "real_estates_realestate")
     assert _index_condition(rows, "real_estates_realestate_pkey").startswith("(id = (unnest("), rows
     assert "Bitmap" not in rows, rows
+
+
+def test_a_write_looks_for_its_own_entry_at_its_transaction_id_in_the_position_index(
+    people: dict[str, User],
+) -> None:
+    """Before recording, a write asks whether its transaction recorded the real estate already
+    (docs/adr/0114): one probe of the position index at its own `xid`, not a walk of the log."""
+    real_estate = RealEstate.objects.filter(collected_by=people["ana"]).first()
+    assert real_estate is not None
+    (plan,) = _plans(lambda: sync_record_change(real_estate=real_estate), "sync_realestatechange")
+    assert _index_condition(plan, "sync_change_position").startswith("(xid = ")
