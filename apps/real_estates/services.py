@@ -157,7 +157,7 @@ def real_estate_create(*, actor: User, fields: Mapping[str, Any]) -> RealEstate:
         target=real_estate,
         changes=audit_created(real_estate, AUDITED_FIELDS),
     )
-    sync_record_change(real_estate=real_estate)
+    sync_record_change(real_estate=real_estate, created=True)
     _invalidate_lists_on_commit()
     return real_estate
 

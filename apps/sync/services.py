@@ -25,11 +25,12 @@ def _require_transaction() -> None:
         raise RuntimeError("sync changes are recorded inside the writing transaction")
 
 
-def sync_record_change(*, real_estate: RealEstate, deleted: bool = False) -> None:
+def sync_record_change(*, real_estate: RealEstate, deleted: bool = False, created: bool = False) -> None:
     """Record that `real_estate` changed (or, with `deleted`, is being deleted). Once per
-    transaction: a second write of it in the same transaction finds it recorded (docs/adr/0114)."""
+    transaction: a second write of it in the same transaction finds it recorded (docs/adr/0114).
+    One this transaction has just `created` cannot have been recorded yet: no look."""
     _require_transaction()
-    if _recorded_here([real_estate.pk]):
+    if not created and _recorded_here([real_estate.pk]):
         return
     RealEstateChange.objects.create(
         xid=transaction_id(),
