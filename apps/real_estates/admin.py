@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
@@ -302,6 +302,17 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
             return "—"
         return str((timezone.now() - submitted_at).days)
 
+    def construct_change_message(
+        self, request: HttpRequest, form: Any, formsets: Any, add: bool = False
+    ) -> list[dict[str, Any]]:
+        """Django's, with the photos named as staff know them (`_photo_changes`)."""
+        others = [formset for formset in formsets if formset.model is not Photo]
+        message: list[dict[str, Any]] = super().construct_change_message(request, form, others, add)
+        for formset in formsets:
+            if formset.model is Photo:
+                message += _photo_changes(formset)
+        return message
+
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is not Photo:
             super().save_formset(request, form, formset, change)
@@ -453,14 +464,37 @@ def _save_photos(formset: Any, actor: User) -> None:
     for order, photo, caption in sorted(moves, key=lambda move: move[0] or 0):
         position = order - 1 if order else None  # shown from 1, stored from 0
         media_services.photo_update(photo=photo, actor=actor, caption=caption, position=position)
-    # What formset.save() would have recorded, for the admin's change message and log.
-    formset.new_objects = []
-    formset.deleted_objects = [f.instance for f in formset.deleted_forms if f.instance.pk]
-    formset.changed_objects = [
-        (f.instance, f.changed_data)
-        for f in formset.initial_forms
-        if f.instance.pk not in deleted and f.has_changed()
-    ]
+
+
+def _photo_changes(formset: Any) -> list[dict[str, Any]]:
+    """The history's entries for the photo inline's changes, in Django's shape (stored in English,
+    translated when shown), naming each photo as the page showed it: its order, moved to the one
+    asked (at most the number of photos left), and its caption (`3 → 1 (Fachada)`), not
+    `Photo.__str__`'s `<real estate id>#<position>`. Kept with the entry: the history page reads
+    nothing more to show them."""
+    deleted = [f for f in formset.deleted_forms if f.instance.pk]
+    left = len(formset.initial_forms) - len(deleted)
+    entries: list[dict[str, Any]] = []
+    with translation.override(None):
+        name = str(Photo._meta.verbose_name)
+        for photo_form in formset.initial_forms:
+            if photo_form in deleted or not photo_form.has_changed():
+                continue
+            changed = photo_form.changed_data
+            moved_to = min(photo_form.cleaned_data["order"], left) if "order" in changed else None
+            photo = _photo_name(photo_form, photo_form.cleaned_data.get("caption", ""), moved_to)
+            labels = [str(photo_form.fields[field].label or field) for field in changed]
+            entries.append({"changed": {"name": name, "object": photo, "fields": labels}})
+        for photo_form in deleted:
+            photo = _photo_name(photo_form, photo_form.initial.get("caption", ""), None)
+            entries.append({"deleted": {"name": name, "object": photo}})
+    return entries
+
+
+def _photo_name(photo_form: Any, caption: str, moved_to: int | None) -> str:
+    shown = photo_form.fields["order"].initial  # the order the page showed it at
+    place = f"{shown} → {moved_to}" if moved_to not in (None, shown) else str(shown)
+    return f"{place} ({caption})" if caption else place
 
 
 def _done_message(done: str, count: int) -> str:
