@@ -24,6 +24,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
@@ -360,6 +361,15 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
                 real_estate=obj, actor=_staff(request), fields=fields, expected_version=seen
             )
 
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        """Django's list of what a deletion takes (one real estate's page, or the bulk action's),
+        each photo named as the change page shows it, not `Photo.__str__`'s `<id>#<position>`."""
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        photos = Photo.objects.filter(real_estate__in=objs).only("real_estate_id", "position", "caption")
+        names = {str(photo): _photo_label(photo.position + 1, photo.caption) for photo in photos}
+        prefix = f"{capfirst(Photo._meta.verbose_name)}: "
+        return _named_photos(to_delete, names, prefix), model_count, perms_needed, protected
+
     def delete_model(self, request: HttpRequest, obj: RealEstate) -> None:
         services.real_estate_delete(real_estate=obj, actor=_staff(request))
 
@@ -494,7 +504,25 @@ def _photo_changes(formset: Any) -> list[dict[str, Any]]:
 def _photo_name(photo_form: Any, caption: str, moved_to: int | None) -> str:
     shown = photo_form.fields["order"].initial  # the order the page showed it at
     place = f"{shown} → {moved_to}" if moved_to not in (None, shown) else str(shown)
-    return f"{place} ({caption})" if caption else place
+    return _photo_label(place, caption)
+
+
+def _photo_label(order: int | str, caption: str) -> str:
+    """A photo as staff know it: its order on the change page, and its caption if it has one."""
+    return f"{order} ({caption})" if caption else str(order)
+
+
+def _named_photos(items: list[Any], names: dict[str, str], prefix: str) -> list[Any]:
+    """Django's nested list of what a deletion takes, each photo's line (`Photo: <str>`) with its name."""
+    named: list[Any] = []
+    for item in items:
+        if isinstance(item, list):
+            named.append(_named_photos(item, names, prefix))
+        elif isinstance(item, str) and item.startswith(prefix) and item[len(prefix) :] in names:
+            named.append(prefix + names[item[len(prefix) :]])
+        else:
+            named.append(item)
+    return named
 
 
 def _done_message(done: str, count: int) -> str:

@@ -105,3 +105,24 @@ def test_the_history_page_reads_the_same_queries_however_many_photos_changed(
 
     assert queries[1] == queries[30]
     assert "Deleted photo “29 (Nova 28)”." in " ".join(_history(staff, thirty))
+
+
+def test_a_deletion_asks_about_each_photo_by_its_order_and_caption(
+    admin_user: User, make_real_estate: MakeRealEstate
+) -> None:
+    """The confirmation page lists what goes with the real estate: its photos named as the
+    change page shows them, one real estate or a selection."""
+    client = Client()
+    client.force_login(admin_user)
+    real_estate = make_real_estate(status=Status.DRAFT, photos=2)
+    _captioned(real_estate, "Fachada", "")
+
+    one = client.get(f"{CHANGELIST}{real_estate.pk}/delete/").content.decode()
+    selected = client.post(
+        CHANGELIST, {"action": "delete_selected", "_selected_action": [str(real_estate.pk)]}
+    ).content.decode()
+
+    for page in (one, selected):
+        assert "<li>Photo: 1 (Fachada)</li>" in page
+        assert "<li>Photo: 2</li>" in page
+        assert f"{real_estate.pk}#" not in page
