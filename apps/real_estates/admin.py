@@ -23,7 +23,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
@@ -302,6 +303,17 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
             return "—"
         return str((timezone.now() - submitted_at).days)
 
+    def construct_change_message(
+        self, request: HttpRequest, form: Any, formsets: Any, add: bool = False
+    ) -> list[dict[str, Any]]:
+        """Django's, with the photos named as staff know them (`_photo_changes`)."""
+        others = [formset for formset in formsets if formset.model is not Photo]
+        message: list[dict[str, Any]] = super().construct_change_message(request, form, others, add)
+        for formset in formsets:
+            if formset.model is Photo:
+                message += _photo_changes(formset)
+        return message
+
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is not Photo:
             super().save_formset(request, form, formset, change)
@@ -348,6 +360,15 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
             services.real_estate_update(
                 real_estate=obj, actor=_staff(request), fields=fields, expected_version=seen
             )
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        """Django's list of what a deletion takes (one real estate's page, or the bulk action's),
+        each photo named as the change page shows it, not `Photo.__str__`'s `<id>#<position>`."""
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        photos = Photo.objects.filter(real_estate__in=objs).only("real_estate_id", "position", "caption")
+        names = {str(photo): _photo_label(photo.position + 1, photo.caption) for photo in photos}
+        prefix = f"{capfirst(Photo._meta.verbose_name)}: "
+        return _named_photos(to_delete, names, prefix), model_count, perms_needed, protected
 
     def delete_model(self, request: HttpRequest, obj: RealEstate) -> None:
         services.real_estate_delete(real_estate=obj, actor=_staff(request))
@@ -453,14 +474,55 @@ def _save_photos(formset: Any, actor: User) -> None:
     for order, photo, caption in sorted(moves, key=lambda move: move[0] or 0):
         position = order - 1 if order else None  # shown from 1, stored from 0
         media_services.photo_update(photo=photo, actor=actor, caption=caption, position=position)
-    # What formset.save() would have recorded, for the admin's change message and log.
-    formset.new_objects = []
-    formset.deleted_objects = [f.instance for f in formset.deleted_forms if f.instance.pk]
-    formset.changed_objects = [
-        (f.instance, f.changed_data)
-        for f in formset.initial_forms
-        if f.instance.pk not in deleted and f.has_changed()
-    ]
+
+
+def _photo_changes(formset: Any) -> list[dict[str, Any]]:
+    """The history's entries for the photo inline's changes, in Django's shape (stored in English,
+    translated when shown), naming each photo as the page showed it: its order, moved to the one
+    asked (at most the number of photos left), and its caption (`3 → 1 (Fachada)`), not
+    `Photo.__str__`'s `<real estate id>#<position>`. Kept with the entry: the history page reads
+    nothing more to show them."""
+    deleted = [f for f in formset.deleted_forms if f.instance.pk]
+    left = len(formset.initial_forms) - len(deleted)
+    entries: list[dict[str, Any]] = []
+    with translation.override(None):
+        name = str(Photo._meta.verbose_name)
+        for photo_form in formset.initial_forms:
+            if photo_form in deleted or not photo_form.has_changed():
+                continue
+            changed = photo_form.changed_data
+            moved_to = min(photo_form.cleaned_data["order"], left) if "order" in changed else None
+            photo = _photo_name(photo_form, photo_form.cleaned_data.get("caption", ""), moved_to)
+            labels = [str(photo_form.fields[field].label or field) for field in changed]
+            entries.append({"changed": {"name": name, "object": photo, "fields": labels}})
+        for photo_form in deleted:
+            photo = _photo_name(photo_form, photo_form.initial.get("caption", ""), None)
+            entries.append({"deleted": {"name": name, "object": photo}})
+    return entries
+
+
+def _photo_name(photo_form: Any, caption: str, moved_to: int | None) -> str:
+    shown = photo_form.fields["order"].initial  # the order the page showed it at
+    place = f"{shown} → {moved_to}" if moved_to not in (None, shown) else str(shown)
+    return _photo_label(place, caption)
+
+
+def _photo_label(order: int | str, caption: str) -> str:
+    """A photo as staff know it: its order on the change page, and its caption if it has one."""
+    return f"{order} ({caption})" if caption else str(order)
+
+
+def _named_photos(items: list[Any], names: dict[str, str], prefix: str) -> list[Any]:
+    """Django's nested list of what a deletion takes, each photo's line (`Photo: <str>`) with its name."""
+    named: list[Any] = []
+    for item in items:
+        if isinstance(item, list):
+            named.append(_named_photos(item, names, prefix))
+        elif isinstance(item, str) and item.startswith(prefix) and item[len(prefix) :] in names:
+            named.append(prefix + names[item[len(prefix) :]])
+        else:
+            named.append(item)
+    return named
 
 
 def _done_message(done: str, count: int) -> str:
