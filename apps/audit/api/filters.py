@@ -8,16 +8,21 @@ from drf_spectacular.utils import extend_schema_field
 
 from apps.audit.models import AuditEvent, TargetType
 from apps.audit.querysets import AuditEventQuerySet
+from apps.core.fields import DeclaredLengthFormField
 from apps.core.filters import StrictQueryForm
 from apps.real_estates.api.filters import DateOrDateTimeFilter, created_before, date_or_datetime_schema
 
 KEY_LENGTH = 64  # `AuditEvent.action` and `.target_id`
 
 
+class KeyFilter(filters.CharFilter):  # type: ignore[misc]
+    field_class = DeclaredLengthFormField  # `KEY_LENGTH` characters as sent, as declared (ADR 0110)
+
+
 def key_filter(description: str) -> filters.CharFilter:
     """Text of at most `KEY_LENGTH` characters, not blank (else a 400), declared so in the schema."""
     schema = {"type": "string", "maxLength": KEY_LENGTH, "pattern": r"\S", "description": description}
-    filter_: filters.CharFilter = extend_schema_field(schema)(filters.CharFilter(max_length=KEY_LENGTH))
+    filter_: filters.CharFilter = extend_schema_field(schema)(KeyFilter(max_length=KEY_LENGTH))
     return filter_
 
 

@@ -31,7 +31,8 @@ _ITEM = {
     "state": "SP",
     "collected_by": {"id": "b7e2d0c4-1f3a-4e5b-8c6d-9a0b1c2d3e4f", "name": "Maria Souza"},
     "photo_count": 4,
-    "cover": "/media/ImJsb2JzL3NoYTI1Ni9hYi9jZC9hYmNk…:1v2xYz:Q2k9…",
+    "cover": "/media/InRodW1icy9zaGEyNTYvYWIvY2QvYWJjZDEyMzQud2VicCI:1xZjXD:"
+    "gKi13KZzFpQffYE08zQXxCKDwcsQM6N_mdMbzyPXSf4",
     "created_at": "2026-11-30T13:02:11.482Z",
     "updated_at": "2026-12-01T09:45:03.117Z",
     "version": 7,
