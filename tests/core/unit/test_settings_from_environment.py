@@ -29,6 +29,24 @@ def test_a_throttle_rate_the_throttles_cannot_read_stops_the_settings(name: str,
     assert name in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("THROTTLE_USER_RATE", "0/min"),
+        ("THROTTLE_ANON_RATE", "0/s"),
+        ("THROTTLE_SIGN_IN_CPF_RATE", "00/5min"),
+        ("THROTTLE_SIGN_UP_IP_RATE", "-1/min"),
+    ],
+)
+def test_a_throttle_rate_that_allows_no_request_stops_the_settings(name: str, value: str) -> None:
+    # `0/min` loaded: every request of that scope answered 429 from the first, a whole API (or
+    # every sign-in) closed by a typo, with nothing said at start.
+    result = read_settings(RATES, **{name: value})
+
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {name}" in result.stderr
+
+
 def test_a_rate_of_several_units_is_read() -> None:
     result = read_settings(f"{RATES}['sign_in_cpf']", THROTTLE_SIGN_IN_CPF_RATE="5/10min")
 
