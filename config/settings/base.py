@@ -614,7 +614,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # has no token check, so it listens on loopback unless an address is given (prod compose: the
 # internal network, never published).
 CELERY_WORKER_METRICS_PORT = env_number("CELERY_WORKER_METRICS_PORT", 0, minimum=0, maximum=65535)
-CELERY_WORKER_METRICS_ADDR: str = env("CELERY_WORKER_METRICS_ADDR", default="127.0.0.1")
+CELERY_WORKER_METRICS_ADDR: str = env.str("CELERY_WORKER_METRICS_ADDR", default="127.0.0.1").strip()
+# An IP address, checked here: anything else (empty, a host name, `0.0.0.0:9808`) loaded, and the
+# worker started without its metrics, its server's gaierror only logged at worker_ready.
+try:
+    ipaddress.ip_address(CELERY_WORKER_METRICS_ADDR)
+except ValueError:
+    raise ImproperlyConfigured(
+        "CELERY_WORKER_METRICS_ADDR must be an IP address to listen on (127.0.0.1, 0.0.0.0, ::; "
+        f"the port is CELERY_WORKER_METRICS_PORT), not {CELERY_WORKER_METRICS_ADDR!r}."
+    ) from None
 # Set (the image: /tmp/prometheus), prometheus_client keeps every process's metrics there and a
 # scrape adds them up. The library reads the variable itself; our code reads this setting.
 PROMETHEUS_MULTIPROC_DIR: str = env("PROMETHEUS_MULTIPROC_DIR", default="")

@@ -173,6 +173,33 @@ def test_a_metrics_allow_list_entry_that_is_no_network_stops_the_settings_everyw
     assert "ImproperlyConfigured: METRICS_ALLOWED_CIDRS" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        # Each loaded: the worker started, and its metrics server failed at worker_ready with a
+        # gaierror only logged, so Prometheus found the worker down and no start had said why.
+        "",
+        "garbage",
+        "0.0.0.0:9808",  # the port is CELERY_WORKER_METRICS_PORT's
+        "999.1.1.1",
+        "[::]",
+    ],
+)
+def test_a_worker_metrics_address_that_is_no_ip_address_stops_the_settings(value: str) -> None:
+    result = read_settings("settings.CELERY_WORKER_METRICS_ADDR", CELERY_WORKER_METRICS_ADDR=value)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: CELERY_WORKER_METRICS_ADDR" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["127.0.0.1", "0.0.0.0", "::", " 10.0.3.7 "])  # noqa: S104 - a value under test
+def test_a_worker_metrics_address_that_is_an_ip_address_is_kept(value: str) -> None:
+    result = read_settings("settings.CELERY_WORKER_METRICS_ADDR", CELERY_WORKER_METRICS_ADDR=value)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == value.strip()
+
+
 def test_a_metrics_directory_that_does_not_exist_yet_is_made(tmp_path: Path) -> None:
     # The image sets PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus and only its web and worker roles
     # made the directory: `migrate`, beat and every `run --rm app python manage.py ...` stopped
