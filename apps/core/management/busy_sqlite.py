@@ -1,0 +1,35 @@
+"""The system checks of `migrate` and `check --database` on SQLite, under its write lock.
+
+Django's check that a database supports JSONFields (`fields.E180`) probes SQLite in a
+transaction, which this project's SQLite connections open IMMEDIATE (config/settings/base.py):
+it needs the write lock. While another process held that lock longer than a connection waits for
+it (5 s: a `seed_demo`, a long migration), the probe failed with "database is locked", read that
+as "no JSON support", and the command stopped on a false "SQLite does not support JSONFields".
+Here the command takes the lock first, waiting as any writer does, and runs its checks holding
+it, so the probe runs inside that transaction; a lock it cannot get is said as it is.
+"""
+
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+
+from django.core.management.base import CommandError
+from django.db import OperationalError, connections, transaction
+
+
+@contextmanager
+def write_locked(databases: Sequence[str] | None) -> Iterator[None]:
+    """Holds the write lock of each SQLite database among `databases` for the block (a
+    transaction, rolled back or committed with nothing in it); CommandError if another process
+    keeps one busy. PostgreSQL's probes take no lock: nothing is done for it."""
+    with ExitStack() as stack:
+        for alias in databases or ():
+            if connections[alias].vendor != "sqlite":
+                continue
+            try:
+                stack.enter_context(transaction.atomic(using=alias))
+            except OperationalError as exc:
+                raise CommandError(
+                    f"The database is busy: another process holds its write lock ({exc}), a long "
+                    "command such as seed_demo or another migrate. Run this again once it ends."
+                ) from exc
+        yield
