@@ -280,9 +280,15 @@ JWT_SIGNING_KEY: str = env("JWT_SIGNING_KEY", default="")
 # (docs/operations.md "Rotate DJANGO_SECRET_KEY").
 SECRET_KEY_FALLBACKS: list[str] = env_list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 
+# At most a century, as retention periods: a lifetime whose `exp` passed the last datetime loaded,
+# and every sign-in answered 500 (an OverflowError where the token is made).
 SIMPLE_JWT: dict[str, Any] = {
-    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_number("JWT_ACCESS_TOKEN_MINUTES", 15, minimum=1)),
-    "REFRESH_TOKEN_LIFETIME": timedelta(days=env_number("JWT_REFRESH_TOKEN_DAYS", 7, minimum=1)),
+    "ACCESS_TOKEN_LIFETIME": timedelta(
+        minutes=env_number("JWT_ACCESS_TOKEN_MINUTES", 15, minimum=1, maximum=periods.MAX_HOURS * 60)
+    ),
+    "REFRESH_TOKEN_LIFETIME": timedelta(
+        days=env_number("JWT_REFRESH_TOKEN_DAYS", 7, minimum=1, maximum=periods.MAX_DAYS)
+    ),
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": False,

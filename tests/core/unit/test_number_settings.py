@@ -24,6 +24,9 @@ def _load(name: str, value: str) -> subprocess.CompletedProcess[str]:
         ("MEDIA_URL_EXPIRY_SECONDS", "0"),
         ("CELERY_WORKER_METRICS_PORT", "70000"),
         ("SYNC_RETENTION_DAYS", "1e12"),
+        # Loaded, and every sign-in answered 500: a token's `exp` past the last datetime (OverflowError).
+        ("JWT_REFRESH_TOKEN_DAYS", "3000000"),
+        ("JWT_ACCESS_TOKEN_MINUTES", "99999999999"),
     ],
 )
 def test_a_value_outside_its_bounds_or_not_a_number_stops_the_settings(name: str, value: str) -> None:
