@@ -381,6 +381,7 @@ if STORAGE_BACKEND == "local" and not _media_root.strip():  # Path(""): the work
     raise ImproperlyConfigured("MEDIA_ROOT must name a directory, not be empty.")
 MEDIA_ROOT = Path(_media_root)
 MEDIA_URL_EXPIRY_SECONDS = env_number("MEDIA_URL_EXPIRY_SECONDS", 3600, minimum=1)
+S3_PRESIGNED_MAX_SECONDS = 7 * 24 * 3600  # SigV4's longest X-Amz-Expires
 MEDIA_UPLOAD_MAX_BYTES = env_number("MEDIA_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 MEDIA_MAX_PIXELS = env_number("MEDIA_MAX_PIXELS", 50_000_000, minimum=1)
 # Memory one decoded copy of an image may take (width x height x 4 for colour); at most two copies
@@ -440,7 +441,9 @@ if STORAGE_BACKEND == "s3":
             "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
             "signature_version": "s3v4",
             "querystring_auth": True,
-            "querystring_expire": MEDIA_URL_EXPIRY_SECONDS,
+            # Presigned when a link is opened (ADR 0083), for the link's lifetime but at most the
+            # week SigV4 allows: S3 refuses a URL signed for longer (every photo unseen).
+            "querystring_expire": min(MEDIA_URL_EXPIRY_SECONDS, S3_PRESIGNED_MAX_SECONDS),
             "default_acl": None,
             "file_overwrite": True,
         },
