@@ -53,16 +53,20 @@ def env_number[N: (int, float)](name: str, default: N, *, minimum: N, maximum: N
 def env_rate(name: str, default: str) -> str:
     """A throttle rate (`10/min`, `10/5min`) from the environment; anything the throttles cannot
     read stops the settings from loading, instead of answering 500 at the first throttled request,
-    and so does a rate of no request (`0/min`), which answered every request of its scope 429."""
+    and so does a rate of no request (`0/min`), which answered every request of its scope 429, or
+    one whose window is longer than a century."""
     raw: str = env.str(name, default=default)
     try:
-        requests, _ = parse_rate(raw)
+        requests, seconds = parse_rate(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name}: {exc}") from exc
     if not requests:
         raise ImproperlyConfigured(
             f"{name} must allow at least one request per window, not {raw!r}: none of its scope would pass."
         )
+    # A window ending past the last datetime was a 500 at each request the database cache counted.
+    if seconds is not None and seconds > periods.MAX_DAYS * 86400:
+        raise ImproperlyConfigured(f"{name} must have a window of at most {periods.MAX_DAYS}d, not {raw!r}.")
     return raw
 
 

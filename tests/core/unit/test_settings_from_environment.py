@@ -47,6 +47,15 @@ def test_a_throttle_rate_that_allows_no_request_stops_the_settings(name: str, va
     assert f"ImproperlyConfigured: {name}" in result.stderr
 
 
+def test_a_throttle_window_longer_than_a_century_stops_the_settings() -> None:
+    # Its end was past the last datetime: the embedded default's cache stores each count's expiry
+    # as one, and every sign-in answered 500 (ValueError: year 30119004 is out of range).
+    result = read_settings(RATES, THROTTLE_SIGN_IN_IP_RATE="10/9999999999d")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: THROTTLE_SIGN_IN_IP_RATE" in result.stderr
+
+
 def test_a_rate_of_several_units_is_read() -> None:
     result = read_settings(f"{RATES}['sign_in_cpf']", THROTTLE_SIGN_IN_CPF_RATE="5/10min")
 
