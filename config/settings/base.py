@@ -463,6 +463,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # uploads always stream to a temporary file
 
 # --- Cache -------------------------------------------------------------------
 
+# The longest a cached value lives (a century, as the retention periods): the database cache
+# stores an expiry as a datetime, and one past year 9999 failed each write with a 500.
+CACHE_MAX_SECONDS = periods.MAX_DAYS * 86400
+
 REDIS_URL: str = env("REDIS_URL", default="")
 # A URL redis-py cannot read (`localhost:6379`, no scheme) loaded, and every throttled request
 # answered 500: django-redis raises a ValueError, which is no outage to degrade on (ADR 0040).
@@ -613,8 +617,12 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Seconds an authenticated request may take its user from the cache instead of the database
 # (apps/users/auth_cache.py). On with Redis; off without it, where the cache is a database table
 # and reading the user from it would cost what reading it from its own table does (ADR 0045).
-AUTH_USER_CACHE_SECONDS = env_number("AUTH_USER_CACHE_SECONDS", 60 if REDIS_URL else 0, minimum=0)
-AUTH_USER_TOMBSTONE_SECONDS = env_number("AUTH_USER_TOMBSTONE_SECONDS", 10, minimum=0)
+AUTH_USER_CACHE_SECONDS = env_number(
+    "AUTH_USER_CACHE_SECONDS", 60 if REDIS_URL else 0, minimum=0, maximum=CACHE_MAX_SECONDS
+)
+AUTH_USER_TOMBSTONE_SECONDS = env_number(
+    "AUTH_USER_TOMBSTONE_SECONDS", 10, minimum=0, maximum=CACHE_MAX_SECONDS
+)
 
 # SQLite (the local default) has no row locks: IMMEDIATE transactions serialise writers, so a
 # refresh token stays single-use there too (PostgreSQL uses SELECT ... FOR UPDATE).
@@ -669,7 +677,9 @@ if not CELERY_BEAT_SCHEDULE_FILENAME.strip():  # beat's shelve cannot open '': a
 
 # Seconds a list `count` stays cached; writes through the services invalidate it at once,
 # so this only bounds staleness after writes made outside them. 0 disables the cache.
-REAL_ESTATES_COUNT_CACHE_SECONDS = env_number("REAL_ESTATES_COUNT_CACHE_SECONDS", 300, minimum=0)
+REAL_ESTATES_COUNT_CACHE_SECONDS = env_number(
+    "REAL_ESTATES_COUNT_CACHE_SECONDS", 300, minimum=0, maximum=CACHE_MAX_SECONDS
+)
 # Days an export written to storage (`exports/`, by the task or `--to-storage`) is kept before
 # the daily purge deletes it. 0 keeps every export.
 REAL_ESTATES_EXPORT_RETENTION_DAYS = env_number(
@@ -680,7 +690,9 @@ REAL_ESTATES_EXPORT_RETENTION_DAYS = env_number(
 REAL_ESTATES_SEARCH_MAX_LENGTH = env_number("REAL_ESTATES_SEARCH_MAX_LENGTH", 200, minimum=1)
 REAL_ESTATES_SEARCH_MAX_TERMS = env_number("REAL_ESTATES_SEARCH_MAX_TERMS", 8, minimum=1)
 # How long a replayable response of an `Idempotency-Key` create is kept.
-IDEMPOTENCY_TTL_SECONDS = env_number("IDEMPOTENCY_TTL_SECONDS", 24 * 3600, minimum=1)
+IDEMPOTENCY_TTL_SECONDS = env_number(
+    "IDEMPOTENCY_TTL_SECONDS", 24 * 3600, minimum=1, maximum=CACHE_MAX_SECONDS
+)
 # --- sync ------------------------------------------------------------------------
 
 # Days the sync change log (tombstones included) is kept; a cursor older than that, or behind

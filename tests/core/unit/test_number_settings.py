@@ -27,6 +27,13 @@ def _load(name: str, value: str) -> subprocess.CompletedProcess[str]:
         # Loaded, and every sign-in answered 500: a token's `exp` past the last datetime (OverflowError).
         ("JWT_REFRESH_TOKEN_DAYS", "3000000"),
         ("JWT_ACCESS_TOKEN_MINUTES", "99999999999"),
+        # Loaded, and on the embedded default each write to the database cache with that lifetime
+        # answered 500 (ValueError: year 33715 is out of range): idempotent creates, list counts,
+        # every authenticated request caching its user.
+        ("IDEMPOTENCY_TTL_SECONDS", "999999999999"),
+        ("REAL_ESTATES_COUNT_CACHE_SECONDS", "999999999999"),
+        ("AUTH_USER_CACHE_SECONDS", "999999999999"),
+        ("AUTH_USER_TOMBSTONE_SECONDS", "999999999999"),
     ],
 )
 def test_a_value_outside_its_bounds_or_not_a_number_stops_the_settings(name: str, value: str) -> None:
