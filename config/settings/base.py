@@ -8,6 +8,7 @@ this module: `local` and `test` supply throwaway ones, `production` demands them
 import ipaddress
 import math
 import os
+import re
 from collections.abc import Container
 from datetime import timedelta
 from pathlib import Path
@@ -78,6 +79,25 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw if item.strip()]
 
 
+# What Django matches a request's host against: a name, `.` and a domain (its subdomains too), an
+# IPv4 address, an IPv6 address in brackets, or `*`.
+_ALLOWED_HOST = re.compile(r"\*|\.?[^:/\[\]\s*]+|\[[0-9a-f:.]+\]")
+
+
+def env_hosts(name: str, default: list[str] | None = None) -> list[str]:
+    """`env_list` of the hosts served. Django matches a request's host, its port left out, with
+    each entry: one with a scheme, a port or a path (`https://…`, `host:8443`) matched nothing and
+    every request to that host answered 400; here it stops the settings, naming the variable."""
+    hosts = env_list(name, default)
+    for host in hosts:
+        if not _ALLOWED_HOST.fullmatch(host.lower()):
+            raise ImproperlyConfigured(
+                f"{name} must list host names as requests name them, without a scheme, a port or a "
+                f"path (vivenda.example.com, .example.com, 10.0.0.5, [::1]), not {host!r}."
+            )
+    return hosts
+
+
 _TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
 
 
@@ -103,7 +123,7 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
 # --- Core -------------------------------------------------------------------
 
 DEBUG = env_flag("DJANGO_DEBUG", default=False)
-ALLOWED_HOSTS: list[str] = env_list("DJANGO_ALLOWED_HOSTS", default=[])
+ALLOWED_HOSTS: list[str] = env_hosts("DJANGO_ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
     "apps.core.admin_config.VivendaAdminConfig",  # django.contrib.admin with Vivenda's site

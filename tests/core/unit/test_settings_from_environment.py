@@ -298,6 +298,40 @@ def test_usable_s3_settings_are_kept() -> None:
     assert result.stdout.strip() == "http://minio:9000"
 
 
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_SECRET_KEY": "a" * 50 + "-production-secret-key",
+    "JWT_SIGNING_KEY": "b" * 50 + "-production-jwt-key",
+    "DATABASE_URL": "postgres://u@127.0.0.1:1/none",
+    "METRICS_ALLOWED_CIDRS": "127.0.0.1/32",
+}
+
+
+@pytest.mark.parametrize("module", ["local", "production"])
+@pytest.mark.parametrize(
+    "host", ["vivenda.example.com:8443", "https://vivenda.example.com", "vivenda.example.com/api", "::1"]
+)
+def test_an_allowed_host_no_request_can_match_stops_the_settings(module: str, host: str) -> None:
+    # Django matches a request's host without its port against each entry: one with a scheme, a
+    # port or a path (or an IPv6 address without its brackets) loaded and matched nothing, and
+    # every request to the host answered 400.
+    environment = {**PRODUCTION, "DJANGO_SETTINGS_MODULE": f"config.settings.{module}"}
+    result = read_settings(
+        "settings.ALLOWED_HOSTS", **environment, DJANGO_ALLOWED_HOSTS=f"a.example.com,{host}"
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_allowed_hosts_of_every_form_django_matches_are_kept() -> None:
+    hosts = "vivenda.example.com, .example.org, 10.0.0.5, [::1], [2001:db8::7]"
+    result = read_settings("settings.ALLOWED_HOSTS", **PRODUCTION, DJANGO_ALLOWED_HOSTS=hosts)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(hosts.split(", "))
+
+
 @pytest.mark.parametrize("module", ["local", "production"])
 def test_a_host_listed_after_a_comma_and_a_space_is_served(module: str) -> None:
     # `a.example.com, b.example.com` kept " b.example.com", which no Host header matches: every
