@@ -233,7 +233,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     session = []
     # A statement running longer is cancelled by PostgreSQL (the request answers 503). The web
     # server sets it for its workers (config/server.py); commands and Celery run without one.
-    if statement_timeout := env_number("DATABASE_STATEMENT_TIMEOUT_MS", 0, minimum=0):
+    # At most PostgreSQL's own limit (a 32-bit integer): past it every connection was refused.
+    if statement_timeout := env_number("DATABASE_STATEMENT_TIMEOUT_MS", 0, minimum=0, maximum=2**31 - 1):
         session.append(f"-c statement_timeout={statement_timeout}")
     # The planner's price of a table page read out of order, against 1 in order: PostgreSQL's 4
     # is a disk's; our tables are read from memory, where both cost the same (docs/adr/0085).

@@ -60,6 +60,19 @@ def test_a_number_is_read_as_written(name: str, value: str, read: str) -> None:
     assert result.stdout.strip().splitlines()[-1] == read
 
 
+def test_a_statement_timeout_postgresql_cannot_take_stops_the_settings() -> None:
+    # Loaded, and PostgreSQL refused every connection ("Value exceeds integer range"): each
+    # request answered 503 and /health/ready failed `database`, an outage that was a typo.
+    result = read_settings(
+        "settings.DATABASES['default']['OPTIONS']['options']",
+        DATABASE_URL="postgres://u@127.0.0.1:1/none",
+        DATABASE_STATEMENT_TIMEOUT_MS="99999999999",
+    )
+
+    assert result.returncode != 0
+    assert "DATABASE_STATEMENT_TIMEOUT_MS must be" in result.stderr
+
+
 @pytest.mark.parametrize("module", ["test", "production"])
 def test_a_pool_whose_minimum_passes_its_maximum_stops_the_settings(module: str) -> None:
     # psycopg_pool refused it at the first connection: every request answered 500 and every
