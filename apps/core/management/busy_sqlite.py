@@ -11,18 +11,20 @@ it, so the probe runs inside that transaction; a lock it cannot get is said as i
 
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from typing import Any
 
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError, connections, transaction
 
 
 @contextmanager
 def write_locked(databases: Sequence[str] | None) -> Iterator[None]:
-    """Holds the write lock of each SQLite database among `databases` for the block (a
-    transaction, rolled back or committed with nothing in it); CommandError if another process
-    keeps one busy. PostgreSQL's probes take no lock: nothing is done for it."""
+    """Holds the write lock of each SQLite database among `databases` (None: every database, as
+    Django's checks then probe each) for the block, a transaction with nothing in it;
+    CommandError if another process keeps one busy. PostgreSQL's probes take no lock: nothing
+    is done for it."""
     with ExitStack() as stack:
-        for alias in databases or ():
+        for alias in connections if databases is None else databases:
             if connections[alias].vendor != "sqlite":
                 continue
             try:
@@ -33,3 +35,12 @@ def write_locked(databases: Sequence[str] | None) -> Iterator[None]:
                     "command such as seed_demo or another migrate. Run this again once it ends."
                 ) from exc
         yield
+
+
+class WriteLockedChecksCommand(BaseCommand):
+    """The base of our commands (and of our `migrate` and `check`): their system checks, which
+    probe every database when none is named, run under SQLite's write lock (`write_locked`)."""
+
+    def check(self, *args: Any, **kwargs: Any) -> None:
+        with write_locked(kwargs.get("databases")):  # Django passes its checks' arguments by name
+            super().check(*args, **kwargs)

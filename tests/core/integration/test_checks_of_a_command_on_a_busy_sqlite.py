@@ -1,4 +1,4 @@
-"""`migrate` and `check --database` on the embedded default while another process holds
+"""A command (`migrate`, `check`, ours) on the embedded default while another process holds
 SQLite's write lock longer than a connection waits for it (5 s): the command says the database is
 busy, instead of the false `fields.E180` "SQLite does not support JSONFields" its system checks
 reported (Django's JSON probe opens a transaction, IMMEDIATE here: it needs that lock)."""
@@ -33,7 +33,14 @@ def migrated(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize(
-    "command", [("migrate", "--noinput"), ("check", "--database", "default")], ids=["migrate", "check"]
+    "command",
+    [
+        ("migrate", "--noinput"),
+        ("check", "--database", "default"),
+        ("check",),  # without --database, the model checks still probe every database
+        ("expire_sync_cursors",),  # one of ours: every command's checks probed it
+    ],
+    ids=["migrate", "check-database", "check", "expire_sync_cursors"],
 )
 def test_a_command_says_the_database_is_busy_not_that_sqlite_lacks_json(
     tmp_path: Path, migrated: Path, command: tuple[str, ...]

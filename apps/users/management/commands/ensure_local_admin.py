@@ -5,13 +5,14 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from apps.core.management.busy_sqlite import WriteLockedChecksCommand
 from apps.users.cpf import format_cpf, generate_cpf
 from apps.users.services import user_ensure_local_admin
 
 
-class Command(BaseCommand):
+class Command(WriteLockedChecksCommand):
     help = (
         "Local settings only: create an admin account unless an active admin who can sign in "
         "exists, and print its password."
