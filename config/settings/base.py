@@ -493,6 +493,18 @@ REDIS_URL: str = env("REDIS_URL", default="")
 # answered 500: django-redis raises a ValueError, which is no outage to degrade on (ADR 0040).
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
+if REDIS_URL:
+    # Read by redis-py's own parser (no connection is made): a port that is no number or out of
+    # range loaded too, and every throttled request answered 500 with its ValueError.
+    import redis
+
+    try:
+        redis.ConnectionPool.from_url(REDIS_URL)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "REDIS_URL is no URL redis-py can read, e.g. redis://redis-cache:6379/0 "
+            "(the value is not shown: it may hold a password)."
+        ) from None
 
 if REDIS_URL:
     # An outage, a full or a read-only Redis degrades throttling and caching instead of

@@ -126,6 +126,9 @@ def test_production_refuses_a_redirect_switch_it_cannot_read() -> None:
         ("DATABASE_URL", "postgres://vivenda@db:port/vivenda"),
         ("REDIS_URL", "localhost:6379"),  # loaded, and every throttled request answered 500
         ("REDIS_URL", "http://redis-cache:6379/0"),
+        # Loaded, and every throttled request answered 500: redis-py's ValueError at the first use.
+        ("REDIS_URL", "redis://vivenda:secret@redis-cache:63790000/0"),
+        ("REDIS_URL", "redis://vivenda:secret@redis-cache:port/0"),
         # Loaded, and every photo upload answered 500 once its photo was saved: kombu has no
         # transport `http` (a KeyError where a broker that is down is an OperationalError).
         ("CELERY_BROKER_URL", "http://vivenda:secret@redis-broker:6379/1"),
