@@ -551,9 +551,16 @@ def _check_celery_url(name: str, url: str, known: Container[str]) -> None:
     `;`-separated URL of `url` names by its scheme (before a `+`) one of the transports or result
     backends `known` to Kombu or Celery. A URL without a scheme (`redis-broker:6379`)
     was taken for an AMQP host's name, and one of a scheme Kombu has no transport for
-    (`http://`) loaded, then failed the first task sent with a KeyError: a 500 after an upload."""
+    (`http://`) loaded, then failed the first task sent with a KeyError: a 500 after an upload;
+    so did one whose port Kombu cannot read (a ValueError), now read here as Kombu reads it."""
+    from kombu.utils.url import parse_url
+
     for part in url.split(";"):
         scheme, separator, _ = part.strip().partition("://")
+        try:
+            parse_url(part.strip())  # as Kombu reads it to connect: a port no number failed the send
+        except ValueError:
+            separator = ""
         if not separator or scheme.split("+")[0] not in known:
             raise ImproperlyConfigured(
                 f"{name} must be a URL of a scheme Celery knows, e.g. redis://host:6379/1 "

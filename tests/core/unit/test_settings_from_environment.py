@@ -134,6 +134,9 @@ def test_production_refuses_a_redirect_switch_it_cannot_read() -> None:
         ("CELERY_BROKER_URL", "http://vivenda:secret@redis-broker:6379/1"),
         ("CELERY_BROKER_URL", "redis-broker:6379"),  # no scheme: taken for an AMQP host's name
         ("CELERY_BROKER_URL", "redis://redis-broker:6379/1;htp://vivenda:secret@redis-standby:6379/1"),
+        # Loaded, and the first task sent (an upload's thumbnails) failed on Kombu's ValueError.
+        ("CELERY_BROKER_URL", "redis://vivenda:secret@redis-broker:port/1"),
+        ("CELERY_RESULT_BACKEND", "redis://vivenda:secret@redis-results:99999/2"),
         # Loaded, and the first task sent (an upload's thumbnails) was a ModuleNotFoundError.
         ("CELERY_RESULT_BACKEND", "redis-results:6379"),
         ("CELERY_RESULT_BACKEND", "foo://vivenda:secret@results/0"),
