@@ -8,6 +8,7 @@ or a token (the log processors redact those keys; see apps.core.logging).
 
 import enum
 import json
+from collections.abc import Callable
 from functools import partial
 from typing import Any, Literal
 
@@ -173,19 +174,25 @@ def user_create(
 
 
 @transaction.atomic
-def user_ensure_local_admin(*, cpf: str, name: str, password: str) -> User | None:
+def user_ensure_local_admin(
+    *, cpf: str, name: str, password: str, announce: Callable[[], None]
+) -> User | None:
     """`manage.py ensure_local_admin` (local settings): an admin account, created by an operator's
     command, unless an active admin who can sign in exists (ADR 0018); None when one does.
 
     Two runs at once (two `make run`, two containers starting) both found none and each created
     an admin: the check and the creation now run under one lock, held to the commit, so the
     second run waits and finds the first's admin. PostgreSQL: an advisory lock of the
-    transaction; SQLite: its IMMEDIATE transactions already serialise writers."""
+    transaction; SQLite: its IMMEDIATE transactions already serialise writers. `announce` (the
+    command printing the credentials) runs before the commit: credentials no one could read
+    (stdout gone) leave no admin behind, and the next run creates and prints one."""
     lock_key("users.ensure_local_admin")
     admins = User.objects.active().with_role(Role.ADMIN)
     if admins.exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX).exists():
         return None
-    return user_create(actor=None, cpf=cpf, name=name, password=password, role=Role.ADMIN)
+    user = user_create(actor=None, cpf=cpf, name=name, password=password, role=Role.ADMIN)
+    announce()
+    return user
 
 
 def _lock_active_admins() -> list[Any]:

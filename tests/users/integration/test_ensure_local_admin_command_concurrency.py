@@ -1,5 +1,6 @@
 """`ensure_local_admin` run twice at once (two `make run`, two containers starting) against real
-PostgreSQL, each run on its own thread and connection: one admin is created, not two."""
+PostgreSQL, each run on its own thread and connection: one admin is created, not two. And one
+whose credentials could not be printed creates none."""
 
 import io
 import re
@@ -43,3 +44,22 @@ def test_a_run_waits_for_one_creating_the_admin_then_creates_none(settings: Any)
 
     assert not _printed_credentials(second)
     assert User.objects.filter(role=Role.ADMIN).count() == 1
+
+
+class _ClosedPipe(io.StringIO):
+    """Standard output whose reader went away (`make run | head`, a terminal closed)."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_credentials_that_could_not_be_printed_leave_no_admin_behind(settings: Any) -> None:
+    # The admin was committed, then printing its password failed: no one knew it, and the next
+    # run found an admin who can sign in and printed nothing (a changepassword by hand).
+    settings.LOCAL_ADMIN_BOOTSTRAP = True
+
+    with pytest.raises(BrokenPipeError):
+        call_command("ensure_local_admin", stdout=_ClosedPipe())
+
+    assert not User.objects.filter(role=Role.ADMIN).exists()
+    assert _printed_credentials(_ensure_local_admin())

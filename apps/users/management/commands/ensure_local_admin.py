@@ -23,13 +23,16 @@ class Command(WriteLockedChecksCommand):
             raise CommandError("ensure_local_admin runs only under local settings.")
         cpf = generate_cpf()
         password = secrets.token_urlsafe(12)
-        if user_ensure_local_admin(cpf=cpf, name="Local Admin", password=password) is None:
-            return
-        self.stdout.write(
-            self.style.SUCCESS(
-                "\nCreated the local admin account (shown once; it is not stored anywhere else):\n"
-                f"  CPF:      {format_cpf(cpf)}\n"
-                f"  password: {password}\n"
-                "  admin:    /admin/\n"
+
+        def announce() -> None:  # before the commit: printing that fails creates no admin
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "\nCreated the local admin account (shown once; it is not stored anywhere else):\n"
+                    f"  CPF:      {format_cpf(cpf)}\n"
+                    f"  password: {password}\n"
+                    "  admin:    /admin/\n"
+                )
             )
-        )
+            self.stdout.flush()
+
+        user_ensure_local_admin(cpf=cpf, name="Local Admin", password=password, announce=announce)
