@@ -404,7 +404,9 @@ STORAGE_BACKEND = env_choice("STORAGE_BACKEND", "local", ("local", "s3"))
 _media_root: str = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 if STORAGE_BACKEND == "local" and not _media_root.strip():  # Path(""): the working directory
     raise ImproperlyConfigured("MEDIA_ROOT must name a directory, not be empty.")
-MEDIA_ROOT = Path(_media_root)
+# A relative path is the project's (BASE_DIR), not the working directory's: a worker or a cron
+# job started elsewhere stored and looked for the photos somewhere else.
+MEDIA_ROOT = BASE_DIR / _media_root
 MEDIA_URL_EXPIRY_SECONDS = env_number("MEDIA_URL_EXPIRY_SECONDS", 3600, minimum=1)
 S3_PRESIGNED_MAX_SECONDS = 7 * 24 * 3600  # SigV4's longest X-Amz-Expires
 MEDIA_UPLOAD_MAX_BYTES = env_number("MEDIA_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
