@@ -202,6 +202,10 @@ def _database(url: str) -> dict[str, Any]:
             "DATABASE_URL names no database Vivenda runs on: postgres://user:password@host:port/name "
             "or sqlite:///path (the value is not shown: it may hold a password)."
         )
+    if config["ENGINE"] == "django.db.backends.sqlite3" and config["NAME"] != ":memory:":
+        # A relative path is the project's file (`sqlite:///var/db.sqlite3`), not one in the working
+        # directory: a worker or cron job started elsewhere opened another, empty database.
+        config["NAME"] = str(BASE_DIR / config["NAME"])
     return config
 
 
