@@ -1,12 +1,14 @@
-"""The system checks of `migrate` and `check --database` on SQLite, under its write lock.
+"""The system checks of our commands (and of our `migrate` and `check`) on SQLite, under its
+write lock (docs/adr/0107).
 
-Django's check that a database supports JSONFields (`fields.E180`) probes SQLite in a
-transaction, which this project's SQLite connections open IMMEDIATE (config/settings/base.py):
-it needs the write lock. While another process held that lock longer than a connection waits for
-it (5 s: a `seed_demo`, a long migration), the probe failed with "database is locked", read that
-as "no JSON support", and the command stopped on a false "SQLite does not support JSONFields".
-Here the command takes the lock first, waiting as any writer does, and runs its checks holding
-it, so the probe runs inside that transaction; a lock it cannot get is said as it is.
+Django's check that a database supports JSONFields (`fields.E180`) probes SQLite (every database
+when a command names none) in a transaction, which this project's SQLite connections open
+IMMEDIATE (config/settings/base.py): it needs the write lock. While another process held that
+lock longer than a connection waits for it (5 s: a `seed_demo`, a long migration), the probe
+failed with "database is locked", read that as "no JSON support", and the command stopped on a
+false "SQLite does not support JSONFields". Here the command takes the lock first, waiting as any
+writer does, and runs its checks holding it, so the probe runs inside that transaction; a lock
+it cannot get is said as it is.
 """
 
 from collections.abc import Iterator, Sequence

@@ -1,5 +1,5 @@
-"""Django's `check`, its checks of `--database` run under SQLite's write lock (`busy_sqlite`): a
-database another process keeps busy is said to be busy, not to lack JSON support."""
+"""Django's `check`, its checks run under SQLite's write lock (`busy_sqlite`): a database another
+process keeps busy is said to be busy, not to lack JSON support."""
 
 from django.core.management.commands import check
 
