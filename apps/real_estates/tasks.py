@@ -43,7 +43,13 @@ def purge_old_exports(retention_days: float | None = None) -> dict[str, int]:
     """Daily: delete exports older than `REAL_ESTATES_EXPORT_RETENTION_DAYS` (or `retention_days`).
 
     Idempotent: a repeated run finds nothing more to delete. A `retention_days` that is not a
-    number from 0 to a century is refused (ValueError) before anything is deleted.
+    number above 0 and up to a century is refused (ValueError) before anything is deleted: 0 is
+    the setting's "keep every export", never "delete every one" (docs/adr/0106).
     """
     retention = None if retention_days is None else period(retention_days, unit="days", name="retention_days")
+    if retention is not None and not retention:
+        raise ValueError(
+            "retention_days must be more than 0: a retention of 0 days means keep every export "
+            "(REAL_ESTATES_EXPORT_RETENTION_DAYS=0), never delete every one."
+        )
     return {"deleted": len(purge_exports(retention=retention))}

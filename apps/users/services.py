@@ -8,6 +8,7 @@ or a token (the log processors redact those keys; see apps.core.logging).
 
 import enum
 import json
+from collections.abc import Callable
 from functools import partial
 from typing import Any, Literal
 
@@ -36,6 +37,7 @@ from apps.audit.services import (
 )
 from apps.core import errors
 from apps.core.logging import keyed_hash
+from apps.media.locks import lock_key
 from apps.real_estates import services as real_estate_services
 from apps.users.cpf import format_cpf, normalize_cpf
 from apps.users.models import Role, User
@@ -168,6 +170,28 @@ def user_create(
             logger.info, "user_created", user_id=str(user.pk), role=role, actor_id=actor and str(actor.pk)
         )
     )
+    return user
+
+
+@transaction.atomic
+def user_ensure_local_admin(
+    *, cpf: str, name: str, password: str, announce: Callable[[], None]
+) -> User | None:
+    """`manage.py ensure_local_admin` (local settings): an admin account, created by an operator's
+    command, unless an active admin who can sign in exists (ADR 0018); None when one does.
+
+    Two runs at once (two `make run`, two containers starting) both found none and each created
+    an admin: the check and the creation now run under one lock, held to the commit, so the
+    second run waits and finds the first's admin. PostgreSQL: an advisory lock of the
+    transaction; SQLite: its IMMEDIATE transactions already serialise writers. `announce` (the
+    command printing the credentials) runs before the commit: credentials no one could read
+    (stdout gone) leave no admin behind, and the next run creates and prints one."""
+    lock_key("users.ensure_local_admin")
+    admins = User.objects.active().with_role(Role.ADMIN)
+    if admins.exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX).exists():
+        return None
+    user = user_create(actor=None, cpf=cpf, name=name, password=password, role=Role.ADMIN)
+    announce()
     return user
 
 

@@ -8,6 +8,7 @@ this module: `local` and `test` supply throwaway ones, `production` demands them
 import ipaddress
 import math
 import os
+import re
 from collections.abc import Container
 from datetime import timedelta
 from pathlib import Path
@@ -52,12 +53,21 @@ def env_number[N: (int, float)](name: str, default: N, *, minimum: N, maximum: N
 
 def env_rate(name: str, default: str) -> str:
     """A throttle rate (`10/min`, `10/5min`) from the environment; anything the throttles cannot
-    read stops the settings from loading, instead of answering 500 at the first throttled request."""
+    read stops the settings from loading, instead of answering 500 at the first throttled request,
+    and so does a rate of no request (`0/min`), which answered every request of its scope 429, or
+    one whose window is longer than a century."""
     raw: str = env.str(name, default=default)
     try:
-        parse_rate(raw)
+        requests, seconds = parse_rate(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name}: {exc}") from exc
+    if not requests:
+        raise ImproperlyConfigured(
+            f"{name} must allow at least one request per window, not {raw!r}: none of its scope would pass."
+        )
+    # A window ending past the last datetime was a 500 at each request the database cache counted.
+    if seconds is not None and seconds > periods.MAX_DAYS * 86400:
+        raise ImproperlyConfigured(f"{name} must have a window of at most {periods.MAX_DAYS}d, not {raw!r}.")
     return raw
 
 
@@ -67,6 +77,25 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     " b.example.com", which no Host header matches). Without `default` the variable is required."""
     raw: list[str] = env.list(name) if default is None else env.list(name, default=default)
     return [item.strip() for item in raw if item.strip()]
+
+
+# What Django matches a request's host against: a name, `.` and a domain (its subdomains too), an
+# IPv4 address, an IPv6 address in brackets, or `*`.
+_ALLOWED_HOST = re.compile(r"\*|\.?[^:/\[\]\s*]+|\[[0-9a-f:.]+\]")
+
+
+def env_hosts(name: str, default: list[str] | None = None) -> list[str]:
+    """`env_list` of the hosts served. Django matches a request's host, its port left out, with
+    each entry: one with a scheme, a port or a path (`https://…`, `host:8443`) matched nothing and
+    every request to that host answered 400; here it stops the settings, naming the variable."""
+    hosts = env_list(name, default)
+    for host in hosts:
+        if not _ALLOWED_HOST.fullmatch(host.lower()):
+            raise ImproperlyConfigured(
+                f"{name} must list host names as requests name them, without a scheme, a port or a "
+                f"path (vivenda.example.com, .example.com, 10.0.0.5, [::1]), not {host!r}."
+            )
+    return hosts
 
 
 _TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
@@ -94,7 +123,7 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
 # --- Core -------------------------------------------------------------------
 
 DEBUG = env_flag("DJANGO_DEBUG", default=False)
-ALLOWED_HOSTS: list[str] = env_list("DJANGO_ALLOWED_HOSTS", default=[])
+ALLOWED_HOSTS: list[str] = env_hosts("DJANGO_ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
     "apps.core.admin_config.VivendaAdminConfig",  # django.contrib.admin with Vivenda's site
@@ -173,6 +202,10 @@ def _database(url: str) -> dict[str, Any]:
             "DATABASE_URL names no database Vivenda runs on: postgres://user:password@host:port/name "
             "or sqlite:///path (the value is not shown: it may hold a password)."
         )
+    if config["ENGINE"] == "django.db.backends.sqlite3" and config["NAME"] != ":memory:":
+        # A relative path is the project's file (`sqlite:///var/db.sqlite3`), not one in the working
+        # directory: a worker or cron job started elsewhere opened another, empty database.
+        config["NAME"] = str(BASE_DIR / config["NAME"])
     return config
 
 
@@ -204,7 +237,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     session = []
     # A statement running longer is cancelled by PostgreSQL (the request answers 503). The web
     # server sets it for its workers (config/server.py); commands and Celery run without one.
-    if statement_timeout := env_number("DATABASE_STATEMENT_TIMEOUT_MS", 0, minimum=0):
+    # At most PostgreSQL's own limit (a 32-bit integer): past it every connection was refused.
+    if statement_timeout := env_number("DATABASE_STATEMENT_TIMEOUT_MS", 0, minimum=0, maximum=2**31 - 1):
         session.append(f"-c statement_timeout={statement_timeout}")
     # The planner's price of a table page read out of order, against 1 in order: PostgreSQL's 4
     # is a disk's; our tables are read from memory, where both cost the same (docs/adr/0085).
@@ -275,9 +309,15 @@ JWT_SIGNING_KEY: str = env("JWT_SIGNING_KEY", default="")
 # (docs/operations.md "Rotate DJANGO_SECRET_KEY").
 SECRET_KEY_FALLBACKS: list[str] = env_list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 
+# At most a century, as retention periods: a lifetime whose `exp` passed the last datetime loaded,
+# and every sign-in answered 500 (an OverflowError where the token is made).
 SIMPLE_JWT: dict[str, Any] = {
-    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_number("JWT_ACCESS_TOKEN_MINUTES", 15, minimum=1)),
-    "REFRESH_TOKEN_LIFETIME": timedelta(days=env_number("JWT_REFRESH_TOKEN_DAYS", 7, minimum=1)),
+    "ACCESS_TOKEN_LIFETIME": timedelta(
+        minutes=env_number("JWT_ACCESS_TOKEN_MINUTES", 15, minimum=1, maximum=periods.MAX_HOURS * 60)
+    ),
+    "REFRESH_TOKEN_LIFETIME": timedelta(
+        days=env_number("JWT_REFRESH_TOKEN_DAYS", 7, minimum=1, maximum=periods.MAX_DAYS)
+    ),
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": False,
@@ -368,8 +408,11 @@ STORAGE_BACKEND = env_choice("STORAGE_BACKEND", "local", ("local", "s3"))
 _media_root: str = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 if STORAGE_BACKEND == "local" and not _media_root.strip():  # Path(""): the working directory
     raise ImproperlyConfigured("MEDIA_ROOT must name a directory, not be empty.")
-MEDIA_ROOT = Path(_media_root)
+# A relative path is the project's (BASE_DIR), not the working directory's: a worker or a cron
+# job started elsewhere stored and looked for the photos somewhere else.
+MEDIA_ROOT = BASE_DIR / _media_root
 MEDIA_URL_EXPIRY_SECONDS = env_number("MEDIA_URL_EXPIRY_SECONDS", 3600, minimum=1)
+S3_PRESIGNED_MAX_SECONDS = 7 * 24 * 3600  # SigV4's longest X-Amz-Expires
 MEDIA_UPLOAD_MAX_BYTES = env_number("MEDIA_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 MEDIA_MAX_PIXELS = env_number("MEDIA_MAX_PIXELS", 50_000_000, minimum=1)
 # Memory one decoded copy of an image may take (width x height x 4 for colour); at most two copies
@@ -429,7 +472,9 @@ if STORAGE_BACKEND == "s3":
             "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
             "signature_version": "s3v4",
             "querystring_auth": True,
-            "querystring_expire": MEDIA_URL_EXPIRY_SECONDS,
+            # Presigned when a link is opened (ADR 0083), for the link's lifetime but at most the
+            # week SigV4 allows: S3 refuses a URL signed for longer (every photo unseen).
+            "querystring_expire": min(MEDIA_URL_EXPIRY_SECONDS, S3_PRESIGNED_MAX_SECONDS),
             "default_acl": None,
             "file_overwrite": True,
         },
@@ -445,11 +490,27 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # uploads always stream to a temporary file
 
 # --- Cache -------------------------------------------------------------------
 
+# The longest a cached value lives (a century, as the retention periods): the database cache
+# stores an expiry as a datetime, and one past year 9999 failed each write with a 500.
+CACHE_MAX_SECONDS = periods.MAX_DAYS * 86400
+
 REDIS_URL: str = env("REDIS_URL", default="")
 # A URL redis-py cannot read (`localhost:6379`, no scheme) loaded, and every throttled request
 # answered 500: django-redis raises a ValueError, which is no outage to degrade on (ADR 0040).
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
+if REDIS_URL:
+    # Read by redis-py's own parser (no connection is made): a port that is no number or out of
+    # range loaded too, and every throttled request answered 500 with its ValueError.
+    import redis
+
+    try:
+        redis.ConnectionPool.from_url(REDIS_URL)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "REDIS_URL is no URL redis-py can read, e.g. redis://redis-cache:6379/0 "
+            "(the value is not shown: it may hold a password)."
+        ) from None
 
 if REDIS_URL:
     # An outage, a full or a read-only Redis degrades throttling and caching instead of
@@ -496,9 +557,16 @@ def _check_celery_url(name: str, url: str, known: Container[str]) -> None:
     `;`-separated URL of `url` names by its scheme (before a `+`) one of the transports or result
     backends `known` to Kombu or Celery. A URL without a scheme (`redis-broker:6379`)
     was taken for an AMQP host's name, and one of a scheme Kombu has no transport for
-    (`http://`) loaded, then failed the first task sent with a KeyError: a 500 after an upload."""
+    (`http://`) loaded, then failed the first task sent with a KeyError: a 500 after an upload;
+    so did one whose port Kombu cannot read (a ValueError), now read here as Kombu reads it."""
+    from kombu.utils.url import parse_url
+
     for part in url.split(";"):
         scheme, separator, _ = part.strip().partition("://")
+        try:
+            parse_url(part.strip())  # as Kombu reads it to connect: a port no number failed the send
+        except ValueError:
+            separator = ""
         if not separator or scheme.split("+")[0] not in known:
             raise ImproperlyConfigured(
                 f"{name} must be a URL of a scheme Celery knows, e.g. redis://host:6379/1 "
@@ -595,8 +663,12 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Seconds an authenticated request may take its user from the cache instead of the database
 # (apps/users/auth_cache.py). On with Redis; off without it, where the cache is a database table
 # and reading the user from it would cost what reading it from its own table does (ADR 0045).
-AUTH_USER_CACHE_SECONDS = env_number("AUTH_USER_CACHE_SECONDS", 60 if REDIS_URL else 0, minimum=0)
-AUTH_USER_TOMBSTONE_SECONDS = env_number("AUTH_USER_TOMBSTONE_SECONDS", 10, minimum=0)
+AUTH_USER_CACHE_SECONDS = env_number(
+    "AUTH_USER_CACHE_SECONDS", 60 if REDIS_URL else 0, minimum=0, maximum=CACHE_MAX_SECONDS
+)
+AUTH_USER_TOMBSTONE_SECONDS = env_number(
+    "AUTH_USER_TOMBSTONE_SECONDS", 10, minimum=0, maximum=CACHE_MAX_SECONDS
+)
 
 # SQLite (the local default) has no row locks: IMMEDIATE transactions serialise writers, so a
 # refresh token stays single-use there too (PostgreSQL uses SELECT ... FOR UPDATE).
@@ -609,7 +681,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # has no token check, so it listens on loopback unless an address is given (prod compose: the
 # internal network, never published).
 CELERY_WORKER_METRICS_PORT = env_number("CELERY_WORKER_METRICS_PORT", 0, minimum=0, maximum=65535)
-CELERY_WORKER_METRICS_ADDR: str = env("CELERY_WORKER_METRICS_ADDR", default="127.0.0.1")
+CELERY_WORKER_METRICS_ADDR: str = env.str("CELERY_WORKER_METRICS_ADDR", default="127.0.0.1").strip()
+# An IP address, checked here: anything else (empty, a host name, `0.0.0.0:9808`) loaded, and the
+# worker started without its metrics, its server's gaierror only logged at worker_ready.
+try:
+    ipaddress.ip_address(CELERY_WORKER_METRICS_ADDR)
+except ValueError:
+    raise ImproperlyConfigured(
+        "CELERY_WORKER_METRICS_ADDR must be an IP address to listen on (127.0.0.1, 0.0.0.0, ::; "
+        f"the port is CELERY_WORKER_METRICS_PORT), not {CELERY_WORKER_METRICS_ADDR!r}."
+    ) from None
 # Set (the image: /tmp/prometheus), prometheus_client keeps every process's metrics there and a
 # scrape adds them up. The library reads the variable itself; our code reads this setting.
 PROMETHEUS_MULTIPROC_DIR: str = env("PROMETHEUS_MULTIPROC_DIR", default="")
@@ -642,7 +723,9 @@ if not CELERY_BEAT_SCHEDULE_FILENAME.strip():  # beat's shelve cannot open '': a
 
 # Seconds a list `count` stays cached; writes through the services invalidate it at once,
 # so this only bounds staleness after writes made outside them. 0 disables the cache.
-REAL_ESTATES_COUNT_CACHE_SECONDS = env_number("REAL_ESTATES_COUNT_CACHE_SECONDS", 300, minimum=0)
+REAL_ESTATES_COUNT_CACHE_SECONDS = env_number(
+    "REAL_ESTATES_COUNT_CACHE_SECONDS", 300, minimum=0, maximum=CACHE_MAX_SECONDS
+)
 # Days an export written to storage (`exports/`, by the task or `--to-storage`) is kept before
 # the daily purge deletes it. 0 keeps every export.
 REAL_ESTATES_EXPORT_RETENTION_DAYS = env_number(
@@ -653,7 +736,9 @@ REAL_ESTATES_EXPORT_RETENTION_DAYS = env_number(
 REAL_ESTATES_SEARCH_MAX_LENGTH = env_number("REAL_ESTATES_SEARCH_MAX_LENGTH", 200, minimum=1)
 REAL_ESTATES_SEARCH_MAX_TERMS = env_number("REAL_ESTATES_SEARCH_MAX_TERMS", 8, minimum=1)
 # How long a replayable response of an `Idempotency-Key` create is kept.
-IDEMPOTENCY_TTL_SECONDS = env_number("IDEMPOTENCY_TTL_SECONDS", 24 * 3600, minimum=1)
+IDEMPOTENCY_TTL_SECONDS = env_number(
+    "IDEMPOTENCY_TTL_SECONDS", 24 * 3600, minimum=1, maximum=CACHE_MAX_SECONDS
+)
 # --- sync ------------------------------------------------------------------------
 
 # Days the sync change log (tombstones included) is kept; a cursor older than that, or behind

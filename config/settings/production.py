@@ -11,6 +11,7 @@ from .base import (
     database_pool,
     env,
     env_flag,
+    env_hosts,
     env_list,
     env_number,
 )
@@ -18,7 +19,7 @@ from .base import (
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 JWT_SIGNING_KEY = env("JWT_SIGNING_KEY")
 SIMPLE_JWT["SIGNING_KEY"] = JWT_SIGNING_KEY
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
+ALLOWED_HOSTS = env_hosts("DJANGO_ALLOWED_HOSTS")
 
 
 def _weak(key: str) -> bool:

@@ -24,6 +24,16 @@ def _load(name: str, value: str) -> subprocess.CompletedProcess[str]:
         ("MEDIA_URL_EXPIRY_SECONDS", "0"),
         ("CELERY_WORKER_METRICS_PORT", "70000"),
         ("SYNC_RETENTION_DAYS", "1e12"),
+        # Loaded, and every sign-in answered 500: a token's `exp` past the last datetime (OverflowError).
+        ("JWT_REFRESH_TOKEN_DAYS", "3000000"),
+        ("JWT_ACCESS_TOKEN_MINUTES", "99999999999"),
+        # Loaded, and on the embedded default each write to the database cache with that lifetime
+        # answered 500 (ValueError: year 33715 is out of range): idempotent creates, list counts,
+        # every authenticated request caching its user.
+        ("IDEMPOTENCY_TTL_SECONDS", "999999999999"),
+        ("REAL_ESTATES_COUNT_CACHE_SECONDS", "999999999999"),
+        ("AUTH_USER_CACHE_SECONDS", "999999999999"),
+        ("AUTH_USER_TOMBSTONE_SECONDS", "999999999999"),
     ],
 )
 def test_a_value_outside_its_bounds_or_not_a_number_stops_the_settings(name: str, value: str) -> None:
@@ -48,6 +58,19 @@ def test_a_number_is_read_as_written(name: str, value: str, read: str) -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == read
+
+
+def test_a_statement_timeout_postgresql_cannot_take_stops_the_settings() -> None:
+    # Loaded, and PostgreSQL refused every connection ("Value exceeds integer range"): each
+    # request answered 503 and /health/ready failed `database`, an outage that was a typo.
+    result = read_settings(
+        "settings.DATABASES['default']['OPTIONS']['options']",
+        DATABASE_URL="postgres://u@127.0.0.1:1/none",
+        DATABASE_STATEMENT_TIMEOUT_MS="99999999999",
+    )
+
+    assert result.returncode != 0
+    assert "DATABASE_STATEMENT_TIMEOUT_MS must be" in result.stderr
 
 
 @pytest.mark.parametrize("module", ["test", "production"])

@@ -29,6 +29,33 @@ def test_a_throttle_rate_the_throttles_cannot_read_stops_the_settings(name: str,
     assert name in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("THROTTLE_USER_RATE", "0/min"),
+        ("THROTTLE_ANON_RATE", "0/s"),
+        ("THROTTLE_SIGN_IN_CPF_RATE", "00/5min"),
+        ("THROTTLE_SIGN_UP_IP_RATE", "-1/min"),
+    ],
+)
+def test_a_throttle_rate_that_allows_no_request_stops_the_settings(name: str, value: str) -> None:
+    # `0/min` loaded: every request of that scope answered 429 from the first, a whole API (or
+    # every sign-in) closed by a typo, with nothing said at start.
+    result = read_settings(RATES, **{name: value})
+
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {name}" in result.stderr
+
+
+def test_a_throttle_window_longer_than_a_century_stops_the_settings() -> None:
+    # Its end was past the last datetime: the embedded default's cache stores each count's expiry
+    # as one, and every sign-in answered 500 (ValueError: year 30119004 is out of range).
+    result = read_settings(RATES, THROTTLE_SIGN_IN_IP_RATE="10/9999999999d")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: THROTTLE_SIGN_IN_IP_RATE" in result.stderr
+
+
 def test_a_rate_of_several_units_is_read() -> None:
     result = read_settings(f"{RATES}['sign_in_cpf']", THROTTLE_SIGN_IN_CPF_RATE="5/10min")
 
@@ -99,11 +126,17 @@ def test_production_refuses_a_redirect_switch_it_cannot_read() -> None:
         ("DATABASE_URL", "postgres://vivenda@db:port/vivenda"),
         ("REDIS_URL", "localhost:6379"),  # loaded, and every throttled request answered 500
         ("REDIS_URL", "http://redis-cache:6379/0"),
+        # Loaded, and every throttled request answered 500: redis-py's ValueError at the first use.
+        ("REDIS_URL", "redis://vivenda:secret@redis-cache:63790000/0"),
+        ("REDIS_URL", "redis://vivenda:secret@redis-cache:port/0"),
         # Loaded, and every photo upload answered 500 once its photo was saved: kombu has no
         # transport `http` (a KeyError where a broker that is down is an OperationalError).
         ("CELERY_BROKER_URL", "http://vivenda:secret@redis-broker:6379/1"),
         ("CELERY_BROKER_URL", "redis-broker:6379"),  # no scheme: taken for an AMQP host's name
         ("CELERY_BROKER_URL", "redis://redis-broker:6379/1;htp://vivenda:secret@redis-standby:6379/1"),
+        # Loaded, and the first task sent (an upload's thumbnails) failed on Kombu's ValueError.
+        ("CELERY_BROKER_URL", "redis://vivenda:secret@redis-broker:port/1"),
+        ("CELERY_RESULT_BACKEND", "redis://vivenda:secret@redis-results:99999/2"),
         # Loaded, and the first task sent (an upload's thumbnails) was a ModuleNotFoundError.
         ("CELERY_RESULT_BACKEND", "redis-results:6379"),
         ("CELERY_RESULT_BACKEND", "foo://vivenda:secret@results/0"),
@@ -153,6 +186,33 @@ def test_a_metrics_allow_list_entry_that_is_no_network_stops_the_settings_everyw
 
     assert result.returncode != 0
     assert "ImproperlyConfigured: METRICS_ALLOWED_CIDRS" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # Each loaded: the worker started, and its metrics server failed at worker_ready with a
+        # gaierror only logged, so Prometheus found the worker down and no start had said why.
+        "",
+        "garbage",
+        "0.0.0.0:9808",  # the port is CELERY_WORKER_METRICS_PORT's
+        "999.1.1.1",
+        "[::]",
+    ],
+)
+def test_a_worker_metrics_address_that_is_no_ip_address_stops_the_settings(value: str) -> None:
+    result = read_settings("settings.CELERY_WORKER_METRICS_ADDR", CELERY_WORKER_METRICS_ADDR=value)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: CELERY_WORKER_METRICS_ADDR" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["127.0.0.1", "0.0.0.0", "::", " 10.0.3.7 "])  # noqa: S104 - a value under test
+def test_a_worker_metrics_address_that_is_an_ip_address_is_kept(value: str) -> None:
+    result = read_settings("settings.CELERY_WORKER_METRICS_ADDR", CELERY_WORKER_METRICS_ADDR=value)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == value.strip()
 
 
 def test_a_metrics_directory_that_does_not_exist_yet_is_made(tmp_path: Path) -> None:
@@ -242,6 +302,40 @@ def test_usable_s3_settings_are_kept() -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "http://minio:9000"
+
+
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_SECRET_KEY": "a" * 50 + "-production-secret-key",
+    "JWT_SIGNING_KEY": "b" * 50 + "-production-jwt-key",
+    "DATABASE_URL": "postgres://u@127.0.0.1:1/none",
+    "METRICS_ALLOWED_CIDRS": "127.0.0.1/32",
+}
+
+
+@pytest.mark.parametrize("module", ["local", "production"])
+@pytest.mark.parametrize(
+    "host", ["vivenda.example.com:8443", "https://vivenda.example.com", "vivenda.example.com/api", "::1"]
+)
+def test_an_allowed_host_no_request_can_match_stops_the_settings(module: str, host: str) -> None:
+    # Django matches a request's host without its port against each entry: one with a scheme, a
+    # port or a path (or an IPv6 address without its brackets) loaded and matched nothing, and
+    # every request to the host answered 400.
+    environment = {**PRODUCTION, "DJANGO_SETTINGS_MODULE": f"config.settings.{module}"}
+    result = read_settings(
+        "settings.ALLOWED_HOSTS", **environment, DJANGO_ALLOWED_HOSTS=f"a.example.com,{host}"
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_allowed_hosts_of_every_form_django_matches_are_kept() -> None:
+    hosts = "vivenda.example.com, .example.org, 10.0.0.5, [::1], [2001:db8::7]"
+    result = read_settings("settings.ALLOWED_HOSTS", **PRODUCTION, DJANGO_ALLOWED_HOSTS=hosts)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(hosts.split(", "))
 
 
 @pytest.mark.parametrize("module", ["local", "production"])

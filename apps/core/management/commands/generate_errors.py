@@ -4,12 +4,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from apps.core.errors.catalog import GENERATED_MODULE_PATH, load_catalog, render_markdown, render_module
+from apps.core.management.busy_sqlite import WriteLockedChecksCommand
 
 
-class Command(BaseCommand):
+class Command(WriteLockedChecksCommand):
     help = "Generate apps/core/errors/generated.py and docs/errors.md from catalog.toml."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -9,9 +9,10 @@ A task that fails is reported on stderr and the others still run; the command th
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.module_loading import import_string
 
+from apps.core.management.busy_sqlite import WriteLockedChecksCommand
 from config.celery import app
 
 
@@ -19,7 +20,7 @@ def _schedule() -> dict[str, Any]:
     return dict(app.conf.beat_schedule)
 
 
-class Command(BaseCommand):
+class Command(WriteLockedChecksCommand):
     help = (
         "Run every task of Celery beat's schedule once, here (for the embedded default, which has no beat)."
     )

@@ -4,15 +4,16 @@ each printed as it goes (a run the storage interrupts has printed what it remove
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from apps.core import errors
+from apps.core.management.busy_sqlite import WriteLockedChecksCommand
 from apps.core.management.output import silence_stdout
 from apps.core.periods import MAX_HOURS, period
 from apps.media.services import media_gc
 
 
-class Command(BaseCommand):
+class Command(WriteLockedChecksCommand):
     help = (
         "Remove blobs no photo references and stored objects without a blob row, older than the grace period."
     )

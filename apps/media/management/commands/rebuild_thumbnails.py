@@ -11,10 +11,11 @@ import argparse
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from tqdm import tqdm
 
 from apps.core import errors
+from apps.core.management.busy_sqlite import WriteLockedChecksCommand
 from apps.media.models import Blob, ThumbnailState
 from apps.media.services import blob_generate_thumbnails, blobs_missing_renditions
 from apps.media.services.thumbnails import RENDITION_BATCH, BlobIds
@@ -34,7 +35,7 @@ def _count(value: str) -> int:
     return count
 
 
-class Command(BaseCommand):
+class Command(WriteLockedChecksCommand):
     help = (
         "Generate the thumbnails of blobs that miss them, not ready or an object lost "
         "(or of every blob with --all); "

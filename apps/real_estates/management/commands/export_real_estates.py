@@ -33,12 +33,13 @@ from contextlib import ExitStack, contextmanager, suppress
 from typing import Any, TextIO
 
 import orjson
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.http import QueryDict
 from kombu.exceptions import OperationalError as BrokerUnreachable
 from tqdm import tqdm
 
 from apps.core import errors
+from apps.core.management.busy_sqlite import WriteLockedChecksCommand
 from apps.core.management.output import silence_stdout
 from apps.core.management.termination import unwound_on_sigterm
 from apps.real_estates.api.filters import RealEstateFilterSet
@@ -114,7 +115,7 @@ def jsonl_lines(queryset: ListingRows) -> Iterator[str]:
             yield orjson.dumps(render(row), option=orjson.OPT_UTC_Z).decode() + "\n"
 
 
-class Command(BaseCommand):
+class Command(WriteLockedChecksCommand):
     help = "Export real estates as the API's CSV (or JSON Lines), filtered like the list."
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:

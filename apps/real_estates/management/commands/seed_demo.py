@@ -28,7 +28,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.functions import Lower
@@ -36,6 +36,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from apps.core import errors
+from apps.core.management.busy_sqlite import WriteLockedChecksCommand
 from apps.core.management.output import silence_stdout
 from apps.media import images, storage
 from apps.media.models import Blob, Photo, ThumbnailState
@@ -165,7 +166,7 @@ def _seed(value: str) -> int:
     return seed
 
 
-class Command(BaseCommand):
+class Command(WriteLockedChecksCommand):
     help = (
         "Create demo users (every role) and real estates (every status, with history); prints the accounts. "
         "For an empty or demo database: it bulk-inserts around the services and records no audit event."

@@ -2,12 +2,11 @@
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
-
+from apps.core.management.busy_sqlite import WriteLockedChecksCommand
 from apps.sync.services import sync_expire_cursors
 
 
-class Command(BaseCommand):
+class Command(WriteLockedChecksCommand):
     help = (
         "After restoring the database from a backup: expire every sync cursor issued before now "
         "(410 SYNC_CURSOR_EXPIRED), so offline clients sync again from the beginning. Run it with "

@@ -10,10 +10,11 @@ import os
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.core.validators import ProhibitNullCharactersValidator, validate_email
 
 from apps.core import errors
+from apps.core.management.busy_sqlite import WriteLockedChecksCommand
 from apps.users import services
 from apps.users.cpf import format_cpf, normalize_cpf
 from apps.users.management.commands._prompts import MAX_TRIES, ask, ask_new_password, refusal
@@ -21,7 +22,7 @@ from apps.users.models import Role, User
 from apps.users.validators import validate_cpf, validate_name
 
 
-class Command(BaseCommand):
+class Command(WriteLockedChecksCommand):
     help = "Create an admin account (asks for the CPF; --noinput reads DJANGO_SUPERUSER_* variables)."
     requires_migrations_checks = True
     stealth_options = ("stdin",)
