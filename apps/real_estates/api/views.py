@@ -32,7 +32,7 @@ from apps.core.filters import refuse_empty
 from apps.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from apps.core.idempotency import KEY_PATTERN as IDEMPOTENCY_KEY_PATTERN
 from apps.core.idempotency import idempotent
-from apps.core.openapi import ResourceMetadata, error_responses
+from apps.core.openapi import error_responses
 from apps.real_estates import list_cache, services
 from apps.real_estates.api.filters import RealEstateFilterBackend, RealEstateFilterSet
 from apps.real_estates.api.pagination import RealEstatePagination, rows_key
@@ -241,7 +241,6 @@ class RealEstateViewSet(
     schema = RealEstateAutoSchema()
     pagination_class = RealEstatePagination
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    metadata_class = ResourceMetadata
     # Reads as plain rows, assembled once per process and cloned by each request, as DRF's own
     # `queryset` attribute is (docs/adr/0052): a list page's, and a detail's, one row per photo.
     listing_rows: ClassVar = cast(RealEstateQuerySet, RealEstate.objects.with_listing_data())

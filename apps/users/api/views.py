@@ -17,7 +17,7 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from apps.core import errors
-from apps.core.openapi import ResourceMetadata, error_responses
+from apps.core.openapi import error_responses
 from apps.users import services
 from apps.users.api import examples
 from apps.users.api.filters import UserFilter
@@ -312,7 +312,6 @@ _ROLE_ERRORS = (*_AUTH_ERRORS, errors.PermissionDenied)
 )
 class UserViewSet(NoStoreMixin, viewsets.GenericViewSet[User]):
     permission_classes = [IsAdminOrManagerReadOnly]
-    metadata_class = ResourceMetadata
     serializer_class = UserSerializer
     filterset_class = UserFilter
     queryset = User.objects.all()
