@@ -17,6 +17,9 @@ from typing import Any
 # What a count may be: a worker count, a thread count or a backlog of 0 is no server; a memory limit
 # or a timeout of 0 means none.
 _MINIMUM = {"WEB_CONCURRENCY": 1, "WEB_THREADS": 1, "WEB_BACKLOG": 1}
+# PostgreSQL's own limit (a 32-bit integer), named here: past it the workers' settings would stop
+# on DATABASE_STATEMENT_TIMEOUT_MS, a variable the operator never set.
+_MAXIMUM = {"WEB_STATEMENT_TIMEOUT_MS": 2**31 - 1}
 
 
 def _int(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -27,8 +30,10 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         value = minimum - 1
-    if value < minimum:
-        raise SystemExit(f"{name} must be a whole number of at least {minimum}, not {raw!r}.")
+    maximum = _MAXIMUM.get(name)
+    if value < minimum or (maximum is not None and value > maximum):
+        bounds = f"of at least {minimum}" if maximum is None else f"from {minimum} to {maximum}"
+        raise SystemExit(f"{name} must be a whole number {bounds}, not {raw!r}.")
     return value
 
 

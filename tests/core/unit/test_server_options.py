@@ -99,3 +99,13 @@ def test_workers_get_a_statement_timeout_unless_one_is_set(
 def test_a_count_that_is_no_whole_number_in_bounds_is_refused_by_name(name: str, value: str) -> None:
     with pytest.raises(SystemExit, match=f"{name} must be a whole number"):
         server.options({name: value}, bind="127.0.0.1:8000")
+
+
+@pytest.mark.parametrize("value", ["2147483648", "-1", "30s"])
+def test_a_statement_timeout_outside_postgresqls_bounds_is_refused_by_its_own_name(value: str) -> None:
+    # Past 2**31 - 1 it was handed on, and the workers' settings stopped naming
+    # DATABASE_STATEMENT_TIMEOUT_MS, which the operator never set.
+    with pytest.raises(
+        SystemExit, match="WEB_STATEMENT_TIMEOUT_MS must be a whole number from 0 to 2147483647"
+    ):
+        server.worker_environment({"WEB_STATEMENT_TIMEOUT_MS": value})
