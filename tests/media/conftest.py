@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -25,6 +26,16 @@ from tests.storage_backends import use_s3
 def flaky_s3(s3_endpoint: str) -> Iterator[FlakyS3]:
     """An S3 endpoint answering chosen requests `503 SlowDown` (tests/media/flaky_s3.py)."""
     yield from run_flaky_s3(s3_endpoint)
+
+
+@pytest.fixture
+def impatient_connection() -> Iterator[None]:
+    """This thread's connection (the request's) cancels a statement after 300 ms."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 300")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("RESET statement_timeout")
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from itertools import permutations
-from typing import Any
 
 import pytest
 from django.apps import apps
@@ -19,6 +18,7 @@ from apps.audit.models import AuditEvent
 from apps.media.models import Blob
 from apps.real_estates.models import Status
 from apps.users.models import Role, User
+from tests.admin_pages import as_posted
 from tests.audit.factories import AuditEventFactory
 from tests.real_estates.factories import RealEstateFactory
 from tests.users.factories import UserFactory
@@ -176,20 +176,6 @@ def test_the_admin_names_an_erased_person_in_portuguese() -> None:
     assert '<td class="field-actor_display">usuário excluído</td>' in events
 
 
-def _as_posted(response: Any) -> dict[str, Any]:
-    """What a change page posts back unchanged: its form's and its inlines' fields."""
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data: dict[str, Any] = {}
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is not None and value is not False:  # an unticked box is not posted
-                data[form.add_prefix(name)] = value
-    return data
-
-
 def _history(client: Client, url: str) -> str:
     """The text of the history of the object whose change page is `url`."""
     page = client.get(url.replace("/change/", "/history/")).content.decode()
@@ -227,7 +213,7 @@ def test_the_history_names_the_fields_a_change_touched_in_portuguese() -> None:
         "photos-0-caption": "Fachada",
     }
 
-    edited = client.post(real_estate_url, {**_as_posted(client.get(real_estate_url)), **changes})
+    edited = client.post(real_estate_url, {**as_posted(client.get(real_estate_url)), **changes})
     renamed = client.post(
         user_url,
         {"name": "Nome Novo", "email": "novo@example.com.br", "role": Role.MANAGER},  # and no longer active

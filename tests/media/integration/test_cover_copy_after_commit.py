@@ -4,11 +4,10 @@ retry; the callbacks after it still run, and the thumbnail task copies the cover
 PostgreSQL: the real estate's row held by another connection past the request's statement timeout."""
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from rest_framework.test import APIClient
 
 from apps.media import services, tasks
@@ -24,16 +23,6 @@ from tests.real_estates.factories import RealEstateFactory
 from tests.threads import in_background
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def impatient_connection() -> Iterator[None]:
-    """This thread's connection (the request's) cancels a statement after 300 ms."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET statement_timeout = 300")
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("RESET statement_timeout")
 
 
 class RowHolder:

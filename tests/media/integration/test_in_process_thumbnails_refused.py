@@ -4,10 +4,9 @@ a 503 it would retry; the blob stays `pending`, which `rebuild_thumbnails` makes
 PostgreSQL: the blob's row held by another connection past the request's statement timeout."""
 
 import threading
-from collections.abc import Iterator
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from rest_framework.test import APIClient
 
 from apps.media.models import Blob, Photo, ThumbnailState
@@ -17,16 +16,6 @@ from tests.media.conftest import post_photo, stored_blob
 from tests.threads import in_background
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def impatient_connection() -> Iterator[None]:
-    """This thread's connection (the request's) cancels a statement after 300 ms."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET statement_timeout = 300")
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("RESET statement_timeout")
 
 
 def test_an_upload_whose_in_process_thumbnails_the_database_refuses_is_answered(

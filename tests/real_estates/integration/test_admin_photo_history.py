@@ -2,7 +2,6 @@
 on the page and its caption, not its id."""
 
 import re
-from typing import Any
 
 import pytest
 from django.db import connection
@@ -12,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.media.models import Photo
 from apps.real_estates.models import RealEstate, Status
 from apps.users.models import User
+from tests.admin_pages import as_posted
 from tests.real_estates.conftest import MakeRealEstate
 from tests.real_estates.helpers import CHANGELIST
 
@@ -25,23 +25,9 @@ def staff(manager: User) -> Client:
     return client
 
 
-def _as_posted(response: Any) -> dict[str, Any]:
-    """What a change page posts back unchanged: its form's and its inlines' fields."""
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data: dict[str, Any] = {}
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is not None and value is not False:
-                data[form.add_prefix(name)] = value
-    return data
-
-
 def _edit_photos(client: Client, real_estate: RealEstate, **changes: str) -> None:
     url = f"{CHANGELIST}{real_estate.pk}/change/"
-    response = client.post(url, {**_as_posted(client.get(url)), **changes})
+    response = client.post(url, {**as_posted(client.get(url)), **changes})
     assert response.status_code == 302
 
 

@@ -25,6 +25,7 @@ from apps.media.models import Blob, Photo
 from apps.media.services import photo_delete
 from apps.real_estates.models import RealEstate, Status
 from apps.users.models import Role, User
+from tests.admin_pages import as_posted
 from tests.conftest import bearer_client
 from tests.media.factories import BlobFactory, PhotoFactory, png
 from tests.real_estates.factories import RealEstateFactory
@@ -76,21 +77,6 @@ def post(client: Client, url: str, data: dict[str, Any], *, expect: int = 302) -
     return response
 
 
-def as_posted(client: Client, url: str) -> dict[str, Any]:
-    """What a change page posts back unchanged: its form's and its inlines' fields."""
-    page = client.get(url)
-    forms = [page.context["adminform"].form]
-    for inline in page.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data: dict[str, Any] = {}
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is not None and value is not False:  # an unticked box is not posted
-                data[form.add_prefix(name)] = value
-    return data
-
-
 def action(client: Client, url: str, name: str, *selected: Any, **extra: Any) -> Any:
     return post(client, url, {"action": name, "_selected_action": [str(s.pk) for s in selected], **extra})
 
@@ -102,7 +88,7 @@ def admin_edit(w: World) -> tuple[Write, Expected]:
     draft = create(w.ana)
     client, url = staff_client(w.manager), f"{REAL_ESTATES}{draft.pk}/change/"
     return (
-        lambda: post(client, url, {**as_posted(client, url), "title": "Casa editada no admin"}),
+        lambda: post(client, url, {**as_posted(client.get(url)), "title": "Casa editada no admin"}),
         Expected([draft], action="real_estate.update", actor=w.manager),
     )
 
@@ -159,7 +145,7 @@ def admin_photo_delete(w: World) -> tuple[Write, Expected]:
     PhotoFactory.create_batch(2, real_estate=draft)
     client, url = staff_client(w.manager), f"{REAL_ESTATES}{draft.pk}/change/"
     return (
-        lambda: post(client, url, {**as_posted(client, url), "photos-0-DELETE": "on"}),
+        lambda: post(client, url, {**as_posted(client.get(url)), "photos-0-DELETE": "on"}),
         Expected([draft], action="photo.delete", actor=w.manager),
     )
 
@@ -171,7 +157,7 @@ def admin_edit_and_photo_delete(w: World) -> tuple[Write, Expected]:
     client, url = staff_client(w.manager), f"{REAL_ESTATES}{draft.pk}/change/"
     return (
         lambda: post(
-            client, url, {**as_posted(client, url), "title": "Casa sem a foto", "photos-0-DELETE": "on"}
+            client, url, {**as_posted(client.get(url)), "title": "Casa sem a foto", "photos-0-DELETE": "on"}
         ),
         Expected([draft], action="photo.delete", actor=w.manager),
     )
@@ -195,7 +181,7 @@ def admin_photo_reorder(w: World) -> tuple[Write, Expected]:
     PhotoFactory.create_batch(2, real_estate=draft)
     client, url = staff_client(w.manager), f"{REAL_ESTATES}{draft.pk}/change/"
     return (
-        lambda: post(client, url, {**as_posted(client, url), "photos-1-order": "1"}),
+        lambda: post(client, url, {**as_posted(client.get(url)), "photos-1-order": "1"}),
         Expected([draft], action="photo.reorder", actor=w.manager),
     )
 
@@ -204,7 +190,7 @@ def admin_user_rename(w: World) -> tuple[Write, Expected]:
     owned = create(w.ana)
     client, url = staff_client(w.admin), f"{USERS}{w.ana.pk}/change/"
     return (
-        lambda: post(client, url, {**as_posted(client, url), "name": "Ana Renomeada no Admin"}),
+        lambda: post(client, url, {**as_posted(client.get(url)), "name": "Ana Renomeada no Admin"}),
         Expected([owned], action="user.update", actor=w.admin),
     )
 
