@@ -36,8 +36,8 @@ from apps.audit.services import (
     audit_user_erase,
 )
 from apps.core import errors
+from apps.core.locks import lock_key
 from apps.core.logging import keyed_hash
-from apps.media.locks import lock_key
 from apps.real_estates import services as real_estate_services
 from apps.users.cpf import format_cpf, normalize_cpf
 from apps.users.models import Role, User

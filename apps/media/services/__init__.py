@@ -3,7 +3,7 @@
 
 Ordering rule of all three (docs/adr/0030-content-addressed-media.md): slow storage I/O never
 runs while a row lock is held. Objects are written first, with no transaction open, then linked
-in one short transaction under the key lock (`apps.media.locks`) that the collector also takes
+in one short transaction under the key lock (`apps.core.locks`) that the collector also takes
 before deleting. An upload refused after its write removes what it wrote, under the same lock
 (`gc.forget_unlinked_object`); a process that dies there leaves at most an orphan object, which
 `media_gc` removes after the grace period; never a row pointing at a missing object.

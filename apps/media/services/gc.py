@@ -13,8 +13,8 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from apps.core import errors
+from apps.core.locks import lock_key, lock_keys
 from apps.media import storage
-from apps.media.locks import lock_key, lock_keys
 from apps.media.models import Blob, ThumbnailState
 
 logger = structlog.get_logger(__name__)

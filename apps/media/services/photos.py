@@ -16,10 +16,10 @@ from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from apps.audit.services import audit_created, audit_deleted, audit_diff, audit_record, audit_snapshot
 from apps.core import errors
+from apps.core.locks import lock_key
 from apps.core.metrics import UPLOAD_BYTES
 from apps.media import images, storage
 from apps.media.decoding import decode_slot
-from apps.media.locks import lock_key
 from apps.media.models import MAX_PHOTOS_PER_REAL_ESTATE, Blob, Photo, ThumbnailState
 from apps.media.services.gc import forget_unlinked_object
 from apps.real_estates import list_cache

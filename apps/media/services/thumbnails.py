@@ -11,9 +11,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from apps.core import errors
+from apps.core.locks import lock_keys
 from apps.media import images, storage
 from apps.media.decoding import decode_slot
-from apps.media.locks import lock_keys
 from apps.media.models import Blob, ThumbnailState
 from apps.real_estates.services import real_estate_cover_thumbnail_made
 

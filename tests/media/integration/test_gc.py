@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from apps.core.locks import lock_key
 from apps.media import services, storage
-from apps.media.locks import lock_key
 from apps.media.models import Blob, Photo
 from apps.media.services import photos
 from apps.real_estates.models import RealEstate

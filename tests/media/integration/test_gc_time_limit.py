@@ -12,8 +12,8 @@ import pytest
 from celery import Celery
 from django.db import transaction
 
+from apps.core.locks import lock_key
 from apps.media import storage
-from apps.media.locks import lock_key
 from tests.media import samples
 from tests.media.conftest import orphan_object
 from tests.threads import in_background, wait_for_a_lock_wait

@@ -1,4 +1,5 @@
-"""A transaction-scoped lock per storage key, shared by uploads, thumbnails and the garbage collector.
+"""A transaction-scoped lock per name: the media's storage keys, shared by uploads, thumbnails and
+the garbage collector, and `user_ensure_local_admin`'s one local admin.
 
 Storage writes run outside transactions, so the database cannot arbitrate them directly; instead
 whoever *links* a key to a row (upload, thumbnail task) and whoever *deletes* the object of a key
