@@ -3,12 +3,14 @@ refuses what the OpenAPI schema does not allow instead of ignoring it.
 
 An empty value (`?status=`, or whitespace alone: `?status=%20`) is a 400 naming the parameter,
 like any value outside its domain; a repeated `ordering` is a 400 too (django-filter would take
-its last value), its several keys going in one comma-separated value.
+its last value), its several keys going in one comma-separated value. A number, a date, an
+id or coordinates with whitespace around them (`?min_price=%201`) is a 400 too (`padded`).
 """
 
 from typing import Any
 
 from django import forms
+from django_filters import rest_framework as filters
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
 from apps.core import errors
@@ -42,6 +44,27 @@ def _blank(value: Any, field: forms.Field) -> bool:
     nothing): `?city=%20` is as empty as `?city=`. Not where whitespace is the field's own
     (`strip=False`, as `q`)."""
     return value == "" or (isinstance(value, str) and not value.strip() and getattr(field, "strip", True))
+
+
+def padded(value: Any) -> bool:
+    """Text with whitespace around something: `" 1"`, not `" "` (empty, `_blank`). A field that
+    reads a number, a date, an id or coordinates refuses it, where Django's fields strip it: the
+    schema declares those values without spaces (a number's text has none), and a value the
+    server took that its schema refuses is negative data accepted."""
+    return isinstance(value, str) and value.strip() not in ("", value)
+
+
+class ExactUUIDField(forms.UUIDField):
+    """A UUID as sent: `padded` is invalid."""
+
+    def to_python(self, value: Any) -> Any:
+        if padded(value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class ExactUUIDFilter(filters.UUIDFilter):  # type: ignore[misc]
+    field_class = ExactUUIDField
 
 
 def refuse_empty(query_params: Any, *names: str) -> None:

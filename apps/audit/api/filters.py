@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from apps.audit.models import AuditEvent, TargetType
 from apps.audit.querysets import AuditEventQuerySet
 from apps.core.fields import DeclaredLengthFormField
-from apps.core.filters import StrictQueryForm
+from apps.core.filters import ExactUUIDFilter, StrictQueryForm
 from apps.real_estates.api.filters import DateOrDateTimeFilter, created_before, date_or_datetime_schema
 
 KEY_LENGTH = 64  # `AuditEvent.action` and `.target_id`
@@ -27,7 +27,7 @@ def key_filter(description: str) -> filters.CharFilter:
 
 
 class AuditEventFilter(filters.FilterSet):  # type: ignore[misc]
-    actor = filters.UUIDFilter(field_name="actor_id", help_text="Events made by this user (id).")
+    actor = ExactUUIDFilter(field_name="actor_id", help_text="Events made by this user (id).")
     target_type = filters.ChoiceFilter(choices=TargetType.choices, help_text="Kind of record changed.")
     target_id = key_filter("Id of the record changed (with `target_type`).")
     action = key_filter("`<target type>.<verb>`, e.g. `real_estate.approve`.")

@@ -26,7 +26,7 @@ from rest_framework.request import Request
 
 from apps.core import errors
 from apps.core.fields import whole_number
-from apps.core.filters import StrictQueryForm, field_error
+from apps.core.filters import ExactUUIDFilter, StrictQueryForm, field_error, padded
 from apps.real_estates import list_cache
 from apps.real_estates.api.pagination import rows_key
 from apps.real_estates.api.serializers import UF_SCHEMA_PATTERN
@@ -86,6 +86,8 @@ class NearField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
+        if padded(value):
+            raise field_error(errors.NEAR_INVALID)
         numbers = _numbers(text, 2)
         if numbers is None or not _in_range(*numbers):
             raise field_error(errors.NEAR_INVALID)
@@ -99,6 +101,8 @@ class RadiusField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
+        if padded(value):
+            raise field_error(errors.RADIUS_INVALID, limit=int(MAX_RADIUS_KM))
         radius = float(text) if re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{1,15})?", text) else math.nan
         if not 0 < radius <= MAX_RADIUS_KM:
             raise field_error(errors.RADIUS_INVALID, limit=int(MAX_RADIUS_KM))
@@ -113,6 +117,8 @@ class BboxField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
+        if padded(value):
+            raise field_error(errors.BBOX_INVALID)
         numbers = _numbers(text, 4)
         if numbers is None:
             raise field_error(errors.BBOX_INVALID)
@@ -177,6 +183,8 @@ class DateOrDateTimeField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
+        if padded(value):
+            raise field_error(errors.INVALID_DATETIME)
         try:
             day = parse_date(text)
             # An unencoded `+` of an offset arrives as a space.
@@ -249,6 +257,8 @@ class BoundField(forms.DecimalField):
         self.rounding = rounding
 
     def clean(self, value: Any) -> Decimal | None:
+        if padded(value):  # Django's DecimalField strips it; the schema's number has no spaces
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         number: Decimal | None = super().clean(value)
         return None if number is None else number.quantize(CENTS, rounding=self.rounding)
 
@@ -336,7 +346,7 @@ class RealEstateFilterSet(filters.FilterSet):  # type: ignore[misc]
     min_area = AreaFilter("area_m2", "gte")
     max_area = AreaFilter("area_m2", "lte")
     min_bedrooms = BedroomsFilter()
-    collected_by = filters.UUIDFilter(field_name="collected_by_id")
+    collected_by = ExactUUIDFilter(field_name="collected_by_id")
     created_after = DateOrDateTimeFilter(method="filter_created_after")
     created_before = DateOrDateTimeFilter(method="filter_created_before")
     q = SearchFilter(method="filter_q", strip=False)
