@@ -111,12 +111,15 @@ def render_markdown(errors: list[Entry], fields: list[Entry]) -> str:
         "",
         "| HTTP | when | what to do |",
         "|---|---|---|",
-        "| 414 | the request target (path and query) is over 65,534 bytes (granian); behind nginx as"
-        " deployed, the request line is over 8 KB (nginx's own page) | shorten the query: no"
-        " documented parameter comes near (`q` is 200 characters at most) |",
+        "| 414 | the request target (path and query) is over 65,534 bytes (granian) | shorten the"
+        " query: no documented parameter comes near (`q` is 200 characters at most) |",
         "| 431 | the request's headers are over ~400 KB (granian) | send smaller headers |",
         "| 400 | the request line or a header cannot be parsed (a `Content-Length` that is no number)"
         " | fix the client's HTTP |",
+        "",
+        "Behind nginx as deployed (`docker/nginx-refusals.conf`), a request line over 8 KB is a 414"
+        " `URI_TOO_LONG` and a header over it a 431 `REQUEST_HEADERS_TOO_LARGE`, in the envelope"
+        " with nginx's request id (a 414's message is in English: nginx reads none of its headers).",
         "",
         "## Error codes",
         "",

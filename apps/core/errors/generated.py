@@ -60,6 +60,7 @@ __all__ = [
     "RealEstateNeedsPhoto",
     "RealEstateNotEditable",
     "RealEstateNotFound",
+    "RequestHeadersTooLarge",
     "SEARCH_TOO_LONG",
     "SEARCH_TOO_MANY_TERMS",
     "SYNC_CURSOR_INVALID",
@@ -71,6 +72,7 @@ __all__ = [
     "TokenInvalid",
     "UF_INVALID",
     "UnsupportedMediaType",
+    "UriTooLong",
     "UserNotFound",
     "ValidationError",
     "WrongCurrentPassword",
@@ -167,12 +169,30 @@ class PayloadTooLarge(ApiError):
     )
 
 
+class UriTooLong(ApiError):
+    code = 'URI_TOO_LONG'
+    status_code = 414
+    default_message = catalog_message(
+        en='The request address is too long.',
+        pt_br='O endereço da requisição é longo demais.',
+    )
+
+
 class UnsupportedMediaType(ApiError):
     code = 'UNSUPPORTED_MEDIA_TYPE'
     status_code = 415
     default_message = catalog_message(
         en='This content type is not supported.',
         pt_br='Este tipo de conteúdo não é suportado.',
+    )
+
+
+class RequestHeadersTooLarge(ApiError):
+    code = 'REQUEST_HEADERS_TOO_LARGE'
+    status_code = 431
+    default_message = catalog_message(
+        en='The request headers are too large.',
+        pt_br='Os cabeçalhos da requisição são grandes demais.',
     )
 
 
