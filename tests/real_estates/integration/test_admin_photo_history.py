@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from apps.media.models import Photo
+from apps.media.services import photo_update
 from apps.real_estates.models import RealEstate, Status
 from apps.users.models import User
 from tests.admin_pages import as_posted
@@ -38,11 +39,9 @@ def _history(client: Client, real_estate: RealEstate) -> list[str]:
 
 def _captioned(real_estate: RealEstate, *captions: str) -> None:
     """The photos' captions, in order, as a collector gives them (through the service)."""
-    from apps.media import services
-
     photos = Photo.objects.of_real_estate(real_estate.pk)
     for photo, caption in zip(photos, captions, strict=True):
-        services.photo_update(photo=photo, actor=real_estate.collected_by, caption=caption)  # type: ignore[arg-type]
+        photo_update(photo=photo, actor=real_estate.collected_by, caption=caption)
 
 
 def test_the_history_names_a_photo_by_its_order_and_caption(
