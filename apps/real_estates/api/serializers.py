@@ -290,7 +290,8 @@ class StatsRowSerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
     count = serializers.IntegerField()
     avg_price = serializers.DecimalField(max_digits=PRICE_MAX_DIGITS, decimal_places=2)
-    avg_price_per_m2 = serializers.DecimalField(max_digits=PRICE_MAX_DIGITS, decimal_places=2)
+    # A price over an area of 0.01 m²: two integer digits more than a price.
+    avg_price_per_m2 = serializers.DecimalField(max_digits=PRICE_MAX_DIGITS + 2, decimal_places=2)
 
 
 class StatsSerializer(serializers.Serializer[Any]):
