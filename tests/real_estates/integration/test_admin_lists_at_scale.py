@@ -2,11 +2,16 @@
 at a million real estates each list of distinct UFs or cities took 0.2 to 0.6 s on every page
 (docs/adr/0116)."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from apps.real_estates import services
 from apps.real_estates.models import Status
 from apps.users.models import User
 from tests.real_estates.conftest import MakeRealEstate
@@ -89,3 +94,29 @@ def test_a_city_chosen_without_a_uf_filters_and_shows_as_chosen(
     assert [r.pk for r in page.context["cl"].result_list] == [campinas.pk]
     city_filter = next(f for f in page.context["cl"].filter_specs if f.expected_parameters() == ["city"])
     assert [c["display"] for c in city_filter.choices(page.context["cl"]) if c["selected"]] == ["Campinas"]
+
+
+def test_the_review_queue_waits_from_the_latest_submission(
+    staff: Client, make_real_estate: MakeRealEstate, collector: User, manager: User
+) -> None:
+    """The queue sorts on each real estate's latest transition, which for a submitted one is its
+    submission: one sent back and submitted again waits from then, not from its first submission."""
+    now = timezone.now()
+    with time_machine.travel(now - timedelta(days=5, hours=1), tick=False):
+        resubmitted = make_real_estate(status=Status.SUBMITTED)
+    with time_machine.travel(now - timedelta(days=4, hours=1), tick=False):
+        services.real_estate_reject(real_estate=resubmitted, actor=manager, reason="Fotos escuras")
+    with time_machine.travel(now - timedelta(days=3, hours=1), tick=False):
+        waiting = make_real_estate(status=Status.SUBMITTED)
+    with time_machine.travel(now - timedelta(days=1, hours=1), tick=False):
+        edited = {"title": f"{resubmitted.title} (fotos novas)"}  # the collector's edit reopens it
+        services.real_estate_update(real_estate=resubmitted, actor=collector, fields=edited)
+        services.real_estate_submit(real_estate=resubmitted, actor=collector)
+
+    page = staff.get(CHANGELIST, {"status__exact": Status.SUBMITTED})
+
+    assert [r.pk for r in page.context["cl"].result_list] == [waiting.pk, resubmitted.pk]
+    assert [r.submitted_at.date() for r in page.context["cl"].result_list] == [
+        (now - timedelta(days=3, hours=1)).date(),
+        (now - timedelta(days=1, hours=1)).date(),
+    ]
