@@ -353,6 +353,12 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
         and order."""
         return self.filter(AmongIds(self.values("pk")[bottom:top]))
 
+    def cities_in_uf(self, uf: str, *, among: int = 5000) -> set[str]:
+        """The cities the newest `among` real estates of `uf` name, for the admin's city filter:
+        one scan of `re_state_created_idx` that stops after `among` rows, however large the UF
+        (the distinct cities of all the table took 0.5 s at 1M real estates, docs/adr/0116)."""
+        return set(self.filter(state=uf).order_by("-created_at").values_list("city", flat=True)[:among])
+
     def stats_by(self, group_by: str) -> "models.QuerySet[RealEstate, dict[str, Any]]":
         """One row per `group_by` value: count, average price and average price per m²,
         computed in the database, largest groups first.
