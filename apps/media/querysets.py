@@ -68,13 +68,14 @@ class BlobQuerySet(models.QuerySet["Blob"]):
     @staticmethod
     def stale_covers() -> "models.QuerySet[RealEstate, tuple[int, str, str | None]]":
         """(blob id, its 256 px key, the other key a cover shows), once each, for the real estates
-        whose cover is a blob and names a key that is not the blob's (a rebuild's copy to the
-        covers not landed yet, or deferred: ADR 0118). One pass over the real estates with a
-        cover, joined to their blob by its primary key: the collector's, once a run."""
+        whose cover is a blob and shows another key than the blob's: a key a rebuild replaced, or
+        none (`""`) where the blob has one (a copy to the covers not landed yet, or deferred and
+        lost: ADR 0118). One pass over the real estates with a cover, joined to their blob by
+        its primary key: the collector's, once a run."""
         from apps.real_estates.models import RealEstate
 
         return (
-            RealEstate.objects.filter(cover_blob__isnull=False, cover_key__gt="")
+            RealEstate.objects.filter(cover_blob__isnull=False, cover_key__isnull=False)
             .exclude(cover_key=F("cover_blob__thumbnail_256_key"))
             .order_by()
             .values_list("cover_blob_id", "cover_blob__thumbnail_256_key", "cover_key")

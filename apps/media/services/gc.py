@@ -121,10 +121,11 @@ def forget_unlinked_object(key: str) -> None:
 
 def _covers_put_right(*, dry_run: bool) -> frozenset[str]:
     """The keys the list's covers name that are not their blob's 256 px key (a rebuild's copy to
-    the covers not landed, or deferred and never run): kept for this run, and each such cover
-    given its blob's key (through the real-estate service, which copies only a key the blob
-    still has). A dry run changes no cover. A cover the database refuses to change (its row held
-    past the statement timeout) stays as it is, and so does its file, for the next run."""
+    the covers not landed, or deferred and never run): kept for this run, and each such cover,
+    one showing none while its blob has one too, given its blob's key (through the real-estate
+    service, which copies only a key the blob still has). A dry run changes no cover. A cover
+    the database refuses to change (its row held past the statement timeout) stays as it is,
+    and so does its file, for the next run."""
     stale = list(Blob.objects.stale_covers())
     if not dry_run:
         for blob_id, key in dict.fromkeys((blob_id, key) for blob_id, key, _shown in stale):

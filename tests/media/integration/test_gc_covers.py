@@ -131,3 +131,20 @@ def test_a_cover_whose_repair_the_database_refuses_keeps_its_file(
 
     assert older_key not in report.objects
     assert _cover_opens(collector_client, real_estate)
+
+
+def test_a_cover_whose_first_thumbnail_never_reached_it_gets_it_from_the_collector(
+    collector: User, collector_client: APIClient
+) -> None:
+    """A photo write made the blob the cover before its thumbnail was made (`""`), and the copy
+    of the thumbnail made later was deferred and never landed (the queued task lost, its
+    in-process run refused too): the list showed no cover for good. A collection gives it."""
+    real_estate = RealEstateFactory(collected_by=collector)
+    blob = PhotoFactory(real_estate=real_estate).blob
+    RealEstate.objects.filter(pk=real_estate.pk).update(cover_key="")
+
+    services.media_gc(grace=NO_GRACE)
+
+    real_estate.refresh_from_db()
+    assert real_estate.cover_key == blob.thumbnail_256_key != ""
+    assert _cover_opens(collector_client, real_estate)
