@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 if TYPE_CHECKING:
     from apps.media.models import Blob, Photo
+    from apps.real_estates.models import RealEstate
 
 
 # A photo's columns as a real-estate detail reads them beside its row (`photos__<column>`), blob
@@ -62,6 +63,23 @@ class BlobQuerySet(models.QuerySet["Blob"]):
             self.filter(Q(thumbnail_256_key__in=keys) | Q(thumbnail_1024_key__in=keys))
             .order_by()
             .values_list("pk", "thumbnail_256_key", "thumbnail_1024_key")
+        )
+
+    @staticmethod
+    def stale_covers() -> "models.QuerySet[RealEstate, tuple[int, str, str | None]]":
+        """(blob id, its 256 px key, the other key a cover shows), once each, for the real estates
+        whose cover is a blob and shows another key than the blob's: a key a rebuild replaced, or
+        none (`""`) where the blob has one (a copy to the covers not landed yet, or deferred and
+        lost: ADR 0118). One pass over the real estates with a cover, joined to their blob by
+        its primary key: the collector's, once a run."""
+        from apps.real_estates.models import RealEstate
+
+        return (
+            RealEstate.objects.filter(cover_blob__isnull=False, cover_key__isnull=False)
+            .exclude(cover_key=F("cover_blob__thumbnail_256_key"))
+            .order_by()
+            .values_list("cover_blob_id", "cover_blob__thumbnail_256_key", "cover_key")
+            .distinct()
         )
 
     @staticmethod

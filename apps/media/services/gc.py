@@ -16,6 +16,7 @@ from apps.core import errors
 from apps.core.locks import lock_key, lock_keys
 from apps.media import storage
 from apps.media.models import Blob, ThumbnailState
+from apps.real_estates.services import real_estate_cover_thumbnail_made
 
 logger = structlog.get_logger(__name__)
 
@@ -71,12 +72,17 @@ def media_gc(
     uploads take to link an object, after re-checking (under it) that nothing references the key
     and that the object is older than the grace period. Young objects are never touched, so a
     request that wrote its object and has not inserted its row yet keeps it.
+
+    A file a real estate's cover names is kept even when no blob row names it any more (a
+    rebuild replaced it and its copy to the covers has not landed): first the covers are given
+    their blob's key, and the keys they named are kept for this run (ADR 0118).
     """
     grace = timedelta(hours=settings.MEDIA_GC_GRACE_HOURS) if grace is None else grace
     cutoff = timezone.now() - grace
     report = GcReport(removed=removed)
+    covered = _covers_put_right(dry_run=dry_run)
     for blob_id in Blob.objects.orphaned().created_before(cutoff).values_list("pk", flat=True):
-        _collect_blob(blob_id=blob_id, cutoff=cutoff, dry_run=dry_run, report=report)
+        _collect_blob(blob_id=blob_id, cutoff=cutoff, dry_run=dry_run, report=report, covered=covered)
     # Our prefixes only, leftovers like `<hash>_AbC123.jpg` too. Most stored files are in use:
     # a batch's are found in one statement and passed over; only a file no row named then gets
     # a transaction, its key lock and the re-check under it.
@@ -84,7 +90,7 @@ def media_gc(
     for batch in batched(old, _OBJECT_BATCH, strict=False):
         known = Blob.objects.known_keys({stored.key for stored in batch})
         for stored in batch:
-            if stored.key not in known:
+            if stored.key not in known and stored.key not in covered:
                 _collect_object(
                     key=stored.key, size=stored.size, cutoff=cutoff, dry_run=dry_run, report=report
                 )
@@ -113,7 +119,26 @@ def forget_unlinked_object(key: str) -> None:
         logger.warning("unlinked_object_left", key=key, exc_info=True)
 
 
-def _collect_blob(*, blob_id: int, cutoff: datetime, dry_run: bool, report: GcReport) -> None:
+def _covers_put_right(*, dry_run: bool) -> frozenset[str]:
+    """The keys the list's covers name that are not their blob's 256 px key (a rebuild's copy to
+    the covers not landed, or deferred and never run): kept for this run, and each such cover,
+    one showing none while its blob has one too, given its blob's key (through the real-estate
+    service, which copies only a key the blob still has). A dry run changes no cover. A cover
+    the database refuses to change (its row held past the statement timeout) stays as it is,
+    and so does its file, for the next run."""
+    stale = list(Blob.objects.stale_covers())
+    if not dry_run:
+        for blob_id, key in dict.fromkeys((blob_id, key) for blob_id, key, _shown in stale):
+            try:
+                real_estate_cover_thumbnail_made(blob_id=blob_id, key=key)
+            except DatabaseError:
+                logger.warning("cover_repair_deferred", blob_id=blob_id, exc_info=True)
+    return frozenset(shown for _blob_id, _key, shown in stale if shown)
+
+
+def _collect_blob(
+    *, blob_id: int, cutoff: datetime, dry_run: bool, report: GcReport, covered: frozenset[str]
+) -> None:
     """Delete an unreferenced blob: its renditions no other blob shares, its object and its row,
     under their key locks, so an upload of the same bytes waits, then finds neither row nor object
     and writes it again.
@@ -126,7 +151,7 @@ def _collect_blob(*, blob_id: int, cutoff: datetime, dry_run: bool, report: GcRe
         blob = _locked_orphan(blob_id=blob_id, cutoff=cutoff)
         if blob is None:
             return
-        renditions = _unshared(blob, blob.thumbnail_256_key, blob.thumbnail_1024_key)
+        renditions = _unshared(blob, blob.thumbnail_256_key, blob.thumbnail_1024_key, kept=covered)
         if dry_run:
             size = blob.size + sum(storage.object_size(key) for key in renditions)
         else:
@@ -140,7 +165,9 @@ def _collect_blob(*, blob_id: int, cutoff: datetime, dry_run: bool, report: GcRe
         blob = _locked_orphan(blob_id=blob_id, cutoff=cutoff, also=renditions)
         if blob is None:
             return  # linked again in between: pending, so its renditions are made again
-        renditions = _unshared(blob, *renditions, blob.thumbnail_256_key, blob.thumbnail_1024_key)
+        renditions = _unshared(
+            blob, *renditions, blob.thumbnail_256_key, blob.thumbnail_1024_key, kept=covered
+        )
         size = blob.size + sum(storage.object_size(key) for key in renditions)
         for key in renditions:
             storage.delete_object(key)
@@ -159,12 +186,13 @@ def _locked_orphan(*, blob_id: int, cutoff: datetime, also: Iterable[str] = ()) 
     return Blob.objects.select_for_update().orphaned().created_before(cutoff).filter(pk=blob_id).first()
 
 
-def _unshared(blob: Blob, *renditions: str) -> list[str]:
-    """The renditions no other blob names (identical pixels in two encodings share them)."""
+def _unshared(blob: Blob, *renditions: str, kept: frozenset[str]) -> list[str]:
+    """The renditions no other blob names (identical pixels in two encodings share them) and no
+    cover named when the run began (`kept`)."""
     return [
         key
         for key in dict.fromkeys(renditions)
-        if key and not Blob.objects.with_thumbnail_key(key).exclude(pk=blob.pk).exists()
+        if key and key not in kept and not Blob.objects.with_thumbnail_key(key).exclude(pk=blob.pk).exists()
     ]
 
 

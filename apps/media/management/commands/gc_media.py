@@ -1,10 +1,13 @@
 """`manage.py gc_media [--dry-run] [--grace HOURS]`: remove unreferenced blobs and orphan objects,
-each printed as it goes (a run the storage interrupts has printed what it removed), then the sums."""
+each printed as it goes (a run the storage interrupts has printed what it removed), then the sums.
+A statement the database cancels (a lock held past the statement timeout, a lost connection) ends
+it the same way, in a CommandError: what it was removing stays for the next run."""
 
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
+from django.db import OperationalError
 
 from apps.core import errors
 from apps.core.management.busy_sqlite import WriteLockedChecksCommand
@@ -49,6 +52,9 @@ class Command(WriteLockedChecksCommand):
             )
         except errors.ApiError as error:  # the storage unreachable: what was removed so far stays removed
             raise CommandError(f"{error.code}: {error.message}") from error
+        except OperationalError as exc:  # a statement cancelled behind a held lock, a lost connection
+            unavailable = errors.ServiceUnavailable()
+            raise CommandError(f"{unavailable.code}: {unavailable.message} ({exc})") from exc
         except BrokenPipeError:
             # The reader went away (`gc_media --dry-run | head`): stop there quietly, as Unix tools
             # do; each removal printed was committed, so the next run goes on from what is left.

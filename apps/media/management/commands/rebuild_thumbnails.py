@@ -3,15 +3,19 @@ with a progress bar on a terminal. Missing: a blob's not `ready`, or `ready` and
 object lost from storage, found by matching the `thumbs/` listing to the rows N files at a time
 (`services.blobs_missing_renditions`): memory stays a bit per blob whatever the size.
 
-Every blob is tried; when any failed (storage unreachable, an original gone or undecodable)
-the command ends in a CommandError (exit status 1) after its summary, so cron and scripts see it.
+Every blob is tried; when any failed (storage unreachable, an original gone or undecodable, a
+statement the database cancelled or a lost connection: its link or its copy to the covers,
+which the collector puts right, ADR 0118) the command ends in a CommandError (exit status 1)
+after its summary, so cron and scripts see it.
 """
 
 import argparse
 import sys
 from typing import Any
 
+import structlog
 from django.core.management.base import CommandError, CommandParser
+from django.db import OperationalError
 from tqdm import tqdm
 
 from apps.core import errors
@@ -19,6 +23,8 @@ from apps.core.management.busy_sqlite import WriteLockedChecksCommand
 from apps.media.models import Blob, ThumbnailState
 from apps.media.services import blob_generate_thumbnails, blobs_missing_renditions
 from apps.media.services.thumbnails import RENDITION_BATCH, BlobIds
+
+logger = structlog.get_logger(__name__)
 
 # A batch's keys are one statement's parameters: SQLite (the embedded default) refuses a
 # statement of more than 250,000 variables, two a key; a larger batch gains nothing anyway.
@@ -70,8 +76,12 @@ class Command(WriteLockedChecksCommand):
             except (errors.StorageUnavailable, errors.ServiceUnavailable):
                 failed += 1
                 continue
+            except OperationalError:  # a statement cancelled behind a held row, a lost connection
+                logger.warning("thumbnail_rebuild_refused", blob_id=blob_id, exc_info=True)
+                failed += 1
+                continue
             if blob is not None and blob.thumbnail_state != ThumbnailState.READY:
                 failed += 1
         self.stdout.write(f"Thumbnails: {len(ids) - failed} blob(s) done, {failed} failed.")
         if failed:
-            raise CommandError(f"{failed} blob(s) have no thumbnails (see the log and the admin's blobs).")
+            raise CommandError(f"{failed} blob(s) failed (see the log and the admin's blobs).")
