@@ -10,9 +10,12 @@ from rest_framework.test import APIClient
 
 from apps.real_estates.models import RealEstate, Status
 from apps.users.models import User
+from tests.contract.openapi_validator import ContractValidator
+from tests.media.factories import PhotoFactory
 from tests.real_estates.factories import RealEstateFactory
 
 pytestmark = pytest.mark.django_db
+CONTRACT = ContractValidator()
 
 
 @pytest.fixture
@@ -136,7 +139,49 @@ def test_a_real_estate_patch_refuses_an_integer_sent_as_a_string(
     assert getattr(draft, field) == before
 
 
-def test_an_integral_json_number_is_still_an_integer(collector_client: APIClient, draft: RealEstate) -> None:
-    response = collector_client.patch(f"/api/v1/real-estates/{draft.pk}", {"bedrooms": 4.0}, format="json")
+def _declared_allows(component: str, field: str, instance: object) -> bool:
+    try:
+        CONTRACT.validate(instance, CONTRACT.spec["components"]["schemas"][component]["properties"][field])
+    except AssertionError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("text", ["4.0", "4e0", "4E+0", "40e-1"])
+@pytest.mark.parametrize("field", ["bedrooms", "bathrooms", "parking_spaces"])
+def test_a_number_with_a_fraction_or_exponent_is_no_integer(
+    collector_client: APIClient, draft: RealEstate, field: str, text: str
+) -> None:
+    """OpenAPI 3.0's `integer` (JSON Schema draft 4/Wright 00, as the schema's validator and
+    Schemathesis read it) is a JSON number without a fraction or exponent part: `4.0` is
+    negative data, which was stored as 4."""
+    assert not _declared_allows("PatchedRealEstateInputRequest", field, json.loads(text))
+    before = getattr(draft, field)
+    response = collector_client.patch(
+        f"/api/v1/real-estates/{draft.pk}", f'{{"{field}": {text}}}', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert [item["code"] for item in response.json()["error"]["fields"][field]] == ["invalid"]
+    draft.refresh_from_db()
+    assert getattr(draft, field) == before
+
+
+def test_a_photo_position_with_a_fraction_is_no_integer(
+    collector_client: APIClient, draft: RealEstate
+) -> None:
+    assert not _declared_allows("PatchedPhotoUpdateRequest", "position", 0.0)
+    first, second = PhotoFactory(real_estate=draft), PhotoFactory(real_estate=draft)
+    url = f"/api/v1/real-estates/{draft.pk}/photos/{second.pk}"
+    response = collector_client.patch(url, '{"position": 0.0}', content_type="application/json")
+    assert response.status_code == 400
+    assert [item["code"] for item in response.json()["error"]["fields"]["position"]] == ["invalid"]
+    assert collector_client.patch(url, {"position": 0}, format="json").json()["position"] == 0
+    first.refresh_from_db()
+    assert first.position == 1
+
+
+def test_an_integer_json_number_is_taken(collector_client: APIClient, draft: RealEstate) -> None:
+    assert _declared_allows("PatchedRealEstateInputRequest", "bedrooms", 4)
+    response = collector_client.patch(f"/api/v1/real-estates/{draft.pk}", {"bedrooms": 4}, format="json")
     assert response.status_code == 200
     assert response.json()["bedrooms"] == 4
