@@ -3,6 +3,7 @@ number or boolean is refused (DRF would store its text); a coordinate far out of
 not a 500; a lone surrogate an error echoes (an unknown key, a refused choice) is a 400, not a 500."""
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -185,3 +186,45 @@ def test_an_integer_json_number_is_taken(collector_client: APIClient, draft: Rea
     response = collector_client.patch(f"/api/v1/real-estates/{draft.pk}", {"bedrooms": 4}, format="json")
     assert response.status_code == 200
     assert response.json()["bedrooms"] == 4
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("latitude", 90.0000001),
+        ("latitude", -90.00000049),
+        ("longitude", 180.0000001),
+        ("longitude", -180.0000004),
+    ],
+)
+def test_a_coordinate_just_past_its_bound_is_refused_before_it_is_rounded(
+    collector_client: APIClient, draft: RealEstate, field: str, value: float
+) -> None:
+    """The schema's number branch declares `maximum: 90` (180); a latitude of 90.0000001 was
+    rounded to the column's six places first, so it was stored as 90 and answered 200: negative
+    data accepted. The decimal string of the same value is refused alike."""
+    assert not _declared_allows("PatchedAddressInputRequest", field, value)
+    before = getattr(draft, field)
+    for sent in (value, repr(value)):
+        response = collector_client.patch(
+            f"/api/v1/real-estates/{draft.pk}", {"address": {field: sent}}, format="json"
+        )
+        assert response.status_code == 400, sent
+        codes = [item["code"] for item in response.json()["error"]["fields"]["address"][field]]
+        assert codes == ["max_value" if value > 0 else "min_value"]
+    draft.refresh_from_db()
+    assert getattr(draft, field) == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("latitude", 90), ("latitude", -89.9999999), ("longitude", 180.0)]
+)
+def test_a_coordinate_within_its_bounds_is_rounded_to_six_places(
+    collector_client: APIClient, draft: RealEstate, field: str, value: float
+) -> None:
+    assert _declared_allows("PatchedAddressInputRequest", field, value)
+    response = collector_client.patch(
+        f"/api/v1/real-estates/{draft.pk}", {"address": {field: value}}, format="json"
+    )
+    assert response.status_code == 200
+    assert abs(Decimal(response.json()["address"][field]) - Decimal(repr(value))) <= Decimal("0.0000005")
