@@ -54,11 +54,13 @@ class TextField(serializers.CharField):
 
 
 class WholeNumberField(serializers.IntegerField):
-    """Only a JSON number with no fraction (`3`, `3.0`): DRF's IntegerField also parsed text
-    (`"3"`, `" +3 "`, an Arabic-Indic `"٣"`), which the schema (`type: integer`) does not allow."""
+    """Only a JSON number without a fraction or exponent part (`3`), as OpenAPI 3.0's
+    `type: integer` (JSON Schema draft 4) reads it: DRF's IntegerField also parsed text (`"3"`,
+    `" +3 "`, an Arabic-Indic `"٣"`) and took `3.0` or `3e0`, which the JSON parser reads as a
+    float (ADR 0120)."""
 
     def to_internal_value(self, data: Any) -> int:
-        if isinstance(data, bool) or not isinstance(data, (int, float)):
+        if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
         return int(super().to_internal_value(data))
 

@@ -3,6 +3,7 @@ number or boolean is refused (DRF would store its text); a coordinate far out of
 not a 500; a lone surrogate an error echoes (an unknown key, a refused choice) is a 400, not a 500."""
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -10,9 +11,12 @@ from rest_framework.test import APIClient
 
 from apps.real_estates.models import RealEstate, Status
 from apps.users.models import User
+from tests.contract.openapi_validator import ContractValidator
+from tests.media.factories import PhotoFactory
 from tests.real_estates.factories import RealEstateFactory
 
 pytestmark = pytest.mark.django_db
+CONTRACT = ContractValidator()
 
 
 @pytest.fixture
@@ -136,7 +140,91 @@ def test_a_real_estate_patch_refuses_an_integer_sent_as_a_string(
     assert getattr(draft, field) == before
 
 
-def test_an_integral_json_number_is_still_an_integer(collector_client: APIClient, draft: RealEstate) -> None:
-    response = collector_client.patch(f"/api/v1/real-estates/{draft.pk}", {"bedrooms": 4.0}, format="json")
+def _declared_allows(component: str, field: str, instance: object) -> bool:
+    try:
+        CONTRACT.validate(instance, CONTRACT.spec["components"]["schemas"][component]["properties"][field])
+    except AssertionError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("text", ["4.0", "4e0", "4E+0", "40e-1"])
+@pytest.mark.parametrize("field", ["bedrooms", "bathrooms", "parking_spaces"])
+def test_a_number_with_a_fraction_or_exponent_is_no_integer(
+    collector_client: APIClient, draft: RealEstate, field: str, text: str
+) -> None:
+    """OpenAPI 3.0's `integer` (JSON Schema draft 4/Wright 00, as the schema's validator and
+    Schemathesis read it) is a JSON number without a fraction or exponent part: `4.0` is
+    negative data, which was stored as 4."""
+    assert not _declared_allows("PatchedRealEstateInputRequest", field, json.loads(text))
+    before = getattr(draft, field)
+    response = collector_client.patch(
+        f"/api/v1/real-estates/{draft.pk}", f'{{"{field}": {text}}}', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert [item["code"] for item in response.json()["error"]["fields"][field]] == ["invalid"]
+    draft.refresh_from_db()
+    assert getattr(draft, field) == before
+
+
+def test_a_photo_position_with_a_fraction_is_no_integer(
+    collector_client: APIClient, draft: RealEstate
+) -> None:
+    assert not _declared_allows("PatchedPhotoUpdateRequest", "position", 0.0)
+    first, second = PhotoFactory(real_estate=draft), PhotoFactory(real_estate=draft)
+    url = f"/api/v1/real-estates/{draft.pk}/photos/{second.pk}"
+    response = collector_client.patch(url, '{"position": 0.0}', content_type="application/json")
+    assert response.status_code == 400
+    assert [item["code"] for item in response.json()["error"]["fields"]["position"]] == ["invalid"]
+    assert collector_client.patch(url, {"position": 0}, format="json").json()["position"] == 0
+    first.refresh_from_db()
+    assert first.position == 1
+
+
+def test_an_integer_json_number_is_taken(collector_client: APIClient, draft: RealEstate) -> None:
+    assert _declared_allows("PatchedRealEstateInputRequest", "bedrooms", 4)
+    response = collector_client.patch(f"/api/v1/real-estates/{draft.pk}", {"bedrooms": 4}, format="json")
     assert response.status_code == 200
     assert response.json()["bedrooms"] == 4
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("latitude", 90.0000001),
+        ("latitude", -90.00000049),
+        ("longitude", 180.0000001),
+        ("longitude", -180.0000004),
+    ],
+)
+def test_a_coordinate_just_past_its_bound_is_refused_before_it_is_rounded(
+    collector_client: APIClient, draft: RealEstate, field: str, value: float
+) -> None:
+    """The schema's number branch declares `maximum: 90` (180); a latitude of 90.0000001 was
+    rounded to the column's six places first, so it was stored as 90 and answered 200: negative
+    data accepted. The decimal string of the same value is refused alike."""
+    assert not _declared_allows("PatchedAddressInputRequest", field, value)
+    before = getattr(draft, field)
+    for sent in (value, repr(value)):
+        response = collector_client.patch(
+            f"/api/v1/real-estates/{draft.pk}", {"address": {field: sent}}, format="json"
+        )
+        assert response.status_code == 400, sent
+        codes = [item["code"] for item in response.json()["error"]["fields"]["address"][field]]
+        assert codes == ["max_value" if value > 0 else "min_value"]
+    draft.refresh_from_db()
+    assert getattr(draft, field) == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("latitude", 90), ("latitude", -89.9999999), ("longitude", 180.0)]
+)
+def test_a_coordinate_within_its_bounds_is_rounded_to_six_places(
+    collector_client: APIClient, draft: RealEstate, field: str, value: float
+) -> None:
+    assert _declared_allows("PatchedAddressInputRequest", field, value)
+    response = collector_client.patch(
+        f"/api/v1/real-estates/{draft.pk}", {"address": {field: value}}, format="json"
+    )
+    assert response.status_code == 200
+    assert abs(Decimal(response.json()["address"][field]) - Decimal(repr(value))) <= Decimal("0.0000005")

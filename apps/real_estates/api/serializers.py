@@ -42,7 +42,6 @@ from apps.real_estates.validators import UFS, normalize_cep, normalize_uf, valid
 from apps.users.models import User
 
 COORDINATE_PLACES = Decimal("0.000001")
-COORDINATE_LIMIT = 180
 # A decimal as the schema's pattern spells it (`^-?\d{0,12}(?:\.\d{0,2})?$`, at least one digit);
 # `[0-9]` is ASCII only. Its bounds (digits, places, minimum) are DRF's checks after it.
 _DECIMAL_TEXT = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
@@ -383,14 +382,22 @@ class CoordinateField(serializers.FloatField):
     ASCII notation: not a JSON boolean, which Python's `float` reads as 1 or 0, nor the other
     strings it reads (`"1_0"`, `"1e1"`, spaces, non-ASCII digits)."""
 
+    def __init__(self, *, limit: int, **kwargs: Any) -> None:
+        self.limit = limit
+        super().__init__(
+            min_value=-limit, max_value=limit, required=False, allow_null=True, default=None, **kwargs
+        )
+
     def to_internal_value(self, data: Any) -> Decimal:  # type: ignore[override]
         if isinstance(data, bool) or (isinstance(data, str) and not _DECIMAL_TEXT.fullmatch(data)):
             self.fail("invalid")
         value = Decimal(repr(super().to_internal_value(data)))
         if not value.is_finite():
             self.fail("invalid")
-        if abs(value) > COORDINATE_LIMIT:
-            return value  # out of any range: the min/max validators say so (quantize would raise)
+        if abs(value) > self.limit:
+            # The bounds hold for the number as sent, as the schema's declare it (90.0000001 is
+            # past 90, though it rounds to it: ADR 0120): the min/max validators say so.
+            return value
         return value.quantize(COORDINATE_PLACES)
 
 
@@ -409,15 +416,13 @@ def _coordinate_schema(limit: int) -> dict[str, Any]:
 @extend_schema_field(_coordinate_schema(90))
 class LatitudeField(CoordinateField):
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(min_value=-90, max_value=90, required=False, allow_null=True, default=None, **kwargs)
+        super().__init__(limit=90, **kwargs)
 
 
 @extend_schema_field(_coordinate_schema(180))
 class LongitudeField(CoordinateField):
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(
-            min_value=-180, max_value=180, required=False, allow_null=True, default=None, **kwargs
-        )
+        super().__init__(limit=180, **kwargs)
 
 
 class AddressInputSerializer(serializers.Serializer[Any]):

@@ -28,6 +28,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.core import errors
+from apps.core.converters import AnyCaseUUIDConverter
 from apps.core.filters import refuse_empty
 from apps.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from apps.core.idempotency import KEY_PATTERN as IDEMPOTENCY_KEY_PATTERN
@@ -58,6 +59,7 @@ from apps.users.permissions import IsManagerOrAdmin, IsReviewerOfObject
 
 # A version is a PositiveIntegerField (at most 10 digits): a longer one names no version of ours,
 # and int() of thousands of digits would raise.
+_PATH_UUID = re.compile(AnyCaseUUIDConverter.regex)
 _ETAG = re.compile(r'^(?:W/)?"([0-9a-f]{32})-([0-9]{1,10})"$')
 CENTS = Decimal("0.01")
 
@@ -262,10 +264,13 @@ class RealEstateViewSet(
         return RealEstateListItemSerializer if self.action == "list" else RealEstateDetailSerializer
 
     def _pk(self) -> uuid.UUID:
-        try:
-            return uuid.UUID(str(self.kwargs["pk"]))
-        except ValueError:
-            raise errors.RealEstateNotFound() from None
+        """`{id}` as the schema's `format: uuid` reads it: hyphenated, in either case, as the photo
+        and user routes' `anycase_uuid`; `uuid.UUID` alone also read braces, a `urn:uuid:` or no
+        hyphens (ADR 0120)."""
+        pk = str(self.kwargs["pk"])
+        if not _PATH_UUID.fullmatch(pk):
+            raise errors.RealEstateNotFound()
+        return uuid.UUID(pk)
 
     def get_object(self) -> RealEstate:
         try:
