@@ -4,12 +4,21 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from apps.real_estates.models import RealEstate, RealEstateTransition
 from apps.users.models import User
 from tests.real_estates.factories import RealEstateFactory
 
 MakeRealEstate = Callable[..., RealEstate]
+
+
+@pytest.fixture
+def staff(manager: User) -> Client:
+    """A manager signed in to the admin."""
+    client = Client()
+    client.force_login(manager)
+    return client
 
 
 @pytest.fixture

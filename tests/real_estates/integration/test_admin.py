@@ -26,13 +26,6 @@ from tests.users.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(manager: User) -> Client:
-    client = Client()
-    client.force_login(manager)
-    return client
-
-
 def _act(client: Client, action: str, *real_estates: RealEstate, **extra: str) -> str:
     response = client.post(
         CHANGELIST,

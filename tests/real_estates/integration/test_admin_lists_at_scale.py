@@ -20,13 +20,6 @@ from tests.real_estates.helpers import CHANGELIST
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(manager: User) -> Client:
-    client = Client()
-    client.force_login(manager)
-    return client
-
-
 def _distinct_statements(client: Client, params: dict[str, str]) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         page = client.get(CHANGELIST, params)

@@ -19,13 +19,6 @@ from tests.real_estates.helpers import CHANGELIST
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(manager: User) -> Client:
-    client = Client()
-    client.force_login(manager)
-    return client
-
-
 def _edit_photos(client: Client, real_estate: RealEstate, **changes: str) -> None:
     url = f"{CHANGELIST}{real_estate.pk}/change/"
     response = client.post(url, {**as_posted(client.get(url)), **changes})
