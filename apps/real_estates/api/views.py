@@ -57,9 +57,9 @@ from apps.real_estates.throttling import RealEstateCreateQuota
 from apps.users.models import User
 from apps.users.permissions import IsManagerOrAdmin, IsReviewerOfObject
 
+_PATH_UUID = re.compile(AnyCaseUUIDConverter.regex)  # `{id}` as the schema spells it (`_pk`)
 # A version is a PositiveIntegerField (at most 10 digits): a longer one names no version of ours,
 # and int() of thousands of digits would raise.
-_PATH_UUID = re.compile(AnyCaseUUIDConverter.regex)
 _ETAG = re.compile(r'^(?:W/)?"([0-9a-f]{32})-([0-9]{1,10})"$')
 CENTS = Decimal("0.01")
 
