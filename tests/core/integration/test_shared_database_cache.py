@@ -144,7 +144,7 @@ def test_add_in_the_second_a_key_expires_takes_it(db_cache: SharedDatabaseCache)
         time.sleep(0.05)
     this_second = timezone.now().replace(microsecond=0)
     with connection.cursor() as cursor:
-        expire = f"UPDATE {TABLE} SET expires = %s WHERE cache_key = %s"  # noqa: S608
+        expire = f"UPDATE {TABLE} SET expires = %s WHERE cache_key = %s"  # noqa: S608 - the test's own table name
         cursor.execute(expire, [this_second, db_cache.make_key("lock")])
 
     assert db_cache.add("lock", "retry", 60) is True
