@@ -17,6 +17,31 @@ class TargetType(models.TextChoices):
     PHOTO = "photo", _("photo")
 
 
+class AuditAction(models.TextChoices):
+    """Every action the write services record, `<target type>.<verb>` (README, "Actions"):
+    `audit_record` stores no other, the admin's action filter offers these. Each label is the
+    action itself: a name people search and filter by, the same in every language."""
+
+    USER_CREATE = "user.create", "user.create"
+    USER_UPDATE = "user.update", "user.update"
+    USER_ROLE_CHANGE = "user.role_change", "user.role_change"
+    USER_ACTIVATE = "user.activate", "user.activate"
+    USER_DEACTIVATE = "user.deactivate", "user.deactivate"
+    USER_PASSWORD_CHANGE = "user.password_change", "user.password_change"
+    USER_DELETE = "user.delete", "user.delete"
+    REAL_ESTATE_CREATE = "real_estate.create", "real_estate.create"
+    REAL_ESTATE_UPDATE = "real_estate.update", "real_estate.update"
+    REAL_ESTATE_DELETE = "real_estate.delete", "real_estate.delete"
+    REAL_ESTATE_SUBMIT = "real_estate.submit", "real_estate.submit"
+    REAL_ESTATE_APPROVE = "real_estate.approve", "real_estate.approve"
+    REAL_ESTATE_REJECT = "real_estate.reject", "real_estate.reject"
+    REAL_ESTATE_ARCHIVE = "real_estate.archive", "real_estate.archive"
+    PHOTO_ADD = "photo.add", "photo.add"
+    PHOTO_REORDER = "photo.reorder", "photo.reorder"
+    PHOTO_CAPTION = "photo.caption", "photo.caption"
+    PHOTO_DELETE = "photo.delete", "photo.delete"
+
+
 class AuditEvent(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     actor = models.ForeignKey(

@@ -21,7 +21,7 @@ from typing import Any, Final
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
-from apps.audit.models import AuditEvent
+from apps.audit.models import AuditAction, AuditEvent
 from apps.core.request_context import get_request_id
 from apps.users.models import User
 
@@ -82,19 +82,20 @@ def audit_record(
 ) -> AuditEvent:
     """Store one event for a change the current transaction makes.
 
-    `action` is `<target type>.<verb>` (`real_estate.approve`); the target is `target` or, for
+    `action` is one of `AuditAction` (`real_estate.approve`), whose target type it names; any
+    other is a programming error, refused before anything is stored. The target is `target` or, for
     a row already deleted, `target_id`. `actor` is None for a command or task acting on its own.
     The request id is the HTTP request's, else the Celery task's id, else none.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record belongs inside the transaction of the write it records")
+    if action not in AuditAction:
+        raise ValueError(f"action {action!r} is not one of apps.audit.models.AuditAction")
     if target is not None:
         target_id = target.pk
     if target_id is None:
         raise ValueError("an audit event needs a target")
-    target_type, _, verb = action.rpartition(".")
-    if not target_type or not verb:
-        raise ValueError(f"action {action!r} is not '<target type>.<verb>'")
+    target_type = action.partition(".")[0]
     return AuditEvent.objects.create(
         actor=actor,
         action=action,

@@ -24,7 +24,7 @@ from apps.core.admin_site import GuardedChangeListMixin
 from apps.core.text import VisibleCharField
 from apps.media import services, storage
 from apps.media.images import CONTENT_TYPES
-from apps.media.models import Blob, Photo
+from apps.media.models import MAX_PHOTOS_PER_REAL_ESTATE, Blob, Photo
 
 
 def preview(key: str, *, size: int = 96) -> str:
@@ -179,9 +179,13 @@ translates it when shown: it needs an entry of its own in the catalog (`order` i
 
 class PhotoInlineForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only, not at run time
     """A photo's place (from 1) and caption; the real-estate admin saves them through the
-    media services (photo_update / photo_delete), never with this form's save()."""
+    media services (photo_update / photo_delete), never with this form's save(). The place keeps
+    the API's bound (`position` 0 to `MAX_PHOTOS_PER_REAL_ESTATE - 1`): past the photos there
+    are means last, as there; beyond the bound is a form error on the photo's line."""
 
-    order = forms.IntegerField(label=gettext_lazy("order"), min_value=1, required=True)
+    order = forms.IntegerField(
+        label=gettext_lazy("order"), min_value=1, max_value=MAX_PHOTOS_PER_REAL_ESTATE, required=True
+    )
 
     class Meta:
         model = Photo
@@ -192,7 +196,6 @@ class PhotoInlineForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in 
         super().__init__(*args, **kwargs)
         if self.instance.position is not None:  # a stored photo, not the blank form's
             self.fields["order"].initial = self.instance.position + 1
-            self.fields["order"].widget.attrs["max"] = 999
 
 
 class PhotoInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -12,7 +12,7 @@ from tests.users.factories import UserFactory
 
 @app.task(name="tests.audit.record_from_a_task", bind=True)
 def _record_from_a_task(self: Any, user_id: int) -> int:
-    event = audit_record(actor=None, action="user.test", target_id=user_id)
+    event = audit_record(actor=None, action="user.update", target_id=user_id)
     return event.pk
 
 
@@ -29,6 +29,6 @@ def test_an_event_recorded_inside_a_task_carries_the_task_id() -> None:
 def test_an_event_recorded_outside_a_request_and_a_task_has_no_request_id() -> None:
     user = UserFactory()
 
-    event = audit_record(actor=None, action="user.test", target_id=user.pk)
+    event = audit_record(actor=None, action="user.update", target_id=user.pk)
 
     assert AuditEvent.objects.get(pk=event.pk).request_id is None

@@ -4,9 +4,13 @@ object lost from storage, found by matching the `thumbs/` listing to the rows N 
 (`services.blobs_missing_renditions`): memory stays a bit per blob whatever the size.
 
 Every blob is tried; when any failed (storage unreachable, an original gone or undecodable, a
-statement the database cancelled or a lost connection: its link or its copy to the covers,
-which the collector puts right, ADR 0118) the command ends in a CommandError (exit status 1)
-after its summary, so cron and scripts see it.
+statement the database cancelled twice: its link or its copy to the covers, which the collector
+puts right, ADR 0118) the command ends in a CommandError (exit status 1) after its summary, so
+cron and scripts see it. A blob whose statement the database refuses is tried once more, on a
+new connection if that one was lost (a restart, a failover: `close_old_connections()` drops a
+connection that no longer answers, the next statement opens one); a database that then takes no
+connection at all stops the run at once, with a CommandError naming how many blobs were done,
+failed and not tried (the next run takes them), rather than failing every blob left.
 """
 
 import argparse
@@ -15,7 +19,7 @@ from typing import Any
 
 import structlog
 from django.core.management.base import CommandError, CommandParser
-from django.db import OperationalError
+from django.db import OperationalError, close_old_connections, connection
 from tqdm import tqdm
 
 from apps.core import errors
@@ -70,18 +74,47 @@ class Command(WriteLockedChecksCommand):
         failed = 0
         # On a terminal only: a log (cron, `2>> file`) would get every frame of the bar.
         show_progress = bool(ids) and sys.stderr.isatty()
-        for blob_id in tqdm(ids, desc="thumbnails", unit="blob", file=sys.stderr, disable=not show_progress):
+        progress = tqdm(ids, desc="thumbnails", unit="blob", file=sys.stderr, disable=not show_progress)
+        for tried, blob_id in enumerate(progress):
             try:
-                blob = blob_generate_thumbnails(blob_id=blob_id, force=True)
-            except (errors.StorageUnavailable, errors.ServiceUnavailable):
-                failed += 1
-                continue
-            except OperationalError:  # a statement cancelled behind a held row, a lost connection
-                logger.warning("thumbnail_rebuild_refused", blob_id=blob_id, exc_info=True)
-                failed += 1
-                continue
-            if blob is not None and blob.thumbnail_state != ThumbnailState.READY:
+                made = _rebuild(blob_id)
+            except _DatabaseUnreachable as error:
+                raise CommandError(
+                    f"The database took no new connection: {tried - failed} blob(s) done, {failed} failed, "
+                    f"{len(ids) - tried} not tried (run it again once the database is back)."
+                ) from error
+            if not made:
                 failed += 1
         self.stdout.write(f"Thumbnails: {len(ids) - failed} blob(s) done, {failed} failed.")
         if failed:
             raise CommandError(f"{failed} blob(s) failed (see the log and the admin's blobs).")
+
+
+class _DatabaseUnreachable(Exception):
+    """A lost connection the database then refused to open again."""
+
+
+def _rebuild(blob_id: int) -> bool:
+    """Whether the blob's renditions were made (or it is gone). A statement the database refuses
+    (cancelled behind a held row, a lost connection) is one more try, on a working connection."""
+    for attempt in (1, 2):
+        try:
+            blob = blob_generate_thumbnails(blob_id=blob_id, force=True)  # idempotent
+        except (errors.StorageUnavailable, errors.ServiceUnavailable):
+            return False
+        except OperationalError:
+            logger.warning("thumbnail_rebuild_refused", blob_id=blob_id, attempt=attempt, exc_info=True)
+            _reconnect()
+            continue
+        return blob is None or blob.thumbnail_state == ThumbnailState.READY
+    return False
+
+
+def _reconnect() -> None:
+    """Drop the connection if it no longer answers and open a new one, as a request does at its
+    start: a connection still working (a statement cancelled) is kept."""
+    close_old_connections()
+    try:
+        connection.cursor().close()  # opens a connection if there is none
+    except OperationalError as error:
+        raise _DatabaseUnreachable() from error
