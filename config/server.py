@@ -11,7 +11,9 @@ keep-alive and writing responses happen in Rust, outside the GIL.
 import argparse
 import copy
 import os
-from collections.abc import Mapping, Sequence
+import tempfile
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 # What a count may be: a worker count, a thread count or a backlog of 0 is no server; a memory limit
@@ -90,6 +92,25 @@ def worker_environment(environ: Mapping[str, str]) -> dict[str, str]:
     return {"DATABASE_STATEMENT_TIMEOUT_MS": str(_int(environ, "WEB_STATEMENT_TIMEOUT_MS", 30_000))}
 
 
+@contextmanager
+def metrics_directory(environ: MutableMapping[str, str]) -> Iterator[None]:
+    """A scrape of `/metrics` adds up every worker's numbers only when `PROMETHEUS_MULTIPROC_DIR`
+    names a directory they all write (prometheus_client's multiprocess mode). The image sets it and
+    empties it at start (docker/entrypoint.sh). Left unset (`make run`, the benchmark), the server
+    makes a fresh one for its lifetime: each scrape was the numbers of whichever worker answered it
+    (a counter went down and up between scrapes), and a worker replaced for its memory lost its
+    counts."""
+    if "PROMETHEUS_MULTIPROC_DIR" in environ:
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="vivenda-metrics-") as directory:
+        environ["PROMETHEUS_MULTIPROC_DIR"] = directory  # the workers inherit it
+        try:
+            yield
+        finally:
+            del environ["PROMETHEUS_MULTIPROC_DIR"]
+
+
 def log_config() -> dict[str, Any]:
     """The settings' `LOGGING`, with granian's own logger (its start, its workers, an exception
     that escaped the app) on the same structured handler: its default config printed plain
@@ -121,15 +142,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     kwargs = options(os.environ, bind=args.bind, workers=args.workers, threads=args.threads)
     # The workers size their bound on concurrent password hashes from it (PASSWORD_HASH_CONCURRENCY).
     os.environ["WEB_CONCURRENCY"] = str(kwargs["workers"])
-    # After every variable the settings read is set: they load here, and the forked workers keep them.
-    kwargs["log_dictconfig"] = log_config()
-    kwargs.update(
-        interface=Interfaces(kwargs["interface"]),
-        runtime_mode=RuntimeModes(kwargs["runtime_mode"]),
-        http=HTTPModes(kwargs["http"]),
-        log_level=LogLevels(kwargs["log_level"]),
-    )
-    Granian(**kwargs).serve()
+    with metrics_directory(os.environ):
+        # After every variable the settings read is set: they load here, and the forked workers keep them.
+        kwargs["log_dictconfig"] = log_config()
+        kwargs.update(
+            interface=Interfaces(kwargs["interface"]),
+            runtime_mode=RuntimeModes(kwargs["runtime_mode"]),
+            http=HTTPModes(kwargs["http"]),
+            log_level=LogLevels(kwargs["log_level"]),
+        )
+        Granian(**kwargs).serve()
 
 
 if __name__ == "__main__":
