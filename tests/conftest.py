@@ -169,14 +169,18 @@ def hash_calls(settings: object) -> Iterator[list[str]]:
 
 @pytest.fixture
 def database_cache(transactional_db: None) -> Iterator[None]:
-    """The cache of the embedded default and of a deployment without Redis (`SharedDatabaseCache`,
-    ADR 0045) as the default cache, on a table of the suite's PostgreSQL."""
-    table = "test_database_cache"
+    """The caches of the embedded default and of a deployment without Redis (`SharedDatabaseCache`,
+    ADR 0045; the cached reads apart, ADR 0130), on tables of the suite's PostgreSQL."""
+    tables = {"default": "test_database_cache", "reads": "test_read_cache"}
     with override_settings(
-        CACHES={"default": {"BACKEND": "apps.core.cache.SharedDatabaseCache", "LOCATION": table}}
+        CACHES={
+            alias: {"BACKEND": "apps.core.cache.SharedDatabaseCache", "LOCATION": table}
+            for alias, table in tables.items()
+        }
     ):
         call_command("createcachetable", verbosity=0)
         yield
     connection.close()  # drops a lock timeout a test set with the session
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE {table}")
+        for table in tables.values():
+            cursor.execute(f"DROP TABLE {table}")

@@ -7,6 +7,10 @@ together with the *generation* number it was computed at; every real-estate writ
 bumps the generation after commit, so a cached count (or stats result) is exact as of the
 last write made through the services. The TTL (`REAL_ESTATES_COUNT_CACHE_SECONDS`) bounds
 the staleness after writes made elsewhere (raw SQL, bulk loads). See docs/adr/0020.
+
+They live in the `reads` cache, not the default one: there is one per distinct filter, so reads
+alone can fill a store, and on the embedded default a full table culls entries by key, whatever
+they are (docs/adr/0130). The generation lives beside them, so one round trip still reads both.
 """
 
 import hashlib
@@ -16,10 +20,11 @@ from typing import Any, cast
 
 import structlog
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import DatabaseError, models
 
 GENERATION_KEY = "real_estates:list:generation"
+CACHE_ALIAS = "reads"
 
 logger = structlog.get_logger(__name__)
 
@@ -35,6 +40,7 @@ def filters_key(*, scope: str, filters: Mapping[str, Any]) -> str:
 
 
 def generation() -> int:
+    cache = caches[CACHE_ALIAS]
     value = cache.get(GENERATION_KEY)
     if value is None:
         cache.add(GENERATION_KEY, 1, timeout=None)
@@ -50,6 +56,7 @@ def bump_generation() -> None:
     the client would get a 503 for a create that happened (and an idempotent retry would make it
     twice). The refusal is logged; the counts stay stale for `REAL_ESTATES_COUNT_CACHE_SECONDS` at
     most. (Redis' outages are already swallowed by `DegradingRedisCache`.)"""
+    cache = caches[CACHE_ALIAS]
     try:
         try:
             cache.incr(GENERATION_KEY)
@@ -71,6 +78,7 @@ def cached_results[T](kind: str, computes: Mapping[str, Callable[[], T]]) -> dic
     timeout = settings.REAL_ESTATES_COUNT_CACHE_SECONDS
     if timeout <= 0:
         return {key: compute() for key, compute in computes.items()}
+    cache = caches[CACHE_ALIAS]
     cache_keys = {
         key: f"real_estates:list:{kind}:{hashlib.sha256(key.encode()).hexdigest()}" for key in computes
     }

@@ -529,18 +529,30 @@ if REDIS_URL:
             },
         }
     }
+    CACHES["reads"] = {**CACHES["default"], "OPTIONS": {**CACHES["default"]["OPTIONS"]}}
 else:
-    # Without Redis: a table in the app's own database, which every server process shares
+    # Without Redis: tables in the app's own database, which every server process shares
     # (never a per-process memory cache: `make run` serves with several processes). The
-    # migration core.0001 creates it (docs/adr/0045).
+    # migrations core.0001 and core.0002 create them (docs/adr/0045, docs/adr/0130).
+    _max_entries = env_number("CACHE_MAX_ENTRIES", 50_000, minimum=1)
     CACHES = {
         "default": {
             "BACKEND": "apps.core.cache.SharedDatabaseCache",
             "LOCATION": "vivenda_cache",
             "KEY_PREFIX": "vivenda",
-            "OPTIONS": {"MAX_ENTRIES": env_number("CACHE_MAX_ENTRIES", 50_000, minimum=1)},
-        }
+            "OPTIONS": {"MAX_ENTRIES": _max_entries},
+        },
+        "reads": {
+            "BACKEND": "apps.core.cache.SharedDatabaseCache",
+            "LOCATION": "vivenda_read_cache",
+            "KEY_PREFIX": "vivenda",
+            "OPTIONS": {"MAX_ENTRIES": _max_entries},
+        },
     }
+# "reads" holds what reads make and can make again: the lists' counts and the stats
+# (apps/real_estates/list_cache.py), one entry per distinct filter. Kept apart from the
+# idempotency records, throttle counters and users' rows of "default", which the database cache's
+# culling past MAX_ENTRIES would otherwise take with them (docs/adr/0130).
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes share the file (`make run`), with or without Redis: in WAL mode a commit

@@ -31,8 +31,9 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
 
 
 def _cache_settings(url: str, retry_seconds: float = 0) -> dict[str, Any]:
+    """Both caches on the Redis at `url`, as the settings put them on `REDIS_URL`."""
     return {
-        "default": {
+        alias: {
             "BACKEND": "apps.core.cache.DegradingRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "vivenda-test",
@@ -42,6 +43,7 @@ def _cache_settings(url: str, retry_seconds: float = 0) -> dict[str, Any]:
                 "DEGRADED_RETRY_SECONDS": retry_seconds,
             },
         }
+        for alias in ("default", "reads")
     }
 
 

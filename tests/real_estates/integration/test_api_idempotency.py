@@ -189,7 +189,7 @@ def test_a_retry_that_takes_the_key_as_the_first_request_finishes_replays_it(
             first[0] = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
         return f"{key_prefix}:{version}:{key}"
 
-    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_FUNCTION": make_key}}
+    settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"], "KEY_FUNCTION": make_key}}
     retry = collector_client.post(URL, PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
 
     assert first[0].status_code == 201
