@@ -78,10 +78,52 @@ _RETRY_AFTER = {
 _ETAG = {
     "ETag": {
         "description": "Version tag of this real estate; send it back in `If-Match` to edit safely.",
+        "required": True,
         "schema": {"type": "string"},
     }
 }
-_LOCATION = {"Location": {"description": "Path of the new resource.", "schema": {"type": "string"}}}
+_LOCATION = {
+    "Location": {"description": "Path of the new resource.", "required": True, "schema": {"type": "string"}}
+}
+# Every answer carries the request's id (apps/core/middleware.py `RequestIdMiddleware`): the one
+# sent when it is valid (`request_context.accept_or_generate`), else a generated one.
+_REQUEST_ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$"
+_REQUEST_ID_COMPONENT = {
+    "description": "The request's id, also the error envelope's `request_id` and on the server's "
+    "log lines: the `X-Request-ID` sent, when valid, else one the server made.",
+    "required": True,
+    "schema": {"type": "string", "pattern": _REQUEST_ID_PATTERN},
+}
+_REQUEST_ID = {"X-Request-ID": {"$ref": "#/components/headers/X-Request-ID"}}
+_REQUEST_ID_PARAMETER = {
+    "in": "header",
+    "name": "X-Request-ID",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "An id to find this request by (a proxy's or a trace's): taken as sent when it is "
+    "8 to 128 letters, digits or `._:-`, the first a letter or a digit; any other value is "
+    "replaced by one the server makes, never refused. Answered in the `X-Request-ID` header.",
+}
+_REPLAYED = {
+    "Idempotent-Replayed": {
+        "description": "`true` on a retry answered from the first request with the same "
+        "`Idempotency-Key` (nothing was created again); absent otherwise.",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
+}
+_WWW_AUTHENTICATE = {
+    "WWW-Authenticate": {
+        "description": "The scheme to authenticate with (`Bearer`), on a refusal by the authenticator.",
+        "schema": {"type": "string"},
+    }
+}
+_ACCEPT_ENCODING = {
+    "Accept-Encoding": {
+        "description": "`identity`, on a body refused for its `Content-Encoding`: send it uncompressed.",
+        "schema": {"type": "string", "enum": ["identity"]},
+    }
+}
+_IDEMPOTENCY_KEY = ("header", "Idempotency-Key")
 # Responses the views answer with headers of their own (apps/real_estates/api/views.py `_detail`).
 _ETAG_SCHEMA_REF = "#/components/schemas/RealEstateDetail"
 _LOCATION_OPERATIONS = frozenset({"real_estates_create"})
@@ -98,7 +140,9 @@ def postprocess_contract(
       `Accept` nothing renders), 429 with `Retry-After` and 503 (the database is down); a
       paginated list, or one offering DRF's `?format=`, documents 404 (a page past the last, an
       unknown format); every operation with a body documents 400 (MALFORMED_REQUEST), 413, 415;
-    - `ETag` on every real-estate detail answer, `Location` on a create;
+    - `ETag` on every real-estate detail answer, `Location` on a create; `X-Request-ID` sent and
+      answered on every operation, `Idempotent-Replayed` on an idempotent create's success,
+      `Retry-After` on a 503, `WWW-Authenticate` on a 401, `Accept-Encoding` on a 415 (ADR 0122);
     - `Patched*` request components declare no `default` (a generated client would send it) and
       nest `Patched*` copies (a partial address is a valid PATCH);
     - a nullable `allOf`/`oneOf`/`anyOf` gets an explicit null branch: OpenAPI 3.0's `nullable`
@@ -115,7 +159,9 @@ def postprocess_contract(
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             _document_common_errors(operation)
+            _document_headers(operation)
             _name_sort_keys(operation)
+    result.setdefault("components", {}).setdefault("headers", {})["X-Request-ID"] = _REQUEST_ID_COMPONENT
     schemas: dict[str, Any] = result.get("components", {}).get("schemas", {})
     for name, schema in schemas.items():
         if name.endswith("Request") and "properties" in schema:
@@ -162,6 +208,25 @@ def _document_common_errors(operation: dict[str, Any]) -> None:
         if status == "201" and operation.get("operationId") in _LOCATION_OPERATIONS:
             response.setdefault("headers", {}).update(_LOCATION)
     operation["responses"] = dict(sorted(responses.items()))
+
+
+def _document_headers(operation: dict[str, Any]) -> None:
+    """The headers no view declares: `X-Request-ID` sent and answered on every operation,
+    `Idempotent-Replayed` on the success of one that takes an `Idempotency-Key`, the
+    `Retry-After` of a 503, `WWW-Authenticate` on a 401, `Accept-Encoding` on a 415."""
+    parameters: list[dict[str, Any]] = operation.setdefault("parameters", [])
+    idempotent = any(
+        (parameter.get("in"), parameter.get("name")) == _IDEMPOTENCY_KEY for parameter in parameters
+    )
+    parameters.append(dict(_REQUEST_ID_PARAMETER))
+    for status, response in operation["responses"].items():
+        headers = response.setdefault("headers", {})
+        if idempotent and status.startswith("2"):
+            headers.update(_REPLAYED)
+        headers.update(
+            {"401": _WWW_AUTHENTICATE, "415": _ACCEPT_ENCODING, "503": _RETRY_AFTER}.get(status, {})
+        )
+        headers.update(_REQUEST_ID)
 
 
 def _add_error(responses: dict[str, Any], status: int, classes: tuple[type[errors.ApiError], ...]) -> None:

@@ -342,6 +342,8 @@ REST_FRAMEWORK: dict[str, Any] = {
     # Datetimes in UTC end in `Z`, as DRF renders them.
     "ORJSON_RENDERER_OPTIONS": (orjson.OPT_UTC_Z,),
     "DEFAULT_PARSER_CLASSES": ["apps.core.parsers.JSONParser"],
+    # `Accept` read with its q-values: `q=0` excludes, the highest rating is answered (ADR 0122).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "apps.core.negotiation.QualityContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.PageNumberPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

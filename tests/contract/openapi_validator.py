@@ -1,8 +1,9 @@
 """Strict checking of live responses against the committed OpenAPI schema.
 
 Every response must have a documented status and content type, carry the headers its
-response declares, and its JSON body must validate against the declared schema with
-OpenAPI 3.0 semantics (`nullable`, `readOnly`…) and every format checked.
+response requires and no application header it does not declare, and its JSON body must
+validate against the declared schema with OpenAPI 3.0 semantics (`nullable`, `readOnly`…) and
+every format checked.
 """
 
 import json
@@ -21,6 +22,19 @@ SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.ya
 NUMERIC_FORMATS = frozenset({"double", "float", "int32", "int64"})
 # Formats of request bodies only.
 REQUEST_FORMATS = frozenset({"binary"})
+# The response headers the application sets itself (not HTTP's framing, caching or security
+# headers): any of them on a response must be declared on it, and one declared `required` served.
+APPLICATION_HEADERS = frozenset(
+    {
+        "X-Request-ID",
+        "Idempotent-Replayed",
+        "ETag",
+        "Location",
+        "Retry-After",
+        "WWW-Authenticate",
+        "Accept-Encoding",
+    }
+)
 
 
 def format_checker() -> jsonschema.FormatChecker:
@@ -70,8 +84,15 @@ class ContractValidator:
         documented = operation["responses"]
         assert status in documented, f"{method} {template}: {status} undocumented ({sorted(documented)})"
         declared = documented[status]
-        for header in declared.get("headers", {}):
-            assert header in response.headers, f"{method} {template} {status}: no {header} header"
+        headers = {name: self.resolve(header) for name, header in declared.get("headers", {}).items()}
+        for name, header in headers.items():
+            if header.get("required"):
+                assert name in response.headers, f"{method} {template} {status}: no {name} header"
+            if name in response.headers:
+                self.validate(response.headers[name], header["schema"])
+        served = {name for name in APPLICATION_HEADERS if name in response.headers}
+        undeclared = served - set(headers)
+        assert not undeclared, f"{method} {template} {status}: {sorted(undeclared)} served, undeclared"
         content = declared.get("content")
         if not content:
             assert not response.content, f"{method} {template} {status}: a body where none is declared"
@@ -81,6 +102,15 @@ class ContractValidator:
             if media_type == "application/json":
                 self.validate(json.loads(response.content), content[media_type]["schema"])
         self.checked.append((method, template, response.status_code))
+
+    def resolve(self, node: dict[str, Any]) -> dict[str, Any]:
+        """`node`, or what its `$ref` (`#/components/...`) points at."""
+        if "$ref" not in node:
+            return node
+        target: Any = self.spec
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        return self.resolve(target)
 
     def validate(self, instance: Any, schema: dict[str, Any]) -> None:
         root = {"allOf": [schema], "components": self.spec["components"]}

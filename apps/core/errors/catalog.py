@@ -1,7 +1,7 @@
 """Reads catalog.toml and renders the generated module and docs/errors.md from it."""
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 CATALOG_PATH = Path(__file__).with_name("catalog.toml")
@@ -15,6 +15,9 @@ class Entry:
     app: str
     status: int | None
     messages: dict[str, str]
+    # Named messages an error may answer instead of its default, `{placeholders}` filled by the
+    # raiser: `[errors.CODE.variants.NAME]` → `ErrorClass.NAME_message`.
+    variants: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def class_name(self) -> str:
@@ -32,9 +35,14 @@ def load_catalog(path: Path = CATALOG_PATH) -> tuple[list[Entry], list[Entry]]:
 def _entry(code: str, raw: dict[str, object], *, needs_status: bool) -> Entry:
     if not code.isupper() or not code.replace("_", "").isalnum():
         raise ValueError(f"{code}: codes are UPPER_SNAKE_CASE")
-    missing = [lang for lang in LANGUAGES if not isinstance(raw.get(lang), str) or not raw[lang]]
-    if missing:
-        raise ValueError(f"{code}: missing message for {', '.join(missing)}")
+    _check_languages(code, raw)
+    variants = raw.get("variants", {})
+    if not isinstance(variants, dict) or (variants and not needs_status):
+        raise ValueError(f"{code}: only an error has variants, each a table of messages")
+    for name, messages in variants.items():
+        if not name.isidentifier() or not name.islower() or not isinstance(messages, dict):
+            raise ValueError(f"{code}: variant {name!r} is a lower_snake_case table of messages")
+        _check_languages(f"{code}.variants.{name}", messages)
     status = raw.get("status")
     if needs_status and not (isinstance(status, int) and 400 <= status <= 599):
         raise ValueError(f"{code}: status must be an HTTP error status")
@@ -43,7 +51,16 @@ def _entry(code: str, raw: dict[str, object], *, needs_status: bool) -> Entry:
         app=str(raw.get("app", "core")),
         status=status if isinstance(status, int) else None,
         messages={lang: str(raw[lang]) for lang in LANGUAGES},
+        variants={
+            name: {lang: str(messages[lang]) for lang in LANGUAGES} for name, messages in variants.items()
+        },
     )
+
+
+def _check_languages(code: str, raw: dict[str, object]) -> None:
+    missing = [lang for lang in LANGUAGES if not isinstance(raw.get(lang), str) or not raw[lang]]
+    if missing:
+        raise ValueError(f"{code}: missing message for {', '.join(missing)}")
 
 
 def render_module(errors: list[Entry], fields: list[Entry]) -> str:
@@ -71,6 +88,13 @@ def render_module(errors: list[Entry], fields: list[Entry]) -> str:
             f"        pt_br={entry.messages['pt-BR']!r},",
             "    )",
         ]
+        for name, messages in entry.variants.items():
+            lines += [
+                f"    {name}_message = catalog_message(",
+                f"        en={messages['en']!r},",
+                f"        pt_br={messages['pt-BR']!r},",
+                "    )",
+            ]
     lines.append("")
     for entry in fields:
         lines += [
@@ -126,10 +150,12 @@ def render_markdown(errors: list[Entry], fields: list[Entry]) -> str:
         "| code | HTTP | area | message (en) | mensagem (pt-BR) |",
         "|---|---|---|---|---|",
     ]
-    out += [
-        f"| `{e.code}` | {e.status} | {e.app} | {e.messages['en']} | {e.messages['pt-BR']} |"
-        for e in sorted(errors, key=lambda e: (e.app != "core", e.app, e.status or 0, e.code))
-    ]
+    for e in sorted(errors, key=lambda e: (e.app != "core", e.app, e.status or 0, e.code)):
+        out.append(f"| `{e.code}` | {e.status} | {e.app} | {e.messages['en']} | {e.messages['pt-BR']} |")
+        out += [
+            f"| `{e.code}` ({name}) | {e.status} | {e.app} | {messages['en']} | {messages['pt-BR']} |"
+            for name, messages in e.variants.items()
+        ]
     out += [
         "",
         "## Field codes",

@@ -43,3 +43,37 @@ def test_rendering_is_deterministic() -> None:
     error_entries, field_entries = load_catalog()
     assert render_module(error_entries, field_entries) == render_module(error_entries, field_entries)
     assert "`REAL_ESTATE_NOT_FOUND` | 404" in render_markdown(error_entries, field_entries)
+
+
+def test_a_variant_is_a_message_of_its_error_class_in_each_language() -> None:
+    error_entries, _ = load_catalog()
+    (entry,) = [e for e in error_entries if e.code == "UNSUPPORTED_MEDIA_TYPE"]
+    assert set(entry.variants["charset"]) == {"en", "pt-BR"}
+    assert "{charset}" in str(errors.UnsupportedMediaType.charset_message)
+    assert "`UNSUPPORTED_MEDIA_TYPE` (charset) | 415" in render_markdown(error_entries, [])
+
+
+@pytest.mark.parametrize(
+    ("toml", "refusal"),
+    [
+        ('[errors.X.variants.other]\nen = "a"\n', "pt-BR"),
+        ('[errors.X.variants.Other]\nen = "a"\npt-BR = "b"\n', "lower_snake_case"),
+        ('[errors.X.variants]\nother = "a"\n', "lower_snake_case"),
+    ],
+)
+def test_a_variant_without_a_translation_or_a_name_is_refused(
+    tmp_path: Path, toml: str, refusal: str
+) -> None:
+    catalog = tmp_path / "catalog.toml"
+    catalog.write_text(f'[errors.X]\nstatus = 415\nen = "a"\npt-BR = "b"\n{toml}')
+    with pytest.raises(ValueError, match=refusal):
+        load_catalog(catalog)
+
+
+def test_a_field_message_has_no_variants(tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog.toml"
+    catalog.write_text(
+        '[field_errors.X]\nen = "a"\npt-BR = "b"\n[field_errors.X.variants.y]\nen = "a"\npt-BR = "b"\n'
+    )
+    with pytest.raises(ValueError, match="only an error"):
+        load_catalog(catalog)
