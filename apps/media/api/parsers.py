@@ -13,7 +13,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import DataAndFiles, MultiPartParser
 
 from apps.core import errors
-from apps.core.parsers import refuse_content_coding
+from apps.core.parsers import refuse_content_coding, refuse_other_charset
 
 # Room for the multipart boundaries, part headers and the caption field around the file.
 MULTIPART_OVERHEAD_BYTES: Final = 64 * 1024
@@ -43,6 +43,8 @@ class PhotoUploadParser(MultiPartParser):
         parser_context: Mapping[str, Any] | None = None,
     ) -> DataAndFiles[Any, Any]:
         refuse_content_coding(parser_context)
+        # Multipart has no charset (RFC 7578): one other than UTF-8 decoded the text parts as it named.
+        refuse_other_charset(media_type)
         context = parser_context or {}
         request = context["request"]
         meta = request.META.copy()
