@@ -10,6 +10,7 @@ from rest_framework.metadata import SimpleMetadata
 from rest_framework.request import Request
 
 from apps.core import errors
+from apps.core.request_context import REQUEST_ID_PATTERN
 
 ErrorEnvelopeSerializer = inline_serializer(
     name="ErrorEnvelope",
@@ -87,12 +88,11 @@ _LOCATION = {
 }
 # Every answer carries the request's id (apps/core/middleware.py `RequestIdMiddleware`): the one
 # sent when it is valid (`request_context.accept_or_generate`), else a generated one.
-_REQUEST_ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$"
 _REQUEST_ID_COMPONENT = {
     "description": "The request's id, also the error envelope's `request_id` and on the server's "
     "log lines: the `X-Request-ID` sent, when valid, else one the server made.",
     "required": True,
-    "schema": {"type": "string", "pattern": _REQUEST_ID_PATTERN},
+    "schema": {"type": "string", "pattern": f"^{REQUEST_ID_PATTERN}$"},
 }
 _REQUEST_ID = {"X-Request-ID": {"$ref": "#/components/headers/X-Request-ID"}}
 _REQUEST_ID_PARAMETER = {

@@ -11,8 +11,9 @@ from rest_framework.throttling import BaseThrottle
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 # Accept what proxies and clients commonly send (UUIDs, ULIDs, trace ids), nothing that
-# could inject into logs or headers.
-_VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,127}")
+# could inject into logs or headers. The schema declares it (apps/core/openapi.py).
+REQUEST_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._:-]{7,127}"
+_VALID_REQUEST_ID = re.compile(REQUEST_ID_PATTERN)
 
 
 def accept_or_generate(candidate: str | None) -> str:
