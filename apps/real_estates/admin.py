@@ -37,7 +37,7 @@ from apps.media import services as media_services
 from apps.media.admin import PhotoInline, preview
 from apps.media.models import Photo
 from apps.real_estates import services
-from apps.real_estates.dashboard import awaiting_review_annotation
+from apps.real_estates.dashboard import QUEUE_ORDER, awaiting_review_annotation
 from apps.real_estates.models import ADDRESS_FIELDS, RealEstate, RealEstateTransition, Status
 from apps.real_estates.querysets import RealEstateQuerySet
 from apps.real_estates.search import search_terms
@@ -312,7 +312,7 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
 
     def get_ordering(self, request: HttpRequest) -> Any:
         if _is_review_queue(request):
-            return ("submitted_at", "created_at")  # waiting longest first
+            return QUEUE_ORDER  # waiting longest first, in the order of an index (docs/adr/0128)
         return super().get_ordering(request)
 
     def get_list_display(self, request: HttpRequest) -> Any:
@@ -334,7 +334,9 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
     def created_display(self, obj: RealEstate) -> str:
         return short_date(obj.created_at)
 
-    @admin.display(description=gettext_lazy("days waiting"), ordering="submitted_at")
+    # Sorted on the submission as the queue is (`QUEUE_ORDER`), from its index, not on the
+    # `submitted_at` subquery, which sorted every submitted row (docs/adr/0128).
+    @admin.display(description=gettext_lazy("days waiting"), ordering="updated_at")
     def days_waiting(self, obj: RealEstate) -> str:
         submitted_at = getattr(obj, "submitted_at", None)
         if obj.status != Status.SUBMITTED or submitted_at is None:

@@ -21,6 +21,11 @@ WINDOW_DAYS = 30
 TOP_CITIES = 10
 OLDEST_WAITING = 10
 REVIEWED = (Status.APPROVED, Status.REJECTED)
+# The review queue's order, longest waiting first: while a real estate is submitted nothing writes
+# it but the step that takes it out, so its `updated_at` is its submission (the transition's
+# transaction writes both). The order of the partial index `re_submitted_queue_idx` (migration
+# 0015), which serves a page of the queue without sorting the submitted rows (docs/adr/0128).
+QUEUE_ORDER = ("updated_at", "created_at", "-id")
 
 
 class PercentileCont(models.Aggregate):
@@ -124,13 +129,14 @@ def _percentiles(values: list[float]) -> list[float | None]:
 
 def oldest_waiting(limit: int = OLDEST_WAITING) -> "models.QuerySet[RealEstate]":
     """Submitted real estates, the longest waiting first, with `submitted_at` and the collector:
-    the review queue's first `limit`, by the same annotation, ties (submissions of one instant)
-    broken as the admin's changelist breaks them, by primary key, last first. (A join to every
-    submission grouped by real estate took 8.6 s at 1M real estates, this 2.9 s: docs/adr/0116.)"""
+    the review queue's first `limit`, in its order (`QUEUE_ORDER`), ties (submissions of one
+    instant) broken as the queue breaks them, by primary key, last first. (A join to every
+    submission grouped by real estate took 8.6 s at 1M real estates, a sort on `submitted_at`
+    2.9 s, the first rows of `re_submitted_queue_idx` a few ms: docs/adr/0116, 0128.)"""
     return (
         awaiting_review_annotation(RealEstate.objects.filter(status=Status.SUBMITTED))
         .select_related("collected_by")
-        .order_by(F("submitted_at").asc(nulls_first=True), "created_at", "-id")[:limit]
+        .order_by(*QUEUE_ORDER)[:limit]
     )
 
 
