@@ -1,4 +1,4 @@
-"""The figures of the admin's review dashboard, one query each.
+"""The figures of the admin's review dashboard, one query each (at 1M real estates: docs/adr/0128).
 
 Counts by status and the top cities come from `stats_by`, the queryset behind
 `GET /api/v1/real-estates/stats`, so the dashboard and the API cannot disagree. The
@@ -21,17 +21,28 @@ WINDOW_DAYS = 30
 TOP_CITIES = 10
 OLDEST_WAITING = 10
 REVIEWED = (Status.APPROVED, Status.REJECTED)
+# The review queue's order, longest waiting first: while a real estate is submitted nothing writes
+# it but the step that takes it out, so its `updated_at` is its submission (the transition's
+# transaction writes both). The order of the partial index `re_submitted_queue_idx` (migration
+# 0015), which serves a page of the queue without sorting the submitted rows (docs/adr/0128).
+QUEUE_ORDER = ("updated_at", "created_at", "-id")
 
 
-class PercentileCont(models.Aggregate):
-    """PostgreSQL's `percentile_cont(f) WITHIN GROUP (ORDER BY seconds)` over a duration."""
+class PercentilesCont(models.Aggregate):
+    """PostgreSQL's `percentile_cont(ARRAY[f, ...]) WITHIN GROUP (ORDER BY seconds)` over a
+    duration: every fraction from one sort, the expression evaluated once per row (two
+    `percentile_cont` each evaluated it, and its subquery, again: docs/adr/0128)."""
 
     function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM %(expressions)s))"
-    output_field = models.FloatField()
+    template = (
+        "%(function)s(ARRAY[%(fractions)s]) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM %(expressions)s))"
+    )
 
-    def __init__(self, expression: Any, fraction: float) -> None:
-        super().__init__(expression, fraction=float(fraction))
+    def __init__(self, expression: Any, fractions: tuple[float, ...]) -> None:
+        from django.contrib.postgres.fields import ArrayField  # PostgreSQL only: imports psycopg
+
+        listed = ", ".join(f"{float(f)!r}::double precision" for f in fractions)
+        super().__init__(expression, fractions=listed, output_field=ArrayField(models.FloatField()))
 
 
 @dataclass(frozen=True)
@@ -62,14 +73,17 @@ def _window_start(now: datetime | None = None) -> datetime:
 def activity_per_day(now: datetime | None = None) -> list[DayActivity]:
     """Submissions and reviews (approvals and rejections) per day, the last 30 days, oldest first."""
     start = _window_start(now)
+    # Counted on `at` (never null), not `id`: `re_transition_window_idx` (migration 0016) holds the
+    # month's transitions by `at` with their statuses, so the month is read from the index alone
+    # (docs/adr/0128).
     rows = (
         RealEstateTransition.objects.filter(at__gte=start)
         .filter(Q(to_status=Status.SUBMITTED) | Q(from_status=Status.SUBMITTED, to_status__in=REVIEWED))
         .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
         .values("day")
         .annotate(
-            submissions=Count("id", filter=Q(to_status=Status.SUBMITTED)),
-            reviews=Count("id", filter=Q(to_status__in=REVIEWED)),
+            submissions=Count("at", filter=Q(to_status=Status.SUBMITTED)),
+            reviews=Count("at", filter=Q(to_status__in=REVIEWED)),
         )
         .order_by("day")
     )
@@ -91,7 +105,8 @@ def _submitted_at() -> Subquery:
 
 
 def review_times(now: datetime | None = None) -> dict[str, timedelta | None]:
-    """Median and 90th percentile of submission → review over reviews of the last 30 days."""
+    """Median and 90th percentile of submission → review over reviews of the last 30 days: the
+    month's reviews a range of `re_transition_window_idx`, each one's submission looked up once."""
     reviews = (
         RealEstateTransition.objects.filter(
             at__gte=_window_start(now), from_status=Status.SUBMITTED, to_status__in=REVIEWED
@@ -102,8 +117,7 @@ def review_times(now: datetime | None = None) -> dict[str, timedelta | None]:
         .annotate(waited=ExpressionWrapper(F("at") - F("submitted_at"), output_field=DurationField()))
     )
     if connection.vendor == "postgresql":
-        result = reviews.aggregate(median=PercentileCont("waited", 0.5), p90=PercentileCont("waited", 0.9))
-        seconds = [result["median"], result["p90"]]
+        seconds = reviews.aggregate(seconds=PercentilesCont("waited", (0.5, 0.9)))["seconds"] or [None, None]
     else:  # SQLite (local development) has no percentile_cont: the same figure, in Python
         waits = sorted(w.total_seconds() for w in reviews.values_list("waited", flat=True) if w is not None)
         seconds = _percentiles(waits)
@@ -124,13 +138,14 @@ def _percentiles(values: list[float]) -> list[float | None]:
 
 def oldest_waiting(limit: int = OLDEST_WAITING) -> "models.QuerySet[RealEstate]":
     """Submitted real estates, the longest waiting first, with `submitted_at` and the collector:
-    the review queue's first `limit`, by the same annotation, ties (submissions of one instant)
-    broken as the admin's changelist breaks them, by primary key, last first. (A join to every
-    submission grouped by real estate took 8.6 s at 1M real estates, this 2.9 s: docs/adr/0116.)"""
+    the review queue's first `limit`, in its order (`QUEUE_ORDER`), ties (submissions of one
+    instant) broken as the queue breaks them, by primary key, last first. (A join to every
+    submission grouped by real estate took 8.6 s at 1M real estates, a sort on `submitted_at`
+    2.9 s, the first rows of `re_submitted_queue_idx` a few ms: docs/adr/0116, 0128.)"""
     return (
         awaiting_review_annotation(RealEstate.objects.filter(status=Status.SUBMITTED))
         .select_related("collected_by")
-        .order_by(F("submitted_at").asc(nulls_first=True), "created_at", "-id")[:limit]
+        .order_by(*QUEUE_ORDER)[:limit]
     )
 
 
