@@ -6,6 +6,7 @@ they check shapes and formats only — rules across rows or roles are in apps.us
 
 from typing import Any
 
+from django.core.validators import MinLengthValidator
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
@@ -14,7 +15,13 @@ from apps.core.fields import DeclaredLength, TextField
 from apps.core.serializers import StrictInputSerializer
 from apps.users.cpf import normalize_cpf
 from apps.users.models import Role, User
-from apps.users.validators import NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, validate_cpf, validate_name
+from apps.users.validators import (
+    NAME_MAX_LENGTH,
+    NAME_MIN_LENGTH,
+    PASSWORD_MAX_LENGTH,
+    validate_cpf,
+    validate_name,
+)
 
 TOKEN_MAX_LENGTH = 4096
 
@@ -58,13 +65,26 @@ class CpfField(StringField):
         return normalize_cpf(super().to_internal_value(data))
 
 
+class NameValidator(MinLengthValidator):
+    """`validate_name` as a validator that states its minimum: drf-spectacular declares a
+    `MinLengthValidator`'s limit as the field's `minLength`. Only the visible characters count
+    (docs/adr/0094), so a name of fewer characters never passes; one of enough characters, not
+    enough of them visible, is the rule's own (docs/adr/0124)."""
+
+    def __init__(self) -> None:
+        super().__init__(NAME_MIN_LENGTH)
+
+    def __call__(self, value: str) -> None:
+        validate_name(value)
+
+
 class NameField(StringField):
     """A name: `validate_name`'s rules, NAME_MAX_LENGTH characters as sent at most (the schema's
     `maxLength`), a longer one refused with the name's own code (docs/adr/0110)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=NAME_MAX_LENGTH, **kwargs)
-        self.validators.append(validate_name)
+        self.validators.append(NameValidator())
 
     def run_validation(self, data: Any = serializers.empty) -> Any:
         if isinstance(data, str) and len(data) > NAME_MAX_LENGTH:

@@ -1,0 +1,52 @@
+"""A user body's fields are taken exactly when the committed schema allows them, but for the
+business rules a schema cannot state, each answered with its own code (docs/adr/0124).
+
+A name was declared `minLength: 1` while the server refuses fewer than four characters: a client
+validating against the schema sent `"Ana"` and got a 400.
+"""
+
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.contract.openapi_validator import ContractValidator
+
+pytestmark = pytest.mark.django_db
+
+CONTRACT = ContractValidator()
+
+
+def allowed(component: str, field: str, value: Any) -> bool:
+    schema: dict[str, Any] = CONTRACT.spec["components"]["schemas"][component]
+    try:
+        CONTRACT.validate(value, schema["properties"][field])
+    except AssertionError:
+        return False
+    return True
+
+
+def refused_code(response: Any, field: str) -> str | None:
+    if response.status_code != 400:
+        return None
+    return str(response.json()["error"]["fields"][field][0]["code"])
+
+
+@pytest.mark.parametrize("name", ["Ana", "Lu", "", "Anna", "Zoë Li", "a" * 150, "a" * 151])
+def test_a_name_is_taken_exactly_when_the_schema_allows_it(collector_client: APIClient, name: str) -> None:
+    response = collector_client.patch("/api/v1/users/me", {"name": name}, format="json")
+
+    assert response.status_code in (200, 400), response.content
+    assert (response.status_code == 200) == allowed("PatchedProfileUpdateInputRequest", "name", name)
+
+
+@pytest.mark.parametrize("name", ["A\u200bn\u200ba", "A n a", "Ana\u0301"])
+def test_a_name_of_fewer_visible_characters_is_the_rules_own_refusal(
+    collector_client: APIClient, name: str
+) -> None:
+    # Four characters or more, which the schema allows, fewer than four a reader sees (ADR 0094).
+    assert allowed("PatchedProfileUpdateInputRequest", "name", name)
+
+    response = collector_client.patch("/api/v1/users/me", {"name": name}, format="json")
+
+    assert refused_code(response, "name") == "name_length"
