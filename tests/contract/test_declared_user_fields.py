@@ -3,7 +3,7 @@ business rules a schema cannot state, each answered with its own code (docs/adr/
 
 A name was declared `minLength: 1` while the server refuses fewer than four characters: a client
 validating against the schema sent `"Ana"` and got a 400. So was a new password, which Django's
-`MinimumLengthValidator` refuses under eight.
+`MinimumLengthValidator` refuses under eight, and a CPF, any string of 1 to 32 characters.
 """
 
 from typing import Any
@@ -60,7 +60,9 @@ def sign_up(client: APIClient, **fields: Any) -> Any:
 
 
 @pytest.mark.parametrize("password", ["Qz7!vK2", "Qz7!vK2#", "       ", "\t" * 8])
-def test_a_new_password_is_taken_exactly_when_the_schema_allows_it(api_client: APIClient, password: str) -> None:
+def test_a_new_password_is_taken_exactly_when_the_schema_allows_it(
+    api_client: APIClient, password: str
+) -> None:
     response = sign_up(api_client, password=password)
 
     assert response.status_code in (201, 400), response.content
@@ -90,3 +92,31 @@ def test_a_long_enough_password_a_validator_refuses_is_that_validators_refusal(
     response = sign_up(api_client, password=password)
 
     assert code in [item["code"] for item in response.json()["error"]["fields"]["password"]]
+
+
+@pytest.mark.parametrize(
+    "cpf",
+    [
+        "529.982.247-25",
+        " 52998224725\t",
+        "529982247-25",
+        "5299822472",
+        "529 982 247 25",
+        "a" * 11,
+        "529-982-247-25",
+    ],
+)
+def test_a_cpf_is_taken_exactly_when_the_schema_allows_it(api_client: APIClient, cpf: str) -> None:
+    response = sign_up(api_client, cpf=cpf)
+
+    assert response.status_code in (201, 400), response.content
+    assert (response.status_code == 201) == allowed("SignUpInputRequest", "cpf", cpf)
+
+
+@pytest.mark.parametrize("cpf", ["529.982.247-24", "111.111.111-11"])
+def test_a_cpf_of_the_declared_shape_with_wrong_check_digits_is_the_rules_refusal(
+    api_client: APIClient, cpf: str
+) -> None:
+    assert allowed("SignUpInputRequest", "cpf", cpf)
+
+    assert refused_code(sign_up(api_client, cpf=cpf), "cpf") == "cpf_invalid"

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth import password_validation
 from django.core.validators import MinLengthValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
@@ -54,6 +55,13 @@ class JsonBooleanField(serializers.BooleanField):
         return data
 
 
+# A CPF's shape, plain or formatted, with the whitespace the field trims around it (as the
+# address's CEP is declared, docs/adr/0104); its check digits are a rule no pattern states
+# (`cpf_invalid`, docs/adr/0124).
+CPF_SCHEMA_PATTERN = r"^\s*[0-9]{3}\.?[0-9]{3}\.?[0-9]{3}-?[0-9]{2}\s*$"
+
+
+@extend_schema_field({"type": "string", "pattern": CPF_SCHEMA_PATTERN})
 class CpfField(StringField):
     """A CPF, plain or formatted; validated value is the 11 digits."""
 
