@@ -61,22 +61,19 @@ class RealEstateQueryForm(StrictQueryForm):
         return cleaned
 
 
-_DEGREES = r"-?[0-9]{1,3}(?:\.[0-9]{1,15})?"  # decimal degrees, as the schema's patterns say
+# Decimal degrees within range, as the schema's patterns say (at most three integer digits and
+# fifteen decimals, no spaces, no exponent); the bounds hold for the number as written (ADR 0120).
+_LATITUDE = r"-?(?:0?[0-8]?[0-9](?:\.[0-9]{1,15})?|0?90(?:\.0{1,15})?)"
+_LONGITUDE = r"-?(?:(?:0?[0-9]?[0-9]|1[0-7][0-9])(?:\.[0-9]{1,15})?|180(?:\.0{1,15})?)"
+NEAR_PATTERN = f"^{_LATITUDE},{_LONGITUDE}$"
+BBOX_PATTERN = f"^{_LONGITUDE},{_LATITUDE},{_LONGITUDE},{_LATITUDE}$"
 
 
-def _pattern(count: int) -> str:
-    return "^" + ",".join([_DEGREES] * count) + "$"
-
-
-def _numbers(text: str, count: int) -> list[float] | None:
-    """`count` comma-separated decimal degrees (no spaces, no exponent), or None."""
-    if not re.fullmatch(_pattern(count)[1:-1], text):
+def _numbers(text: str, pattern: str) -> list[float] | None:
+    """The comma-separated decimal degrees `pattern` matches, or None."""
+    if not re.fullmatch(pattern[1:-1], text):
         return None
     return [float(part) for part in text.split(",")]
-
-
-def _in_range(lat: float, lng: float) -> bool:
-    return -90 <= lat <= 90 and -180 <= lng <= 180
 
 
 class NearField(forms.CharField):
@@ -88,8 +85,8 @@ class NearField(forms.CharField):
             return None
         if padded(value):
             raise field_error(errors.NEAR_INVALID)
-        numbers = _numbers(text, 2)
-        if numbers is None or not _in_range(*numbers):
+        numbers = _numbers(text, NEAR_PATTERN)
+        if numbers is None:
             raise field_error(errors.NEAR_INVALID)
         return numbers[0], numbers[1]
 
@@ -119,12 +116,10 @@ class BboxField(forms.CharField):
             return None
         if padded(value):
             raise field_error(errors.BBOX_INVALID)
-        numbers = _numbers(text, 4)
+        numbers = _numbers(text, BBOX_PATTERN)
         if numbers is None:
             raise field_error(errors.BBOX_INVALID)
         min_lng, min_lat, max_lng, max_lat = numbers
-        if not (_in_range(min_lat, min_lng) and _in_range(max_lat, max_lng)):
-            raise field_error(errors.BBOX_INVALID)
         if min_lng > max_lng or min_lat > max_lat:
             raise field_error(errors.BBOX_REVERSED)
         return min_lng, min_lat, max_lng, max_lat
@@ -135,7 +130,7 @@ class BboxField(forms.CharField):
 @extend_schema_field(
     {
         "type": "string",
-        "pattern": _pattern(2),
+        "pattern": NEAR_PATTERN,
         "description": "`<lat>,<lng>` in decimal degrees (latitude -90 to 90, longitude -180 to 180), "
         "e.g. `-23.5505,-46.6333`: "
         "real estates within `radius_km` of that point, great-circle distance; each item carries "
@@ -163,7 +158,7 @@ class RadiusFilter(filters.Filter):  # type: ignore[misc]
 @extend_schema_field(
     {
         "type": "string",
-        "pattern": _pattern(4),
+        "pattern": BBOX_PATTERN,
         "description": "`<min_lng>,<min_lat>,<max_lng>,<max_lat>` in decimal degrees, edges included, "
         "e.g. `-47.2,-23.8,-46.3,-22.8`; "
         "each minimum at most its maximum (a box across the antimeridian is refused, split it). "

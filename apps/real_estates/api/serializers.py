@@ -404,11 +404,19 @@ class DecimalTextFieldSchema(OpenApiSerializerFieldExtension):  # type: ignore[n
         return {"type": "string", "format": "decimal", "pattern": f"^{field.schema_pattern.pattern}$"}
 
 
+# Decimal degrees within range in plain notation, as a pattern: latitude -90 to 90, longitude -180
+# to 180, any leading zeros and decimals (`_DECIMAL_TEXT` within range). The list's `near` and
+# `bbox` carry theirs (`apps.real_estates.api.filters`).
+LATITUDE_TEXT = r"-?(?:0*[1-8]?[0-9](?:\.[0-9]*)?|0*\.[0-9]+|0*90(?:\.0*)?)"
+LONGITUDE_TEXT = r"-?(?:0*(?:1[0-7][0-9]|[1-9]?[0-9])(?:\.[0-9]*)?|0*\.[0-9]+|0*180(?:\.0*)?)"
+
+
 class CoordinateField(serializers.FloatField):
     """A float within range, stored with 6 decimal places (≈ 10 cm). A JSON number, or the
     decimal string the output writes (a client sends back what it read; docs/adr/0022) in plain
     ASCII notation: not a JSON boolean, which Python's `float` reads as 1 or 0, nor the other
-    strings it reads (`"1_0"`, `"1e1"`, spaces, non-ASCII digits)."""
+    strings it reads (`"1_0"`, `"1e1"`, spaces, non-ASCII digits). A string is read as written,
+    not as the float nearest it: `"90.00000000000000001"` is past 90, as its pattern says."""
 
     def __init__(self, *, limit: int, **kwargs: Any) -> None:
         self.limit = limit
@@ -419,7 +427,7 @@ class CoordinateField(serializers.FloatField):
     def to_internal_value(self, data: Any) -> Decimal:  # type: ignore[override]
         if isinstance(data, bool) or (isinstance(data, str) and not _DECIMAL_TEXT.fullmatch(data)):
             self.fail("invalid")
-        value = Decimal(repr(super().to_internal_value(data)))
+        value = Decimal(data) if isinstance(data, str) else Decimal(repr(super().to_internal_value(data)))
         if not value.is_finite():
             self.fail("invalid")
         if abs(value) > self.limit:
@@ -429,11 +437,11 @@ class CoordinateField(serializers.FloatField):
         return value.quantize(COORDINATE_PLACES)
 
 
-def _coordinate_schema(limit: int) -> dict[str, Any]:
+def _coordinate_schema(limit: int, text: str) -> dict[str, Any]:
     return {
         "oneOf": [
             {"type": "number", "format": "double", "minimum": -limit, "maximum": limit},
-            {"type": "string", "format": "decimal", "pattern": rf"^{_DECIMAL_TEXT.pattern}$"},
+            {"type": "string", "format": "decimal", "pattern": rf"^{text}$"},
         ],
         "nullable": True,
         "description": f"From -{limit} to {limit}: a JSON number, or a decimal string in plain notation "
@@ -441,13 +449,13 @@ def _coordinate_schema(limit: int) -> dict[str, Any]:
     }
 
 
-@extend_schema_field(_coordinate_schema(90))
+@extend_schema_field(_coordinate_schema(90, LATITUDE_TEXT))
 class LatitudeField(CoordinateField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(limit=90, **kwargs)
 
 
-@extend_schema_field(_coordinate_schema(180))
+@extend_schema_field(_coordinate_schema(180, LONGITUDE_TEXT))
 class LongitudeField(CoordinateField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(limit=180, **kwargs)
