@@ -8,7 +8,6 @@ except `ordering`, whose several keys go in one comma-separated value.
 """
 
 import functools
-import math
 import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
@@ -25,7 +24,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.request import Request
 
 from apps.core import errors
-from apps.core.fields import whole_number
+from apps.core.fields import query_number, whole_number
 from apps.core.filters import ExactUUIDFilter, StrictQueryForm, field_error, padded
 from apps.real_estates import list_cache
 from apps.real_estates.api.pagination import rows_key
@@ -100,10 +99,10 @@ class RadiusField(forms.CharField):
             return None
         if padded(value):
             raise field_error(errors.RADIUS_INVALID, limit=int(MAX_RADIUS_KM))
-        radius = float(text) if re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{1,15})?", text) else math.nan
-        if not 0 < radius <= MAX_RADIUS_KM:
+        radius = query_number(text)
+        if radius is None or not 0 < radius <= Decimal(MAX_RADIUS_KM):
             raise field_error(errors.RADIUS_INVALID, limit=int(MAX_RADIUS_KM))
-        return radius
+        return float(radius)
 
 
 class BboxField(forms.CharField):
@@ -252,7 +251,9 @@ class BoundField(forms.DecimalField):
         self.rounding = rounding
 
     def clean(self, value: Any) -> Decimal | None:
-        if padded(value):  # Django's DecimalField strips it; the schema's number has no spaces
+        # A number as JSON writes it (`query_number`): Django's DecimalField also reads `+1`, `.5`,
+        # `1_0`, an Arabic-Indic digit and whitespace around, none a `type: number` (ADR 0125).
+        if value not in self.empty_values and query_number(str(value)) is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         number: Decimal | None = super().clean(value)
         return None if number is None else number.quantize(CENTS, rounding=self.rounding)
@@ -283,8 +284,8 @@ class AreaFilter(BoundFilter):
 
 
 class CountField(forms.IntegerField):
-    """A count as the schema's `type: integer` has it: plain ASCII digits (`whole_number`), not
-    `2.0`, `+2`, ` 2` or an Arabic-Indic two, which Django's IntegerField reads as 2."""
+    """A count as the schema's `type: integer` has it (`whole_number`): not `2.0`, `+2`, ` 2` or
+    an Arabic-Indic two, which Django's IntegerField reads as 2."""
 
     def to_python(self, value: Any) -> int | None:
         if value not in self.empty_values and whole_number(str(value)) is None:
