@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
@@ -34,6 +34,14 @@ def query_number(text: str) -> Decimal | None:
     Arabic-Indic digit, `NaN` or `0x1`, which Python's `Decimal` or `float` read (the schema
     says `type: number`)."""
     return Decimal(text) if _NUMBER.fullmatch(text) else None
+
+
+def not_blank() -> RegexValidator:
+    """What a schema can say of a required text: something besides whitespace (drf-spectacular
+    declares a `RegexValidator`'s regex as the field's `pattern`, here `\\S`). The field refuses
+    whitespace alone before any validator runs (`blank`), so this one refuses nothing itself;
+    invisible characters alone are a rule no pattern states (docs/adr/0094, docs/adr/0124)."""
+    return RegexValidator(r"\S")
 
 
 class DeclaredLength(serializers.CharField):

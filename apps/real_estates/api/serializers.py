@@ -19,7 +19,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
 from apps.core import errors
-from apps.core.fields import DeclaredLength, TextField, WholeNumberField
+from apps.core.fields import DeclaredLength, TextField, WholeNumberField, not_blank
 from apps.core.serializers import InputTextField, StrictInputSerializer
 from apps.core.text import is_blank
 from apps.media.api.serializers import MediaLinkField, PhotoSerializer, media_url
@@ -521,7 +521,7 @@ class ReasonField(DeclaredLength, TextField):
 
 
 class RejectInputSerializer(StrictInputSerializer):
-    reason = ReasonField(max_length=2000)
+    reason = ReasonField(max_length=2000, validators=[not_blank()])
 
 
 class StatsQuerySerializer(serializers.Serializer[Any]):

@@ -13,7 +13,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
 from apps.core import errors
-from apps.core.fields import DeclaredLength, TextField
+from apps.core.fields import DeclaredLength, TextField, not_blank
 from apps.core.serializers import StrictInputSerializer
 from apps.users.cpf import normalize_cpf
 from apps.users.models import Role, User
@@ -93,7 +93,7 @@ class NameField(StringField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=NAME_MAX_LENGTH, **kwargs)
-        self.validators.append(NameValidator())
+        self.validators += [NameValidator(), not_blank()]
 
     def run_validation(self, data: Any = serializers.empty) -> Any:
         if isinstance(data, str) and len(data) > NAME_MAX_LENGTH:
@@ -194,12 +194,12 @@ class SignUpInputSerializer(StrictInputSerializer):
 
 class SignInInputSerializer(StrictInputSerializer):
     # Not validated as a CPF: any wrong input answers INVALID_CREDENTIALS, as a wrong password does.
-    cpf = StringField(max_length=32)
+    cpf = StringField(max_length=32, validators=[not_blank()])
     password = _password_field(new=False)
 
 
 class RefreshInputSerializer(StrictInputSerializer):
-    refresh = StringField(max_length=TOKEN_MAX_LENGTH, trim_whitespace=True)
+    refresh = StringField(max_length=TOKEN_MAX_LENGTH, trim_whitespace=True, validators=[not_blank()])
 
 
 class ProfileUpdateInputSerializer(StrictInputSerializer):
