@@ -2,23 +2,46 @@
 from a query string."""
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
 from apps.core import errors
 
-_DIGITS = re.compile(r"[0-9]{1,12}")  # a str pattern's `[0-9]` is ASCII only (`\d` is not)
+# A query value's text as the number a `type: integer` or `type: number` parameter is: JSON's
+# grammar (RFC 8259 §6), leading zeros allowed (`02` is 2: a query value is text, and clients pad
+# it), docs/adr/0125. A str pattern's `[0-9]` is ASCII only (`\d` is not).
+_INTEGER = re.compile(r"-?[0-9]{1,12}")  # at most 12 digits: no count is longer
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 
 
 def whole_number(text: str) -> int | None:
-    """A query parameter's value as a whole number when it is plain ASCII digits (at most 12),
-    else None: not `5.0`, `+5`, ` 5`, `5\n`, an Arabic-Indic five, `1e1` or `5_0`, which
-    Python's `int` and DRF's IntegerField read as numbers (the schema says `type: integer`)."""
-    return int(text) if _DIGITS.fullmatch(text) else None
+    """A query parameter's value as a whole number when it is ASCII digits (at most 12), with a
+    `-` or not, else None: not `5.0`, `+5`, ` 5`, `5\n`, an Arabic-Indic five, `1e1` or `5_0`,
+    which Python's `int` and DRF's IntegerField read as numbers (the schema says `type:
+    integer`, which JSON Schema draft 4 reads without a fraction or exponent). The caller checks
+    the bounds (`-0` is 0, `-1` below any count's)."""
+    return int(text) if _INTEGER.fullmatch(text) else None
+
+
+def query_number(text: str) -> Decimal | None:
+    """A query parameter's value as a number when it is one as JSON writes it (`12.5`, `1e5`,
+    `-0`; leading zeros allowed), exactly, else None: not `+1`, `1.`, `.5`, ` 1`, `1_0`, an
+    Arabic-Indic digit, `NaN` or `0x1`, which Python's `Decimal` or `float` read (the schema
+    says `type: number`)."""
+    return Decimal(text) if _NUMBER.fullmatch(text) else None
+
+
+def not_blank() -> RegexValidator:
+    """What a schema can say of a required text: something besides whitespace (drf-spectacular
+    declares a `RegexValidator`'s regex as the field's `pattern`, here `\\S`). The field refuses
+    whitespace alone before any validator runs (`blank`), so this one refuses nothing itself;
+    invisible characters alone are a rule no pattern states (docs/adr/0094, docs/adr/0124)."""
+    return RegexValidator(r"\S")
 
 
 class DeclaredLength(serializers.CharField):

@@ -7,13 +7,19 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
 from apps.core import errors
-from apps.core.fields import DeclaredLength
+from apps.core.fields import DeclaredLength, not_blank
 from apps.core.text import VisibleTextField
 
 
 class InputTextField(DeclaredLength, VisibleTextField):
     """The text an input serializer takes: a JSON string, at most `max_length` characters as
-    sent (docs/adr/0110), with nothing visible read as `""` (apps/core/text.py)."""
+    sent (docs/adr/0110), with nothing visible read as `""` (apps/core/text.py); a required one
+    declared `pattern: \\S` (`not_blank`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not self.allow_blank:
+            self.validators.append(not_blank())
 
 
 class StrictInputSerializer(serializers.Serializer[Any]):

@@ -8,7 +8,6 @@ except `ordering`, whose several keys go in one comma-separated value.
 """
 
 import functools
-import math
 import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
@@ -25,7 +24,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.request import Request
 
 from apps.core import errors
-from apps.core.fields import whole_number
+from apps.core.fields import query_number, whole_number
 from apps.core.filters import ExactUUIDFilter, StrictQueryForm, field_error, padded
 from apps.real_estates import list_cache
 from apps.real_estates.api.pagination import rows_key
@@ -61,22 +60,19 @@ class RealEstateQueryForm(StrictQueryForm):
         return cleaned
 
 
-_DEGREES = r"-?[0-9]{1,3}(?:\.[0-9]{1,15})?"  # decimal degrees, as the schema's patterns say
+# Decimal degrees within range, as the schema's patterns say (at most three integer digits and
+# fifteen decimals, no spaces, no exponent); the bounds hold for the number as written (ADR 0120).
+_LATITUDE = r"-?(?:0?[0-8]?[0-9](?:\.[0-9]{1,15})?|0?90(?:\.0{1,15})?)"
+_LONGITUDE = r"-?(?:(?:0?[0-9]?[0-9]|1[0-7][0-9])(?:\.[0-9]{1,15})?|180(?:\.0{1,15})?)"
+NEAR_PATTERN = f"^{_LATITUDE},{_LONGITUDE}$"
+BBOX_PATTERN = f"^{_LONGITUDE},{_LATITUDE},{_LONGITUDE},{_LATITUDE}$"
 
 
-def _pattern(count: int) -> str:
-    return "^" + ",".join([_DEGREES] * count) + "$"
-
-
-def _numbers(text: str, count: int) -> list[float] | None:
-    """`count` comma-separated decimal degrees (no spaces, no exponent), or None."""
-    if not re.fullmatch(_pattern(count)[1:-1], text):
+def _numbers(text: str, pattern: str) -> list[float] | None:
+    """The comma-separated decimal degrees `pattern` matches, or None."""
+    if not re.fullmatch(pattern[1:-1], text):
         return None
     return [float(part) for part in text.split(",")]
-
-
-def _in_range(lat: float, lng: float) -> bool:
-    return -90 <= lat <= 90 and -180 <= lng <= 180
 
 
 class NearField(forms.CharField):
@@ -88,8 +84,8 @@ class NearField(forms.CharField):
             return None
         if padded(value):
             raise field_error(errors.NEAR_INVALID)
-        numbers = _numbers(text, 2)
-        if numbers is None or not _in_range(*numbers):
+        numbers = _numbers(text, NEAR_PATTERN)
+        if numbers is None:
             raise field_error(errors.NEAR_INVALID)
         return numbers[0], numbers[1]
 
@@ -103,10 +99,10 @@ class RadiusField(forms.CharField):
             return None
         if padded(value):
             raise field_error(errors.RADIUS_INVALID, limit=int(MAX_RADIUS_KM))
-        radius = float(text) if re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{1,15})?", text) else math.nan
-        if not 0 < radius <= MAX_RADIUS_KM:
+        radius = query_number(text)
+        if radius is None or not 0 < radius <= Decimal(MAX_RADIUS_KM):
             raise field_error(errors.RADIUS_INVALID, limit=int(MAX_RADIUS_KM))
-        return radius
+        return float(radius)
 
 
 class BboxField(forms.CharField):
@@ -119,12 +115,10 @@ class BboxField(forms.CharField):
             return None
         if padded(value):
             raise field_error(errors.BBOX_INVALID)
-        numbers = _numbers(text, 4)
+        numbers = _numbers(text, BBOX_PATTERN)
         if numbers is None:
             raise field_error(errors.BBOX_INVALID)
         min_lng, min_lat, max_lng, max_lat = numbers
-        if not (_in_range(min_lat, min_lng) and _in_range(max_lat, max_lng)):
-            raise field_error(errors.BBOX_INVALID)
         if min_lng > max_lng or min_lat > max_lat:
             raise field_error(errors.BBOX_REVERSED)
         return min_lng, min_lat, max_lng, max_lat
@@ -135,7 +129,7 @@ class BboxField(forms.CharField):
 @extend_schema_field(
     {
         "type": "string",
-        "pattern": _pattern(2),
+        "pattern": NEAR_PATTERN,
         "description": "`<lat>,<lng>` in decimal degrees (latitude -90 to 90, longitude -180 to 180), "
         "e.g. `-23.5505,-46.6333`: "
         "real estates within `radius_km` of that point, great-circle distance; each item carries "
@@ -163,7 +157,7 @@ class RadiusFilter(filters.Filter):  # type: ignore[misc]
 @extend_schema_field(
     {
         "type": "string",
-        "pattern": _pattern(4),
+        "pattern": BBOX_PATTERN,
         "description": "`<min_lng>,<min_lat>,<max_lng>,<max_lat>` in decimal degrees, edges included, "
         "e.g. `-47.2,-23.8,-46.3,-22.8`; "
         "each minimum at most its maximum (a box across the antimeridian is refused, split it). "
@@ -257,7 +251,9 @@ class BoundField(forms.DecimalField):
         self.rounding = rounding
 
     def clean(self, value: Any) -> Decimal | None:
-        if padded(value):  # Django's DecimalField strips it; the schema's number has no spaces
+        # A number as JSON writes it (`query_number`): Django's DecimalField also reads `+1`, `.5`,
+        # `1_0`, an Arabic-Indic digit and whitespace around, none a `type: number` (ADR 0125).
+        if value not in self.empty_values and query_number(str(value)) is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         number: Decimal | None = super().clean(value)
         return None if number is None else number.quantize(CENTS, rounding=self.rounding)
@@ -288,8 +284,8 @@ class AreaFilter(BoundFilter):
 
 
 class CountField(forms.IntegerField):
-    """A count as the schema's `type: integer` has it: plain ASCII digits (`whole_number`), not
-    `2.0`, `+2`, ` 2` or an Arabic-Indic two, which Django's IntegerField reads as 2."""
+    """A count as the schema's `type: integer` has it (`whole_number`): not `2.0`, `+2`, ` 2` or
+    an Arabic-Indic two, which Django's IntegerField reads as 2."""
 
     def to_python(self, value: Any) -> int | None:
         if value not in self.empty_values and whole_number(str(value)) is None:

@@ -19,7 +19,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
 from apps.core import errors
-from apps.core.fields import DeclaredLength, TextField, WholeNumberField
+from apps.core.fields import DeclaredLength, TextField, WholeNumberField, not_blank
 from apps.core.serializers import InputTextField, StrictInputSerializer
 from apps.core.text import is_blank
 from apps.media.api.serializers import MediaLinkField, PhotoSerializer, media_url
@@ -42,8 +42,8 @@ from apps.real_estates.validators import UFS, normalize_cep, normalize_uf, valid
 from apps.users.models import User
 
 COORDINATE_PLACES = Decimal("0.000001")
-# A decimal as the schema's pattern spells it (`^-?\d{0,12}(?:\.\d{0,2})?$`, at least one digit);
-# `[0-9]` is ASCII only. Its bounds (digits, places, minimum) are DRF's checks after it.
+# A decimal in plain notation: a sign, ASCII digits (`[0-9]`), a point, at least one digit. Its
+# bounds (digits, places, minimum) are checked after it (DRF's, then `decimal_pattern`'s).
 _DECIMAL_TEXT = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
 
 
@@ -339,6 +339,30 @@ class UfField(TextField):
         return value
 
 
+def _digits(count: int) -> str:
+    return f"[0-9]{{0,{count}}}" if count else ""
+
+
+def decimal_pattern(*, whole: int, places: int, minimum: Decimal | float | None) -> str:
+    """The plain notation of a decimal of at most `whole` integer and `places` decimal digits
+    (as characters, leading zeros included), at least one digit, from `minimum` on, as a regular
+    expression a schema carries (no lookaround, which a generator of matching strings cannot
+    draw from): any sign without a minimum or below zero; from zero, no sign but zero's own
+    (`-0.00` is zero, ADR 0022); from the smallest step (`0.01`), a non-zero digit somewhere."""
+    fraction = rf"(?:\.[0-9]{{0,{places}}})?"
+    unsigned = rf"[0-9]{{1,{whole}}}{fraction}|\.[0-9]{{1,{places}}}"
+    if minimum is None or minimum < 0:
+        return rf"-?(?:{unsigned})"
+    if minimum == 0:
+        return rf"{unsigned}|-(?:0{{1,{whole}}}(?:\.0{{0,{places}}})?|\.0{{1,{places}}})"
+    if Decimal(str(minimum)) != Decimal(1).scaleb(-places):
+        raise ValueError(f"no pattern for a minimum of {minimum}")
+    # The first non-zero digit in each place it can take, in the integer part or after the point.
+    integer = "|".join(f"{'0' * k}[1-9]{_digits(whole - 1 - k)}" for k in range(whole))
+    after_point = "|".join(f"{'0' * k}[1-9]{_digits(places - 1 - k)}" for k in range(places))
+    return rf"(?:{integer}){fraction}|0{{0,{whole}}}\.(?:{after_point})"
+
+
 class DecimalTextField(serializers.DecimalField):
     """A decimal as the API writes it (SPEC: decimals are JSON strings): a JSON string in plain
     notation, `"350000.00"` or `"120.5"` (docs/adr/0022). DRF's DecimalField also took a JSON
@@ -349,25 +373,29 @@ class DecimalTextField(serializers.DecimalField):
         super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
         # The schema's own pattern (`DecimalTextFieldSchema`): DRF counts significant digits, the
         # pattern characters, so a leading zero past its integer digits passes DRF but not a
-        # client checking the schema. At least one digit, ASCII only (docs/adr/0104).
-        whole, places = max_digits - decimal_places, decimal_places
-        self.schema_pattern = re.compile(
-            rf"-?(?:[0-9]{{1,{whole}}}(?:\.[0-9]{{0,{places}}})?|\.[0-9]{{1,{places}}})"
+        # client checking the schema; and the pattern says the minimum, which a string schema
+        # has no keyword for. At least one digit, ASCII only (docs/adr/0104, docs/adr/0124).
+        pattern = decimal_pattern(
+            whole=max_digits - decimal_places, places=decimal_places, minimum=self.min_value
         )
+        self.schema_pattern = re.compile(f"(?:{pattern})")
 
     def to_internal_value(self, data: Any) -> Decimal:
         if not isinstance(data, str) or not _DECIMAL_TEXT.fullmatch(data):
             self.fail("invalid")
-        value = super().to_internal_value(data)  # DRF's bounds, with their codes
-        if not self.schema_pattern.fullmatch(data):
+        return super().to_internal_value(data)
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        value = super().run_validation(data)  # DRF's bounds first, with their codes (`min_value`)
+        if isinstance(data, str) and not self.schema_pattern.fullmatch(data):
             self.fail("invalid")
         return value
 
 
 class DecimalTextFieldSchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]  # the library ships an untyped __init_subclass__
     """`DecimalTextField` declares the pattern it checks: drf-spectacular's DecimalField pattern
-    (`^-?\\d{0,12}(?:\\.\\d{0,2})?$`) matched `""`, `"."` and, read by Python's `re` as
-    Schemathesis reads it, non-ASCII digits, all of which the field refuses."""
+    (`^-?\\d{0,12}(?:\\.\\d{0,2})?$`) matched `""`, `"."`, a negative price and, read by Python's
+    `re` as Schemathesis reads it, non-ASCII digits, all of which the field refuses."""
 
     target_class = DecimalTextField
 
@@ -376,11 +404,19 @@ class DecimalTextFieldSchema(OpenApiSerializerFieldExtension):  # type: ignore[n
         return {"type": "string", "format": "decimal", "pattern": f"^{field.schema_pattern.pattern}$"}
 
 
+# Decimal degrees within range in plain notation, as a pattern: latitude -90 to 90, longitude -180
+# to 180, any leading zeros and decimals (`_DECIMAL_TEXT` within range). The list's `near` and
+# `bbox` carry theirs (`apps.real_estates.api.filters`).
+LATITUDE_TEXT = r"-?(?:0*[1-8]?[0-9](?:\.[0-9]*)?|0*\.[0-9]+|0*90(?:\.0*)?)"
+LONGITUDE_TEXT = r"-?(?:0*(?:1[0-7][0-9]|[1-9]?[0-9])(?:\.[0-9]*)?|0*\.[0-9]+|0*180(?:\.0*)?)"
+
+
 class CoordinateField(serializers.FloatField):
     """A float within range, stored with 6 decimal places (≈ 10 cm). A JSON number, or the
     decimal string the output writes (a client sends back what it read; docs/adr/0022) in plain
     ASCII notation: not a JSON boolean, which Python's `float` reads as 1 or 0, nor the other
-    strings it reads (`"1_0"`, `"1e1"`, spaces, non-ASCII digits)."""
+    strings it reads (`"1_0"`, `"1e1"`, spaces, non-ASCII digits). A string is read as written,
+    not as the float nearest it: `"90.00000000000000001"` is past 90, as its pattern says."""
 
     def __init__(self, *, limit: int, **kwargs: Any) -> None:
         self.limit = limit
@@ -391,7 +427,7 @@ class CoordinateField(serializers.FloatField):
     def to_internal_value(self, data: Any) -> Decimal:  # type: ignore[override]
         if isinstance(data, bool) or (isinstance(data, str) and not _DECIMAL_TEXT.fullmatch(data)):
             self.fail("invalid")
-        value = Decimal(repr(super().to_internal_value(data)))
+        value = Decimal(data) if isinstance(data, str) else Decimal(repr(super().to_internal_value(data)))
         if not value.is_finite():
             self.fail("invalid")
         if abs(value) > self.limit:
@@ -401,11 +437,11 @@ class CoordinateField(serializers.FloatField):
         return value.quantize(COORDINATE_PLACES)
 
 
-def _coordinate_schema(limit: int) -> dict[str, Any]:
+def _coordinate_schema(limit: int, text: str) -> dict[str, Any]:
     return {
         "oneOf": [
             {"type": "number", "format": "double", "minimum": -limit, "maximum": limit},
-            {"type": "string", "format": "decimal", "pattern": rf"^{_DECIMAL_TEXT.pattern}$"},
+            {"type": "string", "format": "decimal", "pattern": rf"^{text}$"},
         ],
         "nullable": True,
         "description": f"From -{limit} to {limit}: a JSON number, or a decimal string in plain notation "
@@ -413,13 +449,13 @@ def _coordinate_schema(limit: int) -> dict[str, Any]:
     }
 
 
-@extend_schema_field(_coordinate_schema(90))
+@extend_schema_field(_coordinate_schema(90, LATITUDE_TEXT))
 class LatitudeField(CoordinateField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(limit=90, **kwargs)
 
 
-@extend_schema_field(_coordinate_schema(180))
+@extend_schema_field(_coordinate_schema(180, LONGITUDE_TEXT))
 class LongitudeField(CoordinateField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(limit=180, **kwargs)
@@ -485,7 +521,7 @@ class ReasonField(DeclaredLength, TextField):
 
 
 class RejectInputSerializer(StrictInputSerializer):
-    reason = ReasonField(max_length=2000)
+    reason = ReasonField(max_length=2000, validators=[not_blank()])
 
 
 class StatsQuerySerializer(serializers.Serializer[Any]):

@@ -6,15 +6,23 @@ they check shapes and formats only — rules across rows or roles are in apps.us
 
 from typing import Any
 
+from django.core.validators import MinLengthValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
 from apps.core import errors
-from apps.core.fields import DeclaredLength, TextField
+from apps.core.fields import DeclaredLength, TextField, not_blank
 from apps.core.serializers import StrictInputSerializer
 from apps.users.cpf import normalize_cpf
 from apps.users.models import Role, User
-from apps.users.validators import NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, validate_cpf, validate_name
+from apps.users.validators import (
+    NAME_MAX_LENGTH,
+    NAME_MIN_LENGTH,
+    PASSWORD_MAX_LENGTH,
+    validate_cpf,
+    validate_name,
+)
 
 TOKEN_MAX_LENGTH = 4096
 
@@ -46,6 +54,13 @@ class JsonBooleanField(serializers.BooleanField):
         return data
 
 
+# A CPF's shape, plain or formatted, with the whitespace the field trims around it (as the
+# address's CEP is declared, docs/adr/0104); its check digits are a rule no pattern states
+# (`cpf_invalid`, docs/adr/0124).
+CPF_SCHEMA_PATTERN = r"^\s*[0-9]{3}\.?[0-9]{3}\.?[0-9]{3}-?[0-9]{2}\s*$"
+
+
+@extend_schema_field({"type": "string", "pattern": CPF_SCHEMA_PATTERN})
 class CpfField(StringField):
     """A CPF, plain or formatted; validated value is the 11 digits."""
 
@@ -58,13 +73,26 @@ class CpfField(StringField):
         return normalize_cpf(super().to_internal_value(data))
 
 
+class NameValidator(MinLengthValidator):
+    """`validate_name` as a validator that states its minimum: drf-spectacular declares a
+    `MinLengthValidator`'s limit as the field's `minLength`. Only the visible characters count
+    (docs/adr/0094), so a name of fewer characters never passes; one of enough characters, not
+    enough of them visible, is the rule's own (docs/adr/0124)."""
+
+    def __init__(self) -> None:
+        super().__init__(NAME_MIN_LENGTH)
+
+    def __call__(self, value: str) -> None:
+        validate_name(value)
+
+
 class NameField(StringField):
     """A name: `validate_name`'s rules, NAME_MAX_LENGTH characters as sent at most (the schema's
     `maxLength`), a longer one refused with the name's own code (docs/adr/0110)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=NAME_MAX_LENGTH, **kwargs)
-        self.validators.append(validate_name)
+        self.validators += [NameValidator(), not_blank()]
 
     def run_validation(self, data: Any = serializers.empty) -> Any:
         if isinstance(data, str) and len(data) > NAME_MAX_LENGTH:
@@ -141,12 +169,12 @@ class SignUpInputSerializer(StrictInputSerializer):
 
 class SignInInputSerializer(StrictInputSerializer):
     # Not validated as a CPF: any wrong input answers INVALID_CREDENTIALS, as a wrong password does.
-    cpf = StringField(max_length=32)
+    cpf = StringField(max_length=32, validators=[not_blank()])
     password = _password_field()
 
 
 class RefreshInputSerializer(StrictInputSerializer):
-    refresh = StringField(max_length=TOKEN_MAX_LENGTH, trim_whitespace=True)
+    refresh = StringField(max_length=TOKEN_MAX_LENGTH, trim_whitespace=True, validators=[not_blank()])
 
 
 class ProfileUpdateInputSerializer(StrictInputSerializer):
