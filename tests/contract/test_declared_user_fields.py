@@ -2,8 +2,8 @@
 business rules a schema cannot state, each answered with its own code (docs/adr/0124).
 
 A name was declared `minLength: 1` while the server refuses fewer than four characters: a client
-validating against the schema sent `"Ana"` and got a 400. So was a CPF, any string of 1 to 32
-characters.
+validating against the schema sent `"Ana"` and got a 400. So was a new password, which Django's
+`MinimumLengthValidator` refuses under eight, and a CPF, any string of 1 to 32 characters.
 """
 
 from typing import Any
@@ -12,6 +12,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.contract.openapi_validator import ContractValidator
+from tests.users.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +57,27 @@ def test_a_name_of_fewer_visible_characters_is_the_rules_own_refusal(
 def sign_up(client: APIClient, **fields: Any) -> Any:
     body = {"cpf": "529.982.247-25", "name": "Maria da Silva", "password": "uma-senha-bem-longa-42", **fields}
     return client.post("/api/v1/sign-up", body, format="json")
+
+
+@pytest.mark.parametrize("password", ["Qz7!vK2", "Qz7!vK2#", "       ", "\t" * 8])
+def test_a_new_password_is_taken_exactly_when_the_schema_allows_it(
+    api_client: APIClient, password: str
+) -> None:
+    response = sign_up(api_client, password=password)
+
+    assert response.status_code in (201, 400), response.content
+    assert (response.status_code == 201) == allowed("SignUpInputRequest", "password", password)
+
+
+@pytest.mark.parametrize("password", ["Qz7!vK2", "Qz7!vK2#"])
+def test_a_changed_password_is_taken_exactly_when_the_schema_allows_it(
+    collector_client: APIClient, password: str
+) -> None:
+    body = {"current_password": DEFAULT_PASSWORD, "new_password": password}
+    response = collector_client.post("/api/v1/users/me/password", body, format="json")
+
+    assert response.status_code in (204, 400), response.content
+    assert (response.status_code == 204) == allowed("PasswordChangeInputRequest", "new_password", password)
 
 
 @pytest.mark.parametrize(

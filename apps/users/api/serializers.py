@@ -6,6 +6,7 @@ they check shapes and formats only — rules across rows or roles are in apps.us
 
 from typing import Any
 
+from django.contrib.auth import password_validation
 from django.core.validators import MinLengthValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -102,12 +103,36 @@ class NameField(StringField):
         return super().run_validation(data)
 
 
-def _password_field(**kwargs: Any) -> StringField:
+def _minimum_password_length() -> int:
+    """The longest minimum of the configured `MinimumLengthValidator`s (1 without one)."""
+    validators = password_validation.get_default_password_validators()
+    lengths = [v.min_length for v in validators if isinstance(v, password_validation.MinimumLengthValidator)]
+    return max(lengths, default=1)
+
+
+class PasswordLengthValidator(MinLengthValidator):
+    """The configured password minimum, stated (drf-spectacular declares a `MinLengthValidator`'s
+    limit as `minLength`) and checked by Django's own validator, its message and code
+    (`password_too_short`). A new password's other validators need the user, and are the
+    service's: they are rules a schema cannot state (docs/adr/0124)."""
+
+    def __init__(self) -> None:
+        super().__init__(_minimum_password_length)
+
+    def __call__(self, value: str) -> None:
+        for validator in password_validation.get_default_password_validators():
+            if isinstance(validator, password_validation.MinimumLengthValidator):
+                validator.validate(value)
+
+
+def _password_field(*, new: bool, **kwargs: Any) -> StringField:
+    """A password as sent (no trimming); a new one at least the configured minimum long."""
     return StringField(
         write_only=True,
         trim_whitespace=False,
         max_length=PASSWORD_MAX_LENGTH,
         style={"input_type": "password"},
+        validators=[PasswordLengthValidator()] if new else [],
         **kwargs,
     )
 
@@ -149,7 +174,7 @@ class MessageSerializer(serializers.Serializer[Any]):
 class SignUpInputSerializer(StrictInputSerializer):
     cpf = CpfField()
     name = NameField()
-    password = _password_field()
+    password = _password_field(new=True)
     email = _email_field()
     # Accepted and dropped: sign-up creates a collector whatever role is sent (clients that
     # send their whole form keep working; no role can be gained this way).
@@ -170,7 +195,7 @@ class SignUpInputSerializer(StrictInputSerializer):
 class SignInInputSerializer(StrictInputSerializer):
     # Not validated as a CPF: any wrong input answers INVALID_CREDENTIALS, as a wrong password does.
     cpf = StringField(max_length=32, validators=[not_blank()])
-    password = _password_field()
+    password = _password_field(new=False)
 
 
 class RefreshInputSerializer(StrictInputSerializer):
@@ -183,14 +208,14 @@ class ProfileUpdateInputSerializer(StrictInputSerializer):
 
 
 class PasswordChangeInputSerializer(StrictInputSerializer):
-    current_password = _password_field()
-    new_password = _password_field()
+    current_password = _password_field(new=False)
+    new_password = _password_field(new=True)
 
 
 class UserCreateInputSerializer(StrictInputSerializer):
     cpf = CpfField()
     name = NameField()
-    password = _password_field()
+    password = _password_field(new=True)
     email = _email_field()
     role = serializers.ChoiceField(choices=Role.choices)
 
