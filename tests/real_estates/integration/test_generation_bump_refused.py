@@ -16,7 +16,7 @@ def test_a_create_that_committed_is_answered_when_the_cache_refuses_its_generati
     database_cache: None, collector: User, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING)
-    with table_held("test_database_cache"):  # reads go on, writes wait
+    with table_held("test_read_cache"):  # the generation's table (ADR 0130): reads go on, writes wait
         created = create(collector)  # was an OperationalError raised after the commit
 
     assert RealEstate.objects.filter(pk=created.pk).exists()
