@@ -3,6 +3,7 @@ from a query string."""
 
 import re
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django import forms
@@ -36,6 +37,7 @@ def query_number(text: str) -> Decimal | None:
     return Decimal(text) if _NUMBER.fullmatch(text) else None
 
 
+@cache  # one validator for every field: DRF builds the input fields again for every request
 def not_blank() -> RegexValidator:
     """What a schema can say of a required text: something besides whitespace (drf-spectacular
     declares a `RegexValidator`'s regex as the field's `pattern`, here `\\S`). The field refuses

@@ -8,7 +8,7 @@ cost more than the SQL.
 import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -343,6 +343,7 @@ def _digits(count: int) -> str:
     return f"[0-9]{{0,{count}}}" if count else ""
 
 
+@cache  # DRF builds the input fields again for every request (its deep copy)
 def decimal_pattern(*, whole: int, places: int, minimum: Decimal | float | None) -> str:
     """The plain notation of a decimal of at most `whole` integer and `places` decimal digits
     (as characters, leading zeros included), at least one digit, from `minimum` on, as a regular
