@@ -117,3 +117,22 @@ class ContractValidator:
         validator = OAS30Validator(root, format_checker=self.checker)
         errors = sorted(validator.iter_errors(instance), key=lambda error: list(error.absolute_path))
         assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors)
+
+    def allows(self, component: str, field: str, value: Any) -> bool:
+        """Whether the schema of `component`'s `field` takes `value`."""
+        schema: dict[str, Any] = self.spec["components"]["schemas"][component]
+        try:
+            self.validate(value, schema["properties"][field])
+        except AssertionError:
+            return False
+        return True
+
+
+def json_number(text: str) -> Any:
+    """The JSON number `text` spells once its leading zeros are dropped (`007` is 7): how a query
+    value is read against a `type: number` or `type: integer` parameter (docs/adr/0125)."""
+    sign, rest = ("-", text[1:]) if text.startswith("-") else ("", text)
+    digits = rest.lstrip("0")
+    if not digits or digits[0] in ".eE":
+        digits = "0" + digits
+    return json.loads(sign + digits)

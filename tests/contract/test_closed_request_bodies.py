@@ -73,7 +73,11 @@ def test_an_edit_with_an_unknown_address_key_is_refused_and_the_schema_refuses_i
     ("method", "path", "body"),
     [
         ("PATCH", "/api/v1/users/me", {"name": "Maria da Silva"}),
-        ("POST", "/api/v1/users/me/password", {"current_password": DEFAULT_PASSWORD, "new_password": "outra-senha-bem-longa-42"}),
+        (
+            "POST",
+            "/api/v1/users/me/password",
+            {"current_password": DEFAULT_PASSWORD, "new_password": "outra-senha-bem-longa-42"},
+        ),
         ("POST", "/api/v1/sign-out", {"refresh": "not-a-token"}),
     ],
 )

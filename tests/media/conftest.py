@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -36,6 +37,14 @@ def impatient_connection() -> Iterator[None]:
     yield
     with connection.cursor() as cursor:
         cursor.execute("RESET statement_timeout")
+
+
+@pytest.fixture
+def staff(admin_user: User) -> Client:
+    """An admin signed in to the admin site."""
+    client = Client()
+    client.force_login(admin_user)
+    return client
 
 
 @pytest.fixture

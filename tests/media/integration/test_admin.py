@@ -19,13 +19,6 @@ from tests.media.integration.test_photo_upload_api import fetch
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(admin_user: User) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
-
-
 def test_the_blob_list_shows_references_and_filters_orphans(
     staff: Client, upload: Any, collector_client: Any, draft: RealEstate
 ) -> None:

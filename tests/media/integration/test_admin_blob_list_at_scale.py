@@ -29,13 +29,6 @@ PAGES = [
 
 
 @pytest.fixture
-def staff(admin_user: User) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
 def blobs(upload: Any, collector_client: Any, draft: RealEstate) -> dict[str, dict[str, Any]]:
     """A blob two photos show (this draft's and another's), one shown once, one no photo shows."""
     shared = upload(samples.image_bytes()).json()

@@ -34,13 +34,6 @@ def test_the_photo_form_takes_an_order_within_the_apis_bound(order: str) -> None
 
 
 @pytest.fixture
-def staff(admin_user: User) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
 def real_estate(collector: User) -> RealEstate:
     return RealEstateFactory(collected_by=collector, status=Status.DRAFT, photos=3)
 
