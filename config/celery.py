@@ -77,5 +77,10 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "schedule": crontab(hour=4, minute=30),
         "options": {"expires": 6 * 3600},
     },
+    "clear-expired-sessions-daily": {
+        "task": "apps.core.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=4, minute=45),
+        "options": {"expires": 6 * 3600},
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
