@@ -15,6 +15,7 @@ they are (docs/adr/0130). The generation lives beside them, so one round trip st
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
@@ -39,13 +40,21 @@ def filters_key(*, scope: str, filters: Mapping[str, Any]) -> str:
     return json.dumps({"scope": scope, "filters": given}, sort_keys=True, default=str, ensure_ascii=False)
 
 
+def _new_generation() -> int:
+    """A generation to start from when there is none: the clock in nanoseconds, never a number an
+    earlier generation was counted up to. The generation can be lost (culled with the counts,
+    evicted by Redis) while results cached under it survive; starting again from 1 read a count
+    from the last time the generation was 1 as current."""
+    return time.time_ns()
+
+
 def generation() -> int:
     cache = caches[CACHE_ALIAS]
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
-    return int(value)
+        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
+        value = cache.get(GENERATION_KEY)
+    return int(value) if value is not None else _new_generation()
 
 
 def bump_generation() -> None:
@@ -60,8 +69,8 @@ def bump_generation() -> None:
     try:
         try:
             cache.incr(GENERATION_KEY)
-        except ValueError:  # not set yet (or evicted): any new value invalidates
-            cache.add(GENERATION_KEY, 2, timeout=None)
+        except ValueError:  # not set yet (or lost): a new generation invalidates
+            cache.add(GENERATION_KEY, _new_generation(), timeout=None)
     except DatabaseError as exc:
         logger.warning("list_generation_not_bumped", error=type(exc).__name__)
 
