@@ -186,8 +186,8 @@ class UnsupportedMediaType(ApiError):
         pt_br='Este tipo de conteúdo não é suportado.',
     )
     charset_message = catalog_message(
-        en='A JSON body is read as UTF-8 only; this one declares charset "{charset}".',
-        pt_br='O corpo JSON é lido somente em UTF-8; este declara o charset "{charset}".',
+        en='A body is read as UTF-8 only; this one declares charset "{charset}".',
+        pt_br='O corpo é lido somente em UTF-8; este declara o charset "{charset}".',
     )
 
 
