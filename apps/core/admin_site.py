@@ -190,6 +190,14 @@ class GuardedChangeList(ChangeList):
         except (ValueError, OverflowError) as exc:  # a year lookup's bounds, made at compile time
             raise IncorrectLookupParameters(exc) from exc
 
+    def get_ordering_field(self, field_name: Any) -> Any:
+        """A column `sortable_by` leaves out sorts nothing, also when an address asks for it:
+        Django offers no header to sort it but still sorts on a hand-typed `?o=` (a title at a
+        million real estates, 3 to 4.6 s; docs/adr/0128)."""
+        if self.sortable_by is not None and field_name not in self.sortable_by:
+            return None
+        return super().get_ordering_field(field_name)
+
 
 class GuardedChangeListMixin(_ModelAdmin):
     """Mixed in before `ModelAdmin` (or a subclass) by every model admin of the site: its

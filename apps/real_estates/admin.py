@@ -276,7 +276,7 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
     # The columns whose order an index holds, each way (docs/adr/0128). Title, purpose, city and
     # collector read and sorted every row (3 to 4.6 s at 1M real estates); status and kind, served
     # one way, read a whole status or kind the other (0.3 to 0.75 s), and the list filters on them.
-    # Their headers do not sort; Django still sorts on an address that asks (`?o=2`).
+    # Their headers do not sort, nor does an address that asks (`?o=2`; GuardedChangeList).
     sortable_by = ("price_display", "state", "created_display", "days_waiting")
     list_filter = ("status", "kind", "purpose", UfFilter, CityFilter)
     list_select_related = ("collected_by",)

@@ -300,3 +300,25 @@ def test_only_the_served_columns_offer_to_sort(staff: Client, make_real_estate: 
 
     assert listed == ["price_display", "state", "created_display"]
     assert queue == ["price_display", "state", "days_waiting"]
+
+
+@pytest.mark.parametrize("queue", [False, True], ids=["list", "queue"])
+def test_an_address_asking_to_sort_a_column_without_a_header_sorts_nothing(
+    staff: Client, make_real_estate: MakeRealEstate, queue: bool
+) -> None:
+    """`?o=` naming the title (no header offers it) leaves the page in its own order."""
+    status = Status.SUBMITTED if queue else Status.DRAFT
+    base = {"status__exact": status} if queue else {}
+    for title in ("Casa B", "Casa C", "Casa A"):
+        make_real_estate(title=title, status=status)
+    display = list(RealEstateAdmin.queue_display if queue else RealEstateAdmin.list_display)
+    by_title = str(display.index("title") + 1)
+
+    for order in (by_title, f"-{by_title}"):
+        unsorted = staff.get(CHANGELIST, base)
+        asked = staff.get(CHANGELIST, {**base, "o": order})
+
+        assert asked.status_code == 200
+        titles = [r.title for r in asked.context["cl"].result_list]
+        assert titles == [r.title for r in unsorted.context["cl"].result_list]
+        assert titles not in (["Casa A", "Casa B", "Casa C"], ["Casa C", "Casa B", "Casa A"])
