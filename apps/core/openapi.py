@@ -140,6 +140,7 @@ def postprocess_contract(
       `Accept` nothing renders), 429 with `Retry-After` and 503 (the database is down); a
       paginated list, or one offering DRF's `?format=`, documents 404 (a page past the last, an
       unknown format); every operation with a body documents 400 (MALFORMED_REQUEST), 413, 415;
+      each with an example envelope of each code, as the errors a view declares have;
     - `ETag` on every real-estate detail answer, `Location` on a create; `X-Request-ID` sent and
       answered on every operation, `Idempotent-Replayed` on an idempotent create's success,
       `Retry-After` on a 503, `WWW-Authenticate` on a 401, `Accept-Encoding` on a 415 (ADR 0122);
@@ -230,18 +231,22 @@ def _document_headers(operation: dict[str, Any]) -> None:
 
 
 def _add_error(responses: dict[str, Any], status: int, classes: tuple[type[errors.ApiError], ...]) -> None:
+    """Document `classes` under `status`: their codes in the description and an example of each
+    envelope, as `error_responses` does for the errors a view declares."""
     key = str(status)
-    codes = [f"`{cls.code}`" for cls in classes]
     if key not in responses:
-        responses[key] = {
-            "content": {"application/json": {"schema": dict(_ENVELOPE_REF)}},
-            "description": ", ".join(codes),
-        }
-        return
+        responses[key] = {"content": {"application/json": {"schema": dict(_ENVELOPE_REF)}}, "description": ""}
     response = responses[key]
-    missing = [code for code in codes if code not in response.get("description", "")]
-    if missing and "content" in response:
-        response["description"] = ", ".join([response["description"], *missing]).lstrip(", ")
+    media = response.get("content", {}).get("application/json")
+    missing = [cls for cls in classes if f"`{cls.code}`" not in response["description"]]
+    if media is None or not missing:
+        return
+    codes = [f"`{cls.code}`" for cls in missing]
+    response["description"] = ", ".join([response["description"], *codes]).lstrip(", ")
+    examples = media.setdefault("examples", {})
+    for cls in missing:
+        envelope = {"code": cls.code, "message": str(cls.default_message), "request_id": "…"}
+        examples[cls.code.replace("_", "")] = {"value": {"error": envelope}, "summary": cls.code}
 
 
 def _patched(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
