@@ -6,6 +6,7 @@ from rest_framework import viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.audit.api import examples
 from apps.audit.api.filters import AuditEventFilter
 from apps.audit.api.serializers import AuditEventSerializer
 from apps.audit.models import AuditEvent
@@ -28,6 +29,7 @@ class AuditEventViewSet(NoStoreMixin, viewsets.GenericViewSet[AuditEvent]):
     @extend_schema(
         tags=["audit"],
         summary="The audit trail (admins)",
+        examples=[examples.EVENT],
         description="One event per change made by any path (API, admin, command, task): who, what, "
         "on which record, the changed fields as `[before, after]` (never a password, hash or token), "
         "the request id and when. Newest first. Events are append-only; an erased user's events stay, "

@@ -13,6 +13,7 @@ from apps.core import errors
 from apps.core.openapi import error_responses
 from apps.core.parsers import JSONParser
 from apps.media import services
+from apps.media.api import examples
 from apps.media.api.parsers import PhotoUploadParser
 from apps.media.api.serializers import PhotoSerializer, PhotoUpdateSerializer, PhotoUploadSerializer
 from apps.media.models import Photo
@@ -67,6 +68,7 @@ class PhotoListView(_PhotoView):
         operation_id="real_estate_photos_list",
         tags=["photos"],
         summary="Photos of a real estate, by position",
+        examples=[examples.PHOTO_LIST],
         responses={200: PhotoSerializer(many=True), **error_responses(*_COMMON_ERRORS)},
     )
     def get(self, request: Request, real_estate_id: UUID) -> Response:
@@ -85,6 +87,7 @@ class PhotoListView(_PhotoView):
         ),
         request={"multipart/form-data": PhotoUploadSerializer},
         parameters=[IF_MATCH],
+        examples=[examples.UPLOADED, examples.ALREADY_THERE],
         responses={
             201: PhotoSerializer,
             200: OpenApiResponse(PhotoSerializer, description="The same image was already there."),
@@ -134,6 +137,7 @@ class PhotoDetailView(_PhotoView):
     @extend_schema(
         operation_id="real_estate_photos_retrieve",
         tags=["photos"],
+        examples=[examples.PHOTO_DETAIL],
         responses={200: PhotoSerializer, **error_responses(*_COMMON_ERRORS, errors.PhotoNotFound)},
     )
     def get(self, request: Request, real_estate_id: UUID, photo_id: UUID) -> Response:
@@ -146,6 +150,7 @@ class PhotoDetailView(_PhotoView):
         summary="Change the caption and/or the position (the others shift; positions stay dense)",
         request=PhotoUpdateSerializer,
         parameters=[IF_MATCH],
+        examples=[examples.UPDATE_REQUEST, examples.UPDATED],
         responses={200: PhotoSerializer, **error_responses(*_WRITE_ERRORS, errors.PhotoNotFound)},
     )
     def patch(self, request: Request, real_estate_id: UUID, photo_id: UUID) -> Response:

@@ -15,7 +15,6 @@ from django.utils.http import parse_etags
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -35,6 +34,7 @@ from apps.core.idempotency import KEY_PATTERN as IDEMPOTENCY_KEY_PATTERN
 from apps.core.idempotency import idempotent
 from apps.core.openapi import error_responses
 from apps.real_estates import list_cache, services
+from apps.real_estates.api import examples
 from apps.real_estates.api.filters import RealEstateFilterBackend, RealEstateFilterSet
 from apps.real_estates.api.pagination import RealEstatePagination, rows_key
 from apps.real_estates.api.serializers import (
@@ -77,33 +77,6 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     "the same key and body within the idempotency window (the server's `IDEMPOTENCY_TTL_SECONDS`, 24 h "
     "by default) returns the first response (the real estate as it is now; 404 if deleted since) instead "
     "of creating a duplicate.",
-)
-NEARBY_EXAMPLE = OpenApiExample(
-    "Nearby, nearest first",
-    summary="?near=-23.5505,-46.6333&radius_km=100&ordering=distance",
-    description="Within 100 km of the Praça da Sé (São Paulo), nearest first: Campinas is ~84 km away.",
-    response_only=True,
-    # One item: drf-spectacular wraps it in the list and the page.
-    value={
-        "id": "0b8a3c1e-5d2f-4e6a-9b7c-1d2e3f4a5b6c",
-        "title": "Casa em Campinas",
-        "kind": "house",
-        "purpose": "sale",
-        "status": "approved",
-        "price": "650000.00",
-        "area_m2": "180.00",
-        "bedrooms": 3,
-        "city": "Campinas",
-        "state": "SP",
-        "collected_by": {"id": "5f1e2d3c-4b5a-4968-8776-655443322110", "name": "Ana Souza"},
-        "photo_count": 4,
-        # A link as `storage.object_url` signs one (a `…` in it is no `uri-reference`).
-        "cover": "/media/InRodW1icy9zaGEyNTYvYWIvY2QvYWJjZDEyMzQud2VicCI:1xZjXD:"
-        "gKi13KZzFpQffYE08zQXxCKDwcsQM6N_mdMbzyPXSf4",
-        "created_at": "2026-11-30T12:00:00Z",
-        "updated_at": "2026-11-30T12:30:00Z",
-        "distance_km": 84.012,
-    },
 )
 ETAG_HEADER = {"ETag": OpenApiResponse(description="`ETag` of the detail")}
 _TRANSITION_ERRORS = (
@@ -176,16 +149,18 @@ def _detail_response(body: dict[str, Any], status_code: int) -> Response:
         "`near` (with `radius_km`) and `bbox` select by place; with `near`, each item carries `distance_km` "
         "and `ordering=distance` puts the nearest first.",
         responses={200: RealEstateListItemSerializer(many=True), **error_responses(errors.ValidationError)},
-        examples=[NEARBY_EXAMPLE],
+        examples=[examples.NEARBY],
     ),
     retrieve=extend_schema(
         summary="A real estate",
         responses={200: RealEstateDetailSerializer, **error_responses(errors.RealEstateNotFound)},
+        examples=[examples.DETAIL],
     ),
     create=extend_schema(
         summary="Register a real estate (a draft)",
         request=RealEstateInputSerializer,
         parameters=[IDEMPOTENCY_KEY],
+        examples=[examples.CREATE_REQUEST, examples.CREATED],
         responses={
             201: RealEstateDetailSerializer,
             **error_responses(
@@ -207,6 +182,7 @@ def _detail_response(body: dict[str, Any], status_code: int) -> Response:
         ),
         request=RealEstateInputSerializer,
         parameters=[IF_MATCH],
+        examples=[examples.UPDATE_REQUEST, examples.DETAIL],
         responses={
             200: RealEstateDetailSerializer,
             **error_responses(
@@ -343,6 +319,7 @@ class RealEstateViewSet(
         summary="Submit for review (draft → submitted)",
         request=None,
         parameters=[IF_MATCH],
+        examples=[examples.SUBMITTED],
         responses={
             200: RealEstateDetailSerializer,
             **error_responses(
@@ -365,6 +342,7 @@ class RealEstateViewSet(
         summary="Approve (submitted → approved)",
         request=None,
         parameters=[IF_MATCH],
+        examples=[examples.APPROVED],
         responses={
             200: RealEstateDetailSerializer,
             **error_responses(*_TRANSITION_ERRORS, errors.RealEstateCannotApprove),
@@ -385,6 +363,7 @@ class RealEstateViewSet(
         summary="Reject with a reason (submitted → rejected)",
         request=RejectInputSerializer,
         parameters=[IF_MATCH],
+        examples=[examples.REJECT_REQUEST, examples.REJECTED],
         responses={
             200: RealEstateDetailSerializer,
             **error_responses(*_TRANSITION_ERRORS, errors.ValidationError, errors.RealEstateCannotReject),
@@ -408,6 +387,7 @@ class RealEstateViewSet(
         summary="Archive (approved → archived)",
         request=None,
         parameters=[IF_MATCH],
+        examples=[examples.ARCHIVED],
         responses={
             200: RealEstateDetailSerializer,
             **error_responses(*_TRANSITION_ERRORS, errors.RealEstateCannotArchive),
@@ -426,6 +406,7 @@ class RealEstateViewSet(
 
     @extend_schema(
         summary="Workflow history, oldest first",
+        examples=[examples.HISTORY],
         responses={200: TransitionSerializer(many=True), **error_responses(errors.RealEstateNotFound)},
     )
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
@@ -443,6 +424,7 @@ class RealEstateViewSet(
     @extend_schema(
         summary="Counts and average prices by group",
         parameters=[StatsQuerySerializer],
+        examples=[examples.STATS],
         responses={
             200: StatsSerializer,
             **error_responses(errors.ValidationError, errors.PermissionDenied),
@@ -471,6 +453,7 @@ class RealEstateViewSet(
 
     @extend_schema(
         summary="The filtered list as CSV (streamed)",
+        examples=[examples.EXPORT],
         responses={
             (200, "text/csv"): OpenApiResponse(
                 OpenApiTypes.STR,
