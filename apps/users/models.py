@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Length, Lower
@@ -82,6 +83,23 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         """The name Django's admin shows beside the username (the CPF) in a history."""
         return self.name
+
+    def check_password(self, raw_password: str | None) -> bool:
+        """Django's, but the upgrade of a hash made at another cost (`Argon2idHasher`) replaces only
+        the hash it checked. Django's saved this instance's password over the row: a sign-in with
+        the old password, checked while the owner changed it, put the old one back (and signed in).
+        Now a change made meanwhile stays, and the sign-in then finds the row changed (refused)."""
+        checked = self.password
+
+        def upgrade(raw: str) -> None:
+            from apps.users import auth_cache  # here: auth_cache imports this module
+
+            upgraded = make_password(raw)
+            if type(self).objects.filter(pk=self.pk, password=checked).update(password=upgraded):
+                self.password = upgraded
+                auth_cache.forget(self.pk)  # as the save it replaces did (post_save)
+
+        return check_password(raw_password, checked, upgrade)
 
     # A session (the admin's) is valid while this hash is the one it was signed in with: Django's
     # is of the password alone, so a session of a deactivated or demoted account came back with the
