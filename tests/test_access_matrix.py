@@ -9,6 +9,8 @@ HOW TO EXTEND (after adding routes to any app):
 3. If the route has path parameters, add a builder to PATH_KWARGS that returns them, creating
    whatever object it needs (it receives the users of the test: collector, manager, admin and
    `other`, a collector that is none of the callers).
+HEAD needs no entry: it must answer as the route's GET does, for every role (`test_head_answers_as_get`),
+and a collector's HEAD on another collector's object is the same 404 as any method's.
 `test_every_api_route_is_in_the_table` fails while a (route, method) is missing from EXPECTED,
 and `test_the_table_lists_no_route_that_does_not_exist` while an entry is stale.
 """
@@ -209,6 +211,36 @@ def test_access(route: str, method: str, role: str, status: int) -> None:
         assert set(response.json()) == {"error"}
 
 
+# HEAD is GET without a body (DRF and Django route it to the GET handler): it is no side door, for
+# every route and role it answers as GET does, authentication, role and scope checks included.
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("route", "role", "status"),
+    [
+        pytest.param(route, role, status, id=f"HEAD {route} as {role} -> {status}")
+        for (route, method), statuses in EXPECTED.items()
+        if method == "GET"
+        for role, status in statuses.items()
+    ],
+)
+def test_head_answers_as_get(route: str, role: str, status: int) -> None:
+    users = Users(
+        collector=UserFactory(role=Role.COLLECTOR),
+        manager=UserFactory(role=Role.MANAGER),
+        admin=UserFactory(role=Role.ADMIN),
+        other=UserFactory(role=Role.COLLECTOR),
+    )
+    client = APIClient() if role == "anonymous" else bearer_client(getattr(users, role))
+    kwargs = PATH_KWARGS[route](users) if route in PATH_KWARGS else {}
+    url = reverse(route, kwargs=kwargs) if kwargs or not route.startswith(API_PREFIX) else "/" + route
+
+    response = client.head(url)
+
+    assert response.status_code == status
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body == b""
+
+
 # --- someone else's objects ------------------------------------------------------------------
 # A collector reaching another collector's real estate, its photos, history or transitions gets
 # the 404 of a real estate that does not exist (never a 403, which would confirm it exists),
@@ -247,8 +279,8 @@ def _multipart_photo() -> dict[str, Any]:
     [
         pytest.param(route, method, id=f"{method} {route}")
         for route in OBJECT_ROUTES
-        for method in METHODS
-        if EXPECTED[(route, method)]["collector"] != 405
+        for method in (*METHODS, "HEAD")
+        if EXPECTED[(route, "GET" if method == "HEAD" else method)]["collector"] != 405
     ],
 )
 def test_a_collector_gets_404_on_another_collectors_objects(route: str, method: str) -> None:
@@ -271,10 +303,12 @@ def test_a_collector_gets_404_on_another_collectors_objects(route: str, method: 
     if route == "real-estate-photos" and method == "POST":
         response = client.post(url, {**_multipart_photo(), "caption": "x"}, format="multipart")
     else:
-        body = {"title": "Mine now", "caption": "x", "reason": "no"} if method != "GET" else None
+        reads = method in ("GET", "HEAD")
+        body = None if reads else {"title": "Mine now", "caption": "x", "reason": "no"}
         response = getattr(client, method.lower())(url, body, format="json")
     assert response.status_code == 404, response.content
-    assert response.json()["error"]["code"] == "REAL_ESTATE_NOT_FOUND"
+    if method != "HEAD":  # no body to name it
+        assert response.json()["error"]["code"] == "REAL_ESTATE_NOT_FOUND"
     after = (
         list(RealEstate.objects.values_list("pk", "status", "title", "version")),
         list(Photo.objects.values_list("pk", "caption", "position")),

@@ -396,7 +396,8 @@ class OwnPasswordChangeForm(PasswordChangeForm):
             current_password=self.cleaned_data["old_password"],
             new_password=self.cleaned_data["new_password1"],
         )
-        self.user.refresh_from_db(fields=["password"])  # the session keeps the new hash's digest
+        # The session keeps the digest of the new hash and revocation (`User.get_session_auth_hash`).
+        self.user.refresh_from_db(fields=["password", "tokens_revoked_at"])
         return self.user
 
 

@@ -1,18 +1,24 @@
 """The user: a CPF as login, a role, and nothing else the product does not need."""
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Length, Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from apps.users.cpf import normalize_cpf
 from apps.users.querysets import UserManager
 from apps.users.validators import NAME_MAX_LENGTH, validate_cpf, validate_name
+
+SESSION_HASH_SALT = "apps.users.models.User.get_session_auth_hash"
 
 
 class Role(models.TextChoices):
@@ -48,7 +54,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Every token issued before this second is dead (a deactivation, a role change, a new
-    # password): a reactivation or a role changed back does not revive them (apps/users/tokens.py).
+    # password), and so is every admin session signed in before it (`get_session_auth_hash`): a
+    # reactivation or a role changed back does not revive them (apps/users/tokens.py).
     tokens_revoked_at = models.DateTimeField(_("tokens revoked at"), null=True, blank=True, editable=False)
 
     objects = UserManager()
@@ -76,6 +83,39 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         """The name Django's admin shows beside the username (the CPF) in a history."""
         return self.name
+
+    def check_password(self, raw_password: str | None) -> bool:
+        """Django's, but the upgrade of a hash made at another cost (`Argon2idHasher`) replaces only
+        the hash it checked. Django's saved this instance's password over the row: a sign-in with
+        the old password, checked while the owner changed it, put the old one back (and signed in).
+        Now a change made meanwhile stays, and the sign-in then finds the row changed (refused)."""
+        checked = self.password
+
+        def upgrade(raw: str) -> None:
+            from apps.users import auth_cache  # here: auth_cache imports this module
+
+            upgraded = make_password(raw)
+            if type(self).objects.filter(pk=self.pk, password=checked).update(password=upgraded):
+                self.password = upgraded
+                auth_cache.forget(self.pk)  # as the save it replaces did (post_save)
+
+        return check_password(raw_password, checked, upgrade)
+
+    # A session (the admin's) is valid while this hash is the one it was signed in with: Django's
+    # is of the password alone, so a session of a deactivated or demoted account came back with the
+    # account. With `tokens_revoked_at`, whatever revokes the API tokens ends the sessions too, for
+    # good (docs/adr/0133-a-session-dies-with-the-tokens.md).
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash(secret=None)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=secret)
+
+    def _session_hash(self, *, secret: str | None) -> str:
+        revoked = "" if self.tokens_revoked_at is None else self.tokens_revoked_at.isoformat()
+        value = f"{self.password}\n{revoked}"
+        return salted_hmac(SESSION_HASH_SALT, value, secret=secret, algorithm="sha256").hexdigest()
 
     # Admin access and superuser status derive from the role, so no flag can drift from it;
     # defining `is_superuser` here replaces PermissionsMixin's column.

@@ -28,6 +28,19 @@ class SignUpIpThrottle(_IpThrottle):
     scope = "sign_up_ip"
 
 
+class ProfileEmailIpThrottle(SignUpIpThrottle):
+    """Counts a profile edit that sends an `email` (`PATCH /users/me`) in the sign-up's per-IP
+    bucket: its answer tells whether another account has that email (EMAIL_ALREADY_REGISTERED), as
+    the sign-up's does, so a signed-in account asks it no faster than the sign-up lets anyone (the
+    general per-user rate is 40 times the sign-up's). An edit without one is not counted."""
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        data = request.data
+        if not isinstance(data, Mapping) or data.get("email") in (None, ""):
+            return None  # nothing asked about other accounts (`""` and null clear the email)
+        return super().get_cache_key(request, view)
+
+
 class SignInCpfThrottle(SimpleRateThrottle):
     """Counts sign-in attempts per account, whatever IP they come from.
 

@@ -38,6 +38,7 @@ from apps.users.permissions import IsAdminOrManagerReadOnly
 from apps.users.querysets import UserQuerySet
 from apps.users.throttling import (
     CurrentPasswordCpfThrottle,
+    ProfileEmailIpThrottle,
     SignInCpfThrottle,
     SignInIpThrottle,
     SignUpIpThrottle,
@@ -169,6 +170,12 @@ class SignOutView(NoStoreMixin):
 class MeView(NoStoreMixin):
     permission_classes = [IsAuthenticated]
 
+    def get_throttles(self) -> list[BaseThrottle]:
+        throttles = super().get_throttles()
+        if self.request.method == "PATCH":
+            throttles.append(ProfileEmailIpThrottle())  # after the general rate, before the lookup
+        return throttles
+
     @extend_schema(
         tags=["users"],
         summary="Own profile",
@@ -182,13 +189,19 @@ class MeView(NoStoreMixin):
         tags=["users"],
         summary="Edit own profile",
         description="Only `name` and `email` are writable; any other field is a VALIDATION_ERROR "
-        "naming it (code `field_not_allowed`).",
+        "naming it (code `field_not_allowed`). An edit sending an `email` counts in the sign-up's "
+        "per-IP limit (an email another account has is EMAIL_ALREADY_REGISTERED, as at sign-up): "
+        "429 with `Retry-After` beyond it.",
         request=ProfileUpdateInputSerializer,
         examples=[examples.PROFILE_UPDATE_REQUEST, examples.USER_RESPONSE],
         responses={
             200: UserSerializer,
             **error_responses(
-                errors.ValidationError, *_AUTH_ERRORS, errors.PermissionDenied, errors.EmailAlreadyRegistered
+                errors.ValidationError,
+                *_AUTH_ERRORS,
+                errors.PermissionDenied,
+                errors.EmailAlreadyRegistered,
+                errors.Throttled,
             ),
         },
     )

@@ -244,3 +244,34 @@ def test_a_forged_x_forwarded_for_opens_no_new_sign_in_bucket(
         cpf = UserFactory().cpf
         response = sign_in(api_client, cpf, DEFAULT_PASSWORD, ip="10.9.9.9", HTTP_X_FORWARDED_FOR=header)
         assert response.status_code == 429, header
+
+
+def test_asking_the_profile_whether_an_email_is_registered_counts_in_the_sign_up_ip_bucket(
+    api_client: APIClient, rates: dict[str, str]
+) -> None:
+    """`PATCH /users/me` with an `email` answers EMAIL_ALREADY_REGISTERED for another account's, as
+    the sign-up does: a signed-in account must not ask it faster than the sign-up lets an IP
+    (30/min, against the general per-user rate of 1200/min)."""
+    rates["sign_up_ip"] = "2/min"
+    taken = UserFactory(email="ocupado@example.com.br")
+    client = bearer_client(UserFactory())
+
+    def patch(body: dict[str, Any], ip: str = "10.3.3.3") -> Any:
+        return client.patch("/api/v1/users/me", body, format="json", REMOTE_ADDR=ip)
+
+    assert patch({"email": taken.email}).status_code == 409
+    assert patch({"email": "livre@example.com.br"}).status_code == 200
+    refused = patch({"email": "outro@example.com.br"})
+    sign_up = api_client.post(
+        "/api/v1/sign-up",
+        {"cpf": "529.982.247-25", "name": "Maria da Silva", "password": "uma-senha-bem-longa-42"},
+        REMOTE_ADDR="10.3.3.3",
+    )
+
+    assert refused.status_code == sign_up.status_code == 429
+    assert error_of(refused)["code"] == "THROTTLED"
+    assert "Retry-After" in refused
+    # An edit that asks nothing about other accounts is not counted, nor braked.
+    assert patch({"name": "Maria Souza Lima"}).status_code == 200
+    assert patch({"email": None}).status_code == 200
+    assert patch({"email": "outro@example.com.br"}, ip="10.3.3.4").status_code == 200
