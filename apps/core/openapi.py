@@ -189,7 +189,10 @@ def _document_common_errors(operation: dict[str, Any]) -> None:
         _add_error(responses, 401, _AUTH_CODES)
     _add_error(responses, 406, (errors.NotAcceptable,))
     _add_error(responses, 429, (errors.Throttled,))
-    responses["429"].setdefault("headers", {}).update(_RETRY_AFTER)
+    # Every throttle and quota answers how long to wait (apps/core/throttling.py, quotas.py).
+    responses["429"].setdefault("headers", {}).update(
+        {name: {**header, "required": True} for name, header in _RETRY_AFTER.items()}
+    )
     _add_error(responses, 503, (errors.ServiceUnavailable,))
     ok_schema = responses.get("200", {}).get("content", {}).get("application/json", {}).get("schema", {})
     if ok_schema.get("$ref", "").startswith("#/components/schemas/Paginated"):

@@ -89,7 +89,7 @@ class ContractValidator:
             if header.get("required"):
                 assert name in response.headers, f"{method} {template} {status}: no {name} header"
             if name in response.headers:
-                self.validate(response.headers[name], header["schema"])
+                self.validate(header_value(response.headers[name], header["schema"]), header["schema"])
         served = {name for name in APPLICATION_HEADERS if name in response.headers}
         undeclared = served - set(headers)
         assert not undeclared, f"{method} {template} {status}: {sorted(undeclared)} served, undeclared"
@@ -136,3 +136,11 @@ def json_number(text: str) -> Any:
     if not digits or digits[0] in ".eE":
         digits = "0" + digits
     return json.loads(sign + digits)
+
+
+def header_value(text: str, schema: dict[str, Any]) -> Any:
+    """A header's text as the value its schema describes (OpenAPI's `simple` style): an integer
+    header is its digits read as a number, anything else the text itself."""
+    if schema.get("type") == "integer" and text.isascii() and text.isdigit():
+        return int(text)
+    return text

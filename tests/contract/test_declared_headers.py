@@ -119,3 +119,26 @@ def test_a_response_serving_an_undeclared_application_header_fails_the_check(
     without_id.request = listed.request
     with pytest.raises(AssertionError, match="no X-Request-ID"):
         contract.check(without_id)
+
+
+def test_every_kind_of_throttle_serves_the_retry_after_its_429_requires(
+    client: httpx.Client, contract: ContractValidator, rates: dict[str, str]
+) -> None:
+    """The general per-user rate (a fixed window), a quota (its own code) and a brute-force
+    brake (a sliding window, anonymous): each 429 passes the check, `Retry-After` required."""
+    # The user rate's fixed window is a thousand days long: no window ends during the test.
+    rates.update(user="3/1000d", real_estate_create="1/min", sign_in_cpf="1/5min")
+    json_type = {"Content-Type": "application/json"}
+    created = client.post(URL, content=json.dumps(payload()).encode(), headers=json_type)
+    quota = client.post(URL, content=json.dumps(payload()).encode(), headers=json_type)
+    assert (created.status_code, quota.status_code) == (201, 429)
+    assert quota.json()["error"]["code"] == "REAL_ESTATE_CREATE_QUOTA_EXCEEDED"
+    assert client.get(URL).status_code == 200
+    assert client.get(URL).status_code == 429  # the fourth request of the window
+    sign_in = {"cpf": "529.982.247-25", "password": "not-the-password"}
+    anonymous = {**json_type, "Authorization": ""}
+    assert client.post("/api/v1/sign-in", json=sign_in, headers=anonymous).status_code == 401
+    assert client.post("/api/v1/sign-in", json=sign_in, headers=anonymous).status_code == 429
+
+    refusals = [status for _, _, status in contract.checked if status == 429]
+    assert len(refusals) == 3

@@ -243,7 +243,7 @@ def test_every_operation_documents_what_any_request_to_it_can_get(contract: Cont
         for method, operation in operations.items():
             responses = operation["responses"]
             where = f"{method.upper()} {path}"
-            assert "Retry-After" in responses["429"]["headers"], where
+            assert responses["429"]["headers"]["Retry-After"]["required"] is True, where
             if any(operation.get("security", [])):
                 assert "401" in responses, where
             if "requestBody" in operation:
