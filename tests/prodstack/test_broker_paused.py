@@ -43,7 +43,7 @@ def test_an_upload_with_the_broker_paused_is_answered_in_seconds(tmp_path: Path,
             "shell",
             "-c",
             UPLOAD,
-            media_root=tmp_path,
+            MEDIA_ROOT=str(tmp_path),
             timeout=ANSWER_WITHIN + 30,
             CELERY_BROKER_URL=paused_redis,
         )
