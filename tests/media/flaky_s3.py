@@ -3,9 +3,10 @@
 Every request is forwarded unchanged (Host header included, so SigV4 signatures still match);
 a request matching a rule armed with `fail(...)` is answered `503 SlowDown` instead, as S3
 does when it sheds load, until the rule has failed its number of times; one matching a rule
-armed with `hang(...)` is read and never answered (an endpoint that stops responding), until
-`reset()` lets it go unanswered. Every request is recorded (method, path, time), so a test can
-count attempts and measure the delays between them.
+armed with `hang(...)` is read and never answered (an endpoint that stops responding) until
+`reset()` lets it go unanswered, or, given `seconds`, answered that much later (a slow one).
+Every request is recorded (method, path, time), so a test can count attempts and measure the
+delays between them.
 """
 
 import http.client
@@ -29,6 +30,7 @@ class _Rule:
     path_contains: str
     remaining: int
     hang: bool = False
+    seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -53,10 +55,11 @@ class FlakyS3:
         with self.lock:
             self.rules.append(_Rule(method.upper(), path_contains, times))
 
-    def hang(self, *, method: str, path_contains: str, times: int) -> None:
-        """Answer the next `times` requests `method` on a path containing `path_contains` never."""
+    def hang(self, *, method: str, path_contains: str, times: int, seconds: float | None = None) -> None:
+        """Answer the next `times` requests `method` on a path containing `path_contains` never
+        (until `reset()`), or only after `seconds`."""
         with self.lock:
-            self.rules.append(_Rule(method.upper(), path_contains, times, hang=True))
+            self.rules.append(_Rule(method.upper(), path_contains, times, hang=True, seconds=seconds))
 
     def reset(self) -> None:
         with self.lock:
@@ -107,12 +110,13 @@ def _handler(proxy: FlakyS3) -> type[BaseHTTPRequestHandler]:
         def _handle(self) -> None:
             body = self._body()
             rule = proxy._rule_for(self.command, self.path)
-            proxy._record(self.command, self.path, rule is not None)
+            proxy._record(self.command, self.path, rule is not None and rule.seconds is None)
             if rule is not None and rule.hang:
                 released = proxy.released
-                released.wait(timeout=600)
-                self.close_connection = True
-                return
+                if released.wait(timeout=rule.seconds or 600) or rule.seconds is None:
+                    self.close_connection = True
+                    return
+                rule = None  # slow, then answered
             if rule is not None:
                 self.send_response(503)
                 self.send_header("Content-Type", "application/xml")
