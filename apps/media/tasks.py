@@ -78,7 +78,16 @@ GC_SOFT_TIME_LIMIT: Final = 3 * 3600
 GC_TIME_LIMIT: Final = GC_SOFT_TIME_LIMIT + 300
 
 
-@app.task(name="apps.media.tasks.gc_media", soft_time_limit=GC_SOFT_TIME_LIMIT, time_limit=GC_TIME_LIMIT)
+# Acknowledged as it starts, not late (ADR 0041's default): Redis gives a message unacknowledged
+# for its visibility timeout (1 h) to a worker again, while the first still runs it, so a run
+# longer than that was started again beside itself every hour. A run its worker loses (killed,
+# its hard limit) is not redelivered: the next day's takes what it left (docs/adr/0132).
+@app.task(
+    name="apps.media.tasks.gc_media",
+    soft_time_limit=GC_SOFT_TIME_LIMIT,
+    time_limit=GC_TIME_LIMIT,
+    acks_late=False,
+)
 def gc_media(grace_hours: float | None = None, dry_run: bool = False) -> dict[str, Any]:
     """Daily: remove unreferenced blobs and orphan objects older than the grace period.
 

@@ -2,8 +2,11 @@
 
 Every request is forwarded unchanged (Host header included, so SigV4 signatures still match);
 a request matching a rule armed with `fail(...)` is answered `503 SlowDown` instead, as S3
-does when it sheds load, until the rule has failed its number of times. Every request is
-recorded (method, path, time), so a test can count attempts and measure the delays between them.
+does when it sheds load, until the rule has failed its number of times; one matching a rule
+armed with `hang(...)` is read and never answered (an endpoint that stops responding) until
+`reset()` lets it go unanswered, or, given `seconds`, answered that much later (a slow one).
+Every request is recorded (method, path, time), so a test can count attempts and measure the
+delays between them.
 """
 
 import http.client
@@ -26,6 +29,8 @@ class _Rule:
     method: str
     path_contains: str
     remaining: int
+    hang: bool = False
+    seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class FlakyS3:
     rules: list[_Rule] = field(default_factory=list)
     seen: list[Seen] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    released: threading.Event = field(default_factory=threading.Event)
     endpoint: str = ""
 
     def fail(self, *, method: str, path_contains: str, times: int) -> None:
@@ -49,22 +55,30 @@ class FlakyS3:
         with self.lock:
             self.rules.append(_Rule(method.upper(), path_contains, times))
 
+    def hang(self, *, method: str, path_contains: str, times: int, seconds: float | None = None) -> None:
+        """Answer the next `times` requests `method` on a path containing `path_contains` never
+        (until `reset()`), or only after `seconds`."""
+        with self.lock:
+            self.rules.append(_Rule(method.upper(), path_contains, times, hang=True, seconds=seconds))
+
     def reset(self) -> None:
         with self.lock:
             self.rules.clear()
             self.seen.clear()
+            self.released.set()  # the hung requests end, unanswered
+            self.released = threading.Event()
 
     def requests(self, method: str, path_contains: str) -> list[Seen]:
         with self.lock:
             return [s for s in self.seen if s.method == method.upper() and path_contains in s.path]
 
-    def _should_fail(self, method: str, path: str) -> bool:
+    def _rule_for(self, method: str, path: str) -> _Rule | None:
         with self.lock:
             for rule in self.rules:
                 if rule.remaining > 0 and rule.method == method and rule.path_contains in path:
                     rule.remaining -= 1
-                    return True
-            return False
+                    return rule
+            return None
 
     def _record(self, method: str, path: str, failed: bool) -> None:
         with self.lock:
@@ -95,9 +109,15 @@ def _handler(proxy: FlakyS3) -> type[BaseHTTPRequestHandler]:
 
         def _handle(self) -> None:
             body = self._body()
-            failed = proxy._should_fail(self.command, self.path)
-            proxy._record(self.command, self.path, failed)
-            if failed:
+            rule = proxy._rule_for(self.command, self.path)
+            proxy._record(self.command, self.path, rule is not None and rule.seconds is None)
+            if rule is not None and rule.hang:
+                released = proxy.released
+                if released.wait(timeout=rule.seconds or 600) or rule.seconds is None:
+                    self.close_connection = True
+                    return
+                rule = None  # slow, then answered
+            if rule is not None:
                 self.send_response(503)
                 self.send_header("Content-Type", "application/xml")
                 self.send_header("Content-Length", str(len(SLOW_DOWN)))
