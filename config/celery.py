@@ -52,18 +52,6 @@ class BaseTask(DjangoTask[Any, Any]):
 
 app = Celery("vivenda", task_cls=BaseTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
-# A broker that stops answering without closing the connection (paused, failed over, a route
-# dropped) left every blocking call on it waiting forever: kombu's Redis transport has no socket
-# timeout by default. An upload enqueuing its thumbnails, after its commit, held its request (and
-# its server thread) with no end, past nginx's 504. Bounded, the publish fails in seconds
-# (`thumbnails_not_queued`, the blob left `pending` for `rebuild_thumbnails`), as it does when
-# the broker refuses the connection (docs/adr/0131).
-BROKER_SOCKET_TIMEOUT = 1.0
-app.conf.broker_transport_options = {
-    **app.conf.broker_transport_options,
-    "socket_timeout": BROKER_SOCKET_TIMEOUT,
-    "socket_connect_timeout": BROKER_SOCKET_TIMEOUT,
-}
 app.autodiscover_tasks()
 task_metrics.connect_signals()
 

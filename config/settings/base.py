@@ -12,7 +12,7 @@ import re
 from collections.abc import Container
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 from urllib.parse import urlsplit
 
 import environ
@@ -441,6 +441,7 @@ def _s3_options() -> dict[str, Any]:
     """The bucket, region, endpoint and addressing style botocore will be given, checked as it
     checks them: loaded unchecked, a wrong one stopped every upload, link and gc_media at the
     first call to S3 (a 500, a traceback), or said STORAGE_UNAVAILABLE, "try again shortly"."""
+    from botocore.config import Config
     from botocore.exceptions import InvalidRegionError
     from botocore.utils import is_valid_endpoint_url, validate_region_name
 
@@ -459,11 +460,26 @@ def _s3_options() -> dict[str, Any]:
         urlsplit(endpoint).scheme not in ("http", "https") or not is_valid_endpoint_url(endpoint)
     ):
         raise ImproperlyConfigured("AWS_S3_ENDPOINT_URL must be an http:// or https:// URL with a host.")
+    # botocore's own defaults wait 60 s for an answer, three attempts: an S3 that takes a request
+    # and never answers held an upload (and its server thread) three minutes, the readiness probe
+    # as long, and `gc_media` its lock. django-storages builds its client's `Config` only when given
+    # none, so this one repeats the addressing style and signature (docs/adr/0131, addendum).
+    addressing = cast(
+        Literal["path", "virtual"], env_choice("AWS_S3_ADDRESSING_STYLE", "path", ("path", "virtual"))
+    )
+    client_config = Config(
+        s3={"addressing_style": addressing},
+        signature_version="s3v4",
+        connect_timeout=env_number("AWS_S3_CONNECT_TIMEOUT", 3.0, minimum=0.1),
+        read_timeout=env_number("AWS_S3_READ_TIMEOUT", 10.0, minimum=0.1),
+        # botocore's own variable, which it reads only when the config names no attempts.
+        retries={"mode": "standard", "total_max_attempts": env_number("AWS_MAX_ATTEMPTS", 2, minimum=1)},
+    )
     return {
         "bucket_name": bucket,
         "region_name": region,
         "endpoint_url": endpoint,
-        "addressing_style": env_choice("AWS_S3_ADDRESSING_STYLE", "path", ("path", "virtual")),
+        "client_config": client_config,
     }
 
 
@@ -474,7 +490,6 @@ if STORAGE_BACKEND == "s3":
             **_s3_options(),
             "access_key": env("AWS_ACCESS_KEY_ID", default=None),
             "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
-            "signature_version": "s3v4",
             "querystring_auth": True,
             # Presigned when a link is opened (ADR 0083), for the link's lifetime but at most the
             # week SigV4 allows: S3 refuses a URL signed for longer (every photo unseen).
@@ -617,6 +632,13 @@ if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
         f"CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT})."
     )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that takes the connection and answers nothing (paused, failing over, a route dropping
+# packets) held every publish forever: kombu's Redis transport has no socket timeout by default,
+# and an upload enqueuing its thumbnails after its commit held its request and server thread with
+# no end. Bounded, a publish fails in seconds as it does to a broker that is down
+# (`thumbnails_not_queued`, the blob left `pending`); a healthy broker answers in well under a
+# millisecond (docs/adr/0131).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 1.0, "socket_connect_timeout": 1.0}
 
 # --- Security ------------------------------------------------------------------
 
