@@ -15,8 +15,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import OperationalError, connections, transaction
+
+from apps.core.management.operator import OperatorCommand
 
 
 @contextmanager
@@ -39,9 +41,10 @@ def write_locked(databases: Sequence[str] | None) -> Iterator[None]:
         yield
 
 
-class WriteLockedChecksCommand(BaseCommand):
+class WriteLockedChecksCommand(OperatorCommand):
     """The base of our commands (and of our `migrate` and `check`): their system checks, which
-    probe every database when none is named, run under SQLite's write lock (`write_locked`)."""
+    probe every database when none is named, run under SQLite's write lock (`write_locked`), and
+    a database unavailable is a CommandError (`OperatorCommand`)."""
 
     def check(self, *args: Any, **kwargs: Any) -> None:
         with write_locked(kwargs.get("databases")):  # Django passes its checks' arguments by name
