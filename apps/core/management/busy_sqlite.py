@@ -34,11 +34,19 @@ def write_locked(databases: Sequence[str] | None) -> Iterator[None]:
             try:
                 stack.enter_context(transaction.atomic(using=alias))
             except OperationalError as exc:
+                if not _busy(exc):  # a file that cannot open: "unavailable" (OperatorCommand)
+                    raise
                 raise CommandError(
                     f"The database is busy: another process holds its write lock ({exc}), a long "
                     "command such as seed_demo or another migrate. Run this again once it ends."
                 ) from exc
         yield
+
+
+def _busy(exc: OperationalError) -> bool:
+    """Whether SQLite refused for its lock (SQLITE_BUSY, `sqlite3`'s public error name), not for
+    anything else (`unable to open database file`: a missing directory, a mistyped path)."""
+    return getattr(exc.__cause__, "sqlite_errorname", None) == "SQLITE_BUSY"
 
 
 class WriteLockedChecksCommand(OperatorCommand):
