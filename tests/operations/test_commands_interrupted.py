@@ -1,7 +1,9 @@
-"""Our `manage.py` commands stopped by Ctrl-C mid-run: the command says it was interrupted and
+"""Our `manage.py` commands stopped mid-run: by Ctrl-C, the command says it was interrupted and
 that what it had not committed is rolled back, and ends with exit status 130 (as a shell reports
-a process Ctrl-C stopped), never a Python traceback; nothing of the interrupted work is left.
-`seed_demo` (the longest writer) printed psycopg's traceback of the statement it was waiting on."""
+a process Ctrl-C stopped), never a Python traceback; by SIGTERM (`kill`, `timeout`, a container
+stopping), it says it was terminated and ends by the signal. Nothing of the interrupted work is
+left. `seed_demo` (the longest writer) printed psycopg's traceback of the statement it was waiting
+on at Ctrl-C, and ended at SIGTERM without a word."""
 
 import os
 import signal
@@ -38,9 +40,11 @@ def _sigint_as_at_a_terminal() -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
-def interrupted_while_waiting(tmp_path: Path, table: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """`manage.py *args` on the test database, Ctrl-C'd while it waits for `table`, which another
-    session holds: mid-run, its transaction open."""
+def interrupted_while_waiting(
+    tmp_path: Path, table: str, *args: str, signum: int = signal.SIGINT
+) -> subprocess.CompletedProcess[str]:
+    """`manage.py *args` on the test database, sent `signum` while it waits for `table`, which
+    another session holds: mid-run, its transaction open."""
     db = connections["default"].settings_dict
     environment = {
         **os.environ,
@@ -62,7 +66,7 @@ def interrupted_while_waiting(tmp_path: Path, table: str, *args: str) -> subproc
         )
         try:
             wait_for(_waiting_for_a_lock, "the command to wait for the table")
-            process.send_signal(signal.SIGINT)
+            process.send_signal(signum)
             stdout, stderr = process.communicate(timeout=60)
         finally:
             process.kill()
@@ -78,4 +82,19 @@ def test_seed_demo_stopped_by_ctrl_c_says_so_and_leaves_no_account(tmp_path: Pat
     assert "CommandError: Interrupted" in done.stderr, done.stderr
     assert done.returncode == 130
     assert not User.objects.exists()  # the accounts it had inserted were rolled back
+    assert not RealEstate.objects.exists()
+
+
+def test_seed_demo_stopped_by_sigterm_says_so_and_leaves_no_account(tmp_path: Path) -> None:
+    done = interrupted_while_waiting(
+        tmp_path,
+        RealEstate._meta.db_table,
+        *("seed_demo", "--users", "5", "--real-estates", "10"),
+        signum=signal.SIGTERM,
+    )
+
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "Terminated (SIGTERM): what the command had not committed is rolled back." in done.stderr
+    assert done.returncode == -signal.SIGTERM  # ended by the signal, as a shell sees it (143)
+    assert not User.objects.exists()
     assert not RealEstate.objects.exists()

@@ -1,12 +1,14 @@
 """The base of every command of ours: a database that cannot be reached, refuses the command or
 has not been migrated ends it with a CommandError saying so (exit status 1), not the driver's
 traceback; Ctrl-C ends it with one too (exit status 130, as a shell reports a process Ctrl-C
-stopped)."""
+stopped); SIGTERM unwinds it the same way, says so, and ends it by the signal (143)."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import InterfaceError, OperationalError, ProgrammingError
+
+from apps.core.management.termination import unwound_on_sigterm
 
 # 128 + SIGINT: what a shell's `$?` shows for a process Ctrl-C ended, as it did before.
 INTERRUPTED_STATUS = 130
@@ -26,7 +28,8 @@ class OperatorCommand(BaseCommand):
 
     def execute(self, *args: Any, **options: Any) -> Any:
         try:
-            return super().execute(*args, **options)
+            with unwound_on_sigterm():  # SIGTERM: unwound as Ctrl-C is, said, then ended by it
+                return super().execute(*args, **options)
         except (OperationalError, InterfaceError, ProgrammingError) as exc:
             said = str(exc).strip()
             if _not_migrated(exc):
