@@ -15,8 +15,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import OperationalError, connections, transaction
+
+from apps.core.management.operator import OperatorCommand
 
 
 @contextmanager
@@ -32,6 +34,8 @@ def write_locked(databases: Sequence[str] | None) -> Iterator[None]:
             try:
                 stack.enter_context(transaction.atomic(using=alias))
             except OperationalError as exc:
+                if not _busy(exc):  # a file that cannot open: "unavailable" (OperatorCommand)
+                    raise
                 raise CommandError(
                     f"The database is busy: another process holds its write lock ({exc}), a long "
                     "command such as seed_demo or another migrate. Run this again once it ends."
@@ -39,9 +43,16 @@ def write_locked(databases: Sequence[str] | None) -> Iterator[None]:
         yield
 
 
-class WriteLockedChecksCommand(BaseCommand):
+def _busy(exc: OperationalError) -> bool:
+    """Whether SQLite refused for its lock (SQLITE_BUSY, `sqlite3`'s public error name), not for
+    anything else (`unable to open database file`: a missing directory, a mistyped path)."""
+    return getattr(exc.__cause__, "sqlite_errorname", None) == "SQLITE_BUSY"
+
+
+class WriteLockedChecksCommand(OperatorCommand):
     """The base of our commands (and of our `migrate` and `check`): their system checks, which
-    probe every database when none is named, run under SQLite's write lock (`write_locked`)."""
+    probe every database when none is named, run under SQLite's write lock (`write_locked`), and
+    a database unavailable is a CommandError (`OperatorCommand`)."""
 
     def check(self, *args: Any, **kwargs: Any) -> None:
         with write_locked(kwargs.get("databases")):  # Django passes its checks' arguments by name

@@ -2,10 +2,13 @@
 
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
+
+TERMINATED = "Terminated (SIGTERM): what the command had not committed is rolled back."
 
 
 class Terminated(BaseException):
@@ -16,10 +19,10 @@ class Terminated(BaseException):
 def unwound_on_sigterm() -> Iterator[None]:
     """Within the block, SIGTERM (`kill`, `timeout`, a container stopping) raises `Terminated`
     where the process stands, so every `finally` and `except BaseException` on the way out runs
-    (a temporary file is removed, a transaction rolled back); then the process ends by SIGTERM
-    itself, as its default would have ended it at once, leaving what it was writing behind. As
-    Python ends after an uncaught Ctrl-C. Outside the main thread (no handler can be set there)
-    the block runs as it is."""
+    (a temporary file is removed, a transaction rolled back); then it says so on stderr
+    (`TERMINATED`) and the process ends by SIGTERM itself, as its default would have ended it at
+    once, leaving what it was writing behind. As Python ends after an uncaught Ctrl-C. Outside the
+    main thread (no handler can be set there) the block runs as it is."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -31,6 +34,8 @@ def unwound_on_sigterm() -> Iterator[None]:
     try:
         yield
     except Terminated:
+        sys.stderr.write(f"{TERMINATED}\n")  # as Ctrl-C's CommandError says it (OperatorCommand)
+        sys.stderr.flush()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGTERM)
         raise  # not reached: the signal ends the process

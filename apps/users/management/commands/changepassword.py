@@ -4,15 +4,16 @@ and an audit event is recorded, as when an admin sets a password in the admin.""
 import getpass
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from apps.core import errors
+from apps.core.management.operator import OperatorCommand
 from apps.users import services
 from apps.users.management.commands._prompts import MAX_TRIES, ask_new_password, refusal
 from apps.users.models import User
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Change a user's password (by CPF); revokes every token of theirs and records it in the audit."
     requires_migrations_checks = True
     requires_system_checks: list[str] = []
