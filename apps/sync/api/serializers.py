@@ -117,8 +117,8 @@ def render_changes(results: Sequence[Change]) -> list[dict[str, Any]]:
             append({"id": result, "deleted": True})
             continue
         (
-            pk, title, kind, purpose, status, price, area_m2, bedrooms, city, state,
-            collector_id, collector_name, photo_count, cover_key, created_at, updated_at, version,
+            pk, title, kind, purpose, status, price, area_m2, bedrooms, city, state, photo_count,
+            created_at, updated_at, collector_id, collector_name, cover_key, version,
         ) = result  # fmt: skip
         collected_by = None if collector_id is None else {"id": collector_id, "name": collector_name}
         append(
