@@ -165,12 +165,6 @@ class AmongIds(Func):
         return f"{pk_sql} {among}", (*pk_params, *ids_params)
 
 
-def haversine_km(lat: float, lng: float) -> models.Expression:
-    """The great-circle distance in km from (`lat`, `lng`) to a row's coordinates, in SQL
-    (SQLite and PostgreSQL alike); NULL without coordinates."""
-    return HaversineKm(lat, lng)
-
-
 _MICRO = Decimal("0.000001")  # the coordinates' resolution (numeric(9,6))
 
 
@@ -329,7 +323,7 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
         `bounding_box` (two or four numeric comparisons on the index tuple), and only those
         inside it pay the distance. The same rows."""
         postgresql = connections[self.db].vendor == "postgresql"
-        annotated = self.annotate(distance_km=haversine_km(lat, lng))  # each annotate or filter clones
+        annotated = self.annotate(distance_km=HaversineKm(lat, lng))  # each annotate or filter clones
         if postgresql and not by_area:
             # No `IS NOT NULL` (the box and the distance are NULL, so false, without
             # coordinates): the btree on (latitude, longitude) would serve it, and the planner
