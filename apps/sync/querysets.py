@@ -146,26 +146,19 @@ def transaction_id(using: str = "default") -> Any:
 
 
 class RealEstateChangeQuerySet(models.QuerySet["RealEstateChange"]):
-    def seen_by(self, user: Any) -> "RealEstateChangeQuerySet":
-        """Managers and admins see every change; a collector those of real estates they
-        collected at the time of the change (tombstones included)."""
-        if user.is_manager_or_admin:
-            return self
-        return self.filter(collected_by_id=user.pk)
-
-    def after(self, position: Position) -> "RealEstateChangeQuerySet":
-        return self.filter(RowComparison(("xid", "id"), ">", position))
-
     def seen_by_after(self, user: Any, position: Position) -> "RealEstateChangeQuerySet":
-        """`seen_by(user).after(position)`, bounded so that one index serves it: for a collector
-        the position is compared with their id in front, `(collected_by_id, xid, id) > (me, …)`,
-        a bound only their index `(collected_by_id, xid, id)` can start from. With `(xid, id)`
-        alone the planner may walk the whole log's position index filtering for them (it judges
-        a row comparison by its first column, and a bulk write shares one `xid`)."""
+        """The changes `user` sees after `position`: managers and admins every change; a collector
+        those of real estates they collected at the time of the change (tombstones included).
+
+        For a collector the position is compared with their id in front, `(collected_by_id, xid,
+        id) > (me, …)`, a bound only their index `(collected_by_id, xid, id)` can start from. With
+        `(xid, id)` alone the planner may walk the whole log's position index filtering for them
+        (it judges a row comparison by its first column, and a bulk write shares one `xid`)."""
         if user.is_manager_or_admin:
-            return self.after(position)
-        return self.seen_by(user).filter(
-            RowComparison(("collected_by_id", "xid", "id"), ">", (user.pk, *position))
+            return self.filter(RowComparison(("xid", "id"), ">", position))
+        return self.filter(
+            Q(collected_by_id=user.pk),
+            RowComparison(("collected_by_id", "xid", "id"), ">", (user.pk, *position)),
         )
 
     def at_or_before(self, position: Position) -> "RealEstateChangeQuerySet":
