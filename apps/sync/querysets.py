@@ -120,7 +120,7 @@ def as_text(column: str, using: str = "default") -> Any:
 class AtUTC(Func):
     """`column AT TIME ZONE 'UTC'`: a `timestamptz` as the UTC wall time (`timestamp`), which
     psycopg loads in C, where Django's loader for `timestamptz` runs Python per value to set the
-    connection's time zone (~0.7 us a value)."""
+    connection's time zone (docs/adr/0080, second addendum)."""
 
     template = "(%(expressions)s AT TIME ZONE 'UTC')"
     arity = 1
