@@ -16,10 +16,9 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import Direction, extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import ErrorDetail
 
 from apps.core import errors
-from apps.core.fields import DeclaredLength, TextField, WholeNumberField, not_blank
+from apps.core.fields import DeclaredLength, TextField, WholeNumberField, catalog_detail, not_blank
 from apps.core.serializers import InputTextField, StrictInputSerializer
 from apps.core.text import is_blank
 from apps.media.api.serializers import MediaLinkField, PhotoSerializer, media_url
@@ -302,7 +301,7 @@ class StatsSerializer(serializers.Serializer[Any]):
 
 
 def _field_error(message: errors.FieldMessage) -> serializers.ValidationError:
-    return serializers.ValidationError(ErrorDetail(str(message.message), code=message.code))
+    return serializers.ValidationError(catalog_detail(message))
 
 
 # What `CepField` and `UfField` take, as the schema declares it: DRF trims the value before
@@ -498,9 +497,7 @@ class RealEstateInputSerializer(serializers.Serializer[Any]):
                 address_fields = self.fields["address"].fields  # type: ignore[attr-defined]
                 unknown |= {f"address.{name}" for name in set(address) - set(address_fields)}
             if unknown:
-                detail = ErrorDetail(
-                    str(errors.FIELD_NOT_ALLOWED.message), code=errors.FIELD_NOT_ALLOWED.code
-                )
+                detail = catalog_detail(errors.FIELD_NOT_ALLOWED)
                 raise serializers.ValidationError({name: [detail] for name in sorted(unknown)})
         return super().to_internal_value(data)
 
