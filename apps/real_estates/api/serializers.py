@@ -284,6 +284,10 @@ class TransitionSerializer(serializers.Serializer[RealEstateTransition]):
         }
 
 
+# What the stats group by: the query's `group_by` takes one, the answer names it.
+STATS_GROUPS = ("city", "state", "kind", "status")
+
+
 class StatsRowSerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
     count = serializers.IntegerField()
@@ -293,7 +297,7 @@ class StatsRowSerializer(serializers.Serializer[Any]):
 
 
 class StatsSerializer(serializers.Serializer[Any]):
-    group_by = serializers.ChoiceField(choices=["city", "state", "kind", "status"])
+    group_by = serializers.ChoiceField(choices=STATS_GROUPS)
     results = StatsRowSerializer(many=True)
 
 
@@ -523,4 +527,4 @@ class RejectInputSerializer(StrictInputSerializer):
 
 
 class StatsQuerySerializer(serializers.Serializer[Any]):
-    group_by = serializers.ChoiceField(choices=["city", "state", "kind", "status"])
+    group_by = serializers.ChoiceField(choices=STATS_GROUPS)
