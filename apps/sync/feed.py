@@ -49,17 +49,13 @@ class Page:
     has_more: bool = False
 
 
-def _retention() -> timedelta:
-    return timedelta(days=settings.SYNC_RETENTION_DAYS)
-
-
 def sync_page(*, user: Any, cursor: str | None, limit: int) -> Page:
     """Raises `cursor.CursorInvalid` (400) or `CursorExpired` (410)."""
     scope = cursors.scope_of(user)
     if cursor is None:
         return _first_page(user=user, scope=scope, limit=limit)
     try:
-        start = cursors.decode(cursor, user=user, max_age=_retention())
+        start = cursors.decode(cursor, user=user, max_age=timedelta(days=settings.SYNC_RETENTION_DAYS))
     except cursors.CursorExpired:
         raise CursorExpired() from None
     if start.scope != scope:
