@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any, cast
 
 import structlog
@@ -104,58 +104,42 @@ class DegradingRedisCache(RedisCache):  # type: ignore[misc]  # django-redis shi
             return fallback
 
     def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
-        return self._degrade(
-            "add", lambda: super(DegradingRedisCache, self).add(key, value, timeout, version), True
-        )
+        return self._degrade("add", partial(super().add, key, value, timeout, version), True)
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
-        return self._degrade(
-            "get", lambda: super(DegradingRedisCache, self).get(key, default, version), default
-        )
+        return self._degrade("get", partial(super().get, key, default, version), default)
 
     def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> None:
-        self._degrade("set", lambda: super(DegradingRedisCache, self).set(key, value, timeout, version), None)
+        self._degrade("set", partial(super().set, key, value, timeout, version), None)
 
     def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
-        return self._degrade(
-            "touch", lambda: super(DegradingRedisCache, self).touch(key, timeout, version), False
-        )
+        return self._degrade("touch", partial(super().touch, key, timeout, version), False)
 
     def delete(self, key: Any, version: int | None = None) -> bool:
-        return self._degrade("delete", lambda: super(DegradingRedisCache, self).delete(key, version), False)
+        return self._degrade("delete", partial(super().delete, key, version), False)
 
     def get_many(self, keys: Iterable[Any], version: int | None = None) -> dict[Any, Any]:
-        keys = list(keys)
-        return self._degrade("get_many", lambda: super(DegradingRedisCache, self).get_many(keys, version), {})
+        return self._degrade("get_many", partial(super().get_many, list(keys), version), {})
 
     def has_key(self, key: Any, version: int | None = None) -> bool:
-        return self._degrade("has_key", lambda: super(DegradingRedisCache, self).has_key(key, version), False)
+        return self._degrade("has_key", partial(super().has_key, key, version), False)
 
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
-        return self._degrade(
-            "incr", lambda: super(DegradingRedisCache, self).incr(key, delta, version), delta
-        )
+        return self._degrade("incr", partial(super().incr, key, delta, version), delta)
 
     def decr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
-        return self._degrade(
-            "decr", lambda: super(DegradingRedisCache, self).decr(key, delta, version), -delta
-        )
+        return self._degrade("decr", partial(super().decr, key, delta, version), -delta)
 
     def set_many(
         self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
     ) -> list[Any]:
-        return self._degrade(
-            "set_many", lambda: super(DegradingRedisCache, self).set_many(data, timeout, version), list(data)
-        )
+        return self._degrade("set_many", partial(super().set_many, data, timeout, version), list(data))
 
     def delete_many(self, keys: Iterable[Any], version: int | None = None) -> None:
-        keys = list(keys)
-        self._degrade(
-            "delete_many", lambda: super(DegradingRedisCache, self).delete_many(keys, version), None
-        )
+        self._degrade("delete_many", partial(super().delete_many, list(keys), version), None)
 
     def clear(self) -> None:
-        self._degrade("clear", lambda: super(DegradingRedisCache, self).clear(), None)
+        self._degrade("clear", super().clear, None)
 
     def count_hit_reading(self, key: str, timeout: int, read: Sequence[str]) -> tuple[int, dict[str, Any]]:
         """`count_hit_reading` in one round trip and one command (`COUNT_HIT_SCRIPT`)."""

@@ -1,5 +1,5 @@
-"""Serializer fields shared by the apps' input serializers, and the reading of a whole number
-from a query string."""
+"""Serializer fields shared by the apps' input serializers, the reading of a whole number from a
+query string, and a catalog field message as the error detail DRF renders."""
 
 import re
 from decimal import Decimal
@@ -18,6 +18,11 @@ from apps.core import errors
 # it), docs/adr/0125. A str pattern's `[0-9]` is ASCII only (`\d` is not).
 _INTEGER = re.compile(r"-?[0-9]{1,12}")  # at most 12 digits: no count is longer
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+
+
+def catalog_detail(message: errors.FieldMessage) -> ErrorDetail:
+    """A catalog field message as DRF's error detail: its text, in the active language, and code."""
+    return ErrorDetail(str(message.message), code=message.code)
 
 
 def whole_number(text: str) -> int | None:

@@ -11,9 +11,10 @@ from typing import Any
 
 from django import forms
 from django_filters import rest_framework as filters
-from rest_framework.exceptions import ErrorDetail, ValidationError
+from rest_framework.exceptions import ValidationError
 
 from apps.core import errors
+from apps.core.fields import catalog_detail
 
 
 def field_error(message: errors.FieldMessage, **limits: int) -> forms.ValidationError:
@@ -72,7 +73,4 @@ def refuse_empty(query_params: Any, *names: str) -> None:
     FilterSet (DRF's `?format=`, a serializer's optional field, which would take its default)."""
     empty = [name for name in names if name in query_params and query_params.getlist(name)[-1] == ""]
     if empty:
-        message = errors.PARAMETER_EMPTY
-        raise ValidationError(
-            {name: [ErrorDetail(str(message.message), code=message.code)] for name in empty}
-        )
+        raise ValidationError({name: [catalog_detail(errors.PARAMETER_EMPTY)] for name in empty})

@@ -4,10 +4,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from rest_framework import serializers
-from rest_framework.exceptions import ErrorDetail
 
 from apps.core import errors
-from apps.core.fields import DeclaredLength, not_blank
+from apps.core.fields import DeclaredLength, catalog_detail, not_blank
 from apps.core.text import VisibleTextField
 
 
@@ -32,7 +31,6 @@ class StrictInputSerializer(serializers.Serializer[Any]):
             writable = {name for name, field in self.fields.items() if not field.read_only}
             refused = sorted(str(key) for key in data if key not in writable)
             if refused:
-                message = errors.FIELD_NOT_ALLOWED
-                detail = ErrorDetail(str(message.message), code=message.code)
+                detail = catalog_detail(errors.FIELD_NOT_ALLOWED)
                 raise serializers.ValidationError({name: [detail] for name in refused})
         return super().to_internal_value(data)

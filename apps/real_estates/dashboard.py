@@ -139,9 +139,8 @@ def _percentiles(values: list[float]) -> list[float | None]:
 def oldest_waiting(limit: int = OLDEST_WAITING) -> "models.QuerySet[RealEstate]":
     """Submitted real estates, the longest waiting first, with `submitted_at` and the collector:
     the review queue's first `limit`, in its order (`QUEUE_ORDER`), ties (submissions of one
-    instant) broken as the queue breaks them, by primary key, last first. (A join to every
-    submission grouped by real estate took 8.6 s at 1M real estates, a sort on `submitted_at`
-    2.9 s, the first rows of `re_submitted_queue_idx` a few ms: docs/adr/0116, 0128.)"""
+    instant) broken as the queue breaks them, by primary key, last first: the first rows of
+    `re_submitted_queue_idx`, not a join to every submission nor a sort (docs/adr/0116, 0128)."""
     return (
         awaiting_review_annotation(RealEstate.objects.filter(status=Status.SUBMITTED))
         .select_related("collected_by")
@@ -156,8 +155,8 @@ def awaiting_review_annotation(queryset: "models.QuerySet[RealEstate]") -> "mode
     A submitted real estate's latest transition is its submission (any later one would have moved
     it out of `submitted`), so this is the time of each row's latest transition: a backward
     index-only scan of `re_transition_history_idx` that stops at its first entry. Filtering on
-    the target status, as it did, read each of those transitions from the table too: the review
-    queue's 158k rows at 1M real estates took 8.7 s to sort, and now 1 s (docs/adr/0116)."""
+    the target status, as it did, read each of those transitions from the table too
+    (docs/adr/0116)."""
     latest_transition = Subquery(
         RealEstateTransition.objects.filter(real_estate_id=OuterRef("pk")).order_by("-at").values("at")[:1]
     )

@@ -97,10 +97,9 @@ class WithinCircle(Func):
     The box's four comparisons are written as calls of `numeric_ge`/`numeric_le`, the functions
     behind numeric's `>=` and `<=`: the same test at the same cost, but no index condition. As
     operators, the planner would estimate the box from the latitudes' and the longitudes'
-    histograms as if they were independent (at 100k rows, 0.03 % of the rows for a box that holds
-    1.7 %) and read the box through the btree on (latitude, longitude) and sort it. (Offsets from
-    the centre, `ABS(latitude - lat) <= half`, hid it too, at 3.5 times the cost per index tuple:
-    a numeric subtraction and absolute value each.) NULL (so false) without coordinates."""
+    histograms as if they were independent, far too few rows, and read the box through the btree
+    on (latitude, longitude) and sort it (docs/adr/0081's addenda have the figures). NULL
+    (so false) without coordinates."""
 
     output_field = models.BooleanField()
 
@@ -139,8 +138,8 @@ class AmongIds(Func):
     """The row's primary key is one of `ids`' (a sliced queryset of primary keys). On PostgreSQL
     `id = ANY(ARRAY(<ids>))`: the ids' statement runs once, as an init plan, and the primary key's
     index looks up its array. As `id IN (<ids>)` the planner makes it a semi-join to plan and run
-    (a unique aggregate of the ids, a nested loop, a memoize node over the probes): a fifth more
-    planning and execution for a page (docs/adr/0057). Elsewhere `IN`."""
+    (a unique aggregate of the ids, a nested loop, a memoize node over the probes), more to plan
+    and run for a page (docs/adr/0057, addendum of 2026-12-03). Elsewhere `IN`."""
 
     output_field = models.BooleanField()
 
@@ -163,12 +162,6 @@ class AmongIds(Func):
         # `EmptyResultSet`) as NULL: raised, it empties the whole statement, as `pk__in` does.
         among = f"= ANY(ARRAY{ids_sql})" if connection.vendor == "postgresql" else f"IN {ids_sql}"
         return f"{pk_sql} {among}", (*pk_params, *ids_params)
-
-
-def haversine_km(lat: float, lng: float) -> models.Expression:
-    """The great-circle distance in km from (`lat`, `lng`) to a row's coordinates, in SQL
-    (SQLite and PostgreSQL alike); NULL without coordinates."""
-    return HaversineKm(lat, lng)
 
 
 _MICRO = Decimal("0.000001")  # the coordinates' resolution (numeric(9,6))
@@ -329,7 +322,7 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
         `bounding_box` (two or four numeric comparisons on the index tuple), and only those
         inside it pay the distance. The same rows."""
         postgresql = connections[self.db].vendor == "postgresql"
-        annotated = self.annotate(distance_km=haversine_km(lat, lng))  # each annotate or filter clones
+        annotated = self.annotate(distance_km=HaversineKm(lat, lng))  # each annotate or filter clones
         if postgresql and not by_area:
             # No `IS NOT NULL` (the box and the distance are NULL, so false, without
             # coordinates): the btree on (latitude, longitude) would serve it, and the planner
@@ -356,14 +349,14 @@ class RealEstateQuerySet(models.QuerySet["RealEstate"]):
 
     def cities_in_uf(self, uf: str, *, among: int = 5000) -> set[str]:
         """The cities the newest `among` real estates of `uf` name, for the admin's city filter:
-        one scan of `re_state_created_idx` that stops after `among` rows, however large the UF
-        (the distinct cities of all the table took 0.5 s at 1M real estates, docs/adr/0116)."""
+        one scan of `re_state_created_idx` that stops after `among` rows, however large the UF,
+        where the distinct cities of the whole table were a pass over it (docs/adr/0116)."""
         return set(self.filter(state=uf).order_by("-created_at").values_list("city", flat=True)[:among])
 
     def created_bounds(self) -> "tuple[datetime | None, datetime | None]":
         """The first and the last `created_at` (None, None without rows), for the admin's date
-        hierarchy. On the whole table, two reads at the ends of `re_created_idx`: the distinct
-        years of the rows took 0.4 to 1.0 s at 1M real estates (docs/adr/0128)."""
+        hierarchy. On the whole table, two reads at the ends of `re_created_idx`, where the
+        distinct years of the rows were a pass over them (docs/adr/0128)."""
         bounds = self.order_by().aggregate(first=models.Min("created_at"), last=models.Max("created_at"))
         return bounds["first"], bounds["last"]
 

@@ -16,31 +16,15 @@ from uuid import UUID
 from django.conf import settings
 
 from apps.real_estates.models import RealEstate
+from apps.real_estates.querysets import LISTING_COLUMNS
 from apps.sync import cursor as cursors
 from apps.sync.models import RealEstateChange
 from apps.sync.querysets import Position, RowComparison, among, as_text, as_utc
 from apps.sync.services import purge_mark
 
-# A changed real estate: its list item's columns and `version`, as one tuple in this order.
-SYNC_COLUMNS: tuple[str, ...] = (
-    "id",
-    "title",
-    "kind",
-    "purpose",
-    "status",
-    "price",
-    "area_m2",
-    "bedrooms",
-    "city",
-    "state",
-    "collected_by_id",
-    "collected_by_name",
-    "photo_count",
-    "cover_key",
-    "created_at",
-    "updated_at",
-    "version",
-)
+# A changed real estate: the list item's columns, then its `version` (`render_changes` unpacks them
+# in this order).
+SYNC_COLUMNS: tuple[str, ...] = (*LISTING_COLUMNS, "version")
 _ID = SYNC_COLUMNS.index("id")
 _CREATED_AT = SYNC_COLUMNS.index("created_at")
 # Read as text on PostgreSQL (`querysets.as_text`): the renderer writes ids and decimals as the
@@ -65,17 +49,13 @@ class Page:
     has_more: bool = False
 
 
-def _retention() -> timedelta:
-    return timedelta(days=settings.SYNC_RETENTION_DAYS)
-
-
 def sync_page(*, user: Any, cursor: str | None, limit: int) -> Page:
     """Raises `cursor.CursorInvalid` (400) or `CursorExpired` (410)."""
     scope = cursors.scope_of(user)
     if cursor is None:
         return _first_page(user=user, scope=scope, limit=limit)
     try:
-        start = cursors.decode(cursor, user=user, max_age=_retention())
+        start = cursors.decode(cursor, user=user, max_age=timedelta(days=settings.SYNC_RETENTION_DAYS))
     except cursors.CursorExpired:
         raise CursorExpired() from None
     if start.scope != scope:

@@ -9,7 +9,7 @@ reused) `xid` is 0 and `id` alone is the commit order. See docs/adr/0080.
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db import connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Func, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Greatest
@@ -99,20 +99,20 @@ class InArray(Func):
         return f"{sql} IN (SELECT unnest(%s))", [*params, self.values]
 
 
-def among(column: str, values: list[Any], using: str = "default") -> Any:
+def among(column: str, values: list[Any]) -> Any:
     """A filter on `column` being one of `values`: one array parameter on PostgreSQL, `IN`
     elsewhere (SQLite has no arrays)."""
-    if connections[using].vendor == "postgresql":
+    if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
         return InArray(column, values)
     return Q(**{f"{column}__in": values})
 
 
-def as_text(column: str, using: str = "default") -> Any:
+def as_text(column: str) -> Any:
     """`column` read as PostgreSQL's text for it (`::text`): the very characters its text
     output sends anyway, loaded as a plain string instead of a `UUID` or a `Decimal` that the
     renderer would only turn back into the same string. Elsewhere the column as it is (SQLite
     stores a UUID as 32 hex digits without hyphens)."""
-    if connections[using].vendor == "postgresql":
+    if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
         return Cast(column, output_field=models.TextField())
     return column
 
@@ -120,52 +120,45 @@ def as_text(column: str, using: str = "default") -> Any:
 class AtUTC(Func):
     """`column AT TIME ZONE 'UTC'`: a `timestamptz` as the UTC wall time (`timestamp`), which
     psycopg loads in C, where Django's loader for `timestamptz` runs Python per value to set the
-    connection's time zone (~0.7 us a value)."""
+    connection's time zone (docs/adr/0080, second addendum)."""
 
     template = "(%(expressions)s AT TIME ZONE 'UTC')"
     arity = 1
     output_field = models.DateTimeField()
 
 
-def as_utc(column: str, using: str = "default") -> Any:
+def as_utc(column: str) -> Any:
     """`column` (a `timestamptz`) as a naive UTC datetime on PostgreSQL (`AtUTC`); elsewhere the
     column as it is (Django's converters make it aware)."""
-    if connections[using].vendor == "postgresql":
+    if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
         return AtUTC(F(column))
     return column
 
 
-def ordered_by_transaction(using: str = "default") -> bool:
+def ordered_by_transaction(using: str = DEFAULT_DB_ALIAS) -> bool:
     """Whether `xid` orders the log (PostgreSQL) or `id` alone does (SQLite, one writer)."""
     return connections[using].vendor == "postgresql"
 
 
-def transaction_id(using: str = "default") -> Any:
+def transaction_id() -> Any:
     """The value of `xid` for a row written now, in the current transaction."""
-    return CurrentTransactionId() if ordered_by_transaction(using) else 0
+    return CurrentTransactionId() if ordered_by_transaction() else 0
 
 
 class RealEstateChangeQuerySet(models.QuerySet["RealEstateChange"]):
-    def seen_by(self, user: Any) -> "RealEstateChangeQuerySet":
-        """Managers and admins see every change; a collector those of real estates they
-        collected at the time of the change (tombstones included)."""
-        if user.is_manager_or_admin:
-            return self
-        return self.filter(collected_by_id=user.pk)
-
-    def after(self, position: Position) -> "RealEstateChangeQuerySet":
-        return self.filter(RowComparison(("xid", "id"), ">", position))
-
     def seen_by_after(self, user: Any, position: Position) -> "RealEstateChangeQuerySet":
-        """`seen_by(user).after(position)`, bounded so that one index serves it: for a collector
-        the position is compared with their id in front, `(collected_by_id, xid, id) > (me, …)`,
-        a bound only their index `(collected_by_id, xid, id)` can start from. With `(xid, id)`
-        alone the planner may walk the whole log's position index filtering for them (it judges
-        a row comparison by its first column, and a bulk write shares one `xid`)."""
+        """The changes `user` sees after `position`: managers and admins every change; a collector
+        those of real estates they collected at the time of the change (tombstones included).
+
+        For a collector the position is compared with their id in front, `(collected_by_id, xid,
+        id) > (me, …)`, a bound only their index `(collected_by_id, xid, id)` can start from. With
+        `(xid, id)` alone the planner may walk the whole log's position index filtering for them
+        (it judges a row comparison by its first column, and a bulk write shares one `xid`)."""
         if user.is_manager_or_admin:
-            return self.after(position)
-        return self.seen_by(user).filter(
-            RowComparison(("collected_by_id", "xid", "id"), ">", (user.pk, *position))
+            return self.filter(RowComparison(("xid", "id"), ">", position))
+        return self.filter(
+            Q(collected_by_id=user.pk),
+            RowComparison(("collected_by_id", "xid", "id"), ">", (user.pk, *position)),
         )
 
     def at_or_before(self, position: Position) -> "RealEstateChangeQuerySet":
@@ -195,7 +188,7 @@ class RealEstateChangeQuerySet(models.QuerySet["RealEstateChange"]):
             # Every transaction below the horizon has ended: what it wrote is visible from now
             # on. Changes at or above it come after (ids start at 1, so `(xmin, 0)` precedes them).
             with connections[self.db].cursor() as cursor:
-                cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+                cursor.execute(f"SELECT {FinishedHorizon.template}")
                 row = cursor.fetchone()
             return Position(xid=int(row[0]), id=0)
         # The last id handed out: the log's, or the purge mark's once the purge has removed the

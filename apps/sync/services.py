@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from apps.real_estates.models import RealEstate
 from apps.sync.models import ChangeKind, PurgeMark, RealEstateChange
-from apps.sync.querysets import Position, ordered_by_transaction, transaction_id
+from apps.sync.querysets import CurrentTransactionId, Position, ordered_by_transaction, transaction_id
 
 
 def _require_transaction() -> None:
@@ -76,7 +76,7 @@ def sync_transaction_xid() -> int:
     if not ordered_by_transaction():
         return 0
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_xact_id()::text::bigint")
+        cursor.execute(f"SELECT {CurrentTransactionId.template}")
         row = cursor.fetchone()
     return int(row[0])
 

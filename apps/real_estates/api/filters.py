@@ -70,7 +70,7 @@ BBOX_PATTERN = f"^{_LONGITUDE},{_LATITUDE},{_LONGITUDE},{_LATITUDE}$"
 
 def _numbers(text: str, pattern: str) -> list[float] | None:
     """The comma-separated decimal degrees `pattern` matches, or None."""
-    if not re.fullmatch(pattern[1:-1], text):
+    if not re.fullmatch(pattern, text):
         return None
     return [float(part) for part in text.split(",")]
 
@@ -82,9 +82,7 @@ class NearField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
-        if padded(value):
-            raise field_error(errors.NEAR_INVALID)
-        numbers = _numbers(text, NEAR_PATTERN)
+        numbers = None if padded(value) else _numbers(text, NEAR_PATTERN)
         if numbers is None:
             raise field_error(errors.NEAR_INVALID)
         return numbers[0], numbers[1]
@@ -97,9 +95,7 @@ class RadiusField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
-        if padded(value):
-            raise field_error(errors.RADIUS_INVALID, limit=int(MAX_RADIUS_KM))
-        radius = query_number(text)
+        radius = None if padded(value) else query_number(text)
         if radius is None or not 0 < radius <= Decimal(MAX_RADIUS_KM):
             raise field_error(errors.RADIUS_INVALID, limit=int(MAX_RADIUS_KM))
         return float(radius)
@@ -113,9 +109,7 @@ class BboxField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
-        if padded(value):
-            raise field_error(errors.BBOX_INVALID)
-        numbers = _numbers(text, BBOX_PATTERN)
+        numbers = None if padded(value) else _numbers(text, BBOX_PATTERN)
         if numbers is None:
             raise field_error(errors.BBOX_INVALID)
         min_lng, min_lat, max_lng, max_lat = numbers

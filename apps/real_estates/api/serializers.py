@@ -16,10 +16,9 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import Direction, extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import ErrorDetail
 
 from apps.core import errors
-from apps.core.fields import DeclaredLength, TextField, WholeNumberField, not_blank
+from apps.core.fields import DeclaredLength, TextField, WholeNumberField, catalog_detail, not_blank
 from apps.core.serializers import InputTextField, StrictInputSerializer
 from apps.core.text import is_blank
 from apps.media.api.serializers import MediaLinkField, PhotoSerializer, media_url
@@ -285,6 +284,10 @@ class TransitionSerializer(serializers.Serializer[RealEstateTransition]):
         }
 
 
+# What the stats group by: the query's `group_by` takes one, the answer names it.
+STATS_GROUPS = ("city", "state", "kind", "status")
+
+
 class StatsRowSerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
     count = serializers.IntegerField()
@@ -294,7 +297,7 @@ class StatsRowSerializer(serializers.Serializer[Any]):
 
 
 class StatsSerializer(serializers.Serializer[Any]):
-    group_by = serializers.ChoiceField(choices=["city", "state", "kind", "status"])
+    group_by = serializers.ChoiceField(choices=STATS_GROUPS)
     results = StatsRowSerializer(many=True)
 
 
@@ -302,7 +305,7 @@ class StatsSerializer(serializers.Serializer[Any]):
 
 
 def _field_error(message: errors.FieldMessage) -> serializers.ValidationError:
-    return serializers.ValidationError(ErrorDetail(str(message.message), code=message.code))
+    return serializers.ValidationError(catalog_detail(message))
 
 
 # What `CepField` and `UfField` take, as the schema declares it: DRF trims the value before
@@ -498,9 +501,7 @@ class RealEstateInputSerializer(serializers.Serializer[Any]):
                 address_fields = self.fields["address"].fields  # type: ignore[attr-defined]
                 unknown |= {f"address.{name}" for name in set(address) - set(address_fields)}
             if unknown:
-                detail = ErrorDetail(
-                    str(errors.FIELD_NOT_ALLOWED.message), code=errors.FIELD_NOT_ALLOWED.code
-                )
+                detail = catalog_detail(errors.FIELD_NOT_ALLOWED)
                 raise serializers.ValidationError({name: [detail] for name in sorted(unknown)})
         return super().to_internal_value(data)
 
@@ -526,4 +527,4 @@ class RejectInputSerializer(StrictInputSerializer):
 
 
 class StatsQuerySerializer(serializers.Serializer[Any]):
-    group_by = serializers.ChoiceField(choices=["city", "state", "kind", "status"])
+    group_by = serializers.ChoiceField(choices=STATS_GROUPS)

@@ -6,6 +6,7 @@ are the services'. Edits and transitions honour `If-Match` against the detail's 
 
 import re
 import uuid
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, ClassVar, cast
 
@@ -315,6 +316,18 @@ class RealEstateViewSet(
 
     # --- workflow ---------------------------------------------------------------------------
 
+    def _transition(
+        self, service: Callable[..., RealEstate], real_estate: RealEstate, **fields: Any
+    ) -> Response:
+        """`service` (a workflow transition) on `real_estate` by the caller, under `If-Match`."""
+        moved = service(
+            real_estate=real_estate,
+            actor=self.actor,
+            expected_version=expected_version(self.request, real_estate),
+            **fields,
+        )
+        return self._detail(moved.pk)
+
     @extend_schema(
         summary="Submit for review (draft → submitted)",
         request=None,
@@ -329,14 +342,7 @@ class RealEstateViewSet(
     )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
-        real_estate = self.get_object()
-        return self._detail(
-            services.real_estate_submit(
-                real_estate=real_estate,
-                actor=self.actor,
-                expected_version=expected_version(request, real_estate),
-            ).pk
-        )
+        return self._transition(services.real_estate_submit, self.get_object())
 
     @extend_schema(
         summary="Approve (submitted → approved)",
@@ -350,14 +356,7 @@ class RealEstateViewSet(
     )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsReviewerOfObject])
     def approve(self, request: Request, pk: str | None = None) -> Response:
-        real_estate = self.get_object()
-        return self._detail(
-            services.real_estate_approve(
-                real_estate=real_estate,
-                actor=self.actor,
-                expected_version=expected_version(request, real_estate),
-            ).pk
-        )
+        return self._transition(services.real_estate_approve, self.get_object())
 
     @extend_schema(
         summary="Reject with a reason (submitted → rejected)",
@@ -374,13 +373,8 @@ class RealEstateViewSet(
         real_estate = self.get_object()
         serializer = RejectInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return self._detail(
-            services.real_estate_reject(
-                real_estate=real_estate,
-                actor=self.actor,
-                reason=serializer.validated_data["reason"],
-                expected_version=expected_version(request, real_estate),
-            ).pk
+        return self._transition(
+            services.real_estate_reject, real_estate, reason=serializer.validated_data["reason"]
         )
 
     @extend_schema(
@@ -395,14 +389,7 @@ class RealEstateViewSet(
     )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsReviewerOfObject])
     def archive(self, request: Request, pk: str | None = None) -> Response:
-        real_estate = self.get_object()
-        return self._detail(
-            services.real_estate_archive(
-                real_estate=real_estate,
-                actor=self.actor,
-                expected_version=expected_version(request, real_estate),
-            ).pk
-        )
+        return self._transition(services.real_estate_archive, self.get_object())
 
     @extend_schema(
         summary="Workflow history, oldest first",

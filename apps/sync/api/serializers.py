@@ -18,7 +18,7 @@ from rest_framework.exceptions import ErrorDetail
 from rest_framework.fields import empty
 
 from apps.core import errors
-from apps.core.fields import QueryNumberField
+from apps.core.fields import QueryNumberField, catalog_detail
 from apps.media import storage
 from apps.real_estates.api.serializers import RealEstateListItemSerializer
 from apps.sync.feed import Change
@@ -29,7 +29,7 @@ DEFAULT_LIMIT = 100
 def cursor_invalid() -> ErrorDetail:
     """The one answer to any cursor that is not one we issued to the caller, whatever is wrong
     with it: too long, not text a cursor has, a bad signature, another user's, another shape."""
-    return ErrorDetail(str(errors.SYNC_CURSOR_INVALID.message), code=errors.SYNC_CURSOR_INVALID.code)
+    return catalog_detail(errors.SYNC_CURSOR_INVALID)
 
 
 class CursorField(serializers.CharField):
@@ -117,8 +117,8 @@ def render_changes(results: Sequence[Change]) -> list[dict[str, Any]]:
             append({"id": result, "deleted": True})
             continue
         (
-            pk, title, kind, purpose, status, price, area_m2, bedrooms, city, state,
-            collector_id, collector_name, photo_count, cover_key, created_at, updated_at, version,
+            pk, title, kind, purpose, status, price, area_m2, bedrooms, city, state, photo_count,
+            created_at, updated_at, collector_id, collector_name, cover_key, version,
         ) = result  # fmt: skip
         collected_by = None if collector_id is None else {"id": collector_id, "name": collector_name}
         append(
