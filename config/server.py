@@ -11,6 +11,7 @@ keep-alive and writing responses happen in Rust, outside the GIL.
 import argparse
 import copy
 import os
+import socket
 import tempfile
 from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
@@ -125,6 +126,23 @@ def log_config() -> dict[str, Any]:
     return config
 
 
+def _refuse_an_address_in_use(host: str, port: int) -> None:
+    """Stops the server with one line when another program already listens on `host:port`:
+    granian's own refusal was ~40 lines of Python traceback and Rust backtrace. Bound as granian
+    binds (`SO_REUSEADDR`), then let go; a program taking the port in between still meets
+    granian's refusal."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            shown = f"[{host}]:{port}" if family == socket.AF_INET6 else f"{host}:{port}"
+            raise SystemExit(
+                f"Cannot listen on {shown}: {exc.strerror}. Choose another PORT (or --bind)."
+            ) from None
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m config.server", description="Serve Vivenda with granian."
@@ -140,6 +158,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     os.environ.update(worker_environment(os.environ))  # the workers inherit it
     kwargs = options(os.environ, bind=args.bind, workers=args.workers, threads=args.threads)
+    _refuse_an_address_in_use(kwargs["address"], kwargs["port"])
     # The workers size their bound on concurrent password hashes from it (PASSWORD_HASH_CONCURRENCY).
     os.environ["WEB_CONCURRENCY"] = str(kwargs["workers"])
     with metrics_directory(os.environ):
