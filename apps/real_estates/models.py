@@ -16,7 +16,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.real_estates.querysets import RealEstateQuerySet
+from apps.real_estates.querysets import RealEstateQuerySet, RealEstateTransitionQuerySet
 from apps.real_estates.validators import CEP_PATTERN, UFS, validate_cep, validate_uf
 from apps.users.validators import NAME_MAX_LENGTH
 
@@ -244,6 +244,8 @@ class RealEstateTransition(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     reason = models.TextField(_("reason"), blank=True, default="")
+
+    objects = RealEstateTransitionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("real estate transition")

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, ClassVar, cast
 
-from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils.http import parse_etags
 from drf_spectacular.openapi import AutoSchema
@@ -398,12 +397,7 @@ class RealEstateViewSet(
     )
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def history(self, request: Request, pk: str | None = None) -> Response:
-        real_estate = self.get_object()
-        transitions: QuerySet[RealEstateTransition] = (
-            real_estate.transitions.select_related("actor")
-            .only("from_status", "to_status", "at", "reason", "actor__id", "actor__name")
-            .order_by("at", "id")
-        )
+        transitions = RealEstateTransition.objects.filter(real_estate=self.get_object()).history()
         return Response(TransitionSerializer(transitions, many=True).data)  # type: ignore[arg-type]
 
     # --- reports (managers and admins) -------------------------------------------------------
