@@ -5,10 +5,9 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import ErrorDetail
 
 from apps.core import errors
-from apps.core.fields import WholeNumberField
+from apps.core.fields import WholeNumberField, catalog_detail
 from apps.core.serializers import InputTextField, StrictInputSerializer
 from apps.media import storage
 from apps.media.models import CAPTION_MAX_LENGTH, MAX_PHOTOS_PER_REAL_ESTATE, Blob, Photo
@@ -92,8 +91,7 @@ class PhotoUploadSerializer(StrictInputSerializer):
         getlist = getattr(data, "getlist", None)
         repeated = [name for name, _ in self.fields.items() if getlist and len(getlist(name)) > 1]
         if repeated:
-            message = errors.PARAMETER_REPEATED
-            detail = ErrorDetail(str(message.message), code=message.code)
+            detail = catalog_detail(errors.PARAMETER_REPEATED)
             raise serializers.ValidationError({name: [detail] for name in repeated})
         return super().to_internal_value(data)
 

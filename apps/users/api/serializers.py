@@ -10,10 +10,9 @@ from django.contrib.auth import password_validation
 from django.core.validators import MinLengthValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import ErrorDetail
 
 from apps.core import errors
-from apps.core.fields import DeclaredLength, TextField, not_blank
+from apps.core.fields import DeclaredLength, TextField, catalog_detail, not_blank
 from apps.core.serializers import StrictInputSerializer
 from apps.users.cpf import normalize_cpf
 from apps.users.models import Role, User
@@ -97,9 +96,7 @@ class NameField(StringField):
 
     def run_validation(self, data: Any = serializers.empty) -> Any:
         if isinstance(data, str) and len(data) > NAME_MAX_LENGTH:
-            raise serializers.ValidationError(
-                [ErrorDetail(str(errors.NAME_LENGTH.message), code=errors.NAME_LENGTH.code)]
-            )
+            raise serializers.ValidationError([catalog_detail(errors.NAME_LENGTH)])
         return super().run_validation(data)
 
 
