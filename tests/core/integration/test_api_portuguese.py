@@ -50,3 +50,23 @@ def test_a_coordinate_too_large_for_a_float_is_refused_in_portuguese(
 def test_a_coordinate_too_large_for_a_float_stays_english_by_default(collector_client: APIClient) -> None:
     messages = field_messages(collector_client, payload(address={"longitude": -(10**400)}), "fr")
     assert messages == {"address.longitude": ["Integer value too large to convert to float"]}
+
+
+def test_drfs_refusals_read_as_portuguese_says_them(collector_client: APIClient) -> None:
+    """DRF's pt_BR says "may not be blank" as "pode não estar em branco" (it might not be) and
+    misspells "Certifque-se": ours says what the field requires."""
+    messages = field_messages(collector_client, payload(title="", kind=None, price="-1"))
+    assert messages == {
+        "title": ["Este campo não pode estar em branco."],
+        "kind": ["Este campo não pode ser nulo."],
+        "price": ["Certifique-se de que este valor seja maior ou igual a 0."],
+    }
+
+
+def test_drfs_refusals_stay_english_by_default(collector_client: APIClient) -> None:
+    messages = field_messages(collector_client, payload(title="", kind=None, price="-1"), "en")
+    assert messages == {
+        "title": ["This field may not be blank."],
+        "kind": ["This field may not be null."],
+        "price": ["Ensure this value is greater than or equal to 0."],
+    }
