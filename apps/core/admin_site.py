@@ -64,6 +64,36 @@ DJANGO_STRINGS_MISWORDED_IN_PT_BR = (
 """Django's own words whose pt_BR translation reads wrong on our screens: ours replaces it (same
 catalog order as above)."""
 
+DJANGO_MONTHS_CAPITALISED_IN_PT_BR = (
+    gettext_noop("January"),
+    gettext_noop("February"),
+    gettext_noop("March"),
+    gettext_noop("April"),
+    gettext_noop("May"),
+    gettext_noop("June"),
+    gettext_noop("July"),
+    gettext_noop("August"),
+    gettext_noop("September"),
+    gettext_noop("October"),
+    gettext_noop("November"),
+    gettext_noop("December"),
+)
+"""Django's pt_BR capitalises the months inside a date ("5 de Dezembro de 2026"); Brazilian
+Portuguese writes them in lower case, as ours does (docs/adr/0138)."""
+
+DRF_STRINGS_MISSING_IN_PT_BR = (
+    gettext_noop("Integer value too large to convert to float"),  # a coordinate of 400 digits
+)
+DRF_STRINGS_MISWORDED_IN_PT_BR = (
+    # DRF's pt_BR says "pode não estar em branco / ser nulo" ("might not be"), the opposite of a
+    # requirement, and misspells "Certifique-se" (docs/adr/0138).
+    gettext_noop("This field may not be blank."),
+    gettext_noop("This field may not be null."),
+    gettext_noop("Ensure this value is greater than or equal to {min_value}."),
+)
+"""DRF's words our API answers that its pt_BR catalog lacks or words wrong: named here so that
+`make messages` keeps ours."""
+
 
 class _SignInAttempt(Request):
     """An admin form post as the API's sign-in throttles read a request: the client's
