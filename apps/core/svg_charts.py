@@ -1,6 +1,6 @@
 """Charts drawn on the server as inline SVG: no script, no network, nothing the CSP must allow."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -9,27 +9,37 @@ COLOURS = ("#417690", "#e2a03f")  # the admin's blue, and an amber that reads be
 
 
 def grouped_columns(
-    labels: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], *, title: str, height: int = 220
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[int]]],
+    *,
+    title: str,
+    height: int = 220,
+    number: Callable[[int], str] = str,
+    counted: Callable[[int, int], str] | None = None,
 ) -> SafeString:
-    """Columns per label, one per series (e.g. submissions and reviews per day), with a legend."""
+    """Columns per label, one per series (e.g. submissions and reviews per day), with a legend.
+    `number` writes a count (the axis's ticks); `counted(series index, count)` a column's count
+    in words for its tooltip ("1 envio", "2 envios"), by default the count and the series' name."""
     width, left, bottom, top = 760, 36, 36, 24
     top_value = max([1, *(v for _, values in series for v in values)])
     slot = (width - left) / max(1, len(labels))
     bar = max(1.0, (slot - 2) / max(1, len(series)))
     plot = height - bottom - top
     parts = [f"<title>{escape(title)}</title>"]
+    words = counted or (lambda s, count: f"{number(count)} {series[s][0]}")
     for tick in (0, top_value // 2, top_value):
         y = top + plot - plot * tick / top_value
         parts.append(f'<line x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
-        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{tick}</text>')
+        shown = escape(number(tick))
+        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{shown}</text>')
     for i, label in enumerate(labels):
         x0 = left + i * slot + 1
-        for s, (name, values) in enumerate(series):
+        for s, (_, values) in enumerate(series):
             h = plot * values[i] / top_value
             parts.append(
                 f'<rect x="{x0 + s * bar:.1f}" y="{top + plot - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
                 f'fill="{COLOURS[s % len(COLOURS)]}">'
-                f"<title>{escape(label)}: {values[i]} {escape(name)}</title></rect>"
+                f"<title>{escape(label)}: {escape(words(s, values[i]))}</title></rect>"
             )
         if i == len(labels) - 1:  # ends at its column's right edge: centred, it ran off the chart
             parts.append(

@@ -36,3 +36,11 @@ def test_labels_and_series_names_are_escaped() -> None:
     assert "<b>" not in svg
     assert "<script>" not in svg
     assert "&lt;script&gt;" in svg
+
+
+def test_the_axis_writes_its_counts_as_asked() -> None:
+    svg = str(grouped_columns(["01/12"], [("submitted", [1200])], title="Activity", number="{:,}".format))
+
+    assert ">1,200</text>" in svg
+    assert ">600</text>" in svg
+    assert "01/12: 1,200 submitted" in svg
