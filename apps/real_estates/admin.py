@@ -569,24 +569,26 @@ def _date(day: date, format_name: str) -> str:
 
 
 def _save_photos(formset: Any, actor: User) -> None:
-    """The photo inline's deletions and moves, through the media services (locks, renumbering,
-    the real estate's photo count and cover), never a direct save."""
+    """The photo inline's deletions, captions and moves, through the media services (locks,
+    renumbering, the real estate's photo count and cover), never a direct save. The moves go
+    together (`photo_move_many`): each photo moved lands at the order typed, among the photos left
+    (one at a time, a later move pushed an earlier one off its place)."""
     for photo_form in formset.deleted_forms:
         if photo_form.instance.pk:
             media_services.photo_delete(photo=photo_form.instance, actor=actor)
     deleted = {f.instance.pk for f in formset.deleted_forms}
-    moves = []
+    moves: dict[Any, int] = {}
     for photo_form in formset.initial_forms:
         photo = photo_form.instance
         if photo.pk in deleted or not photo_form.has_changed():
             continue
         changed = photo_form.changed_data
-        order = photo_form.cleaned_data.get("order") if "order" in changed else None
-        caption = photo_form.cleaned_data.get("caption") if "caption" in changed else None
-        moves.append((order, photo, caption))
-    for order, photo, caption in sorted(moves, key=lambda move: move[0] or 0):
-        position = order - 1 if order else None  # shown from 1, stored from 0
-        media_services.photo_update(photo=photo, actor=actor, caption=caption, position=position)
+        if "caption" in changed:
+            media_services.photo_update(photo=photo, actor=actor, caption=photo_form.cleaned_data["caption"])
+        if "order" in changed:
+            moves[photo.pk] = photo_form.cleaned_data["order"] - 1  # shown from 1, stored from 0
+    if moves:
+        media_services.photo_move_many(real_estate_id=formset.instance.pk, actor=actor, positions=moves)
 
 
 def _photo_changes(formset: Any) -> list[dict[str, Any]]:
