@@ -148,11 +148,12 @@ class CoordinateFormField(forms.DecimalField):
     """A latitude or longitude as the API takes it: any number of decimal places (a map or a GPS
     gives seven or more), stored rounded to the column's six (≈ 10 cm), as the API's
     `CoordinateField` rounds. The bounds are then checked on the rounded value, as there; a
-    number past any coordinate is left as typed for them to refuse."""
+    number past any coordinate is left as typed for them to refuse, and so is a word Python's
+    decimals read (`NaN`, `Infinity`) for the field's own `invalid` (a NaN compared was a 500)."""
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # stubs: IntegerField
         number: Decimal | None = super().to_python(value)
-        if number is None or abs(number) > COORDINATE_LIMIT:
+        if number is None or not number.is_finite() or abs(number) > COORDINATE_LIMIT:
             return number
         places = cast(int, self.decimal_places)  # the model field's six
         return number.quantize(Decimal(1).scaleb(-places))
