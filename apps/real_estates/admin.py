@@ -414,8 +414,12 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
         }
         seen = form.cleaned_data.get("seen_version")
         # A stale page is refused even with nothing editable left (someone submitted it
-        # meanwhile): saying "changed successfully" would hide that the edits were dropped.
-        if fields or (seen is not None and seen != obj.version):
+        # meanwhile): saying "changed successfully" would hide that the edits were dropped. An
+        # editable one always goes through the service, changed fields or not: it locks the row and
+        # compares `seen` under the lock, held until the page's transaction ends, so the photo
+        # inline's writes that follow (`save_formset`) act on the version the page was read at,
+        # not on one a write committing after the unlocked look (`_posted_stale`) made.
+        if fields or (seen is not None and (seen != obj.version or _editable(obj))):
             services.real_estate_update(
                 real_estate=obj, actor=_staff(request), fields=fields, expected_version=seen
             )
