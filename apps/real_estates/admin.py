@@ -148,11 +148,12 @@ class CoordinateFormField(forms.DecimalField):
     """A latitude or longitude as the API takes it: any number of decimal places (a map or a GPS
     gives seven or more), stored rounded to the column's six (≈ 10 cm), as the API's
     `CoordinateField` rounds. The bounds are then checked on the rounded value, as there; a
-    number past any coordinate is left as typed for them to refuse."""
+    number past any coordinate is left as typed for them to refuse, and so is a word Python's
+    decimals read (`NaN`, `Infinity`) for the field's own `invalid` (a NaN compared was a 500)."""
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # stubs: IntegerField
         number: Decimal | None = super().to_python(value)
-        if number is None or abs(number) > COORDINATE_LIMIT:
+        if number is None or not number.is_finite() or abs(number) > COORDINATE_LIMIT:
             return number
         places = cast(int, self.decimal_places)  # the model field's six
         return number.quantize(Decimal(1).scaleb(-places))
@@ -413,8 +414,12 @@ class RealEstateAdmin(GuardedChangeListMixin, ServiceRefusalsMixin, admin.ModelA
         }
         seen = form.cleaned_data.get("seen_version")
         # A stale page is refused even with nothing editable left (someone submitted it
-        # meanwhile): saying "changed successfully" would hide that the edits were dropped.
-        if fields or (seen is not None and seen != obj.version):
+        # meanwhile): saying "changed successfully" would hide that the edits were dropped. An
+        # editable one always goes through the service, changed fields or not: it locks the row and
+        # compares `seen` under the lock, held until the page's transaction ends, so the photo
+        # inline's writes that follow (`save_formset`) act on the version the page was read at,
+        # not on one a write committing after the unlocked look (`_posted_stale`) made.
+        if fields or (seen is not None and (seen != obj.version or _editable(obj))):
             services.real_estate_update(
                 real_estate=obj, actor=_staff(request), fields=fields, expected_version=seen
             )
@@ -569,24 +574,26 @@ def _date(day: date, format_name: str) -> str:
 
 
 def _save_photos(formset: Any, actor: User) -> None:
-    """The photo inline's deletions and moves, through the media services (locks, renumbering,
-    the real estate's photo count and cover), never a direct save."""
+    """The photo inline's deletions, captions and moves, through the media services (locks,
+    renumbering, the real estate's photo count and cover), never a direct save. The moves go
+    together (`photo_move_many`): each photo moved lands at the order typed, among the photos left
+    (one at a time, a later move pushed an earlier one off its place)."""
     for photo_form in formset.deleted_forms:
         if photo_form.instance.pk:
             media_services.photo_delete(photo=photo_form.instance, actor=actor)
     deleted = {f.instance.pk for f in formset.deleted_forms}
-    moves = []
+    moves: dict[Any, int] = {}
     for photo_form in formset.initial_forms:
         photo = photo_form.instance
         if photo.pk in deleted or not photo_form.has_changed():
             continue
         changed = photo_form.changed_data
-        order = photo_form.cleaned_data.get("order") if "order" in changed else None
-        caption = photo_form.cleaned_data.get("caption") if "caption" in changed else None
-        moves.append((order, photo, caption))
-    for order, photo, caption in sorted(moves, key=lambda move: move[0] or 0):
-        position = order - 1 if order else None  # shown from 1, stored from 0
-        media_services.photo_update(photo=photo, actor=actor, caption=caption, position=position)
+        if "caption" in changed:
+            media_services.photo_update(photo=photo, actor=actor, caption=photo_form.cleaned_data["caption"])
+        if "order" in changed:
+            moves[photo.pk] = photo_form.cleaned_data["order"] - 1  # shown from 1, stored from 0
+    if moves:
+        media_services.photo_move_many(real_estate_id=formset.instance.pk, actor=actor, positions=moves)
 
 
 def _photo_changes(formset: Any) -> list[dict[str, Any]]:

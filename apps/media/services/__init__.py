@@ -10,7 +10,7 @@ before deleting. An upload refused after its write removes what it wrote, under 
 """
 
 from apps.media.services.gc import GcReport, Removed, media_gc
-from apps.media.services.photos import UploadResult, photo_delete, photo_update, photo_upload
+from apps.media.services.photos import UploadResult, photo_delete, photo_move_many, photo_update, photo_upload
 from apps.media.services.thumbnails import (
     blob_generate_thumbnails,
     blob_thumbnails_failed,
@@ -26,6 +26,7 @@ __all__ = [
     "blobs_missing_renditions",
     "media_gc",
     "photo_delete",
+    "photo_move_many",
     "photo_update",
     "photo_upload",
 ]

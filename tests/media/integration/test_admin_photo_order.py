@@ -73,3 +73,19 @@ def test_the_inline_moves_a_photo_to_the_last_place_the_bound_allows(
 
     assert page.status_code == 302
     assert _photos(real_estate) == [(second, 0), (third, 1), (first, 2)]
+
+
+@pytest.mark.django_db
+def test_the_inline_puts_every_photo_at_the_order_the_page_gave_it(staff: Client, collector: User) -> None:
+    """Several photos moved at once land each at the order typed, the others at the ones they kept:
+    a photo moved later no longer pushes one placed before it out of its place."""
+    real_estate = RealEstateFactory(collected_by=collector, status=Status.DRAFT, photos=4)
+    url = f"{CHANGELIST}{real_estate.pk}/change/"
+    [(a, _), (b, _), (c, _), (d, _)] = _photos(real_estate)
+
+    orders = {"photos-0-order": "4", "photos-2-order": "1", "photos-3-order": "3"}  # b stays 2nd
+
+    page = staff.post(url, {**as_posted(staff.get(url)), **orders})
+
+    assert page.status_code == 302
+    assert _photos(real_estate) == [(c, 0), (b, 1), (d, 2), (a, 3)]  # b kept its 2nd place

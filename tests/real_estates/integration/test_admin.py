@@ -20,7 +20,7 @@ from apps.real_estates.api.serializers import AddressInputSerializer
 from apps.real_estates.models import RealEstate, Status
 from apps.users.models import User
 from tests.real_estates.conftest import MakeRealEstate, history_of
-from tests.real_estates.helpers import CHANGELIST, post_change_form
+from tests.real_estates.helpers import CHANGELIST, post_change_form, writes_on_record
 from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -679,6 +679,27 @@ def test_the_change_form_still_refuses_a_coordinate_the_api_refuses(
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors[field]
+    with pytest.raises(ValidationError):
+        AddressInputSerializer().fields[field].run_validation(typed)
+
+
+@pytest.mark.parametrize("field", ["latitude", "longitude"])
+@pytest.mark.parametrize("typed", ["NaN", "-nan", "sNaN", "Infinity", "-inf"])
+def test_a_coordinate_that_is_no_number_is_a_form_error_not_a_500(
+    admin_user: User, make_real_estate: MakeRealEstate, field: str, typed: str
+) -> None:
+    """Python's decimals read these words; the API refuses them, and so does the form, in a
+    message on the field, nothing written."""
+    client = Client()
+    client.force_login(admin_user)
+    real_estate = make_real_estate()
+    before = writes_on_record()
+
+    response = post_change_form(client, real_estate, **{field: typed})
+
+    assert response.status_code == 200
+    assert [error.code for error in response.context["adminform"].form.errors.as_data()[field]] == ["invalid"]
+    assert writes_on_record() == before
     with pytest.raises(ValidationError):
         AddressInputSerializer().fields[field].run_validation(typed)
 
