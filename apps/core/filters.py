@@ -7,6 +7,7 @@ its last value), its several keys going in one comma-separated value. A number, 
 id or coordinates with whitespace around them (`?min_price=%201`) is a 400 too (`padded`).
 """
 
+import re
 from typing import Any
 
 from django import forms
@@ -55,11 +56,16 @@ def padded(value: Any) -> bool:
     return isinstance(value, str) and value.strip() not in ("", value)
 
 
+# The text `format: uuid` declares: 8-4-4-4-12 hex digits, any case. Python's `UUID` also reads
+# braces, a `urn:uuid:` prefix, 32 bare hex digits and whitespace around any of them.
+UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+
+
 class ExactUUIDField(forms.UUIDField):
-    """A UUID as sent: `padded` is invalid."""
+    """A UUID as the schema declares it (`UUID_TEXT`), else invalid (a blank one stays empty)."""
 
     def to_python(self, value: Any) -> Any:
-        if padded(value):
+        if isinstance(value, str) and value.strip() and not UUID_TEXT.fullmatch(value):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 

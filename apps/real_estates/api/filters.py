@@ -41,6 +41,13 @@ CENTS = Decimal("0.01")
 MAX_PRICE = Decimal(10**12)  # above any storable price (numeric 14,2)
 MAX_AREA = Decimal(10**10)  # above any storable area (numeric 12,2)
 _OFFSET_SPACE = re.compile(r" ([0-9]{2}:?[0-9]{2})$")
+# The extended forms the schema declares: RFC 3339's `date` and `date-time` (its offset optional:
+# naive is UTC). Python's `fromisoformat`, which Django's parsers try first, also reads ISO 8601's
+# basic and week forms (`20260302`, `2026W101`) and forty digits as some moment.
+_DATE_OR_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?)?"
+)
 
 
 class RealEstateQueryForm(StrictQueryForm):
@@ -171,12 +178,12 @@ class DateOrDateTimeField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
-        if padded(value):
+        text = _OFFSET_SPACE.sub(r"+\1", text)  # an unencoded `+` of an offset arrives as a space
+        if padded(value) or not _DATE_OR_DATETIME.fullmatch(text):
             raise field_error(errors.INVALID_DATETIME)
         try:
             day = parse_date(text)
-            # An unencoded `+` of an offset arrives as a space.
-            moment = None if day else parse_datetime(_OFFSET_SPACE.sub(r"+\1", text))
+            moment = None if day else parse_datetime(text)
         except ValueError:
             day = moment = None
         if day is not None:
