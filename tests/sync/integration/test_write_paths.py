@@ -1,7 +1,8 @@
 """Every write path records its sync changes and its audit event, as the API's do.
 
-One cell per path outside the API (the admin's forms, actions and bulk deletes, the users admin's
-renames and erasures, commands, the thumbnail task on a real worker): a collector and a manager
+One cell per path outside the API (the admin's forms, inlines, actions and bulk deletes, the users
+admin's renames and erasures, commands, the thumbnail task on a real worker), and the API's renames
+(one's own and an admin's, which change the collector's real estates): a collector and a manager
 who synced before the write each get the real estate it changed (an item, or a tombstone) exactly
 once in the pages after it, end equal to the database, and the audit trail holds the write's event
 with its actor. The API's own paths are in test_sync_api.py and tests/audit.
@@ -186,6 +187,41 @@ def admin_photo_reorder(w: World) -> tuple[Write, Expected]:
     )
 
 
+def admin_photo_caption(w: World) -> tuple[Write, Expected]:
+    draft = create(w.ana)
+    PhotoFactory.create_batch(2, real_estate=draft)
+    client, url = staff_client(w.manager), f"{REAL_ESTATES}{draft.pk}/change/"
+    return (
+        lambda: post(client, url, {**as_posted(client.get(url)), "photos-1-caption": "Quintal"}),
+        Expected([draft], action="photo.caption", actor=w.manager),
+    )
+
+
+def api_own_rename(w: World) -> tuple[Write, Expected]:
+    """`PATCH /users/me` with a new name: the list items of the collector's real estates show it."""
+    owned = [create(w.ana), RealEstateFactory(collected_by=w.ana, status=Status.APPROVED, photos=1)]
+    client = bearer_client(w.ana)
+
+    def write() -> None:
+        response = client.patch("/api/v1/users/me", {"name": "Ana Renomeada na API"}, format="json")
+        assert response.status_code == 200, response.content
+
+    return write, Expected(owned, action="user.update", actor=w.ana)
+
+
+def api_admin_rename(w: World) -> tuple[Write, Expected]:
+    owned = [create(w.ana)]
+    client = bearer_client(w.admin)
+
+    def write() -> None:
+        response = client.patch(
+            f"/api/v1/users/{w.ana.pk}", {"name": "Ana Renomeada pelo Admin"}, format="json"
+        )
+        assert response.status_code == 200, response.content
+
+    return write, Expected(owned, action="user.update", actor=w.admin)
+
+
 def admin_user_rename(w: World) -> tuple[Write, Expected]:
     owned = create(w.ana)
     client, url = staff_client(w.admin), f"{USERS}{w.ana.pk}/change/"
@@ -286,9 +322,12 @@ PATHS = [
     admin_bulk_delete,
     admin_photo_delete,
     admin_photo_reorder,
+    admin_photo_caption,
     admin_edit_and_photo_delete,
     api_photo_on_rejected,
     admin_user_rename,
+    api_own_rename,
+    api_admin_rename,
     admin_user_delete,
     admin_user_bulk_delete,
     admin_user_deactivate,
@@ -387,3 +426,41 @@ def test_a_collector_reactivated_in_the_admin_gets_what_changed_while_they_were_
 
     assert changes_after(replica, bearer_client(ana)) == Counter({(str(submitted.pk), False): 1})
     assert replica.items[str(submitted.pk)]["status"] == Status.APPROVED
+
+
+@pytest.mark.parametrize("path", ["form", "bulk action"])
+def test_a_role_change_in_the_admin_expires_the_cursor_and_is_recorded(path: str) -> None:
+    """A collector made a manager in the users admin (its change form, or the bulk role action)
+    now sees every real estate: their cursor, issued for their own, is a 410 (not a page missing
+    everyone else's), a fresh sync hands them all; their real estates did not change (a manager's
+    sync has nothing new); the role change is an event of the acting admin."""
+    ana, manager, admin = (UserFactory(role=role) for role in (Role.COLLECTOR, Role.MANAGER, Role.ADMIN))
+    create(ana)
+    others = create(UserFactory(role=Role.COLLECTOR))
+    mine, theirs = (Replica(), bearer_client(ana)), (Replica(), bearer_client(manager))
+    for replica, client in (mine, theirs):
+        replica.drain(client)
+    last_event = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    staff = staff_client(admin)
+
+    if path == "form":
+        url = f"{USERS}{ana.pk}/change/"
+        post(staff, url, {**as_posted(staff.get(url)), "role": Role.MANAGER})
+    else:
+        action(staff, USERS, "change_role_of_selected", ana, role=Role.MANAGER)
+
+    ana.refresh_from_db()
+    assert ana.role == Role.MANAGER
+    response = bearer_client(ana).get(SYNC_URL, {"cursor": mine[0].cursor})
+    assert response.status_code == 410, response.content
+    assert response.json()["error"]["code"] == "SYNC_CURSOR_EXPIRED"
+    fresh = Replica()
+    fresh.drain(bearer_client(ana))
+    assert str(others.pk) in fresh.items
+    assert changes_after(*theirs) == Counter()
+    [event] = AuditEvent.objects.filter(id__gt=last_event)
+    assert (event.action, event.actor_id, event.changes["role"]) == (
+        "user.role_change",
+        admin.pk,
+        [Role.COLLECTOR, Role.MANAGER],
+    )
