@@ -123,6 +123,29 @@ def test_invalid_filters_are_a_validation_error(admin_client: APIClient, params:
     assert set(response.json()["error"]["fields"]) == set(params)
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "20260302",  # ISO 8601's basic form: not the schema's `date`
+        "2026W101",  # a week date
+        "2026-03-02T1200Z",  # a basic-form time
+        "20260302T120000Z",
+        "1" * 40,  # digits alone, read as 1111-11-11T11:11:11.111111
+    ],
+)
+@pytest.mark.parametrize("name", ["created_after", "created_before"])
+def test_a_date_filter_takes_only_the_forms_its_schema_declares(
+    admin_client: APIClient, name: str, value: str
+) -> None:
+    """The schema declares `format: date` or `date-time` (RFC 3339: `2026-03-02`,
+    `2026-03-02T12:00:00Z`); a value outside both is a 400 naming the filter, not some moment
+    Python's `fromisoformat` reads it as."""
+    AuditEventFactory(created_at=at(2))
+    response = admin_client.get(URL, {name: value})
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["fields"][name][0]["code"] == "invalid_datetime"
+
+
 def test_the_list_is_paginated_by_page_number(admin_client: APIClient) -> None:
     AuditEventFactory.create_batch(5)
     first = admin_client.get(URL, {"page_size": 2}).json()
