@@ -302,6 +302,21 @@ def command_gc_media(w: World) -> tuple[Write, Expected]:
     return collect, Expected([])
 
 
+def command_gc_media_repairs_a_cover(w: World) -> tuple[Write, Expected]:
+    """A cover whose copy of its thumbnail's key never landed (ADR 0118) is put right by the
+    collector's run: a change of that real estate (its `cover`), with no audit event (no edit)."""
+    real_estate = PhotoFactory(real_estate=create(w.ana)).real_estate
+    assert real_estate.cover_key
+    RealEstate.objects.filter(pk=real_estate.pk).update(cover_key="")
+
+    def collect() -> None:
+        call_command("gc_media", "--grace", "0", verbosity=0)
+        real_estate.refresh_from_db()
+        assert real_estate.cover_key
+
+    return collect, Expected([real_estate])
+
+
 def worker_generate_thumbnails(w: World) -> tuple[Write, Expected]:
     worker = w.request.getfixturevalue("worker")
     w.request.getfixturevalue("use_worker_media")
@@ -335,6 +350,7 @@ PATHS = [
     admin_rebuild_thumbnails,
     command_rebuild_thumbnails,
     command_gc_media,
+    command_gc_media_repairs_a_cover,
     pytest.param(worker_generate_thumbnails, marks=pytest.mark.redis),
 ]
 
