@@ -226,6 +226,11 @@ def test_seeded_real_estates_reach_a_sync_that_follows_the_log(
     replica.drain(client, limit=4)
     assert len(replica.items) == 7
     assert replica.versions() == database_versions(people["manager"])
+    # One entry per real estate (its photos and review in the same transaction), scoped to its
+    # collector: each seeded collector's own sync from there on sees exactly theirs.
+    entries = list(RealEstateChange.objects.values_list("real_estate_id", "collected_by_id"))
+    assert len(entries) == len({real_estate for real_estate, _ in entries}) == 7
+    assert set(entries) == set(RealEstate.objects.values_list("pk", "collected_by_id"))
 
 
 def test_changes_made_during_a_first_sync_reach_it_once_the_table_is_read(people: dict[str, User]) -> None:
