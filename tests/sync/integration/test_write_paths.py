@@ -268,6 +268,16 @@ def api_own_erasure(w: World) -> tuple[Write, Expected]:
     )
 
 
+def api_admin_erasure(w: World) -> tuple[Write, Expected]:
+    owned = [create(w.ana), RealEstateFactory(collected_by=w.ana, status=Status.APPROVED, photos=1)]
+    client = bearer_client(w.admin)
+
+    def write() -> None:
+        assert client.delete(f"/api/v1/users/{w.ana.pk}").status_code == 204
+
+    return write, Expected(owned, action="user.delete", actor=w.admin, collector_syncs=False)
+
+
 def _pending_cover(w: World) -> RealEstate:
     """A real estate whose cover's thumbnail is not made yet (its task was never queued: the broker
     was down at the upload)."""
@@ -347,6 +357,7 @@ PATHS = [
     admin_user_bulk_delete,
     admin_user_deactivate,
     api_own_erasure,
+    api_admin_erasure,
     admin_rebuild_thumbnails,
     command_rebuild_thumbnails,
     command_gc_media,
