@@ -164,6 +164,28 @@ def admin_edit_and_photo_delete(w: World) -> tuple[Write, Expected]:
     )
 
 
+def admin_page_with_every_change(w: World) -> tuple[Write, Expected]:
+    """One page saved with an edit, a caption, a move and a deletion: four service calls, one
+    transaction, one change to sync, an event each."""
+    draft = create(w.ana)
+    PhotoFactory.create_batch(3, real_estate=draft)
+    client, url = staff_client(w.manager), f"{REAL_ESTATES}{draft.pk}/change/"
+    changes = {
+        "title": "Casa revista",
+        "photos-0-DELETE": "on",
+        "photos-1-caption": "Sala",
+        "photos-2-order": "1",
+    }
+
+    def write() -> None:
+        before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+        post(client, url, {**as_posted(client.get(url)), **changes})
+        recorded = AuditEvent.objects.filter(id__gt=before).values_list("action", flat=True)
+        assert sorted(recorded) == ["photo.caption", "photo.delete", "photo.reorder", "real_estate.update"]
+
+    return write, Expected([draft], action="photo.caption", actor=w.manager)
+
+
 def api_photo_on_rejected(w: World) -> tuple[Write, Expected]:
     """A collector's upload to a rejected real estate also makes it a draft again: one transaction."""
     rejected = RealEstateFactory(collected_by=w.ana, status=Status.REJECTED, photos=1)
@@ -349,6 +371,7 @@ PATHS = [
     admin_photo_reorder,
     admin_photo_caption,
     admin_edit_and_photo_delete,
+    admin_page_with_every_change,
     api_photo_on_rejected,
     admin_user_rename,
     api_own_rename,
