@@ -123,6 +123,37 @@ def test_invalid_filters_are_a_validation_error(admin_client: APIClient, params:
     assert set(response.json()["error"]["fields"]) == set(params)
 
 
+def test_a_date_is_a_utc_day_and_an_offset_moves_the_bound(admin_client: APIClient) -> None:
+    """`2026-03-02` is 00:00 to 24:00 UTC (21:00 the day before to 21:00 in Brasília), to the
+    microsecond on both sides; a datetime with an offset is that moment; a naive one is UTC."""
+    edges = {
+        "day before, last microsecond": datetime(2026, 3, 1, 23, 59, 59, 999999, tzinfo=UTC),
+        "first moment": datetime(2026, 3, 2, tzinfo=UTC),
+        "Brasília's midnight": datetime(2026, 3, 2, 3, tzinfo=UTC),
+        "last microsecond": datetime(2026, 3, 2, 23, 59, 59, 999999, tzinfo=UTC),
+        "day after": datetime(2026, 3, 3, tzinfo=UTC),
+    }
+    ids = {AuditEventFactory(created_at=moment).pk: name for name, moment in edges.items()}
+
+    def found(**params: str) -> set[str]:
+        response = admin_client.get(URL, params)
+        assert response.status_code == 200, response.content
+        return {ids[event["id"]] for event in response.json()["results"]}
+
+    day = {"first moment", "Brasília's midnight", "last microsecond"}
+    assert found(created_after="2026-03-02", created_before="2026-03-02") == day
+    assert found(created_after="2026-03-02T00:00:00-03:00") == {
+        "Brasília's midnight",
+        "last microsecond",
+        "day after",
+    }
+    assert found(created_before="2026-03-02T00:00:00-03:00") == {
+        "day before, last microsecond",
+        "first moment",
+    }
+    assert found(created_before="2026-03-02T03:00:00") == found(created_before="2026-03-02T03:00:00Z")
+
+
 @pytest.mark.parametrize(
     "value",
     [
