@@ -86,6 +86,54 @@ def test_a_command_records_its_change_with_no_actor_and_no_request(
     assert password not in str(event.changes)
 
 
+USERS = "/admin/users/user/"
+PASSWORD = "uma-senha-nova-bem-longa-7"
+
+
+def test_the_users_admins_pages_record_their_events_and_never_a_password(admin_user: User) -> None:
+    """The add page is a `user.create`, the change form a `user.deactivate` and the password page
+    (set, then disabled) two `user.password_change` with no field; each by the staff member, with
+    the request's id; neither the password nor its hash in any of them."""
+    client = csrf_client(admin_user)
+    client.get(f"{USERS}add/")
+    created = post_with_csrf(
+        client,
+        f"{USERS}add/",
+        {"cpf": "529.982.247-25", "name": "Nova Coletora", "email": "nova@example.com", "role": "collector",
+         "password1": PASSWORD, "password2": PASSWORD},
+    )  # fmt: skip
+    assert created.status_code == 302, created.content.decode()[:2000]
+    user = User.objects.get(cpf="52998224725")
+    change = f"{USERS}{user.pk}/change/"
+    client.get(change)
+    form = {"name": user.name, "email": user.email, "role": user.role}  # `is_active` unticked
+    assert post_with_csrf(client, change, form).status_code == 302
+    password = f"{USERS}{user.pk}/password/"
+    client.get(password)
+    data = {"password1": PASSWORD, "password2": PASSWORD, "usable_password": "true"}
+    assert post_with_csrf(client, password, data).status_code == 302
+    user.refresh_from_db()
+    hashed = user.password
+    data = {"usable_password": "false", "unset-password": "1"}
+    assert post_with_csrf(client, password, data).status_code == 302
+
+    events = events_about(user)
+    assert [(e.action, e.actor_id) for e in events] == [
+        ("user.create", admin_user.pk),
+        ("user.deactivate", admin_user.pk),
+        ("user.password_change", admin_user.pk),
+        ("user.password_change", admin_user.pk),
+    ]
+    assert events[0].changes["cpf"] == [None, "52998224725"]
+    assert events[1].changes == {"is_active": [True, False]}
+    assert events[2].changes == events[3].changes == {}
+    assert all(e.request_id for e in events)
+    stored = str([e.changes for e in events])
+    assert PASSWORD not in stored
+    assert hashed not in stored
+    assert "password" not in stored
+
+
 # --- the audit trail in the admin -------------------------------------------------------------
 
 

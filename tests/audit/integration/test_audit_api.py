@@ -123,6 +123,78 @@ def test_invalid_filters_are_a_validation_error(admin_client: APIClient, params:
     assert set(response.json()["error"]["fields"]) == set(params)
 
 
+def test_a_date_is_a_utc_day_and_an_offset_moves_the_bound(admin_client: APIClient) -> None:
+    """`2026-03-02` is 00:00 to 24:00 UTC (21:00 the day before to 21:00 in Brasília), to the
+    microsecond on both sides; a datetime with an offset is that moment; a naive one is UTC."""
+    edges = {
+        "day before, last microsecond": datetime(2026, 3, 1, 23, 59, 59, 999999, tzinfo=UTC),
+        "first moment": datetime(2026, 3, 2, tzinfo=UTC),
+        "Brasília's midnight": datetime(2026, 3, 2, 3, tzinfo=UTC),
+        "last microsecond": datetime(2026, 3, 2, 23, 59, 59, 999999, tzinfo=UTC),
+        "day after": datetime(2026, 3, 3, tzinfo=UTC),
+    }
+    ids = {AuditEventFactory(created_at=moment).pk: name for name, moment in edges.items()}
+
+    def found(**params: str) -> set[str]:
+        response = admin_client.get(URL, params)
+        assert response.status_code == 200, response.content
+        return {ids[event["id"]] for event in response.json()["results"]}
+
+    day = {"first moment", "Brasília's midnight", "last microsecond"}
+    assert found(created_after="2026-03-02", created_before="2026-03-02") == day
+    assert found(created_after="2026-03-02T00:00:00-03:00") == {
+        "Brasília's midnight",
+        "last microsecond",
+        "day after",
+    }
+    assert found(created_before="2026-03-02T00:00:00-03:00") == {
+        "day before, last microsecond",
+        "first moment",
+    }
+    assert found(created_before="2026-03-02T03:00:00") == found(created_before="2026-03-02T03:00:00Z")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "20260302",  # ISO 8601's basic form: not the schema's `date`
+        "2026W101",  # a week date
+        "2026-03-02T1200Z",  # a basic-form time
+        "20260302T120000Z",
+        "1" * 40,  # digits alone, read as 1111-11-11T11:11:11.111111
+    ],
+)
+@pytest.mark.parametrize("name", ["created_after", "created_before"])
+def test_a_date_filter_takes_only_the_forms_its_schema_declares(
+    admin_client: APIClient, name: str, value: str
+) -> None:
+    """The schema declares `format: date` or `date-time` (RFC 3339: `2026-03-02`,
+    `2026-03-02T12:00:00Z`); a value outside both is a 400 naming the filter, not some moment
+    Python's `fromisoformat` reads it as."""
+    AuditEventFactory(created_at=at(2))
+    response = admin_client.get(URL, {name: value})
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["fields"][name][0]["code"] == "invalid_datetime"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "{12345678-1234-5678-1234-567812345678}",
+        "urn:uuid:12345678-1234-5678-1234-567812345678",
+        "12345678123456781234567812345678",  # no hyphens
+    ],
+)
+def test_the_actor_filter_takes_only_a_uuid_as_its_schema_declares(
+    admin_client: APIClient, value: str
+) -> None:
+    """`actor` is declared `format: uuid` (8-4-4-4-12 hex digits); Python's `UUID` also reads
+    braces, a URN and bare hex, which the schema refuses: a 400 naming it, as for any other text."""
+    response = admin_client.get(URL, {"actor": value})
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["fields"]["actor"][0]["code"] == "invalid"
+
+
 def test_the_list_is_paginated_by_page_number(admin_client: APIClient) -> None:
     AuditEventFactory.create_batch(5)
     first = admin_client.get(URL, {"page_size": 2}).json()

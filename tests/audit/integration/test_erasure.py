@@ -1,11 +1,16 @@
 """Erasing a user keeps the events as facts and takes the person out of them."""
 
 import json
+import logging
+from typing import Any
 
 import pytest
+from django.contrib.admin.models import LogEntry
+from django.test import Client
 from rest_framework.test import APIClient
 
 from apps.audit.models import AuditEvent
+from apps.sync.models import RealEstateChange
 from apps.users.models import Role, User
 from tests.audit.helpers import actions_about, all_events_text
 from tests.conftest import bearer_client
@@ -16,6 +21,15 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
 CPF, NAME, EMAIL = "52998224725", "Joana Erasmo da Silva", "joana@example.com.br"
+
+
+def real_estate_body() -> dict[str, Any]:
+    return {
+        "title": "Terreno", "kind": "land", "purpose": "sale", "price": "1.00", "area_m2": "300.00",
+        "bedrooms": 0, "bathrooms": 0, "parking_spaces": 0,
+        "address": {"zip_code": "01001000", "street": "Praça da Sé", "number": "1", "neighborhood": "Sé",
+                    "city": "São Paulo", "state": "SP"},
+    }  # fmt: skip
 
 
 def test_an_erased_users_events_stay_without_their_name_cpf_or_email(admin_client: APIClient) -> None:
@@ -135,3 +149,50 @@ def test_an_erased_reviewers_id_is_replaced_in_the_review_that_followed_theirs(
     assert approve.changes["reviewed_by"] == [pseudonym, str(other.pk)]
     assert (approve.actor, approve.actor_erased) == (other, False)  # the approval is still theirs
     assert str(manager.pk) not in all_events_text()
+
+
+def test_a_person_the_admin_made_renamed_and_erased_leaves_no_trace_in_the_trail_the_logs_or_the_sync_log(
+    admin_user: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Through the users admin end to end (its add page, a rename and an email change on the
+    change form, the delete page) with the person collecting in between through the API: afterwards
+    no audit event, admin log entry, application log record or sync log entry holds their name
+    (old or new, JSON-escaped too), CPF (formatted or not) or email (old or new), and none but the
+    application log their id."""
+    caplog.set_level(logging.DEBUG)
+    staff = Client(enforce_csrf_checks=True)
+    staff.force_login(admin_user)
+
+    def post(url: str, data: dict[str, str]) -> None:
+        staff.get(url)
+        response = staff.post(url, {**data, "csrfmiddlewaretoken": staff.cookies["csrftoken"].value})
+        assert response.status_code == 302, response.content.decode()[:2000]
+
+    post(
+        "/admin/users/user/add/",
+        {"cpf": "529.982.247-25", "name": NAME, "email": EMAIL, "role": "collector",
+         "password1": "uma-senha-bem-longa-42", "password2": "uma-senha-bem-longa-42"},
+    )  # fmt: skip
+    person = User.objects.get(cpf=CPF)
+    created = bearer_client(person).post(f"{API}/real-estates", real_estate_body(), format="json")
+    assert created.status_code == 201, created.content
+    renamed, new_email = "Joana Apagável", "joana.nova@example.com.br"
+    change = f"/admin/users/user/{person.pk}/change/"
+    post(change, {"name": renamed, "email": new_email, "role": "collector", "is_active": "on"})
+    post(f"/admin/users/user/{person.pk}/delete/", {"post": "yes"})
+
+    assert not User.objects.filter(pk=person.pk).exists()
+    assert AuditEvent.objects.filter(action="user.delete", actor=admin_user).exists()
+    places = {
+        "audit trail": all_events_text(),
+        "admin log": json.dumps(list(LogEntry.objects.values("object_id", "object_repr", "change_message"))),
+        "application log": "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records),
+        "sync log": json.dumps(list(RealEstateChange.objects.values("collected_by_id")), default=str),
+    }
+    personal = (NAME, renamed, json.dumps(renamed)[1:-1], CPF, "529.982.247-25", EMAIL, new_email)
+    for place, text in places.items():
+        # The application log is written as things happen and names accounts by id (an access
+        # log line, `user_deleted`): an id there leads to nobody once the row is gone.
+        ids = () if place == "application log" else (str(person.pk), person.pk.hex)
+        for value in (*personal, *ids):
+            assert value not in text, (place, value)

@@ -226,6 +226,11 @@ def test_seeded_real_estates_reach_a_sync_that_follows_the_log(
     replica.drain(client, limit=4)
     assert len(replica.items) == 7
     assert replica.versions() == database_versions(people["manager"])
+    # One entry per real estate (its photos and review in the same transaction), scoped to its
+    # collector: each seeded collector's own sync from there on sees exactly theirs.
+    entries = list(RealEstateChange.objects.values_list("real_estate_id", "collected_by_id"))
+    assert len(entries) == len({real_estate for real_estate, _ in entries}) == 7
+    assert set(entries) == set(RealEstate.objects.values_list("pk", "collected_by_id"))
 
 
 def test_changes_made_during_a_first_sync_reach_it_once_the_table_is_read(people: dict[str, User]) -> None:
@@ -287,3 +292,29 @@ def test_a_rename_comes_as_a_change_with_the_version_the_client_holds(people: di
     schema = client.get("/api/v1/schema", {"format": "json"}).json()
     described = schema["components"]["schemas"]["SyncRealEstate"]["properties"]["version"]["description"]
     assert "apply every result" in described
+
+
+@pytest.mark.parametrize("path", ["instance", "queryset"])
+def test_a_user_deleted_around_the_service_leaves_the_log_too_and_reaches_a_managers_sync(
+    people: dict[str, User], path: str
+) -> None:
+    """A shell's `user.delete()` or `User.objects.filter(...).delete()` (the paths the audit's
+    `pre_delete` receiver erases the trail for): the real estates the user collected lose their
+    collector, a change a manager's sync gets once each, and the user's id leaves the log, as
+    through `user_delete`."""
+    ana, manager = people["ana"], people["manager"]
+    owned = [create(ana) for _ in range(2)]
+    client = bearer_client(manager)
+    replica = Replica()
+    replica.drain(client)
+
+    ana_id = ana.pk  # `Model.delete()` empties the instance's
+    if path == "instance":
+        ana.delete()
+    else:
+        User.objects.filter(pk=ana_id).delete()
+
+    assert not RealEstateChange.objects.filter(collected_by_id=ana_id).exists()
+    body = replica.pull(client)
+    assert sorted(r["id"] for r in body["results"]) == sorted(str(r.pk) for r in owned)
+    assert {r["collected_by"] is None for r in body["results"]} == {True}

@@ -1,7 +1,8 @@
 """Every write path records its sync changes and its audit event, as the API's do.
 
-One cell per path outside the API (the admin's forms, actions and bulk deletes, the users admin's
-renames and erasures, commands, the thumbnail task on a real worker): a collector and a manager
+One cell per path outside the API (the admin's forms, inlines, actions and bulk deletes, the users
+admin's renames and erasures, commands, the thumbnail task on a real worker), and the API's renames
+(one's own and an admin's, which change the collector's real estates): a collector and a manager
 who synced before the write each get the real estate it changed (an item, or a tombstone) exactly
 once in the pages after it, end equal to the database, and the audit trail holds the write's event
 with its actor. The API's own paths are in test_sync_api.py and tests/audit.
@@ -163,6 +164,28 @@ def admin_edit_and_photo_delete(w: World) -> tuple[Write, Expected]:
     )
 
 
+def admin_page_with_every_change(w: World) -> tuple[Write, Expected]:
+    """One page saved with an edit, a caption, a move and a deletion: four service calls, one
+    transaction, one change to sync, an event each."""
+    draft = create(w.ana)
+    PhotoFactory.create_batch(3, real_estate=draft)
+    client, url = staff_client(w.manager), f"{REAL_ESTATES}{draft.pk}/change/"
+    changes = {
+        "title": "Casa revista",
+        "photos-0-DELETE": "on",
+        "photos-1-caption": "Sala",
+        "photos-2-order": "1",
+    }
+
+    def write() -> None:
+        before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+        post(client, url, {**as_posted(client.get(url)), **changes})
+        recorded = AuditEvent.objects.filter(id__gt=before).values_list("action", flat=True)
+        assert sorted(recorded) == ["photo.caption", "photo.delete", "photo.reorder", "real_estate.update"]
+
+    return write, Expected([draft], action="photo.caption", actor=w.manager)
+
+
 def api_photo_on_rejected(w: World) -> tuple[Write, Expected]:
     """A collector's upload to a rejected real estate also makes it a draft again: one transaction."""
     rejected = RealEstateFactory(collected_by=w.ana, status=Status.REJECTED, photos=1)
@@ -184,6 +207,41 @@ def admin_photo_reorder(w: World) -> tuple[Write, Expected]:
         lambda: post(client, url, {**as_posted(client.get(url)), "photos-1-order": "1"}),
         Expected([draft], action="photo.reorder", actor=w.manager),
     )
+
+
+def admin_photo_caption(w: World) -> tuple[Write, Expected]:
+    draft = create(w.ana)
+    PhotoFactory.create_batch(2, real_estate=draft)
+    client, url = staff_client(w.manager), f"{REAL_ESTATES}{draft.pk}/change/"
+    return (
+        lambda: post(client, url, {**as_posted(client.get(url)), "photos-1-caption": "Quintal"}),
+        Expected([draft], action="photo.caption", actor=w.manager),
+    )
+
+
+def api_own_rename(w: World) -> tuple[Write, Expected]:
+    """`PATCH /users/me` with a new name: the list items of the collector's real estates show it."""
+    owned = [create(w.ana), RealEstateFactory(collected_by=w.ana, status=Status.APPROVED, photos=1)]
+    client = bearer_client(w.ana)
+
+    def write() -> None:
+        response = client.patch("/api/v1/users/me", {"name": "Ana Renomeada na API"}, format="json")
+        assert response.status_code == 200, response.content
+
+    return write, Expected(owned, action="user.update", actor=w.ana)
+
+
+def api_admin_rename(w: World) -> tuple[Write, Expected]:
+    owned = [create(w.ana)]
+    client = bearer_client(w.admin)
+
+    def write() -> None:
+        response = client.patch(
+            f"/api/v1/users/{w.ana.pk}", {"name": "Ana Renomeada pelo Admin"}, format="json"
+        )
+        assert response.status_code == 200, response.content
+
+    return write, Expected(owned, action="user.update", actor=w.admin)
 
 
 def admin_user_rename(w: World) -> tuple[Write, Expected]:
@@ -232,6 +290,16 @@ def api_own_erasure(w: World) -> tuple[Write, Expected]:
     )
 
 
+def api_admin_erasure(w: World) -> tuple[Write, Expected]:
+    owned = [create(w.ana), RealEstateFactory(collected_by=w.ana, status=Status.APPROVED, photos=1)]
+    client = bearer_client(w.admin)
+
+    def write() -> None:
+        assert client.delete(f"/api/v1/users/{w.ana.pk}").status_code == 204
+
+    return write, Expected(owned, action="user.delete", actor=w.admin, collector_syncs=False)
+
+
 def _pending_cover(w: World) -> RealEstate:
     """A real estate whose cover's thumbnail is not made yet (its task was never queued: the broker
     was down at the upload)."""
@@ -266,6 +334,21 @@ def command_gc_media(w: World) -> tuple[Write, Expected]:
     return collect, Expected([])
 
 
+def command_gc_media_repairs_a_cover(w: World) -> tuple[Write, Expected]:
+    """A cover whose copy of its thumbnail's key never landed (ADR 0118) is put right by the
+    collector's run: a change of that real estate (its `cover`), with no audit event (no edit)."""
+    real_estate = PhotoFactory(real_estate=create(w.ana)).real_estate
+    assert real_estate.cover_key
+    RealEstate.objects.filter(pk=real_estate.pk).update(cover_key="")
+
+    def collect() -> None:
+        call_command("gc_media", "--grace", "0", verbosity=0)
+        real_estate.refresh_from_db()
+        assert real_estate.cover_key
+
+    return collect, Expected([real_estate])
+
+
 def worker_generate_thumbnails(w: World) -> tuple[Write, Expected]:
     worker = w.request.getfixturevalue("worker")
     w.request.getfixturevalue("use_worker_media")
@@ -286,16 +369,22 @@ PATHS = [
     admin_bulk_delete,
     admin_photo_delete,
     admin_photo_reorder,
+    admin_photo_caption,
     admin_edit_and_photo_delete,
+    admin_page_with_every_change,
     api_photo_on_rejected,
     admin_user_rename,
+    api_own_rename,
+    api_admin_rename,
     admin_user_delete,
     admin_user_bulk_delete,
     admin_user_deactivate,
     api_own_erasure,
+    api_admin_erasure,
     admin_rebuild_thumbnails,
     command_rebuild_thumbnails,
     command_gc_media,
+    command_gc_media_repairs_a_cover,
     pytest.param(worker_generate_thumbnails, marks=pytest.mark.redis),
 ]
 
@@ -387,3 +476,41 @@ def test_a_collector_reactivated_in_the_admin_gets_what_changed_while_they_were_
 
     assert changes_after(replica, bearer_client(ana)) == Counter({(str(submitted.pk), False): 1})
     assert replica.items[str(submitted.pk)]["status"] == Status.APPROVED
+
+
+@pytest.mark.parametrize("path", ["form", "bulk action"])
+def test_a_role_change_in_the_admin_expires_the_cursor_and_is_recorded(path: str) -> None:
+    """A collector made a manager in the users admin (its change form, or the bulk role action)
+    now sees every real estate: their cursor, issued for their own, is a 410 (not a page missing
+    everyone else's), a fresh sync hands them all; their real estates did not change (a manager's
+    sync has nothing new); the role change is an event of the acting admin."""
+    ana, manager, admin = (UserFactory(role=role) for role in (Role.COLLECTOR, Role.MANAGER, Role.ADMIN))
+    create(ana)
+    others = create(UserFactory(role=Role.COLLECTOR))
+    mine, theirs = (Replica(), bearer_client(ana)), (Replica(), bearer_client(manager))
+    for replica, client in (mine, theirs):
+        replica.drain(client)
+    last_event = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    staff = staff_client(admin)
+
+    if path == "form":
+        url = f"{USERS}{ana.pk}/change/"
+        post(staff, url, {**as_posted(staff.get(url)), "role": Role.MANAGER})
+    else:
+        action(staff, USERS, "change_role_of_selected", ana, role=Role.MANAGER)
+
+    ana.refresh_from_db()
+    assert ana.role == Role.MANAGER
+    response = bearer_client(ana).get(SYNC_URL, {"cursor": mine[0].cursor})
+    assert response.status_code == 410, response.content
+    assert response.json()["error"]["code"] == "SYNC_CURSOR_EXPIRED"
+    fresh = Replica()
+    fresh.drain(bearer_client(ana))
+    assert str(others.pk) in fresh.items
+    assert changes_after(*theirs) == Counter()
+    [event] = AuditEvent.objects.filter(id__gt=last_event)
+    assert (event.action, event.actor_id, event.changes["role"]) == (
+        "user.role_change",
+        admin.pk,
+        [Role.COLLECTOR, Role.MANAGER],
+    )
