@@ -85,3 +85,25 @@ def manage(*args: str, timeout: float, **env: str) -> subprocess.CompletedProces
         timeout=timeout,
         check=False,
     )
+
+
+# A collector's photo upload, run by `manage("shell", "-c", UPLOAD, ...)` in a process of its own
+# (the settings read at its start, as deployed): prints its status, seconds taken and body.
+UPLOAD = """
+import io, time
+from rest_framework.test import APIClient
+from tests.media import samples
+from tests.real_estates.factories import RealEstateFactory
+from tests.users.factories import UserFactory
+
+collector = UserFactory(role="collector")
+draft = RealEstateFactory(collected_by=collector)
+client = APIClient(raise_request_exception=False)
+client.force_authenticate(collector)
+started = time.monotonic()
+response = client.post(
+    f"/api/v1/real-estates/{draft.pk}/photos", {"file": io.BytesIO(samples.image_bytes())}, format="multipart"
+)
+print("status", response.status_code, "seconds", round(time.monotonic() - started, 1))
+print("body", response.content.decode())
+"""

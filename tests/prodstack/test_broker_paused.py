@@ -11,27 +11,9 @@ import pytest
 
 from apps.media.models import Blob, Photo, ThumbnailState
 from apps.real_estates.models import RealEstate
-from tests.prodstack.conftest import manage
+from tests.prodstack.conftest import UPLOAD, manage
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-UPLOAD = """
-import io, time
-from rest_framework.test import APIClient
-from tests.media import samples
-from tests.real_estates.factories import RealEstateFactory
-from tests.users.factories import UserFactory
-
-collector = UserFactory(role="collector")
-draft = RealEstateFactory(collected_by=collector)
-client = APIClient(raise_request_exception=False)
-client.force_authenticate(collector)
-started = time.monotonic()
-response = client.post(
-    f"/api/v1/real-estates/{draft.pk}/photos", {"file": io.BytesIO(samples.image_bytes())}, format="multipart"
-)
-print("status", response.status_code, "seconds", round(time.monotonic() - started, 1))
-"""
 
 # nginx answers the client 504 after 35 s (docs/operations.md, limits); the upload must end well before.
 ANSWER_WITHIN = 15
