@@ -185,6 +185,21 @@ def test_the_table_gives_every_role_a_status() -> None:
     assert all(set(statuses) == set(ROLES) for statuses in EXPECTED.values())
 
 
+def _client_and_url(route: str, role: str) -> tuple[APIClient, str]:
+    """A client signed in as `role` (none for "anonymous") among four fresh users, and `route`'s
+    address for them (its object one of theirs, per PATH_KWARGS)."""
+    users = Users(
+        collector=UserFactory(role=Role.COLLECTOR),
+        manager=UserFactory(role=Role.MANAGER),
+        admin=UserFactory(role=Role.ADMIN),
+        other=UserFactory(role=Role.COLLECTOR),
+    )
+    client = APIClient() if role == "anonymous" else bearer_client(getattr(users, role))
+    kwargs = PATH_KWARGS[route](users) if route in PATH_KWARGS else {}
+    url = reverse(route, kwargs=kwargs) if kwargs or not route.startswith(API_PREFIX) else "/" + route
+    return client, url
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("route", "method", "role", "status"),
@@ -195,15 +210,7 @@ def test_the_table_gives_every_role_a_status() -> None:
     ],
 )
 def test_access(route: str, method: str, role: str, status: int) -> None:
-    users = Users(
-        collector=UserFactory(role=Role.COLLECTOR),
-        manager=UserFactory(role=Role.MANAGER),
-        admin=UserFactory(role=Role.ADMIN),
-        other=UserFactory(role=Role.COLLECTOR),
-    )
-    client = APIClient() if role == "anonymous" else bearer_client(getattr(users, role))
-    kwargs = PATH_KWARGS[route](users) if route in PATH_KWARGS else {}
-    url = reverse(route, kwargs=kwargs) if kwargs or not route.startswith(API_PREFIX) else "/" + route
+    client, url = _client_and_url(route, role)
     body = {} if method != "GET" else None
     response = getattr(client, method.lower())(url, body, format="json")
     assert response.status_code == status, response.content
@@ -224,15 +231,7 @@ def test_access(route: str, method: str, role: str, status: int) -> None:
     ],
 )
 def test_head_answers_as_get(route: str, role: str, status: int) -> None:
-    users = Users(
-        collector=UserFactory(role=Role.COLLECTOR),
-        manager=UserFactory(role=Role.MANAGER),
-        admin=UserFactory(role=Role.ADMIN),
-        other=UserFactory(role=Role.COLLECTOR),
-    )
-    client = APIClient() if role == "anonymous" else bearer_client(getattr(users, role))
-    kwargs = PATH_KWARGS[route](users) if route in PATH_KWARGS else {}
-    url = reverse(route, kwargs=kwargs) if kwargs or not route.startswith(API_PREFIX) else "/" + route
+    client, url = _client_and_url(route, role)
 
     response = client.head(url)
 

@@ -5,14 +5,13 @@ embedded default or a new PostgreSQL database: it says the database is not migra
 
 import secrets
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
+from tests.operations.helpers import manage
 from tests.sqlite import run_on_sqlite
 
 COMMANDS = [("createsuperuser", "--noinput"), ("expire_sync_cursors",), ("changepassword", "52998224725")]
@@ -53,21 +52,5 @@ def empty_postgresql_database() -> Iterator[str]:
 def test_on_an_empty_postgresql_database(
     tmp_path: Path, empty_postgresql_database: str, command: tuple[str, ...]
 ) -> None:
-    done = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, "manage.py", *command],
-        cwd=settings.BASE_DIR,
-        env={
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": empty_postgresql_database,
-            "MEDIA_ROOT": str(tmp_path / "media"),
-            "PATH": "/usr/bin:/bin",
-            "HOME": str(tmp_path),
-            **ADMIN,
-        },
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = manage(tmp_path, *command, database_url=empty_postgresql_database, **ADMIN)
     assert_told_to_migrate(done)

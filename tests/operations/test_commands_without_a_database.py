@@ -3,11 +3,11 @@ ends with a CommandError saying so, exit status 1, never a Python traceback. Eve
 but `gc_media` and `run_scheduled_tasks` printed psycopg's connection traceback, `migrate` too."""
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+
+from tests.operations.helpers import manage
 
 pytestmark = pytest.mark.django_db(databases=[])  # no test database: the command's is gone
 
@@ -17,24 +17,14 @@ PASSWORD = "uma-senha-bem-longa-42"
 
 def run_without_a_database(tmp_path: Path, port: int, *args: str) -> subprocess.CompletedProcess[str]:
     """`manage.py *args` in a process of its own whose PostgreSQL refuses every connection."""
-    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env={
-            "DJANGO_SETTINGS_MODULE": "config.settings.local",  # ensure_local_admin runs only there
-            "DATABASE_URL": f"postgres://vivenda@127.0.0.1:{port}/vivenda",
-            "MEDIA_ROOT": str(tmp_path / "media"),
-            "DJANGO_SUPERUSER_CPF": CPF,
-            "DJANGO_SUPERUSER_NAME": "Ana Operadora",
-            "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
-            "PATH": "/usr/bin:/bin",
-            "HOME": str(tmp_path),
-        },
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    return manage(
+        tmp_path,
+        *args,
+        database_url=f"postgres://vivenda@127.0.0.1:{port}/vivenda",
+        settings_module="config.settings.local",  # ensure_local_admin runs only there
+        DJANGO_SUPERUSER_CPF=CPF,
+        DJANGO_SUPERUSER_NAME="Ana Operadora",
+        DJANGO_SUPERUSER_PASSWORD=PASSWORD,
     )
 
 
