@@ -23,6 +23,20 @@ S3_REGION = "us-east-1"
 S3_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
 
+def s3_environment(*, bucket: str, endpoint: str) -> dict[str, str]:
+    """The environment that puts a process's media storage (a worker's, a command's) on `bucket`
+    at `endpoint`, as production's settings read it."""
+    return {
+        "STORAGE_BACKEND": "s3",
+        "MEDIA_ROOT": "",  # the test settings would make it the S3 key prefix
+        "AWS_STORAGE_BUCKET_NAME": bucket,
+        "AWS_S3_ENDPOINT_URL": endpoint,
+        "AWS_S3_REGION_NAME": S3_REGION,
+        "AWS_ACCESS_KEY_ID": S3_CREDENTIALS["aws_access_key_id"],
+        "AWS_SECRET_ACCESS_KEY": S3_CREDENTIALS["aws_secret_access_key"],
+    }
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import connections
 
 from tests.media.flaky_s3 import FlakyS3, run_flaky_s3
-from tests.storage_backends import S3_CREDENTIALS, S3_REGION, started_on_a_free_port
+from tests.storage_backends import S3_CREDENTIALS, S3_REGION, s3_environment, started_on_a_free_port
 
 
 @pytest.fixture(scope="module")
@@ -34,15 +34,7 @@ def s3_through_proxy(s3_endpoint: str, flaky_s3: FlakyS3) -> Iterator[dict[str, 
     client = boto3.client("s3", endpoint_url=s3_endpoint, region_name=S3_REGION, **S3_CREDENTIALS)
     client.create_bucket(Bucket=bucket)
     flaky_s3.reset()
-    yield {
-        "STORAGE_BACKEND": "s3",
-        "AWS_STORAGE_BUCKET_NAME": bucket,
-        "AWS_S3_REGION_NAME": S3_REGION,
-        "AWS_S3_ENDPOINT_URL": flaky_s3.endpoint,
-        "AWS_ACCESS_KEY_ID": S3_CREDENTIALS["aws_access_key_id"],
-        "AWS_SECRET_ACCESS_KEY": S3_CREDENTIALS["aws_secret_access_key"],
-        "MEDIA_ROOT": "",  # the test settings' storage location: keys at the bucket's root
-    }
+    yield s3_environment(bucket=bucket, endpoint=flaky_s3.endpoint)
     flaky_s3.reset()
 
 

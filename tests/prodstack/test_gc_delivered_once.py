@@ -14,7 +14,7 @@ import pytest
 from celery import Celery
 
 from tests.media.flaky_s3 import FlakyS3
-from tests.storage_backends import S3_CREDENTIALS, S3_REGION
+from tests.storage_backends import S3_CREDENTIALS, S3_REGION, s3_environment
 from tests.worker import start_worker, wait_result
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -37,13 +37,7 @@ def hasty_worker(
         log_dir=tmp_path,
         extra_env={
             "DJANGO_SETTINGS_MODULE": "tests.prodstack.settings",
-            "STORAGE_BACKEND": "s3",
-            "MEDIA_ROOT": "",  # test settings would make it the S3 key prefix
-            "AWS_STORAGE_BUCKET_NAME": bucket,
-            "AWS_S3_ENDPOINT_URL": flaky_s3.endpoint,
-            "AWS_S3_REGION_NAME": S3_REGION,
-            "AWS_ACCESS_KEY_ID": S3_CREDENTIALS["aws_access_key_id"],
-            "AWS_SECRET_ACCESS_KEY": S3_CREDENTIALS["aws_secret_access_key"],
+            **s3_environment(bucket=bucket, endpoint=flaky_s3.endpoint),
         },
     )
     flaky_s3.reset()

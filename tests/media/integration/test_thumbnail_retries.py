@@ -23,7 +23,7 @@ from tests.media import samples
 from tests.media.conftest import set_storage_options, stored_blob
 from tests.media.factories import BlobFactory, PhotoFactory
 from tests.media.flaky_s3 import FlakyS3
-from tests.storage_backends import S3_CREDENTIALS, S3_REGION, use_s3
+from tests.storage_backends import S3_CREDENTIALS, S3_REGION, s3_environment, use_s3
 from tests.worker import start_worker, wait_for, wait_result
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -49,13 +49,7 @@ def s3_worker(
         media_root=tmp_path_factory.mktemp("unused-media"),
         log_dir=tmp_path_factory.mktemp("s3-worker"),
         extra_env={
-            "STORAGE_BACKEND": "s3",
-            "MEDIA_ROOT": "",  # test settings would make it the S3 key prefix
-            "AWS_STORAGE_BUCKET_NAME": bucket,
-            "AWS_S3_ENDPOINT_URL": flaky_s3.endpoint,
-            "AWS_S3_REGION_NAME": S3_REGION,
-            "AWS_ACCESS_KEY_ID": S3_CREDENTIALS["aws_access_key_id"],
-            "AWS_SECRET_ACCESS_KEY": S3_CREDENTIALS["aws_secret_access_key"],
+            **s3_environment(bucket=bucket, endpoint=flaky_s3.endpoint),
             "AWS_MAX_ATTEMPTS": "1",
             "AWS_RETRY_MODE": "standard",
             "MEDIA_THUMBNAIL_RETRY_BACKOFF_SECONDS": str(BACKOFF_SECONDS),
